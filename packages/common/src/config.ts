@@ -1,0 +1,209 @@
+import { z } from 'zod';
+import { ConfigError, type FieldIssue } from './errors.ts';
+
+/**
+ * Configuration shared by every service, read from environment variables. One table lists every
+ * variable with its default and meaning (README "Configuration" is checked against it); `loadConfig`
+ * validates the lot, rejects unknown `MM_*` variables (a typo must not silently fall back to a default)
+ * and returns a frozen object.
+ */
+
+const PREFIX = 'MM_';
+
+const bool = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
+const nonEmpty = z.string().trim().min(1, 'must not be empty');
+const url = (protocols: readonly string[]) =>
+  nonEmpty.refine(
+    (v) => {
+      try {
+        return protocols.includes(new URL(v).protocol);
+      } catch {
+        return false;
+      }
+    },
+    { message: `must be a URL with scheme ${protocols.map((p) => p.replace(':', '')).join(' or ')}` },
+  );
+const brokerList = nonEmpty
+  .transform((v) => v.split(',').map((b) => b.trim()))
+  .refine((list) => list.every((b) => /^[^\s:/]+:\d{1,5}$/.test(b)), {
+    message: 'must be a comma-separated list of host:port',
+  });
+const topicName = nonEmpty.regex(/^[a-zA-Z0-9._-]{1,249}$/, 'must be a Kafka topic name ([a-zA-Z0-9._-], 1-249 chars)');
+
+interface VariableSpec<T extends z.ZodType = z.ZodType> {
+  readonly schema: T;
+  readonly default: string | undefined;
+  readonly doc: string;
+  /** Secrets never appear in logs or error messages. */
+  readonly secret?: boolean;
+}
+
+function variable<T extends z.ZodType>(
+  schema: T,
+  defaultValue: string | undefined,
+  doc: string,
+  secret = false,
+): VariableSpec<T> {
+  return { schema, default: defaultValue, doc, secret };
+}
+
+/** Every environment variable Mesh Momentum reads, with its default. Ports match infra/local and docker-compose.yml. */
+export const ENV_VARIABLES = {
+  MM_KAFKA_BROKERS: variable(brokerList, '127.0.0.1:19092', 'Comma-separated Kafka bootstrap brokers (host:port).'),
+  MM_KAFKA_CLIENT_ID: variable(nonEmpty, 'mesh-momentum', 'Kafka client id, visible in broker logs and quotas.'),
+  MM_KAFKA_SSL: variable(bool, 'false', 'Connect to Kafka over TLS.'),
+  MM_KAFKA_SSL_REJECT_UNAUTHORIZED: variable(bool, 'true', 'Verify the brokers\' TLS certificates.'),
+  MM_KAFKA_SASL_MECHANISM: variable(
+    z.enum(['none', 'plain', 'scram-sha-256', 'scram-sha-512']),
+    'none',
+    'SASL mechanism for Kafka: none, plain, scram-sha-256 or scram-sha-512.',
+  ),
+  MM_KAFKA_SASL_USERNAME: variable(z.string(), '', 'SASL user name (required when a mechanism is set).'),
+  MM_KAFKA_SASL_PASSWORD: variable(z.string(), '', 'SASL password (required when a mechanism is set).', true),
+  MM_SCHEMA_REGISTRY_URL: variable(
+    url(['http:', 'https:']),
+    'http://127.0.0.1:18081/apis/ccompat/v7',
+    'Base URL of the Confluent-compatible schema registry API.',
+  ),
+  MM_SCHEMA_REGISTRY_USERNAME: variable(z.string(), '', 'Registry basic-auth user name (empty: no auth).'),
+  MM_SCHEMA_REGISTRY_PASSWORD: variable(z.string(), '', 'Registry basic-auth password.', true),
+  MM_REDIS_URL: variable(
+    url(['redis:', 'rediss:']),
+    'redis://127.0.0.1:16379',
+    'Redis URL; redis://user:password@host:port/db, rediss:// for TLS.',
+    true,
+  ),
+  MM_REDIS_KEY_PREFIX: variable(
+    nonEmpty.regex(/^[a-zA-Z0-9_.-]+$/, 'must be letters, digits, _ . or -'),
+    'mm',
+    'Prefix of every Redis key Mesh Momentum writes, so several installations can share one Redis.',
+  ),
+  MM_TOPIC_EVENTS: variable(topicName, 'mesh-momentum.events.v1', 'Topic that carries every domain event.'),
+  MM_TOPIC_DLQ: variable(
+    topicName,
+    'mesh-momentum.events.v1.dlq',
+    'Dead-letter topic for events that cannot be decoded or are invalid.',
+  ),
+  MM_LOG_LEVEL: variable(
+    z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),
+    'info',
+    'pino log level.',
+  ),
+} as const satisfies Record<string, VariableSpec>;
+
+export type EnvVariableName = keyof typeof ENV_VARIABLES;
+type Parsed<K extends EnvVariableName> = z.output<(typeof ENV_VARIABLES)[K]['schema']>;
+
+export type SaslMechanism = 'plain' | 'scram-sha-256' | 'scram-sha-512';
+
+export interface KafkaConfig {
+  readonly brokers: readonly string[];
+  readonly clientId: string;
+  readonly ssl: false | { readonly rejectUnauthorized: boolean };
+  readonly sasl: { readonly mechanism: SaslMechanism; readonly username: string; readonly password: string } | undefined;
+}
+
+export interface Config {
+  readonly kafka: KafkaConfig;
+  readonly registry: {
+    readonly url: string;
+    readonly auth: { readonly username: string; readonly password: string } | undefined;
+  };
+  readonly redis: { readonly url: string; readonly keyPrefix: string };
+  readonly topics: { readonly events: string; readonly deadLetter: string };
+  readonly logLevel: Parsed<'MM_LOG_LEVEL'>;
+}
+
+export type Env = Readonly<Record<string, string | undefined>>;
+
+function closestName(name: string): string | undefined {
+  const known = Object.keys(ENV_VARIABLES);
+  // A cheap "did you mean": the known name sharing the longest common prefix.
+  let best: string | undefined;
+  let bestLength = 0;
+  for (const k of known) {
+    let i = 0;
+    while (i < k.length && i < name.length && k[i] === name[i]) i++;
+    if (i > bestLength) {
+      best = k;
+      bestLength = i;
+    }
+  }
+  return bestLength > PREFIX.length ? best : undefined;
+}
+
+/** Parses and validates every variable; throws one ConfigError naming all bad ones. */
+export function loadConfig(env: Env = process.env): Config {
+  const issues: FieldIssue[] = [];
+  const values: Record<string, unknown> = {};
+
+  for (const name of Object.keys(env)) {
+    if (name.startsWith(PREFIX) && !(name in ENV_VARIABLES)) {
+      const hint = closestName(name);
+      issues.push({ field: name, reason: `unknown variable${hint ? ` (did you mean ${hint}?)` : ''}` });
+    }
+  }
+
+  for (const [name, spec] of Object.entries(ENV_VARIABLES) as [EnvVariableName, VariableSpec][]) {
+    const raw = env[name] ?? spec.default;
+    const result = spec.schema.safeParse(raw);
+    if (result.success) {
+      values[name] = result.data;
+    } else {
+      const reason = result.error.issues.map((i) => i.message).join(', ');
+      const shown = spec.secret ? '' : ` (got ${JSON.stringify(raw)})`;
+      issues.push({ field: name, reason: `${reason}${shown}` });
+    }
+  }
+
+  const get = <K extends EnvVariableName>(k: K) => values[k] as Parsed<K>;
+
+  if (issues.length === 0) {
+    const mechanism = get('MM_KAFKA_SASL_MECHANISM');
+    if (mechanism !== 'none') {
+      if (get('MM_KAFKA_SASL_USERNAME') === '')
+        issues.push({ field: 'MM_KAFKA_SASL_USERNAME', reason: `required when MM_KAFKA_SASL_MECHANISM=${mechanism}` });
+      if (get('MM_KAFKA_SASL_PASSWORD') === '')
+        issues.push({ field: 'MM_KAFKA_SASL_PASSWORD', reason: `required when MM_KAFKA_SASL_MECHANISM=${mechanism}` });
+    }
+    if ((get('MM_SCHEMA_REGISTRY_USERNAME') === '') !== (get('MM_SCHEMA_REGISTRY_PASSWORD') === ''))
+      issues.push({
+        field: 'MM_SCHEMA_REGISTRY_PASSWORD',
+        reason: 'registry user name and password must be set together',
+      });
+    if (get('MM_TOPIC_EVENTS') === get('MM_TOPIC_DLQ'))
+      issues.push({ field: 'MM_TOPIC_DLQ', reason: 'must differ from MM_TOPIC_EVENTS' });
+  }
+
+  if (issues.length > 0) throw new ConfigError(issues);
+
+  const mechanism = get('MM_KAFKA_SASL_MECHANISM');
+  const registryUser = get('MM_SCHEMA_REGISTRY_USERNAME');
+  const config: Config = {
+    kafka: {
+      brokers: get('MM_KAFKA_BROKERS'),
+      clientId: get('MM_KAFKA_CLIENT_ID'),
+      ssl: get('MM_KAFKA_SSL') ? { rejectUnauthorized: get('MM_KAFKA_SSL_REJECT_UNAUTHORIZED') } : false,
+      sasl:
+        mechanism === 'none'
+          ? undefined
+          : { mechanism, username: get('MM_KAFKA_SASL_USERNAME'), password: get('MM_KAFKA_SASL_PASSWORD') },
+    },
+    registry: {
+      url: get('MM_SCHEMA_REGISTRY_URL').replace(/\/+$/, ''),
+      auth: registryUser === '' ? undefined : { username: registryUser, password: get('MM_SCHEMA_REGISTRY_PASSWORD') },
+    },
+    redis: { url: get('MM_REDIS_URL'), keyPrefix: get('MM_REDIS_KEY_PREFIX') },
+    topics: { events: get('MM_TOPIC_EVENTS'), deadLetter: get('MM_TOPIC_DLQ') },
+    logLevel: get('MM_LOG_LEVEL'),
+  };
+  return deepFreeze(config);
+}
+
+function deepFreeze<T>(value: T): T {
+  if (value !== null && typeof value === 'object') {
+    for (const v of Object.values(value)) deepFreeze(v);
+    Object.freeze(value);
+  }
+  return value;
+}

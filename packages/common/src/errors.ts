@@ -1,0 +1,137 @@
+/**
+ * The one error base of Mesh Momentum. Every error the project throws on purpose carries a stable
+ * `code` (documented in docs/errors.md, checked by a test), whether retrying can help (`retriable`)
+ * and the underlying `cause`, so callers branch on fields and never parse messages.
+ */
+export const ErrorCodes = {
+  CONFIG_INVALID: 'MM_ERR_CONFIG_INVALID',
+  EVENT_INVALID: 'MM_ERR_EVENT_INVALID',
+  EVENT_FUTURE_DATED: 'MM_ERR_EVENT_FUTURE_DATED',
+  EVENT_UNDECODABLE: 'MM_ERR_EVENT_UNDECODABLE',
+  SCHEMA_UNKNOWN: 'MM_ERR_SCHEMA_UNKNOWN',
+  SCHEMA_INCOMPATIBLE: 'MM_ERR_SCHEMA_INCOMPATIBLE',
+  REGISTRY_UNAVAILABLE: 'MM_ERR_REGISTRY_UNAVAILABLE',
+  PRODUCER_QUEUE_FULL: 'MM_ERR_PRODUCER_QUEUE_FULL',
+  PRODUCER_CLOSED: 'MM_ERR_PRODUCER_CLOSED',
+  PRODUCER_SEND_FAILED: 'MM_ERR_PRODUCER_SEND_FAILED',
+  STORE_UNAVAILABLE: 'MM_ERR_STORE_UNAVAILABLE',
+  STORE_FENCED: 'MM_ERR_STORE_FENCED',
+} as const;
+
+export type ErrorCode = (typeof ErrorCodes)[keyof typeof ErrorCodes];
+
+export interface MeshMomentumErrorOptions {
+  readonly retriable?: boolean;
+  readonly cause?: unknown;
+}
+
+export class MeshMomentumError extends Error {
+  readonly code: ErrorCode;
+  /** True when the same operation may succeed if tried again later (a broker or Redis outage). */
+  readonly retriable: boolean;
+
+  constructor(code: ErrorCode, message: string, options: MeshMomentumErrorOptions = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.name = new.target.name;
+    this.code = code;
+    this.retriable = options.retriable ?? false;
+  }
+}
+
+/** One problem with one input field: `path` is dotted (`payload.role`, `MM_KAFKA_BROKERS`). */
+export interface FieldIssue {
+  readonly field: string;
+  readonly reason: string;
+}
+
+function describeIssues(issues: readonly FieldIssue[]): string {
+  return issues.map((i) => `${i.field}: ${i.reason}`).join('; ');
+}
+
+/** Start-up configuration that cannot be used; names every offending variable. */
+export class ConfigError extends MeshMomentumError {
+  readonly issues: readonly FieldIssue[];
+
+  constructor(issues: readonly FieldIssue[]) {
+    super(ErrorCodes.CONFIG_INVALID, `invalid configuration: ${describeIssues(issues)}`);
+    this.issues = issues;
+  }
+}
+
+/** A domain event that breaks its schema's rules; names every offending field. */
+export class EventValidationError extends MeshMomentumError {
+  readonly eventType: string | undefined;
+  readonly issues: readonly FieldIssue[];
+
+  constructor(eventType: string | undefined, issues: readonly FieldIssue[]) {
+    super(ErrorCodes.EVENT_INVALID, `invalid ${eventType ?? 'event'}: ${describeIssues(issues)}`);
+    this.eventType = eventType;
+    this.issues = issues;
+  }
+
+  /** The first offending field, for one-line error responses. */
+  get field(): string | undefined {
+    return this.issues[0]?.field;
+  }
+}
+
+/** An event whose time lies further in the future than the configured clock skew allows. */
+export class FutureDatedEventError extends MeshMomentumError {
+  readonly eventTimeMs: number;
+  readonly maxAllowedMs: number;
+
+  constructor(eventTimeMs: number, maxAllowedMs: number) {
+    super(
+      ErrorCodes.EVENT_FUTURE_DATED,
+      `time: ${new Date(eventTimeMs).toISOString()} is in the future beyond the allowed clock skew ` +
+        `(latest accepted ${new Date(maxAllowedMs).toISOString()})`,
+    );
+    this.eventTimeMs = eventTimeMs;
+    this.maxAllowedMs = maxAllowedMs;
+  }
+}
+
+/** Bytes on a topic that are not a Confluent wire-format Avro record we can read. */
+export class UndecodableEventError extends MeshMomentumError {
+  constructor(message: string, options: MeshMomentumErrorOptions = {}) {
+    super(ErrorCodes.EVENT_UNDECODABLE, message, options);
+  }
+}
+
+/** A schema id or subject the registry does not know. */
+export class UnknownSchemaError extends MeshMomentumError {
+  readonly schemaId: number | undefined;
+
+  constructor(message: string, schemaId?: number, options: MeshMomentumErrorOptions = {}) {
+    super(ErrorCodes.SCHEMA_UNKNOWN, message, options);
+    this.schemaId = schemaId;
+  }
+}
+
+/** The schema registry could not be reached or answered with a server error. */
+export class RegistryUnavailableError extends MeshMomentumError {
+  constructor(message: string, options: MeshMomentumErrorOptions = {}) {
+    super(ErrorCodes.REGISTRY_UNAVAILABLE, message, { retriable: true, ...options });
+  }
+}
+
+/** Redis could not apply a write; the batch is retried, never dead-lettered. */
+export class StoreUnavailableError extends MeshMomentumError {
+  constructor(message: string, options: MeshMomentumErrorOptions = {}) {
+    super(ErrorCodes.STORE_UNAVAILABLE, message, { retriable: true, ...options });
+  }
+}
+
+/** A write refused because another processor instance took over the partition (zombie fencing). */
+export class FencedWriteError extends MeshMomentumError {
+  readonly partition: number;
+
+  constructor(partition: number, message: string) {
+    super(ErrorCodes.STORE_FENCED, message);
+    this.partition = partition;
+  }
+}
+
+export function isRetriable(error: unknown): boolean {
+  return error instanceof MeshMomentumError && error.retriable;
+}
