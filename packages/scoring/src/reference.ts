@@ -1,0 +1,136 @@
+import type { ScoringConfig } from './config.ts';
+import { contributionOf, eventInScope, scopesOf, type Contribution, type Scope } from './contribution.ts';
+import { decayedWeight } from './decay.ts';
+import { eventKey, type ScoringEvent } from './events.ts';
+import { assembleScore, halfLifeMs, zeroCounts, type ScopeScore } from './score.ts';
+import { applyStanding, EMPTY_STANDING, standingCounts } from './standing.ts';
+import { dayIndexOf } from './time.ts';
+
+/**
+ * The reference computation: scores straight from the list of events with the plain formula
+ * `S(t) = Σ w_e · 2^(−(t − t_e)/H)`, no anchoring, no buckets. Integration tests compare what the
+ * processor keeps in Redis with this; unit tests compare `scoreOf(aggregate)` with it.
+ */
+
+export interface MeshScores {
+  readonly asOfMs: number;
+  readonly mesh: ScopeScore;
+  /** By domain id. */
+  readonly domains: Readonly<Record<string, ScopeScore>>;
+  /** By product id. */
+  readonly products: Readonly<Record<string, ScopeScore>>;
+}
+
+/** The events with distinct (source, id), first occurrence kept. */
+export function dedupEvents(events: Iterable<ScoringEvent>): ScoringEvent[] {
+  const seen = new Set<string>();
+  const result: ScoringEvent[] = [];
+  for (const event of events) {
+    const key = eventKey(event);
+    if (seen.has(key)) continue;
+    seen.add(key);
+    result.push(event);
+  }
+  return result;
+}
+
+interface Weighted {
+  readonly event: ScoringEvent;
+  readonly weights: Contribution;
+}
+
+/** The score of one scope from its (already de-duplicated) events. */
+function scoreEvents(events: readonly Weighted[], asOfMs: number, config: ScoringConfig): ScopeScore {
+  let standing = EMPTY_STANDING;
+  let firstEventMs: number | null = null;
+  let lastEventMs: number | null = null;
+  let lastPositiveMomentumMs: number | null = null;
+  for (const { event, weights } of events) {
+    standing = applyStanding(standing, event);
+    firstEventMs = Math.min(firstEventMs ?? Infinity, event.timeMs);
+    lastEventMs = Math.max(lastEventMs ?? -Infinity, event.timeMs);
+    if (weights.momentum > 0)
+      lastPositiveMomentumMs = Math.max(lastPositiveMomentumMs ?? -Infinity, event.timeMs);
+  }
+  return assembleScore(
+    {
+      // Events of UTC days up to and including t's day (so also events later on t's own day).
+      rawAt: (metric, t) =>
+        events
+          .filter(({ event }) => dayIndexOf(event.timeMs) <= dayIndexOf(t))
+          .reduce(
+            (sum, { event, weights }) =>
+              sum + decayedWeight(weights[metric], event.timeMs, t, halfLifeMs(metric, config)),
+            0,
+          ),
+      // Events strictly before the instant b.
+      rawBefore: (metric, b) =>
+        events
+          .filter(({ event }) => event.timeMs < b)
+          .reduce(
+            (sum, { event, weights }) =>
+              sum + decayedWeight(weights[metric], event.timeMs, b, halfLifeMs(metric, config)),
+            0,
+          ),
+      countsInDays: (fromDay, toDay) => {
+        const counts = zeroCounts();
+        for (const { event } of events) {
+          const day = dayIndexOf(event.timeMs);
+          if (day >= fromDay && day <= toDay) counts[event.type] += 1;
+        }
+        return counts;
+      },
+      standing: standingCounts(standing),
+      eventCount: events.length,
+      firstEventMs,
+      lastEventMs,
+      lastPositiveMomentumMs,
+    },
+    asOfMs,
+    config,
+  );
+}
+
+/** The score of one scope, from any list of events (de-duplicated and filtered to the scope here). */
+export function computeScopeScore(
+  events: Iterable<ScoringEvent>,
+  scope: Scope,
+  asOfMs: number,
+  config: ScoringConfig,
+): ScopeScore {
+  const inScope = dedupEvents(events)
+    .filter((event) => eventInScope(event, scope))
+    .map((event) => ({ event, weights: contributionOf(event, config) }));
+  return scoreEvents(inScope, asOfMs, config);
+}
+
+/**
+ * Scores of every product, every domain and the mesh as of `asOfMs`, from the set of distinct events:
+ * duplicates by (source, id) count once, order does not matter. See `scoreOf` for how asOf is meant.
+ */
+export function computeScores(
+  events: Iterable<ScoringEvent>,
+  asOfMs: number,
+  config: ScoringConfig,
+): MeshScores {
+  const byScope = new Map<string, { scope: Scope; events: Weighted[] }>();
+  for (const event of dedupEvents(events)) {
+    const weights = contributionOf(event, config);
+    for (const scope of scopesOf(event)) {
+      const key = JSON.stringify(scope);
+      const entry = byScope.get(key) ?? { scope, events: [] };
+      entry.events.push({ event, weights });
+      byScope.set(key, entry);
+    }
+  }
+  const domains: Record<string, ScopeScore> = {};
+  const products: Record<string, ScopeScore> = {};
+  let mesh = scoreEvents([], asOfMs, config);
+  for (const { scope, events: scoped } of byScope.values()) {
+    const score = scoreEvents(scoped, asOfMs, config);
+    if (scope.kind === 'mesh') mesh = score;
+    else if (scope.kind === 'domain') domains[scope.id] = score;
+    else products[scope.id] = score;
+  }
+  return { asOfMs, mesh, domains, products };
+}

@@ -1,0 +1,150 @@
+import { halfLifeMsOf, type ScoringConfig } from './config.ts';
+import type { Metric } from './contribution.ts';
+import { EVENT_TYPES, type EventType } from './events.ts';
+import { normalise, quadrantOf, type Quadrant } from './normalise.ts';
+import type { StandingCounts } from './standing.ts';
+import { DAY_MS, dayIndexOf, startOfUtcDay } from './time.ts';
+
+/**
+ * Assembly of a scope's score from a few primitives (raw sums at instants, counts per day range and the
+ * standing). Two implementations provide the primitives: `scoreOf` from the incremental aggregate and
+ * `computeScores` straight from the event list; tests check that they agree.
+ */
+
+/** Trend windows in days (SPEC: 7 and 30). Fixed: readers name the fields after them. */
+export const TREND_WINDOWS_DAYS = [7, 30] as const;
+/** Count windows in days (SPEC: 7, 30 and 90). Fixed: readers name the fields after them. */
+export const COUNT_WINDOWS_DAYS = [7, 30, 90] as const;
+export type CountWindowDays = (typeof COUNT_WINDOWS_DAYS)[number];
+
+export interface MetricScore {
+  /** Raw decayed sum S(asOf), in metric points; may be negative. */
+  readonly raw: number;
+  /** N(S(asOf)), 0..100. */
+  readonly score: number;
+  /** N(S(asOf)) − N(S(startOfUtcDay(asOf) − 7 days)), −100..100. */
+  readonly trend7: number;
+  /** Same with 30 days. */
+  readonly trend30: number;
+}
+
+export type EventCounts = Readonly<Record<EventType, number>>;
+
+export type StallReason = 'no-positive-event' | 'momentum-below-threshold';
+
+export interface StallEvidence {
+  readonly stalled: boolean;
+  /** The first reason that holds, `no-positive-event` checked first; absent when not stalled. */
+  readonly reason?: StallReason;
+  /** Time of the latest event with a positive momentum contribution; absent when there was none. */
+  readonly lastPositiveEventMs?: number;
+  /** Momentum trends, as in `ScopeScore.momentum`. */
+  readonly trend7: number;
+  readonly trend30: number;
+}
+
+export interface ScopeScore {
+  readonly asOfMs: number;
+  readonly momentum: MetricScore;
+  readonly value: MetricScore;
+  readonly quadrant: Quadrant;
+  /** Events per type in the UTC-day windows `[startOfUtcDay(asOf) − (N − 1) days, end of asOf's day]`. */
+  readonly counts: Readonly<Record<CountWindowDays, EventCounts>>;
+  readonly standing: StandingCounts;
+  /** Number of distinct events applied to the scope. */
+  readonly eventCount: number;
+  readonly lastEventMs: number | null;
+  readonly stall: StallEvidence;
+}
+
+/** What an implementation must answer for one scope. */
+export interface ScorePrimitives {
+  /** S(asOf): events of UTC days up to and including asOf's day, decayed to asOf. */
+  rawAt(metric: Metric, asOfMs: number): number;
+  /** S(b) for a UTC midnight b: events with t_e < b, decayed to b. */
+  rawBefore(metric: Metric, boundaryMs: number): number;
+  /** Events per type with UTC day index in [fromDay, toDay]. */
+  countsInDays(fromDay: number, toDay: number): EventCounts;
+  readonly standing: StandingCounts;
+  readonly eventCount: number;
+  readonly firstEventMs: number | null;
+  readonly lastEventMs: number | null;
+  readonly lastPositiveMomentumMs: number | null;
+}
+
+export function zeroCounts(): Record<EventType, number> {
+  return Object.fromEntries(EVENT_TYPES.map((type) => [type, 0])) as Record<EventType, number>;
+}
+
+function metricScore(p: ScorePrimitives, metric: Metric, asOfMs: number, config: ScoringConfig): MetricScore {
+  const k = config[metric].normalisationK;
+  const raw = p.rawAt(metric, asOfMs);
+  const score = normalise(raw, k);
+  const [short, long] = TREND_WINDOWS_DAYS.map((days) => {
+    const ref = startOfUtcDay(asOfMs) - days * DAY_MS;
+    return score - normalise(p.rawBefore(metric, ref), k);
+  }) as [number, number];
+  return { raw, score, trend7: short, trend30: long };
+}
+
+/**
+ * Stall predicate (docs/scoring.md, "Stall"). A scope without events is not stalled (nothing to judge).
+ * - no-positive-event: `asOf − (lastPositiveMomentumMs ?? firstEventMs) >= noPositiveEventDays` days.
+ * - momentum-below-threshold: N(S(asOf)) < T and N(S(b_k)) < T at each UTC midnight
+ *   `b_k = startOfUtcDay(asOf) − k days`, k = 0..forDays−1, and the scope's first event lies before
+ *   b_(forDays−1) (a scope younger than the duration has not been low for that long).
+ */
+export function stallOf(
+  p: ScorePrimitives,
+  asOfMs: number,
+  momentum: MetricScore,
+  config: ScoringConfig,
+): StallEvidence {
+  const evidence = {
+    trend7: momentum.trend7,
+    trend30: momentum.trend30,
+    ...(p.lastPositiveMomentumMs === null ? {} : { lastPositiveEventMs: p.lastPositiveMomentumMs }),
+  };
+  if (p.firstEventMs === null) return { stalled: false, ...evidence };
+  const { noPositiveEventDays, momentumBelow, forDays } = config.stall;
+  const since = p.lastPositiveMomentumMs ?? p.firstEventMs;
+  if (asOfMs - since >= noPositiveEventDays * DAY_MS) {
+    return { stalled: true, reason: 'no-positive-event', ...evidence };
+  }
+  const k = config.momentum.normalisationK;
+  const today = startOfUtcDay(asOfMs);
+  const earliest = today - (forDays - 1) * DAY_MS;
+  let below = p.firstEventMs < earliest && momentum.score < momentumBelow;
+  for (let day = 0; below && day < forDays; day += 1) {
+    below = normalise(p.rawBefore('momentum', today - day * DAY_MS), k) < momentumBelow;
+  }
+  return below
+    ? { stalled: true, reason: 'momentum-below-threshold', ...evidence }
+    : { stalled: false, ...evidence };
+}
+
+/** Builds the full score of a scope from its primitives. */
+export function assembleScore(p: ScorePrimitives, asOfMs: number, config: ScoringConfig): ScopeScore {
+  const momentum = metricScore(p, 'momentum', asOfMs, config);
+  const value = metricScore(p, 'value', asOfMs, config);
+  const today = dayIndexOf(asOfMs);
+  const counts = Object.fromEntries(
+    COUNT_WINDOWS_DAYS.map((days) => [days, p.countsInDays(today - (days - 1), today)]),
+  ) as Record<CountWindowDays, EventCounts>;
+  return {
+    asOfMs,
+    momentum,
+    value,
+    quadrant: quadrantOf(momentum.score, value.score, config.quadrant),
+    counts,
+    standing: p.standing,
+    eventCount: p.eventCount,
+    lastEventMs: p.lastEventMs,
+    stall: stallOf(p, asOfMs, momentum, config),
+  };
+}
+
+/** Half-life of a metric in ms, for implementations of `ScorePrimitives`. */
+export function halfLifeMs(metric: Metric, config: ScoringConfig): number {
+  return halfLifeMsOf(config[metric]);
+}
