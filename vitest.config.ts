@@ -1,22 +1,46 @@
+import { readdirSync, readFileSync, existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { defineConfig } from 'vitest/config';
+
+/**
+ * Workspace packages resolve to their TypeScript sources (the `@mesh-momentum/source` export of each
+ * package), so tests never need a build. Aliases, because they apply in every Vite environment,
+ * including the one that loads the global set-up.
+ */
+function workspaceSourceAliases(): Record<string, string> {
+  const aliases: Record<string, string> = {};
+  for (const group of ['packages', 'services']) {
+    for (const dir of readdirSync(resolve(group))) {
+      const manifest = join(resolve(group), dir, 'package.json');
+      if (!existsSync(manifest)) continue;
+      const pkg = JSON.parse(readFileSync(manifest, 'utf8')) as {
+        name: string;
+        exports?: { '.'?: { '@mesh-momentum/source'?: string } };
+      };
+      const source = pkg.exports?.['.']?.['@mesh-momentum/source'];
+      if (source) aliases[pkg.name] = join(resolve(group), dir, source);
+    }
+  }
+  return aliases;
+}
+
+const resolveConfig = { resolve: { alias: workspaceSourceAliases() } };
 
 // Two projects: `unit` needs no services and runs in parallel; `integration` talks to real Kafka,
 // schema registry and Redis, found or started by the global set-up (see packages/testing).
-const sourceCondition = { resolve: { conditions: ['@mesh-momentum/source'] } };
-
 export default defineConfig({
-  ...sourceCondition,
+  ...resolveConfig,
   test: {
     projects: [
       {
-        ...sourceCondition,
+        ...resolveConfig,
         test: {
           name: 'unit',
           include: ['packages/*/src/**/*.test.ts', 'services/*/src/**/*.test.ts', 'test/unit/**/*.test.ts'],
         },
       },
       {
-        ...sourceCondition,
+        ...resolveConfig,
         test: {
           name: 'integration',
           include: ['test/integration/**/*.test.ts'],

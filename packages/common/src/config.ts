@@ -28,31 +28,42 @@ const brokerList = nonEmpty
   .refine((list) => list.every((b) => /^[^\s:/]+:\d{1,5}$/.test(b)), {
     message: 'must be a comma-separated list of host:port',
   });
-const topicName = nonEmpty.regex(/^[a-zA-Z0-9._-]{1,249}$/, 'must be a Kafka topic name ([a-zA-Z0-9._-], 1-249 chars)');
+const topicName = nonEmpty.regex(
+  /^[a-zA-Z0-9._-]{1,249}$/,
+  'must be a Kafka topic name ([a-zA-Z0-9._-], 1-249 chars)',
+);
 
-interface VariableSpec<T extends z.ZodType = z.ZodType> {
+interface VariableSpec<T extends z.ZodType = z.ZodType, D extends string | undefined = string | undefined> {
   readonly schema: T;
-  readonly default: string | undefined;
+  readonly default: D;
   readonly doc: string;
   /** Secrets never appear in logs or error messages. */
   readonly secret?: boolean;
 }
 
-function variable<T extends z.ZodType>(
+function variable<T extends z.ZodType, D extends string | undefined>(
   schema: T,
-  defaultValue: string | undefined,
+  defaultValue: D,
   doc: string,
   secret = false,
-): VariableSpec<T> {
+): VariableSpec<T, D> {
   return { schema, default: defaultValue, doc, secret };
 }
 
 /** Every environment variable Mesh Momentum reads, with its default. Ports match infra/local and docker-compose.yml. */
 export const ENV_VARIABLES = {
-  MM_KAFKA_BROKERS: variable(brokerList, '127.0.0.1:19092', 'Comma-separated Kafka bootstrap brokers (host:port).'),
-  MM_KAFKA_CLIENT_ID: variable(nonEmpty, 'mesh-momentum', 'Kafka client id, visible in broker logs and quotas.'),
+  MM_KAFKA_BROKERS: variable(
+    brokerList,
+    '127.0.0.1:19092',
+    'Comma-separated Kafka bootstrap brokers (host:port).',
+  ),
+  MM_KAFKA_CLIENT_ID: variable(
+    nonEmpty,
+    'mesh-momentum',
+    'Kafka client id, visible in broker logs and quotas.',
+  ),
   MM_KAFKA_SSL: variable(bool, 'false', 'Connect to Kafka over TLS.'),
-  MM_KAFKA_SSL_REJECT_UNAUTHORIZED: variable(bool, 'true', 'Verify the brokers\' TLS certificates.'),
+  MM_KAFKA_SSL_REJECT_UNAUTHORIZED: variable(bool, 'true', "Verify the brokers' TLS certificates."),
   MM_KAFKA_SASL_MECHANISM: variable(
     z.enum(['none', 'plain', 'scram-sha-256', 'scram-sha-512']),
     'none',
@@ -84,6 +95,21 @@ export const ENV_VARIABLES = {
     'mesh-momentum.events.v1.dlq',
     'Dead-letter topic for events that cannot be decoded or are invalid.',
   ),
+  MM_TOPIC_PARTITIONS: variable(
+    z.coerce.number().int().min(1).max(10_000),
+    '6',
+    'Partitions of the events and dead-letter topics when they are created (an upper bound on processor instances).',
+  ),
+  MM_TOPIC_REPLICATION_FACTOR: variable(
+    z.coerce.number().int().min(1).max(32),
+    '1',
+    'Replication factor of the topics when they are created (use 3 in production).',
+  ),
+  MM_PROCESSOR_GROUP_ID: variable(
+    nonEmpty,
+    'mesh-momentum-processor',
+    'Kafka consumer group of the processor; instances with the same group share the partitions.',
+  ),
   MM_LOG_LEVEL: variable(
     z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),
     'info',
@@ -100,7 +126,8 @@ export interface KafkaConfig {
   readonly brokers: readonly string[];
   readonly clientId: string;
   readonly ssl: false | { readonly rejectUnauthorized: boolean };
-  readonly sasl: { readonly mechanism: SaslMechanism; readonly username: string; readonly password: string } | undefined;
+  readonly sasl:
+    { readonly mechanism: SaslMechanism; readonly username: string; readonly password: string } | undefined;
 }
 
 export interface Config {
@@ -110,7 +137,13 @@ export interface Config {
     readonly auth: { readonly username: string; readonly password: string } | undefined;
   };
   readonly redis: { readonly url: string; readonly keyPrefix: string };
-  readonly topics: { readonly events: string; readonly deadLetter: string };
+  readonly topics: {
+    readonly events: string;
+    readonly deadLetter: string;
+    readonly partitions: number;
+    readonly replicationFactor: number;
+  };
+  readonly processor: { readonly groupId: string };
   readonly logLevel: Parsed<'MM_LOG_LEVEL'>;
 }
 
@@ -162,9 +195,15 @@ export function loadConfig(env: Env = process.env): Config {
     const mechanism = get('MM_KAFKA_SASL_MECHANISM');
     if (mechanism !== 'none') {
       if (get('MM_KAFKA_SASL_USERNAME') === '')
-        issues.push({ field: 'MM_KAFKA_SASL_USERNAME', reason: `required when MM_KAFKA_SASL_MECHANISM=${mechanism}` });
+        issues.push({
+          field: 'MM_KAFKA_SASL_USERNAME',
+          reason: `required when MM_KAFKA_SASL_MECHANISM=${mechanism}`,
+        });
       if (get('MM_KAFKA_SASL_PASSWORD') === '')
-        issues.push({ field: 'MM_KAFKA_SASL_PASSWORD', reason: `required when MM_KAFKA_SASL_MECHANISM=${mechanism}` });
+        issues.push({
+          field: 'MM_KAFKA_SASL_PASSWORD',
+          reason: `required when MM_KAFKA_SASL_MECHANISM=${mechanism}`,
+        });
     }
     if ((get('MM_SCHEMA_REGISTRY_USERNAME') === '') !== (get('MM_SCHEMA_REGISTRY_PASSWORD') === ''))
       issues.push({
@@ -191,10 +230,19 @@ export function loadConfig(env: Env = process.env): Config {
     },
     registry: {
       url: get('MM_SCHEMA_REGISTRY_URL').replace(/\/+$/, ''),
-      auth: registryUser === '' ? undefined : { username: registryUser, password: get('MM_SCHEMA_REGISTRY_PASSWORD') },
+      auth:
+        registryUser === ''
+          ? undefined
+          : { username: registryUser, password: get('MM_SCHEMA_REGISTRY_PASSWORD') },
     },
     redis: { url: get('MM_REDIS_URL'), keyPrefix: get('MM_REDIS_KEY_PREFIX') },
-    topics: { events: get('MM_TOPIC_EVENTS'), deadLetter: get('MM_TOPIC_DLQ') },
+    topics: {
+      events: get('MM_TOPIC_EVENTS'),
+      deadLetter: get('MM_TOPIC_DLQ'),
+      partitions: get('MM_TOPIC_PARTITIONS'),
+      replicationFactor: get('MM_TOPIC_REPLICATION_FACTOR'),
+    },
+    processor: { groupId: get('MM_PROCESSOR_GROUP_ID') },
     logLevel: get('MM_LOG_LEVEL'),
   };
   return deepFreeze(config);

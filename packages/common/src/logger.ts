@@ -27,7 +27,7 @@ export const REDACTED_PATHS = [
 export interface CreateLoggerOptions {
   /** @defaultValue 'info' */
   readonly level?: LoggerOptions['level'];
-  /** Component name, shown as `component` on every line. */
+  /** Service name, shown as `service` on every line; child loggers add `component`. */
   readonly name: string;
   /** Where to write; defaults to stdout. Tests pass a stream to read the output. */
   readonly destination?: NodeJS.WritableStream;
@@ -36,7 +36,7 @@ export interface CreateLoggerOptions {
 export function createLogger(options: CreateLoggerOptions): Logger {
   const pinoOptions: LoggerOptions = {
     level: options.level ?? 'info',
-    base: { component: options.name },
+    base: { service: options.name },
     redact: { paths: [...REDACTED_PATHS], censor: '[redacted]' },
     timestamp: pino.stdTimeFunctions.isoTime,
   };

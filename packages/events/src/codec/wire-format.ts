@@ -1,0 +1,35 @@
+import { UndecodableEventError } from '@mesh-momentum/common';
+
+/**
+ * Confluent wire format: byte 0 is the magic byte 0, bytes 1-4 the schema id (big-endian, unsigned),
+ * the rest the Avro binary body. Any Confluent-compatible consumer can read what we write.
+ */
+export const MAGIC_BYTE = 0;
+export const WIRE_HEADER_LENGTH = 5;
+
+export function frame(schemaId: number, body: Buffer): Buffer {
+  const out = Buffer.allocUnsafe(WIRE_HEADER_LENGTH + body.length);
+  out.writeUInt8(MAGIC_BYTE, 0);
+  out.writeUInt32BE(schemaId, 1);
+  body.copy(out, WIRE_HEADER_LENGTH);
+  return out;
+}
+
+export interface Framed {
+  readonly schemaId: number;
+  readonly body: Buffer;
+}
+
+export function unframe(value: Buffer | null | undefined): Framed {
+  if (!value || value.length === 0) throw new UndecodableEventError('record has no value (null or empty)');
+  if (value.length < WIRE_HEADER_LENGTH) {
+    throw new UndecodableEventError(
+      `record value is ${value.length} bytes, shorter than the 5-byte wire header`,
+    );
+  }
+  const magic = value.readUInt8(0);
+  if (magic !== MAGIC_BYTE) {
+    throw new UndecodableEventError(`unknown magic byte ${magic} (expected 0: Confluent wire format)`);
+  }
+  return { schemaId: value.readUInt32BE(1), body: value.subarray(WIRE_HEADER_LENGTH) };
+}

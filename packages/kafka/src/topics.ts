@@ -1,0 +1,71 @@
+import type { Admin, ITopicConfig } from 'kafkajs';
+
+/**
+ * Topic layout. The events topic is the source of truth the processor rebuilds every score from, so it
+ * keeps every record forever (`retention.ms=-1`, `retention.bytes=-1`); deleting old records would make
+ * a rebuild disagree with the live scores. The dead-letter topic keeps records for 90 days: long enough
+ * to notice, fix and re-send, short enough not to grow without bound.
+ */
+export const EVENTS_TOPIC_CONFIG: Readonly<Record<string, string>> = {
+  'cleanup.policy': 'delete',
+  'retention.ms': '-1',
+  'retention.bytes': '-1',
+  // Event time travels in the record; the broker's own timestamp only tells when it arrived.
+  'message.timestamp.type': 'CreateTime',
+};
+
+export const DEAD_LETTER_RETENTION_MS = 90 * 24 * 60 * 60 * 1000;
+
+export const DEAD_LETTER_TOPIC_CONFIG: Readonly<Record<string, string>> = {
+  'cleanup.policy': 'delete',
+  'retention.ms': String(DEAD_LETTER_RETENTION_MS),
+};
+
+export interface TopicLayout {
+  readonly events: string;
+  readonly deadLetter: string;
+  readonly partitions: number;
+  readonly replicationFactor: number;
+}
+
+export function topicSpecs(layout: TopicLayout): ITopicConfig[] {
+  const entries = (config: Readonly<Record<string, string>>) =>
+    Object.entries(config).map(([name, value]) => ({ name, value }));
+  return [
+    {
+      topic: layout.events,
+      numPartitions: layout.partitions,
+      replicationFactor: layout.replicationFactor,
+      configEntries: entries(EVENTS_TOPIC_CONFIG),
+    },
+    {
+      topic: layout.deadLetter,
+      numPartitions: layout.partitions,
+      replicationFactor: layout.replicationFactor,
+      configEntries: entries(DEAD_LETTER_TOPIC_CONFIG),
+    },
+  ];
+}
+
+export interface EnsureTopicsResult {
+  readonly created: readonly string[];
+  readonly existing: readonly string[];
+}
+
+/**
+ * Creates the topics that do not exist yet and waits for their leaders; existing topics are left as
+ * they are (their partition count is never changed here: that would move domains between partitions).
+ */
+export async function ensureTopics(admin: Admin, layout: TopicLayout): Promise<EnsureTopicsResult> {
+  const specs = topicSpecs(layout);
+  const present = new Set(await admin.listTopics());
+  const missing = specs.filter((s) => !present.has(s.topic));
+  if (missing.length > 0) {
+    // createTopics answers false (not an error) for a topic a concurrent caller created first.
+    await admin.createTopics({ topics: missing, waitForLeaders: true });
+  }
+  return {
+    created: missing.map((s) => s.topic),
+    existing: specs.filter((s) => present.has(s.topic)).map((s) => s.topic),
+  };
+}

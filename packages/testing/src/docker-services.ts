@@ -1,0 +1,54 @@
+import { GenericContainer, Wait, getContainerRuntimeClient, type StartedTestContainer } from 'testcontainers';
+import { KafkaContainer } from '@testcontainers/kafka';
+import { RedisContainer } from '@testcontainers/redis';
+import type { ServiceEndpoints } from './endpoints.ts';
+
+/**
+ * The same three services as docker-compose.yml, started with testcontainers for users who have a
+ * Docker engine. Image versions match infra/local (Kafka 3.9 line, Apicurio 3.0.9, Redis 7).
+ */
+export const DOCKER_IMAGES = {
+  kafka: 'confluentinc/cp-kafka:7.9.0',
+  registry: 'apicurio/apicurio-registry:3.0.9',
+  redis: 'redis:7',
+} as const;
+
+/** True when a container runtime answers; never throws. */
+export async function dockerAvailable(): Promise<boolean> {
+  try {
+    await getContainerRuntimeClient();
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+export interface DockerServices {
+  readonly endpoints: ServiceEndpoints;
+  stop(): Promise<void>;
+}
+
+export async function startDockerServices(): Promise<DockerServices> {
+  const [kafka, registry, redis] = await Promise.all([
+    new KafkaContainer(DOCKER_IMAGES.kafka).withKraft().start(),
+    new GenericContainer(DOCKER_IMAGES.registry)
+      .withExposedPorts(8080)
+      .withWaitStrategy(Wait.forHttp('/apis/ccompat/v7/subjects', 8080))
+      .start(),
+    new RedisContainer(DOCKER_IMAGES.redis)
+      .withCommand(['redis-server', '--maxmemory-policy', 'noeviction'])
+      .start(),
+  ]);
+  const containers: StartedTestContainer[] = [kafka, registry, redis];
+  return {
+    endpoints: {
+      kafkaBrokers: `${kafka.getHost()}:${kafka.getMappedPort(9093)}`,
+      registryUrl: `http://${registry.getHost()}:${registry.getMappedPort(8080)}/apis/ccompat/v7`,
+      redisUrl: redis.getConnectionUrl(),
+      origin: 'docker',
+    },
+    stop: async () => {
+      await Promise.all(containers.map((c) => c.stop()));
+    },
+  };
+}

@@ -1,0 +1,38 @@
+import { randomBytes } from 'node:crypto';
+import { loadConfig, type Config } from '@mesh-momentum/common';
+import type { ServiceEndpoints } from './endpoints.ts';
+
+/** Short random suffix: every test file gets its own topics, consumer groups and Redis key prefix. */
+export function uniqueSuffix(): string {
+  return `${Date.now().toString(36)}-${randomBytes(3).toString('hex')}`;
+}
+
+export interface IsolatedEnvOptions {
+  /** Readable name of the test, part of every topic and key prefix it gets. */
+  readonly name: string;
+  /** Extra MM_* variables. */
+  readonly env?: Readonly<Record<string, string>>;
+}
+
+/** Environment variables of an isolated installation on the shared services. */
+export function isolatedEnv(
+  endpoints: ServiceEndpoints,
+  options: IsolatedEnvOptions,
+): Record<string, string> {
+  const id = `${options.name.replace(/[^a-zA-Z0-9]+/g, '-').toLowerCase()}-${uniqueSuffix()}`;
+  return {
+    MM_KAFKA_BROKERS: endpoints.kafkaBrokers,
+    MM_SCHEMA_REGISTRY_URL: endpoints.registryUrl,
+    MM_REDIS_URL: endpoints.redisUrl,
+    MM_TOPIC_EVENTS: `test.${id}.events`,
+    MM_TOPIC_DLQ: `test.${id}.dlq`,
+    MM_REDIS_KEY_PREFIX: `test-${id}`,
+    MM_KAFKA_CLIENT_ID: `test-${id}`,
+    MM_LOG_LEVEL: process.env['MM_TEST_LOG_LEVEL'] ?? 'warn',
+    ...options.env,
+  };
+}
+
+export function isolatedConfig(endpoints: ServiceEndpoints, options: IsolatedEnvOptions): Config {
+  return loadConfig(isolatedEnv(endpoints, options));
+}

@@ -1,0 +1,3 @@
+export * from './processor.ts';
+export * from './decode-batch.ts';
+export * from './dead-letter.ts';

@@ -1,0 +1,46 @@
+import { Redis } from 'ioredis';
+import { createLogger, loadConfig } from '@mesh-momentum/common';
+import { EventCodec, RegistryClient, registryOptionsFrom } from '@mesh-momentum/events';
+import { createKafka, ensureTopics } from '@mesh-momentum/kafka';
+import { Processor } from './processor.ts';
+
+/** Entry point: `node --conditions=@mesh-momentum/source services/processor/src/main.ts`. */
+async function main(): Promise<void> {
+  const config = loadConfig();
+  const logger = createLogger({ name: 'processor', level: config.logLevel });
+  const kafka = createKafka(config.kafka, { logger, clientId: `${config.kafka.clientId}-processor` });
+  const admin = kafka.admin();
+  await admin.connect();
+  await ensureTopics(admin, {
+    events: config.topics.events,
+    deadLetter: config.topics.deadLetter,
+    partitions: config.topics.partitions,
+    replicationFactor: config.topics.replicationFactor,
+  });
+  await admin.disconnect();
+
+  const redis = new Redis(config.redis.url, { lazyConnect: true });
+  await redis.connect();
+  const codec = new EventCodec(new RegistryClient(registryOptionsFrom(config)));
+  const processor = new Processor({ config, kafka, redis, codec, logger });
+
+  let stopping = false;
+  const shutdown = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'shutting down: finishing the batch in flight');
+    await processor.stop();
+    await redis.quit();
+    logger.info(processor.stats, 'stopped');
+  };
+  process.once('SIGTERM', () => void shutdown('SIGTERM'));
+  process.once('SIGINT', () => void shutdown('SIGINT'));
+
+  await processor.start();
+  logger.info({ topic: config.topics.events, group: config.processor.groupId }, 'processor running');
+}
+
+main().catch((error: unknown) => {
+  console.error(error instanceof Error ? `processor: ${error.message}` : error);
+  process.exit(1);
+});

@@ -1,0 +1,122 @@
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { Redis } from 'ioredis';
+import type { Kafka, Producer } from 'kafkajs';
+import { createLogger, type Config } from '@mesh-momentum/common';
+import { EventCodec, RegistryClient, registryOptionsFrom } from '@mesh-momentum/events';
+import { createKafka, ensureTopics } from '@mesh-momentum/kafka';
+import { Processor, DEAD_LETTER_HEADERS } from '@mesh-momentum/processor';
+import { ScoreStore } from '@mesh-momentum/store';
+import { isolatedConfig, waitFor } from '@mesh-momentum/testing';
+
+/**
+ * One event the whole way on real services: Avro-encoded against the registry, produced to Kafka,
+ * consumed by the processor's consumer group, applied in Redis. Fails if any stage is broken.
+ */
+describe('walking skeleton: producer → Kafka → processor → Redis', () => {
+  let config: Config;
+  let kafka: Kafka;
+  let producer: Producer;
+  let redis: Redis;
+  let codec: EventCodec;
+  let processor: Processor;
+  let store: ScoreStore;
+
+  beforeAll(async () => {
+    config = isolatedConfig(inject('services'), { name: 'skeleton' });
+    const logger = createLogger({ name: 'test', level: config.logLevel });
+    kafka = createKafka(config.kafka, { logger });
+    const admin = kafka.admin();
+    await admin.connect();
+    await ensureTopics(admin, { ...config.topics });
+    await admin.disconnect();
+    producer = kafka.producer({ idempotent: true });
+    await producer.connect();
+    redis = new Redis(config.redis.url);
+    codec = new EventCodec(new RegistryClient(registryOptionsFrom(config)));
+    processor = new Processor({ config, kafka, redis, codec, logger });
+    store = new ScoreStore(redis, { prefix: config.redis.keyPrefix, namespace: 'v1' });
+    await processor.start();
+  });
+
+  afterAll(async () => {
+    await processor?.stop();
+    await producer?.disconnect();
+    const leftovers = await redis.keys(`${config.redis.keyPrefix}:*`);
+    if (leftovers.length > 0) await redis.del(...leftovers);
+    redis?.disconnect();
+  });
+
+  const championGained = (id: string, personId: string) => ({
+    id,
+    source: 'urn:meshmomentum:test',
+    type: 'ChampionGained',
+    time: Date.parse('2026-11-01T10:00:00Z'),
+    subject: personId,
+    domain: 'payments',
+    personId,
+    role: 'champion',
+  });
+
+  it('applies a ChampionGained event to Redis exactly once, even when it is sent twice', async () => {
+    const first = await codec.encode('ChampionGained', championGained('evt-1', 'p-1'));
+    const second = await codec.encode('ChampionGained', championGained('evt-2', 'p-2'));
+    // evt-1 twice: a producer retry that reached Kafka at a new offset must still count once.
+    await producer.send({
+      topic: config.topics.events,
+      messages: [first, first, second].map((value) => ({ key: 'payments', value })),
+    });
+
+    const counts = await waitFor(
+      async () => {
+        const c = await store.eventCounts('payments');
+        return processor.stats.applied + processor.stats.skipped >= 3 ? c : undefined;
+      },
+      { what: 'the processor to apply three records', timeoutMs: 30_000 },
+    );
+    expect(counts).toEqual({ ChampionGained: 2 });
+    expect(processor.stats).toMatchObject({ applied: 2, skipped: 1, deadLettered: 0 });
+  });
+
+  it('sends a record that is not Avro to the dead-letter topic with the reason, and keeps going', async () => {
+    const dlqConsumer = kafka.consumer({ groupId: `${config.processor.groupId}-dlq-reader` });
+    await dlqConsumer.connect();
+    await dlqConsumer.subscribe({ topic: config.topics.deadLetter, fromBeginning: true });
+    const received: { value: string; headers: Record<string, string> }[] = [];
+    await dlqConsumer.run({
+      eachMessage: async ({ message }) => {
+        const headers = Object.fromEntries(
+          Object.entries(message.headers ?? {}).map(([k, v]) => [k, String(v)]),
+        );
+        received.push({ value: message.value?.toString() ?? '', headers });
+      },
+    });
+
+    const good = await codec.encode('ChampionGained', championGained('evt-3', 'p-3'));
+    await producer.send({
+      topic: config.topics.events,
+      messages: [
+        { key: 'payments', value: Buffer.from('not avro at all') },
+        { key: 'payments', value: good },
+      ],
+    });
+
+    await waitFor(() => (received.length > 0 ? true : undefined), {
+      what: 'a dead letter',
+      timeoutMs: 30_000,
+    });
+    await dlqConsumer.disconnect();
+    expect(received[0]?.value).toBe('not avro at all');
+    expect(received[0]?.headers[DEAD_LETTER_HEADERS.reason]).toBe('MM_ERR_EVENT_UNDECODABLE');
+    expect(received[0]?.headers[DEAD_LETTER_HEADERS.originalTopic]).toBe(config.topics.events);
+    expect(received[0]?.headers[DEAD_LETTER_HEADERS.exceptionMessage]).toMatch(/magic byte/);
+
+    const counts = await waitFor(
+      async () => {
+        const c = await store.eventCounts('payments');
+        return c['ChampionGained'] === 3 ? c : undefined;
+      },
+      { what: 'the good record after the poison pill', timeoutMs: 30_000 },
+    );
+    expect(counts).toEqual({ ChampionGained: 3 });
+  });
+});
