@@ -1,0 +1,463 @@
+#!/usr/bin/env bash
+# Local infrastructure for Mesh Momentum without Docker: Kafka (KRaft, single node), Apicurio
+# Registry (Confluent-compatible API) and Redis, as plain processes owned by this script.
+#
+#   infra/local/local-infra.sh up               install on first use, start, wait until ready
+#   infra/local/local-infra.sh down [--purge]   stop what `up` started (--purge: also delete data)
+#   infra/local/local-infra.sh status           one line per service; exit 0 if all run, 3 otherwise
+#   infra/local/local-infra.sh logs [kafka|registry|redis] [-f]
+#
+# State (data, logs, pid files) lives in <repo>/.local-infra/, downloads in the cache shared with
+# scripts/toolchain.sh. See infra/README.md.
+set -euo pipefail
+
+# ---------------------------------------------------------------------------------------------
+# Settings
+# ---------------------------------------------------------------------------------------------
+KAFKA_VERSION=3.9.1
+APICURIO_VERSION=3.0.9
+JAVA_MIN_MAJOR=17
+
+KAFKA_PORT="${MM_LOCAL_KAFKA_PORT:-19092}"
+KAFKA_CONTROLLER_PORT="${MM_LOCAL_KAFKA_CONTROLLER_PORT:-19093}"
+REGISTRY_PORT="${MM_LOCAL_REGISTRY_PORT:-18081}"
+REDIS_PORT="${MM_LOCAL_REDIS_PORT:-16379}"
+
+# Seconds to wait for each service to become ready, and for each to stop.
+READY_TIMEOUT="${MM_LOCAL_READY_TIMEOUT:-120}"
+STOP_TIMEOUT="${MM_LOCAL_STOP_TIMEOUT:-30}"
+
+HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+REPO_ROOT="$(cd "$HERE/../.." && pwd)"
+STATE_DIR="${MM_LOCAL_STATE_DIR:-$REPO_ROOT/.local-infra}"
+CACHE_DIR="${MM_CACHE_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/mesh-momentum}"
+
+LOG_DIR="$STATE_DIR/logs"
+RUN_DIR="$STATE_DIR/run"
+KAFKA_HOME="$CACHE_DIR/kafka-$KAFKA_VERSION"
+APICURIO_HOME="$CACHE_DIR/apicurio-registry-$APICURIO_VERSION"
+APICURIO_JAR="$APICURIO_HOME/apicurio-registry-app-$APICURIO_VERSION-runner.jar"
+APICURIO_URL="${MM_APICURIO_URL:-https://repo1.maven.org/maven2/io/apicurio/apicurio-registry-app/$APICURIO_VERSION/apicurio-registry-app-$APICURIO_VERSION-all.tar.gz}"
+
+SERVICES=(kafka registry redis)
+
+# ---------------------------------------------------------------------------------------------
+# Helpers
+# ---------------------------------------------------------------------------------------------
+say() { echo "local-infra: $*"; }
+warn() { echo "local-infra: $*" >&2; }
+die() {
+  echo "local-infra: error: $*" >&2
+  exit 1
+}
+
+now() { date +%s.%N; }
+elapsed() { awk -v a="$1" -v b="$(now)" 'BEGIN { printf "%.1f", b - a }'; }
+
+port_of() {
+  case "$1" in
+    kafka) echo "$KAFKA_PORT" ;;
+    registry) echo "$REGISTRY_PORT" ;;
+    redis) echo "$REDIS_PORT" ;;
+  esac
+}
+pid_file() { echo "$RUN_DIR/$1.pid"; }
+log_file() { echo "$LOG_DIR/$1.log"; }
+
+# A string that only our own process for the service has on its command line, so that a recycled
+# pid never makes us signal someone else's process.
+marker_of() {
+  case "$1" in
+    kafka) echo "$STATE_DIR/kafka/server.properties" ;;
+    registry) echo "-Dmm.local-infra=$STATE_DIR" ;;
+    redis) echo "127.0.0.1:$REDIS_PORT" ;; # redis-server rewrites its title to "redis-server host:port"
+  esac
+}
+
+# Prints the pid of our running process for the service, or fails.
+running_pid() {
+  local svc="$1" file pid
+  file="$(pid_file "$svc")"
+  [ -f "$file" ] || return 1
+  pid="$(cat "$file" 2>/dev/null || true)"
+  [[ "$pid" =~ ^[0-9]+$ ]] || return 1
+  [ -r "/proc/$pid/cmdline" ] || return 1
+  tr '\0' ' ' <"/proc/$pid/cmdline" | grep -qF -- "$(marker_of "$svc")" || return 1
+  echo "$pid"
+}
+
+# True when something accepts TCP connections on 127.0.0.1:port.
+port_open() { timeout 2 bash -c "exec 3<>/dev/tcp/127.0.0.1/$1" 2>/dev/null; }
+
+java_bin() {
+  if [ -n "${JAVA_HOME:-}" ] && [ -x "$JAVA_HOME/bin/java" ]; then echo "$JAVA_HOME/bin/java"; else command -v java || true; fi
+}
+
+JAVA=""
+require_java() {
+  [ -n "$JAVA" ] && return 0
+  JAVA="$(java_bin)"
+  [ -n "$JAVA" ] || die "java not found: Kafka and the registry need Java $JAVA_MIN_MAJOR+ (e.g. apt-get install -y openjdk-17-jre-headless, or set JAVA_HOME)"
+  local major
+  major="$("$JAVA" -version 2>&1 | awk -F'"' '/version/ { split($2, v, "."); print (v[1] == "1" ? v[2] : v[1]); exit }')"
+  [[ "$major" =~ ^[0-9]+$ ]] || die "could not read the version of $JAVA"
+  [ "$major" -ge "$JAVA_MIN_MAJOR" ] || die "$JAVA is Java $major; Kafka $KAFKA_VERSION and Apicurio $APICURIO_VERSION need Java $JAVA_MIN_MAJOR+ (set JAVA_HOME)"
+}
+
+# ---------------------------------------------------------------------------------------------
+# Installation (first use only; results cached in $CACHE_DIR)
+# ---------------------------------------------------------------------------------------------
+# Every install builds into a temporary directory next to its destination and renames it into place
+# at the end, so an interrupted install never looks like a finished one.
+
+install_kafka() {
+  [ -f "$KAFKA_HOME/.complete" ] && return 0
+  command -v mvn >/dev/null || die "Kafka $KAFKA_VERSION is not cached yet and Maven (mvn) is needed once to download it (apt-get install -y maven)"
+  say "installing Kafka $KAFKA_VERSION from Maven Central into $KAFKA_HOME"
+  mkdir -p "$CACHE_DIR"
+  local tmp
+  tmp="$(mktemp -d "$CACHE_DIR/.kafka-install.XXXXXX")"
+  cp "$HERE/kafka/pom.xml" "$tmp/pom.xml"
+  # A private local repository keeps the cache self-contained (deleting it really starts over).
+  if ! timeout 900 mvn -q -B -f "$tmp/pom.xml" -Dmaven.repo.local="$CACHE_DIR/m2" \
+    dependency:copy-dependencies -DincludeScope=runtime -DoutputDirectory="$tmp/libs" >"$tmp/mvn.log" 2>&1; then
+    warn "$(tail -n 20 "$tmp/mvn.log")"
+    rm -rf "$tmp"
+    die "could not download Kafka $KAFKA_VERSION with Maven (see the output above)"
+  fi
+  [ -f "$tmp/libs/kafka_2.13-$KAFKA_VERSION.jar" ] || {
+    rm -rf "$tmp"
+    die "Maven finished but kafka_2.13-$KAFKA_VERSION.jar is missing"
+  }
+  rm -f "$tmp/mvn.log" "$tmp/pom.xml"
+  touch "$tmp/.complete"
+  rm -rf "$KAFKA_HOME"
+  mv "$tmp" "$KAFKA_HOME"
+}
+
+install_apicurio() {
+  [ -f "$APICURIO_HOME/.complete" ] && return 0
+  command -v curl >/dev/null || die "curl is needed once to download Apicurio Registry"
+  say "installing Apicurio Registry $APICURIO_VERSION (~110 MB) into $APICURIO_HOME"
+  mkdir -p "$CACHE_DIR"
+  local tmp archive want got
+  tmp="$(mktemp -d "$CACHE_DIR/.apicurio-install.XXXXXX")"
+  archive="$tmp/apicurio.tar.gz"
+  if ! curl --fail --silent --show-error --location --retry 3 --retry-delay 2 --connect-timeout 20 \
+    --max-time 900 -o "$archive" "$APICURIO_URL"; then
+    rm -rf "$tmp"
+    die "could not download $APICURIO_URL"
+  fi
+  # Maven Central publishes a SHA-1 next to every file: check the archive is complete and intact.
+  if want="$(curl --fail --silent --location --retry 3 --connect-timeout 20 --max-time 60 "$APICURIO_URL.sha1")"; then
+    want="${want%% *}"
+    got="$(sha1sum "$archive" | cut -d' ' -f1)"
+    if [ "$want" != "$got" ]; then
+      rm -rf "$tmp"
+      die "checksum mismatch for $APICURIO_URL (expected $want, got $got)"
+    fi
+  else
+    warn "no checksum published for $APICURIO_URL; skipping verification"
+  fi
+  mkdir -p "$tmp/x"
+  tar -xzf "$archive" -C "$tmp/x"
+  rm -f "$archive"
+  local jar
+  jar="$(find "$tmp/x" -maxdepth 3 -name "apicurio-registry-app-$APICURIO_VERSION-runner.jar" | head -n 1)"
+  [ -n "$jar" ] || {
+    rm -rf "$tmp"
+    die "the Apicurio archive did not contain apicurio-registry-app-$APICURIO_VERSION-runner.jar"
+  }
+  local dir
+  dir="$(dirname "$jar")"
+  touch "$dir/.complete"
+  rm -rf "$APICURIO_HOME"
+  mv "$dir" "$APICURIO_HOME"
+  rm -rf "$tmp"
+}
+
+install_redis() {
+  command -v redis-server >/dev/null && command -v redis-cli >/dev/null && return 0
+  if [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null; then
+    say "installing redis-server with apt-get"
+    {
+      apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y redis-server
+    } >"$LOG_DIR/redis-install.log" 2>&1 || die "apt-get install redis-server failed; see $LOG_DIR/redis-install.log"
+    # The Debian package may start its own system instance on 6379; ours is separate and unaffected.
+  else
+    die "redis-server not found: install Redis 7 (sudo apt-get install -y redis-server, or brew install redis)"
+  fi
+}
+
+# ---------------------------------------------------------------------------------------------
+# Starting
+# ---------------------------------------------------------------------------------------------
+# Launches "$@" detached (own session, no terminal), logging to the service's log file, and records
+# its pid. `exec` keeps the pid that was written.
+launch() {
+  local svc="$1"
+  shift
+  local log
+  log="$(log_file "$svc")"
+  printf '\n===== %s: starting %s =====\n' "$(date -Is)" "$svc" >>"$log"
+  # shellcheck disable=SC2016 # $$ and $@ belong to the inner shell
+  setsid bash -c 'echo $$ >"$0"; exec "$@"' "$(pid_file "$svc")" "$@" >>"$log" 2>&1 </dev/null &
+  # Wait (briefly) for the pid file so that status/down never race with a start.
+  local i
+  for i in $(seq 1 50); do
+    [ -s "$(pid_file "$svc")" ] && return 0
+    sleep 0.1
+  done
+  die "$svc did not start (no pid file after 5 s); see $log"
+}
+
+start_kafka() {
+  local dir="$STATE_DIR/kafka" cluster_id
+  mkdir -p "$dir/data"
+  sed -e "s|@KAFKA_PORT@|$KAFKA_PORT|g" -e "s|@CONTROLLER_PORT@|$KAFKA_CONTROLLER_PORT|g" \
+    -e "s|@DATA_DIR@|$dir/data|g" "$HERE/kafka/server.properties" >"$dir/server.properties"
+  if [ ! -f "$dir/data/meta.properties" ]; then
+    if [ -s "$dir/cluster-id" ]; then
+      cluster_id="$(cat "$dir/cluster-id")"
+    else
+      cluster_id="$("$JAVA" -cp "$KAFKA_HOME/libs/*" kafka.tools.StorageTool random-uuid 2>>"$(log_file kafka)")"
+      echo "$cluster_id" >"$dir/cluster-id"
+    fi
+    "$JAVA" -cp "$KAFKA_HOME/libs/*" -Dlog4j.configuration="file:$HERE/kafka/log4j.properties" \
+      kafka.tools.StorageTool format -t "$cluster_id" -c "$dir/server.properties" >>"$(log_file kafka)" 2>&1 ||
+      die "formatting the Kafka storage in $dir/data failed; see $(log_file kafka)"
+  fi
+  launch kafka "$JAVA" -Xms256m -Xmx1g -XX:+UseG1GC -XX:MaxGCPauseMillis=20 -Djava.awt.headless=true \
+    -Dlog4j.configuration="file:$HERE/kafka/log4j.properties" \
+    -cp "$KAFKA_HOME/libs/*" kafka.Kafka "$dir/server.properties"
+}
+
+start_registry() {
+  local data="$STATE_DIR/registry/data"
+  mkdir -p "$data"
+  # Storage: the default is an in-memory H2 database, which would forget every schema id on restart
+  # while Kafka keeps the records that reference them. A file-based H2 database survives restarts.
+  # ccompat: ids returned by the Confluent-compatible API are content ids (legacy-id-mode off, the
+  # default): one id per distinct schema, shared across subjects, like Confluent's schema ids.
+  # Deletion is enabled so that subjects can be deleted as in Confluent's registry.
+  launch registry "$JAVA" -Xms64m -Xmx512m -XX:+UseSerialGC -Djava.awt.headless=true \
+    "$(marker_of registry)" \
+    -Dquarkus.http.host=127.0.0.1 -Dquarkus.http.port="$REGISTRY_PORT" \
+    -Dquarkus.http.access-log.enabled=false \
+    -Dapicurio.storage.kind=sql -Dapicurio.storage.sql.kind=h2 \
+    -Dapicurio.datasource.url="jdbc:h2:file:$data/registry;DB_CLOSE_ON_EXIT=FALSE" \
+    -Dapicurio.datasource.jdbc.initial-size=2 -Dapicurio.datasource.jdbc.min-size=2 \
+    -Dapicurio.datasource.jdbc.max-size=20 \
+    -Dapicurio.ccompat.legacy-id-mode.enabled=false -Dapicurio.ccompat.use-canonical-hash=true \
+    -Dapicurio.rest.deletion.group.enabled=true -Dapicurio.rest.deletion.artifact.enabled=true \
+    -Dapicurio.rest.deletion.artifact-version.enabled=true \
+    -jar "$APICURIO_JAR"
+}
+
+start_redis() {
+  local data="$STATE_DIR/redis/data"
+  mkdir -p "$data"
+  launch redis redis-server "$HERE/redis.conf" --port "$REDIS_PORT" --dir "$data"
+}
+
+# ---------------------------------------------------------------------------------------------
+# Readiness
+# ---------------------------------------------------------------------------------------------
+ready_kafka() {
+  port_open "$KAFKA_PORT" || return 1
+  # A real request: list topics through the admin client (metadata from an unfenced broker).
+  timeout 30 "$JAVA" -Xmx128m -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -cp "$KAFKA_HOME/libs/*" \
+    -Dlog4j.configuration="file:$HERE/kafka/log4j.properties" \
+    org.apache.kafka.tools.TopicCommand --bootstrap-server "127.0.0.1:$KAFKA_PORT" --list >/dev/null 2>&1
+}
+ready_registry() {
+  curl -sf --max-time 3 "http://127.0.0.1:$REGISTRY_PORT/apis/ccompat/v7/subjects" >/dev/null 2>&1
+}
+ready_redis() {
+  [ "$(timeout 3 redis-cli -h 127.0.0.1 -p "$REDIS_PORT" ping 2>/dev/null)" = "PONG" ]
+}
+
+# ---------------------------------------------------------------------------------------------
+# Commands
+# ---------------------------------------------------------------------------------------------
+cmd_up() {
+  mkdir -p "$LOG_DIR" "$RUN_DIR"
+  require_java
+
+  # 1. Which services need starting? Refuse early if a port is taken by a process that is not ours.
+  local svc pid port to_start=()
+  for svc in "${SERVICES[@]}"; do
+    if pid="$(running_pid "$svc")"; then
+      say "$svc already running (pid $pid, port $(port_of "$svc"))"
+      continue
+    fi
+    rm -f "$(pid_file "$svc")"
+    port="$(port_of "$svc")"
+    if port_open "$port"; then
+      die "port $port (needed by $svc) is already in use by another process; stop it (ss -ltnp 'sport = :$port') or set MM_LOCAL_$(echo "$svc" | tr '[:lower:]' '[:upper:]')_PORT"
+    fi
+    if [ "$svc" = kafka ] && port_open "$KAFKA_CONTROLLER_PORT"; then
+      die "port $KAFKA_CONTROLLER_PORT (Kafka controller) is already in use by another process; stop it (ss -ltnp 'sport = :$KAFKA_CONTROLLER_PORT') or set MM_LOCAL_KAFKA_CONTROLLER_PORT"
+    fi
+    to_start+=("$svc")
+  done
+
+  if [ "${#to_start[@]}" -gt 0 ]; then
+    # 2. Install what is missing; the two downloads run in parallel.
+    local t0 jobs=() names=() i failed=0
+    t0="$(now)"
+    for svc in "${to_start[@]}"; do
+      case "$svc" in
+        kafka) install_kafka & ;;
+        registry) install_apicurio & ;;
+        redis) install_redis & ;;
+      esac
+      jobs+=("$!")
+      names+=("$svc")
+    done
+    for i in "${!jobs[@]}"; do
+      wait "${jobs[$i]}" || {
+        warn "installing ${names[$i]} failed"
+        failed=1
+      }
+    done
+    [ "$failed" -eq 0 ] || exit 1
+    local install_secs
+    install_secs="$(elapsed "$t0")"
+
+    # 3. Start them all, then wait for each to be ready.
+    declare -A started_at=()
+    for svc in "${to_start[@]}"; do
+      started_at[$svc]="$(now)"
+      "start_$svc"
+    done
+
+    local pending=("${to_start[@]}") deadline next
+    deadline=$(($(date +%s) + READY_TIMEOUT))
+    while [ "${#pending[@]}" -gt 0 ]; do
+      next=()
+      # Cheap checks first, so that the slower Kafka check does not inflate the others' times.
+      for svc in $(printf '%s\n' "${pending[@]}" | sort -r); do
+        if ! running_pid "$svc" >/dev/null; then
+          rm -f "$(pid_file "$svc")"
+          warn "$(tail -n 15 "$(log_file "$svc")")"
+          die "$svc exited during start-up; log: $(log_file "$svc")"
+        fi
+        if "ready_$svc"; then
+          say "$svc ready in $(elapsed "${started_at[$svc]}") s (pid $(running_pid "$svc"), port $(port_of "$svc"))"
+        else
+          next+=("$svc")
+        fi
+      done
+      pending=("${next[@]+"${next[@]}"}")
+      [ "${#pending[@]}" -eq 0 ] && break
+      if [ "$(date +%s)" -ge "$deadline" ]; then
+        die "${pending[*]} not ready after ${READY_TIMEOUT} s (still running; stop with: $0 down); log: $(log_file "${pending[0]}")"
+      fi
+      sleep 0.5
+    done
+    say "all services ready (installation check took $install_secs s)"
+  fi
+
+  cat <<EOF
+
+Point the apps at it (these are also the defaults):
+  export MM_KAFKA_BROKERS=127.0.0.1:$KAFKA_PORT
+  export MM_SCHEMA_REGISTRY_URL=http://127.0.0.1:$REGISTRY_PORT/apis/ccompat/v7
+  export MM_REDIS_URL=redis://127.0.0.1:$REDIS_PORT
+EOF
+}
+
+# Sends SIGTERM to our process for each service, waits up to STOP_TIMEOUT, then SIGKILL.
+cmd_down() {
+  local purge=0 arg
+  for arg in "$@"; do
+    case "$arg" in
+      --purge) purge=1 ;;
+      *) die "unknown option for down: $arg (only --purge)" ;;
+    esac
+  done
+  local svc pid stopping=() pids=()
+  for svc in "${SERVICES[@]}"; do
+    if pid="$(running_pid "$svc")"; then
+      kill -TERM "$pid" 2>/dev/null || true
+      stopping+=("$svc")
+      pids+=("$pid")
+    else
+      [ -f "$(pid_file "$svc")" ] && rm -f "$(pid_file "$svc")"
+      say "$svc not running"
+    fi
+  done
+  local i t0 deadline
+  t0="$(now)"
+  deadline=$(($(date +%s) + STOP_TIMEOUT))
+  for i in "${!stopping[@]}"; do
+    svc="${stopping[$i]}"
+    pid="${pids[$i]}"
+    while kill -0 "$pid" 2>/dev/null && [ "$(date +%s)" -lt "$deadline" ]; do sleep 0.2; done
+    if kill -0 "$pid" 2>/dev/null; then
+      warn "$svc (pid $pid) still running after ${STOP_TIMEOUT} s; sending SIGKILL"
+      kill -KILL "$pid" 2>/dev/null || true
+      sleep 0.5
+    fi
+    rm -f "$(pid_file "$svc")"
+    say "$svc stopped (pid $pid) after $(elapsed "$t0") s"
+  done
+  if [ "$purge" -eq 1 ]; then
+    rm -rf "$STATE_DIR/kafka" "$STATE_DIR/registry" "$STATE_DIR/redis"
+    say "deleted data in $STATE_DIR (logs kept in $LOG_DIR)"
+  fi
+}
+
+cmd_status() {
+  local svc pid all=0
+  for svc in "${SERVICES[@]}"; do
+    if pid="$(running_pid "$svc")"; then
+      printf '%-9s running (pid %s, port %s)\n' "$svc" "$pid" "$(port_of "$svc")"
+    else
+      printf '%-9s stopped\n' "$svc"
+      all=3
+    fi
+  done
+  return "$all"
+}
+
+cmd_logs() {
+  local follow=0 svcs=() arg
+  for arg in "$@"; do
+    case "$arg" in
+      -f | --follow) follow=1 ;;
+      kafka | registry | redis) svcs+=("$arg") ;;
+      *) die "unknown service for logs: $arg (kafka, registry or redis; -f to follow)" ;;
+    esac
+  done
+  [ "${#svcs[@]}" -gt 0 ] || svcs=("${SERVICES[@]}")
+  local files=()
+  for arg in "${svcs[@]}"; do
+    if [ -f "$(log_file "$arg")" ]; then files+=("$(log_file "$arg")"); else warn "no log yet for $arg"; fi
+  done
+  [ "${#files[@]}" -gt 0 ] || return 0
+  if [ "$follow" -eq 1 ]; then exec tail -n 50 -F "${files[@]}"; else tail -n 100 "${files[@]}"; fi
+}
+
+usage() {
+  sed -n '2,11p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
+}
+
+main() {
+  local cmd="${1:-}"
+  [ $# -gt 0 ] && shift
+  case "$cmd" in
+    up) cmd_up "$@" ;;
+    down) cmd_down "$@" ;;
+    status) cmd_status "$@" ;;
+    logs) cmd_logs "$@" ;;
+    -h | --help | help) usage ;;
+    *)
+      usage >&2
+      exit 2
+      ;;
+  esac
+}
+
+main "$@"
