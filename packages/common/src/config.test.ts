@@ -1,0 +1,107 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError } from './errors.ts';
+import { ENV_VARIABLES, loadConfig } from './config.ts';
+
+function configError(env: Record<string, string>): ConfigError {
+  try {
+    loadConfig(env);
+  } catch (error) {
+    if (error instanceof ConfigError) return error;
+    throw error;
+  }
+  throw new Error('expected a ConfigError');
+}
+
+describe('loadConfig', () => {
+  it('gives the documented defaults for an empty environment', () => {
+    const config = loadConfig({});
+    expect(config.kafka.brokers).toEqual(['127.0.0.1:19092']);
+    expect(config.kafka.ssl).toBe(false);
+    expect(config.kafka.sasl).toBeUndefined();
+    expect(config.registry).toEqual({ url: 'http://127.0.0.1:18081/apis/ccompat/v7', auth: undefined });
+    expect(config.redis).toEqual({ url: 'redis://127.0.0.1:16379', keyPrefix: 'mm' });
+    expect(config.topics).toEqual({
+      events: 'mesh-momentum.events.v1',
+      deadLetter: 'mesh-momentum.events.v1.dlq',
+      partitions: 6,
+      replicationFactor: 1,
+    });
+  });
+
+  it('returns a deeply frozen object', () => {
+    const config = loadConfig({});
+    expect(Object.isFrozen(config)).toBe(true);
+    expect(Object.isFrozen(config.kafka.brokers)).toBe(true);
+  });
+
+  it('parses lists, booleans, numbers and SASL', () => {
+    const config = loadConfig({
+      MM_KAFKA_BROKERS: 'a:9092, b:9093',
+      MM_KAFKA_SSL: 'true',
+      MM_KAFKA_SSL_REJECT_UNAUTHORIZED: '0',
+      MM_KAFKA_SASL_MECHANISM: 'scram-sha-512',
+      MM_KAFKA_SASL_USERNAME: 'mm',
+      MM_KAFKA_SASL_PASSWORD: 's3cret',
+      MM_TOPIC_PARTITIONS: '12',
+      MM_SCHEMA_REGISTRY_URL: 'https://registry.example.com/',
+      MM_SCHEMA_REGISTRY_USERNAME: 'u',
+      MM_SCHEMA_REGISTRY_PASSWORD: 'p',
+    });
+    expect(config.kafka.brokers).toEqual(['a:9092', 'b:9093']);
+    expect(config.kafka.ssl).toEqual({ rejectUnauthorized: false });
+    expect(config.kafka.sasl).toEqual({ mechanism: 'scram-sha-512', username: 'mm', password: 's3cret' });
+    expect(config.topics.partitions).toBe(12);
+    expect(config.registry).toEqual({
+      url: 'https://registry.example.com',
+      auth: { username: 'u', password: 'p' },
+    });
+  });
+
+  it('names every bad variable and the reason, in one error', () => {
+    const error = configError({
+      MM_KAFKA_BROKERS: 'no-port',
+      MM_TOPIC_PARTITIONS: '0',
+      MM_REDIS_URL: 'http://x',
+    });
+    expect(error.code).toBe('MM_ERR_CONFIG_INVALID');
+    expect(error.issues.map((i) => i.field).sort()).toEqual([
+      'MM_KAFKA_BROKERS',
+      'MM_REDIS_URL',
+      'MM_TOPIC_PARTITIONS',
+    ]);
+    expect(error.message).toContain(
+      'MM_KAFKA_BROKERS: must be a comma-separated list of host:port (got "no-port")',
+    );
+  });
+
+  it('rejects unknown MM_ variables with a suggestion, and ignores other variables', () => {
+    const error = configError({ MM_KAFKA_BROKER: '127.0.0.1:9092', PATH: '/usr/bin' });
+    expect(error.issues).toEqual([
+      { field: 'MM_KAFKA_BROKER', reason: 'unknown variable (did you mean MM_KAFKA_BROKERS?)' },
+    ]);
+  });
+
+  it('never echoes a secret value in an error', () => {
+    const error = configError({ MM_REDIS_URL: 'ftp://user:hunter2@host' });
+    expect(error.message).not.toContain('hunter2');
+    expect(error.issues[0]?.field).toBe('MM_REDIS_URL');
+  });
+
+  it('requires SASL credentials with a mechanism, and distinct topics', () => {
+    const error = configError({
+      MM_KAFKA_SASL_MECHANISM: 'plain',
+      MM_TOPIC_DLQ: 'mesh-momentum.events.v1',
+    });
+    expect(error.issues.map((i) => i.field).sort()).toEqual([
+      'MM_KAFKA_SASL_PASSWORD',
+      'MM_KAFKA_SASL_USERNAME',
+      'MM_TOPIC_DLQ',
+    ]);
+  });
+
+  it('documents every variable', () => {
+    for (const [name, spec] of Object.entries(ENV_VARIABLES)) {
+      expect(spec.doc.length, name).toBeGreaterThan(10);
+    }
+  });
+});
