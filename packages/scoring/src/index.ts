@@ -58,5 +58,11 @@ export {
   type StallReason,
 } from './score.ts';
 export { emptyAggregate, applyEvent, mergeAggregates, scoreOf, type ScopeAggregate } from './aggregate.ts';
-export { computeScores, computeScopeScore, dedupEvents, type MeshScores } from './reference.ts';
+export {
+  computeScores,
+  computeScopeScore,
+  dedupEvents,
+  canonicalEvents,
+  type MeshScores,
+} from './reference.ts';
 export { explain, type Contributor, type Explanation } from './explain.ts';

@@ -34,6 +34,17 @@ export function dedupEvents(events: Iterable<ScoringEvent>): ScoringEvent[] {
   return result;
 }
 
+/**
+ * The distinct events in a canonical order, by (timeMs, source, id): summing in this order makes the
+ * reference results bit-for-bit independent of delivery order, not merely equal to rounding.
+ */
+export function canonicalEvents(events: Iterable<ScoringEvent>): ScoringEvent[] {
+  const compare = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+  return dedupEvents(events).sort(
+    (a, b) => a.timeMs - b.timeMs || compare(a.source, b.source) || compare(a.id, b.id),
+  );
+}
+
 interface Weighted {
   readonly event: ScoringEvent;
   readonly weights: Contribution;
@@ -98,7 +109,7 @@ export function computeScopeScore(
   asOfMs: number,
   config: ScoringConfig,
 ): ScopeScore {
-  const inScope = dedupEvents(events)
+  const inScope = canonicalEvents(events)
     .filter((event) => eventInScope(event, scope))
     .map((event) => ({ event, weights: contributionOf(event, config) }));
   return scoreEvents(inScope, asOfMs, config);
@@ -106,7 +117,8 @@ export function computeScopeScore(
 
 /**
  * Scores of every product, every domain and the mesh as of `asOfMs`, from the set of distinct events:
- * duplicates by (source, id) count once, order does not matter. See `scoreOf` for how asOf is meant.
+ * duplicates by (source, id) count once (the first delivery is kept), and the result is the same, bit for
+ * bit, for any delivery order. See `scoreOf` for how asOf is meant.
  */
 export function computeScores(
   events: Iterable<ScoringEvent>,
@@ -114,7 +126,7 @@ export function computeScores(
   config: ScoringConfig,
 ): MeshScores {
   const byScope = new Map<string, { scope: Scope; events: Weighted[] }>();
-  for (const event of dedupEvents(events)) {
+  for (const event of canonicalEvents(events)) {
     const weights = contributionOf(event, config);
     for (const scope of scopesOf(event)) {
       const key = JSON.stringify(scope);
