@@ -70,8 +70,15 @@ marker_of() {
   case "$1" in
     kafka) echo "$STATE_DIR/kafka/server.properties" ;;
     registry) echo "-Dmm.local-infra=$STATE_DIR" ;;
-    redis) echo "127.0.0.1:$REDIS_PORT" ;; # redis-server rewrites its title to "redis-server host:port"
+    redis) echo "127.0.0.1:$REDIS_PORT" ;; # redis-server renames itself "redis-server host:port"
   esac
+}
+
+# True while the process exists and is not a zombie waiting to be reaped.
+alive() {
+  local state
+  state="$(sed 's/.*) //' "/proc/$1/stat" 2>/dev/null | cut -d' ' -f1)" || return 1
+  [ -n "$state" ] && [ "$state" != Z ] && [ "$state" != X ]
 }
 
 # Prints the pid of our running process for the service, or fails.
@@ -81,8 +88,15 @@ running_pid() {
   [ -f "$file" ] || return 1
   pid="$(cat "$file" 2>/dev/null || true)"
   [[ "$pid" =~ ^[0-9]+$ ]] || return 1
-  [ -r "/proc/$pid/cmdline" ] || return 1
-  tr '\0' ' ' <"/proc/$pid/cmdline" | grep -qF -- "$(marker_of "$svc")" || return 1
+  alive "$pid" || return 1
+  local cmd
+  cmd="$(tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null)" || return 1
+  if [ "$svc" = redis ]; then
+    # Before redis-server renames itself, its command line still shows our arguments.
+    [[ "$cmd" == *redis-server* && ("$cmd" == *"127.0.0.1:$REDIS_PORT"* || "$cmd" == *"--port $REDIS_PORT "*) ]] || return 1
+  else
+    [[ "$cmd" == *"$(marker_of "$svc")"* ]] || return 1
+  fi
   echo "$pid"
 }
 
@@ -98,8 +112,9 @@ require_java() {
   [ -n "$JAVA" ] && return 0
   JAVA="$(java_bin)"
   [ -n "$JAVA" ] || die "java not found: Kafka and the registry need Java $JAVA_MIN_MAJOR+ (e.g. apt-get install -y openjdk-17-jre-headless, or set JAVA_HOME)"
-  local major
-  major="$("$JAVA" -version 2>&1 | awk -F'"' '/version/ { split($2, v, "."); print (v[1] == "1" ? v[2] : v[1]); exit }')"
+  local out major
+  out="$("$JAVA" -version 2>&1)" || die "$JAVA does not run: $(echo "$out" | tail -n 1)"
+  major="$(echo "$out" | awk -F'"' '/version/ { split($2, v, "."); print (v[1] == "1" ? v[2] : v[1]); exit }')"
   [[ "$major" =~ ^[0-9]+$ ]] || die "could not read the version of $JAVA"
   [ "$major" -ge "$JAVA_MIN_MAJOR" ] || die "$JAVA is Java $major; Kafka $KAFKA_VERSION and Apicurio $APICURIO_VERSION need Java $JAVA_MIN_MAJOR+ (set JAVA_HOME)"
 }
@@ -341,7 +356,7 @@ cmd_up() {
         if ! running_pid "$svc" >/dev/null; then
           rm -f "$(pid_file "$svc")"
           warn "$(tail -n 15 "$(log_file "$svc")")"
-          die "$svc exited during start-up; log: $(log_file "$svc")"
+          die "$svc exited during start-up (services already started keep running; stop them with: $0 down); log: $(log_file "$svc")"
         fi
         if "ready_$svc"; then
           say "$svc ready in $(elapsed "${started_at[$svc]}") s (pid $(running_pid "$svc"), port $(port_of "$svc"))"
@@ -394,8 +409,8 @@ cmd_down() {
   for i in "${!stopping[@]}"; do
     svc="${stopping[$i]}"
     pid="${pids[$i]}"
-    while kill -0 "$pid" 2>/dev/null && [ "$(date +%s)" -lt "$deadline" ]; do sleep 0.2; done
-    if kill -0 "$pid" 2>/dev/null; then
+    while alive "$pid" && [ "$(date +%s)" -lt "$deadline" ]; do sleep 0.2; done
+    if alive "$pid"; then
       warn "$svc (pid $pid) still running after ${STOP_TIMEOUT} s; sending SIGKILL"
       kill -KILL "$pid" 2>/dev/null || true
       sleep 0.5
