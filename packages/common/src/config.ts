@@ -110,6 +110,12 @@ export const ENV_VARIABLES = {
     'mesh-momentum-processor',
     'Kafka consumer group of the processor; instances with the same group share the partitions.',
   ),
+  MM_PROCESSOR_HTTP_HOST: variable(nonEmpty, '127.0.0.1', 'Address the processor\'s health and metrics server binds to.'),
+  MM_PROCESSOR_HTTP_PORT: variable(
+    z.coerce.number().int().min(0).max(65535),
+    '9464',
+    'Port of the processor\'s /healthz, /readyz and /metrics (0: any free port).',
+  ),
   MM_LOG_LEVEL: variable(
     z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),
     'info',
@@ -143,7 +149,7 @@ export interface Config {
     readonly partitions: number;
     readonly replicationFactor: number;
   };
-  readonly processor: { readonly groupId: string };
+  readonly processor: { readonly groupId: string; readonly httpHost: string; readonly httpPort: number };
   readonly logLevel: Parsed<'MM_LOG_LEVEL'>;
 }
 
@@ -242,7 +248,11 @@ export function loadConfig(env: Env = process.env): Config {
       partitions: get('MM_TOPIC_PARTITIONS'),
       replicationFactor: get('MM_TOPIC_REPLICATION_FACTOR'),
     },
-    processor: { groupId: get('MM_PROCESSOR_GROUP_ID') },
+    processor: {
+      groupId: get('MM_PROCESSOR_GROUP_ID'),
+      httpHost: get('MM_PROCESSOR_HTTP_HOST'),
+      httpPort: get('MM_PROCESSOR_HTTP_PORT'),
+    },
     logLevel: get('MM_LOG_LEVEL'),
   };
   return deepFreeze(config);

@@ -3,6 +3,7 @@ import { createLogger, loadConfig } from '@mesh-momentum/common';
 import { EventCodec, RegistryClient, registryOptionsFrom } from '@mesh-momentum/events';
 import { createKafka, ensureTopics } from '@mesh-momentum/kafka';
 import { Processor } from './processor.ts';
+import { createOpsServer } from './ops/http-server.ts';
 
 /** Entry point: `node --conditions=@mesh-momentum/source services/processor/src/main.ts`. */
 async function main(): Promise<void> {
@@ -23,6 +24,9 @@ async function main(): Promise<void> {
   await redis.connect();
   const codec = new EventCodec(new RegistryClient(registryOptionsFrom(config)));
   const processor = new Processor({ config, kafka, redis, codec, logger });
+  const ops = createOpsServer(processor.health, processor.metrics.registry);
+  const address = await ops.listen({ host: config.processor.httpHost, port: config.processor.httpPort });
+  logger.info({ address }, 'health and metrics server listening');
 
   let stopping = false;
   const shutdown = async (signal: string) => {
@@ -30,6 +34,7 @@ async function main(): Promise<void> {
     stopping = true;
     logger.info({ signal }, 'shutting down: finishing the batch in flight');
     await processor.stop();
+    await ops.close();
     await redis.quit();
     logger.info(processor.stats, 'stopped');
   };

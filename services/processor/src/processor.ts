@@ -1,10 +1,12 @@
-import type { Consumer, EachBatchPayload, Kafka, Producer } from 'kafkajs';
+import { Partitioners, type Consumer, type EachBatchPayload, type Kafka, type Producer } from 'kafkajs';
 import type { Redis } from 'ioredis';
 import { FencedWriteError, isRetriable, type Config, type Logger } from '@mesh-momentum/common';
 import type { EventCodec } from '@mesh-momentum/events';
 import { ScoreStore } from '@mesh-momentum/store';
 import { decodeBatch } from './decode-batch.ts';
 import { sendDeadLetters } from './dead-letter.ts';
+import { createProcessorMetrics, type ProcessorMetrics } from './ops/metrics.ts';
+import type { HealthProbe } from './ops/http-server.ts';
 
 export interface ProcessorDeps {
   readonly config: Config;
@@ -40,6 +42,9 @@ export class Processor {
   /** Fencing epoch per partition of the current assignment; cleared on every rebalance. */
   readonly #epochs = new Map<string, number>();
   readonly stats: ProcessorStats = { applied: 0, skipped: 0, deadLettered: 0, batches: 0 };
+  readonly metrics: ProcessorMetrics = createProcessorMetrics();
+  #crashed = false;
+  #joined = false;
 
   constructor(deps: ProcessorDeps) {
     this.#deps = deps;
@@ -55,11 +60,38 @@ export class Processor {
       sessionTimeout: 30_000,
       heartbeatInterval: 3_000,
     });
-    this.#producer = deps.kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
+    this.#producer = deps.kafka.producer({
+      idempotent: true,
+      maxInFlightRequests: 1,
+      createPartitioner: Partitioners.DefaultPartitioner,
+    });
     this.#consumer.on(this.#consumer.events.GROUP_JOIN, (event) => {
       this.#epochs.clear();
+      this.#joined = true;
       this.#log.info({ assignment: event.payload.memberAssignment }, 'partitions assigned');
     });
+    this.#consumer.on(this.#consumer.events.CRASH, (event) => {
+      // kafkajs restarts the consumer on retriable crashes; only a final one makes us unhealthy.
+      if (!event.payload.restart) this.#crashed = true;
+      this.#log.error({ err: event.payload.error, restart: event.payload.restart }, 'consumer crashed');
+    });
+    this.#consumer.on(this.#consumer.events.STOP, () => {
+      this.#joined = false;
+    });
+  }
+
+  get health(): HealthProbe {
+    return {
+      live: () => !this.#crashed,
+      ready: async () => {
+        const redis = await this.#deps.redis
+          .ping()
+          .then((r) => r === 'PONG')
+          .catch(() => false);
+        const checks = { consumerJoined: this.#joined && !this.#crashed, redis };
+        return { ready: Object.values(checks).every(Boolean), checks };
+      },
+    };
   }
 
   async start(): Promise<void> {
@@ -78,6 +110,30 @@ export class Processor {
   async stop(): Promise<void> {
     await this.#consumer.disconnect();
     await this.#producer.disconnect();
+  }
+
+  #record(
+    position: { topic: string; partition: number; highWatermark: string; lastOffset: string },
+    result: { applied: number; skipped: number; appliedByType?: ReadonlyMap<string, number> },
+    rejected: readonly { error: Error }[],
+    messages: readonly { timestamp: string }[],
+  ): void {
+    this.stats.applied += result.applied;
+    this.stats.skipped += result.skipped;
+    this.stats.deadLettered += rejected.length;
+    this.stats.batches += 1;
+    this.metrics.eventsSkipped.inc(result.skipped);
+    for (const [type, n] of result.appliedByType ?? []) this.metrics.eventsApplied.inc({ type }, n);
+    for (const { error } of rejected) {
+      this.metrics.deadLettered.inc({ reason: (error as { code?: string }).code ?? 'MM_ERR_UNEXPECTED' });
+    }
+    const now = Date.now();
+    for (const m of messages) this.metrics.eventToStoreLatency.observe((now - Number(m.timestamp)) / 1000);
+    // The high watermark is the offset of the next record to be written.
+    this.metrics.consumerLag.set(
+      { topic: position.topic, partition: String(position.partition) },
+      Math.max(0, Number(BigInt(position.highWatermark) - BigInt(position.lastOffset) - 1n)),
+    );
   }
 
   async #epochFor(topic: string, partition: number): Promise<number> {
@@ -100,6 +156,7 @@ export class Processor {
     const { topic, partition, messages } = batch;
     if (messages.length === 0) return;
     let backoffMs: number = RETRY_BACKOFF_MS.initial;
+    const stopTimer = this.metrics.batchDuration.startTimer();
     for (;;) {
       if (!isRunning() || isStale()) return;
       try {
@@ -126,10 +183,13 @@ export class Processor {
         const last = batch.lastOffset();
         resolveOffset(last);
         await this.#consumer.commitOffsets([{ topic, partition, offset: (BigInt(last) + 1n).toString() }]);
-        this.stats.applied += result.applied;
-        this.stats.skipped += result.skipped;
-        this.stats.deadLettered += decoded.rejected.length;
-        this.stats.batches += 1;
+        this.#record(
+          { topic, partition, highWatermark: batch.highWatermark, lastOffset: last },
+          result,
+          decoded.rejected,
+          messages,
+        );
+        stopTimer();
         this.#log.debug(
           { topic, partition, last, ...result, rejected: decoded.rejected.length },
           'batch applied',
@@ -146,6 +206,7 @@ export class Processor {
           return;
         }
         if (!isRetriable(error)) throw error;
+        this.metrics.transientFailures.inc({ code: (error as { code?: string }).code ?? 'unknown' });
         this.#log.warn({ topic, partition, err: error, backoffMs }, 'transient failure; retrying batch');
         await heartbeat().catch(() => undefined);
         await new Promise((r) => setTimeout(r, backoffMs));
