@@ -133,8 +133,8 @@ install_kafka() {
   local tmp
   tmp="$(mktemp -d "$CACHE_DIR/.kafka-install.XXXXXX")"
   cp "$HERE/kafka/pom.xml" "$tmp/pom.xml"
-  # A private local repository keeps the cache self-contained (deleting it really starts over).
-  if ! timeout 900 mvn -q -B -f "$tmp/pom.xml" -Dmaven.repo.local="$CACHE_DIR/m2" \
+  # A throw-away local repository: only the copied jars are kept, and a cold install is really cold.
+  if ! timeout 900 mvn -q -B -f "$tmp/pom.xml" -Dmaven.repo.local="$tmp/m2" \
     dependency:copy-dependencies -DincludeScope=runtime -DoutputDirectory="$tmp/libs" >"$tmp/mvn.log" 2>&1; then
     warn "$(tail -n 20 "$tmp/mvn.log")"
     rm -rf "$tmp"
@@ -144,7 +144,7 @@ install_kafka() {
     rm -rf "$tmp"
     die "Maven finished but kafka_2.13-$KAFKA_VERSION.jar is missing"
   }
-  rm -f "$tmp/mvn.log" "$tmp/pom.xml"
+  rm -rf "$tmp/mvn.log" "$tmp/pom.xml" "$tmp/m2"
   touch "$tmp/.complete"
   rm -rf "$KAFKA_HOME"
   mv "$tmp" "$KAFKA_HOME"
