@@ -110,11 +110,15 @@ export const ENV_VARIABLES = {
     'mesh-momentum-processor',
     'Kafka consumer group of the processor; instances with the same group share the partitions.',
   ),
-  MM_PROCESSOR_HTTP_HOST: variable(nonEmpty, '127.0.0.1', 'Address the processor\'s health and metrics server binds to.'),
+  MM_PROCESSOR_HTTP_HOST: variable(
+    nonEmpty,
+    '127.0.0.1',
+    "Address the processor's health and metrics server binds to.",
+  ),
   MM_PROCESSOR_HTTP_PORT: variable(
     z.coerce.number().int().min(0).max(65535),
     '9464',
-    'Port of the processor\'s /healthz, /readyz and /metrics (0: any free port).',
+    "Port of the processor's /healthz, /readyz and /metrics (0: any free port).",
   ),
   MM_LOG_LEVEL: variable(
     z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),

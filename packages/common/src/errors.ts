@@ -135,3 +135,21 @@ export class FencedWriteError extends MeshMomentumError {
 export function isRetriable(error: unknown): boolean {
   return error instanceof MeshMomentumError && error.retriable;
 }
+
+/** A schema the registry refuses (or would refuse) under the subject's compatibility mode. */
+export class SchemaIncompatibleError extends MeshMomentumError {
+  readonly subject: string;
+  /** Why, one line per incompatibility, as precise as the registry or the local check could tell. */
+  readonly messages: readonly string[];
+
+  constructor(subject: string, messages: readonly string[], options: MeshMomentumErrorOptions = {}) {
+    super(
+      ErrorCodes.SCHEMA_INCOMPATIBLE,
+      `schema for ${subject} is not compatible with the registered versions` +
+        (messages.length > 0 ? `: ${messages.join('; ')}` : ''),
+      options,
+    );
+    this.subject = subject;
+    this.messages = messages;
+  }
+}

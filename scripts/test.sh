@@ -1,0 +1,48 @@
+#!/usr/bin/env bash
+# Runs the whole test suite on a fresh machine: bootstraps Node and pnpm, installs with the frozen
+# lockfile, starts the local infrastructure (Kafka, schema registry, Redis) unless it is already
+# running, runs `pnpm test` (lint, typecheck, unit, integration) and stops what it started, even on
+# failure. Its last line is "N passed, N failed", counted from vitest's JSON reports.
+set -uo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+
+started=$(date +%s)
+step() { echo "::: $* (+$(($(date +%s) - started))s)"; }
+fail_early() { echo "$1" >&2; echo "0 passed, 1 failed"; exit 1; }
+
+step "toolchain"
+# shellcheck source=scripts/toolchain.sh
+. scripts/toolchain.sh || fail_early "toolchain bootstrap failed"
+echo "node $(node --version), pnpm $(pnpm --version)"
+
+step "install"
+pnpm install --frozen-lockfile --reporter=append-only || fail_early "pnpm install failed"
+
+rm -rf .test-results
+mkdir -p .test-results
+
+stop_infra=false
+if ! bash infra/local/local-infra.sh status >/dev/null 2>&1; then
+  step "infra up"
+  stop_infra=true
+  trap 'step "infra down"; bash infra/local/local-infra.sh down || true' EXIT
+  if ! bash infra/local/local-infra.sh up; then
+    bash infra/local/local-infra.sh logs 2>/dev/null | tail -n 80
+    fail_early "the local infrastructure did not start"
+  fi
+else
+  step "infra already running; leaving it up afterwards"
+fi
+
+step "pnpm test"
+pnpm test
+status=$?
+
+step "finished (exit $status, infra started here: $stop_infra)"
+if [ "$status" -ne 0 ]; then
+  # A step that failed without a JSON report (lint, typecheck, a crash) counts as one failure.
+  node scripts/test-summary.mjs .test-results --extra-failure-if-none-failed
+else
+  node scripts/test-summary.mjs .test-results
+fi
+exit "$status"
