@@ -1,0 +1,143 @@
+import { EventValidationError, FutureDatedEventError, type FieldIssue } from '@mesh-momentum/common';
+import { EVENT_TYPES, type DomainEvent, type EventType } from '../generated/event-types.ts';
+import { coerceDecimal, coerceTimestamp, typeName, type Coerced } from './coerce.ts';
+import { EVENT_SPECS, type FieldKind } from './fields.ts';
+import { EVENT_RULES, FIELD_RULES } from './rules.ts';
+
+export interface ValidateEventOptions {
+  /** The current time, ms since the epoch (injected so tests and replays are deterministic). */
+  readonly nowMs: number;
+  /** How far an event's `time` may lie ahead of `nowMs` (producer clock skew), ms. */
+  readonly maxFutureSkewMs: number;
+}
+
+const EVENT_TYPE_SET: ReadonlySet<string> = new Set(EVENT_TYPES);
+
+export function isEventType(value: unknown): value is EventType {
+  return typeof value === 'string' && EVENT_TYPE_SET.has(value);
+}
+
+const INT_MIN = -(2 ** 31);
+const INT_MAX = 2 ** 31 - 1;
+/** avsc encodes JS numbers as Avro longs up to ±(2^53 − 2): one less than Number.MAX_SAFE_INTEGER. */
+const LONG_LIMIT = 9_007_199_254_740_990;
+
+/** Checks one value against its Avro kind; returns the canonical value or reports why not. */
+function coerce(kind: FieldKind, value: unknown, path: string, issues: FieldIssue[]): Coerced<unknown> {
+  const no = (reason: string): Coerced<never> => {
+    issues.push({ field: path, reason });
+    return { ok: false, reason };
+  };
+  const got = (): string => ` (got ${typeName(value)})`;
+  switch (kind.kind) {
+    case 'string':
+      return typeof value === 'string' ? { ok: true, value } : no(`must be a string${got()}`);
+    case 'boolean':
+      return typeof value === 'boolean' ? { ok: true, value } : no(`must be true or false${got()}`);
+    case 'double':
+      return typeof value === 'number' && Number.isFinite(value)
+        ? { ok: true, value }
+        : no(`must be a number${got()}`);
+    case 'int':
+      return Number.isInteger(value) && (value as number) >= INT_MIN && (value as number) <= INT_MAX
+        ? { ok: true, value }
+        : no(`must be an integer (32-bit)${got()}`);
+    case 'long':
+      return Number.isInteger(value) && Math.abs(value as number) <= LONG_LIMIT
+        ? { ok: true, value }
+        : no(`must be an integer of at most ${LONG_LIMIT}${got()}`);
+    case 'timestamp': {
+      const result = coerceTimestamp(value);
+      return result.ok ? result : no(result.reason);
+    }
+    case 'decimal': {
+      const result = coerceDecimal(value, kind.scale, kind.precision);
+      return result.ok ? result : no(result.reason);
+    }
+    case 'enum':
+      return typeof value === 'string' && kind.symbols.includes(value)
+        ? { ok: true, value }
+        : no(`must be one of ${kind.symbols.join(', ')}${got()}`);
+    case 'nullable':
+      return value === null || value === undefined
+        ? { ok: true, value: null }
+        : coerce(kind.inner, value, path, issues);
+    case 'array': {
+      if (!Array.isArray(value)) return no(`must be an array${got()}`);
+      const before = issues.length;
+      const items = value.map((item: unknown, i) => coerce(kind.items, item, `${path}.${i}`, issues));
+      if (issues.length > before) return { ok: false, reason: 'invalid items' };
+      return { ok: true, value: items.map((item) => (item.ok ? item.value : undefined)) };
+    }
+  }
+}
+
+function isPlainObject(value: unknown): value is Readonly<Record<string, unknown>> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/**
+ * Validates a JSON-ish event (from the SDK, an HTTP body or the CLI) against the catalogue and returns
+ * it in canonical form: `time` and other timestamps in epoch ms, decimals as strings with the schema's
+ * scale, fields in schema order, absent defaulted fields filled with their defaults.
+ *
+ * @throws EventValidationError listing every problem as `{field, reason}` (`role`, `productIds.1`).
+ * @throws FutureDatedEventError when `time` lies more than `maxFutureSkewMs` after `nowMs`.
+ */
+export function validateEvent(input: unknown, options: ValidateEventOptions): DomainEvent {
+  if (!isPlainObject(input)) {
+    throw new EventValidationError(undefined, [
+      { field: '(event)', reason: `must be an object (got ${typeName(input)})` },
+    ]);
+  }
+  const type = input['type'];
+  const spec = typeof type === 'string' ? EVENT_SPECS.get(type) : undefined;
+  if (!spec) {
+    const reason =
+      type === undefined
+        ? `is required; one of ${EVENT_TYPES.join(', ')}`
+        : `must be one of ${EVENT_TYPES.join(', ')} (got ${typeName(type)})`;
+    throw new EventValidationError(typeof type === 'string' ? type : undefined, [{ field: 'type', reason }]);
+  }
+
+  const issues: FieldIssue[] = [];
+  const event: Record<string, unknown> = {};
+  for (const field of spec.fields) {
+    const raw = input[field.name];
+    if (raw === undefined) {
+      if (field.hasDefault) event[field.name] = structuredClone(field.defaultValue);
+      else issues.push({ field: field.name, reason: 'is required' });
+      continue;
+    }
+    const result = coerce(field.type, raw, field.name, issues);
+    if (!result.ok) continue;
+    event[field.name] = result.value;
+    for (const rule of FIELD_RULES[field.name] ?? []) {
+      rule(result.value, (reason, at) =>
+        issues.push({ field: at === undefined ? field.name : `${field.name}.${at}`, reason }),
+      );
+    }
+  }
+  for (const key of Object.keys(input)) {
+    if (!spec.fieldNames.has(key) && input[key] !== undefined) {
+      issues.push({ field: key, reason: `is not a field of ${spec.type}` });
+    }
+  }
+  for (const rule of [...(EVENT_RULES['*'] ?? []), ...(EVENT_RULES[spec.type as EventType] ?? [])]) {
+    rule(event, (field, reason) => issues.push({ field, reason }));
+  }
+  if (issues.length > 0) throw new EventValidationError(spec.type, issues);
+
+  const maxAllowedMs = options.nowMs + options.maxFutureSkewMs;
+  const timeMs = event['time'] as number;
+  if (timeMs > maxAllowedMs) throw new FutureDatedEventError(timeMs, maxAllowedMs);
+
+  // Defence in depth: the record must also be valid for the Avro type that will encode it.
+  const avroIssues: FieldIssue[] = [];
+  const valid = spec.entry.avroType.isValid(event, {
+    errorHook: (path) =>
+      avroIssues.push({ field: path.join('.') || '(event)', reason: 'does not match the Avro schema' }),
+  });
+  if (!valid) throw new EventValidationError(spec.type, avroIssues);
+  return event as unknown as DomainEvent;
+}
