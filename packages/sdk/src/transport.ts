@@ -1,0 +1,77 @@
+import { Partitioners, type IHeaders, type Kafka, type Producer } from 'kafkajs';
+
+/** One Kafka record as the producer hands it to a transport. */
+export interface OutgoingRecord {
+  readonly key: string;
+  readonly value: Buffer;
+  readonly headers: Readonly<Record<string, string | Buffer>>;
+}
+
+/** Where batches go. The kafkajs implementation below; tests pass an in-memory one. */
+export interface RecordTransport {
+  connect(): Promise<void>;
+  /** Resolves when every record is acknowledged; rejects when any is not (the batch counts as failed). */
+  send(topic: string, records: readonly OutgoingRecord[]): Promise<void>;
+  disconnect(): Promise<void>;
+}
+
+export interface KafkaTransportOptions {
+  readonly sendRetries: number;
+  readonly requestTimeoutMs: number;
+}
+
+/**
+ * kafkajs producer settings, and why:
+ * - `idempotent: true`: the broker drops duplicates a retry would write (acks=all is implied and sent).
+ * - `maxInFlightRequests: 1`: kafkajs 2.2.4 does not implement the sequence re-assignment that makes
+ *   up to 5 in-flight requests safe with idempotence (tulios/kafkajs#980); it serialises idempotent
+ *   produce requests per broker with a lock anyway. The SDK itself sends one batch at a time.
+ * - `DefaultPartitioner`: Java-compatible murmur2 on the key (the domain), so a domain lands where a
+ *   Java or librdkafka producer would put it.
+ * - bounded retries (kafkajs' idempotent default is unbounded), so a dead cluster ends in an error
+ *   instead of a hang; kafkajs logs one warning about it at start.
+ */
+export class KafkaTransport implements RecordTransport {
+  readonly #producer: Producer;
+  readonly #requestTimeoutMs: number;
+
+  constructor(kafka: Kafka, options: KafkaTransportOptions) {
+    this.#producer = kafka.producer({
+      idempotent: true,
+      maxInFlightRequests: 1,
+      allowAutoTopicCreation: false,
+      createPartitioner: Partitioners.DefaultPartitioner,
+      retry: { retries: options.sendRetries, initialRetryTime: 100, maxRetryTime: 5_000 },
+    });
+    this.#requestTimeoutMs = options.requestTimeoutMs;
+  }
+
+  connect(): Promise<void> {
+    return this.#producer.connect();
+  }
+
+  async send(topic: string, records: readonly OutgoingRecord[]): Promise<void> {
+    await this.#producer.send({
+      topic,
+      acks: -1,
+      timeout: this.#requestTimeoutMs,
+      // kafkajs only reads the headers; no copy on the hot path.
+      messages: records.map((r) => ({ key: r.key, value: r.value, headers: r.headers as IHeaders })),
+    });
+  }
+
+  disconnect(): Promise<void> {
+    return this.#producer.disconnect();
+  }
+}
+
+/** kafkajs marks transient failures `retriable`; the retrier wraps the last one as `originalError`. */
+export function isRetriableSendError(error: unknown): boolean {
+  for (let e: unknown = error, depth = 0; e && typeof e === 'object' && depth < 5; depth++) {
+    const err = e as { retriable?: unknown; name?: unknown; originalError?: unknown; cause?: unknown };
+    if (err.retriable === true) return true;
+    if (err.name === 'KafkaJSConnectionError' || err.name === 'KafkaJSRequestTimeoutError') return true;
+    e = err.originalError ?? err.cause;
+  }
+  return false;
+}
