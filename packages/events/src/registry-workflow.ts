@@ -5,7 +5,13 @@ import {
   UnknownSchemaError,
   type MeshMomentumError,
 } from '@mesh-momentum/common';
-import { CATALOGUE, EVENT_NAMESPACE, catalogueEntry, type CatalogueEntry } from './catalogue.ts';
+import {
+  CATALOGUE,
+  EVENT_NAMESPACE,
+  avroTypeOptions,
+  catalogueEntry,
+  type CatalogueEntry,
+} from './catalogue.ts';
 import { SUBJECT_COMPATIBILITY, type RegistryClientOptions } from './registry.ts';
 
 /**
@@ -76,6 +82,14 @@ function parseSchemaJson(schemaText: string): Record<string, unknown> {
     // fall through to the common error
   }
   throw new SchemaIncompatibleError('(unparsable)', ['the schema is not a JSON object']);
+}
+
+/**
+ * An avsc type for any schema text (e.g. a writer schema fetched by id), with the codec's logical
+ * types, so tools and tests can encode and resolve without depending on avsc themselves.
+ */
+export function parseAvroSchema(schemaText: string): avro.Type {
+  return avro.Type.forSchema(JSON.parse(schemaText) as avro.Schema, avroTypeOptions());
 }
 
 /** Parses a schema the way the registry compares them: plain Avro, logical types as their base type. */
