@@ -150,12 +150,12 @@ const hype: StoryParameters = {
   stallAlert: 'unexpected',
   summary:
     'All momentum, no value: many announcements, workshops, champions and (mostly experimental) ' +
-    'products, consumers sign up, but hardly a use case goes live and the few are tiny; usage stays thin.',
+    'products, consumers sign up, but hardly a use case goes live and the few are tiny; hardly any usage.',
   ratesPerWeek: {
     publish: flat(0.8),
     retire: flat(0.03),
-    onboard: flat(1.5),
-    offboard: flat(0.2),
+    onboard: flat(0.9),
+    offboard: flat(0.15),
     championGained: flat(0.6),
     championLost: flat(0.05),
     useCase: [
@@ -178,10 +178,11 @@ const hype: StoryParameters = {
   audienceSize: { demo: [20, 80], workshop: [15, 40], training: [10, 30], announcement: [300, 2_000] },
   severityWeights: { low: 0.6, medium: 0.3, high: 0.1, critical: 0 },
   incidentResolutionHours: [4, 72],
+  // Sign-ups rarely turn into use: few consumers query, and only a monthly catalog export reports it.
   usage: {
-    period: 'week',
-    activeShare: flat(0.3),
-    queriesPerConsumerWeek: [5, 60],
+    period: 'month',
+    activeShare: flat(0.15),
+    queriesPerConsumerWeek: [2, 20],
     trend: flat(1),
   },
 };
