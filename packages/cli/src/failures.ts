@@ -1,0 +1,65 @@
+import {
+  ConfigError,
+  EventValidationError,
+  FutureDatedEventError,
+  MeshMomentumError,
+  type FieldIssue,
+} from '@mesh-momentum/common';
+import { EXIT_CODES, type ExitCode } from './exit-codes.ts';
+
+/** A failure that ends the command with a given exit code and a one-line message on stderr. */
+export class CliFailure extends Error {
+  readonly exitCode: ExitCode;
+
+  constructor(exitCode: ExitCode, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.exitCode = exitCode;
+  }
+}
+
+export function usage(message: string): CliFailure {
+  return new CliFailure(EXIT_CODES.USAGE, message);
+}
+
+/** An event the pipeline refused because of its content: the caller must fix the input. */
+export function isInputError(error: unknown): error is EventValidationError | FutureDatedEventError {
+  return error instanceof EventValidationError || error instanceof FutureDatedEventError;
+}
+
+export function issuesOf(error: unknown): readonly FieldIssue[] {
+  if (error instanceof EventValidationError) return error.issues;
+  if (error instanceof FutureDatedEventError)
+    return [{ field: 'time', reason: error.message.replace(/^time: /, '') }];
+  return [];
+}
+
+const KAFKA_CONNECTION_ERRORS = new Set([
+  'KafkaJSConnectionError',
+  'KafkaJSNonRetriableError',
+  'KafkaJSNumberOfRetriesExceeded',
+  'KafkaJSRequestTimeoutError',
+  'KafkaJSBrokerNotFound',
+  'KafkaJSConnectionClosedError',
+]);
+
+/** Maps any error escaping a command to its exit code. */
+export function exitCodeOf(error: unknown): ExitCode {
+  if (error instanceof CliFailure) return error.exitCode;
+  if (error instanceof ConfigError) return EXIT_CODES.USAGE;
+  if (isInputError(error)) return EXIT_CODES.REFUSED;
+  if (error instanceof MeshMomentumError)
+    return error.retriable ? EXIT_CODES.UNREACHABLE : EXIT_CODES.REFUSED;
+  const name = error instanceof Error ? error.name : '';
+  if (
+    KAFKA_CONNECTION_ERRORS.has(name) ||
+    /ECONNREFUSED|ENOTFOUND|ETIMEDOUT|fetch failed/.test(String(error))
+  ) {
+    return EXIT_CODES.UNREACHABLE;
+  }
+  return EXIT_CODES.REFUSED;
+}
+
+export function messageOf(error: unknown): string {
+  if (error instanceof MeshMomentumError) return `${error.code}: ${error.message}`;
+  return error instanceof Error ? error.message : String(error);
+}
