@@ -7,7 +7,7 @@ import { Partitioners } from 'kafkajs';
 import { createLogger, loadConfig } from '@mesh-momentum/common';
 import { EventCodec, RegistryClient, registryOptionsFrom } from '@mesh-momentum/events';
 import { createKafka, ensureTopics } from '@mesh-momentum/kafka';
-import { ScoreStore } from '@mesh-momentum/store';
+import { ScoreReader } from '@mesh-momentum/store';
 
 const DEMO_ENV = {
   MM_TOPIC_EVENTS: 'mesh-momentum.demo.events',
@@ -102,18 +102,19 @@ async function main(): Promise<void> {
   });
   await producer.disconnect();
 
-  const store = new ScoreStore(redis, { prefix: config.redis.keyPrefix, namespace: 'v1' });
+  const reader = new ScoreReader(redis, config.redis.keyPrefix);
   const deadline = Date.now() + 60_000;
   let total = 0;
   while (Date.now() < deadline) {
-    const counts = await Promise.all(domains.map((d) => store.eventCounts(d)));
-    total = counts.reduce((sum, c) => sum + (c['ChampionGained'] ?? 0), 0);
+    const scores = await Promise.all(domains.map((d) => reader.scopeScore(d, { kind: 'domain' })));
+    total = scores.reduce((sum, s) => sum + (s?.eventCount ?? 0), 0);
     if (total === events.length) break;
     await new Promise((r) => setTimeout(r, 200));
   }
   say(`Redis (${config.redis.url}, prefix ${config.redis.keyPrefix}) now holds:`);
   for (const domain of domains) {
-    say(`  ${domain.padEnd(10)} ${JSON.stringify(await store.eventCounts(domain))}`);
+    const s = await reader.scopeScore(domain, { kind: 'domain' });
+    say(`  ${domain.padEnd(10)} momentum ${s?.momentum.score.toFixed(1)} champions ${s?.standing.champions}`);
   }
   processor.kill('SIGTERM');
   await new Promise((r) => processor.once('exit', r));

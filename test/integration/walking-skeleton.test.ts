@@ -5,7 +5,8 @@ import { createLogger, type Config } from '@mesh-momentum/common';
 import { EventCodec, RegistryClient, registryOptionsFrom } from '@mesh-momentum/events';
 import { createKafka, ensureTopics } from '@mesh-momentum/kafka';
 import { Processor, DEAD_LETTER_HEADERS } from '@mesh-momentum/processor';
-import { ScoreStore } from '@mesh-momentum/store';
+import { ScoreReader } from '@mesh-momentum/store';
+import { DEFAULT_SCORING_CONFIG } from '@mesh-momentum/scoring';
 import { isolatedConfig, waitFor } from '@mesh-momentum/testing';
 
 /**
@@ -19,7 +20,7 @@ describe('walking skeleton: producer → Kafka → processor → Redis', () => {
   let redis: Redis;
   let codec: EventCodec;
   let processor: Processor;
-  let store: ScoreStore;
+  let reader: ScoreReader;
 
   beforeAll(async () => {
     config = isolatedConfig(inject('services'), { name: 'skeleton' });
@@ -33,8 +34,17 @@ describe('walking skeleton: producer → Kafka → processor → Redis', () => {
     await producer.connect();
     redis = new Redis(config.redis.url);
     codec = new EventCodec(new RegistryClient(registryOptionsFrom(config)));
-    processor = new Processor({ config, kafka, redis, codec, logger });
-    store = new ScoreStore(redis, { prefix: config.redis.keyPrefix, namespace: 'v1' });
+    processor = new Processor({
+      config,
+      scoring: DEFAULT_SCORING_CONFIG,
+      kafka,
+      redis,
+      codec,
+      logger,
+      namespace: 'v1',
+    });
+    await redis.set(`${config.redis.keyPrefix}:namespace`, 'v1');
+    reader = new ScoreReader(redis, config.redis.keyPrefix);
     await processor.start();
   });
 
@@ -66,14 +76,16 @@ describe('walking skeleton: producer → Kafka → processor → Redis', () => {
       messages: [first, first, second].map((value) => ({ key: 'payments', value })),
     });
 
-    const counts = await waitFor(
+    const score = await waitFor(
       async () => {
-        const c = await store.eventCounts('payments');
-        return processor.stats.applied + processor.stats.skipped >= 3 ? c : undefined;
+        const s = await reader.scopeScore('payments', { kind: 'domain' });
+        return processor.stats.applied + processor.stats.skipped >= 3 ? s : undefined;
       },
       { what: 'the processor to apply three records', timeoutMs: 30_000 },
     );
-    expect(counts).toEqual({ ChampionGained: 2 });
+    expect(score?.eventCount).toBe(2);
+    expect(score?.standing.champions).toBe(2);
+    expect(score?.momentum.score).toBeGreaterThan(0);
     expect(processor.stats).toMatchObject({ applied: 2, skipped: 1, deadLettered: 0 });
   });
 
@@ -110,13 +122,13 @@ describe('walking skeleton: producer → Kafka → processor → Redis', () => {
     expect(received[0]?.headers[DEAD_LETTER_HEADERS.originalTopic]).toBe(config.topics.events);
     expect(received[0]?.headers[DEAD_LETTER_HEADERS.exceptionMessage]).toMatch(/magic byte/);
 
-    const counts = await waitFor(
+    const score = await waitFor(
       async () => {
-        const c = await store.eventCounts('payments');
-        return c['ChampionGained'] === 3 ? c : undefined;
+        const s = await reader.scopeScore('payments', { kind: 'domain' });
+        return s?.eventCount === 3 ? s : undefined;
       },
       { what: 'the good record after the poison pill', timeoutMs: 30_000 },
     );
-    expect(counts).toEqual({ ChampionGained: 3 });
+    expect(score?.standing.champions).toBe(3);
   });
 });

@@ -120,6 +120,21 @@ export const ENV_VARIABLES = {
     '9464',
     "Port of the processor's /healthz, /readyz and /metrics (0: any free port).",
   ),
+  MM_PROCESSOR_TICK_MS: variable(
+    z.coerce.number().int().min(1_000).max(3_600_000),
+    '60000',
+    'How often the processor refreshes decayed scores, rankings and stall states without new events, ms.',
+  ),
+  MM_MAX_FUTURE_SKEW_MS: variable(
+    z.coerce.number().int().min(0).max(86_400_000),
+    '300000',
+    'How far in the future an event time may lie (producer clock skew) before the event is refused, ms.',
+  ),
+  MM_SCORING_CONFIG_FILE: variable(
+    z.string(),
+    '',
+    'JSON file with scoring weights, half-lives and thresholds (docs/scoring.md); empty: the documented defaults.',
+  ),
   MM_LOG_LEVEL: variable(
     z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),
     'info',
@@ -153,7 +168,15 @@ export interface Config {
     readonly partitions: number;
     readonly replicationFactor: number;
   };
-  readonly processor: { readonly groupId: string; readonly httpHost: string; readonly httpPort: number };
+  readonly processor: {
+    readonly groupId: string;
+    readonly httpHost: string;
+    readonly httpPort: number;
+    readonly tickMs: number;
+  };
+  readonly maxFutureSkewMs: number;
+  /** Path of the scoring config file, or undefined for the defaults. */
+  readonly scoringConfigFile: string | undefined;
   readonly logLevel: Parsed<'MM_LOG_LEVEL'>;
 }
 
@@ -256,7 +279,10 @@ export function loadConfig(env: Env = process.env): Config {
       groupId: get('MM_PROCESSOR_GROUP_ID'),
       httpHost: get('MM_PROCESSOR_HTTP_HOST'),
       httpPort: get('MM_PROCESSOR_HTTP_PORT'),
+      tickMs: get('MM_PROCESSOR_TICK_MS'),
     },
+    maxFutureSkewMs: get('MM_MAX_FUTURE_SKEW_MS'),
+    scoringConfigFile: get('MM_SCORING_CONFIG_FILE') || undefined,
     logLevel: get('MM_LOG_LEVEL'),
   };
   return deepFreeze(config);

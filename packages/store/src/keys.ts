@@ -1,45 +1,85 @@
 /**
- * Every Redis key Mesh Momentum reads or writes is built here, and docs/redis-contract.md documents
- * them. Layout: `<prefix>:<namespace>:{<domain>}:<what>`. The `{<domain>}` hash tag puts all keys of
- * one domain, and its products, in one Redis Cluster slot, so one Lua script can update them
- * atomically. The namespace is a version: a rebuild writes a fresh namespace and then switches the
- * pointer `<prefix>:namespace`, which readers resolve first.
+ * Every Redis key Mesh Momentum reads or writes is built here; docs/redis-contract.md documents them.
+ *
+ * Layout: `<prefix>:<namespace>:{<domain>}:<what>[:<scope>]`. The `{<domain>}` hash tag puts every key
+ * of one domain and of its data products in one Redis Cluster slot, so one Lua script updates them
+ * atomically. Mesh-wide keys use the tag `{mesh}`. The namespace is a version: a rebuild writes a fresh
+ * namespace and then switches the pointer `<prefix>:namespace`, which readers resolve first.
  */
 export interface KeySpace {
   readonly prefix: string;
   readonly namespace: string;
 }
 
-/** Domain names become part of keys; braces or colons would break the hash tag and the layout. */
+/** A scope whose scores live in a domain's slot: the domain itself or one of its data products. */
+export type DomainScope =
+  { readonly kind: 'domain' } | { readonly kind: 'product'; readonly productId: string };
+
+export const MESH_TAG = 'mesh';
+
+/** Values that become part of keys; braces would break the hash tag, whitespace the readability. */
 export function assertKeySafe(value: string, what: string): string {
   if (value.length === 0 || /[{}\s]/.test(value)) {
     throw new TypeError(
-      `${what} ${JSON.stringify(value)} cannot be used in a Redis key (empty, braces or spaces)`,
+      `${what} ${JSON.stringify(value)} cannot be used in a Redis key (empty, braces or whitespace)`,
     );
   }
   return value;
 }
 
+/** `domain` or `product:<productId>`: the scope part of a key and the member name in rankings. */
+export function scopeId(scope: DomainScope): string {
+  return scope.kind === 'domain' ? 'domain' : `product:${assertKeySafe(scope.productId, 'productId')}`;
+}
+
+const domainBase = (ks: KeySpace, domain: string) =>
+  `${ks.prefix}:${ks.namespace}:{${assertKeySafe(domain, 'domain')}}`;
+const meshBase = (ks: KeySpace) => `${ks.prefix}:${ks.namespace}:{${MESH_TAG}}`;
+
+export type RankedMetric = 'momentum' | 'value';
+
 export const keys = {
-  /** String: the namespace readers should use (switched atomically by a rebuild). */
+  /** String: the namespace readers use; a rebuild switches it atomically. */
   namespacePointer: (prefix: string) => `${prefix}:namespace`,
 
-  /** Hash, per domain: `<topic>:<partition>` → last applied offset; `fence:<topic>:<partition>` → epoch. */
-  domainProgress: (ks: KeySpace, domain: string) =>
-    `${ks.prefix}:${ks.namespace}:{${assertKeySafe(domain, 'domain')}}:progress`,
+  // ---- per domain, all in the domain's slot ------------------------------------------------------
+  /** Hash: `<topic>:<partition>` → last applied offset; `fence:<topic>:<partition>` → newest epoch seen. */
+  domainProgress: (ks: KeySpace, domain: string) => `${domainBase(ks, domain)}:progress`,
+  /** Hash: `<source>|<id>` → offset that applied the event (event-id de-duplication). */
+  domainSeenEvents: (ks: KeySpace, domain: string) => `${domainBase(ks, domain)}:seen`,
+  /** Set: product ids with any applied event in the domain. */
+  domainProducts: (ks: KeySpace, domain: string) => `${domainBase(ks, domain)}:products`,
+  /** Hash: the scope's aggregate (anchored sums, day buckets, counts, times): the scoring state. */
+  scopeAggregate: (ks: KeySpace, domain: string, scope: DomainScope) =>
+    `${domainBase(ks, domain)}:agg:${scopeId(scope)}`,
+  /** Hash: entity key → latest standing entry (JSON) of champions, sponsors and consumers. */
+  scopeStanding: (ks: KeySpace, domain: string, scope: DomainScope) =>
+    `${domainBase(ks, domain)}:standing:${scopeId(scope)}`,
+  /** Hash: the scope's current scores, what dashboards read (docs/redis-contract.md lists the fields). */
+  scopeScore: (ks: KeySpace, domain: string, scope: DomainScope) =>
+    `${domainBase(ks, domain)}:score:${scopeId(scope)}`,
+  /** Sorted set per metric: the events that moved the scope most (member JSON, score |anchored weight|). */
+  scopeMovers: (ks: KeySpace, domain: string, scope: DomainScope, metric: RankedMetric) =>
+    `${domainBase(ks, domain)}:movers:${metric}:${scopeId(scope)}`,
+  /** Sorted set per metric: the domain's products by normalised score. */
+  productRanking: (ks: KeySpace, domain: string, metric: RankedMetric) =>
+    `${domainBase(ks, domain)}:rank:products:${metric}`,
 
-  /** Hash, per domain: event-id de-duplication, `<source>|<id>` → offset that applied it. */
-  domainSeenEvents: (ks: KeySpace, domain: string) =>
-    `${ks.prefix}:${ks.namespace}:{${assertKeySafe(domain, 'domain')}}:seen`,
-
-  /** Hash, per domain: event type → number of applied events. */
-  domainEventCounts: (ks: KeySpace, domain: string) =>
-    `${ks.prefix}:${ks.namespace}:{${assertKeySafe(domain, 'domain')}}:counts`,
-
-  /** Counter, per partition: fencing epoch, incremented by each assignment of the partition. */
+  // ---- mesh-wide ---------------------------------------------------------------------------------
+  /** Set: every domain with any applied event. */
+  domains: (ks: KeySpace) => `${meshBase(ks)}:domains`,
+  /** Hash: the mesh's current scores (same fields as a scope score). */
+  meshScore: (ks: KeySpace) => `${meshBase(ks)}:score`,
+  /** Sorted set per metric: domains by normalised score. */
+  domainRanking: (ks: KeySpace, metric: RankedMetric) => `${meshBase(ks)}:rank:domains:${metric}`,
+  /** Set: scopes whose momentum is stalled (`<domain>` or `<domain>/<productId>`, `mesh`). */
+  stalled: (ks: KeySpace) => `${meshBase(ks)}:stalled`,
+  /** Counter per partition: fencing epoch, incremented by each assignment of the partition. */
   partitionEpoch: (ks: KeySpace, topic: string, partition: number) =>
-    `${ks.prefix}:${ks.namespace}:epoch:${topic}:${partition}`,
-
-  /** Set: the domains with any applied event (mesh-wide readers iterate it). */
-  domains: (ks: KeySpace) => `${ks.prefix}:${ks.namespace}:domains`,
+    `${meshBase(ks)}:epoch:${topic}:${partition}`,
+  /** Pub/sub channel: a JSON message per applied batch naming the changed scopes. */
+  changesChannel: (ks: KeySpace) => `${ks.prefix}:${ks.namespace}:changes`,
 } as const;
+
+/** The namespace a fresh installation starts with. */
+export const INITIAL_NAMESPACE = 'v1';

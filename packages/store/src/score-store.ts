@@ -1,14 +1,25 @@
-import type { Redis, Result } from 'ioredis';
+import type { ChainableCommander, Redis, Result } from 'ioredis';
+import {
+  emptyAggregate,
+  mergeAggregates,
+  scoreOf,
+  type EventType,
+  type ScopeAggregate,
+  type ScoringConfig,
+} from '@mesh-momentum/scoring';
 import { FencedWriteError, StoreUnavailableError } from '@mesh-momentum/common';
-import { keys, type KeySpace } from './keys.ts';
+import { aggregateFromHashes } from './aggregate-fields.ts';
+import { planDomainBatch, type BatchEvent } from './domain-batch-plan.ts';
+import { keys, scopeId, type DomainScope, type KeySpace } from './keys.ts';
+import { scoreToFields } from './score-fields.ts';
 import { SCRIPTS, SCRIPT_STATUS } from './scripts.ts';
 
-/** One event as the apply script needs it. */
-export interface EventToApply {
-  readonly offset: string;
-  /** `<source>|<id>`: the de-duplication key of the SPEC. */
-  readonly dedupKey: string;
-  readonly type: string;
+type ApplyReply = number[];
+
+declare module 'ioredis' {
+  interface RedisCommander<Context> {
+    mmApplyDomainBatch(numKeys: number, ...args: (string | number)[]): Result<ApplyReply, Context>;
+  }
 }
 
 export interface PartitionBatch {
@@ -16,39 +27,48 @@ export interface PartitionBatch {
   readonly partition: number;
   /** Fencing epoch taken when this instance was assigned the partition. */
   readonly epoch: number;
-  readonly byDomain: ReadonlyMap<string, readonly EventToApply[]>;
+  /** The instant the written scores are computed for (normally now). */
+  readonly asOfMs: number;
+  /** The batch's events by domain, in offset order; duplicates inside the batch may be present. */
+  readonly byDomain: ReadonlyMap<string, readonly BatchEvent[]>;
 }
 
 export interface ApplyResult {
   readonly applied: number;
   readonly skipped: number;
+  readonly appliedByType: ReadonlyMap<EventType, number>;
 }
 
-type ApplyReply = [status: number, applied: number, skipped: number];
-
-declare module 'ioredis' {
-  interface RedisCommander<Context> {
-    mmApplyDomainBatch(...args: (string | number)[]): Result<ApplyReply, Context>;
-  }
+interface DomainMirror {
+  /** Aggregates as they are in Redis, by scope id: what this instance wrote last. */
+  readonly scopes: Map<string, { scope: DomainScope; aggregate: ScopeAggregate }>;
+  /** The partition the domain's events come from, for fencing the periodic refresh. */
+  topic: string;
+  partition: number;
 }
+
+/** Attempts at re-planning a domain whose batch met duplicates (each attempt removes at least one). */
+const MAX_REPLANS = 5;
 
 /**
- * Writes the processor's effects into Redis. One Kafka batch becomes one pipeline holding one script
- * call per domain (each atomic on its own slot), so the batch costs one round trip however many
- * events it has.
+ * Writes the processor's effects into Redis. One Kafka batch becomes one pipeline with one apply-script
+ * call per domain (atomic within the domain's slot), so a batch costs one round trip however many
+ * events it has. The scores written with each batch are computed here from an in-memory mirror of the
+ * domain's aggregates, which is loaded from Redis on first use and kept in step by this instance's own
+ * writes; fencing guarantees no other instance writes the same domain meanwhile.
  */
 export class ScoreStore {
   readonly #redis: Redis;
   readonly #keySpace: KeySpace;
+  readonly #config: ScoringConfig;
+  readonly #mirrors = new Map<string, DomainMirror>();
 
-  constructor(redis: Redis, keySpace: KeySpace) {
+  constructor(redis: Redis, keySpace: KeySpace, config: ScoringConfig) {
     this.#redis = redis;
     this.#keySpace = keySpace;
+    this.#config = config;
     if (typeof (redis as { mmApplyDomainBatch?: unknown }).mmApplyDomainBatch !== 'function') {
-      redis.defineCommand('mmApplyDomainBatch', {
-        numberOfKeys: SCRIPTS.applyDomainBatch.numberOfKeys,
-        lua: SCRIPTS.applyDomainBatch.lua,
-      });
+      redis.defineCommand('mmApplyDomainBatch', { lua: SCRIPTS.applyDomainBatch.lua });
     }
   }
 
@@ -56,61 +76,266 @@ export class ScoreStore {
     return this.#keySpace;
   }
 
-  async applyPartitionBatch(batch: PartitionBatch): Promise<ApplyResult> {
-    const pipeline = this.#redis.pipeline();
-    const partitionField = `${batch.topic}:${batch.partition}`;
-    for (const [domain, events] of batch.byDomain) {
-      const args: (string | number)[] = [
-        keys.domainProgress(this.#keySpace, domain),
-        keys.domainSeenEvents(this.#keySpace, domain),
-        keys.domainEventCounts(this.#keySpace, domain),
-        partitionField,
-        batch.epoch,
-        events.length,
-      ];
-      for (const e of events) args.push(e.offset, e.dedupKey, e.type);
-      pipeline.mmApplyDomainBatch(...args);
-    }
-    pipeline.sadd(keys.domains(this.#keySpace), ...batch.byDomain.keys());
-
-    let replies: [Error | null, unknown][] | null;
-    try {
-      replies = await pipeline.exec();
-    } catch (error) {
-      throw new StoreUnavailableError(`redis pipeline failed: ${(error as Error).message}`, { cause: error });
-    }
-    if (!replies) throw new StoreUnavailableError('redis pipeline returned no replies');
-
-    let applied = 0;
-    let skipped = 0;
-    for (const [error, reply] of replies.slice(0, batch.byDomain.size)) {
-      if (error) throw new StoreUnavailableError(`apply script failed: ${error.message}`, { cause: error });
-      const [status, a, s] = reply as ApplyReply;
-      if (status === SCRIPT_STATUS.FENCED) {
-        throw new FencedWriteError(
-          batch.partition,
-          `partition ${partitionField} is owned by a newer assignment than epoch ${batch.epoch}`,
-        );
-      }
-      applied += a;
-      skipped += s;
-    }
-    const last = replies[replies.length - 1];
-    if (last?.[0])
-      throw new StoreUnavailableError(`redis write failed: ${last[0].message}`, { cause: last[0] });
-    return { applied, skipped };
-  }
-
-  /**
-   * A new fencing epoch for a partition, taken when this instance is assigned it. Every later write
-   * carries it; a domain refuses writes with an epoch older than the newest it has seen.
-   */
+  /** A new fencing epoch for a partition, taken when this instance is assigned it. */
   async takeEpoch(topic: string, partition: number): Promise<number> {
     return this.#redis.incr(keys.partitionEpoch(this.#keySpace, topic, partition));
   }
 
-  async eventCounts(domain: string): Promise<Record<string, number>> {
-    const raw = await this.#redis.hgetall(keys.domainEventCounts(this.#keySpace, domain));
-    return Object.fromEntries(Object.entries(raw).map(([k, v]) => [k, Number(v)]));
+  /** Drops every mirror: after a rebalance, domains may have been written by another instance. */
+  forgetAll(): void {
+    this.#mirrors.clear();
   }
+
+  /** Domains this instance holds a mirror of (those of its partitions it has seen events for). */
+  get domains(): string[] {
+    return [...this.#mirrors.keys()];
+  }
+
+  async applyPartitionBatch(batch: PartitionBatch): Promise<ApplyResult> {
+    let skipped = 0;
+    const pending = new Map<string, BatchEvent[]>();
+    for (const [domain, events] of batch.byDomain) {
+      const seen = new Set<string>();
+      const unique = events.filter((e) => !seen.has(e.dedupKey) && seen.add(e.dedupKey));
+      skipped += events.length - unique.length;
+      pending.set(domain, unique);
+    }
+    await this.#ensureMirrors([...pending.keys()], batch.topic, batch.partition);
+
+    const appliedByType = new Map<EventType, number>();
+    let applied = 0;
+    for (let attempt = 0; pending.size > 0; attempt++) {
+      if (attempt > MAX_REPLANS)
+        throw new StoreUnavailableError('apply kept meeting new duplicates; retrying the batch');
+      const plans = [...pending].map(([domain, events]) => ({
+        domain,
+        events,
+        plan: planDomainBatch({
+          keySpace: this.#keySpace,
+          domain,
+          topic: batch.topic,
+          partition: batch.partition,
+          epoch: batch.epoch,
+          asOfMs: batch.asOfMs,
+          config: this.#config,
+          events,
+          current: this.#aggregatesOf(domain),
+        }),
+      }));
+      const pipeline = this.#redis.pipeline();
+      for (const { plan } of plans) this.#queueApply(pipeline, plan.keys, plan.payload);
+      pipeline.sadd(keys.domains(this.#keySpace), ...pending.keys());
+      const replies = await execPipeline(pipeline);
+
+      const stale: string[] = [];
+      for (const [i, { domain, events, plan }] of plans.entries()) {
+        const [error, reply] = replies[i] ?? [new Error('missing reply'), undefined];
+        if (error) throw replyError(error, 'apply script failed');
+        const [status, ...rest] = reply as ApplyReply;
+        if (status === SCRIPT_STATUS.FENCED) {
+          this.#mirrors.delete(domain);
+          throw new FencedWriteError(
+            batch.partition,
+            `domain ${domain}: partition ${batch.topic}:${batch.partition} is owned by a newer assignment than epoch ${batch.epoch}`,
+          );
+        }
+        if (status === SCRIPT_STATUS.DUPLICATES) {
+          const duplicates = new Set(rest);
+          skipped += duplicates.size;
+          pending.set(
+            domain,
+            events.filter((_, index) => !duplicates.has(index)),
+          );
+          stale.push(domain);
+          continue;
+        }
+        const mirror = this.#mirrors.get(domain);
+        for (const [id, { scope }] of plan.scores) {
+          const aggregate = plan.next.get(id);
+          if (mirror && aggregate) mirror.scopes.set(id, { scope, aggregate });
+        }
+        applied += events.length;
+        for (const { event } of events)
+          appliedByType.set(event.type, (appliedByType.get(event.type) ?? 0) + 1);
+        pending.delete(domain);
+      }
+      if (stale.length > 0) {
+        // Someone (an earlier run of ours, before a crash or a lost reply) applied part of this batch:
+        // the mirror may lag behind Redis, so read the truth again before re-planning.
+        for (const domain of stale) this.#mirrors.delete(domain);
+        await this.#ensureMirrors(stale, batch.topic, batch.partition);
+      }
+    }
+    return { applied, skipped, appliedByType };
+  }
+
+  /**
+   * Recomputes and rewrites the scores of every scope this instance holds, as of `asOfMs` (the periodic
+   * tick: decay moves scores even when no event arrives). Fenced like a batch.
+   */
+  async refreshOwned(
+    asOfMs: number,
+    epochOf: (topic: string, partition: number) => number | undefined,
+  ): Promise<number> {
+    const pipeline = this.#redis.pipeline();
+    let queued = 0;
+    for (const [domain, mirror] of this.#mirrors) {
+      const epoch = epochOf(mirror.topic, mirror.partition);
+      if (epoch === undefined) continue;
+      const plan = planDomainBatch({
+        keySpace: this.#keySpace,
+        domain,
+        topic: mirror.topic,
+        partition: mirror.partition,
+        epoch,
+        asOfMs,
+        config: this.#config,
+        events: [],
+        current: this.#aggregatesOf(domain),
+        refreshScopes: [...mirror.scopes.values()].map((s) => s.scope),
+      });
+      this.#queueApply(pipeline, plan.keys, plan.payload);
+      queued += 1;
+    }
+    if (queued === 0) return 0;
+    const replies = await execPipeline(pipeline);
+    for (const [error] of replies) {
+      if (error) throw replyError(error, 'score refresh failed');
+    }
+    return queued;
+  }
+
+  /**
+   * Mesh-wide figures derived from the domains' aggregates (decayed sums add up): the mesh score, the
+   * domain rankings and the set of stalled scopes. Cross-slot, so plain commands, not one script;
+   * any instance may run it, and running it twice writes the same values.
+   */
+  async refreshMesh(asOfMs: number): Promise<void> {
+    const ks = this.#keySpace;
+    const domains = await this.#redis.smembers(keys.domains(ks));
+    if (domains.length === 0) return;
+    const loaded = await this.#loadDomains(domains);
+    let mesh = emptyAggregate();
+    const pipeline = this.#redis.pipeline();
+    const stalled: string[] = [];
+    for (const [domain, scopes] of loaded) {
+      for (const { scope, aggregate } of scopes.values()) {
+        const score = scoreOf(aggregate, asOfMs, this.#config);
+        if (scope.kind === 'domain') {
+          mesh = mergeAggregates(mesh, aggregate);
+          pipeline.zadd(keys.domainRanking(ks, 'momentum'), score.momentum.score, domain);
+          pipeline.zadd(keys.domainRanking(ks, 'value'), score.value.score, domain);
+        }
+        if (score.stall.stalled)
+          stalled.push(scope.kind === 'domain' ? domain : `${domain}/${scope.productId}`);
+      }
+    }
+    const meshScore = scoreOf(mesh, asOfMs, this.#config);
+    if (meshScore.stall.stalled) stalled.push('mesh');
+    pipeline.del(keys.meshScore(ks));
+    pipeline.hset(keys.meshScore(ks), scoreToFields(meshScore));
+    pipeline.del(keys.stalled(ks));
+    if (stalled.length > 0) pipeline.sadd(keys.stalled(ks), ...stalled);
+    const replies = await execPipeline(pipeline);
+    for (const [error] of replies) {
+      if (error) throw replyError(error, 'mesh refresh failed');
+    }
+  }
+
+  #queueApply(pipeline: ChainableCommander, scriptKeys: readonly string[], payload: string): void {
+    pipeline.mmApplyDomainBatch(
+      scriptKeys.length,
+      ...scriptKeys,
+      payload,
+      keys.changesChannel(this.#keySpace),
+    );
+  }
+
+  #aggregatesOf(domain: string): Map<string, ScopeAggregate> {
+    const mirror = this.#mirrors.get(domain);
+    return new Map([...(mirror?.scopes ?? [])].map(([id, s]) => [id, s.aggregate]));
+  }
+
+  async #ensureMirrors(domains: readonly string[], topic: string, partition: number): Promise<void> {
+    const missing = domains.filter((d) => !this.#mirrors.has(d));
+    if (missing.length > 0) {
+      for (const [domain, scopes] of await this.#loadDomains(missing)) {
+        this.#mirrors.set(domain, { scopes, topic, partition });
+      }
+    }
+    for (const d of domains) {
+      const mirror = this.#mirrors.get(d);
+      if (mirror) {
+        mirror.topic = topic;
+        mirror.partition = partition;
+      }
+    }
+  }
+
+  /** Reads the aggregates of domains and all their products: two round trips for any number of domains. */
+  async #loadDomains(
+    domains: readonly string[],
+  ): Promise<Map<string, Map<string, { scope: DomainScope; aggregate: ScopeAggregate }>>> {
+    const ks = this.#keySpace;
+    const productsPipeline = this.#redis.pipeline();
+    for (const d of domains) productsPipeline.smembers(keys.domainProducts(ks, d));
+    const productLists = (await execPipeline(productsPipeline)).map(([error, list]) => {
+      if (error) throw replyError(error, 'reading products failed');
+      return list as string[];
+    });
+
+    const wanted: { domain: string; scope: DomainScope }[] = [];
+    for (const [i, domain] of domains.entries()) {
+      wanted.push({ domain, scope: { kind: 'domain' } });
+      for (const productId of productLists[i] ?? [])
+        wanted.push({ domain, scope: { kind: 'product', productId } });
+    }
+    const pipeline = this.#redis.pipeline();
+    for (const { domain, scope } of wanted) {
+      pipeline.hgetall(keys.scopeAggregate(ks, domain, scope));
+      pipeline.hgetall(keys.scopeStanding(ks, domain, scope));
+    }
+    const replies = await execPipeline(pipeline);
+    const result = new Map<string, Map<string, { scope: DomainScope; aggregate: ScopeAggregate }>>();
+    for (const d of domains) result.set(d, new Map());
+    for (const [i, { domain, scope }] of wanted.entries()) {
+      const [aggError, agg] = replies[2 * i] ?? [new Error('missing reply'), undefined];
+      const [standingError, standing] = replies[2 * i + 1] ?? [new Error('missing reply'), undefined];
+      const error = aggError ?? standingError;
+      if (error) throw replyError(error, 'reading aggregates failed');
+      const aggHash = agg as Record<string, string>;
+      if (Object.keys(aggHash).length === 0) continue;
+      result.get(domain)?.set(scopeId(scope), {
+        scope,
+        aggregate: aggregateFromHashes(aggHash, standing as Record<string, string>),
+      });
+    }
+    return result;
+  }
+}
+
+/**
+ * Redis replies that mean "try again later" (memory full, replica, loading, failover, cluster moving).
+ * Anything else a command or script answers with (a script bug, a wrong type) is not transient: retrying
+ * would loop forever, so it surfaces as a plain error and stops the consumer loudly.
+ */
+const TRANSIENT_REPLY = /^(OOM|READONLY|LOADING|BUSY|MASTERDOWN|CLUSTERDOWN|TRYAGAIN|NOREPLICAS|MOVED|ASK)\b/;
+
+function replyError(error: Error, what: string): Error {
+  const isReplyError = error.name === 'ReplyError';
+  if (isReplyError && !TRANSIENT_REPLY.test(error.message)) {
+    return new Error(`${what}: ${error.message}`, { cause: error });
+  }
+  return new StoreUnavailableError(`${what}: ${error.message}`, { cause: error });
+}
+
+async function execPipeline(pipeline: ChainableCommander): Promise<[Error | null, unknown][]> {
+  let replies: [Error | null, unknown][] | null;
+  try {
+    replies = await pipeline.exec();
+  } catch (error) {
+    throw new StoreUnavailableError(`redis pipeline failed: ${(error as Error).message}`, { cause: error });
+  }
+  if (!replies) throw new StoreUnavailableError('redis pipeline returned no replies');
+  return replies;
 }

@@ -4,20 +4,22 @@ import { fileURLToPath } from 'node:url';
 
 const LUA_DIR = join(dirname(fileURLToPath(import.meta.url)), 'lua');
 
-/** A Lua script shipped as a file; ioredis loads it once and calls it by SHA (EVALSHA, EVAL on NOSCRIPT). */
+/**
+ * A Lua script shipped as a file; ioredis loads it once and calls it by SHA (EVALSHA, falling back to
+ * EVAL on NOSCRIPT). The number of keys varies per call (one set per scope), so callers pass it first.
+ */
 export interface LuaScript {
   readonly name: string;
-  readonly numberOfKeys: number;
   readonly lua: string;
 }
 
-function script(name: string, numberOfKeys: number): LuaScript {
-  return { name, numberOfKeys, lua: readFileSync(join(LUA_DIR, `${name}.lua`), 'utf8') };
+function script(name: string): LuaScript {
+  return { name, lua: readFileSync(join(LUA_DIR, `${name}.lua`), 'utf8') };
 }
 
 export const SCRIPTS = {
-  applyDomainBatch: script('apply-domain-batch', 3),
+  applyDomainBatch: script('apply-domain-batch'),
 } as const;
 
-/** Status codes the scripts return in their first reply element. */
-export const SCRIPT_STATUS = { OK: 1, FENCED: -1 } as const;
+/** Status codes the scripts return in their first reply element (see each script's header). */
+export const SCRIPT_STATUS = { OK: 1, FENCED: -1, DUPLICATES: 2 } as const;

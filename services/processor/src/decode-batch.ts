@@ -1,25 +1,34 @@
 import type { KafkaMessage } from 'kafkajs';
 import { MeshMomentumError, isRetriable, UndecodableEventError } from '@mesh-momentum/common';
-import { unframe, type EventCodec } from '@mesh-momentum/events';
-import type { EventToApply } from '@mesh-momentum/store';
+import { unframe, validateEvent, type EventCodec } from '@mesh-momentum/events';
+import type { BatchEvent } from '@mesh-momentum/store';
+import { toScoringEvent } from './to-scoring-event.ts';
 
 export interface DecodedBatch {
   /** Applicable events grouped by domain, in offset order. */
-  readonly byDomain: Map<string, EventToApply[]>;
-  /** Records that can never be applied, with the reason. */
+  readonly byDomain: Map<string, BatchEvent[]>;
+  /** Records that can never be applied, with the reason: they go to the dead-letter topic. */
   readonly rejected: { message: KafkaMessage; error: Error }[];
 }
 
+export interface DecodeOptions {
+  readonly nowMs: number;
+  /** Events dated further ahead than this are refused (dead-lettered), ms. */
+  readonly maxFutureSkewMs: number;
+}
+
 /**
- * Decodes one partition batch. Schema ids are fetched once for the whole batch (and cached by the
- * codec for later ones); then each record decodes synchronously. A record that cannot be decoded is
- * rejected; a registry outage is retriable and aborts the whole batch instead, so it is retried.
+ * Decodes and validates one partition batch. Schema ids are fetched once for the whole batch (and
+ * cached by the codec for later ones); then each record decodes synchronously. A record that cannot be
+ * decoded or is invalid is rejected; a registry outage is retriable and aborts the whole batch instead,
+ * so it is retried rather than dead-lettered.
  */
 export async function decodeBatch(
   codec: EventCodec,
   messages: readonly KafkaMessage[],
+  options: DecodeOptions,
 ): Promise<DecodedBatch> {
-  const byDomain = new Map<string, EventToApply[]>();
+  const byDomain = new Map<string, BatchEvent[]>();
   const rejected: { message: KafkaMessage; error: Error }[] = [];
 
   const ids = new Set<number>();
@@ -36,7 +45,7 @@ export async function decodeBatch(
         await codec.prepareReaders([id]);
       } catch (error) {
         if (isRetriable(error)) throw error;
-        // An unknown id only rejects its own records.
+        // An unknown id only rejects its own records, below.
       }
     }),
   );
@@ -44,19 +53,16 @@ export async function decodeBatch(
   for (const message of messages) {
     try {
       const { schemaId } = unframe(message.value);
-      if (!codec.knows(schemaId)) {
-        await codec.prepareReaders([schemaId]); // rethrows the real reason (unknown schema, not an event)
-      }
-      const { type, record } = codec.decodeKnown(message.value);
-      const domain = record['domain'];
-      const id = record['id'];
-      const source = record['source'];
-      if (typeof domain !== 'string' || typeof id !== 'string' || typeof source !== 'string') {
-        throw new UndecodableEventError(`${type} record lacks a string domain, id or source`);
-      }
-      let list = byDomain.get(domain);
-      if (!list) byDomain.set(domain, (list = []));
-      list.push({ offset: message.offset, dedupKey: `${source}|${id}`, type });
+      if (!codec.knows(schemaId)) await codec.prepareReaders([schemaId]); // throws the real reason
+      const { record } = codec.decodeKnown(message.value);
+      const event = validateEvent(record, options);
+      let list = byDomain.get(event.domain);
+      if (!list) byDomain.set(event.domain, (list = []));
+      list.push({
+        offset: message.offset,
+        dedupKey: `${event.source}|${event.id}`,
+        event: toScoringEvent(event),
+      });
     } catch (error) {
       if (isRetriable(error)) throw error;
       rejected.push({

@@ -2,6 +2,7 @@ import { Partitioners, type Consumer, type EachBatchPayload, type Kafka, type Pr
 import type { Redis } from 'ioredis';
 import { FencedWriteError, isRetriable, type Config, type Logger } from '@mesh-momentum/common';
 import type { EventCodec } from '@mesh-momentum/events';
+import type { ScoringConfig } from '@mesh-momentum/scoring';
 import { ScoreStore } from '@mesh-momentum/store';
 import { decodeBatch } from './decode-batch.ts';
 import { sendDeadLetters } from './dead-letter.ts';
@@ -10,16 +11,23 @@ import type { HealthProbe } from './ops/http-server.ts';
 
 export interface ProcessorDeps {
   readonly config: Config;
+  readonly scoring: ScoringConfig;
   readonly kafka: Kafka;
   readonly redis: Redis;
   readonly codec: EventCodec;
   readonly logger: Logger;
-  /** Redis key namespace to write into. @defaultValue 'v1' */
-  readonly namespace?: string;
+  /** Redis key namespace to write into. */
+  readonly namespace: string;
+  /** Consumer group, when not the configured one (a rebuild consumes with its own group). */
+  readonly groupId?: string;
+  /** The clock scores are computed at; tests replace it. @defaultValue Date.now */
+  readonly clock?: () => number;
 }
 
-/** Back-off between retries of a batch that failed for a transient reason (Redis or registry down). */
+/** Back-off between retries of a batch that failed for a transient reason (Redis or registry down), ms. */
 const RETRY_BACKOFF_MS = { initial: 200, max: 5_000 } as const;
+/** Least time between two mesh-wide refreshes triggered by batches (the tick refreshes anyway), ms. */
+const MESH_REFRESH_MIN_INTERVAL_MS = 1_000;
 
 export interface ProcessorStats {
   applied: number;
@@ -29,9 +37,10 @@ export interface ProcessorStats {
 }
 
 /**
- * Consumes the events topic with a consumer group and applies each batch to Redis. Ordering of the
- * guarantees: decode → dead-letter the unusable → apply in Redis (atomic per domain, idempotent) →
- * commit the offset to Kafka. A crash anywhere replays the batch, which the store ignores.
+ * Consumes the events topic with a consumer group and keeps the scores in Redis. Per partition batch:
+ * decode and validate → dead-letter what can never apply → apply in Redis (one atomic, idempotent,
+ * fenced script per domain, with the new scores) → commit the offset to Kafka. A crash anywhere replays
+ * the batch, which the store recognises and skips.
  */
 export class Processor {
   readonly #deps: ProcessorDeps;
@@ -39,24 +48,30 @@ export class Processor {
   readonly #store: ScoreStore;
   readonly #consumer: Consumer;
   readonly #producer: Producer;
+  readonly #clock: () => number;
   /** Fencing epoch per partition of the current assignment; cleared on every rebalance. */
   readonly #epochs = new Map<string, number>();
   readonly stats: ProcessorStats = { applied: 0, skipped: 0, deadLettered: 0, batches: 0 };
   readonly metrics: ProcessorMetrics = createProcessorMetrics();
   #crashed = false;
   #joined = false;
+  #tick: NodeJS.Timeout | undefined;
+  #lastMeshRefreshMs = 0;
+  #meshRefresh: Promise<void> | undefined;
 
   constructor(deps: ProcessorDeps) {
     this.#deps = deps;
+    this.#clock = deps.clock ?? Date.now;
     this.#log = deps.logger.child({ component: 'processor' });
-    this.#store = new ScoreStore(deps.redis, {
-      prefix: deps.config.redis.keyPrefix,
-      namespace: deps.namespace ?? 'v1',
-    });
+    this.#store = new ScoreStore(
+      deps.redis,
+      { prefix: deps.config.redis.keyPrefix, namespace: deps.namespace },
+      deps.scoring,
+    );
     this.#consumer = deps.kafka.consumer({
-      groupId: deps.config.processor.groupId,
+      groupId: deps.groupId ?? deps.config.processor.groupId,
       // Short waits keep produce-to-Redis latency low when traffic is light.
-      maxWaitTimeInMs: 100,
+      maxWaitTimeInMs: 50,
       sessionTimeout: 30_000,
       heartbeatInterval: 3_000,
     });
@@ -66,18 +81,24 @@ export class Processor {
       createPartitioner: Partitioners.DefaultPartitioner,
     });
     this.#consumer.on(this.#consumer.events.GROUP_JOIN, (event) => {
+      // Partitions may have moved: new epochs, and re-read every domain from Redis before writing it.
       this.#epochs.clear();
+      this.#store.forgetAll();
       this.#joined = true;
       this.#log.info({ assignment: event.payload.memberAssignment }, 'partitions assigned');
     });
     this.#consumer.on(this.#consumer.events.CRASH, (event) => {
-      // kafkajs restarts the consumer on retriable crashes; only a final one makes us unhealthy.
+      // kafkajs restarts the consumer after retriable crashes; only a final one makes us unhealthy.
       if (!event.payload.restart) this.#crashed = true;
       this.#log.error({ err: event.payload.error, restart: event.payload.restart }, 'consumer crashed');
     });
     this.#consumer.on(this.#consumer.events.STOP, () => {
       this.#joined = false;
     });
+  }
+
+  get store(): ScoreStore {
+    return this.#store;
   }
 
   get health(): HealthProbe {
@@ -104,36 +125,44 @@ export class Processor {
       partitionsConsumedConcurrently: 1,
       eachBatch: (payload) => this.#handleBatch(payload),
     });
+    this.#tick = setInterval(
+      () => void this.refresh().catch(() => undefined),
+      this.#deps.config.processor.tickMs,
+    );
+    this.#tick.unref();
   }
 
   /** Finishes the batch in flight, commits, and disconnects. */
   async stop(): Promise<void> {
+    if (this.#tick) clearInterval(this.#tick);
     await this.#consumer.disconnect();
     await this.#producer.disconnect();
+    await this.#meshRefresh?.catch(() => undefined);
   }
 
-  #record(
-    position: { topic: string; partition: number; highWatermark: string; lastOffset: string },
-    result: { applied: number; skipped: number; appliedByType?: ReadonlyMap<string, number> },
-    rejected: readonly { error: Error }[],
-    messages: readonly { timestamp: string }[],
-  ): void {
-    this.stats.applied += result.applied;
-    this.stats.skipped += result.skipped;
-    this.stats.deadLettered += rejected.length;
-    this.stats.batches += 1;
-    this.metrics.eventsSkipped.inc(result.skipped);
-    for (const [type, n] of result.appliedByType ?? []) this.metrics.eventsApplied.inc({ type }, n);
-    for (const { error } of rejected) {
-      this.metrics.deadLettered.inc({ reason: (error as { code?: string }).code ?? 'MM_ERR_UNEXPECTED' });
+  /**
+   * Rewrites every owned scope's scores and the mesh-wide figures as of now: decay moves scores and
+   * stalls begin even when no event arrives. Runs every MM_PROCESSOR_TICK_MS.
+   */
+  async refresh(): Promise<void> {
+    const now = this.#clock();
+    try {
+      await this.#store.refreshOwned(now, (topic, partition) => this.#epochs.get(`${topic}:${partition}`));
+      await this.#refreshMesh(now, true);
+    } catch (error) {
+      this.#log.warn({ err: error }, 'periodic score refresh failed; the next tick retries');
+      throw error;
     }
-    const now = Date.now();
-    for (const m of messages) this.metrics.eventToStoreLatency.observe((now - Number(m.timestamp)) / 1000);
-    // The high watermark is the offset of the next record to be written.
-    this.metrics.consumerLag.set(
-      { topic: position.topic, partition: String(position.partition) },
-      Math.max(0, Number(BigInt(position.highWatermark) - BigInt(position.lastOffset) - 1n)),
-    );
+  }
+
+  #refreshMesh(now: number, force: boolean): Promise<void> {
+    if (this.#meshRefresh) return this.#meshRefresh;
+    if (!force && now - this.#lastMeshRefreshMs < MESH_REFRESH_MIN_INTERVAL_MS) return Promise.resolve();
+    this.#lastMeshRefreshMs = now;
+    this.#meshRefresh = this.#store.refreshMesh(now).finally(() => {
+      this.#meshRefresh = undefined;
+    });
+    return this.#meshRefresh;
   }
 
   async #epochFor(topic: string, partition: number): Promise<number> {
@@ -161,7 +190,12 @@ export class Processor {
       if (!isRunning() || isStale()) return;
       try {
         const epoch = await this.#epochFor(topic, partition);
-        const decoded = await decodeBatch(this.#deps.codec, messages);
+        const now = this.#clock();
+        const decoded = await decodeBatch(this.#deps.codec, messages, {
+          nowMs: now,
+          maxFutureSkewMs: this.#deps.config.maxFutureSkewMs,
+        });
+        // Dead letters first: a record is committed past only once it is applied or dead-lettered.
         await sendDeadLetters(
           this.#producer,
           this.#deps.config.topics.deadLetter,
@@ -178,8 +212,14 @@ export class Processor {
         );
         const result =
           decoded.byDomain.size > 0
-            ? await this.#store.applyPartitionBatch({ topic, partition, epoch, byDomain: decoded.byDomain })
-            : { applied: 0, skipped: 0 };
+            ? await this.#store.applyPartitionBatch({
+                topic,
+                partition,
+                epoch,
+                asOfMs: now,
+                byDomain: decoded.byDomain,
+              })
+            : { applied: 0, skipped: 0, appliedByType: new Map() };
         const last = batch.lastOffset();
         resolveOffset(last);
         await this.#consumer.commitOffsets([{ topic, partition, offset: (BigInt(last) + 1n).toString() }]);
@@ -190,14 +230,19 @@ export class Processor {
           messages,
         );
         stopTimer();
+        if (result.applied > 0) {
+          void this.#refreshMesh(this.#clock(), false).catch((error: unknown) =>
+            this.#log.warn({ err: error }, 'mesh refresh after batch failed; the tick retries'),
+          );
+        }
         this.#log.debug(
-          { topic, partition, last, ...result, rejected: decoded.rejected.length },
-          'batch applied',
+          { topic, partition, last, applied: result.applied, skipped: result.skipped },
+          'batch done',
         );
         return;
       } catch (error) {
         if (error instanceof FencedWriteError) {
-          // Another instance owns this partition now: drop the batch, it will apply it.
+          // Another instance owns this partition now: drop the batch, the new owner applies it.
           this.#log.warn(
             { topic, partition, err: error },
             'write fenced; partition moved to another instance',
@@ -213,5 +258,29 @@ export class Processor {
         backoffMs = Math.min(backoffMs * 2, RETRY_BACKOFF_MS.max);
       }
     }
+  }
+
+  #record(
+    position: { topic: string; partition: number; highWatermark: string; lastOffset: string },
+    result: { applied: number; skipped: number; appliedByType: ReadonlyMap<string, number> },
+    rejected: readonly { error: Error }[],
+    messages: readonly { timestamp: string }[],
+  ): void {
+    this.stats.applied += result.applied;
+    this.stats.skipped += result.skipped;
+    this.stats.deadLettered += rejected.length;
+    this.stats.batches += 1;
+    this.metrics.eventsSkipped.inc(result.skipped);
+    for (const [type, n] of result.appliedByType) this.metrics.eventsApplied.inc({ type }, n);
+    for (const { error } of rejected) {
+      this.metrics.deadLettered.inc({ reason: (error as { code?: string }).code ?? 'MM_ERR_UNEXPECTED' });
+    }
+    const now = Date.now();
+    for (const m of messages) this.metrics.eventToStoreLatency.observe((now - Number(m.timestamp)) / 1000);
+    // The high watermark is the offset of the next record to be written.
+    this.metrics.consumerLag.set(
+      { topic: position.topic, partition: String(position.partition) },
+      Math.max(0, Number(BigInt(position.highWatermark) - BigInt(position.lastOffset) - 1n)),
+    );
   }
 }

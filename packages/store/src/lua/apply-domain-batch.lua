@@ -1,54 +1,127 @@
---[[
-apply-domain-batch: applies one Kafka batch's events of ONE domain atomically.
+--[==[
+apply-domain-batch: applies one Kafka batch's events of ONE domain, with the resulting scores, atomically.
 
-KEYS[1]  domain progress hash   (<topic>:<partition> -> last applied offset; fence:<topic>:<partition> -> epoch)
-KEYS[2]  domain seen-events hash (<source>|<id> -> offset that applied it)
-KEYS[3]  domain event-count hash (type -> count)
-All three carry the same {<domain>} hash tag, so they live in one cluster slot.
+KEYS (all carry the same {<domain>} hash tag, so they share one cluster slot)
+  KEYS[1]  progress hash   <topic>:<partition> -> last applied offset; fence:<topic>:<partition> -> epoch
+  KEYS[2]  seen hash       <source>|<id> -> offset that applied the event (event-id de-duplication)
+  KEYS[3]  products set    product ids of the domain
+  KEYS[4]  product ranking by momentum (sorted set)
+  KEYS[5]  product ranking by value (sorted set)
+  KEYS[6..] per scope: aggregate hash, standing hash, score hash, movers (momentum), movers (value)
 
-ARGV[1]  "<topic>:<partition>"
-ARGV[2]  fencing epoch of the caller's partition assignment
-ARGV[3]  number of events N
-then N triples: ARGV[4+3i] offset, ARGV[5+3i] dedup key "<source>|<id>", ARGV[6+3i] event type
+ARGV[1]  JSON payload (built by planDomainBatch in domain-batch-plan.ts):
+  p       "<topic>:<partition>"
+  e       fencing epoch of the caller's assignment of that partition
+  ev      [[offset, dedupKey], ...]             the events of the batch
+  inc     [[keyIndex, field, "delta"], ...]     HINCRBYFLOAT (anchored sums)
+  cnt     [[keyIndex, field, n], ...]           HINCRBY (counts)
+  min/max [[keyIndex, field, value], ...]       keep the smaller / larger value
+  st      [[keyIndex, entity, timeMs, id, source, gained, json], ...]  standing: replace if later
+  score   [[keyIndex, [field, value, ...]], ...] score hashes, replaced whole
+  rank    [[momentum, value, productId], ...]   product rankings
+  movers  [[keyIndex, weight, member], ...]     largest contributions; each set trimmed to `keep`
+  products [productId, ...]
+ARGV[2]  pub/sub channel announcing the changed scopes
 
-Returns {status, applied, skipped}
-  status  1 = ok, -1 = fenced (a newer epoch owns the partition; nothing written)
-  applied events whose effect was written
-  skipped events already applied (offset at or below the recorded one, or a known dedup key)
-
-Running the script twice with the same arguments changes nothing the second time, which makes
-ioredis' re-send after a reconnect harmless.
-]]
-local partition = ARGV[1]
-local epoch = tonumber(ARGV[2])
-local n = tonumber(ARGV[3])
+Returns
+  {1, applied}          applied: the effects of all events and the scores are written
+  {-1}                  fenced: a newer assignment owns the partition; nothing written
+  {2, i1, i2, ...}      duplicates: these 0-based event indexes were applied before (offset at or
+                        below the recorded one, or a known dedup key); nothing written. The caller
+                        re-plans without them from fresh aggregates and calls again.
+Idempotent: a second run with the same payload finds every event applied and writes nothing, which
+makes ioredis' re-send of an unanswered script after a reconnect harmless.
+]==]
+local payload = cjson.decode(ARGV[1])
+local partition = payload.p
+local epoch = tonumber(payload.e)
 
 local fenceField = 'fence:' .. partition
 local currentEpoch = tonumber(redis.call('HGET', KEYS[1], fenceField) or '-1')
 if epoch < currentEpoch then
-  return {-1, 0, 0}
+  return {-1}
 end
+
+local lastOffset = tonumber(redis.call('HGET', KEYS[1], partition) or '-1')
+local duplicates = {2}
+for i, ev in ipairs(payload.ev) do
+  if tonumber(ev[1]) <= lastOffset or redis.call('HEXISTS', KEYS[2], ev[2]) == 1 then
+    duplicates[#duplicates + 1] = i - 1
+  end
+end
+if #duplicates > 1 then
+  return duplicates
+end
+
 if epoch > currentEpoch then
   redis.call('HSET', KEYS[1], fenceField, epoch)
 end
 
-local lastOffset = tonumber(redis.call('HGET', KEYS[1], partition) or '-1')
-local applied, skipped = 0, 0
 local maxOffset = lastOffset
-for i = 0, n - 1 do
-  local offset = tonumber(ARGV[4 + 3 * i])
-  local dedupKey = ARGV[5 + 3 * i]
-  local eventType = ARGV[6 + 3 * i]
-  if offset <= lastOffset or redis.call('HEXISTS', KEYS[2], dedupKey) == 1 then
-    skipped = skipped + 1
-  else
-    redis.call('HSET', KEYS[2], dedupKey, ARGV[4 + 3 * i])
-    redis.call('HINCRBY', KEYS[3], eventType, 1)
-    applied = applied + 1
-  end
+for _, ev in ipairs(payload.ev) do
+  redis.call('HSET', KEYS[2], ev[2], ev[1])
+  local offset = tonumber(ev[1])
   if offset > maxOffset then maxOffset = offset end
 end
 if maxOffset > lastOffset then
   redis.call('HSET', KEYS[1], partition, string.format('%.0f', maxOffset))
 end
-return {1, applied, skipped}
+
+for _, x in ipairs(payload.inc) do redis.call('HINCRBYFLOAT', KEYS[x[1]], x[2], x[3]) end
+for _, x in ipairs(payload.cnt) do redis.call('HINCRBY', KEYS[x[1]], x[2], x[3]) end
+for _, x in ipairs(payload.min) do
+  local cur = redis.call('HGET', KEYS[x[1]], x[2])
+  if not cur or x[3] < tonumber(cur) then redis.call('HSET', KEYS[x[1]], x[2], string.format('%.0f', x[3])) end
+end
+for _, x in ipairs(payload.max) do
+  local cur = redis.call('HGET', KEYS[x[1]], x[2])
+  if not cur or x[3] > tonumber(cur) then redis.call('HSET', KEYS[x[1]], x[2], string.format('%.0f', x[3])) end
+end
+
+-- Byte-wise string order (not the locale's collation, which Lua's < may use), matching the
+-- scoring package's order for ASCII identifiers.
+local function bytesAfter(a, b)
+  local n = math.min(#a, #b)
+  for i = 1, n do
+    local x, y = string.byte(a, i), string.byte(b, i)
+    if x ~= y then return x > y end
+  end
+  return #a > #b
+end
+-- Same total order as isLaterEntry in packages/scoring/src/standing.ts.
+local function later(timeMs, id, source, gained, held)
+  if timeMs ~= held.timeMs then return timeMs > held.timeMs end
+  if id ~= held.id then return bytesAfter(id, held.id) end
+  if source ~= held.source then return bytesAfter(source, held.source) end
+  return gained == 0 and held.gained == true
+end
+for _, x in ipairs(payload.st) do
+  local cur = redis.call('HGET', KEYS[x[1]], x[2])
+  if not cur or later(x[3], x[4], x[5], x[6], cjson.decode(cur)) then
+    redis.call('HSET', KEYS[x[1]], x[2], x[7])
+  end
+end
+
+for _, x in ipairs(payload.score) do
+  redis.call('DEL', KEYS[x[1]])
+  redis.call('HSET', KEYS[x[1]], unpack(x[2]))
+end
+for _, x in ipairs(payload.rank) do
+  redis.call('ZADD', KEYS[4], x[1], x[3])
+  redis.call('ZADD', KEYS[5], x[2], x[3])
+end
+local trimmed = {}
+for _, x in ipairs(payload.movers) do
+  redis.call('ZADD', KEYS[x[1]], x[2], x[3])
+  trimmed[x[1]] = true
+end
+for k, _ in pairs(trimmed) do
+  redis.call('ZREMRANGEBYRANK', KEYS[k], 0, -(payload.keep + 1))
+end
+if #payload.products > 0 then
+  redis.call('SADD', KEYS[3], unpack(payload.products))
+end
+if #payload.ev > 0 then
+  redis.call('PUBLISH', ARGV[2], cjson.encode({p = partition, n = #payload.ev}))
+end
+return {1, #payload.ev}

@@ -1,0 +1,105 @@
+import type { ScopeScore } from '@mesh-momentum/scoring';
+
+/**
+ * The fields of a score hash (`…:score:<scope>`, `…:{mesh}:score`): flat strings, so any Redis client
+ * can read a number with one HGET. docs/redis-contract.md documents each field; a unit test keeps the
+ * two in step.
+ */
+export const SCORE_FIELDS = [
+  'asOfMs',
+  'momentum',
+  'value',
+  'momentumRaw',
+  'valueRaw',
+  'momentumTrend7',
+  'momentumTrend30',
+  'valueTrend7',
+  'valueTrend30',
+  'quadrant',
+  'stalled',
+  'stallReason',
+  'lastPositiveEventMs',
+  'lastEventMs',
+  'eventCount',
+  'counts',
+  'standing',
+] as const;
+
+export type ScoreField = (typeof SCORE_FIELDS)[number];
+
+export function scoreToFields(score: ScopeScore): Record<ScoreField, string> {
+  return {
+    asOfMs: String(score.asOfMs),
+    momentum: String(score.momentum.score),
+    value: String(score.value.score),
+    momentumRaw: String(score.momentum.raw),
+    valueRaw: String(score.value.raw),
+    momentumTrend7: String(score.momentum.trend7),
+    momentumTrend30: String(score.momentum.trend30),
+    valueTrend7: String(score.value.trend7),
+    valueTrend30: String(score.value.trend30),
+    quadrant: score.quadrant,
+    stalled: score.stall.stalled ? '1' : '0',
+    stallReason: score.stall.reason ?? '',
+    lastPositiveEventMs:
+      score.stall.lastPositiveEventMs === undefined ? '' : String(score.stall.lastPositiveEventMs),
+    lastEventMs: score.lastEventMs === null ? '' : String(score.lastEventMs),
+    eventCount: String(score.eventCount),
+    counts: JSON.stringify(score.counts),
+    standing: JSON.stringify(score.standing),
+  };
+}
+
+/** A score as readers see it, parsed from the hash. */
+export interface StoredScore {
+  readonly asOfMs: number;
+  readonly momentum: {
+    readonly score: number;
+    readonly raw: number;
+    readonly trend7: number;
+    readonly trend30: number;
+  };
+  readonly value: {
+    readonly score: number;
+    readonly raw: number;
+    readonly trend7: number;
+    readonly trend30: number;
+  };
+  readonly quadrant: string;
+  readonly stalled: boolean;
+  readonly stallReason: string | undefined;
+  readonly lastPositiveEventMs: number | undefined;
+  readonly lastEventMs: number | undefined;
+  readonly eventCount: number;
+  readonly counts: ScopeScore['counts'];
+  readonly standing: ScopeScore['standing'];
+}
+
+export function scoreFromFields(hash: Readonly<Record<string, string>>): StoredScore | undefined {
+  if (hash['asOfMs'] === undefined) return undefined;
+  const num = (f: ScoreField) => Number(hash[f]);
+  const optional = (f: ScoreField) => (hash[f] ? Number(hash[f]) : undefined);
+  return {
+    asOfMs: num('asOfMs'),
+    momentum: {
+      score: num('momentum'),
+      raw: num('momentumRaw'),
+      trend7: num('momentumTrend7'),
+      trend30: num('momentumTrend30'),
+    },
+    value: {
+      score: num('value'),
+      raw: num('valueRaw'),
+      trend7: num('valueTrend7'),
+      trend30: num('valueTrend30'),
+    },
+    quadrant: hash['quadrant'] ?? '',
+    stalled: hash['stalled'] === '1',
+    stallReason: hash['stallReason'] || undefined,
+    lastPositiveEventMs: optional('lastPositiveEventMs'),
+    lastEventMs: optional('lastEventMs'),
+    eventCount: num('eventCount'),
+    counts: JSON.parse(hash['counts'] ?? '{}') as ScopeScore['counts'],
+    standing: JSON.parse(hash['standing'] ?? '{}') as ScopeScore['standing'],
+  };
+}
