@@ -18,6 +18,11 @@ export default tseslint.config(
     },
   },
   {
+    // In tests a wrong assumption fails the test anyway; `!` keeps assertions readable.
+    files: ['**/*.test.ts', 'test/**'],
+    rules: { '@typescript-eslint/no-non-null-assertion': 'off' },
+  },
+  {
     // Command-line tools, benchmarks and the demo talk to people through stdout.
     files: ['bench/**', 'scripts/**', 'packages/cli/**', 'services/*/src/bin/**'],
     rules: { 'no-console': 'off' },

@@ -1,0 +1,94 @@
+import { Redis } from 'ioredis';
+import { Partitioners, type Kafka } from 'kafkajs';
+import { createLogger, type Config, type Logger } from '@mesh-momentum/common';
+import {
+  EventCodec,
+  RegistryClient,
+  registryOptionsFrom,
+  toKafkaMessage,
+  validateEvent,
+  type DomainEvent,
+} from '@mesh-momentum/events';
+import { createKafka, ensureTopics } from '@mesh-momentum/kafka';
+import { Processor } from '@mesh-momentum/processor';
+import { DEFAULT_SCORING_CONFIG, type ScoringConfig } from '@mesh-momentum/scoring';
+import { INITIAL_NAMESPACE } from '@mesh-momentum/store';
+
+/**
+ * One isolated pipeline on the shared test services: its own topics and key prefix (from
+ * `isolatedConfig`), a producer helper, and processors started in this process.
+ */
+export class TestPipeline {
+  readonly config: Config;
+  readonly logger: Logger;
+  readonly kafka: Kafka;
+  readonly redis: Redis;
+  readonly codec: EventCodec;
+  readonly processors: Processor[] = [];
+
+  constructor(config: Config) {
+    this.config = config;
+    this.logger = createLogger({ name: 'test', level: config.logLevel });
+    this.kafka = createKafka(config.kafka, { logger: this.logger });
+    this.redis = new Redis(config.redis.url);
+    this.codec = new EventCodec(new RegistryClient(registryOptionsFrom(config)));
+  }
+
+  async createTopics(): Promise<void> {
+    const admin = this.kafka.admin();
+    await admin.connect();
+    await ensureTopics(admin, { ...this.config.topics });
+    await admin.disconnect();
+  }
+
+  /** Produces events (validated, Avro-encoded, CloudEvents headers) in chunks; returns how many. */
+  async produce(events: readonly object[], chunkSize = 500): Promise<number> {
+    const producer = this.kafka.producer({
+      idempotent: true,
+      createPartitioner: Partitioners.DefaultPartitioner,
+    });
+    await producer.connect();
+    try {
+      for (let i = 0; i < events.length; i += chunkSize) {
+        const chunk = events.slice(i, i + chunkSize);
+        const messages = await Promise.all(
+          chunk.map(async (raw) => {
+            const event: DomainEvent = validateEvent(raw, { nowMs: Date.now(), maxFutureSkewMs: 300_000 });
+            return toKafkaMessage(event, await this.codec.encode(event.type, { ...event }));
+          }),
+        );
+        await producer.send({ topic: this.config.topics.events, messages });
+      }
+    } finally {
+      await producer.disconnect();
+    }
+    return events.length;
+  }
+
+  async startProcessor(options: { clock?: () => number; scoring?: ScoringConfig } = {}): Promise<Processor> {
+    await this.redis.set(`${this.config.redis.keyPrefix}:namespace`, INITIAL_NAMESPACE, 'NX');
+    const processor = new Processor({
+      config: this.config,
+      scoring: options.scoring ?? DEFAULT_SCORING_CONFIG,
+      kafka: this.kafka,
+      redis: this.redis,
+      codec: this.codec,
+      logger: this.logger,
+      namespace: INITIAL_NAMESPACE,
+      ...(options.clock ? { clock: options.clock } : {}),
+    });
+    await processor.start();
+    this.processors.push(processor);
+    return processor;
+  }
+
+  /** Stops processors and deletes every key of this pipeline's prefix. */
+  async close(): Promise<void> {
+    await Promise.all(this.processors.map((p) => p.stop()));
+    const stream = this.redis.scanStream({ match: `${this.config.redis.keyPrefix}:*`, count: 1000 });
+    for await (const batch of stream as AsyncIterable<string[]>) {
+      if (batch.length > 0) await this.redis.unlink(...batch);
+    }
+    this.redis.disconnect();
+  }
+}
