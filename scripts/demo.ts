@@ -1,13 +1,15 @@
-// The demo behind `bash scripts/demo.sh`: runs the processor as its own process, sends events through
-// the schema registry and Kafka, and prints what the processor wrote to Redis. It owns the demo topics
-// and key prefix below and resets them on every run, so it never touches a real installation's data.
+// The demo behind `bash scripts/demo.sh`: a simulated data-mesh programme (four domains, twelve months,
+// four stories) goes through the SDK, the schema registry and Kafka into the processor, which runs as
+// its own process; then the scoreboard is read back from Redis, the way any dashboard would read it.
+// The demo owns the topics, consumer group and key prefix below and resets them on every run, so it
+// never touches a real installation's data.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { Redis } from 'ioredis';
-import { Partitioners } from 'kafkajs';
 import { createLogger, loadConfig } from '@mesh-momentum/common';
-import { EventCodec, RegistryClient, registryOptionsFrom } from '@mesh-momentum/events';
 import { createKafka, ensureTopics } from '@mesh-momentum/kafka';
-import { ScoreReader } from '@mesh-momentum/store';
+import { createMeshMomentumProducer } from '@mesh-momentum/sdk';
+import { describeProgramme, simulateProgramme } from '@mesh-momentum/simulator';
+import { ScoreReader, type StoredScore } from '@mesh-momentum/store';
 
 const DEMO_ENV = {
   MM_TOPIC_EVENTS: 'mesh-momentum.demo.events',
@@ -15,13 +17,16 @@ const DEMO_ENV = {
   MM_REDIS_KEY_PREFIX: 'mm-demo',
   MM_PROCESSOR_GROUP_ID: 'mesh-momentum-demo',
   MM_PROCESSOR_HTTP_PORT: '19464',
+  MM_PROCESSOR_TICK_MS: '5000',
   MM_LOG_LEVEL: 'warn',
 };
+const SEED = Number(process.env['DEMO_SEED'] ?? 42);
 
 const env = { ...process.env, ...DEMO_ENV };
 const config = loadConfig(env);
 const logger = createLogger({ name: 'demo', level: 'warn' });
-const say = (line: string) => console.log(`demo: ${line}`);
+const say = (line: string) => console.log(line);
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 async function resetDemoState(redis: Redis): Promise<void> {
   const kafka = createKafka(config.kafka, { logger });
@@ -31,19 +36,20 @@ async function resetDemoState(redis: Redis): Promise<void> {
   const ours = [config.topics.events, config.topics.deadLetter].filter((t) => existing.has(t));
   if (ours.length > 0) await admin.deleteTopics({ topics: ours });
   await admin.deleteGroups([config.processor.groupId]).catch(() => undefined);
-  // Topic deletion is asynchronous in Kafka; creation retries until the old topic is gone.
+  // Topic deletion completes asynchronously in Kafka; creation retries until the old topic is gone.
   for (let attempt = 0; ; attempt++) {
     try {
       await ensureTopics(admin, { ...config.topics });
       break;
     } catch (error) {
       if (attempt >= 50) throw error;
-      await new Promise((r) => setTimeout(r, 200));
+      await sleep(200);
     }
   }
   await admin.disconnect();
-  const stale = await redis.keys(`${config.redis.keyPrefix}:*`);
-  if (stale.length > 0) await redis.del(...stale);
+  const stream = redis.scanStream({ match: `${config.redis.keyPrefix}:*`, count: 1000 });
+  for await (const batch of stream as AsyncIterable<string[]>)
+    if (batch.length > 0) await redis.unlink(...batch);
 }
 
 function startProcessor(): ChildProcess {
@@ -55,12 +61,37 @@ function startProcessor(): ChildProcess {
       stdio: ['ignore', 'inherit', 'inherit'],
     },
   );
-  child.on('exit', (code, signal) => say(`processor exited (code ${code}, signal ${signal ?? 'none'})`));
   return child;
 }
 
+function progress(label: string, done: number, total: number): void {
+  const width = 30;
+  const filled = Math.round((done / total) * width);
+  const line = `  ${label} [${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${done}/${total}`;
+  if (process.stdout.isTTY) process.stdout.write(`\r${line}${done === total ? '\n' : ''}`);
+  else if (done === total) say(line);
+}
+
+const fmt = (n: number | undefined, digits = 1) => (n === undefined ? '-' : n.toFixed(digits));
+const signed = (n: number) => `${n >= 0 ? '+' : ''}${n.toFixed(1)}`;
+const day = (ms: number | undefined) => (ms === undefined ? '-' : new Date(ms).toISOString().slice(0, 10));
+
+function scoreRow(name: string, story: string, s: StoredScore | undefined): string {
+  if (!s) return `${name.padEnd(12)} (no score yet)`;
+  return [
+    name.padEnd(12),
+    story.padEnd(9),
+    fmt(s.momentum.score).padStart(8),
+    signed(s.momentum.trend7).padStart(7),
+    signed(s.momentum.trend30).padStart(7),
+    fmt(s.value.score).padStart(7),
+    s.quadrant.padEnd(9),
+    String(s.standing.champions + s.standing.sponsors + s.standing.executiveSponsors).padStart(9),
+    s.stalled ? `STALLED (${s.stallReason}, last positive ${day(s.lastPositiveEventMs)})` : 'no',
+  ].join('  ');
+}
+
 async function main(): Promise<void> {
-  // Fail fast with one clear line instead of retrying forever when Redis is not there.
   const redis = new Redis(config.redis.url, { lazyConnect: true, maxRetriesPerRequest: 3 });
   redis.on('error', () => undefined);
   await redis.connect().catch((error: unknown) => {
@@ -68,61 +99,99 @@ async function main(): Promise<void> {
       `cannot reach Redis at ${config.redis.url} (is the infrastructure up? pnpm infra:up): ${String(error)}`,
     );
   });
-  say(`resetting demo topics (${config.topics.events}) and keys (${config.redis.keyPrefix}:*)`);
+
+  say(`Mesh Momentum demo (seed ${SEED})`);
+  say(`- resetting the demo topic ${config.topics.events} and keys ${config.redis.keyPrefix}:*`);
   await resetDemoState(redis);
 
-  say('starting the processor (services/processor) as its own process');
+  say('- starting the processor (services/processor) as its own process');
   const processor = startProcessor();
+  let processorExit: string | undefined;
+  processor.on('exit', (code, signal) => (processorExit = signal ?? `code ${code}`));
 
-  const kafka = createKafka(config.kafka, { logger });
-  const producer = kafka.producer({ idempotent: true, createPartitioner: Partitioners.DefaultPartitioner });
-  await producer.connect();
-  const codec = new EventCodec(new RegistryClient(registryOptionsFrom(config)));
-
-  const domains = ['payments', 'marketing', 'logistics', 'hr'];
-  const now = Date.now();
-  const events = domains.flatMap((domain, d) =>
-    Array.from({ length: 3 + d }, (_, i) => ({
-      id: `demo-${domain}-${i}`,
-      source: 'urn:meshmomentum:demo',
-      type: 'ChampionGained',
-      time: now - (i + 1) * 86_400_000,
-      subject: `p-${domain}-${i}`,
-      domain,
-      personId: `p-${domain}-${i}`,
-      role: i === 0 ? 'sponsor' : 'champion',
-    })),
+  const endMs = Date.now();
+  const events = simulateProgramme({ seed: SEED, endMs });
+  const stories = describeProgramme();
+  say(
+    `- simulated ${events.length} events over the last twelve months, back-dated, for ${stories.length} domains:`,
   );
-  say(`sending ${events.length} ChampionGained events (Avro, schema registry, key = domain)`);
-  await producer.send({
-    topic: config.topics.events,
-    messages: await Promise.all(
-      events.map(async (e) => ({ key: e.domain, value: await codec.encode('ChampionGained', e) })),
-    ),
+  for (const s of stories) say(`    ${s.domain.padEnd(10)} ${s.story.padEnd(9)} ${s.summary}`);
+
+  say('- emitting them through the SDK (validated, Avro, schema registry, key = domain)');
+  const producer = createMeshMomentumProducer({ config, logger, maxFutureSkewMs: 300_000 });
+  let sent = 0;
+  const deliveries = events.map(async (event) => {
+    const { type, ...input } = event;
+    await producer.emit(type, input as never);
+    progress('sent   ', ++sent, events.length);
   });
-  await producer.disconnect();
+  await Promise.all(deliveries);
+  await producer.close();
 
   const reader = new ScoreReader(redis, config.redis.keyPrefix);
-  const deadline = Date.now() + 60_000;
-  let total = 0;
-  while (Date.now() < deadline) {
+  const domains = stories.map((s) => s.domain);
+  const deadline = Date.now() + 120_000;
+  for (;;) {
+    if (processorExit !== undefined) throw new Error(`the processor exited early (${processorExit})`);
     const scores = await Promise.all(domains.map((d) => reader.scopeScore(d, { kind: 'domain' })));
-    total = scores.reduce((sum, s) => sum + (s?.eventCount ?? 0), 0);
-    if (total === events.length) break;
-    await new Promise((r) => setTimeout(r, 200));
+    const applied = scores.reduce((sum, s) => sum + (s?.eventCount ?? 0), 0);
+    progress('applied', applied, events.length);
+    if (applied === events.length) break;
+    if (Date.now() > deadline)
+      throw new Error(`only ${applied} of ${events.length} events applied after 120 s`);
+    await sleep(250);
   }
-  say(`Redis (${config.redis.url}, prefix ${config.redis.keyPrefix}) now holds:`);
+  // Mesh-wide figures (mesh score, domain rankings, stalled set) follow the batches within a second.
+  await sleep(1_500);
+
+  say('');
+  say(
+    `Scoreboard, read from Redis (prefix ${config.redis.keyPrefix}, namespace ${await reader.namespace()}):`,
+  );
+  say(
+    `${'domain'.padEnd(12)}  ${'story'.padEnd(9)}  momentum  trend7  tr.30  value  quadrant   champions  stalled`,
+  );
+  for (const s of stories)
+    say(scoreRow(s.domain, s.story, await reader.scopeScore(s.domain, { kind: 'domain' })));
+  say(scoreRow('MESH', '', await reader.meshScore()));
+
+  say('');
+  say('Top data products by momentum:');
+  const top: { domain: string; product: string; momentum: number }[] = [];
   for (const domain of domains) {
-    const s = await reader.scopeScore(domain, { kind: 'domain' });
-    say(`  ${domain.padEnd(10)} momentum ${s?.momentum.score.toFixed(1)} champions ${s?.standing.champions}`);
+    for (const r of await reader.productRanking(domain, 'momentum', 5)) {
+      top.push({ domain, product: r.member, momentum: r.score });
+    }
   }
+  top.sort((a, b) => b.momentum - a.momentum);
+  for (const t of top.slice(0, 8)) {
+    const s = await reader.scopeScore(t.domain, { kind: 'product', productId: t.product });
+    say(
+      `  ${t.product.padEnd(34)} momentum ${fmt(t.momentum).padStart(5)}  value ${fmt(s?.value.score).padStart(5)}`,
+    );
+  }
+
+  const stalled = await reader.stalled();
+  say('');
+  const stalledDomains = stalled.filter((s) => !s.includes('/'));
+  const stalledProducts = stalled.length - stalledDomains.length;
+  say(
+    `Stalled momentum (alerts): ${stalledDomains.length === 0 ? 'no domain' : stalledDomains.join(', ')}` +
+      ` and ${stalledProducts} data product(s)`,
+  );
+  for (const scope of stalledDomains.filter((s) => s !== 'mesh')) {
+    const movers = await reader.movers(scope, { kind: 'domain' }, 'momentum', 3);
+    say(`  why ${scope}? its largest momentum contributions were:`);
+    for (const m of movers) say(`    ${day(m.timeMs)}  ${m.type.padEnd(22)} weight ${signed(m.weight)}`);
+  }
+
   processor.kill('SIGTERM');
-  await new Promise((r) => processor.once('exit', r));
+  await new Promise((r) => (processorExit === undefined ? processor.once('exit', r) : r(undefined)));
   redis.disconnect();
-  if (total !== events.length) {
-    throw new Error(`the processor applied ${total} of ${events.length} events within 60 s`);
-  }
-  say(`all ${events.length} events applied. Infrastructure left running: pnpm infra:down stops it.`);
+  say('');
+  say(
+    `The processor stopped cleanly (${processorExit}). Kafka, the registry and Redis keep running: pnpm infra:down.`,
+  );
 }
 
 main().catch((error: unknown) => {

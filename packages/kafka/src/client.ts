@@ -8,7 +8,8 @@ import type { KafkaConfig, Logger } from '@mesh-momentum/common';
 
 /** Routes kafkajs' own log lines into our pino logger, under `component: kafkajs`. */
 function pinoLogCreator(logger: Logger): logCreator {
-  const child = logger.child({ component: 'kafkajs' });
+  // `lib`, not `component`: the caller's logger usually carries a component already.
+  const child = logger.child({ lib: 'kafkajs' });
   return () =>
     ({ level, log }) => {
       const { message, ...rest } = log;

@@ -26,7 +26,7 @@ export interface ProcessorDeps {
 
 /** Back-off between retries of a batch that failed for a transient reason (Redis or registry down), ms. */
 const RETRY_BACKOFF_MS = { initial: 200, max: 5_000 } as const;
-/** Least time between two mesh-wide refreshes triggered by batches (the tick refreshes anyway), ms. */
+/** Delay of the mesh-wide refresh that batches schedule (the tick refreshes anyway), ms. */
 const MESH_REFRESH_MIN_INTERVAL_MS = 1_000;
 
 export interface ProcessorStats {
@@ -56,8 +56,8 @@ export class Processor {
   #crashed = false;
   #joined = false;
   #tick: NodeJS.Timeout | undefined;
-  #lastMeshRefreshMs = 0;
   #meshRefresh: Promise<void> | undefined;
+  #meshRefreshTimer: NodeJS.Timeout | undefined;
 
   constructor(deps: ProcessorDeps) {
     this.#deps = deps;
@@ -135,6 +135,7 @@ export class Processor {
   /** Finishes the batch in flight, commits, and disconnects. */
   async stop(): Promise<void> {
     if (this.#tick) clearInterval(this.#tick);
+    if (this.#meshRefreshTimer) clearTimeout(this.#meshRefreshTimer);
     await this.#consumer.disconnect();
     await this.#producer.disconnect();
     await this.#meshRefresh?.catch(() => undefined);
@@ -148,21 +149,35 @@ export class Processor {
     const now = this.#clock();
     try {
       await this.#store.refreshOwned(now, (topic, partition) => this.#epochs.get(`${topic}:${partition}`));
-      await this.#refreshMesh(now, true);
+      await this.#refreshMesh(now);
     } catch (error) {
       this.#log.warn({ err: error }, 'periodic score refresh failed; the next tick retries');
       throw error;
     }
   }
 
-  #refreshMesh(now: number, force: boolean): Promise<void> {
-    if (this.#meshRefresh) return this.#meshRefresh;
-    if (!force && now - this.#lastMeshRefreshMs < MESH_REFRESH_MIN_INTERVAL_MS) return Promise.resolve();
-    this.#lastMeshRefreshMs = now;
-    this.#meshRefresh = this.#store.refreshMesh(now).finally(() => {
-      this.#meshRefresh = undefined;
+  #refreshMesh(now: number): Promise<void> {
+    const previous = this.#meshRefresh ?? Promise.resolve();
+    const next = previous.catch(() => undefined).then(() => this.#store.refreshMesh(now));
+    this.#meshRefresh = next.finally(() => {
+      if (this.#meshRefresh === next) this.#meshRefresh = undefined;
     });
-    return this.#meshRefresh;
+    return next;
+  }
+
+  /**
+   * Mesh-wide figures read every domain, so batches do not refresh them one by one: the first batch
+   * schedules one refresh MESH_REFRESH_MIN_INTERVAL_MS later, which covers every batch until then.
+   */
+  #scheduleMeshRefresh(): void {
+    if (this.#meshRefreshTimer) return;
+    this.#meshRefreshTimer = setTimeout(() => {
+      this.#meshRefreshTimer = undefined;
+      this.#refreshMesh(this.#clock()).catch((error: unknown) =>
+        this.#log.warn({ err: error }, 'mesh refresh after batches failed; the tick retries'),
+      );
+    }, MESH_REFRESH_MIN_INTERVAL_MS);
+    this.#meshRefreshTimer.unref();
   }
 
   async #epochFor(topic: string, partition: number): Promise<number> {
@@ -230,11 +245,7 @@ export class Processor {
           messages,
         );
         stopTimer();
-        if (result.applied > 0) {
-          void this.#refreshMesh(this.#clock(), false).catch((error: unknown) =>
-            this.#log.warn({ err: error }, 'mesh refresh after batch failed; the tick retries'),
-          );
-        }
+        if (result.applied > 0) this.#scheduleMeshRefresh();
         this.#log.debug(
           { topic, partition, last, applied: result.applied, skipped: result.skipped },
           'batch done',
