@@ -80,7 +80,7 @@ export interface MeshMomentumProducerOptions {
   readonly clock?: () => number;
   /**
    * Generates ids for events without one.
-   * @defaultValue UUIDv7 (time-ordered)
+   * @defaultValue UUIDv7 at `clock()` (time-ordered; pooled randomness, see event-ids.ts)
    */
   readonly newId?: () => string;
   /** @defaultValue a pino logger at `config.logLevel`, `component: sdk` */

@@ -1,5 +1,4 @@
 import { performance } from 'node:perf_hooks';
-import { v7 as uuidv7 } from 'uuid';
 import { createLogger, type Config, type Logger } from '@mesh-momentum/common';
 import {
   EVENT_TYPES,
@@ -16,6 +15,7 @@ import {
 import { createKafka } from '@mesh-momentum/kafka';
 import { decideBatch, type BatchPolicy } from './batch-policy.ts';
 import { DeliveryQueue } from './delivery-queue.ts';
+import { uuidv7 } from './event-ids.ts';
 import { ProducerClosedError, ProducerQueueFullError, ProducerSendFailedError } from './errors.ts';
 import { compileOptions, type CompiledProducerOptions, type MeshMomentumProducerOptions } from './options.ts';
 import {
@@ -130,7 +130,7 @@ class MeshMomentumProducerImpl {
       component: 'sdk-producer',
     });
     this.#clock = options.clock ?? Date.now;
-    this.#newId = options.newId ?? (() => uuidv7());
+    this.#newId = options.newId ?? (() => uuidv7(this.#clock()));
     this.#codec = options.codec ?? new EventCodec(new RegistryClient(registryOptionsFrom(options.config)));
     this.#transport = this.#options.validateOnly
       ? undefined
