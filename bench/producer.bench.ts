@@ -1,0 +1,210 @@
+import { performance } from 'node:perf_hooks';
+import { Partitioners } from 'kafkajs';
+import { createLogger, loadConfig } from '@mesh-momentum/common';
+import { EVENT_TYPES, type EventType } from '@mesh-momentum/events';
+import { createKafka, ensureTopics } from '@mesh-momentum/kafka';
+import { createMeshMomentumProducer, type EmitInput, type OutgoingRecord } from '@mesh-momentum/sdk';
+import { sampleInputs } from '../test/fixtures/sample-events.ts';
+
+/**
+ * Producer throughput: events/s through the SDK (defaults, validation, Avro encoding, batching,
+ * idempotent kafkajs produce with acks=all) into the Kafka of MM_KAFKA_BROKERS, for several batch sizes,
+ * with mixed event types of realistic size. Also two reference rows: the SDK in validateOnly mode (the
+ * CPU cost of preparing events, no Kafka) and raw kafkajs sending the same pre-encoded records (the cost
+ * of kafkajs and the broker alone, with and without the seven CloudEvents headers).
+ *
+ *   pnpm bench:producer                      # 200k events per row
+ *   BENCH_EVENTS=50000 BENCH_BATCH_SIZES=100,1000 pnpm bench:producer
+ *
+ * Writes to a fresh topic bench.producer.<time>.events (deleted at the end).
+ */
+
+const EVENTS = Number(process.env['BENCH_EVENTS'] ?? 200_000);
+const BATCH_SIZES = (process.env['BENCH_BATCH_SIZES'] ?? '100,1000,5000').split(',').map(Number);
+const POOL = 5_000;
+
+const { BENCH_EVENTS: _e, BENCH_BATCH_SIZES: _b, ...env } = process.env;
+const stamp = Date.now().toString(36);
+const config = loadConfig({
+  ...Object.fromEntries(Object.entries(env).filter(([k]) => !k.startsWith('MM_TOPIC_'))),
+  MM_TOPIC_EVENTS: `bench.producer.${stamp}.events`,
+  MM_TOPIC_DLQ: `bench.producer.${stamp}.dlq`,
+  MM_TOPIC_PARTITIONS: process.env['MM_TOPIC_PARTITIONS'] ?? '6',
+  MM_LOG_LEVEL: process.env['MM_LOG_LEVEL'] ?? 'error',
+});
+const logger = createLogger({ name: 'bench', level: config.logLevel });
+
+/** Mixed types, varied ids: the pool is cycled, every event gets a fresh UUIDv7 from the SDK. */
+const timeMs = Date.now() - 3_600_000;
+const pool: { type: EventType; input: EmitInput<EventType> }[] = [];
+for (let i = 0; pool.length < POOL; i++) {
+  const inputs = sampleInputs(i, timeMs);
+  const type = EVENT_TYPES[i % EVENT_TYPES.length] as EventType;
+  // 24 domains: keys (and so partitions) spread as in a mid-sized mesh.
+  const domain = `domain-${(i * 7) % 24}`;
+  const input = { ...inputs[type], domain, ...(type === 'StakeholderEngaged' ? { subject: domain } : {}) };
+  pool.push({ type, input: input as EmitInput<EventType> });
+}
+
+interface Row {
+  readonly mode: string;
+  readonly batchSize: number;
+  readonly events: number;
+  readonly seconds: number;
+  readonly bytes: number;
+  readonly p50Ms: number | undefined;
+  readonly p99Ms: number | undefined;
+}
+
+function recordBytes(r: OutgoingRecord): number {
+  let n = r.key.length + r.value.length;
+  for (const [k, v] of Object.entries(r.headers)) n += k.length + v.length;
+  return n;
+}
+
+function percentile(sorted: Float64Array, p: number): number | undefined {
+  if (sorted.length === 0) return undefined;
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
+}
+
+async function runSdk(batchSize: number, validateOnly: boolean): Promise<Row> {
+  const producer = createMeshMomentumProducer({
+    config,
+    logger,
+    source: 'urn:meshmomentum:bench',
+    maxBatchSize: batchSize,
+    // Above the SDK default (900 kB) so 5000-event batches are not cut by bytes; 24 domains over 6
+    // partitions keep each partition's share well under the broker's 1 MiB message.max.bytes.
+    maxBatchBytes: 4 * 1024 * 1024,
+    maxQueuedEvents: Math.max(10_000, batchSize * 4),
+    lingerMs: 5,
+    validateOnly,
+  });
+  if (!validateOnly) await producer.connect();
+  const latencies = new Float64Array(EVENTS);
+  let acked = 0;
+  let bytes = 0;
+  const started = performance.now();
+  for (let i = 0; i < EVENTS; i++) {
+    const { type, input } = pool[i % POOL] as (typeof pool)[number];
+    const t0 = performance.now();
+    const delivery = await producer.enqueue(type, input);
+    delivery.delivered.then(
+      (report) => {
+        latencies[acked++] = performance.now() - t0;
+        bytes += recordBytes(report.record);
+      },
+      () => {}, // counted in producer.stats.failed, checked below
+    );
+  }
+  await producer.close();
+  await new Promise((r) => setImmediate(r));
+  const seconds = (performance.now() - started) / 1000;
+  if (producer.stats.delivered !== EVENTS && !validateOnly) {
+    throw new Error(`delivered ${producer.stats.delivered} of ${EVENTS}: ${JSON.stringify(producer.stats)}`);
+  }
+  const sorted = latencies.subarray(0, acked).sort();
+  return {
+    mode: validateOnly ? 'sdk validateOnly' : 'sdk',
+    batchSize,
+    events: EVENTS,
+    seconds,
+    bytes,
+    p50Ms: validateOnly ? undefined : percentile(sorted, 50),
+    p99Ms: validateOnly ? undefined : percentile(sorted, 99),
+  };
+}
+
+/** The floor: kafkajs alone, same records pre-encoded, same producer settings, one request in flight. */
+async function runRawKafkajs(batchSize: number, withHeaders: boolean): Promise<Row> {
+  const prep = createMeshMomentumProducer({
+    config,
+    logger,
+    validateOnly: true,
+    source: 'urn:meshmomentum:bench',
+  });
+  const records: OutgoingRecord[] = [];
+  for (let i = 0; i < POOL; i++) {
+    const { type, input } = pool[i] as (typeof pool)[number];
+    records.push((await prep.emit(type, input)).record);
+  }
+  await prep.close();
+  const producer = createKafka(config.kafka, { logger }).producer({
+    idempotent: true,
+    maxInFlightRequests: 1,
+    createPartitioner: Partitioners.DefaultPartitioner,
+  });
+  await producer.connect();
+  let bytes = 0;
+  const started = performance.now();
+  for (let sent = 0; sent < EVENTS; sent += batchSize) {
+    const messages = [];
+    for (let i = sent; i < Math.min(EVENTS, sent + batchSize); i++) {
+      const r = records[i % POOL] as OutgoingRecord;
+      bytes += withHeaders ? recordBytes(r) : r.key.length + r.value.length;
+      messages.push(
+        withHeaders
+          ? { key: r.key, value: r.value, headers: r.headers as Record<string, string> }
+          : { key: r.key, value: r.value },
+      );
+    }
+    await producer.send({ topic: config.topics.events, acks: -1, messages });
+  }
+  const seconds = (performance.now() - started) / 1000;
+  await producer.disconnect();
+  return {
+    mode: withHeaders ? 'raw kafkajs (pre-encoded)' : 'raw kafkajs, no headers',
+    batchSize,
+    events: EVENTS,
+    seconds,
+    bytes,
+    p50Ms: undefined,
+    p99Ms: undefined,
+  };
+}
+
+function print(rows: readonly Row[]): void {
+  const header = ['mode', 'batch size', 'events', 'seconds', 'events/s', 'MB/s', 'p50 ack ms', 'p99 ack ms'];
+  const lines = rows.map((r) => [
+    r.mode,
+    String(r.batchSize),
+    String(r.events),
+    r.seconds.toFixed(2),
+    Math.round(r.events / r.seconds).toLocaleString('en-US'),
+    (r.bytes / r.seconds / 1e6).toFixed(1),
+    r.p50Ms === undefined ? '-' : r.p50Ms.toFixed(1),
+    r.p99Ms === undefined ? '-' : r.p99Ms.toFixed(1),
+  ]);
+  const widths = header.map((h, i) => Math.max(h.length, ...lines.map((l) => (l[i] as string).length)));
+  const fmt = (cells: readonly string[]) => cells.map((c, i) => c.padStart(widths[i] as number)).join('  ');
+  console.log(fmt(header));
+  for (const l of lines) console.log(fmt(l));
+}
+
+const kafka = createKafka(config.kafka, { logger });
+const admin = kafka.admin();
+await admin.connect();
+await ensureTopics(admin, { ...config.topics });
+console.log(
+  `producer benchmark: ${EVENTS} events per row, ${config.topics.partitions} partitions, ` +
+    `${EVENT_TYPES.length} event types mixed, 24 domains, brokers ${config.kafka.brokers.join(',')}`,
+);
+const rows: Row[] = [];
+try {
+  rows.push(await runSdk(1_000, true));
+  print(rows);
+  for (const size of BATCH_SIZES) {
+    rows.push(await runSdk(size, false));
+    print(rows.slice(-1));
+  }
+  rows.push(await runRawKafkajs(1_000, true));
+  rows.push(await runRawKafkajs(1_000, false));
+  console.log('');
+  print(rows);
+  const avg = rows.find((r) => r.mode === 'sdk');
+  if (avg)
+    console.log(`\naverage record size: ${Math.round(avg.bytes / avg.events)} bytes (key + value + headers)`);
+} finally {
+  await admin.deleteTopics({ topics: [config.topics.events, config.topics.deadLetter] }).catch(() => {});
+  await admin.disconnect();
+}
