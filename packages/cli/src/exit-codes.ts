@@ -5,11 +5,11 @@
 export const EXIT_CODES = {
   /** Everything done. */
   OK: 0,
-  /** Some events were refused (invalid, future-dated, or not acknowledged), or a schema is incompatible. */
+  /** Some events were refused (invalid or future-dated), or a schema is incompatible. */
   REFUSED: 1,
   /** Bad command line, unreadable input file or invalid MM_* configuration. */
   USAGE: 2,
-  /** Kafka or the schema registry could not be reached. */
+  /** Kafka or the schema registry could not be reached, or Kafka did not acknowledge events. */
   UNREACHABLE: 3,
 } as const;
 
@@ -18,9 +18,9 @@ export type ExitCode = (typeof EXIT_CODES)[keyof typeof EXIT_CODES];
 export const EXIT_CODES_HELP = `
 Exit codes:
   0  ok
-  1  some events refused (invalid, future-dated or not acknowledged) or schema incompatible
+  1  some events refused (invalid or future-dated), or a schema is incompatible
   2  usage error: bad arguments, unreadable file, invalid MM_* configuration
-  3  infrastructure unreachable: Kafka or the schema registry
+  3  infrastructure: Kafka or the schema registry unreachable, or events not acknowledged
 
 Configuration comes from MM_* environment variables (MM_KAFKA_BROKERS, MM_SCHEMA_REGISTRY_URL,
 MM_TOPIC_EVENTS, ...); see the README's configuration table.`;

@@ -1,5 +1,6 @@
 import {
   ConfigError,
+  ErrorCodes,
   EventValidationError,
   FutureDatedEventError,
   MeshMomentumError,
@@ -47,6 +48,10 @@ export function exitCodeOf(error: unknown): ExitCode {
   if (error instanceof CliFailure) return error.exitCode;
   if (error instanceof ConfigError) return EXIT_CODES.USAGE;
   if (isInputError(error)) return EXIT_CODES.REFUSED;
+  // Not acknowledged after retries: an infrastructure problem, whatever kafkajs said.
+  if (error instanceof MeshMomentumError && error.code === ErrorCodes.PRODUCER_SEND_FAILED) {
+    return EXIT_CODES.UNREACHABLE;
+  }
   if (error instanceof MeshMomentumError)
     return error.retriable ? EXIT_CODES.UNREACHABLE : EXIT_CODES.REFUSED;
   const name = error instanceof Error ? error.name : '';

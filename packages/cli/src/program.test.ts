@@ -27,7 +27,7 @@ describe('mesh-momentum command line', () => {
     const t = io();
     expect(await run(args, t.cli)).toBe(EXIT_CODES.OK);
     expect(t.out()).toMatch(/Usage: mesh-momentum/);
-    expect(t.out()).toMatch(/3 {2}infrastructure unreachable/);
+    expect(t.out()).toMatch(/3 {2}infrastructure: Kafka or the schema registry unreachable/);
   });
 
   it('exits 2 on an unknown command or option', async () => {

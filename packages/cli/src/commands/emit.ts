@@ -246,7 +246,6 @@ function reportSummary(summary: BulkSummary, options: EmitOptions, io: CliIo): v
   if (summary.refused > summary.refusals.length) {
     writeLine(io.stderr, `... and ${summary.refused - summary.refusals.length} more refused lines`);
   }
-  const verb = options.dryRun ? 'valid' : 'sent';
-  const count = options.dryRun ? summary.sent : summary.sent;
-  writeLine(io.stdout, `${verb} ${count}, refused ${summary.refused}`);
+  // In a dry run `sent` counts the events that would have been sent.
+  writeLine(io.stdout, `${options.dryRun ? 'valid' : 'sent'} ${summary.sent}, refused ${summary.refused}`);
 }
