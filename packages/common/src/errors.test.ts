@@ -14,11 +14,11 @@ import {
 
 const docs = readFileSync(new URL('../../../docs/errors.md', import.meta.url), 'utf8');
 
-/** `code` → `retriable` as the table in docs/errors.md states it. */
-function documentedCodes(): Map<string, boolean> {
-  const rows = new Map<string, boolean>();
-  for (const match of docs.matchAll(/^\| `(MM_ERR_[A-Z_]+)` \| (yes|no) \|/gm)) {
-    rows.set(match[1] as string, match[2] === 'yes');
+/** `code` → `retriable` as the table in docs/errors.md states it ('depends': decided per cause). */
+function documentedCodes(): Map<string, boolean | 'depends'> {
+  const rows = new Map<string, boolean | 'depends'>();
+  for (const match of docs.matchAll(/^\|\s*`(MM_ERR_[A-Z_]+)`\s*\|\s*(yes|no|depends)\s*\|/gm)) {
+    rows.set(match[1] as string, match[2] === 'depends' ? 'depends' : match[2] === 'yes');
   }
   return rows;
 }

@@ -1,0 +1,174 @@
+import { afterEach, describe, expect, inject, it } from 'vitest';
+import { FencedWriteError } from '@mesh-momentum/common';
+import { CATALOGUE, frame } from '@mesh-momentum/events';
+import { DEAD_LETTER_HEADERS } from '@mesh-momentum/processor';
+import { DEFAULT_SCORING_CONFIG } from '@mesh-momentum/scoring';
+import { simulateProgramme } from '@mesh-momentum/simulator';
+import { ScoreReader, ScoreStore } from '@mesh-momentum/store';
+import { isolatedConfig, isolatedEnv, waitFor } from '@mesh-momentum/testing';
+import { TestPipeline } from './support/pipeline.ts';
+import { ProcessorProcess } from './support/processor-process.ts';
+import { expectRedisMatchesReference, toScoring } from './support/reference.ts';
+
+let pipeline: TestPipeline | undefined;
+const processes: ProcessorProcess[] = [];
+afterEach(async () => {
+  await Promise.all(processes.splice(0).map((p) => p.stop()));
+  await pipeline?.close();
+  pipeline = undefined;
+});
+
+async function appliedEvents(reader: ScoreReader): Promise<number> {
+  const domains = await reader.domains();
+  const scores = await Promise.all(domains.map((d) => reader.scopeScore(d, { kind: 'domain' })));
+  return scores.reduce((sum, s) => sum + (s?.eventCount ?? 0), 0);
+}
+
+describe('processor under failure', () => {
+  it('dead-letters poison pills with the reason and applies the rest of the stream', async () => {
+    pipeline = new TestPipeline(isolatedConfig(inject('services'), { name: 'poison' }));
+    await pipeline.createTopics();
+    await pipeline.startProcessor();
+    const valid = {
+      id: 'ok-1',
+      source: 'urn:test',
+      type: 'ChampionGained',
+      time: Date.now() - 60_000,
+      subject: 'p-1',
+      domain: 'payments',
+      personId: 'p-1',
+      role: 'champion',
+    };
+    const championSchemaId = await pipeline.codec.schemaIdFor('ChampionGained');
+    const avro = CATALOGUE.get('ChampionGained')!.avroType;
+    const poison = {
+      garbage: Buffer.from('definitely not avro'),
+      unknownSchema: frame(987_654, avro.toBuffer(valid)),
+      // Valid Avro, but the envelope breaks the schema's rules (empty id).
+      invalid: frame(championSchemaId, avro.toBuffer({ ...valid, id: '' })),
+      futureDated: frame(
+        championSchemaId,
+        avro.toBuffer({ ...valid, id: 'future', time: Date.now() + 86_400_000 }),
+      ),
+    };
+    const producer = pipeline.kafka.producer();
+    await producer.connect();
+    await producer.send({
+      topic: pipeline.config.topics.events,
+      messages: [
+        ...Object.values(poison).map((value) => ({ key: 'payments', value })),
+        { key: 'payments', value: await pipeline.codec.encode('ChampionGained', valid) },
+      ],
+    });
+    await producer.disconnect();
+
+    const dlq = pipeline.kafka.consumer({ groupId: `${pipeline.config.processor.groupId}-dlq` });
+    const letters: Record<string, string>[] = [];
+    await dlq.connect();
+    await dlq.subscribe({ topic: pipeline.config.topics.deadLetter, fromBeginning: true });
+    await dlq.run({
+      eachMessage: async ({ message }) => {
+        letters.push(
+          Object.fromEntries(Object.entries(message.headers ?? {}).map(([k, v]) => [k, String(v)])),
+        );
+      },
+    });
+    await waitFor(() => (letters.length >= 4 ? true : undefined), {
+      what: 'four dead letters',
+      timeoutMs: 30_000,
+    });
+    await dlq.disconnect();
+
+    expect(letters.map((h) => h[DEAD_LETTER_HEADERS.reason]).sort()).toEqual([
+      'MM_ERR_EVENT_FUTURE_DATED',
+      'MM_ERR_EVENT_INVALID',
+      'MM_ERR_EVENT_UNDECODABLE',
+      'MM_ERR_SCHEMA_UNKNOWN',
+    ]);
+    for (const h of letters) {
+      expect(h[DEAD_LETTER_HEADERS.originalTopic]).toBe(pipeline.config.topics.events);
+      expect(Number(h[DEAD_LETTER_HEADERS.originalOffset])).toBeGreaterThanOrEqual(0);
+      expect(h[DEAD_LETTER_HEADERS.exceptionMessage]?.length).toBeGreaterThan(5);
+    }
+    const invalid = letters.find((h) => h[DEAD_LETTER_HEADERS.reason] === 'MM_ERR_EVENT_INVALID');
+    expect(invalid?.[DEAD_LETTER_HEADERS.exceptionMessage]).toMatch(/\bid\b/);
+
+    const reader = new ScoreReader(pipeline.redis, pipeline.config.redis.keyPrefix);
+    const score = await waitFor(async () => reader.scopeScore('payments', { kind: 'domain' }), {
+      what: 'the valid event applied',
+    });
+    expect(score.eventCount).toBe(1);
+  });
+
+  it('loses nothing and counts nothing twice when the processor is killed with SIGKILL mid-stream', async () => {
+    const env = isolatedEnv(inject('services'), {
+      name: 'sigkill',
+      env: { MM_PROCESSOR_HTTP_PORT: '0', MM_PROCESSOR_TICK_MS: '1000' },
+    });
+    pipeline = new TestPipeline(isolatedConfig(inject('services'), { name: 'unused', env }));
+    await pipeline.createTopics();
+    const events = simulateProgramme({ seed: 23, endMs: Date.now() - 3_600_000, scale: 4 });
+    const t0 = Date.now();
+    await pipeline.produce(events, 2_000);
+    console.warn(`produced ${events.length} in ${Date.now() - t0} ms`);
+    const reader = new ScoreReader(pipeline.redis, pipeline.config.redis.keyPrefix);
+
+    const first = new ProcessorProcess(env);
+    processes.push(first);
+    await waitFor(async () => ((await appliedEvents(reader)) > 0 ? true : undefined), {
+      what: 'the first processor to apply something',
+      timeoutMs: 60_000,
+      intervalMs: 20,
+    });
+    first.signal('SIGKILL');
+    expect((await first.exited()).signal).toBe('SIGKILL');
+    const appliedAtKill = await appliedEvents(reader);
+    console.warn(`killed at ${appliedAtKill} after ${Date.now() - t0} ms`);
+    expect(appliedAtKill, 'killed before the end of the stream').toBeLessThan(events.length);
+
+    const second = new ProcessorProcess(env);
+    processes.push(second);
+    await waitFor(async () => ((await appliedEvents(reader)) === events.length ? true : undefined), {
+      what: `all ${events.length} events applied after the restart`,
+      timeoutMs: 120_000,
+      intervalMs: 250,
+    });
+    console.warn(`all applied after ${Date.now() - t0} ms`);
+    // Let one tick rewrite every score at one asOf, stop (SIGTERM: a clean exit), then compare.
+    await new Promise((r) => setTimeout(r, 2_500));
+    await second.stop();
+    expect((await second.exited()).code, second.output).toBe(0);
+    await expectRedisMatchesReference(reader, toScoring(events));
+  }, 240_000);
+
+  it('refuses the writes of a zombie whose partition was re-assigned (epoch fencing)', async () => {
+    pipeline = new TestPipeline(isolatedConfig(inject('services'), { name: 'zombie' }));
+    const keySpace = { prefix: pipeline.config.redis.keyPrefix, namespace: 'v1' };
+    const zombie = new ScoreStore(pipeline.redis, keySpace, DEFAULT_SCORING_CONFIG);
+    const owner = new ScoreStore(pipeline.redis, keySpace, DEFAULT_SCORING_CONFIG);
+    const topic = pipeline.config.topics.events;
+    const zombieEpoch = await zombie.takeEpoch(topic, 0);
+    const ownerEpoch = await owner.takeEpoch(topic, 0);
+    expect(ownerEpoch).toBeGreaterThan(zombieEpoch);
+
+    const [first, second] = toScoring(
+      simulateProgramme({ seed: 3, endMs: Date.now() - 60_000 }).filter((e) => e.domain === 'payments'),
+    );
+    const batch = (epoch: number, offset: string, event: NonNullable<typeof first>) => ({
+      topic,
+      partition: 0,
+      epoch,
+      asOfMs: Date.now(),
+      byDomain: new Map([['payments', [{ offset, dedupKey: `${event.source}|${event.id}`, event }]]]),
+    });
+    await owner.applyPartitionBatch(batch(ownerEpoch, '10', first!));
+    await expect(zombie.applyPartitionBatch(batch(zombieEpoch, '11', second!))).rejects.toBeInstanceOf(
+      FencedWriteError,
+    );
+    const reader = new ScoreReader(pipeline.redis, keySpace.prefix);
+    expect((await reader.scopeScore('payments', { kind: 'domain' }, 'v1'))?.eventCount).toBe(1);
+    // The owner still writes, and the same event offered again is recognised as applied.
+    const again = await owner.applyPartitionBatch(batch(ownerEpoch, '10', first!));
+    expect(again).toMatchObject({ applied: 0, skipped: 1 });
+  });
+});
