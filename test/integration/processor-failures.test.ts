@@ -103,7 +103,12 @@ describe('processor under failure', () => {
   it('loses nothing and counts nothing twice when the processor is killed with SIGKILL mid-stream', async () => {
     const env = isolatedEnv(inject('services'), {
       name: 'sigkill',
-      env: { MM_PROCESSOR_HTTP_PORT: '0', MM_PROCESSOR_TICK_MS: '1000' },
+      // A short session, so the killed instance's partitions move to the new one quickly.
+      env: {
+        MM_PROCESSOR_HTTP_PORT: '0',
+        MM_PROCESSOR_TICK_MS: '1000',
+        MM_PROCESSOR_SESSION_TIMEOUT_MS: '6000',
+      },
     });
     pipeline = new TestPipeline(isolatedConfig(inject('services'), { name: 'unused', env }));
     await pipeline.createTopics();

@@ -120,6 +120,11 @@ export const ENV_VARIABLES = {
     '9464',
     "Port of the processor's /healthz, /readyz and /metrics (0: any free port).",
   ),
+  MM_PROCESSOR_SESSION_TIMEOUT_MS: variable(
+    z.coerce.number().int().min(6_000).max(300_000),
+    '30000',
+    'Consumer-group session timeout: how long a silent (crashed, paused) instance keeps its partitions, ms.',
+  ),
   MM_PROCESSOR_TICK_MS: variable(
     z.coerce.number().int().min(1_000).max(3_600_000),
     '60000',
@@ -173,6 +178,7 @@ export interface Config {
     readonly httpHost: string;
     readonly httpPort: number;
     readonly tickMs: number;
+    readonly sessionTimeoutMs: number;
   };
   readonly maxFutureSkewMs: number;
   /** Path of the scoring config file, or undefined for the defaults. */
@@ -280,6 +286,7 @@ export function loadConfig(env: Env = process.env): Config {
       httpHost: get('MM_PROCESSOR_HTTP_HOST'),
       httpPort: get('MM_PROCESSOR_HTTP_PORT'),
       tickMs: get('MM_PROCESSOR_TICK_MS'),
+      sessionTimeoutMs: get('MM_PROCESSOR_SESSION_TIMEOUT_MS'),
     },
     maxFutureSkewMs: get('MM_MAX_FUTURE_SKEW_MS'),
     scoringConfigFile: get('MM_SCORING_CONFIG_FILE') || undefined,

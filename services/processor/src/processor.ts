@@ -72,8 +72,8 @@ export class Processor {
       groupId: deps.groupId ?? deps.config.processor.groupId,
       // Short waits keep produce-to-Redis latency low when traffic is light.
       maxWaitTimeInMs: 50,
-      sessionTimeout: 30_000,
-      heartbeatInterval: 3_000,
+      sessionTimeout: deps.config.processor.sessionTimeoutMs,
+      heartbeatInterval: Math.min(3_000, Math.floor(deps.config.processor.sessionTimeoutMs / 3)),
     });
     this.#producer = deps.kafka.producer({
       idempotent: true,
