@@ -1,0 +1,175 @@
+import { describe, expect, it } from 'vitest';
+import {
+  applyEvent,
+  DEFAULT_SCORING_CONFIG,
+  emptyAggregate,
+  isLaterEntry,
+  scoreOf,
+  type ScopeAggregate,
+  type ScoringEvent,
+  type StandingEntry,
+} from '@mesh-momentum/scoring';
+import { aggregateFromHashes } from './aggregate-fields.ts';
+import { planDomainBatch, type BatchEvent } from './domain-batch-plan.ts';
+import { scoreFromFields } from './score-fields.ts';
+
+const T = Date.parse('2026-05-01T12:00:00Z');
+const DAY = 86_400_000;
+const base = { source: 'urn:test', domain: 'payments' };
+const EVENTS: ScoringEvent[] = [
+  {
+    ...base,
+    id: 'e1',
+    type: 'DataProductPublished',
+    timeMs: T - 40 * DAY,
+    productId: 'p.a',
+    tier: 'standard',
+  },
+  { ...base, id: 'e2', type: 'ChampionGained', timeMs: T - 20 * DAY, personId: 'x', role: 'champion' },
+  {
+    ...base,
+    id: 'e3',
+    type: 'ConsumerOnboarded',
+    timeMs: T - 10 * DAY,
+    productId: 'p.a',
+    consumerTeam: 't1',
+  },
+  { ...base, id: 'e4', type: 'ChampionLost', timeMs: T - 2 * DAY, personId: 'x', role: 'champion' },
+  {
+    ...base,
+    id: 'e5',
+    type: 'UseCaseDelivered',
+    timeMs: T - DAY,
+    useCaseId: 'u',
+    productIds: ['p.a', 'p.b'],
+    risk: 'low',
+    estimatedAnnualValue: 250_000,
+    currency: 'EUR',
+  },
+] as ScoringEvent[];
+
+/** What the apply script does with a payload, on plain maps: the contract between plan and Lua. */
+function applyPayload(hashes: Map<string, Map<string, string>>, keys: string[], payloadJson: string): void {
+  const payload = JSON.parse(payloadJson) as {
+    inc: [number, string, string][];
+    cnt: [number, string, number][];
+    min: [number, string, number][];
+    max: [number, string, number][];
+    st: [number, string, number, string, string, number, string][];
+  };
+  const hash = (i: number) => {
+    const key = keys[i - 1]!;
+    if (!hashes.has(key)) hashes.set(key, new Map());
+    return hashes.get(key)!;
+  };
+  for (const [k, f, d] of payload.inc) hash(k).set(f, String(Number(hash(k).get(f) ?? 0) + Number(d)));
+  for (const [k, f, n] of payload.cnt) hash(k).set(f, String(Number(hash(k).get(f) ?? 0) + n));
+  for (const [k, f, v] of payload.min)
+    if (!hash(k).has(f) || v < Number(hash(k).get(f))) hash(k).set(f, String(v));
+  for (const [k, f, v] of payload.max)
+    if (!hash(k).has(f) || v > Number(hash(k).get(f))) hash(k).set(f, String(v));
+  for (const [k, entity, , , , , json] of payload.st) {
+    const held = hash(k).get(entity);
+    const entry = JSON.parse(json) as StandingEntry;
+    if (!held || isLaterEntry(entry, JSON.parse(held) as StandingEntry)) hash(k).set(entity, json);
+  }
+}
+
+function plan(events: readonly ScoringEvent[], current = new Map<string, ScopeAggregate>()) {
+  const batch: BatchEvent[] = events.map((event, i) => ({
+    offset: String(i),
+    dedupKey: `urn:test|${event.id}`,
+    event,
+  }));
+  return planDomainBatch({
+    keySpace: { prefix: 'mm', namespace: 'v1' },
+    domain: 'payments',
+    topic: 'events',
+    partition: 0,
+    epoch: 1,
+    asOfMs: T,
+    config: DEFAULT_SCORING_CONFIG,
+    events: batch,
+    current,
+  });
+}
+
+function reference(events: readonly ScoringEvent[], scope: (e: ScoringEvent) => boolean): ScopeAggregate {
+  return events
+    .filter(scope)
+    .reduce((agg, e) => applyEvent(agg, e, DEFAULT_SCORING_CONFIG), emptyAggregate());
+}
+
+const inProduct = (id: string) => (e: ScoringEvent) =>
+  ('productId' in e && e.productId === id) || ('productIds' in e && e.productIds.includes(id));
+
+describe('planDomainBatch', () => {
+  it('touches the domain and exactly the products its events name, all in the domain slot', () => {
+    const p = plan(EVENTS);
+    expect([...p.scores.keys()].sort()).toEqual(['domain', 'product:p.a', 'product:p.b']);
+    expect(p.keys.every((k) => k.startsWith('mm:v1:{payments}:'))).toBe(true);
+  });
+
+  it('writes increments that, read back, give the scoring package aggregate of the same events', () => {
+    const p = plan(EVENTS);
+    const hashes = new Map<string, Map<string, string>>();
+    applyPayload(hashes, p.keys, p.payload);
+    const read = (suffix: string) =>
+      aggregateFromHashes(
+        Object.fromEntries(hashes.get(`mm:v1:{payments}:agg:${suffix}`) ?? []),
+        Object.fromEntries(hashes.get(`mm:v1:{payments}:standing:${suffix}`) ?? []),
+      );
+    const cases: [string, (e: ScoringEvent) => boolean][] = [
+      ['domain', () => true],
+      ['product:p.a', inProduct('p.a')],
+      ['product:p.b', inProduct('p.b')],
+    ];
+    for (const [suffix, filter] of cases) {
+      const expected = scoreOf(reference(EVENTS, filter), T, DEFAULT_SCORING_CONFIG);
+      expect(scoreOf(read(suffix), T, DEFAULT_SCORING_CONFIG), suffix).toEqual(expected);
+      expect(p.scores.get(suffix)?.score, suffix).toEqual(expected);
+    }
+  });
+
+  it('continues from the current aggregates: two batches equal one', () => {
+    const first = plan(EVENTS.slice(0, 2));
+    const second = plan(EVENTS.slice(2), new Map(first.next));
+    expect(second.scores.get('domain')?.score).toEqual(plan(EVENTS).scores.get('domain')?.score);
+  });
+
+  it('puts the score hash in the payload, readable by scoreFromFields', () => {
+    const p = plan(EVENTS);
+    const payload = JSON.parse(p.payload) as { score: [number, string[]][] };
+    const domainScoreKey = p.keys.indexOf('mm:v1:{payments}:score:domain') + 1;
+    const fields = payload.score.find(([k]) => k === domainScoreKey)?.[1] ?? [];
+    const hash: Record<string, string> = {};
+    for (let i = 0; i < fields.length; i += 2) hash[fields[i]!] = fields[i + 1]!;
+    const stored = scoreFromFields(hash);
+    const expected = p.scores.get('domain')!.score;
+    expect(stored?.momentum.score).toBe(expected.momentum.score);
+    expect(stored?.standing).toEqual(expected.standing);
+    expect(stored?.eventCount).toBe(5);
+  });
+
+  it('refreshes scores without events when asked (the tick), writing no increments', () => {
+    const first = plan(EVENTS);
+    const refreshed = planDomainBatch({
+      keySpace: { prefix: 'mm', namespace: 'v1' },
+      domain: 'payments',
+      topic: 'events',
+      partition: 0,
+      epoch: 1,
+      asOfMs: T + 7 * DAY,
+      config: DEFAULT_SCORING_CONFIG,
+      events: [],
+      current: new Map(first.next),
+      refreshScopes: [{ kind: 'domain' }],
+    });
+    const payload = JSON.parse(refreshed.payload) as { inc: unknown[]; ev: unknown[] };
+    expect(payload.inc).toEqual([]);
+    expect(payload.ev).toEqual([]);
+    expect(refreshed.scores.get('domain')?.score.momentum.score).toBeLessThan(
+      first.scores.get('domain')!.score.momentum.score,
+    );
+  });
+});
