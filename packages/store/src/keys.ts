@@ -41,6 +41,10 @@ export type RankedMetric = 'momentum' | 'value';
 export const keys = {
   /** String: the namespace readers use; a rebuild switches it atomically. */
   namespacePointer: (prefix: string) => `${prefix}:namespace`,
+  /** String: the namespace a rebuild is writing, while it runs (also its lock). */
+  rebuildPointer: (prefix: string) => `${prefix}:namespace:rebuilding`,
+  /** Pub/sub channel: the new namespace, published when a rebuild switches readers to it. */
+  namespaceChannel: (prefix: string) => `${prefix}:namespace:switched`,
 
   // ---- per domain, all in the domain's slot ------------------------------------------------------
   /** Hash: `<topic>:<partition>` → last applied offset; `fence:<topic>:<partition>` → newest epoch seen. */
@@ -74,6 +78,11 @@ export const keys = {
   domainRanking: (ks: KeySpace, metric: RankedMetric) => `${meshBase(ks)}:rank:domains:${metric}`,
   /** Set: scopes whose momentum is stalled (`<domain>` or `<domain>/<productId>`, `mesh`). */
   stalled: (ks: KeySpace) => `${meshBase(ks)}:stalled`,
+  /**
+   * Hash: `<topic>:<partition>` → next offset to process, written after each applied batch. A consumer
+   * resumes from it on assignment, so the namespace, not the consumer group, defines the position.
+   */
+  partitionProgress: (ks: KeySpace) => `${meshBase(ks)}:partition-progress`,
   /** Counter per partition: fencing epoch, incremented by each assignment of the partition. */
   partitionEpoch: (ks: KeySpace, topic: string, partition: number) =>
     `${meshBase(ks)}:epoch:${topic}:${partition}`,

@@ -81,6 +81,24 @@ export class ScoreStore {
     return this.#redis.incr(keys.partitionEpoch(this.#keySpace, topic, partition));
   }
 
+  /** Records that everything before `nextOffset` of the partition is applied (or dead-lettered). */
+  async recordPartitionProgress(topic: string, partition: number, nextOffset: string): Promise<void> {
+    try {
+      await this.#redis.hset(keys.partitionProgress(this.#keySpace), `${topic}:${partition}`, nextOffset);
+    } catch (error) {
+      throw new StoreUnavailableError(`recording progress failed: ${(error as Error).message}`, { cause: error });
+    }
+  }
+
+  /** The next offset to process for a partition in this namespace, or undefined if none was recorded. */
+  async partitionProgress(topic: string, partition: number): Promise<string | undefined> {
+    try {
+      return (await this.#redis.hget(keys.partitionProgress(this.#keySpace), `${topic}:${partition}`)) ?? undefined;
+    } catch (error) {
+      throw new StoreUnavailableError(`reading progress failed: ${(error as Error).message}`, { cause: error });
+    }
+  }
+
   /** Drops every mirror: after a rebalance, domains may have been written by another instance. */
   forgetAll(): void {
     this.#mirrors.clear();

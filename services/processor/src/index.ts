@@ -5,3 +5,4 @@ export * from './to-scoring-event.ts';
 export * from './scoring-config.ts';
 export * from './ops/metrics.ts';
 export * from './ops/http-server.ts';
+export * from './rebuild.ts';

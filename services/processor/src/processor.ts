@@ -3,7 +3,7 @@ import type { Redis } from 'ioredis';
 import { FencedWriteError, isRetriable, type Config, type Logger } from '@mesh-momentum/common';
 import type { EventCodec } from '@mesh-momentum/events';
 import type { ScoringConfig } from '@mesh-momentum/scoring';
-import { ScoreStore } from '@mesh-momentum/store';
+import { keys, ScoreStore } from '@mesh-momentum/store';
 import { decodeBatch } from './decode-batch.ts';
 import { sendDeadLetters } from './dead-letter.ts';
 import { createProcessorMetrics, type ProcessorMetrics } from './ops/metrics.ts';
@@ -16,8 +16,13 @@ export interface ProcessorDeps {
   readonly redis: Redis;
   readonly codec: EventCodec;
   readonly logger: Logger;
-  /** Redis key namespace to write into. */
+  /** Redis key namespace to write into (at start; see `followNamespace`). */
   readonly namespace: string;
+  /**
+   * Follow the namespace pointer: when a rebuild switches readers to a new namespace, continue there
+   * from the position the rebuild reached. Off for the rebuild's own processor. @defaultValue true
+   */
+  readonly followNamespace?: boolean;
   /** Consumer group, when not the configured one (a rebuild consumes with its own group). */
   readonly groupId?: string;
   /** The clock scores are computed at; tests replace it. @defaultValue Date.now */
@@ -45,7 +50,10 @@ export interface ProcessorStats {
 export class Processor {
   readonly #deps: ProcessorDeps;
   readonly #log: Logger;
-  readonly #store: ScoreStore;
+  #store: ScoreStore;
+  #namespace: string;
+  /** Partitions whose position was checked against the namespace's progress since the last assignment. */
+  readonly #positioned = new Set<string>();
   readonly #consumer: Consumer;
   readonly #producer: Producer;
   readonly #clock: () => number;
@@ -63,11 +71,8 @@ export class Processor {
     this.#deps = deps;
     this.#clock = deps.clock ?? Date.now;
     this.#log = deps.logger.child({ component: 'processor' });
-    this.#store = new ScoreStore(
-      deps.redis,
-      { prefix: deps.config.redis.keyPrefix, namespace: deps.namespace },
-      deps.scoring,
-    );
+    this.#namespace = deps.namespace;
+    this.#store = this.#storeFor(deps.namespace);
     this.#consumer = deps.kafka.consumer({
       groupId: deps.groupId ?? deps.config.processor.groupId,
       // Short waits keep produce-to-Redis latency low when traffic is light.
@@ -83,6 +88,7 @@ export class Processor {
     this.#consumer.on(this.#consumer.events.GROUP_JOIN, (event) => {
       // Partitions may have moved: new epochs, and re-read every domain from Redis before writing it.
       this.#epochs.clear();
+      this.#positioned.clear();
       this.#store.forgetAll();
       this.#joined = true;
       this.#log.info({ assignment: event.payload.memberAssignment }, 'partitions assigned');
@@ -99,6 +105,53 @@ export class Processor {
 
   get store(): ScoreStore {
     return this.#store;
+  }
+
+  get namespace(): string {
+    return this.#namespace;
+  }
+
+  #storeFor(namespace: string): ScoreStore {
+    return new ScoreStore(
+      this.#deps.redis,
+      { prefix: this.#deps.config.redis.keyPrefix, namespace },
+      this.#deps.scoring,
+    );
+  }
+
+  /**
+   * Follows the namespace pointer. After a rebuild switched it, this instance writes the new namespace
+   * with new epochs and re-positions every partition at the progress the rebuild recorded there.
+   */
+  async #followNamespace(): Promise<void> {
+    if (this.#deps.followNamespace === false) return;
+    const current = await this.#deps.redis.get(keys.namespacePointer(this.#deps.config.redis.keyPrefix));
+    if (current === null || current === this.#namespace) return;
+    this.#log.info({ from: this.#namespace, to: current }, 'namespace switched by a rebuild; following it');
+    this.#namespace = current;
+    this.#store = this.#storeFor(current);
+    this.#epochs.clear();
+    this.#positioned.clear();
+  }
+
+  /**
+   * On the first batch of a partition after an assignment or a namespace switch: if the namespace's
+   * recorded progress differs from where Kafka resumed, seek there and drop this batch. Returns true
+   * when it sought. Seeking back replays records the store recognises as applied; seeking forward
+   * skips records the namespace already has.
+   */
+  async #positionPartition(topic: string, partition: number, firstOffset: string): Promise<boolean> {
+    const key = `${topic}:${partition}`;
+    if (this.#positioned.has(key)) return false;
+    const progress = await this.#store.partitionProgress(topic, partition);
+    this.#positioned.add(key);
+    if (progress === undefined || BigInt(progress) === BigInt(firstOffset)) return false;
+    this.#log.info(
+      { topic, partition, from: firstOffset, to: progress },
+      'resuming from the progress in Redis',
+    );
+    this.#consumer.seek({ topic, partition, offset: progress });
+    return true;
   }
 
   get health(): HealthProbe {
@@ -135,9 +188,16 @@ export class Processor {
   /** Finishes the batch in flight, commits, and disconnects. */
   async stop(): Promise<void> {
     if (this.#tick) clearInterval(this.#tick);
-    if (this.#meshRefreshTimer) clearTimeout(this.#meshRefreshTimer);
     await this.#consumer.disconnect();
     await this.#producer.disconnect();
+    // A mesh refresh still owed to the last batches runs now, so the mesh figures are not left behind.
+    if (this.#meshRefreshTimer) {
+      clearTimeout(this.#meshRefreshTimer);
+      this.#meshRefreshTimer = undefined;
+      await this.#refreshMesh(this.#clock()).catch((error: unknown) =>
+        this.#log.warn({ err: error }, 'final mesh refresh failed'),
+      );
+    }
     await this.#meshRefresh?.catch(() => undefined);
   }
 
@@ -148,6 +208,7 @@ export class Processor {
   async refresh(): Promise<void> {
     const now = this.#clock();
     try {
+      await this.#followNamespace();
       await this.#store.refreshOwned(now, (topic, partition) => this.#epochs.get(`${topic}:${partition}`));
       await this.#refreshMesh(now);
     } catch (error) {
@@ -204,6 +265,11 @@ export class Processor {
     for (;;) {
       if (!isRunning() || isStale()) return;
       try {
+        await this.#followNamespace();
+        if (
+          await this.#positionPartition(topic, partition, messages[0]?.offset ?? batch.firstOffset() ?? '0')
+        )
+          return;
         const epoch = await this.#epochFor(topic, partition);
         const now = this.#clock();
         const decoded = await decodeBatch(this.#deps.codec, messages, {
@@ -236,8 +302,13 @@ export class Processor {
               })
             : { applied: 0, skipped: 0, appliedByType: new Map() };
         const last = batch.lastOffset();
+        const next = (BigInt(last) + 1n).toString();
         resolveOffset(last);
-        await this.#consumer.commitOffsets([{ topic, partition, offset: (BigInt(last) + 1n).toString() }]);
+        // Redis's record is the position this instance resumes from; Kafka's commit keeps lag tools honest.
+        await Promise.all([
+          this.#store.recordPartitionProgress(topic, partition, next),
+          this.#consumer.commitOffsets([{ topic, partition, offset: next }]),
+        ]);
         this.#record(
           { topic, partition, highWatermark: batch.highWatermark, lastOffset: last },
           result,

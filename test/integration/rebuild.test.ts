@@ -1,0 +1,69 @@
+import { afterEach, describe, expect, inject, it } from 'vitest';
+import { rebuildScores } from '@mesh-momentum/processor';
+import { DEFAULT_SCORING_CONFIG } from '@mesh-momentum/scoring';
+import { simulateProgramme } from '@mesh-momentum/simulator';
+import { ScoreReader } from '@mesh-momentum/store';
+import { isolatedConfig, waitFor } from '@mesh-momentum/testing';
+import { TestPipeline } from './support/pipeline.ts';
+import { expectRedisMatchesReference, toScoring } from './support/reference.ts';
+
+let pipeline: TestPipeline | undefined;
+afterEach(async () => {
+  await pipeline?.close();
+  pipeline = undefined;
+});
+
+describe('rebuild', () => {
+  it('replays the topic into a fresh namespace while the live processor runs, switches readers, and loses nothing', async () => {
+    pipeline = new TestPipeline(isolatedConfig(inject('services'), { name: 'rebuild' }));
+    await pipeline.createTopics();
+    const live = await pipeline.startProcessor();
+    const reader = new ScoreReader(pipeline.redis, pipeline.config.redis.keyPrefix);
+    const applied = async () => {
+      const scores = await Promise.all(
+        (await reader.domains()).map((d) => reader.scopeScore(d, { kind: 'domain' })),
+      );
+      return scores.reduce((sum, s) => sum + (s?.eventCount ?? 0), 0);
+    };
+    const endMs = Date.now() - 3_600_000;
+    const before = simulateProgramme({ seed: 31, endMs });
+    const during = simulateProgramme({ seed: 32, endMs, scale: 0.3 });
+    const after = simulateProgramme({ seed: 33, endMs, scale: 0.2 });
+
+    await pipeline.produce(before);
+    await waitFor(async () => ((await applied()) === before.length ? true : undefined), {
+      what: 'the first events applied by the live processor',
+      timeoutMs: 60_000,
+    });
+    expect(await reader.namespace()).toBe('v1');
+
+    const rebuild = rebuildScores({
+      config: pipeline.config,
+      scoring: DEFAULT_SCORING_CONFIG,
+      kafka: pipeline.kafka,
+      redis: pipeline.redis,
+      codec: pipeline.codec,
+      logger: pipeline.logger,
+      graceMs: 1_000,
+    });
+    await pipeline.produce(during); // new events keep arriving while the rebuild replays
+    const result = await rebuild;
+    expect(result).toMatchObject({ from: 'v1', to: 'v2' });
+    expect(result.records).toBeGreaterThanOrEqual(BigInt(before.length));
+    expect(result.deletedKeys).toBeGreaterThan(0);
+    expect(await reader.namespace()).toBe('v2');
+    expect(await pipeline.redis.keys(`${pipeline.config.redis.keyPrefix}:v1:*`)).toEqual([]);
+
+    await pipeline.produce(after); // the live processor follows the switch and keeps going in v2
+    const all = [...before, ...during, ...after];
+    await waitFor(async () => ((await applied()) === all.length ? true : undefined), {
+      what: `all ${all.length} events in the rebuilt namespace`,
+      timeoutMs: 90_000,
+      intervalMs: 250,
+    });
+    expect(live.namespace).toBe('v2');
+    await live.stop();
+    pipeline.processors.splice(0);
+    await expectRedisMatchesReference(reader, toScoring(all));
+  }, 240_000);
+});
