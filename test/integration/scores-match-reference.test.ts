@@ -44,7 +44,7 @@ async function runScenario(name: string, delivered: readonly object[], processor
       const applied = scores.reduce((sum, s) => sum + (s?.eventCount ?? 0), 0);
       return applied === events.length ? true : undefined;
     },
-    { what: `all ${events.length} distinct events applied`, timeoutMs: 90_000, intervalMs: 250 },
+    { what: `all ${events.length} distinct events applied`, timeoutMs: 150_000, intervalMs: 250 },
   );
   // The mesh-wide figures are derived on the tick; run one now instead of waiting for it.
   await running[0]!.refresh();
@@ -70,13 +70,13 @@ async function runScenario(name: string, delivered: readonly object[], processor
 describe('scores in Redis equal the in-process reference (1e-9 relative)', () => {
   it('for a simulated year delivered once, in time order', async () => {
     await runScenario('reference-once', events, 1);
-  });
+  }, 180_000);
 
   it('when every event is delivered twice and the order is shuffled', async () => {
     await runScenario('reference-twice-shuffled', shuffled(withDuplicates(events, 5, 1), 9), 1);
-  });
+  }, 180_000);
 
   it('when two processor instances share the six partitions', async () => {
     await runScenario('reference-two-instances', shuffled(events, 3), 2);
-  });
+  }, 180_000);
 });

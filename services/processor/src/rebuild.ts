@@ -71,7 +71,7 @@ export async function rebuildScores(deps: RebuildDeps): Promise<RebuildResult> {
   const store = new ScoreStore(redis, { prefix, namespace: to }, deps.scoring);
   const admin = deps.kafka.admin();
   await admin.connect();
-  let total = 0n;
+  let total: bigint;
   try {
     const targets = (await admin.fetchTopicOffsets(config.topics.events)).map((p) => ({
       partition: p.partition,
