@@ -86,16 +86,22 @@ export class ScoreStore {
     try {
       await this.#redis.hset(keys.partitionProgress(this.#keySpace), `${topic}:${partition}`, nextOffset);
     } catch (error) {
-      throw new StoreUnavailableError(`recording progress failed: ${(error as Error).message}`, { cause: error });
+      throw new StoreUnavailableError(`recording progress failed: ${(error as Error).message}`, {
+        cause: error,
+      });
     }
   }
 
   /** The next offset to process for a partition in this namespace, or undefined if none was recorded. */
   async partitionProgress(topic: string, partition: number): Promise<string | undefined> {
     try {
-      return (await this.#redis.hget(keys.partitionProgress(this.#keySpace), `${topic}:${partition}`)) ?? undefined;
+      return (
+        (await this.#redis.hget(keys.partitionProgress(this.#keySpace), `${topic}:${partition}`)) ?? undefined
+      );
     } catch (error) {
-      throw new StoreUnavailableError(`reading progress failed: ${(error as Error).message}`, { cause: error });
+      throw new StoreUnavailableError(`reading progress failed: ${(error as Error).message}`, {
+        cause: error,
+      });
     }
   }
 
