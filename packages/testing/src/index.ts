@@ -4,3 +4,4 @@ export * from './resolve-services.ts';
 export * from './local-services.ts';
 export * from './docker-services.ts';
 export * from './wait.ts';
+export * from './private-redis.ts';

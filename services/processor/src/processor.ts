@@ -63,6 +63,8 @@ export class Processor {
   readonly metrics: ProcessorMetrics = createProcessorMetrics();
   #crashed = false;
   #joined = false;
+  /** Partitions of the current assignment, by topic. */
+  #assignment: Record<string, number[]> = {};
   #tick: NodeJS.Timeout | undefined;
   #meshRefresh: Promise<void> | undefined;
   #meshRefreshTimer: NodeJS.Timeout | undefined;
@@ -90,6 +92,7 @@ export class Processor {
       this.#epochs.clear();
       this.#positioned.clear();
       this.#store.forgetAll();
+      this.#assignment = event.payload.memberAssignment;
       this.#joined = true;
       this.#log.info({ assignment: event.payload.memberAssignment }, 'partitions assigned');
     });
@@ -100,6 +103,19 @@ export class Processor {
     });
     this.#consumer.on(this.#consumer.events.STOP, () => {
       this.#joined = false;
+    });
+    // After a reconnect, Redis may have restarted and lost its last writes (AOF fsyncs once a second):
+    // trust nothing held in memory. Mirrors are re-read, and each partition seeks back to the progress
+    // Redis still has, so whatever it lost is applied again (and what it kept is recognised as applied).
+    deps.redis.on('ready', () => {
+      this.#store.forgetAll();
+      this.#positioned.clear();
+      this.#epochs.clear();
+      this.#log.info('redis (re)connected: in-memory state dropped, partitions re-positioned from Redis');
+      // Quiet partitions too: they may have nothing new to fetch, yet need to replay what Redis lost.
+      void this.#repositionAssigned().catch((error: unknown) =>
+        this.#log.warn({ err: error }, 're-positioning after a reconnect failed; the next batch retries'),
+      );
     });
   }
 
@@ -132,6 +148,18 @@ export class Processor {
     this.#store = this.#storeFor(current);
     this.#epochs.clear();
     this.#positioned.clear();
+  }
+
+  /** Seeks every assigned partition to the progress Redis has for it (after Redis came back). */
+  async #repositionAssigned(): Promise<void> {
+    for (const [topic, partitions] of Object.entries(this.#assignment)) {
+      for (const partition of partitions) {
+        const progress = await this.#store.partitionProgress(topic, partition);
+        if (progress === undefined) continue;
+        this.#consumer.seek({ topic, partition, offset: progress });
+        this.#positioned.add(`${topic}:${partition}`);
+      }
+    }
   }
 
   /**
