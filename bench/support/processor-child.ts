@@ -1,0 +1,191 @@
+import { performance } from 'node:perf_hooks';
+import { Redis } from 'ioredis';
+import type { Kafka } from 'kafkajs';
+import { createLogger, loadConfig } from '@mesh-momentum/common';
+import { EventCodec, RegistryClient, registryOptionsFrom } from '@mesh-momentum/events';
+import { createKafka } from '@mesh-momentum/kafka';
+import { decodeBatch, loadScoringConfig, Processor } from '@mesh-momentum/processor';
+import type { ScoringConfig } from '@mesh-momentum/scoring';
+import { INITIAL_NAMESPACE, ScoreStore } from '@mesh-momentum/store';
+import type { ChildReport, ParentMessage } from './processor-host.ts';
+
+/**
+ * One processor in its own Node process (so the benchmark driver, its producer and subscriber do not
+ * share its event loop, and `--cpu-prof` profiles the processor alone). Configured by MM_* variables;
+ * BENCH_MODE=batch runs the real Processor, BENCH_MODE=naive a one-event-per-round-trip consumer that
+ * applies each record alone through the same ScoreStore. Reports progress over IPC every few ms and once
+ * BENCH_TARGET events (applied + skipped + dead-lettered) are reached; stops on {type:'stop'}.
+ *
+ * BENCH_EXPERIMENTS (comma-separated, off by default) changes the processor at run time, without editing
+ * it, to measure what a proposed fix would gain:
+ *   no-mesh-refresh  ScoreStore.refreshMesh does nothing (the mesh-wide refresh after batches and ticks)
+ *   big-fetch        the consumer fetches up to 8 MiB per partition (kafkajs default 1 MiB): bigger batches
+ */
+
+const mode = process.env['BENCH_MODE'] ?? 'batch';
+const target = Number(process.env['BENCH_TARGET'] ?? 0);
+const experiments = new Set((process.env['BENCH_EXPERIMENTS'] ?? '').split(',').filter(Boolean));
+const config = loadConfig(process.env);
+const logger = createLogger({ name: 'bench-processor', level: config.logLevel });
+
+function send(report: ChildReport): void {
+  process.send?.(report);
+}
+
+// Every command this process sends to Redis (pipelined or not), counted on the client: exact, and
+// independent of anything else using the same Redis server.
+const redis = new Redis(config.redis.url);
+const clientCommands = new Map<string, number>();
+const sendCommand = redis.sendCommand.bind(redis);
+redis.sendCommand = ((command: { name: string }, ...rest: unknown[]) => {
+  clientCommands.set(command.name, (clientCommands.get(command.name) ?? 0) + 1);
+  return (sendCommand as (...a: unknown[]) => unknown)(command, ...rest);
+}) as typeof redis.sendCommand;
+
+// Kafka requests of the processor's consumer (fetch, offset commit, heartbeat), with their durations.
+const kafkaRequests = new Map<string, { count: number; ms: number }>();
+const baseKafka = createKafka(config.kafka, { logger });
+const kafka: Kafka = Object.create(baseKafka) as Kafka;
+kafka.consumer = (cfg) => {
+  const consumer = baseKafka.consumer(
+    experiments.has('big-fetch') ? { ...cfg, maxBytesPerPartition: 8 << 20, maxBytes: 48 << 20 } : cfg,
+  );
+  consumer.on(consumer.events.REQUEST, ({ payload }) => {
+    const r = kafkaRequests.get(payload.apiName) ?? { count: 0, ms: 0 };
+    r.count += 1;
+    r.ms += payload.duration;
+    kafkaRequests.set(payload.apiName, r);
+  });
+  return consumer;
+};
+
+const codec = new EventCodec(new RegistryClient(registryOptionsFrom(config)));
+const scoring: ScoringConfig = loadScoringConfig(config.scoringConfigFile);
+await redis.set(`${config.redis.keyPrefix}:namespace`, INITIAL_NAMESPACE, 'NX');
+
+const counters = { applied: 0, skipped: 0, deadLettered: 0, batches: 0 };
+let applyMs = 0;
+let firstAt: number | undefined;
+let firstCount = 0;
+let doneAt: number | undefined;
+let stop: () => Promise<void>;
+let ready: () => Promise<boolean>;
+
+function timeApply(store: ScoreStore): void {
+  const apply = store.applyPartitionBatch.bind(store);
+  store.applyPartitionBatch = async (batch) => {
+    const t0 = performance.now();
+    try {
+      return await apply(batch);
+    } finally {
+      applyMs += performance.now() - t0;
+    }
+  };
+}
+
+if (mode === 'batch') {
+  const processor = new Processor({
+    config,
+    scoring,
+    kafka,
+    redis,
+    codec,
+    logger,
+    namespace: INITIAL_NAMESPACE,
+  });
+  timeApply(processor.store);
+  if (experiments.has('no-mesh-refresh')) processor.store.refreshMesh = () => Promise.resolve();
+  await processor.start();
+  // The processor's own counters, shared by reference.
+  Object.defineProperty(counters, 'live', { value: processor.stats });
+  stop = () => processor.stop();
+  ready = async () => (await processor.health.ready()).ready;
+} else {
+  const store = new ScoreStore(
+    redis,
+    { prefix: config.redis.keyPrefix, namespace: INITIAL_NAMESPACE },
+    scoring,
+  );
+  timeApply(store);
+  const epochs = new Map<number, number>();
+  const consumer = kafka.consumer({ groupId: config.processor.groupId, maxWaitTimeInMs: 50 });
+  let joined = false;
+  consumer.on(consumer.events.GROUP_JOIN, () => (joined = true));
+  await consumer.connect();
+  await consumer.subscribe({ topic: config.topics.events, fromBeginning: true });
+  await consumer.run({
+    eachMessage: async ({ topic, partition, message }) => {
+      if (doneAt !== undefined) return;
+      let epoch = epochs.get(partition);
+      if (epoch === undefined) epochs.set(partition, (epoch = await store.takeEpoch(topic, partition)));
+      const now = Date.now();
+      const decoded = await decodeBatch(codec, [message], {
+        nowMs: now,
+        maxFutureSkewMs: config.maxFutureSkewMs,
+      });
+      counters.deadLettered += decoded.rejected.length;
+      if (decoded.byDomain.size > 0) {
+        const r = await store.applyPartitionBatch({
+          topic,
+          partition,
+          epoch,
+          asOfMs: now,
+          byDomain: decoded.byDomain,
+        });
+        counters.applied += r.applied;
+        counters.skipped += r.skipped;
+      }
+      counters.batches += 1;
+    },
+  });
+  stop = () => consumer.disconnect();
+  ready = () => Promise.resolve(joined);
+}
+
+const live = (counters as { live?: typeof counters }).live ?? counters;
+
+function report(type: ChildReport['type']): void {
+  send({
+    type,
+    at: Date.now(),
+    firstAt,
+    firstCount,
+    doneAt,
+    applied: live.applied,
+    skipped: live.skipped,
+    deadLettered: live.deadLettered,
+    batches: live.batches,
+    applyMs,
+    clientCommands: Object.fromEntries(clientCommands),
+    kafkaRequests: Object.fromEntries(kafkaRequests),
+  });
+}
+
+while (!(await ready())) await new Promise((r) => setTimeout(r, 20));
+report('ready');
+
+const poll = setInterval(() => {
+  const seen = live.applied + live.skipped + live.deadLettered;
+  if (firstAt === undefined && seen > 0) {
+    firstAt = Date.now();
+    firstCount = seen;
+  }
+  if (doneAt === undefined && target > 0 && seen >= target) {
+    doneAt = Date.now();
+    report('done');
+  }
+}, 2);
+const progress = setInterval(() => report('progress'), 1_000);
+
+process.on('message', (message: ParentMessage) => {
+  if (message.type !== 'stop') return;
+  clearInterval(poll);
+  clearInterval(progress);
+  void (async () => {
+    report('stopped');
+    await stop().catch(() => undefined);
+    redis.disconnect();
+    // A normal exit, so --cpu-prof writes its profile.
+    process.exit(0);
+  })();
+});

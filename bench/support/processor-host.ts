@@ -1,0 +1,110 @@
+import { fork, type ChildProcess } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+
+export interface ChildReport {
+  readonly type: 'ready' | 'progress' | 'done' | 'stopped';
+  /** Date.now() of the report. */
+  readonly at: number;
+  /** Date.now() when the first event was seen applied (polled every 2 ms). */
+  readonly firstAt: number | undefined;
+  /** Events already seen at firstAt (the first batch or batches). */
+  readonly firstCount: number;
+  /** Date.now() when BENCH_TARGET was reached. */
+  readonly doneAt: number | undefined;
+  readonly applied: number;
+  readonly skipped: number;
+  readonly deadLettered: number;
+  readonly batches: number;
+  /** Time spent inside ScoreStore.applyPartitionBatch (planning + the Redis round trip), ms. */
+  readonly applyMs: number;
+  /** Commands sent to Redis by the processor, counted on the client, by command name. */
+  readonly clientCommands: Record<string, number>;
+  /** Kafka requests of the consumer by API name: count and summed duration, ms. */
+  readonly kafkaRequests: Record<string, { count: number; ms: number }>;
+}
+
+export interface ParentMessage {
+  readonly type: 'stop';
+}
+
+const CHILD = fileURLToPath(new URL('./processor-child.ts', import.meta.url));
+
+/** A processor running in a child process (see processor-child.ts). */
+export class ProcessorHost {
+  readonly #child: ChildProcess;
+  #last: ChildReport | undefined;
+  readonly #waiters: { type: ChildReport['type']; resolve: (r: ChildReport) => void }[] = [];
+  readonly #exited: Promise<number | null>;
+
+  constructor(options: {
+    env: Record<string, string>;
+    mode: 'batch' | 'naive';
+    target?: number;
+    /** Directory for a --cpu-prof profile of the child, if wanted. */
+    cpuProfDir?: string | undefined;
+    /** Run-time changes to the processor (see processor-child.ts), comma-separated. */
+    experiments?: string | undefined;
+  }) {
+    const execArgv = ['--conditions=@mesh-momentum/source'];
+    if (options.cpuProfDir) execArgv.push('--cpu-prof', `--cpu-prof-dir=${options.cpuProfDir}`);
+    this.#child = fork(CHILD, [], {
+      execArgv,
+      env: {
+        ...process.env,
+        ...options.env,
+        BENCH_MODE: options.mode,
+        BENCH_TARGET: String(options.target ?? 0),
+        BENCH_EXPERIMENTS: options.experiments ?? '',
+      },
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    });
+    this.#exited = new Promise((resolve) => this.#child.once('exit', (code) => resolve(code)));
+    this.#child.on('message', (report: ChildReport) => {
+      this.#last = report;
+      for (let i = this.#waiters.length - 1; i >= 0; i--) {
+        const w = this.#waiters[i];
+        if (w && w.type === report.type) {
+          this.#waiters.splice(i, 1);
+          w.resolve(report);
+        }
+      }
+    });
+  }
+
+  get last(): ChildReport | undefined {
+    return this.#last;
+  }
+
+  /** The next report of a type; rejects if the child exits first or after `timeoutMs`. */
+  next(type: ChildReport['type'], timeoutMs = 600_000): Promise<ChildReport> {
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(
+        () => reject(new Error(`processor child: no '${type}' in ${timeoutMs} ms`)),
+        timeoutMs,
+      );
+      this.#waiters.push({
+        type,
+        resolve: (r) => {
+          clearTimeout(timer);
+          resolve(r);
+        },
+      });
+      void this.#exited.then((code) => {
+        clearTimeout(timer);
+        reject(new Error(`processor child exited (${code}) before '${type}'`));
+      });
+    });
+  }
+
+  /** Stops the processor (it finishes its batch and commits), waits for the process to exit. */
+  async stop(): Promise<ChildReport | undefined> {
+    if (this.#child.exitCode !== null) return this.#last;
+    const stopped = this.next('stopped', 180_000).catch(() => undefined);
+    this.#child.send({ type: 'stop' } satisfies ParentMessage);
+    const report = await stopped;
+    const timer = setTimeout(() => this.#child.kill('SIGKILL'), 180_000);
+    await this.#exited;
+    clearTimeout(timer);
+    return report;
+  }
+}
