@@ -31,6 +31,8 @@ export interface ProcessorDeps {
 
 /** Back-off between retries of a batch that failed for a transient reason (Redis or registry down), ms. */
 const RETRY_BACKOFF_MS = { initial: 200, max: 5_000 } as const;
+/** Seeks to one offset after which a partition that still starts later is accepted as having a gap. */
+const SEEKS_BEFORE_GAP = 5;
 /** Delay of the mesh-wide refresh that batches schedule (the tick refreshes anyway), ms. */
 const MESH_REFRESH_MIN_INTERVAL_MS = 1_000;
 
@@ -52,8 +54,25 @@ export class Processor {
   readonly #log: Logger;
   #store: ScoreStore;
   #namespace: string;
-  /** Partitions whose position was checked against the namespace's progress since the last assignment. */
-  readonly #positioned = new Set<string>();
+  /**
+   * Per partition, the next offset this instance must apply (from Redis's progress record, then from its
+   * own applies). A batch that does not start there is not applied: the partition seeks there first.
+   * Applying out of order would be wrong, since a domain treats offsets at or below its last applied one
+   * as already applied. Cleared on assignment, namespace switch and Redis reconnect.
+   */
+  readonly #expected = new Map<string, string>();
+  /**
+   * Seeks made per partition and target offset. Batches fetched before a seek still arrive after it,
+   * so one mismatch proves nothing; only after SEEKS_BEFORE_GAP seeks to the same offset is a gap taken
+   * as real (records deleted below the log start).
+   */
+  readonly #sought = new Map<string, number>();
+  /**
+   * Bumped by every reset of positions. A batch that started before a reset (Redis reconnected while
+   * it was being applied) records no progress and commits nothing: the partition was sought back and
+   * the replay decides what is applied.
+   */
+  #generation = 0;
   readonly #consumer: Consumer;
   readonly #producer: Producer;
   readonly #clock: () => number;
@@ -90,7 +109,7 @@ export class Processor {
     this.#consumer.on(this.#consumer.events.GROUP_JOIN, (event) => {
       // Partitions may have moved: new epochs, and re-read every domain from Redis before writing it.
       this.#epochs.clear();
-      this.#positioned.clear();
+      this.#resetPositions();
       this.#store.forgetAll();
       this.#assignment = event.payload.memberAssignment;
       this.#joined = true;
@@ -109,7 +128,7 @@ export class Processor {
     // Redis still has, so whatever it lost is applied again (and what it kept is recognised as applied).
     deps.redis.on('ready', () => {
       this.#store.forgetAll();
-      this.#positioned.clear();
+      this.#resetPositions();
       this.#epochs.clear();
       this.#log.info('redis (re)connected: in-memory state dropped, partitions re-positioned from Redis');
       // Quiet partitions too: they may have nothing new to fetch, yet need to replay what Redis lost.
@@ -147,39 +166,53 @@ export class Processor {
     this.#namespace = current;
     this.#store = this.#storeFor(current);
     this.#epochs.clear();
-    this.#positioned.clear();
+    this.#resetPositions();
+  }
+
+  #resetPositions(): void {
+    this.#expected.clear();
+    this.#sought.clear();
+    this.#generation += 1;
   }
 
   /** Seeks every assigned partition to the progress Redis has for it (after Redis came back). */
   async #repositionAssigned(): Promise<void> {
     for (const [topic, partitions] of Object.entries(this.#assignment)) {
       for (const partition of partitions) {
-        const progress = await this.#store.partitionProgress(topic, partition);
-        if (progress === undefined) continue;
+        const progress = (await this.#store.partitionProgress(topic, partition)) ?? '0';
+        this.#expected.set(`${topic}:${partition}`, progress);
         this.#consumer.seek({ topic, partition, offset: progress });
-        this.#positioned.add(`${topic}:${partition}`);
       }
     }
   }
 
   /**
-   * On the first batch of a partition after an assignment or a namespace switch: if the namespace's
-   * recorded progress differs from where Kafka resumed, seek there and drop this batch. Returns true
-   * when it sought. Seeking back replays records the store recognises as applied; seeking forward
-   * skips records the namespace already has.
+   * Whether a batch starting at `firstOffset` may be applied now. If the partition's next offset (the
+   * progress in Redis, or this instance's last apply) is elsewhere, seeks there and answers false:
+   * seeking back replays records Redis lost or never got; seeking forward skips records it has.
    */
-  async #positionPartition(topic: string, partition: number, firstOffset: string): Promise<boolean> {
+  async #inPosition(topic: string, partition: number, firstOffset: string): Promise<boolean> {
     const key = `${topic}:${partition}`;
-    if (this.#positioned.has(key)) return false;
-    const progress = await this.#store.partitionProgress(topic, partition);
-    this.#positioned.add(key);
-    if (progress === undefined || BigInt(progress) === BigInt(firstOffset)) return false;
+    let expected = this.#expected.get(key);
+    if (expected === undefined) {
+      // No progress recorded (a fresh namespace, or Redis lost it): from the start of the partition.
+      // The topic keeps every record and the store skips what it has, so that is always safe.
+      expected = (await this.#store.partitionProgress(topic, partition)) ?? '0';
+      this.#expected.set(key, expected);
+    }
+    if (BigInt(expected) === BigInt(firstOffset)) return true;
+    const seeks = this.#sought.get(`${key}@${expected}`) ?? 0;
+    if (seeks >= SEEKS_BEFORE_GAP && BigInt(firstOffset) > BigInt(expected)) {
+      this.#log.warn({ topic, partition, expected, firstOffset }, 'records before the batch no longer exist');
+      return true;
+    }
+    this.#sought.set(`${key}@${expected}`, seeks + 1);
     this.#log.info(
-      { topic, partition, from: firstOffset, to: progress },
+      { topic, partition, from: firstOffset, to: expected },
       'resuming from the progress in Redis',
     );
-    this.#consumer.seek({ topic, partition, offset: progress });
-    return true;
+    this.#consumer.seek({ topic, partition, offset: expected });
+    return false;
   }
 
   get health(): HealthProbe {
@@ -294,9 +327,8 @@ export class Processor {
       if (!isRunning() || isStale()) return;
       try {
         await this.#followNamespace();
-        if (
-          await this.#positionPartition(topic, partition, messages[0]?.offset ?? batch.firstOffset() ?? '0')
-        )
+        const generation = this.#generation;
+        if (!(await this.#inPosition(topic, partition, messages[0]?.offset ?? batch.firstOffset() ?? '0')))
           return;
         const epoch = await this.#epochFor(topic, partition);
         const now = this.#clock();
@@ -329,6 +361,7 @@ export class Processor {
                 byDomain: decoded.byDomain,
               })
             : { applied: 0, skipped: 0, appliedByType: new Map() };
+        if (generation !== this.#generation) return;
         const last = batch.lastOffset();
         const next = (BigInt(last) + 1n).toString();
         resolveOffset(last);
@@ -337,6 +370,7 @@ export class Processor {
           this.#store.recordPartitionProgress(topic, partition, next),
           this.#consumer.commitOffsets([{ topic, partition, offset: next }]),
         ]);
+        this.#expected.set(`${topic}:${partition}`, next);
         this.#record(
           { topic, partition, highWatermark: batch.highWatermark, lastOffset: last },
           result,

@@ -2,7 +2,7 @@
 apply-domain-batch: applies one Kafka batch's events of ONE domain, with the resulting scores, atomically.
 
 KEYS (all carry the same {<domain>} hash tag, so they share one cluster slot)
-  KEYS[1]  progress hash   <topic>:<partition> -> last applied offset; fence:<topic>:<partition> -> epoch
+  KEYS[1]  progress hash   <topic>:<partition> -> highest applied offset (information); fence:<topic>:<partition> -> epoch
   KEYS[2]  seen hash       <source>|<id> -> offset that applied the event (event-id de-duplication)
   KEYS[3]  products set    product ids of the domain
   KEYS[4]  product ranking by momentum (sorted set)
@@ -26,9 +26,9 @@ ARGV[2]  pub/sub channel announcing the changed scopes
 Returns
   {1, applied}          applied: the effects of all events and the scores are written
   {-1}                  fenced: a newer assignment owns the partition; nothing written
-  {2, i1, i2, ...}      duplicates: these 0-based event indexes were applied before (offset at or
-                        below the recorded one, or a known dedup key); nothing written. The caller
-                        re-plans without them from fresh aggregates and calls again.
+  {2, i1, i2, ...}      duplicates: these 0-based event indexes were applied before (their dedup key
+                        is known); nothing written. The caller re-plans without them from fresh
+                        aggregates and calls again.
 Idempotent: a second run with the same payload finds every event applied and writes nothing, which
 makes ioredis' re-send of an unanswered script after a reconnect harmless.
 ]==]
@@ -42,10 +42,13 @@ if epoch < currentEpoch then
   return {-1}
 end
 
+-- De-duplication by event key only, never by offset: a batch may legitimately be applied after a
+-- later one (ioredis re-sends a script after a reconnect; Redis may come back from an older AOF), and
+-- every effect is order-independent, so only "was this event applied?" matters.
 local lastOffset = tonumber(redis.call('HGET', KEYS[1], partition) or '-1')
 local duplicates = {2}
 for i, ev in ipairs(payload.ev) do
-  if tonumber(ev[1]) <= lastOffset or redis.call('HEXISTS', KEYS[2], ev[2]) == 1 then
+  if redis.call('HEXISTS', KEYS[2], ev[2]) == 1 then
     duplicates[#duplicates + 1] = i - 1
   end
 end
