@@ -171,10 +171,10 @@ async function main(): Promise<void> {
     );
   }
 
-  const stalled = await reader.stalled();
+  const stalledDomains = await reader.stalled();
+  let stalledProducts = 0;
+  for (const domain of domains) stalledProducts += (await reader.stalledProducts(domain)).length;
   say('');
-  const stalledDomains = stalled.filter((s) => !s.includes('/'));
-  const stalledProducts = stalled.length - stalledDomains.length;
   say(
     `Stalled momentum (alerts): ${stalledDomains.length === 0 ? 'no domain' : stalledDomains.join(', ')}` +
       ` and ${stalledProducts} data product(s)`,

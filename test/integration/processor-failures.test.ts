@@ -124,6 +124,8 @@ describe('processor under failure', () => {
       what: 'the first processor to apply something',
       timeoutMs: 60_000,
       intervalMs: 20,
+    }).catch((error: unknown) => {
+      throw new Error(`${(error as Error).message}; processor output:\n${first.output.slice(-3000)}`);
     });
     first.signal('SIGKILL');
     expect((await first.exited()).signal).toBe('SIGKILL');

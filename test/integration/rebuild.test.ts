@@ -44,7 +44,7 @@ describe('rebuild', () => {
       redis: pipeline.redis,
       codec: pipeline.codec,
       logger: pipeline.logger,
-      graceMs: 1_000,
+      graceMs: 2_500,
     });
     await pipeline.produce(during); // new events keep arriving while the rebuild replays
     const result = await rebuild;

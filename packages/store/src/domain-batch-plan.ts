@@ -174,6 +174,7 @@ export function planDomainBatch(input: DomainBatchInput): DomainBatchPlan {
     keys.domainProducts(ks, domain),
     keys.productRanking(ks, domain, 'momentum'),
     keys.productRanking(ks, domain, 'value'),
+    keys.stalledProducts(ks, domain),
   ];
   const keyIndex = (key: string) => scriptKeys.push(key); // 1-based, as Lua's KEYS
   const payload = {
@@ -187,6 +188,7 @@ export function planDomainBatch(input: DomainBatchInput): DomainBatchPlan {
     st: [] as [number, string, number, string, string, number, string][],
     score: [] as [number, string[]][],
     rank: [] as [number, number, string][],
+    stall: [] as [string, number][],
     movers: [] as [number, number, string][],
     products: [] as string[],
     keep: MOVERS_KEPT,
@@ -231,6 +233,7 @@ export function planDomainBatch(input: DomainBatchInput): DomainBatchPlan {
     payload.score.push([scoreKey, Object.entries(scoreToFields(score)).flat()]);
     if (d.scope.kind === 'product') {
       payload.rank.push([score.momentum.score, score.value.score, d.scope.productId]);
+      payload.stall.push([d.scope.productId, score.stall.stalled ? 1 : 0]);
     }
   }
   return { keys: scriptKeys, payload: JSON.stringify(payload), next, scores };

@@ -65,6 +65,8 @@ export const keys = {
   /** Sorted set per metric: the events that moved the scope most (member JSON, score |anchored weight|). */
   scopeMovers: (ks: KeySpace, domain: string, scope: DomainScope, metric: RankedMetric) =>
     `${domainBase(ks, domain)}:movers:${metric}:${scopeId(scope)}`,
+  /** Set: the domain's products whose momentum is stalled (kept by the apply script with their scores). */
+  stalledProducts: (ks: KeySpace, domain: string) => `${domainBase(ks, domain)}:stalled-products`,
   /** Sorted set per metric: the domain's products by normalised score. */
   productRanking: (ks: KeySpace, domain: string, metric: RankedMetric) =>
     `${domainBase(ks, domain)}:rank:products:${metric}`,
@@ -76,7 +78,7 @@ export const keys = {
   meshScore: (ks: KeySpace) => `${meshBase(ks)}:score`,
   /** Sorted set per metric: domains by normalised score. */
   domainRanking: (ks: KeySpace, metric: RankedMetric) => `${meshBase(ks)}:rank:domains:${metric}`,
-  /** Set: scopes whose momentum is stalled (`<domain>` or `<domain>/<productId>`, `mesh`). */
+  /** Set: domains whose momentum is stalled, and `mesh` when the whole mesh is (products: stalledProducts). */
   stalled: (ks: KeySpace) => `${meshBase(ks)}:stalled`,
   /**
    * Hash: `<topic>:<partition>` → next offset to process, written after each applied batch. A consumer

@@ -79,6 +79,12 @@ export class ScoreReader {
     return ks ? (await this.#redis.smembers(keys.stalled(ks))).sort() : [];
   }
 
+  /** The domain's data products whose momentum is stalled. */
+  async stalledProducts(domain: string, namespace?: string): Promise<string[]> {
+    const ks = await this.#keySpace(namespace);
+    return ks ? (await this.#redis.smembers(keys.stalledProducts(ks, domain))).sort() : [];
+  }
+
   /** The events with the largest contributions to the scope's metric, largest first. */
   async movers(
     domain: string,

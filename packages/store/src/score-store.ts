@@ -238,7 +238,9 @@ export class ScoreStore {
     const ks = this.#keySpace;
     const domains = await this.#redis.smembers(keys.domains(ks));
     if (domains.length === 0) return;
-    const loaded = await this.#loadDomains(domains);
+    // Domain aggregates only: decayed sums add up, so the mesh needs nothing finer, and products keep
+    // their own rankings and stall flags in their domain's slot.
+    const loaded = await this.#loadDomains(domains, false);
     let mesh = emptyAggregate();
     const pipeline = this.#redis.pipeline();
     const stalled: string[] = [];
@@ -250,8 +252,7 @@ export class ScoreStore {
           pipeline.zadd(keys.domainRanking(ks, 'momentum'), score.momentum.score, domain);
           pipeline.zadd(keys.domainRanking(ks, 'value'), score.value.score, domain);
         }
-        if (score.stall.stalled)
-          stalled.push(scope.kind === 'domain' ? domain : `${domain}/${scope.productId}`);
+        if (score.stall.stalled && scope.kind === 'domain') stalled.push(domain);
       }
     }
     const meshScore = scoreOf(mesh, asOfMs, this.#config);
@@ -283,7 +284,7 @@ export class ScoreStore {
   async #ensureMirrors(domains: readonly string[], topic: string, partition: number): Promise<void> {
     const missing = domains.filter((d) => !this.#mirrors.has(d));
     if (missing.length > 0) {
-      for (const [domain, scopes] of await this.#loadDomains(missing)) {
+      for (const [domain, scopes] of await this.#loadDomains(missing, true)) {
         this.#mirrors.set(domain, { scopes, topic, partition });
       }
     }
@@ -296,17 +297,25 @@ export class ScoreStore {
     }
   }
 
-  /** Reads the aggregates of domains and all their products: two round trips for any number of domains. */
-  async #loadDomains(
-    domains: readonly string[],
-  ): Promise<Map<string, Map<string, { scope: DomainScope; aggregate: ScopeAggregate }>>> {
-    const ks = this.#keySpace;
-    const productsPipeline = this.#redis.pipeline();
-    for (const d of domains) productsPipeline.smembers(keys.domainProducts(ks, d));
-    const productLists = (await execPipeline(productsPipeline)).map(([error, list]) => {
+  async #productsOf(domains: readonly string[]): Promise<string[][]> {
+    const pipeline = this.#redis.pipeline();
+    for (const d of domains) pipeline.smembers(keys.domainProducts(this.#keySpace, d));
+    return (await execPipeline(pipeline)).map(([error, list]) => {
       if (error) throw replyError(error, 'reading products failed');
       return list as string[];
     });
+  }
+
+  /**
+   * Reads the aggregates of domains, and of all their products when asked: one or two round trips for
+   * any number of domains.
+   */
+  async #loadDomains(
+    domains: readonly string[],
+    withProducts: boolean,
+  ): Promise<Map<string, Map<string, { scope: DomainScope; aggregate: ScopeAggregate }>>> {
+    const ks = this.#keySpace;
+    const productLists = withProducts ? await this.#productsOf(domains) : domains.map((): string[] => []);
 
     const wanted: { domain: string; scope: DomainScope }[] = [];
     for (const [i, domain] of domains.entries()) {

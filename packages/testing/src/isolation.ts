@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { loadConfig, type Config } from '@mesh-momentum/common';
 import type { ServiceEndpoints } from './endpoints.ts';
 
-/** Short random suffix: every test file gets its own topics, consumer groups and Redis key prefix. */
+/** Short random suffix: every test gets its own topics, consumer group and Redis key prefix. */
 export function uniqueSuffix(): string {
   return `${Date.now().toString(36)}-${randomBytes(3).toString('hex')}`;
 }
@@ -28,6 +28,8 @@ export function isolatedEnv(
     MM_TOPIC_DLQ: `test.${id}.dlq`,
     MM_REDIS_KEY_PREFIX: `test-${id}`,
     MM_KAFKA_CLIENT_ID: `test-${id}`,
+    // Its own consumer group too: a group shared across test files rebalances them into each other.
+    MM_PROCESSOR_GROUP_ID: `test-${id}`,
     MM_LOG_LEVEL: process.env['MM_TEST_LOG_LEVEL'] ?? 'warn',
     ...options.env,
   };

@@ -31,6 +31,8 @@ export interface ProcessorDeps {
 
 /** Back-off between retries of a batch that failed for a transient reason (Redis or registry down), ms. */
 const RETRY_BACKOFF_MS = { initial: 200, max: 5_000 } as const;
+/** How often the namespace pointer is checked while batches flow, ms (a rebuild's grace is longer). */
+const NAMESPACE_CHECK_INTERVAL_MS = 1_000;
 /** Seeks to one offset after which a partition that still starts later is accepted as having a gap. */
 const SEEKS_BEFORE_GAP = 5;
 /** Delay of the mesh-wide refresh that batches schedule (the tick refreshes anyway), ms. */
@@ -73,6 +75,7 @@ export class Processor {
    * the replay decides what is applied.
    */
   #generation = 0;
+  #namespaceCheckedAtMs = 0;
   readonly #consumer: Consumer;
   readonly #producer: Producer;
   readonly #clock: () => number;
@@ -96,8 +99,11 @@ export class Processor {
     this.#store = this.#storeFor(deps.namespace);
     this.#consumer = deps.kafka.consumer({
       groupId: deps.groupId ?? deps.config.processor.groupId,
-      // Short waits keep produce-to-Redis latency low when traffic is light.
+      // Short waits keep produce-to-Redis latency low when traffic is light; large fetches make large
+      // batches under load, and a batch costs one Redis round trip however many events it holds.
       maxWaitTimeInMs: 50,
+      maxBytesPerPartition: 8 * 1024 * 1024,
+      maxBytes: 32 * 1024 * 1024,
       sessionTimeout: deps.config.processor.sessionTimeoutMs,
       heartbeatInterval: Math.min(3_000, Math.floor(deps.config.processor.sessionTimeoutMs / 3)),
     });
@@ -160,6 +166,10 @@ export class Processor {
    */
   async #followNamespace(): Promise<void> {
     if (this.#deps.followNamespace === false) return;
+    // At most once a second: a switch waits a rebuild's grace period anyway.
+    const now = Date.now();
+    if (now - this.#namespaceCheckedAtMs < NAMESPACE_CHECK_INTERVAL_MS) return;
+    this.#namespaceCheckedAtMs = now;
     const current = await this.#deps.redis.get(keys.namespacePointer(this.#deps.config.redis.keyPrefix));
     if (current === null || current === this.#namespace) return;
     this.#log.info({ from: this.#namespace, to: current }, 'namespace switched by a rebuild; following it');

@@ -7,7 +7,8 @@ KEYS (all carry the same {<domain>} hash tag, so they share one cluster slot)
   KEYS[3]  products set    product ids of the domain
   KEYS[4]  product ranking by momentum (sorted set)
   KEYS[5]  product ranking by value (sorted set)
-  KEYS[6..] per scope: aggregate hash, standing hash, score hash, movers (momentum), movers (value)
+  KEYS[6]  stalled products set
+  KEYS[7..] per scope: aggregate hash, standing hash, score hash, movers (momentum), movers (value)
 
 ARGV[1]  JSON payload (built by planDomainBatch in domain-batch-plan.ts):
   p       "<topic>:<partition>"
@@ -19,6 +20,7 @@ ARGV[1]  JSON payload (built by planDomainBatch in domain-batch-plan.ts):
   st      [[keyIndex, entity, timeMs, id, source, gained, json], ...]  standing: replace if later
   score   [[keyIndex, [field, value, ...]], ...] score hashes, replaced whole
   rank    [[momentum, value, productId], ...]   product rankings
+  stall   [[productId, 1|0], ...]               product stall flags (stalled products set)
   movers  [[keyIndex, weight, member], ...]     largest contributions; each set trimmed to `keep`
   products [productId, ...]
 ARGV[2]  pub/sub channel announcing the changed scopes
@@ -112,6 +114,9 @@ end
 for _, x in ipairs(payload.rank) do
   redis.call('ZADD', KEYS[4], x[1], x[3])
   redis.call('ZADD', KEYS[5], x[2], x[3])
+end
+for _, x in ipairs(payload.stall) do
+  if x[2] == 1 then redis.call('SADD', KEYS[6], x[1]) else redis.call('SREM', KEYS[6], x[1]) end
 end
 local trimmed = {}
 for _, x in ipairs(payload.movers) do
