@@ -22,10 +22,15 @@ rm -rf .test-results
 mkdir -p .test-results
 
 stop_infra=false
+infra_down() {
+  trap - EXIT
+  step "infra down"
+  bash infra/local/local-infra.sh down || true
+}
 if ! bash infra/local/local-infra.sh status >/dev/null 2>&1; then
   step "infra up"
   stop_infra=true
-  trap 'step "infra down"; bash infra/local/local-infra.sh down || true' EXIT
+  trap infra_down EXIT
   if ! bash infra/local/local-infra.sh up; then
     bash infra/local/local-infra.sh logs 2>/dev/null | tail -n 80
     fail_early "the local infrastructure did not start"
@@ -38,7 +43,9 @@ step "pnpm test"
 pnpm test
 status=$?
 
-step "finished (exit $status, infra started here: $stop_infra)"
+step "finished (exit $status)"
+# Stop what this run started before the summary, so the summary stays the last line.
+if [ "$stop_infra" = true ]; then infra_down; fi
 if [ "$status" -ne 0 ]; then
   # A step that failed without a JSON report (lint, typecheck, a crash) counts as one failure.
   node scripts/test-summary.mjs .test-results --extra-failure-if-none-failed
