@@ -179,3 +179,61 @@ describe('processor under failure', () => {
     expect(again).toMatchObject({ applied: 0, skipped: 1 });
   });
 });
+
+describe('zombie processor', () => {
+  it('has its writes refused after its partitions moved while it was paused past the session timeout', async () => {
+    pipeline = new TestPipeline(
+      isolatedConfig(inject('services'), {
+        name: 'zombie-e2e',
+        env: { MM_PROCESSOR_SESSION_TIMEOUT_MS: '6000' },
+      }),
+    );
+    await pipeline.createTopics();
+    const reader = new ScoreReader(pipeline.redis, pipeline.config.redis.keyPrefix);
+    const endMs = Date.now() - 3_600_000;
+    const first = simulateProgramme({ seed: 51, endMs, scale: 0.3 });
+    const second = simulateProgramme({ seed: 52, endMs, scale: 0.3 });
+
+    // The zombie applies the first events, then freezes inside its next batch (no heartbeats, as in a
+    // long GC pause or SIGSTOP) until the test releases it.
+    let freeze = false;
+    let release: () => void = () => undefined;
+    const released = new Promise<void>((r) => (release = r));
+    let frozen: () => void = () => undefined;
+    const isFrozen = new Promise<void>((r) => (frozen = r));
+    const zombie = await pipeline.startProcessor({
+      beforeApply: async () => {
+        if (!freeze) return;
+        frozen();
+        await released;
+      },
+    });
+    await pipeline.produce(first);
+    await waitFor(async () => ((await appliedEvents(reader)) === first.length ? true : undefined), {
+      what: 'the first events applied by the future zombie',
+      timeoutMs: 60_000,
+    });
+
+    freeze = true;
+    await pipeline.produce(second);
+    await isFrozen;
+    // A second instance joins; once the frozen one misses its session, it takes every partition.
+    const owner = await pipeline.startProcessor();
+    const all = [...first, ...second];
+    await waitFor(async () => ((await appliedEvents(reader)) === all.length ? true : undefined), {
+      what: 'the new owner to apply the events the zombie holds',
+      timeoutMs: 90_000,
+      intervalMs: 250,
+    });
+    release(); // the zombie wakes up and tries to write its stale batch
+    const fenced = async () => (await zombie.metrics.fencedBatches.get()).values[0]?.value ?? 0;
+    await waitFor(async () => ((await fenced()) > 0 ? true : undefined), {
+      what: 'the zombie to be fenced',
+      timeoutMs: 30_000,
+    });
+    expect(await appliedEvents(reader)).toBe(all.length);
+    expect(owner.stats.applied + zombie.stats.applied).toBe(all.length);
+    await Promise.all(pipeline.processors.splice(0).map((p) => p.stop()));
+    await expectRedisMatchesReference(reader, toScoring(all));
+  }, 240_000);
+});

@@ -27,6 +27,11 @@ export interface ProcessorDeps {
   readonly groupId?: string;
   /** The clock scores are computed at; tests replace it. @defaultValue Date.now */
   readonly clock?: () => number;
+  /**
+   * Awaited before each batch is applied. A test seam: holding it past the session timeout makes this
+   * instance a zombie whose partitions move elsewhere, as a long GC pause or a stopped process would.
+   */
+  readonly beforeApply?: (topic: string, partition: number) => Promise<void>;
 }
 
 /** Back-off between retries of a batch that failed for a transient reason (Redis or registry down), ms. */
@@ -341,6 +346,7 @@ export class Processor {
         if (!(await this.#inPosition(topic, partition, messages[0]?.offset ?? batch.firstOffset() ?? '0')))
           return;
         const epoch = await this.#epochFor(topic, partition);
+        await this.#deps.beforeApply?.(topic, partition);
         const now = this.#clock();
         const decoded = await decodeBatch(this.#deps.codec, messages, {
           nowMs: now,
@@ -397,6 +403,7 @@ export class Processor {
       } catch (error) {
         if (error instanceof FencedWriteError) {
           // Another instance owns this partition now: drop the batch, the new owner applies it.
+          this.metrics.fencedBatches.inc();
           this.#log.warn(
             { topic, partition, err: error },
             'write fenced; partition moved to another instance',

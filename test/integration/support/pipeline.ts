@@ -65,7 +65,13 @@ export class TestPipeline {
     return events.length;
   }
 
-  async startProcessor(options: { clock?: () => number; scoring?: ScoringConfig } = {}): Promise<Processor> {
+  async startProcessor(
+    options: {
+      clock?: () => number;
+      scoring?: ScoringConfig;
+      beforeApply?: (topic: string, partition: number) => Promise<void>;
+    } = {},
+  ): Promise<Processor> {
     await this.redis.set(`${this.config.redis.keyPrefix}:namespace`, INITIAL_NAMESPACE, 'NX');
     const processor = new Processor({
       config: this.config,
@@ -76,6 +82,7 @@ export class TestPipeline {
       logger: this.logger,
       namespace: INITIAL_NAMESPACE,
       ...(options.clock ? { clock: options.clock } : {}),
+      ...(options.beforeApply ? { beforeApply: options.beforeApply } : {}),
     });
     await processor.start();
     this.processors.push(processor);

@@ -9,6 +9,7 @@ export const METRIC_NAMES = {
   eventToStoreLatency: 'mm_processor_event_to_store_latency_seconds',
   consumerLag: 'mm_processor_consumer_lag',
   transientFailures: 'mm_processor_transient_failures_total',
+  fencedBatches: 'mm_processor_fenced_batches_total',
 } as const;
 
 export interface ProcessorMetrics {
@@ -20,6 +21,7 @@ export interface ProcessorMetrics {
   readonly eventToStoreLatency: Histogram;
   readonly consumerLag: Gauge<'topic' | 'partition'>;
   readonly transientFailures: Counter<'code'>;
+  readonly fencedBatches: Counter;
 }
 
 /** A registry per processor (not the global one), so tests and several instances in one process stay apart. */
@@ -67,6 +69,11 @@ export function createProcessorMetrics(): ProcessorMetrics {
       name: METRIC_NAMES.transientFailures,
       help: 'Batches retried after a transient failure (Redis or registry unavailable), by error code.',
       labelNames: ['code'],
+      registers: [registry],
+    }),
+    fencedBatches: new Counter({
+      name: METRIC_NAMES.fencedBatches,
+      help: 'Batches refused because another instance owns the partition now (this one was a zombie).',
       registers: [registry],
     }),
   };
