@@ -137,11 +137,33 @@ export function mergeAggregates(a: ScopeAggregate, b: ScopeAggregate): ScopeAggr
   };
 }
 
-/** Σ of the day buckets with day index < `dayExclusive`. */
-function anchoredBeforeDay(byDay: Readonly<Record<string, number>>, dayExclusive: number): number {
+interface PrefixSums {
+  /** Day indexes in ascending order. */
+  readonly days: readonly number[];
+  /** `sums[i]`: Σ of the first i buckets, added in ascending day order. */
+  readonly sums: readonly number[];
+}
+
+function prefixSums(byDay: Readonly<Record<string, number>>): PrefixSums {
+  const entries = Object.entries(byDay)
+    .map(([day, amount]) => [Number(day), amount] as const)
+    .sort((a, b) => a[0] - b[0]);
+  const sums = [0];
   let sum = 0;
-  for (const [day, amount] of Object.entries(byDay)) if (Number(day) < dayExclusive) sum += amount;
-  return sum;
+  for (const [, amount] of entries) sums.push((sum += amount));
+  return { days: entries.map(([day]) => day), sums };
+}
+
+/** Σ of the day buckets with day index < `dayExclusive`. */
+function sumBeforeDay(p: PrefixSums, dayExclusive: number): number {
+  let lo = 0;
+  let hi = p.days.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if ((p.days[mid] as number) < dayExclusive) lo = mid + 1;
+    else hi = mid;
+  }
+  return p.sums[lo] as number;
 }
 
 /**
@@ -151,18 +173,24 @@ function anchoredBeforeDay(byDay: Readonly<Record<string, number>>, dayExclusive
  * of the latest event (live scores: asOf = now).
  */
 export function scoreOf(agg: ScopeAggregate, asOfMs: number, config: ScoringConfig): ScopeScore {
+  // One pass per metric over the day buckets, then each S(t) is a binary search: a score asks for
+  // S at a dozen instants (trends, each midnight of the stall window).
+  const prefix = {
+    momentum: prefixSums(agg.anchoredByDay.momentum),
+    value: prefixSums(agg.anchoredByDay.value),
+  };
   return assembleScore(
     {
       rawAt: (metric, t) =>
         decayedAt(
-          anchoredBeforeDay(agg.anchoredByDay[metric], dayIndexOf(t) + 1),
+          sumBeforeDay(prefix[metric], dayIndexOf(t) + 1),
           t,
           config.anchorEpochMs,
           halfLifeMs(metric, config),
         ),
       rawBefore: (metric, b) =>
         decayedAt(
-          anchoredBeforeDay(agg.anchoredByDay[metric], dayIndexOf(b)),
+          sumBeforeDay(prefix[metric], dayIndexOf(b)),
           b,
           config.anchorEpochMs,
           halfLifeMs(metric, config),
