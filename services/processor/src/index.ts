@@ -6,3 +6,4 @@ export * from './scoring-config.ts';
 export * from './ops/metrics.ts';
 export * from './ops/http-server.ts';
 export * from './rebuild.ts';
+export * from './runtime.ts';

@@ -1,31 +1,17 @@
-import { Redis } from 'ioredis';
-import { createLogger, loadConfig } from '@mesh-momentum/common';
-import { EventCodec, RegistryClient, registryOptionsFrom } from '@mesh-momentum/events';
-import { createKafka, ensureTopics } from '@mesh-momentum/kafka';
+import { ensureTopics } from '@mesh-momentum/kafka';
 import { resolveNamespace } from '@mesh-momentum/store';
 import { Processor } from './processor.ts';
-import { loadScoringConfig } from './scoring-config.ts';
 import { createOpsServer } from './ops/http-server.ts';
+import { connectRuntime } from './runtime.ts';
 
 /** Entry point: `node --conditions=@mesh-momentum/source services/processor/src/main.ts`. */
 async function main(): Promise<void> {
-  const config = loadConfig();
-  const scoring = loadScoringConfig(config.scoringConfigFile);
-  const logger = createLogger({ name: 'processor', level: config.logLevel });
-  const kafka = createKafka(config.kafka, { logger, clientId: `${config.kafka.clientId}-processor` });
+  const { config, scoring, logger, kafka, redis, codec } = await connectRuntime('processor');
   const admin = kafka.admin();
   await admin.connect();
-  await ensureTopics(admin, {
-    events: config.topics.events,
-    deadLetter: config.topics.deadLetter,
-    partitions: config.topics.partitions,
-    replicationFactor: config.topics.replicationFactor,
-  });
+  await ensureTopics(admin, { ...config.topics });
   await admin.disconnect();
 
-  const redis = new Redis(config.redis.url, { lazyConnect: true });
-  await redis.connect();
-  const codec = new EventCodec(new RegistryClient(registryOptionsFrom(config)));
   const namespace = await resolveNamespace(redis, config.redis.keyPrefix);
   const processor = new Processor({ config, scoring, kafka, redis, codec, logger, namespace });
   const ops = createOpsServer(processor.health, processor.metrics.registry);
