@@ -102,9 +102,12 @@ export function applyEvent(agg: ScopeAggregate, event: ScoringEvent, config: Sco
 function addMaps(
   a: Readonly<Record<string, number>>,
   b: Readonly<Record<string, number>>,
-): Record<string, number> {
+): Readonly<Record<string, number>> {
+  // Aggregates are never mutated, so adding an empty map may hand back the same object (no copy).
+  const entries = Object.entries(b);
+  if (entries.length === 0) return a;
   const result: Record<string, number> = { ...a };
-  for (const [key, amount] of Object.entries(b)) result[key] = (result[key] ?? 0) + amount;
+  for (const [key, amount] of entries) result[key] = (result[key] ?? 0) + amount;
   return result;
 }
 

@@ -76,8 +76,16 @@ export function applyStanding(state: StandingState, event: ScoringEvent): Standi
   return next === current ? state : { ...state, [change.key]: next };
 }
 
+function isEmpty(state: object): boolean {
+  for (const _ in state) return false;
+  return true;
+}
+
 /** Per-key latest entry of both states: associative, commutative and idempotent. */
 export function mergeStanding(a: StandingState, b: StandingState): StandingState {
+  // States are never mutated, so merging nothing in may hand back the same object (no copy).
+  if (isEmpty(b)) return a;
+  if (isEmpty(a)) return b;
   const result: Record<string, StandingEntry> = { ...a };
   for (const [key, entry] of Object.entries(b)) result[key] = later(result[key], entry);
   return result;

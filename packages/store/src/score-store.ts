@@ -242,7 +242,9 @@ export class ScoreStore {
     // their own rankings and stall flags in their domain's slot.
     const loaded = await this.#loadDomains(domains, false);
     let mesh = emptyAggregate();
-    const pipeline = this.#redis.pipeline();
+    // One transaction (every key carries the {mesh} tag): a reader never sees the stalled set emptied
+    // and not yet refilled.
+    const pipeline = this.#redis.multi();
     const stalled: string[] = [];
     for (const [domain, scopes] of loaded) {
       for (const { scope, aggregate } of scopes.values()) {
@@ -257,7 +259,6 @@ export class ScoreStore {
     }
     const meshScore = scoreOf(mesh, asOfMs, this.#config);
     if (meshScore.stall.stalled) stalled.push('mesh');
-    pipeline.del(keys.meshScore(ks));
     pipeline.hset(keys.meshScore(ks), scoreToFields(meshScore));
     pipeline.del(keys.stalled(ks));
     if (stalled.length > 0) pipeline.sadd(keys.stalled(ks), ...stalled);

@@ -48,10 +48,17 @@ end
 -- later one (ioredis re-sends a script after a reconnect; Redis may come back from an older AOF), and
 -- every effect is order-independent, so only "was this event applied?" matters.
 local lastOffset = tonumber(redis.call('HGET', KEYS[1], partition) or '-1')
+-- Event keys are looked up and recorded in chunks: one call per CHUNK events rather than per event
+-- (and within Lua's limit on unpack()ed arguments).
+local CHUNK = 500
 local duplicates = {2}
-for i, ev in ipairs(payload.ev) do
-  if redis.call('HEXISTS', KEYS[2], ev[2]) == 1 then
-    duplicates[#duplicates + 1] = i - 1
+for from = 1, #payload.ev, CHUNK do
+  local to = math.min(from + CHUNK - 1, #payload.ev)
+  local ids = {}
+  for i = from, to do ids[#ids + 1] = payload.ev[i][2] end
+  local seen = redis.call('HMGET', KEYS[2], unpack(ids))
+  for j, value in ipairs(seen) do
+    if value then duplicates[#duplicates + 1] = from + j - 2 end
   end
 end
 if #duplicates > 1 then
@@ -63,10 +70,16 @@ if epoch > currentEpoch then
 end
 
 local maxOffset = lastOffset
-for _, ev in ipairs(payload.ev) do
-  redis.call('HSET', KEYS[2], ev[2], ev[1])
-  local offset = tonumber(ev[1])
-  if offset > maxOffset then maxOffset = offset end
+for from = 1, #payload.ev, CHUNK do
+  local pairs_ = {}
+  for i = from, math.min(from + CHUNK - 1, #payload.ev) do
+    local ev = payload.ev[i]
+    pairs_[#pairs_ + 1] = ev[2]
+    pairs_[#pairs_ + 1] = ev[1]
+    local offset = tonumber(ev[1])
+    if offset > maxOffset then maxOffset = offset end
+  end
+  redis.call('HSET', KEYS[2], unpack(pairs_))
 end
 if maxOffset > lastOffset then
   redis.call('HSET', KEYS[1], partition, string.format('%.0f', maxOffset))
@@ -107,8 +120,8 @@ for _, x in ipairs(payload.st) do
   end
 end
 
+-- Every score field is written every time, so HSET replaces the whole hash without a DEL.
 for _, x in ipairs(payload.score) do
-  redis.call('DEL', KEYS[x[1]])
   redis.call('HSET', KEYS[x[1]], unpack(x[2]))
 end
 for _, x in ipairs(payload.rank) do
