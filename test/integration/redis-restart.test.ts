@@ -25,7 +25,16 @@ describe('Redis restarted mid-stream', () => {
     const endMs = Date.now() - 3_600_000;
     const first = simulateProgramme({ seed: 41, endMs, scale: 3 });
     const second = simulateProgramme({ seed: 42, endMs, scale: 1 });
-    const processor = await pipeline.startProcessor();
+    // After its first batch, the processor waits until the snapshot is taken, so the snapshot
+    // (what Redis falls back to) certainly lacks events that were applied before the crash.
+    let batches = 0;
+    let snapshotTaken: () => void = () => undefined;
+    const snapshotDone = new Promise<void>((r) => (snapshotTaken = r));
+    const processor = await pipeline.startProcessor({
+      beforeApply: async () => {
+        if (++batches > 1) await snapshotDone;
+      },
+    });
     const reader = new ScoreReader(pipeline.redis, pipeline.config.redis.keyPrefix);
     const applied = async () => {
       const domains = await reader.domains();
@@ -39,7 +48,8 @@ describe('Redis restarted mid-stream', () => {
       intervalMs: 20,
     });
     redis.snapshot(); // what Redis will fall back to: every write after this is lost in the crash
-    const atSnapshot = await applied(); // at least what the snapshot holds
+    const atSnapshot = await applied();
+    snapshotTaken();
     expect(atSnapshot, 'the crash will lose applied events').toBeLessThan(first.length);
     await waitFor(async () => ((await applied()) === first.length ? true : undefined), {
       what: 'the first events applied',

@@ -251,7 +251,9 @@ export class Processor {
     await this.#consumer.run({
       autoCommit: false,
       eachBatchAutoResolve: false,
-      partitionsConsumedConcurrently: 1,
+      // Partitions carry disjoint domains, so their batches apply independently; while one waits on
+      // Redis, another is decoded and planned.
+      partitionsConsumedConcurrently: 3,
       eachBatch: (payload) => this.#handleBatch(payload),
     });
     this.#tick = setInterval(
