@@ -1,4 +1,5 @@
 export * from './catalogue.ts';
+export * from './registry-options.ts';
 export * from './registry.ts';
 export * from './codec/wire-format.ts';
 export * from './codec/decimal.ts';

@@ -12,7 +12,7 @@ import {
   catalogueEntry,
   type CatalogueEntry,
 } from './catalogue.ts';
-import { SUBJECT_COMPATIBILITY, type RegistryClientOptions } from './registry.ts';
+import { SUBJECT_COMPATIBILITY, type RegistryClientOptions } from './registry-options.ts';
 
 /**
  * The schema workflow of the catalogue over the Confluent-compatible REST API: register every event
@@ -199,7 +199,11 @@ export async function setCompatibility(
   subject: string,
   level: CompatibilityLevel = SUBJECT_COMPATIBILITY as CompatibilityLevel,
 ): Promise<void> {
-  const answer = await call(options, 'PUT', `/config/${enc(subject)}`, { compatibility: level });
+  let answer = await call(options, 'PUT', `/config/${enc(subject)}`, { compatibility: level });
+  // Two clients setting a new subject's level at once: Apicurio answers the second one 409 (rule
+  // exists) where Confluent would update; setting it again then updates it.
+  if (answer.status === 409)
+    answer = await call(options, 'PUT', `/config/${enc(subject)}`, { compatibility: level });
   if (answer.status !== 200) throw unexpected(`set compatibility of ${subject}`, answer);
 }
 

@@ -1,5 +1,6 @@
-import { SchemaRegistry, SchemaType, COMPATIBILITY } from '@kafkajs/confluent-schema-registry';
-import { RegistryUnavailableError, UnknownSchemaError, type Config } from '@mesh-momentum/common';
+import { RegistryUnavailableError, UnknownSchemaError } from '@mesh-momentum/common';
+import type { RegistryClientOptions } from './registry-options.ts';
+import { registerSchema } from './registry-workflow.ts';
 
 /**
  * The schema-registry calls Mesh Momentum makes, over the Confluent-compatible REST API (Confluent
@@ -9,17 +10,6 @@ import { RegistryUnavailableError, UnknownSchemaError, type Config } from '@mesh
  */
 
 const REQUEST_TIMEOUT_MS = 10_000;
-
-export const SUBJECT_COMPATIBILITY = COMPATIBILITY.FULL_TRANSITIVE;
-
-export interface RegistryClientOptions {
-  readonly url: string;
-  readonly auth?: { readonly username: string; readonly password: string } | undefined;
-}
-
-export function registryOptionsFrom(config: Pick<Config, 'registry'>): RegistryClientOptions {
-  return { url: config.registry.url, auth: config.registry.auth };
-}
 
 function statusOf(error: unknown): number | undefined {
   if (error && typeof error === 'object' && 'status' in error && typeof error.status === 'number') {
@@ -39,7 +29,7 @@ export function toRegistryError(error: unknown, what: string, schemaId?: number)
 }
 
 export class RegistryClient {
-  readonly #registry: SchemaRegistry;
+  readonly #options: RegistryClientOptions;
   readonly #url: string;
   readonly #authorization: string | undefined;
 
@@ -48,24 +38,15 @@ export class RegistryClient {
     this.#authorization = options.auth
       ? `Basic ${Buffer.from(`${options.auth.username}:${options.auth.password}`).toString('base64')}`
       : undefined;
-    this.#registry = new SchemaRegistry({
-      host: options.url,
-      ...(options.auth ? { auth: { username: options.auth.username, password: options.auth.password } } : {}),
-      clientId: 'mesh-momentum',
-    });
+    this.#options = options;
   }
 
-  /** Registers (or finds, if identical) a schema under `subject`; returns its id. Idempotent. */
+  /**
+   * Registers (or finds, if identical) a schema under `subject`, with the subject's compatibility set
+   * first; returns its id. Idempotent, and safe when several producers start at once.
+   */
   async register(subject: string, schemaText: string): Promise<number> {
-    try {
-      const { id } = await this.#registry.register(
-        { type: SchemaType.AVRO, schema: schemaText },
-        { subject, compatibility: SUBJECT_COMPATIBILITY, updateConfig: true },
-      );
-      return id;
-    } catch (error) {
-      throw toRegistryError(error, `register ${subject}`);
-    }
+    return (await registerSchema(this.#options, subject, schemaText)).id;
   }
 
   /** The schema text stored under `schemaId` (the writer schema of a record). */
@@ -96,10 +77,5 @@ export class RegistryClient {
       throw new RegistryUnavailableError(`schema id ${schemaId}: registry answer has no schema text`);
     }
     return body.schema;
-  }
-
-  /** The underlying client, for the compatibility workflow (check, config) that needs raw calls. */
-  get raw(): SchemaRegistry {
-    return this.#registry;
   }
 }
