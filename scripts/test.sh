@@ -33,6 +33,7 @@ if ! bash infra/local/local-infra.sh status >/dev/null 2>&1; then
   trap infra_down EXIT
   if ! bash infra/local/local-infra.sh up; then
     bash infra/local/local-infra.sh logs 2>/dev/null | tail -n 80
+    infra_down
     fail_early "the local infrastructure did not start"
   fi
 else

@@ -119,10 +119,7 @@ if (mode === 'batch') {
       let epoch = epochs.get(partition);
       if (epoch === undefined) epochs.set(partition, (epoch = await store.takeEpoch(topic, partition)));
       const now = Date.now();
-      const decoded = await decodeBatch(codec, [message], {
-        nowMs: now,
-        maxFutureSkewMs: config.maxFutureSkewMs,
-      });
+      const decoded = await decodeBatch(codec, [message], { maxFutureSkewMs: config.maxFutureSkewMs });
       counters.deadLettered += decoded.rejected.length;
       if (decoded.byDomain.size > 0) {
         const r = await store.applyPartitionBatch({

@@ -88,7 +88,7 @@ export const keys = {
   /** Counter per partition: fencing epoch, incremented by each assignment of the partition. */
   partitionEpoch: (ks: KeySpace, topic: string, partition: number) =>
     `${meshBase(ks)}:epoch:${topic}:${partition}`,
-  /** Pub/sub channel: a JSON message per applied batch naming the changed scopes. */
+  /** Pub/sub channel: a JSON message `{p: "<topic>:<partition>", n: <events>}` per applied domain batch. */
   changesChannel: (ks: KeySpace) => `${ks.prefix}:${ks.namespace}:changes`,
 } as const;
 

@@ -55,7 +55,7 @@ const MAX_REPLANS = 5;
  * call per domain (atomic within the domain's slot), so a batch costs one round trip however many
  * events it has. The scores written with each batch are computed here from an in-memory mirror of the
  * domain's aggregates, which is loaded from Redis on first use and kept in step by this instance's own
- * writes; fencing guarantees no other instance writes the same domain meanwhile.
+ * writes; fencing refuses the writes of an instance that lost the partition (its mirror is dropped).
  */
 export class ScoreStore {
   readonly #redis: Redis;
@@ -78,7 +78,13 @@ export class ScoreStore {
 
   /** A new fencing epoch for a partition, taken when this instance is assigned it. */
   async takeEpoch(topic: string, partition: number): Promise<number> {
-    return this.#redis.incr(keys.partitionEpoch(this.#keySpace, topic, partition));
+    try {
+      return await this.#redis.incr(keys.partitionEpoch(this.#keySpace, topic, partition));
+    } catch (error) {
+      throw new StoreUnavailableError(`taking an epoch failed: ${(error as Error).message}`, {
+        cause: error,
+      });
+    }
   }
 
   /** Records that everything before `nextOffset` of the partition is applied (or dead-lettered). */
@@ -236,7 +242,9 @@ export class ScoreStore {
    */
   async refreshMesh(asOfMs: number): Promise<void> {
     const ks = this.#keySpace;
-    const domains = await this.#redis.smembers(keys.domains(ks));
+    const domains = await this.#redis.smembers(keys.domains(ks)).catch((error: unknown) => {
+      throw new StoreUnavailableError(`reading domains failed: ${String(error)}`, { cause: error });
+    });
     if (domains.length === 0) return;
     // Domain aggregates only: decayed sums add up, so the mesh needs nothing finer, and products keep
     // their own rankings and stall flags in their domain's slot.

@@ -12,8 +12,11 @@ export interface DecodedBatch {
 }
 
 export interface DecodeOptions {
-  readonly nowMs: number;
-  /** Events dated further ahead than this are refused (dead-lettered), ms. */
+  /**
+   * Events dated further ahead than this of their record's timestamp (when the producer sent them) are
+   * refused (dead-lettered), ms. Judged against the record, not the clock, so a replay or a rebuild
+   * decides exactly as the live processor did.
+   */
   readonly maxFutureSkewMs: number;
 }
 
@@ -55,7 +58,10 @@ export async function decodeBatch(
       const { schemaId } = unframe(message.value);
       if (!codec.knows(schemaId)) await codec.prepareReaders([schemaId]); // throws the real reason
       const { record } = codec.decodeKnown(message.value);
-      const event = validateEvent(record, options);
+      const event = validateEvent(record, {
+        nowMs: Number(message.timestamp),
+        maxFutureSkewMs: options.maxFutureSkewMs,
+      });
       let list = byDomain.get(event.domain);
       if (!list) byDomain.set(event.domain, (list = []));
       list.push({

@@ -1,6 +1,12 @@
 import { Partitioners, type Consumer, type EachBatchPayload, type Kafka, type Producer } from 'kafkajs';
 import type { Redis } from 'ioredis';
-import { FencedWriteError, isRetriable, type Config, type Logger } from '@mesh-momentum/common';
+import {
+  FencedWriteError,
+  isRetriable,
+  StoreUnavailableError,
+  type Config,
+  type Logger,
+} from '@mesh-momentum/common';
 import type { EventCodec } from '@mesh-momentum/events';
 import type { ScoringConfig } from '@mesh-momentum/scoring';
 import { keys, ScoreStore } from '@mesh-momentum/store';
@@ -64,8 +70,9 @@ export class Processor {
   /**
    * Per partition, the next offset this instance must apply (from Redis's progress record, then from its
    * own applies). A batch that does not start there is not applied: the partition seeks there first.
-   * Applying out of order would be wrong, since a domain treats offsets at or below its last applied one
-   * as already applied. Cleared on assignment, namespace switch and Redis reconnect.
+   * In order, so that the recorded progress only ever means "everything before it is applied": a
+   * partition never records progress past records it skipped. Cleared on assignment, namespace switch
+   * and Redis reconnect.
    */
   readonly #expected = new Map<string, string>();
   /**
@@ -86,6 +93,11 @@ export class Processor {
   readonly #clock: () => number;
   /** Fencing epoch per partition of the current assignment; cleared on every rebalance. */
   readonly #epochs = new Map<string, number>();
+  /**
+   * Partitions whose write was fenced: another instance owns them. Their batches are dropped until the
+   * next assignment; taking a fresh epoch instead would fence the rightful owner in turn.
+   */
+  readonly #fenced = new Set<string>();
   readonly stats: ProcessorStats = { applied: 0, skipped: 0, deadLettered: 0, batches: 0 };
   readonly metrics: ProcessorMetrics = createProcessorMetrics();
   #crashed = false;
@@ -120,6 +132,7 @@ export class Processor {
     this.#consumer.on(this.#consumer.events.GROUP_JOIN, (event) => {
       // Partitions may have moved: new epochs, and re-read every domain from Redis before writing it.
       this.#epochs.clear();
+      this.#fenced.clear();
       this.#resetPositions();
       this.#store.forgetAll();
       this.#assignment = event.payload.memberAssignment;
@@ -140,7 +153,6 @@ export class Processor {
     deps.redis.on('ready', () => {
       this.#store.forgetAll();
       this.#resetPositions();
-      this.#epochs.clear();
       this.#log.info('redis (re)connected: in-memory state dropped, partitions re-positioned from Redis');
       // Quiet partitions too: they may have nothing new to fetch, yet need to replay what Redis lost.
       void this.#repositionAssigned().catch((error: unknown) =>
@@ -175,7 +187,13 @@ export class Processor {
     const now = Date.now();
     if (now - this.#namespaceCheckedAtMs < NAMESPACE_CHECK_INTERVAL_MS) return;
     this.#namespaceCheckedAtMs = now;
-    const current = await this.#deps.redis.get(keys.namespacePointer(this.#deps.config.redis.keyPrefix));
+    const current = await this.#deps.redis
+      .get(keys.namespacePointer(this.#deps.config.redis.keyPrefix))
+      .catch((error: unknown) => {
+        throw new StoreUnavailableError(`reading the namespace pointer failed: ${String(error)}`, {
+          cause: error,
+        });
+      });
     if (current === null || current === this.#namespace) return;
     this.#log.info({ from: this.#namespace, to: current }, 'namespace switched by a rebuild; following it');
     this.#namespace = current;
@@ -341,7 +359,7 @@ export class Processor {
     let backoffMs: number = RETRY_BACKOFF_MS.initial;
     const stopTimer = this.metrics.batchDuration.startTimer();
     for (;;) {
-      if (!isRunning() || isStale()) return;
+      if (!isRunning() || isStale() || this.#fenced.has(`${topic}:${partition}`)) return;
       try {
         await this.#followNamespace();
         const generation = this.#generation;
@@ -351,7 +369,6 @@ export class Processor {
         await this.#deps.beforeApply?.(topic, partition);
         const now = this.#clock();
         const decoded = await decodeBatch(this.#deps.codec, messages, {
-          nowMs: now,
           maxFutureSkewMs: this.#deps.config.maxFutureSkewMs,
         });
         // Dead letters first: a record is committed past only once it is applied or dead-lettered.
@@ -388,6 +405,8 @@ export class Processor {
           this.#store.recordPartitionProgress(topic, partition, next),
           this.#consumer.commitOffsets([{ topic, partition, offset: next }]),
         ]);
+        // Redis reconnected meanwhile: the partition was sought back to what Redis has; keep that.
+        if (generation !== this.#generation) return;
         this.#expected.set(`${topic}:${partition}`, next);
         this.#record(
           { topic, partition, highWatermark: batch.highWatermark, lastOffset: last },
@@ -406,11 +425,11 @@ export class Processor {
         if (error instanceof FencedWriteError) {
           // Another instance owns this partition now: drop the batch, the new owner applies it.
           this.metrics.fencedBatches.inc();
+          this.#fenced.add(`${topic}:${partition}`);
           this.#log.warn(
             { topic, partition, err: error },
             'write fenced; partition moved to another instance',
           );
-          this.#epochs.delete(`${topic}:${partition}`);
           return;
         }
         if (!isRetriable(error)) throw error;

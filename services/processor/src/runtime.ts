@@ -22,7 +22,9 @@ export async function connectRuntime(role: string, env = process.env): Promise<R
   const scoring = loadScoringConfig(config.scoringConfigFile);
   const logger = createLogger({ name: role, level: config.logLevel });
   const kafka = createKafka(config.kafka, { logger, clientId: `${config.kafka.clientId}-${role}` });
-  const redis = new Redis(config.redis.url, { lazyConnect: true });
+  // No automatic re-send after a reconnect: a write whose outcome is unknown fails as retriable and the
+  // processor decides what to apply again (Redis may have come back without it).
+  const redis = new Redis(config.redis.url, { lazyConnect: true, autoResendUnfulfilledCommands: false });
   await redis.connect();
   const codec = new EventCodec(new RegistryClient(registryOptionsFrom(config)));
   return { config, scoring, logger, kafka, redis, codec };

@@ -30,7 +30,7 @@ export class TestPipeline {
     this.config = config;
     this.logger = createLogger({ name: 'test', level: config.logLevel });
     this.kafka = createKafka(config.kafka, { logger: this.logger });
-    this.redis = new Redis(config.redis.url);
+    this.redis = new Redis(config.redis.url, { autoResendUnfulfilledCommands: false });
     this.codec = new EventCodec(new RegistryClient(registryOptionsFrom(config)));
   }
 

@@ -11,7 +11,8 @@ import { validateEvent } from './validate-event.ts';
  * identifiers, currency codes, non-negative counts and amounts).
  */
 const NOW = Date.UTC(2030, 0, 1);
-const identifier = fc.string({ minLength: 1, maxLength: 24 }).filter((s) => s.trim() !== '');
+// Identifiers may hold any character but braces and whitespace (domains and product ids go into Redis keys).
+const identifier = fc.string({ minLength: 1, maxLength: 24 }).filter((s) => /^[^{}\s]+$/.test(s));
 
 const BY_NAME: Readonly<Record<string, fc.Arbitrary<unknown>>> = {
   personId: fc.stringMatching(/^[a-z0-9][a-z0-9_.:-]{0,30}$/),

@@ -43,13 +43,32 @@ const nonNegativeDecimal: FieldRule = (value, issue) => {
   if (typeof value === 'string' && value.startsWith('-')) issue('must be >= 0');
 };
 
-/** A non-empty list of distinct, non-empty identifiers. */
+/**
+ * Domains and product ids become part of Redis keys, inside a `{...}` hash tag: braces or whitespace in
+ * them would break the key layout, so they are refused here, where the sender can be told.
+ */
+export const KEY_SAFE_IDENTIFIER = /^[^{}\s]+$/;
+
+const keySafe: FieldRule = (value, issue) => {
+  if (typeof value === 'string' && value.trim() !== '' && !KEY_SAFE_IDENTIFIER.test(value)) {
+    issue('must not contain braces or whitespace');
+  }
+};
+
+/** Most data products one use case may name; a bound keeps one event's work in Redis bounded. */
+export const MAX_PRODUCT_IDS = 100;
+
+/** A non-empty list of distinct, non-empty, key-safe identifiers. */
 const identifierSet: FieldRule = (value, issue) => {
   if (!Array.isArray(value)) return;
   if (value.length === 0) issue('must contain at least one identifier');
+  if (value.length > MAX_PRODUCT_IDS) issue(`must contain at most ${MAX_PRODUCT_IDS} identifiers`);
   const firstIndex = new Map<unknown, number>();
   value.forEach((item: unknown, index) => {
     if (typeof item === 'string' && item.trim() === '') issue('must not be empty', index);
+    else if (typeof item === 'string' && !KEY_SAFE_IDENTIFIER.test(item)) {
+      issue('must not contain braces or whitespace', index);
+    }
     const first = firstIndex.get(item);
     if (first === undefined) firstIndex.set(item, index);
     else issue(`duplicates item ${first} (${JSON.stringify(item)})`, index);
@@ -64,8 +83,8 @@ export const FIELD_RULES: Readonly<Record<string, readonly FieldRule[]>> = {
   id: [nonEmpty],
   source: [nonEmpty],
   subject: [nonEmpty],
-  domain: [nonEmpty],
-  productId: [nonEmpty],
+  domain: [nonEmpty, keySafe],
+  productId: [nonEmpty, keySafe],
   useCaseId: [nonEmpty],
   personId: [nonEmpty, pseudonymous],
   consumerTeam: [nonEmpty],

@@ -249,3 +249,36 @@ describe('validateEvent, general', () => {
     expect(Object.keys(EVENT_RULES).filter((t) => t !== '*' && !EVENT_SPECS.has(t))).toEqual([]);
   });
 });
+
+describe('identifiers that become Redis keys', () => {
+  it('refuses braces or whitespace in domain, productId and productIds, and more than 100 productIds', async () => {
+    const { validateEvent } = await import('./validate-event.ts');
+    const { EXAMPLE_EVENTS } = await import('./examples.ts');
+    const options = { nowMs: Date.UTC(2030, 0, 1), maxFutureSkewMs: 0 };
+    const issuesOf = (input: object) => {
+      try {
+        validateEvent(input, options);
+        return [];
+      } catch (error) {
+        return (error as { issues: { field: string; reason: string }[] }).issues;
+      }
+    };
+    expect(issuesOf({ ...EXAMPLE_EVENTS.ChampionGained, domain: 'sales team' })).toContainEqual({
+      field: 'domain',
+      reason: 'must not contain braces or whitespace',
+    });
+    const published = EXAMPLE_EVENTS.DataProductPublished;
+    expect(issuesOf({ ...published, productId: 'a{b}', subject: 'a{b}' }).map((i) => i.field)).toContain(
+      'productId',
+    );
+    const useCase = EXAMPLE_EVENTS.UseCaseDelivered;
+    expect(issuesOf({ ...useCase, productIds: ['ok', 'not ok'] }).map((i) => i.field)).toContain(
+      'productIds.1',
+    );
+    const many = Array.from({ length: 101 }, (_, i) => `p${i}`);
+    expect(issuesOf({ ...useCase, productIds: many })).toContainEqual({
+      field: 'productIds',
+      reason: 'must contain at most 100 identifiers',
+    });
+  });
+});
