@@ -180,6 +180,27 @@ function unexpected(what: string, answer: RegistryAnswer): MeshMomentumError {
 
 const enc = encodeURIComponent;
 
+/** Confluent's error code for "schema id not found"; any other 404 means the URL is wrong. */
+const SCHEMA_NOT_FOUND = 40403;
+
+/**
+ * The schema text registered under `schemaId` (a record's writer schema). Only the registry's own
+ * "schema not found" is final (`UnknownSchemaError`: the record is dead-lettered); a 404 without that
+ * code (a wrong base URL, a proxy) or an answer that is not a schema is retriable, so a misconfigured
+ * registry pauses the processor instead of dead-lettering good records.
+ */
+export async function fetchSchemaText(options: RegistryWorkflowOptions, schemaId: number): Promise<string> {
+  const answer = await call(options, 'GET', `/schemas/ids/${schemaId}`);
+  const schema = (answer.body as { schema?: unknown } | undefined)?.schema;
+  if (answer.status === 200 && typeof schema === 'string') return schema;
+  if (answer.status === 404 && errorCode(answer.body) === SCHEMA_NOT_FOUND) {
+    throw new UnknownSchemaError(`schema id ${schemaId}: not found in the schema registry`, schemaId);
+  }
+  throw new RegistryUnavailableError(
+    `schema id ${schemaId}: unexpected answer ${answer.status} from ${options.url}: ${errorMessage(answer.body)}`,
+  );
+}
+
 /** The compatibility level set on `subject`, or undefined when it has none of its own. */
 export async function getCompatibility(
   options: RegistryWorkflowOptions,
