@@ -62,6 +62,8 @@ export class ScoreStore {
   readonly #keySpace: KeySpace;
   readonly #config: ScoringConfig;
   readonly #mirrors = new Map<string, DomainMirror>();
+  /** Per domain, the apply or refresh in progress (see #exclusive). */
+  readonly #busy = new Map<string, Promise<undefined>>();
 
   constructor(redis: Redis, keySpace: KeySpace, config: ScoringConfig) {
     this.#redis = redis;
@@ -116,12 +118,31 @@ export class ScoreStore {
     this.#mirrors.clear();
   }
 
-  /** Domains this instance holds a mirror of (those of its partitions it has seen events for). */
-  get domains(): string[] {
-    return [...this.#mirrors.keys()];
+  /**
+   * Runs `work` once no earlier work on any of `domains` is pending. A batch and the tick plan from the
+   * same mirror and write the same score hashes: one after the other, never from a mirror the other is
+   * about to change. Waiters only wait on work registered before them, so there is no cycle.
+   */
+  async #exclusive<T>(domains: Iterable<string>, work: () => Promise<T>): Promise<T> {
+    let done: () => void = () => undefined;
+    const mine = new Promise<undefined>((resolve) => (done = () => resolve(undefined)));
+    const owned = [...new Set(domains)];
+    const earlier = owned.map((d) => this.#busy.get(d)).filter((p) => p !== undefined);
+    for (const d of owned) this.#busy.set(d, mine);
+    try {
+      await Promise.all(earlier);
+      return await work();
+    } finally {
+      done();
+      for (const d of owned) if (this.#busy.get(d) === mine) this.#busy.delete(d);
+    }
   }
 
-  async applyPartitionBatch(batch: PartitionBatch): Promise<ApplyResult> {
+  applyPartitionBatch(batch: PartitionBatch): Promise<ApplyResult> {
+    return this.#exclusive(batch.byDomain.keys(), () => this.#applyPartitionBatch(batch));
+  }
+
+  async #applyPartitionBatch(batch: PartitionBatch): Promise<ApplyResult> {
     let skipped = 0;
     const pending = new Map<string, BatchEvent[]>();
     for (const [domain, events] of batch.byDomain) {
@@ -203,12 +224,19 @@ export class ScoreStore {
    * Recomputes and rewrites the scores of every scope this instance holds, as of `asOfMs` (the periodic
    * tick: decay moves scores even when no event arrives). Fenced like a batch.
    */
-  async refreshOwned(
+  refreshOwned(
+    asOfMs: number,
+    epochOf: (topic: string, partition: number) => number | undefined,
+  ): Promise<number> {
+    return this.#exclusive(this.#mirrors.keys(), () => this.#refreshOwned(asOfMs, epochOf));
+  }
+
+  async #refreshOwned(
     asOfMs: number,
     epochOf: (topic: string, partition: number) => number | undefined,
   ): Promise<number> {
     const pipeline = this.#redis.pipeline();
-    let queued = 0;
+    const queued: string[] = [];
     for (const [domain, mirror] of this.#mirrors) {
       const epoch = epochOf(mirror.topic, mirror.partition);
       if (epoch === undefined) continue;
@@ -225,14 +253,16 @@ export class ScoreStore {
         refreshScopes: [...mirror.scopes.values()].map((s) => s.scope),
       });
       this.#queueApply(pipeline, plan.keys, plan.payload);
-      queued += 1;
+      queued.push(domain);
     }
-    if (queued === 0) return 0;
+    if (queued.length === 0) return 0;
     const replies = await execPipeline(pipeline);
-    for (const [error] of replies) {
+    for (const [i, [error, reply]] of replies.entries()) {
       if (error) throw replyError(error, 'score refresh failed');
+      // Fenced: another instance owns the domain now; stop refreshing it from a mirror that ages.
+      if ((reply as ApplyReply)[0] === SCRIPT_STATUS.FENCED) this.#mirrors.delete(queued[i] as string);
     }
-    return queued;
+    return queued.length;
   }
 
   /**
