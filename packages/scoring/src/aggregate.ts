@@ -1,15 +1,10 @@
 import type { ScoringConfig } from './config.ts';
 import { contributionOf, METRICS, type Metric } from './contribution.ts';
-import { anchoredWeight, decayedAt } from './decay.ts';
+import { anchoredWeight } from './decay.ts';
 import type { EventType, ScoringEvent } from './events.ts';
-import { assembleScore, halfLifeMs, zeroCounts, type EventCounts, type ScopeScore } from './score.ts';
-import {
-  applyStanding,
-  EMPTY_STANDING,
-  mergeStanding,
-  standingCounts,
-  type StandingState,
-} from './standing.ts';
+import { halfLifeMs, type ScopeScore } from './score.ts';
+import { ScopeState } from './scope-state.ts';
+import { applyStanding, EMPTY_STANDING, mergeStanding, type StandingState } from './standing.ts';
 import { dayIndexOf } from './time.ts';
 
 /**
@@ -140,80 +135,12 @@ export function mergeAggregates(a: ScopeAggregate, b: ScopeAggregate): ScopeAggr
   };
 }
 
-interface PrefixSums {
-  /** Day indexes in ascending order. */
-  readonly days: readonly number[];
-  /** `sums[i]`: Σ of the first i buckets, added in ascending day order. */
-  readonly sums: readonly number[];
-}
-
-function prefixSums(byDay: Readonly<Record<string, number>>): PrefixSums {
-  const entries = Object.entries(byDay)
-    .map(([day, amount]) => [Number(day), amount] as const)
-    .sort((a, b) => a[0] - b[0]);
-  const sums = [0];
-  let sum = 0;
-  for (const [, amount] of entries) sums.push((sum += amount));
-  return { days: entries.map(([day]) => day), sums };
-}
-
-/** Σ of the day buckets with day index < `dayExclusive`. */
-function sumBeforeDay(p: PrefixSums, dayExclusive: number): number {
-  let lo = 0;
-  let hi = p.days.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if ((p.days[mid] as number) < dayExclusive) lo = mid + 1;
-    else hi = mid;
-  }
-  return p.sums[lo] as number;
-}
-
 /**
  * The score of a scope as of `asOfMs`, from its aggregate alone (docs/scoring.md has the definitions).
  * Raw sums, trends and counts are exact at UTC-day granularity for any asOf; standing, `lastEventMs` and
  * the stall's last positive event reflect every applied event, so asOf should lie on or after the day
- * of the latest event (live scores: asOf = now).
+ * of the latest event (live scores: asOf = now). One implementation with the processor's `ScopeState`.
  */
 export function scoreOf(agg: ScopeAggregate, asOfMs: number, config: ScoringConfig): ScopeScore {
-  // One pass per metric over the day buckets, then each S(t) is a binary search: a score asks for
-  // S at a dozen instants (trends, each midnight of the stall window).
-  const prefix = {
-    momentum: prefixSums(agg.anchoredByDay.momentum),
-    value: prefixSums(agg.anchoredByDay.value),
-  };
-  return assembleScore(
-    {
-      rawAt: (metric, t) =>
-        decayedAt(
-          sumBeforeDay(prefix[metric], dayIndexOf(t) + 1),
-          t,
-          config.anchorEpochMs,
-          halfLifeMs(metric, config),
-        ),
-      rawBefore: (metric, b) =>
-        decayedAt(
-          sumBeforeDay(prefix[metric], dayIndexOf(b)),
-          b,
-          config.anchorEpochMs,
-          halfLifeMs(metric, config),
-        ),
-      countsInDays: (fromDay, toDay): EventCounts => {
-        const counts = zeroCounts();
-        for (const [day, perType] of Object.entries(agg.countsByDay)) {
-          const d = Number(day);
-          if (d < fromDay || d > toDay) continue;
-          for (const [type, n] of Object.entries(perType) as [EventType, number][]) counts[type] += n;
-        }
-        return counts;
-      },
-      standing: standingCounts(agg.standing),
-      eventCount: agg.eventCount,
-      firstEventMs: agg.firstEventMs,
-      lastEventMs: agg.lastEventMs,
-      lastPositiveMomentumMs: agg.lastPositiveMomentumMs,
-    },
-    asOfMs,
-    config,
-  );
+  return ScopeState.fromAggregate(agg).score(asOfMs, config);
 }

@@ -65,4 +65,5 @@ export {
   canonicalEvents,
   type MeshScores,
 } from './reference.ts';
+export { ScopeState, DaySums, DayCounts, Standing, prepareEvent, type PreparedEvent } from './scope-state.ts';
 export { explain, type Contributor, type Explanation } from './explain.ts';

@@ -1,0 +1,337 @@
+import type { ScoringConfig } from './config.ts';
+import { contributionOf, METRICS, type Metric } from './contribution.ts';
+import { anchoredWeight, decayedAt } from './decay.ts';
+import { EVENT_TYPES, type EventType, type ScoringEvent } from './events.ts';
+import { assembleScore, halfLifeMs, zeroCounts, type EventCounts, type ScopeScore } from './score.ts';
+import {
+  isLaterEntry,
+  standingEntryOf,
+  type StandingCounts,
+  type StandingEntry,
+  type StandingState,
+} from './standing.ts';
+import { dayIndexOf } from './time.ts';
+import type { ScopeAggregate } from './aggregate.ts';
+
+/**
+ * The mutable, in-memory form of a scope's aggregate (`ScopeAggregate` is the immutable one), built for
+ * a long-running processor: merging a batch touches only the days and entities the batch has, and a
+ * score reads only the recent end of the history. Both stay O(batch + window) however long the scope's
+ * history grows, where copying or re-scanning a year of day buckets per batch would not.
+ *
+ * Same meaning and merge rules as `ScopeAggregate` (sums add, times min/max, standing latest entry per
+ * entity); `fromAggregate`/`toAggregate` convert exactly.
+ */
+export class ScopeState {
+  readonly anchored: Record<Metric, number> = { momentum: 0, value: 0 };
+  readonly anchoredByDay: Record<Metric, DaySums> = { momentum: new DaySums(), value: new DaySums() };
+  readonly countsByDay = new DayCounts();
+  eventCount = 0;
+  firstEventMs: number | null = null;
+  lastEventMs: number | null = null;
+  lastPositiveMomentumMs: number | null = null;
+  readonly standing = new Standing();
+
+  static fromAggregate(agg: ScopeAggregate): ScopeState {
+    const state = new ScopeState();
+    for (const metric of METRICS) {
+      state.anchored[metric] = agg.anchored[metric];
+      state.anchoredByDay[metric] = DaySums.fromEntries(
+        Object.entries(agg.anchoredByDay[metric]).map(([day, amount]) => [Number(day), amount]),
+      );
+    }
+    state.countsByDay.addAll(
+      Object.entries(agg.countsByDay).map(([day, counts]) => [Number(day), counts] as const),
+    );
+    state.eventCount = agg.eventCount;
+    state.firstEventMs = agg.firstEventMs;
+    state.lastEventMs = agg.lastEventMs;
+    state.lastPositiveMomentumMs = agg.lastPositiveMomentumMs;
+    for (const [key, entry] of Object.entries(agg.standing)) state.standing.offer(key, entry);
+    return state;
+  }
+
+  toAggregate(): ScopeAggregate {
+    const byDay = (sums: DaySums) => Object.fromEntries(sums.entries().map(([d, a]) => [String(d), a]));
+    return {
+      anchored: { ...this.anchored },
+      anchoredByDay: { momentum: byDay(this.anchoredByDay.momentum), value: byDay(this.anchoredByDay.value) },
+      countsByDay: Object.fromEntries(
+        this.countsByDay.entries().map(([day, counts]) => [String(day), countsRecord(counts)]),
+      ),
+      eventCount: this.eventCount,
+      firstEventMs: this.firstEventMs,
+      lastEventMs: this.lastEventMs,
+      lastPositiveMomentumMs: this.lastPositiveMomentumMs,
+      standing: this.standing.toState(),
+    };
+  }
+
+  /** Adds one event (the caller de-duplicates; the same event added twice counts twice). */
+  addEvent(event: ScoringEvent, config: ScoringConfig): void {
+    this.addPrepared(prepareEvent(event, config), true);
+  }
+
+  /**
+   * Adds an event prepared once for all the scopes it goes to. `withStanding` false leaves the standing
+   * alone (a product scope holds only its own consumers; the caller decides).
+   */
+  addPrepared(p: PreparedEvent, withStanding: boolean): void {
+    for (const metric of METRICS) {
+      this.anchored[metric] += p.anchored[metric];
+      this.anchoredByDay[metric].add(p.day, p.anchored[metric]);
+    }
+    this.countsByDay.add(p.day, p.typeIndex, 1);
+    this.eventCount += 1;
+    this.#noteTimes(p.timeMs, p.timeMs, p.positiveMomentum ? p.timeMs : null);
+    if (withStanding && p.standing) this.standing.offer(p.standing.key, p.standing.entry);
+  }
+
+  /** Merges another state into this one, in place (`other` is left untouched). */
+  merge(other: ScopeState): void {
+    for (const metric of METRICS) {
+      this.anchored[metric] += other.anchored[metric];
+      this.anchoredByDay[metric].addAll(other.anchoredByDay[metric]);
+    }
+    this.countsByDay.addAll(other.countsByDay.entries());
+    this.eventCount += other.eventCount;
+    if (other.firstEventMs !== null) {
+      this.#noteTimes(
+        other.firstEventMs,
+        other.lastEventMs ?? other.firstEventMs,
+        other.lastPositiveMomentumMs,
+      );
+    }
+    for (const [key, entry] of other.standing.entries()) this.standing.offer(key, entry);
+  }
+
+  #noteTimes(first: number, last: number, lastPositive: number | null): void {
+    this.firstEventMs = this.firstEventMs === null ? first : Math.min(this.firstEventMs, first);
+    this.lastEventMs = this.lastEventMs === null ? last : Math.max(this.lastEventMs, last);
+    if (lastPositive !== null) {
+      this.lastPositiveMomentumMs =
+        this.lastPositiveMomentumMs === null
+          ? lastPositive
+          : Math.max(this.lastPositiveMomentumMs, lastPositive);
+    }
+  }
+
+  /**
+   * The score as of `asOfMs` (docs/scoring.md), the same as `scoreOf(this.toAggregate(), ...)`.
+   */
+  score(asOfMs: number, config: ScoringConfig): ScopeScore {
+    const decayed = (metric: Metric, anchored: number, t: number) =>
+      decayedAt(anchored, t, config.anchorEpochMs, halfLifeMs(metric, config));
+    const before = (metric: Metric, day: number) => this.anchoredByDay[metric].sumBefore(day);
+    return assembleScore(
+      {
+        rawAt: (metric, t) => decayed(metric, before(metric, dayIndexOf(t) + 1), t),
+        rawBefore: (metric, b) => decayed(metric, before(metric, dayIndexOf(b)), b),
+        countsInDays: (fromDay, toDay) => this.countsByDay.inDays(fromDay, toDay),
+        standing: this.standing.counts(),
+        eventCount: this.eventCount,
+        firstEventMs: this.firstEventMs,
+        lastEventMs: this.lastEventMs,
+        lastPositiveMomentumMs: this.lastPositiveMomentumMs,
+      },
+      asOfMs,
+      config,
+    );
+  }
+}
+
+/** What an event adds to any scope, computed once per event. */
+export interface PreparedEvent {
+  readonly timeMs: number;
+  readonly day: number;
+  readonly typeIndex: number;
+  /** Anchored contribution per metric (`w · 2^((t − T0)/H)`). */
+  readonly anchored: Readonly<Record<Metric, number>>;
+  /** The event's own weights, before anchoring. */
+  readonly weights: Readonly<Record<Metric, number>>;
+  readonly positiveMomentum: boolean;
+  readonly standing: { readonly key: string; readonly entry: StandingEntry } | undefined;
+}
+
+export function prepareEvent(event: ScoringEvent, config: ScoringConfig): PreparedEvent {
+  const weights = contributionOf(event, config);
+  const anchor = (metric: Metric) =>
+    anchoredWeight(weights[metric], event.timeMs, config.anchorEpochMs, halfLifeMs(metric, config));
+  return {
+    timeMs: event.timeMs,
+    day: dayIndexOf(event.timeMs),
+    typeIndex: EVENT_TYPE_INDEX.get(event.type) as number,
+    anchored: { momentum: anchor('momentum'), value: anchor('value') },
+    weights: { momentum: weights.momentum, value: weights.value },
+    positiveMomentum: weights.momentum > 0,
+    standing: standingEntryOf(event),
+  };
+}
+
+const EVENT_TYPE_INDEX: ReadonlyMap<EventType, number> = new Map(EVENT_TYPES.map((t, i) => [t, i]));
+
+function countsRecord(counts: Float64Array): Partial<Record<EventType, number>> {
+  const record: Partial<Record<EventType, number>> = {};
+  for (const [i, type] of EVENT_TYPES.entries()) if (counts[i]) record[type] = counts[i];
+  return record;
+}
+
+/** Index of the first element of ascending `days` that is >= `day` (days.length when none). */
+function lowerBound(days: readonly number[], day: number): number {
+  let lo = 0;
+  let hi = days.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if ((days[mid] as number) < day) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/**
+ * Values per UTC day index, kept in ascending day order. Events mostly arrive for the newest day, so
+ * finding the slot checks the end first; a late event for an older day is a binary search and a splice.
+ */
+abstract class DaySeries<V> {
+  protected readonly days: number[] = [];
+  protected readonly values: V[] = [];
+
+  protected slot(day: number, create: () => V): number {
+    const n = this.days.length;
+    if (n > 0 && this.days[n - 1] === day) return n - 1;
+    const i = n === 0 || (this.days[n - 1] as number) < day ? n : lowerBound(this.days, day);
+    if (this.days[i] !== day) {
+      this.days.splice(i, 0, day);
+      this.values.splice(i, 0, create());
+    }
+    return i;
+  }
+
+  /** Index of the first day >= `day`, searching from the end (callers ask about recent days). */
+  protected firstFrom(day: number): number {
+    let i = this.days.length;
+    while (i > 0 && (this.days[i - 1] as number) >= day) i -= 1;
+    return i;
+  }
+
+  get size(): number {
+    return this.days.length;
+  }
+
+  entries(): [number, V][] {
+    return this.days.map((day, i) => [day, this.values[i] as V]);
+  }
+}
+
+/**
+ * Anchored sums per day of one metric, with prefix sums (added in ascending day order, as the reference
+ * does, so no cancellation against newer, larger buckets) kept valid up to the earliest changed day:
+ * new events land at the end, so keeping them current costs O(days changed), not O(history).
+ */
+export class DaySums extends DaySeries<number> {
+  /** `prefix[i]`: Σ of the first i buckets; entries beyond the earliest change are dropped. */
+  readonly #prefix: number[] = [0];
+
+  static fromEntries(entries: readonly (readonly [number, number])[]): DaySums {
+    const sums = new DaySums();
+    for (const [day, amount] of [...entries].sort((a, b) => a[0] - b[0])) sums.add(day, amount);
+    return sums;
+  }
+
+  add(day: number, amount: number): void {
+    const i = this.slot(day, () => 0);
+    this.values[i] = (this.values[i] as number) + amount;
+    if (this.#prefix.length > i + 1) this.#prefix.length = i + 1;
+  }
+
+  addAll(other: DaySums): void {
+    for (const [day, amount] of other.entries()) this.add(day, amount);
+  }
+
+  /** Σ of the buckets with day index < `day`. */
+  sumBefore(day: number): number {
+    const j = this.firstFrom(day);
+    const prefix = this.#prefix;
+    for (let i = prefix.length - 1; i < j; i++)
+      prefix.push((prefix[i] as number) + (this.values[i] as number));
+    return prefix[j] as number;
+  }
+}
+
+/** Event counts per day, one slot per event type (EVENT_TYPES order). */
+export class DayCounts extends DaySeries<Float64Array> {
+  add(day: number, typeIndex: number, n: number): void {
+    const counts = this.values[this.slot(day, () => new Float64Array(EVENT_TYPES.length))] as Float64Array;
+    counts[typeIndex] = (counts[typeIndex] as number) + n;
+  }
+
+  addAll(entries: Iterable<readonly [number, Float64Array | Partial<Record<EventType, number>>]>): void {
+    for (const [day, counts] of entries) {
+      if (counts instanceof Float64Array) {
+        for (const [i, n] of counts.entries()) if (n) this.add(day, i, n);
+      } else {
+        for (const [type, n] of Object.entries(counts)) {
+          const index = EVENT_TYPE_INDEX.get(type as EventType);
+          if (index !== undefined && n) this.add(day, index, n);
+        }
+      }
+    }
+  }
+
+  /** Events per type with day index in [fromDay, toDay]. */
+  inDays(fromDay: number, toDay: number): EventCounts {
+    const counts = zeroCounts();
+    for (let i = this.firstFrom(fromDay); i < this.days.length && (this.days[i] as number) <= toDay; i++) {
+      for (const [t, type] of EVENT_TYPES.entries())
+        counts[type] += (this.values[i] as Float64Array)[t] as number;
+    }
+    return counts;
+  }
+}
+
+/** Latest entry per entity, with the gained counts kept up to date as entries are replaced. */
+export class Standing {
+  readonly #entries = new Map<string, StandingEntry>();
+  #champions = 0;
+  #sponsors = 0;
+  #executiveSponsors = 0;
+  #consumers = 0;
+
+  /** Keeps `entry` if it is later than the entity's current one; true when it was kept. */
+  offer(key: string, entry: StandingEntry): boolean {
+    const held = this.#entries.get(key);
+    if (held && !isLaterEntry(entry, held)) return false;
+    if (held?.gained) this.#count(held, -1);
+    if (entry.gained) this.#count(entry, 1);
+    this.#entries.set(key, entry);
+    return true;
+  }
+
+  #count(entry: StandingEntry, delta: number): void {
+    if (entry.entity === 'champion') this.#champions += delta;
+    else if (entry.entity === 'sponsor') this.#sponsors += delta;
+    else if (entry.entity === 'executive_sponsor') this.#executiveSponsors += delta;
+    else this.#consumers += delta;
+  }
+
+  get size(): number {
+    return this.#entries.size;
+  }
+
+  entries(): IterableIterator<[string, StandingEntry]> {
+    return this.#entries.entries();
+  }
+
+  counts(): StandingCounts {
+    return {
+      champions: this.#champions,
+      sponsors: this.#sponsors,
+      executiveSponsors: this.#executiveSponsors,
+      consumers: this.#consumers,
+    };
+  }
+
+  toState(): StandingState {
+    return Object.fromEntries(this.#entries);
+  }
+}
