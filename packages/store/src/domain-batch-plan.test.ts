@@ -10,7 +10,7 @@ import {
   type StandingEntry,
 } from '@mesh-momentum/scoring';
 import { aggregateFromHashes } from './aggregate-fields.ts';
-import { planDomainBatch, type BatchEvent } from './domain-batch-plan.ts';
+import { planDomainBatch, type BatchEvent, type ScopeMirror } from './domain-batch-plan.ts';
 import { scoreFromFields } from './score-fields.ts';
 
 const T = Date.parse('2026-05-01T12:00:00Z');
@@ -50,32 +50,37 @@ const EVENTS: ScoringEvent[] = [
 
 /** What the apply script does with a payload, on plain maps: the contract between plan and Lua. */
 function applyPayload(hashes: Map<string, Map<string, string>>, keys: string[], payloadJson: string): void {
+  type Flat = (string | number)[];
   const payload = JSON.parse(payloadJson) as {
-    inc: [number, string, string][];
-    cnt: [number, string, number][];
-    min: [number, string, number][];
-    max: [number, string, number][];
-    st: [number, string, number, string, string, number, string][];
+    agg: [number, Flat, Flat, Flat][];
+    st: [number, [string, number, string, string, number, string][]][];
   };
   const hash = (i: number) => {
     const key = keys[i - 1]!;
     if (!hashes.has(key)) hashes.set(key, new Map());
     return hashes.get(key)!;
   };
-  for (const [k, f, d] of payload.inc) hash(k).set(f, String(Number(hash(k).get(f) ?? 0) + Number(d)));
-  for (const [k, f, n] of payload.cnt) hash(k).set(f, String(Number(hash(k).get(f) ?? 0) + n));
-  for (const [k, f, v] of payload.min)
-    if (!hash(k).has(f) || v < Number(hash(k).get(f))) hash(k).set(f, String(v));
-  for (const [k, f, v] of payload.max)
-    if (!hash(k).has(f) || v > Number(hash(k).get(f))) hash(k).set(f, String(v));
-  for (const [k, entity, , , , , json] of payload.st) {
-    const held = hash(k).get(entity);
-    const entry = JSON.parse(json) as StandingEntry;
-    if (!held || isLaterEntry(entry, JSON.parse(held) as StandingEntry)) hash(k).set(entity, json);
+  const pairs = (flat: Flat) =>
+    Array.from(
+      { length: flat.length / 2 },
+      (_, i) => [String(flat[2 * i]), Number(flat[2 * i + 1])] as const,
+    );
+  for (const [k, adds, mins, maxs] of payload.agg) {
+    const h = hash(k);
+    for (const [f, d] of pairs(adds)) h.set(f, String(Number(h.get(f) ?? 0) + d));
+    for (const [f, v] of pairs(mins)) if (!h.has(f) || v < Number(h.get(f))) h.set(f, String(v));
+    for (const [f, v] of pairs(maxs)) if (!h.has(f) || v > Number(h.get(f))) h.set(f, String(v));
+  }
+  for (const [k, candidates] of payload.st) {
+    for (const [entity, , , , , json] of candidates) {
+      const held = hash(k).get(entity);
+      const entry = JSON.parse(json) as StandingEntry;
+      if (!held || isLaterEntry(entry, JSON.parse(held) as StandingEntry)) hash(k).set(entity, json);
+    }
   }
 }
 
-function plan(events: readonly ScoringEvent[], current = new Map<string, ScopeAggregate>()) {
+function plan(events: readonly ScoringEvent[], mirror = new Map<string, ScopeMirror>()) {
   const batch: BatchEvent[] = events.map((event, i) => ({
     offset: String(i),
     dedupKey: `urn:test|${event.id}`,
@@ -90,7 +95,7 @@ function plan(events: readonly ScoringEvent[], current = new Map<string, ScopeAg
     asOfMs: T,
     config: DEFAULT_SCORING_CONFIG,
     events: batch,
-    current,
+    mirror,
   });
 }
 
@@ -131,10 +136,13 @@ describe('planDomainBatch', () => {
     }
   });
 
-  it('continues from the current aggregates: two batches equal one', () => {
-    const first = plan(EVENTS.slice(0, 2));
-    const second = plan(EVENTS.slice(2), new Map(first.next));
+  it('continues from the mirror, which it updates in place: two batches equal one', () => {
+    const mirror = new Map<string, ScopeMirror>();
+    plan(EVENTS.slice(0, 2), mirror);
+    const second = plan(EVENTS.slice(2), mirror);
     expect(second.scores.get('domain')?.score).toEqual(plan(EVENTS).scores.get('domain')?.score);
+    expect([...mirror.keys()].sort()).toEqual(['domain', 'product:p.a', 'product:p.b']);
+    expect(mirror.get('domain')?.state.eventCount).toBe(EVENTS.length);
   });
 
   it('puts the score hash in the payload, readable by scoreFromFields', () => {
@@ -152,7 +160,8 @@ describe('planDomainBatch', () => {
   });
 
   it('refreshes scores without events when asked (the tick), writing no increments', () => {
-    const first = plan(EVENTS);
+    const mirror = new Map<string, ScopeMirror>();
+    const first = plan(EVENTS, mirror);
     const refreshed = planDomainBatch({
       keySpace: { prefix: 'mm', namespace: 'v1' },
       domain: 'payments',
@@ -162,11 +171,11 @@ describe('planDomainBatch', () => {
       asOfMs: T + 7 * DAY,
       config: DEFAULT_SCORING_CONFIG,
       events: [],
-      current: new Map(first.next),
+      mirror,
       refreshScopes: [{ kind: 'domain' }],
     });
-    const payload = JSON.parse(refreshed.payload) as { inc: unknown[]; ev: unknown[] };
-    expect(payload.inc).toEqual([]);
+    const payload = JSON.parse(refreshed.payload) as { agg: unknown[]; ev: unknown[] };
+    expect(payload.agg).toEqual([]);
     expect(payload.ev).toEqual([]);
     expect(refreshed.scores.get('domain')?.score.momentum.score).toBeLessThan(
       first.scores.get('domain')!.score.momentum.score,

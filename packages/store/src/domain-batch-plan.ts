@@ -1,22 +1,13 @@
 import {
-  anchoredWeight,
-  contributionOf,
-  dayIndexOf,
-  emptyAggregate,
-  halfLifeMsOf,
-  isLaterEntry,
-  mergeAggregates,
+  EVENT_TYPES,
   METRICS,
+  prepareEvent,
   productIdsOf,
-  scoreOf,
-  standingEntryOf,
-  type EventType,
+  ScopeState,
   type Metric,
-  type ScopeAggregate,
   type ScopeScore,
   type ScoringConfig,
   type ScoringEvent,
-  type StandingEntry,
 } from '@mesh-momentum/scoring';
 import { AGGREGATE_FIELDS } from './aggregate-fields.ts';
 import { keys, scopeId, type DomainScope, type KeySpace } from './keys.ts';
@@ -41,10 +32,20 @@ export interface DomainBatchInput {
   readonly config: ScoringConfig;
   /** The domain's events of this batch, without in-batch duplicates. May be empty (scores refresh only). */
   readonly events: readonly BatchEvent[];
-  /** The aggregates in Redis before the batch, by scope id; a missing scope is empty. */
-  readonly current: ReadonlyMap<string, ScopeAggregate>;
+  /**
+   * The domain's scope states as they are in Redis before the batch, by scope id (a missing scope is
+   * empty). The plan MERGES THE BATCH INTO THEM IN PLACE and adds the scopes it creates, so the caller
+   * must discard them unless the script reports the batch applied.
+   */
+  readonly mirror: Map<string, ScopeMirror>;
   /** Scopes whose scores must be rewritten even without events (the periodic tick). */
   readonly refreshScopes?: readonly DomainScope[];
+}
+
+/** One scope's state in an instance's memory, mirroring its Redis hashes. */
+export interface ScopeMirror {
+  readonly scope: DomainScope;
+  readonly state: ScopeState;
 }
 
 export interface DomainBatchPlan {
@@ -52,8 +53,6 @@ export interface DomainBatchPlan {
   readonly keys: string[];
   /** ARGV[1] of the apply script: the JSON payload its header documents. */
   readonly payload: string;
-  /** Aggregates after the batch, for every scope the batch touched. */
-  readonly next: ReadonlyMap<string, ScopeAggregate>;
   /** Scores written for every touched scope. */
   readonly scores: ReadonlyMap<string, { scope: DomainScope; score: ScopeScore }>;
 }
@@ -61,33 +60,11 @@ export interface DomainBatchPlan {
 /** How many of the largest contributions each scope keeps per metric ("what moved it most"). */
 export const MOVERS_KEPT = 50;
 
-/** The batch's effect on one scope, accumulated in place (never per-event copies). */
+/** The batch's effect on one scope, and its largest contributions per metric. */
 interface ScopeDelta {
   readonly scope: DomainScope;
-  anchored: Record<Metric, number>;
-  readonly anchoredByDay: Record<Metric, Map<string, number>>;
-  readonly countsByDay: Map<string, Map<EventType, number>>;
-  eventCount: number;
-  first: number | null;
-  last: number | null;
-  lastPositive: number | null;
-  readonly standing: Map<string, StandingEntry>;
+  readonly delta: ScopeState;
   readonly movers: Record<Metric, [number, string][]>;
-}
-
-function newDelta(scope: DomainScope): ScopeDelta {
-  return {
-    scope,
-    anchored: { momentum: 0, value: 0 },
-    anchoredByDay: { momentum: new Map(), value: new Map() },
-    countsByDay: new Map(),
-    eventCount: 0,
-    first: null,
-    last: null,
-    lastPositive: null,
-    standing: new Map(),
-    movers: { momentum: [], value: [] },
-  };
 }
 
 function scopesInDomain(event: ScoringEvent): DomainScope[] {
@@ -97,73 +74,73 @@ function scopesInDomain(event: ScoringEvent): DomainScope[] {
   ];
 }
 
-function deltaToAggregate(d: ScopeDelta): ScopeAggregate {
-  const byDay = (m: Map<string, number>) => Object.fromEntries(m);
-  return {
-    anchored: { ...d.anchored },
-    anchoredByDay: { momentum: byDay(d.anchoredByDay.momentum), value: byDay(d.anchoredByDay.value) },
-    countsByDay: Object.fromEntries([...d.countsByDay].map(([day, c]) => [day, Object.fromEntries(c)])),
-    eventCount: d.eventCount,
-    firstEventMs: d.first,
-    lastEventMs: d.last,
-    lastPositiveMomentumMs: d.lastPositive,
-    standing: Object.fromEntries(d.standing),
-  };
+/** Flat `[field, amount, ...]` of everything in `delta` that merges by addition. */
+function additionsOf(delta: ScopeState): (string | number)[] {
+  const out: (string | number)[] = [];
+  for (const metric of METRICS) {
+    out.push(AGGREGATE_FIELDS.anchored(metric), delta.anchored[metric]);
+    for (const [day, amount] of delta.anchoredByDay[metric].entries()) {
+      out.push(AGGREGATE_FIELDS.anchoredDay(metric, String(day)), amount);
+    }
+  }
+  for (const [day, counts] of delta.countsByDay.entries()) {
+    for (const [t, n] of counts.entries()) {
+      if (n) out.push(AGGREGATE_FIELDS.countDay(String(day), EVENT_TYPES[t] as string), n);
+    }
+  }
+  out.push(AGGREGATE_FIELDS.eventCount, delta.eventCount);
+  return out;
+}
+
+function timesOf(delta: ScopeState): { min: (string | number)[]; max: (string | number)[] } {
+  const min: (string | number)[] = [];
+  const max: (string | number)[] = [];
+  if (delta.firstEventMs !== null) min.push(AGGREGATE_FIELDS.firstEventMs, delta.firstEventMs);
+  if (delta.lastEventMs !== null) max.push(AGGREGATE_FIELDS.lastEventMs, delta.lastEventMs);
+  if (delta.lastPositiveMomentumMs !== null) {
+    max.push(AGGREGATE_FIELDS.lastPositiveMomentumMs, delta.lastPositiveMomentumMs);
+  }
+  return { min, max };
 }
 
 /**
- * Turns one domain's share of a Kafka batch into one call of the apply script: the increments of every
- * scope (aggregated over the batch in memory, so the script does one HINCRBYFLOAT per field, not per
- * event), the standing candidates, and the scores after the batch, computed here with the same scoring
- * functions the reference uses. Pure: no I/O, no clock.
+ * Turns one domain's share of a Kafka batch into one call of the apply script: per scope, the batch's
+ * additions (aggregated in memory, so the script reads and writes each field once per batch, not once
+ * per event), the standing candidates, the largest contributions, and the scores after the batch,
+ * computed here from the mirror with the same scoring code the reference uses. No I/O, no clock; the
+ * mirror is updated in place (see `DomainBatchInput.mirror`).
  */
 export function planDomainBatch(input: DomainBatchInput): DomainBatchPlan {
   const { config, keySpace: ks, domain } = input;
-  const halfLives = { momentum: halfLifeMsOf(config.momentum), value: halfLifeMsOf(config.value) };
   const deltas = new Map<string, ScopeDelta>();
   const deltaFor = (scope: DomainScope) => {
     const id = scopeId(scope);
     let d = deltas.get(id);
-    if (!d) deltas.set(id, (d = newDelta(scope)));
+    if (!d) deltas.set(id, (d = { scope, delta: new ScopeState(), movers: { momentum: [], value: [] } }));
     return d;
   };
   for (const scope of input.refreshScopes ?? []) deltaFor(scope);
 
   for (const { event } of input.events) {
-    const weights = contributionOf(event, config);
-    const day = String(dayIndexOf(event.timeMs));
-    const anchored = {
-      momentum: anchoredWeight(weights.momentum, event.timeMs, config.anchorEpochMs, halfLives.momentum),
-      value: anchoredWeight(weights.value, event.timeMs, config.anchorEpochMs, halfLives.value),
-    };
-    const standing = standingEntryOf(event);
+    const prepared = prepareEvent(event, config);
     const mover = (metric: Metric) =>
       JSON.stringify({
         id: event.id,
         source: event.source,
         type: event.type,
         timeMs: event.timeMs,
-        weight: weights[metric],
+        weight: prepared.weights[metric],
       });
     for (const scope of scopesInDomain(event)) {
       const d = deltaFor(scope);
-      for (const metric of METRICS) {
-        d.anchored[metric] += anchored[metric];
-        const byDay = d.anchoredByDay[metric];
-        byDay.set(day, (byDay.get(day) ?? 0) + anchored[metric]);
-        if (anchored[metric] !== 0) d.movers[metric].push([Math.abs(anchored[metric]), mover(metric)]);
-      }
-      let counts = d.countsByDay.get(day);
-      if (!counts) d.countsByDay.set(day, (counts = new Map()));
-      counts.set(event.type, (counts.get(event.type) ?? 0) + 1);
-      d.eventCount += 1;
-      d.first = d.first === null ? event.timeMs : Math.min(d.first, event.timeMs);
-      d.last = d.last === null ? event.timeMs : Math.max(d.last, event.timeMs);
-      if (weights.momentum > 0) d.lastPositive = Math.max(d.lastPositive ?? event.timeMs, event.timeMs);
       // Standing of a product scope holds only its own consumers; the domain holds everyone.
-      if (standing && (scope.kind === 'domain' || standing.entry.entity === 'consumer')) {
-        const held = d.standing.get(standing.key);
-        if (!held || isLaterEntry(standing.entry, held)) d.standing.set(standing.key, standing.entry);
+      d.delta.addPrepared(
+        prepared,
+        scope.kind === 'domain' || prepared.standing?.entry.entity === 'consumer',
+      );
+      for (const metric of METRICS) {
+        const a = prepared.anchored[metric];
+        if (a !== 0) d.movers[metric].push([Math.abs(a), mover(metric)]);
       }
     }
   }
@@ -181,60 +158,52 @@ export function planDomainBatch(input: DomainBatchInput): DomainBatchPlan {
     p: `${input.topic}:${input.partition}`,
     e: input.epoch,
     ev: input.events.map((e) => [e.offset, e.dedupKey]),
-    inc: [] as [number, string, string][],
-    cnt: [] as [number, string, number][],
-    min: [] as [number, string, number][],
-    max: [] as [number, string, number][],
-    st: [] as [number, string, number, string, string, number, string][],
+    agg: [] as [number, (string | number)[], (string | number)[], (string | number)[]][],
+    st: [] as [number, [string, number, string, string, number, string][]][],
     score: [] as [number, string[]][],
     rank: [] as [number, number, string][],
     stall: [] as [string, number][],
-    movers: [] as [number, number, string][],
+    movers: [] as [number, (string | number)[]][],
     products: [] as string[],
     keep: MOVERS_KEPT,
   };
-  const next = new Map<string, ScopeAggregate>();
   const scores = new Map<string, { scope: DomainScope; score: ScopeScore }>();
 
-  for (const [id, d] of deltas) {
-    const agg = keyIndex(keys.scopeAggregate(ks, domain, d.scope));
-    const standingKey = keyIndex(keys.scopeStanding(ks, domain, d.scope));
-    const scoreKey = keyIndex(keys.scopeScore(ks, domain, d.scope));
-    const moverKeys = {
-      momentum: keyIndex(keys.scopeMovers(ks, domain, d.scope, 'momentum')),
-      value: keyIndex(keys.scopeMovers(ks, domain, d.scope, 'value')),
-    };
-    if (d.eventCount > 0) {
+  for (const [id, { scope, delta, movers }] of deltas) {
+    const scoreKey = keyIndex(keys.scopeScore(ks, domain, scope));
+    if (delta.eventCount > 0) {
+      const { min, max } = timesOf(delta);
+      payload.agg.push([keyIndex(keys.scopeAggregate(ks, domain, scope)), additionsOf(delta), min, max]);
+      if (delta.standing.size > 0) {
+        payload.st.push([
+          keyIndex(keys.scopeStanding(ks, domain, scope)),
+          [...delta.standing.entries()].map(([entity, e]) => [
+            entity,
+            e.timeMs,
+            e.id,
+            e.source,
+            e.gained ? 1 : 0,
+            JSON.stringify(e),
+          ]),
+        ]);
+      }
       for (const metric of METRICS) {
-        payload.inc.push([agg, AGGREGATE_FIELDS.anchored(metric), String(d.anchored[metric])]);
-        for (const [day, amount] of d.anchoredByDay[metric]) {
-          payload.inc.push([agg, AGGREGATE_FIELDS.anchoredDay(metric, day), String(amount)]);
-        }
-        const top = d.movers[metric].sort((a, b) => b[0] - a[0]).slice(0, MOVERS_KEPT);
-        for (const [weight, member] of top) payload.movers.push([moverKeys[metric], weight, member]);
+        const top = movers[metric].sort((a, b) => b[0] - a[0]).slice(0, MOVERS_KEPT);
+        if (top.length > 0)
+          payload.movers.push([keyIndex(keys.scopeMovers(ks, domain, scope, metric)), top.flat()]);
       }
-      for (const [day, counts] of d.countsByDay) {
-        for (const [type, n] of counts) payload.cnt.push([agg, AGGREGATE_FIELDS.countDay(day, type), n]);
-      }
-      payload.cnt.push([agg, AGGREGATE_FIELDS.eventCount, d.eventCount]);
-      if (d.first !== null) payload.min.push([agg, AGGREGATE_FIELDS.firstEventMs, d.first]);
-      if (d.last !== null) payload.max.push([agg, AGGREGATE_FIELDS.lastEventMs, d.last]);
-      if (d.lastPositive !== null)
-        payload.max.push([agg, AGGREGATE_FIELDS.lastPositiveMomentumMs, d.lastPositive]);
-      for (const [entity, e] of d.standing) {
-        payload.st.push([standingKey, entity, e.timeMs, e.id, e.source, e.gained ? 1 : 0, JSON.stringify(e)]);
-      }
-      if (d.scope.kind === 'product') payload.products.push(d.scope.productId);
+      if (scope.kind === 'product') payload.products.push(scope.productId);
     }
-    const after = mergeAggregates(input.current.get(id) ?? emptyAggregate(), deltaToAggregate(d));
-    const score = scoreOf(after, input.asOfMs, config);
-    next.set(id, after);
-    scores.set(id, { scope: d.scope, score });
+    let mirrored = input.mirror.get(id);
+    if (!mirrored) input.mirror.set(id, (mirrored = { scope, state: new ScopeState() }));
+    mirrored.state.merge(delta);
+    const score = mirrored.state.score(input.asOfMs, config);
+    scores.set(id, { scope, score });
     payload.score.push([scoreKey, Object.entries(scoreToFields(score)).flat()]);
-    if (d.scope.kind === 'product') {
-      payload.rank.push([score.momentum.score, score.value.score, d.scope.productId]);
-      payload.stall.push([d.scope.productId, score.stall.stalled ? 1 : 0]);
+    if (scope.kind === 'product') {
+      payload.rank.push([score.momentum.score, score.value.score, scope.productId]);
+      payload.stall.push([scope.productId, score.stall.stalled ? 1 : 0]);
     }
   }
-  return { keys: scriptKeys, payload: JSON.stringify(payload), next, scores };
+  return { keys: scriptKeys, payload: JSON.stringify(payload), scores };
 }

@@ -1,15 +1,8 @@
 import type { ChainableCommander, Redis, Result } from 'ioredis';
-import {
-  emptyAggregate,
-  mergeAggregates,
-  scoreOf,
-  type EventType,
-  type ScopeAggregate,
-  type ScoringConfig,
-} from '@mesh-momentum/scoring';
+import { ScopeState, type EventType, type ScoringConfig } from '@mesh-momentum/scoring';
 import { FencedWriteError, StoreUnavailableError } from '@mesh-momentum/common';
 import { aggregateFromHashes } from './aggregate-fields.ts';
-import { planDomainBatch, type BatchEvent } from './domain-batch-plan.ts';
+import { planDomainBatch, type BatchEvent, type ScopeMirror } from './domain-batch-plan.ts';
 import { keys, scopeId, type DomainScope, type KeySpace } from './keys.ts';
 import { scoreToFields } from './score-fields.ts';
 import { SCRIPTS, SCRIPT_STATUS } from './scripts.ts';
@@ -40,8 +33,11 @@ export interface ApplyResult {
 }
 
 interface DomainMirror {
-  /** Aggregates as they are in Redis, by scope id: what this instance wrote last. */
-  readonly scopes: Map<string, { scope: DomainScope; aggregate: ScopeAggregate }>;
+  /**
+   * Scope states as they are in Redis, by scope id: what this instance wrote last. Planning a batch
+   * merges it in place, so a mirror whose batch is not confirmed applied is dropped and read again.
+   */
+  readonly scopes: Map<string, ScopeMirror>;
   /** The partition the domain's events come from, for fencing the periodic refresh. */
   topic: string;
   partition: number;
@@ -170,50 +166,51 @@ export class ScoreStore {
           asOfMs: batch.asOfMs,
           config: this.#config,
           events,
-          current: this.#aggregatesOf(domain),
+          mirror: this.#mirrorOf(domain).scopes,
         }),
       }));
       const pipeline = this.#redis.pipeline();
       for (const { plan } of plans) this.#queueApply(pipeline, plan.keys, plan.payload);
       pipeline.sadd(keys.domains(this.#keySpace), ...pending.keys());
-      const replies = await execPipeline(pipeline);
 
       const stale: string[] = [];
-      for (const [i, { domain, events, plan }] of plans.entries()) {
-        const [error, reply] = replies[i] ?? [new Error('missing reply'), undefined];
-        if (error) throw replyError(error, 'apply script failed');
-        const [status, ...rest] = reply as ApplyReply;
-        if (status === SCRIPT_STATUS.FENCED) {
-          this.#mirrors.delete(domain);
-          throw new FencedWriteError(
-            batch.partition,
-            `domain ${domain}: partition ${batch.topic}:${batch.partition} is owned by a newer assignment than epoch ${batch.epoch}`,
-          );
+      // Planning merged every domain's batch into its mirror: until a domain's reply says "applied",
+      // its mirror may be ahead of Redis and must not be used again.
+      const unconfirmed = new Set(plans.map((p) => p.domain));
+      try {
+        const replies = await execPipeline(pipeline);
+        for (const [i, { domain, events }] of plans.entries()) {
+          const [error, reply] = replies[i] ?? [new Error('missing reply'), undefined];
+          if (error) throw replyError(error, 'apply script failed');
+          const [status, ...rest] = reply as ApplyReply;
+          if (status === SCRIPT_STATUS.FENCED) {
+            throw new FencedWriteError(
+              batch.partition,
+              `domain ${domain}: partition ${batch.topic}:${batch.partition} is owned by a newer assignment than epoch ${batch.epoch}`,
+            );
+          }
+          if (status === SCRIPT_STATUS.DUPLICATES) {
+            const duplicates = new Set(rest);
+            skipped += duplicates.size;
+            pending.set(
+              domain,
+              events.filter((_, index) => !duplicates.has(index)),
+            );
+            stale.push(domain);
+            continue;
+          }
+          unconfirmed.delete(domain);
+          applied += events.length;
+          for (const { event } of events)
+            appliedByType.set(event.type, (appliedByType.get(event.type) ?? 0) + 1);
+          pending.delete(domain);
         }
-        if (status === SCRIPT_STATUS.DUPLICATES) {
-          const duplicates = new Set(rest);
-          skipped += duplicates.size;
-          pending.set(
-            domain,
-            events.filter((_, index) => !duplicates.has(index)),
-          );
-          stale.push(domain);
-          continue;
-        }
-        const mirror = this.#mirrors.get(domain);
-        for (const [id, { scope }] of plan.scores) {
-          const aggregate = plan.next.get(id);
-          if (mirror && aggregate) mirror.scopes.set(id, { scope, aggregate });
-        }
-        applied += events.length;
-        for (const { event } of events)
-          appliedByType.set(event.type, (appliedByType.get(event.type) ?? 0) + 1);
-        pending.delete(domain);
+      } finally {
+        for (const domain of unconfirmed) this.#mirrors.delete(domain);
       }
       if (stale.length > 0) {
         // Someone (an earlier run of ours, before a crash or a lost reply) applied part of this batch:
-        // the mirror may lag behind Redis, so read the truth again before re-planning.
-        for (const domain of stale) this.#mirrors.delete(domain);
+        // read the truth again before re-planning.
         await this.#ensureMirrors(stale, batch.topic, batch.partition);
       }
     }
@@ -249,7 +246,7 @@ export class ScoreStore {
         asOfMs,
         config: this.#config,
         events: [],
-        current: this.#aggregatesOf(domain),
+        mirror: mirror.scopes,
         refreshScopes: [...mirror.scopes.values()].map((s) => s.scope),
       });
       this.#queueApply(pipeline, plan.keys, plan.payload);
@@ -279,23 +276,21 @@ export class ScoreStore {
     // Domain aggregates only: decayed sums add up, so the mesh needs nothing finer, and products keep
     // their own rankings and stall flags in their domain's slot.
     const loaded = await this.#loadDomains(domains, false);
-    let mesh = emptyAggregate();
+    const mesh = new ScopeState();
     // One transaction (every key carries the {mesh} tag): a reader never sees the stalled set emptied
     // and not yet refilled.
     const pipeline = this.#redis.multi();
     const stalled: string[] = [];
     for (const [domain, scopes] of loaded) {
-      for (const { scope, aggregate } of scopes.values()) {
-        const score = scoreOf(aggregate, asOfMs, this.#config);
-        if (scope.kind === 'domain') {
-          mesh = mergeAggregates(mesh, aggregate);
-          pipeline.zadd(keys.domainRanking(ks, 'momentum'), score.momentum.score, domain);
-          pipeline.zadd(keys.domainRanking(ks, 'value'), score.value.score, domain);
-        }
-        if (score.stall.stalled && scope.kind === 'domain') stalled.push(domain);
-      }
+      const state = scopes.get(scopeId({ kind: 'domain' }))?.state;
+      if (!state) continue;
+      const score = state.score(asOfMs, this.#config);
+      mesh.merge(state);
+      pipeline.zadd(keys.domainRanking(ks, 'momentum'), score.momentum.score, domain);
+      pipeline.zadd(keys.domainRanking(ks, 'value'), score.value.score, domain);
+      if (score.stall.stalled) stalled.push(domain);
     }
-    const meshScore = scoreOf(mesh, asOfMs, this.#config);
+    const meshScore = mesh.score(asOfMs, this.#config);
     if (meshScore.stall.stalled) stalled.push('mesh');
     pipeline.hset(keys.meshScore(ks), scoreToFields(meshScore));
     pipeline.del(keys.stalled(ks));
@@ -315,9 +310,11 @@ export class ScoreStore {
     );
   }
 
-  #aggregatesOf(domain: string): Map<string, ScopeAggregate> {
+  /** The domain's mirror; #ensureMirrors has loaded it before a batch is planned. */
+  #mirrorOf(domain: string): DomainMirror {
     const mirror = this.#mirrors.get(domain);
-    return new Map([...(mirror?.scopes ?? [])].map(([id, s]) => [id, s.aggregate]));
+    if (!mirror) throw new Error(`no mirror of domain ${domain} loaded (a bug: #ensureMirrors runs first)`);
+    return mirror;
   }
 
   async #ensureMirrors(domains: readonly string[], topic: string, partition: number): Promise<void> {
@@ -352,7 +349,7 @@ export class ScoreStore {
   async #loadDomains(
     domains: readonly string[],
     withProducts: boolean,
-  ): Promise<Map<string, Map<string, { scope: DomainScope; aggregate: ScopeAggregate }>>> {
+  ): Promise<Map<string, Map<string, ScopeMirror>>> {
     const ks = this.#keySpace;
     const productLists = withProducts ? await this.#productsOf(domains) : domains.map((): string[] => []);
 
@@ -368,7 +365,7 @@ export class ScoreStore {
       pipeline.hgetall(keys.scopeStanding(ks, domain, scope));
     }
     const replies = await execPipeline(pipeline);
-    const result = new Map<string, Map<string, { scope: DomainScope; aggregate: ScopeAggregate }>>();
+    const result = new Map<string, Map<string, ScopeMirror>>();
     for (const d of domains) result.set(d, new Map());
     for (const [i, { domain, scope }] of wanted.entries()) {
       const [aggError, agg] = replies[2 * i] ?? [new Error('missing reply'), undefined];
@@ -379,7 +376,7 @@ export class ScoreStore {
       if (Object.keys(aggHash).length === 0) continue;
       result.get(domain)?.set(scopeId(scope), {
         scope,
-        aggregate: aggregateFromHashes(aggHash, standing as Record<string, string>),
+        state: ScopeState.fromAggregate(aggregateFromHashes(aggHash, standing as Record<string, string>)),
       });
     }
     return result;
