@@ -48,6 +48,25 @@ export function encodeEvent(
   return toKafkaMessage(event, value) as Message;
 }
 
+/** Waits until every partition of a freshly created topic has a leader (at most `timeoutMs`). */
+export async function waitForLeaders(kafka: Kafka, topic: string, timeoutMs = 30_000): Promise<void> {
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const metadata = await admin.fetchTopicMetadata({ topics: [topic] }).catch(() => undefined);
+      const partitions = metadata?.topics[0]?.partitions ?? [];
+      if (partitions.length > 0 && partitions.every((p) => p.leader >= 0)) return;
+      if (Date.now() > deadline)
+        throw new Error(`topic ${topic} has no leader for every partition after ${timeoutMs} ms`);
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+  } finally {
+    await admin.disconnect();
+  }
+}
+
 export interface PreloadResult {
   readonly events: number;
   readonly bytes: number;
@@ -73,7 +92,14 @@ export async function preload(
   const inFlight = options.inFlight ?? 6;
   const started = performance.now();
   const ids = await schemaIds(codec);
-  const producer = kafka.producer({ allowAutoTopicCreation: false, maxInFlightRequests: inFlight });
+  await waitForLeaders(kafka, topic);
+  // More retries than kafkajs' default 5: a broker that has just created the topic may still answer
+  // "does not host this topic-partition" for a moment (a 1M-event preload once died on it).
+  const producer = kafka.producer({
+    allowAutoTopicCreation: false,
+    maxInFlightRequests: inFlight,
+    retry: { retries: 10 },
+  });
   await producer.connect();
   let bytes = 0;
   let encodeMs = 0;

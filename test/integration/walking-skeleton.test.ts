@@ -131,4 +131,26 @@ describe('walking skeleton: producer → Kafka → processor → Redis', () => {
     );
     expect(score?.standing.champions).toBe(3);
   });
+
+  it('commits the applied and dead-lettered records to the consumer group, for lag tools', async () => {
+    // Earlier tests left 5 records in the events topic (3 applied, 1 dead-lettered, 1 applied).
+    const admin = kafka.admin();
+    await admin.connect();
+    try {
+      const committed = await waitFor(
+        async () => {
+          const [topic] = await admin.fetchOffsets({
+            groupId: config.processor.groupId,
+            topics: [config.topics.events],
+          });
+          const total = (topic?.partitions ?? []).reduce((n, p) => n + Math.max(0, Number(p.offset)), 0);
+          return total >= 5 ? total : undefined;
+        },
+        { what: 'the consumer group to commit the five records', timeoutMs: 15_000 },
+      );
+      expect(committed).toBe(5);
+    } finally {
+      await admin.disconnect();
+    }
+  });
 });

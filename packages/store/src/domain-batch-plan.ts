@@ -5,12 +5,14 @@ import {
   productIdsOf,
   ScopeState,
   type Metric,
+  type PreparedEvent,
   type ScopeScore,
   type ScoringConfig,
   type ScoringEvent,
 } from '@mesh-momentum/scoring';
 import { AGGREGATE_FIELDS } from './aggregate-fields.ts';
 import { keys, scopeId, type DomainScope, type KeySpace } from './keys.ts';
+import { boundOf, selectMovers, type MoversBound } from './movers-bound.ts';
 import { scoreToFields } from './score-fields.ts';
 
 /** One decoded, validated event of the batch, with where it came from. */
@@ -46,6 +48,16 @@ export interface DomainBatchInput {
 export interface ScopeMirror {
   readonly scope: DomainScope;
   readonly state: ScopeState;
+  readonly movers: Record<Metric, MoversBound>;
+}
+
+/** The mirror of a scope with no state in Redis yet. */
+export function emptyScopeMirror(scope: DomainScope): ScopeMirror {
+  return {
+    scope,
+    state: new ScopeState(),
+    movers: { momentum: boundOf(0, undefined, MOVERS_KEPT), value: boundOf(0, undefined, MOVERS_KEPT) },
+  };
 }
 
 export interface DomainBatchPlan {
@@ -60,11 +72,11 @@ export interface DomainBatchPlan {
 /** How many of the largest contributions each scope keeps per metric ("what moved it most"). */
 export const MOVERS_KEPT = 50;
 
-/** The batch's effect on one scope, and its largest contributions per metric. */
+/** The batch's effect on one scope, and its contributions per metric as (|anchored weight|, event index). */
 interface ScopeDelta {
   readonly scope: DomainScope;
   readonly delta: ScopeState;
-  readonly movers: Record<Metric, [number, string][]>;
+  readonly movers: Record<Metric, [number, number][]>;
 }
 
 function scopesInDomain(event: ScoringEvent): DomainScope[] {
@@ -121,29 +133,30 @@ export function planDomainBatch(input: DomainBatchInput): DomainBatchPlan {
   };
   for (const scope of input.refreshScopes ?? []) deltaFor(scope);
 
-  for (const { event } of input.events) {
-    const prepared = prepareEvent(event, config);
-    const mover = (metric: Metric) =>
-      JSON.stringify({
-        id: event.id,
-        source: event.source,
-        type: event.type,
-        timeMs: event.timeMs,
-        weight: prepared.weights[metric],
-      });
+  const prepared = input.events.map(({ event }) => prepareEvent(event, config));
+  for (const [index, { event }] of input.events.entries()) {
+    const p = prepared[index] as PreparedEvent;
     for (const scope of scopesInDomain(event)) {
       const d = deltaFor(scope);
       // Standing of a product scope holds only its own consumers; the domain holds everyone.
-      d.delta.addPrepared(
-        prepared,
-        scope.kind === 'domain' || prepared.standing?.entry.entity === 'consumer',
-      );
+      d.delta.addPrepared(p, scope.kind === 'domain' || p.standing?.entry.entity === 'consumer');
       for (const metric of METRICS) {
-        const a = prepared.anchored[metric];
-        if (a !== 0) d.movers[metric].push([Math.abs(a), mover(metric)]);
+        const a = p.anchored[metric];
+        if (a !== 0) d.movers[metric].push([Math.abs(a), index]);
       }
     }
   }
+  // Member JSON is built only for the contributions sent, not for every candidate.
+  const moverMember = (metric: Metric, index: number) => {
+    const { event } = input.events[index] as BatchEvent;
+    return JSON.stringify({
+      id: event.id,
+      source: event.source,
+      type: event.type,
+      timeMs: event.timeMs,
+      weight: (prepared[index] as PreparedEvent).weights[metric],
+    });
+  };
 
   const scriptKeys = [
     keys.domainProgress(ks, domain),
@@ -163,7 +176,7 @@ export function planDomainBatch(input: DomainBatchInput): DomainBatchPlan {
     score: [] as [number, string[]][],
     rank: [] as [number, number, string][],
     stall: [] as [string, number][],
-    movers: [] as [number, (string | number)[]][],
+    movers: [] as [number, (string | number)[], number][],
     products: [] as string[],
     keep: MOVERS_KEPT,
   };
@@ -171,6 +184,8 @@ export function planDomainBatch(input: DomainBatchInput): DomainBatchPlan {
 
   for (const [id, { scope, delta, movers }] of deltas) {
     const scoreKey = keyIndex(keys.scopeScore(ks, domain, scope));
+    let mirrored = input.mirror.get(id);
+    if (!mirrored) input.mirror.set(id, (mirrored = emptyScopeMirror(scope)));
     if (delta.eventCount > 0) {
       const { min, max } = timesOf(delta);
       payload.agg.push([keyIndex(keys.scopeAggregate(ks, domain, scope)), additionsOf(delta), min, max]);
@@ -188,14 +203,16 @@ export function planDomainBatch(input: DomainBatchInput): DomainBatchPlan {
         ]);
       }
       for (const metric of METRICS) {
-        const top = movers[metric].sort((a, b) => b[0] - a[0]).slice(0, MOVERS_KEPT);
-        if (top.length > 0)
-          payload.movers.push([keyIndex(keys.scopeMovers(ks, domain, scope, metric)), top.flat()]);
+        const { sent, trim } = selectMovers(mirrored.movers[metric], movers[metric], MOVERS_KEPT);
+        if (sent.length === 0) continue;
+        payload.movers.push([
+          keyIndex(keys.scopeMovers(ks, domain, scope, metric)),
+          sent.flatMap(([weight, index]) => [weight, moverMember(metric, index)]),
+          trim ? 1 : 0,
+        ]);
       }
       if (scope.kind === 'product') payload.products.push(scope.productId);
     }
-    let mirrored = input.mirror.get(id);
-    if (!mirrored) input.mirror.set(id, (mirrored = { scope, state: new ScopeState() }));
     mirrored.state.merge(delta);
     const score = mirrored.state.score(input.asOfMs, config);
     scores.set(id, { scope, score });

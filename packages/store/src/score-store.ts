@@ -1,8 +1,15 @@
 import type { ChainableCommander, Redis, Result } from 'ioredis';
-import { ScopeState, type EventType, type ScoringConfig } from '@mesh-momentum/scoring';
+import { METRICS, ScopeState, type EventType, type ScoringConfig } from '@mesh-momentum/scoring';
 import { FencedWriteError, StoreUnavailableError } from '@mesh-momentum/common';
 import { aggregateFromHashes } from './aggregate-fields.ts';
-import { planDomainBatch, type BatchEvent, type ScopeMirror } from './domain-batch-plan.ts';
+import {
+  emptyScopeMirror,
+  MOVERS_KEPT,
+  planDomainBatch,
+  type BatchEvent,
+  type ScopeMirror,
+} from './domain-batch-plan.ts';
+import { boundOf } from './movers-bound.ts';
 import { keys, scopeId, type DomainScope, type KeySpace } from './keys.ts';
 import { scoreToFields } from './score-fields.ts';
 import { SCRIPTS, SCRIPT_STATUS } from './scripts.ts';
@@ -359,25 +366,44 @@ export class ScoreStore {
       for (const productId of productLists[i] ?? [])
         wanted.push({ domain, scope: { kind: 'product', productId } });
     }
+    // Per scope: aggregate, standing, and (for mirrors) each movers set's size and smallest kept weight.
+    const perScope = withProducts ? 2 + 2 * METRICS.length : 2;
     const pipeline = this.#redis.pipeline();
     for (const { domain, scope } of wanted) {
       pipeline.hgetall(keys.scopeAggregate(ks, domain, scope));
       pipeline.hgetall(keys.scopeStanding(ks, domain, scope));
+      if (!withProducts) continue;
+      for (const metric of METRICS) {
+        const moversKey = keys.scopeMovers(ks, domain, scope, metric);
+        pipeline.zcard(moversKey);
+        pipeline.zrevrange(moversKey, MOVERS_KEPT - 1, MOVERS_KEPT - 1, 'WITHSCORES');
+      }
     }
     const replies = await execPipeline(pipeline);
+    const reply = (i: number): unknown => {
+      const [error, value] = replies[i] ?? [new Error('missing reply'), undefined];
+      if (error) throw replyError(error, 'reading aggregates failed');
+      return value;
+    };
     const result = new Map<string, Map<string, ScopeMirror>>();
     for (const d of domains) result.set(d, new Map());
     for (const [i, { domain, scope }] of wanted.entries()) {
-      const [aggError, agg] = replies[2 * i] ?? [new Error('missing reply'), undefined];
-      const [standingError, standing] = replies[2 * i + 1] ?? [new Error('missing reply'), undefined];
-      const error = aggError ?? standingError;
-      if (error) throw replyError(error, 'reading aggregates failed');
-      const aggHash = agg as Record<string, string>;
+      const base = perScope * i;
+      const aggHash = reply(base) as Record<string, string>;
+      const standing = reply(base + 1) as Record<string, string>;
       if (Object.keys(aggHash).length === 0) continue;
-      result.get(domain)?.set(scopeId(scope), {
-        scope,
-        state: ScopeState.fromAggregate(aggregateFromHashes(aggHash, standing as Record<string, string>)),
-      });
+      const mirror: ScopeMirror = {
+        ...emptyScopeMirror(scope),
+        state: ScopeState.fromAggregate(aggregateFromHashes(aggHash, standing)),
+      };
+      if (withProducts) {
+        for (const [m, metric] of METRICS.entries()) {
+          const size = reply(base + 2 + 2 * m) as number;
+          const floor = (reply(base + 3 + 2 * m) as string[])[1];
+          mirror.movers[metric] = boundOf(size, floor === undefined ? undefined : Number(floor), MOVERS_KEPT);
+        }
+      }
+      result.get(domain)?.set(scopeId(scope), mirror);
     }
     return result;
   }

@@ -48,6 +48,8 @@ const NAMESPACE_CHECK_INTERVAL_MS = 1_000;
 const SEEKS_BEFORE_GAP = 5;
 /** Delay of the mesh-wide refresh that batches schedule (the tick refreshes anyway), ms. */
 const MESH_REFRESH_MIN_INTERVAL_MS = 1_000;
+/** How often kafkajs commits the resolved offsets to the consumer group (lag tools read them). */
+const KAFKA_COMMIT_INTERVAL_MS = 1_000;
 
 export interface ProcessorStats {
   applied: number;
@@ -267,7 +269,11 @@ export class Processor {
     await this.#consumer.connect();
     await this.#consumer.subscribe({ topic: this.#deps.config.topics.events, fromBeginning: true });
     await this.#consumer.run({
-      autoCommit: false,
+      // Redis's progress record is where an assigned partition resumes (#inPosition), so the Kafka commit
+      // is for lag tools only and stays off the batch path: kafkajs commits what #handleBatch resolved
+      // (only applied or dead-lettered records) at most once per interval, and on revoke and stop.
+      autoCommit: true,
+      autoCommitInterval: KAFKA_COMMIT_INTERVAL_MS,
       eachBatchAutoResolve: false,
       // Partitions carry disjoint domains, so their batches apply independently; while one waits on
       // Redis, another is decoded and planned.
@@ -399,14 +405,10 @@ export class Processor {
         if (generation !== this.#generation) return;
         const last = batch.lastOffset();
         const next = (BigInt(last) + 1n).toString();
-        resolveOffset(last);
-        // Redis's record is the position this instance resumes from; Kafka's commit keeps lag tools honest.
-        await Promise.all([
-          this.#store.recordPartitionProgress(topic, partition, next),
-          this.#consumer.commitOffsets([{ topic, partition, offset: next }]),
-        ]);
+        await this.#store.recordPartitionProgress(topic, partition, next);
         // Redis reconnected meanwhile: the partition was sought back to what Redis has; keep that.
         if (generation !== this.#generation) return;
+        resolveOffset(last);
         this.#expected.set(`${topic}:${partition}`, next);
         this.#record(
           { topic, partition, highWatermark: batch.highWatermark, lastOffset: last },

@@ -21,7 +21,8 @@ ARGV[1]  JSON payload (built by planDomainBatch in domain-batch-plan.ts):
   score   [[keyIndex, [field, value, ...]], ...] score hashes, replaced whole
   rank    [[momentum, value, productId], ...]   product rankings
   stall   [[productId, 1|0], ...]               product stall flags (stalled products set)
-  movers  [[keyIndex, [weight, member, ...]], ...]  largest contributions; each set trimmed to `keep`
+  movers  [[keyIndex, [weight, member, ...], trim], ...]  largest contributions (only those that may
+          enter the set); trim 1: the set may now exceed `keep` members, cut it back
   products [productId, ...]
 ARGV[2]  pub/sub channel announcing the changed scopes
 
@@ -175,7 +176,7 @@ for _, x in ipairs(payload.movers) do
     members[i + 1] = x[2][i + 1]
   end
   sliced('ZADD', KEYS[x[1]], members, SLICE)
-  redis.call('ZREMRANGEBYRANK', KEYS[x[1]], 0, -(payload.keep + 1))
+  if x[3] == 1 then redis.call('ZREMRANGEBYRANK', KEYS[x[1]], 0, -(payload.keep + 1)) end
 end
 sliced('SADD', KEYS[3], payload.products, SLICE)
 if #payload.ev > 0 then
