@@ -157,6 +157,9 @@ describe('planDomainBatch', () => {
     expect(stored?.momentum.score).toBe(expected.momentum.score);
     expect(stored?.standing).toEqual(expected.standing);
     expect(stored?.eventCount).toBe(5);
+    // Zero counts are left out of the stored JSON and read back as 0.
+    expect(stored?.counts).toEqual(expected.counts);
+    expect(hash['counts']).not.toContain(':0');
   });
 
   it('refreshes scores without events when asked (the tick), writing no increments', () => {

@@ -1,4 +1,4 @@
-import type { ScopeScore } from '@mesh-momentum/scoring';
+import { COUNT_WINDOWS_DAYS, EVENT_TYPES, type EventCounts, type ScopeScore } from '@mesh-momentum/scoring';
 
 /**
  * The fields of a score hash (`…:score:<scope>`, `…:{mesh}:score`): flat strings, so any Redis client
@@ -45,9 +45,31 @@ export function scoreToFields(score: ScopeScore): Record<ScoreField, string> {
       score.stall.lastPositiveEventMs === undefined ? '' : String(score.stall.lastPositiveEventMs),
     lastEventMs: score.lastEventMs === null ? '' : String(score.lastEventMs),
     eventCount: String(score.eventCount),
-    counts: JSON.stringify(score.counts),
+    counts: countsToJson(score.counts),
     standing: JSON.stringify(score.standing),
   };
+}
+
+/**
+ * Counts per window with the zero counts left out: a scope sees a few of the eleven types in a window,
+ * and this field is written with every batch that touches the scope, so zeros would be most of it.
+ */
+function countsToJson(counts: ScopeScore['counts']): string {
+  const sparse: Record<string, Record<string, number>> = {};
+  for (const days of COUNT_WINDOWS_DAYS) {
+    const window: Record<string, number> = {};
+    for (const [type, n] of Object.entries(counts[days])) if (n !== 0) window[type] = n;
+    sparse[days] = window;
+  }
+  return JSON.stringify(sparse);
+}
+
+/** The counts per window with every event type present (absent types are 0). */
+function countsFromJson(json: string): ScopeScore['counts'] {
+  const sparse = JSON.parse(json) as Record<string, Record<string, number> | undefined>;
+  const full = (days: number): EventCounts =>
+    Object.fromEntries(EVENT_TYPES.map((type) => [type, sparse[days]?.[type] ?? 0])) as EventCounts;
+  return Object.fromEntries(COUNT_WINDOWS_DAYS.map((days) => [days, full(days)])) as ScopeScore['counts'];
 }
 
 /** A score as readers see it, parsed from the hash. */
@@ -99,7 +121,7 @@ export function scoreFromFields(hash: Readonly<Record<string, string>>): StoredS
     lastPositiveEventMs: optional('lastPositiveEventMs'),
     lastEventMs: optional('lastEventMs'),
     eventCount: num('eventCount'),
-    counts: JSON.parse(hash['counts'] ?? '{}') as ScopeScore['counts'],
+    counts: countsFromJson(hash['counts'] ?? '{}'),
     standing: JSON.parse(hash['standing'] ?? '{}') as ScopeScore['standing'],
   };
 }

@@ -12,6 +12,7 @@ import type { ScoringConfig } from '@mesh-momentum/scoring';
 import { keys, ScoreStore } from '@mesh-momentum/store';
 import { decodeBatch } from './decode-batch.ts';
 import { sendDeadLetters } from './dead-letter.ts';
+import { OffsetCommitter } from './offset-committer.ts';
 import { createProcessorMetrics, type ProcessorMetrics } from './ops/metrics.ts';
 import type { HealthProbe } from './ops/http-server.ts';
 
@@ -48,7 +49,7 @@ const NAMESPACE_CHECK_INTERVAL_MS = 1_000;
 const SEEKS_BEFORE_GAP = 5;
 /** Delay of the mesh-wide refresh that batches schedule (the tick refreshes anyway), ms. */
 const MESH_REFRESH_MIN_INTERVAL_MS = 1_000;
-/** How often kafkajs commits the resolved offsets to the consumer group (lag tools read them). */
+/** How often the applied offsets are committed to the consumer group (lag tools read them). */
 const KAFKA_COMMIT_INTERVAL_MS = 1_000;
 
 export interface ProcessorStats {
@@ -107,6 +108,9 @@ export class Processor {
   /** Partitions of the current assignment, by topic. */
   #assignment: Record<string, number[]> = {};
   #tick: NodeJS.Timeout | undefined;
+  readonly #committer: OffsetCommitter;
+  readonly #activeBatches = new Set<Promise<void>>();
+  #stopping = false;
   #meshRefresh: Promise<void> | undefined;
   #meshRefreshTimer: NodeJS.Timeout | undefined;
 
@@ -131,7 +135,9 @@ export class Processor {
       maxInFlightRequests: 1,
       createPartitioner: Partitioners.DefaultPartitioner,
     });
+    this.#committer = new OffsetCommitter(this.#consumer, this.#log, KAFKA_COMMIT_INTERVAL_MS);
     this.#consumer.on(this.#consumer.events.GROUP_JOIN, (event) => {
+      this.#committer.clear();
       // Partitions may have moved: new epochs, and re-read every domain from Redis before writing it.
       this.#epochs.clear();
       this.#fenced.clear();
@@ -269,16 +275,17 @@ export class Processor {
     await this.#consumer.connect();
     await this.#consumer.subscribe({ topic: this.#deps.config.topics.events, fromBeginning: true });
     await this.#consumer.run({
-      // Redis's progress record is where an assigned partition resumes (#inPosition), so the Kafka commit
-      // is for lag tools only and stays off the batch path: kafkajs commits what #handleBatch resolved
-      // (only applied or dead-lettered records) at most once per interval, and on revoke and stop.
-      autoCommit: true,
-      autoCommitInterval: KAFKA_COMMIT_INTERVAL_MS,
+      // Offsets are committed by #committer, off the batch path (see OffsetCommitter).
+      autoCommit: false,
       eachBatchAutoResolve: false,
       // Partitions carry disjoint domains, so their batches apply independently; while one waits on
       // Redis, another is decoded and planned.
       partitionsConsumedConcurrently: 3,
-      eachBatch: (payload) => this.#handleBatch(payload),
+      eachBatch: (payload) => {
+        const batch = this.#handleBatch(payload);
+        this.#activeBatches.add(batch);
+        return batch.finally(() => this.#activeBatches.delete(batch));
+      },
     });
     this.#tick = setInterval(
       () => void this.refresh().catch(() => undefined),
@@ -290,6 +297,11 @@ export class Processor {
   /** Finishes the batch in flight, commits, and disconnects. */
   async stop(): Promise<void> {
     if (this.#tick) clearInterval(this.#tick);
+    // No new batch starts; the ones running finish, and their offsets are committed while this member
+    // is still in the group (kafkajs leaves it when the consumer stops).
+    this.#stopping = true;
+    await Promise.allSettled([...this.#activeBatches]);
+    await this.#committer.close();
     await this.#consumer.disconnect();
     await this.#producer.disconnect();
     // A mesh refresh still owed to the last batches runs now, so the mesh figures are not left behind.
@@ -365,7 +377,7 @@ export class Processor {
     let backoffMs: number = RETRY_BACKOFF_MS.initial;
     const stopTimer = this.metrics.batchDuration.startTimer();
     for (;;) {
-      if (!isRunning() || isStale() || this.#fenced.has(`${topic}:${partition}`)) return;
+      if (this.#stopping || !isRunning() || isStale() || this.#fenced.has(`${topic}:${partition}`)) return;
       try {
         await this.#followNamespace();
         const generation = this.#generation;
@@ -409,6 +421,7 @@ export class Processor {
         // Redis reconnected meanwhile: the partition was sought back to what Redis has; keep that.
         if (generation !== this.#generation) return;
         resolveOffset(last);
+        this.#committer.note(topic, partition, next);
         this.#expected.set(`${topic}:${partition}`, next);
         this.#record(
           { topic, partition, highWatermark: batch.highWatermark, lastOffset: last },
