@@ -93,7 +93,7 @@ export class ScopeState {
       this.anchored[metric] += other.anchored[metric];
       this.anchoredByDay[metric].addAll(other.anchoredByDay[metric]);
     }
-    this.countsByDay.addAll(other.countsByDay.entries());
+    this.countsByDay.merge(other.countsByDay);
     this.eventCount += other.eventCount;
     if (other.firstEventMs !== null) {
       this.#noteTimes(
@@ -245,7 +245,7 @@ export class DaySums extends DaySeries<number> {
   }
 
   addAll(other: DaySums): void {
-    for (const [day, amount] of other.entries()) this.add(day, amount);
+    for (let i = 0; i < other.days.length; i++) this.add(other.days[i] as number, other.values[i] as number);
   }
 
   /** Σ of the buckets with day index < `day`. */
@@ -268,7 +268,7 @@ export class DayCounts extends DaySeries<Float64Array> {
   addAll(entries: Iterable<readonly [number, Float64Array | Partial<Record<EventType, number>>]>): void {
     for (const [day, counts] of entries) {
       if (counts instanceof Float64Array) {
-        for (const [i, n] of counts.entries()) if (n) this.add(day, i, n);
+        for (let t = 0; t < counts.length; t++) if (counts[t]) this.add(day, t, counts[t] as number);
       } else {
         for (const [type, n] of Object.entries(counts)) {
           const index = EVENT_TYPE_INDEX.get(type as EventType);
@@ -278,13 +278,26 @@ export class DayCounts extends DaySeries<Float64Array> {
     }
   }
 
+  /** Adds every day of `other` (the fast path of merging two states). */
+  merge(other: DayCounts): void {
+    for (let i = 0; i < other.days.length; i++) {
+      const from = other.values[i] as Float64Array;
+      const to = this.values[
+        this.slot(other.days[i] as number, () => new Float64Array(EVENT_TYPES.length))
+      ] as Float64Array;
+      for (let t = 0; t < from.length; t++) to[t] = (to[t] as number) + (from[t] as number);
+    }
+  }
+
   /** Events per type with day index in [fromDay, toDay]. */
   inDays(fromDay: number, toDay: number): EventCounts {
-    const counts = zeroCounts();
+    const sums = new Float64Array(EVENT_TYPES.length);
     for (let i = this.firstFrom(fromDay); i < this.days.length && (this.days[i] as number) <= toDay; i++) {
-      for (const [t, type] of EVENT_TYPES.entries())
-        counts[type] += (this.values[i] as Float64Array)[t] as number;
+      const day = this.values[i] as Float64Array;
+      for (let t = 0; t < sums.length; t++) sums[t] = (sums[t] as number) + (day[t] as number);
     }
+    const counts = zeroCounts();
+    for (let t = 0; t < sums.length; t++) counts[EVENT_TYPES[t] as EventType] = sums[t] as number;
     return counts;
   }
 }

@@ -72,8 +72,12 @@ export interface ScorePrimitives {
   readonly lastPositiveMomentumMs: number | null;
 }
 
+const ZERO_COUNTS = Object.freeze(
+  Object.fromEntries(EVENT_TYPES.map((type) => [type, 0])) as Record<EventType, number>,
+);
+
 export function zeroCounts(): Record<EventType, number> {
-  return Object.fromEntries(EVENT_TYPES.map((type) => [type, 0])) as Record<EventType, number>;
+  return { ...ZERO_COUNTS };
 }
 
 function metricScore(p: ScorePrimitives, metric: Metric, asOfMs: number, config: ScoringConfig): MetricScore {

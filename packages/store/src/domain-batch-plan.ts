@@ -49,14 +49,32 @@ export interface ScopeMirror {
   readonly scope: DomainScope;
   readonly state: ScopeState;
   readonly movers: Record<Metric, MoversBound>;
+  /** The scope's keys, built once (a batch touches hundreds of scopes). */
+  readonly keys: ScopeKeys;
+}
+
+export interface ScopeKeys {
+  readonly aggregate: string;
+  readonly standing: string;
+  readonly score: string;
+  readonly movers: Readonly<Record<Metric, string>>;
 }
 
 /** The mirror of a scope with no state in Redis yet. */
-export function emptyScopeMirror(scope: DomainScope): ScopeMirror {
+export function emptyScopeMirror(ks: KeySpace, domain: string, scope: DomainScope): ScopeMirror {
   return {
     scope,
     state: new ScopeState(),
     movers: { momentum: boundOf(0, undefined, MOVERS_KEPT), value: boundOf(0, undefined, MOVERS_KEPT) },
+    keys: {
+      aggregate: keys.scopeAggregate(ks, domain, scope),
+      standing: keys.scopeStanding(ks, domain, scope),
+      score: keys.scopeScore(ks, domain, scope),
+      movers: {
+        momentum: keys.scopeMovers(ks, domain, scope, 'momentum'),
+        value: keys.scopeMovers(ks, domain, scope, 'value'),
+      },
+    },
   };
 }
 
@@ -183,15 +201,15 @@ export function planDomainBatch(input: DomainBatchInput): DomainBatchPlan {
   const scores = new Map<string, { scope: DomainScope; score: ScopeScore }>();
 
   for (const [id, { scope, delta, movers }] of deltas) {
-    const scoreKey = keyIndex(keys.scopeScore(ks, domain, scope));
     let mirrored = input.mirror.get(id);
-    if (!mirrored) input.mirror.set(id, (mirrored = emptyScopeMirror(scope)));
+    if (!mirrored) input.mirror.set(id, (mirrored = emptyScopeMirror(ks, domain, scope)));
+    const scoreKey = keyIndex(mirrored.keys.score);
     if (delta.eventCount > 0) {
       const { min, max } = timesOf(delta);
-      payload.agg.push([keyIndex(keys.scopeAggregate(ks, domain, scope)), additionsOf(delta), min, max]);
+      payload.agg.push([keyIndex(mirrored.keys.aggregate), additionsOf(delta), min, max]);
       if (delta.standing.size > 0) {
         payload.st.push([
-          keyIndex(keys.scopeStanding(ks, domain, scope)),
+          keyIndex(mirrored.keys.standing),
           [...delta.standing.entries()].map(([entity, e]) => [
             entity,
             e.timeMs,
@@ -206,7 +224,7 @@ export function planDomainBatch(input: DomainBatchInput): DomainBatchPlan {
         const { sent, trim } = selectMovers(mirrored.movers[metric], movers[metric], MOVERS_KEPT);
         if (sent.length === 0) continue;
         payload.movers.push([
-          keyIndex(keys.scopeMovers(ks, domain, scope, metric)),
+          keyIndex(mirrored.keys.movers[metric]),
           sent.flatMap(([weight, index]) => [weight, moverMember(metric, index)]),
           trim ? 1 : 0,
         ]);

@@ -393,7 +393,7 @@ export class ScoreStore {
       const standing = reply(base + 1) as Record<string, string>;
       if (Object.keys(aggHash).length === 0) continue;
       const mirror: ScopeMirror = {
-        ...emptyScopeMirror(scope),
+        ...emptyScopeMirror(ks, domain, scope),
         state: ScopeState.fromAggregate(aggregateFromHashes(aggHash, standing)),
       };
       if (withProducts) {
