@@ -66,4 +66,39 @@ describe('rebuild', () => {
     pipeline.processors.splice(0);
     await expectRedisMatchesReference(reader, toScoring(all));
   }, 240_000);
+
+  it('removes its half-built namespace and consumer group when it fails, and leaves readers where they were', async () => {
+    pipeline = new TestPipeline(isolatedConfig(inject('services'), { name: 'rebuild-fails' }));
+    await pipeline.createTopics();
+    const reader = new ScoreReader(pipeline.redis, pipeline.config.redis.keyPrefix);
+    const events = simulateProgramme({ seed: 41, endMs: Date.now() - 3_600_000, scale: 0.5 });
+    await pipeline.produce(events);
+    const prefix = pipeline.config.redis.keyPrefix;
+
+    const failing = rebuildScores({
+      config: pipeline.config,
+      scoring: DEFAULT_SCORING_CONFIG,
+      kafka: pipeline.kafka,
+      redis: pipeline.redis,
+      codec: pipeline.codec,
+      logger: pipeline.logger,
+      // Fails once the new namespace has some events in it (the callback runs inside the replay loop).
+      onProgress: (done) => {
+        if (done > 0n) throw new Error('interrupted mid-replay');
+      },
+    });
+    await expect(failing).rejects.toThrow(/interrupted mid-replay/);
+
+    expect(await reader.namespace()).toBe('v1');
+    expect(await pipeline.redis.keys(`${prefix}:v2:*`)).toEqual([]);
+    expect(await pipeline.redis.get(`${prefix}:namespace:rebuilding`)).toBeNull();
+    const admin = pipeline.kafka.admin();
+    await admin.connect();
+    try {
+      const { groups } = await admin.listGroups();
+      expect(groups.map((g) => g.groupId)).not.toContain(`${pipeline.config.processor.groupId}.rebuild.v2`);
+    } finally {
+      await admin.disconnect();
+    }
+  }, 120_000);
 });

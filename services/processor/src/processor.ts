@@ -1,3 +1,4 @@
+import { performance } from 'node:perf_hooks';
 import { Partitioners, type Consumer, type EachBatchPayload, type Kafka, type Producer } from 'kafkajs';
 import type { Redis } from 'ioredis';
 import {
@@ -49,6 +50,8 @@ const NAMESPACE_CHECK_INTERVAL_MS = 1_000;
 const SEEKS_BEFORE_GAP = 5;
 /** Delay of the mesh-wide refresh that batches schedule (the tick refreshes anyway), ms. */
 const MESH_REFRESH_MIN_INTERVAL_MS = 1_000;
+/** The mesh refresh after batches waits at least this many times its own last duration. */
+const MESH_REFRESH_DUTY = 10;
 /** How often the applied offsets are committed to the consumer group (lag tools read them). */
 const KAFKA_COMMIT_INTERVAL_MS = 1_000;
 
@@ -113,6 +116,7 @@ export class Processor {
   #stopping = false;
   #meshRefresh: Promise<void> | undefined;
   #meshRefreshTimer: NodeJS.Timeout | undefined;
+  #lastMeshRefreshMs = 0;
 
   constructor(deps: ProcessorDeps) {
     this.#deps = deps;
@@ -333,7 +337,13 @@ export class Processor {
 
   #refreshMesh(now: number): Promise<void> {
     const previous = this.#meshRefresh ?? Promise.resolve();
-    const next = previous.catch(() => undefined).then(() => this.#store.refreshMesh(now));
+    const next = previous
+      .catch(() => undefined)
+      .then(async () => {
+        const started = performance.now();
+        await this.#store.refreshMesh(now);
+        this.#lastMeshRefreshMs = performance.now() - started;
+      });
     this.#meshRefresh = next.finally(() => {
       if (this.#meshRefresh === next) this.#meshRefresh = undefined;
     });
@@ -342,16 +352,20 @@ export class Processor {
 
   /**
    * Mesh-wide figures read every domain, so batches do not refresh them one by one: the first batch
-   * schedules one refresh MESH_REFRESH_MIN_INTERVAL_MS later, which covers every batch until then.
+   * schedules one refresh later, which covers every batch until then. The delay is at least
+   * MESH_REFRESH_MIN_INTERVAL_MS and MESH_REFRESH_DUTY times the last refresh's duration: reading a
+   * year of every domain's buckets takes a while, and must not crowd out the batches (at most 1/DUTY
+   * of the time goes to it).
    */
   #scheduleMeshRefresh(): void {
     if (this.#meshRefreshTimer) return;
+    const delay = Math.max(MESH_REFRESH_MIN_INTERVAL_MS, MESH_REFRESH_DUTY * this.#lastMeshRefreshMs);
     this.#meshRefreshTimer = setTimeout(() => {
       this.#meshRefreshTimer = undefined;
       this.#refreshMesh(this.#clock()).catch((error: unknown) =>
         this.#log.warn({ err: error }, 'mesh refresh after batches failed; the tick retries'),
       );
-    }, MESH_REFRESH_MIN_INTERVAL_MS);
+    }, delay);
     this.#meshRefreshTimer.unref();
   }
 

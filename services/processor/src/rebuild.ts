@@ -72,6 +72,7 @@ export async function rebuildScores(deps: RebuildDeps): Promise<RebuildResult> {
   const admin = deps.kafka.admin();
   await admin.connect();
   let total: bigint;
+  let switched = false;
   try {
     const targets = (await admin.fetchTopicOffsets(config.topics.events)).map((p) => ({
       partition: p.partition,
@@ -100,11 +101,18 @@ export async function rebuildScores(deps: RebuildDeps): Promise<RebuildResult> {
     // Mesh-wide figures of the new namespace before readers see it.
     await processor.refresh();
     await redis.set(keys.namespacePointer(prefix), to);
+    switched = true;
     await redis.publish(keys.namespaceChannel(prefix), to);
     log.info({ from, to }, 'readers switched to the rebuilt namespace');
     await sleep(deps.graceMs ?? 5_000);
   } catch (error) {
     await processor.stop().catch(() => undefined);
+    // Readers still use the old namespace: the half-built one and the replay's group are debris.
+    if (!switched) {
+      await admin.deleteGroups([groupId]).catch(() => undefined);
+      const removed = await unlinkNamespace(redis, prefix, to).catch(() => 0);
+      log.warn({ err: error, to, removedKeys: removed }, 'rebuild failed; its namespace and group removed');
+    }
     await admin.disconnect();
     await redis.del(keys.rebuildPointer(prefix));
     throw error;
@@ -113,11 +121,17 @@ export async function rebuildScores(deps: RebuildDeps): Promise<RebuildResult> {
   await processor.stop();
   await admin.deleteGroups([groupId]).catch(() => undefined);
   await admin.disconnect();
-  let deletedKeys = 0;
-  const stream = redis.scanStream({ match: `${prefix}:${from}:*`, count: 1000 });
-  for await (const batch of stream as AsyncIterable<string[]>) {
-    if (batch.length > 0) deletedKeys += await redis.unlink(...batch);
-  }
+  const deletedKeys = await unlinkNamespace(redis, prefix, from);
   await redis.del(keys.rebuildPointer(prefix));
   return { from, to, records: total, durationMs: Date.now() - started, deletedKeys };
+}
+
+/** Deletes every key of a namespace (SCAN + UNLINK, never KEYS); returns how many. */
+async function unlinkNamespace(redis: Redis, prefix: string, namespace: string): Promise<number> {
+  let deleted = 0;
+  const stream = redis.scanStream({ match: `${prefix}:${namespace}:*`, count: 1000 });
+  for await (const batch of stream as AsyncIterable<string[]>) {
+    if (batch.length > 0) deleted += await redis.unlink(...batch);
+  }
+  return deleted;
 }
