@@ -147,11 +147,10 @@ describe('planDomainBatch', () => {
 
   it('puts the score hash in the payload, readable by scoreFromFields', () => {
     const p = plan(EVENTS);
-    const payload = JSON.parse(p.payload) as { score: [number, string[]][] };
+    const payload = JSON.parse(p.payload) as { sf: string[]; score: [number, string[]][] };
     const domainScoreKey = p.keys.indexOf('mm:v1:{payments}:score:domain') + 1;
-    const fields = payload.score.find(([k]) => k === domainScoreKey)?.[1] ?? [];
-    const hash: Record<string, string> = {};
-    for (let i = 0; i < fields.length; i += 2) hash[fields[i]!] = fields[i + 1]!;
+    const values = payload.score.find(([k]) => k === domainScoreKey)?.[1] ?? [];
+    const hash = Object.fromEntries(payload.sf.map((field, i) => [field, values[i]!]));
     const stored = scoreFromFields(hash);
     const expected = p.scores.get('domain')!.score;
     expect(stored?.momentum.score).toBe(expected.momentum.score);

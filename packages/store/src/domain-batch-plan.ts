@@ -13,7 +13,7 @@ import {
 import { AGGREGATE_FIELDS } from './aggregate-fields.ts';
 import { keys, scopeId, type DomainScope, type KeySpace } from './keys.ts';
 import { boundOf, selectMovers, type MoversBound } from './movers-bound.ts';
-import { scoreToFields } from './score-fields.ts';
+import { SCORE_FIELDS, scoreToFields } from './score-fields.ts';
 
 /** One decoded, validated event of the batch, with where it came from. */
 export interface BatchEvent {
@@ -97,13 +97,6 @@ interface ScopeDelta {
   readonly movers: Record<Metric, [number, number][]>;
 }
 
-function scopesInDomain(event: ScoringEvent): DomainScope[] {
-  return [
-    { kind: 'domain' },
-    ...productIdsOf(event).map((productId): DomainScope => ({ kind: 'product', productId })),
-  ];
-}
-
 /** Flat `[field, amount, ...]` of everything in `delta` that merges by addition. */
 function additionsOf(delta: ScopeState): (string | number)[] {
   const out: (string | number)[] = [];
@@ -152,16 +145,23 @@ export function planDomainBatch(input: DomainBatchInput): DomainBatchPlan {
   for (const scope of input.refreshScopes ?? []) deltaFor(scope);
 
   const prepared = input.events.map(({ event }) => prepareEvent(event, config));
+  const addTo = (d: ScopeDelta, p: PreparedEvent, index: number, withStanding: boolean) => {
+    d.delta.addPrepared(p, withStanding);
+    for (const metric of METRICS) {
+      const a = p.anchored[metric];
+      if (a !== 0) d.movers[metric].push([Math.abs(a), index]);
+    }
+  };
+  const domainDelta = deltaFor({ kind: 'domain' });
+  const productDeltas = new Map<string, ScopeDelta>();
   for (const [index, { event }] of input.events.entries()) {
     const p = prepared[index] as PreparedEvent;
-    for (const scope of scopesInDomain(event)) {
-      const d = deltaFor(scope);
-      // Standing of a product scope holds only its own consumers; the domain holds everyone.
-      d.delta.addPrepared(p, scope.kind === 'domain' || p.standing?.entry.entity === 'consumer');
-      for (const metric of METRICS) {
-        const a = p.anchored[metric];
-        if (a !== 0) d.movers[metric].push([Math.abs(a), index]);
-      }
+    // Standing of a product scope holds only its own consumers; the domain holds everyone.
+    addTo(domainDelta, p, index, true);
+    for (const productId of productIdsOf(event)) {
+      let d = productDeltas.get(productId);
+      if (!d) productDeltas.set(productId, (d = deltaFor({ kind: 'product', productId })));
+      addTo(d, p, index, p.standing?.entry.entity === 'consumer');
     }
   }
   // Member JSON is built only for the contributions sent, not for every candidate.
@@ -191,6 +191,7 @@ export function planDomainBatch(input: DomainBatchInput): DomainBatchPlan {
     ev: input.events.map((e) => [e.offset, e.dedupKey]),
     agg: [] as [number, (string | number)[], (string | number)[], (string | number)[]][],
     st: [] as [number, [string, number, string, string, number, string][]][],
+    sf: SCORE_FIELDS,
     score: [] as [number, string[]][],
     rank: [] as [number, number, string][],
     stall: [] as [string, number][],
@@ -234,7 +235,8 @@ export function planDomainBatch(input: DomainBatchInput): DomainBatchPlan {
     mirrored.state.merge(delta);
     const score = mirrored.state.score(input.asOfMs, config);
     scores.set(id, { scope, score });
-    payload.score.push([scoreKey, Object.entries(scoreToFields(score)).flat()]);
+    const fields = scoreToFields(score);
+    payload.score.push([scoreKey, SCORE_FIELDS.map((f) => fields[f])]);
     if (scope.kind === 'product') {
       payload.rank.push([score.momentum.score, score.value.score, scope.productId]);
       payload.stall.push([scope.productId, score.stall.stalled ? 1 : 0]);

@@ -18,7 +18,8 @@ ARGV[1]  JSON payload (built by planDomainBatch in domain-batch-plan.ts):
           per aggregate hash: fields to add to (sums, counts), to keep the smaller (first event time)
           and the larger of (last times); each hash is read once (HMGET) and written once (HSET)
   st      [[keyIndex, [[entity, timeMs, id, source, gained, json], ...]], ...]  standing: replace if later
-  score   [[keyIndex, [field, value, ...]], ...] score hashes, replaced whole
+  sf      [field, ...]                          the score hash's field names, in the order of `score` values
+  score   [[keyIndex, [value, ...]], ...]       score hashes, replaced whole
   rank    [[momentum, value, productId], ...]   product rankings
   stall   [[productId, 1|0], ...]               product stall flags (stalled products set)
   movers  [[keyIndex, [weight, member, ...], trim], ...]  largest contributions (only those that may
@@ -152,8 +153,13 @@ for _, x in ipairs(payload.st) do
 end
 
 -- Every score field is written every time, so HSET replaces the whole hash without a DEL.
+local scoreArgs = {}
 for _, x in ipairs(payload.score) do
-  redis.call('HSET', KEYS[x[1]], unpack(x[2]))
+  for i, field in ipairs(payload.sf) do
+    scoreArgs[2 * i - 1] = field
+    scoreArgs[2 * i] = x[2][i]
+  end
+  redis.call('HSET', KEYS[x[1]], unpack(scoreArgs))
 end
 local byMomentum, byValue, stalled, flowing = {}, {}, {}, {}
 for _, x in ipairs(payload.rank) do
