@@ -65,7 +65,10 @@ export function emptyScopeMirror(ks: KeySpace, domain: string, scope: DomainScop
   return {
     scope,
     state: new ScopeState(),
-    movers: { momentum: boundOf(0, undefined, MOVERS_KEPT), value: boundOf(0, undefined, MOVERS_KEPT) },
+    movers: {
+      momentum: boundOf(0, undefined, moversKept(scope)),
+      value: boundOf(0, undefined, moversKept(scope)),
+    },
     keys: {
       aggregate: keys.scopeAggregate(ks, domain, scope),
       standing: keys.scopeStanding(ks, domain, scope),
@@ -87,8 +90,16 @@ export interface DomainBatchPlan {
   readonly scores: ReadonlyMap<string, { scope: DomainScope; score: ScopeScore }>;
 }
 
-/** How many of the largest contributions each scope keeps per metric ("what moved it most"). */
-export const MOVERS_KEPT = 50;
+/**
+ * How many of the largest contributions each scope keeps per metric ("what moved it most"): a domain
+ * keeps 50; a data product, of which a mesh has thousands, keeps 20 (the sets were half of Redis's
+ * memory with 50 each, ~300 bytes per applied event).
+ */
+export const MOVERS_KEPT = { domain: 50, product: 20 } as const;
+
+export function moversKept(scope: DomainScope): number {
+  return MOVERS_KEPT[scope.kind];
+}
 
 /** The batch's effect on one scope, and its contributions per metric as (|anchored weight|, event index). */
 interface ScopeDelta {
@@ -197,7 +208,6 @@ export function planDomainBatch(input: DomainBatchInput): DomainBatchPlan {
     stall: [] as [string, number][],
     movers: [] as [number, (string | number)[], number][],
     products: [] as string[],
-    keep: MOVERS_KEPT,
   };
   const scores = new Map<string, { scope: DomainScope; score: ScopeScore }>();
 
@@ -222,12 +232,13 @@ export function planDomainBatch(input: DomainBatchInput): DomainBatchPlan {
         ]);
       }
       for (const metric of METRICS) {
-        const { sent, trim } = selectMovers(mirrored.movers[metric], movers[metric], MOVERS_KEPT);
+        const kept = moversKept(scope);
+        const { sent, trim } = selectMovers(mirrored.movers[metric], movers[metric], kept);
         if (sent.length === 0) continue;
         payload.movers.push([
           keyIndex(mirrored.keys.movers[metric]),
           sent.flatMap(([weight, index]) => [weight, moverMember(metric, index)]),
-          trim ? 1 : 0,
+          trim ? kept : 0,
         ]);
       }
       if (scope.kind === 'product') payload.products.push(scope.productId);

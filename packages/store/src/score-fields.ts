@@ -55,13 +55,22 @@ export function scoreToFields(score: ScopeScore): Record<ScoreField, string> {
  * and this field is written with every batch that touches the scope, so zeros would be most of it.
  */
 function countsToJson(counts: ScopeScore['counts']): string {
-  const sparse: Record<string, Record<string, number>> = {};
-  for (const days of COUNT_WINDOWS_DAYS) {
-    const window: Record<string, number> = {};
-    for (const [type, n] of Object.entries(counts[days])) if (n !== 0) window[type] = n;
-    sparse[days] = window;
+  // Built by hand: this runs for every scope of every batch, and the generic route (filtered objects,
+  // then JSON.stringify) was a tenth of the processor's time at a steady 10k events/s.
+  let json = '{';
+  for (const [w, days] of COUNT_WINDOWS_DAYS.entries()) {
+    json += `${w === 0 ? '' : ','}"${days}":{`;
+    let first = true;
+    const window = counts[days];
+    for (const type of EVENT_TYPES) {
+      const n = window[type];
+      if (n === 0) continue;
+      json += `${first ? '' : ','}"${type}":${n}`;
+      first = false;
+    }
+    json += '}';
   }
-  return JSON.stringify(sparse);
+  return `${json}}`;
 }
 
 /** The counts per window with every event type present (absent types are 0). */

@@ -4,7 +4,7 @@ import { FencedWriteError, StoreUnavailableError } from '@mesh-momentum/common';
 import { aggregateFromHashes } from './aggregate-fields.ts';
 import {
   emptyScopeMirror,
-  MOVERS_KEPT,
+  moversKept,
   planDomainBatch,
   type BatchEvent,
   type ScopeMirror,
@@ -376,7 +376,7 @@ export class ScoreStore {
       for (const metric of METRICS) {
         const moversKey = keys.scopeMovers(ks, domain, scope, metric);
         pipeline.zcard(moversKey);
-        pipeline.zrevrange(moversKey, MOVERS_KEPT - 1, MOVERS_KEPT - 1, 'WITHSCORES');
+        pipeline.zrevrange(moversKey, moversKept(scope) - 1, moversKept(scope) - 1, 'WITHSCORES');
       }
     }
     const replies = await execPipeline(pipeline);
@@ -400,7 +400,11 @@ export class ScoreStore {
         for (const [m, metric] of METRICS.entries()) {
           const size = reply(base + 2 + 2 * m) as number;
           const floor = (reply(base + 3 + 2 * m) as string[])[1];
-          mirror.movers[metric] = boundOf(size, floor === undefined ? undefined : Number(floor), MOVERS_KEPT);
+          mirror.movers[metric] = boundOf(
+            size,
+            floor === undefined ? undefined : Number(floor),
+            moversKept(scope),
+          );
         }
       }
       result.get(domain)?.set(scopeId(scope), mirror);

@@ -2,12 +2,19 @@ import { expect } from 'vitest';
 import { validateEvent } from '@mesh-momentum/events';
 import { toScoringEvent } from '@mesh-momentum/processor';
 import {
+  anchoredWeight,
   computeScores,
+  contributionOf,
+  dedupEvents,
   DEFAULT_SCORING_CONFIG,
+  eventInScope,
+  halfLifeMsOf,
+  METRICS,
   type MeshScores,
+  type Scope,
   type ScoringEvent,
 } from '@mesh-momentum/scoring';
-import type { ScoreReader, StoredScore } from '@mesh-momentum/store';
+import { moversKept, type DomainScope, type ScoreReader, type StoredScore } from '@mesh-momentum/store';
 import { expectSameScore } from './compare-scores.ts';
 
 export function toScoring(events: readonly object[]): ScoringEvent[] {
@@ -32,17 +39,62 @@ export async function expectRedisMatchesReference(
     expect(stored, `${what}: no score in Redis`).toBeDefined();
     if (stored) expectSameScore(stored, pick(referenceAt(stored.asOfMs)) as never, what);
   };
+  const distinct = dedupEvents(events);
   const domains = await reader.domains();
   expect(domains).toEqual([...new Set(events.map((e) => e.domain))].sort());
   for (const domain of domains) {
     check(await reader.scopeScore(domain, { kind: 'domain' }), (r) => r.domains[domain], domain);
+    await expectMovers(reader, distinct, domain, { kind: 'domain' }, { kind: 'domain', id: domain });
     for (const productId of await reader.products(domain)) {
       check(
         await reader.scopeScore(domain, { kind: 'product', productId }),
         (r) => r.products[productId],
         `${domain}/${productId}`,
       );
+      await expectMovers(
+        reader,
+        distinct,
+        domain,
+        { kind: 'product', productId },
+        { kind: 'product', id: productId },
+      );
     }
   }
   check(await reader.meshScore(), (r) => r.mesh, 'mesh');
+}
+
+/**
+ * The movers set of a scope holds the events with the largest |anchored weight| (the planner leaves
+ * out candidates it knows cannot enter, so this checks that filter too). Events tied at the cut-off
+ * may be kept either way, so only those strictly above it must be there.
+ */
+async function expectMovers(
+  reader: ScoreReader,
+  distinct: readonly ScoringEvent[],
+  domain: string,
+  scope: DomainScope,
+  referenceScope: Scope,
+): Promise<void> {
+  const kept = moversKept(scope);
+  const config = DEFAULT_SCORING_CONFIG;
+  for (const metric of METRICS) {
+    const halfLife = halfLifeMsOf(config[metric]);
+    const expected = distinct
+      .filter((e) => eventInScope(e, referenceScope))
+      .map((e) => ({
+        id: e.id,
+        w: Math.abs(
+          anchoredWeight(contributionOf(e, config)[metric], e.timeMs, config.anchorEpochMs, halfLife),
+        ),
+      }))
+      .filter((x) => x.w !== 0)
+      .sort((a, b) => b.w - a.w);
+    const top = expected.slice(0, kept);
+    const cut = top.length === kept ? (top[kept - 1]?.w ?? 0) : 0;
+    const sure = top.filter((x) => x.w > cut * (1 + 1e-12));
+    const stored = (await reader.movers(domain, scope, metric, kept + 1)).map((m) => m.id);
+    const what = `movers of ${domain}/${scope.kind === 'domain' ? 'domain' : scope.productId} (${metric})`;
+    expect(stored.length, what).toBe(top.length);
+    expect(stored, what).toEqual(expect.arrayContaining(sure.map((x) => x.id)));
+  }
 }

@@ -22,8 +22,8 @@ ARGV[1]  JSON payload (built by planDomainBatch in domain-batch-plan.ts):
   score   [[keyIndex, [value, ...]], ...]       score hashes, replaced whole
   rank    [[momentum, value, productId], ...]   product rankings
   stall   [[productId, 1|0], ...]               product stall flags (stalled products set)
-  movers  [[keyIndex, [weight, member, ...], trim], ...]  largest contributions (only those that may
-          enter the set); trim 1: the set may now exceed `keep` members, cut it back
+  movers  [[keyIndex, [weight, member, ...], keep], ...]  largest contributions (only those that may
+          enter the set); keep > 0: the set may now exceed `keep` members, cut it back to them
   products [productId, ...]
 ARGV[2]  pub/sub channel announcing the changed scopes
 
@@ -182,7 +182,7 @@ for _, x in ipairs(payload.movers) do
     members[i + 1] = x[2][i + 1]
   end
   sliced('ZADD', KEYS[x[1]], members, SLICE)
-  if x[3] == 1 then redis.call('ZREMRANGEBYRANK', KEYS[x[1]], 0, -(payload.keep + 1)) end
+  if x[3] > 0 then redis.call('ZREMRANGEBYRANK', KEYS[x[1]], 0, -(x[3] + 1)) end
 end
 sliced('SADD', KEYS[3], payload.products, SLICE)
 if #payload.ev > 0 then
