@@ -248,6 +248,12 @@ export class DaySums extends DaySeries<number> {
     for (let i = 0; i < other.days.length; i++) this.add(other.days[i] as number, other.values[i] as number);
   }
 
+  /** The bucket of one day (0 when there is none). */
+  valueAt(day: number): number {
+    const i = lowerBound(this.days, day);
+    return this.days[i] === day ? (this.values[i] as number) : 0;
+  }
+
   /** Σ of the buckets with day index < `day`. */
   sumBefore(day: number): number {
     const j = this.firstFrom(day);
@@ -276,6 +282,12 @@ export class DayCounts extends DaySeries<Float64Array> {
         }
       }
     }
+  }
+
+  /** The count of one event type (by EVENT_TYPES index) on one day. */
+  valueAt(day: number, typeIndex: number): number {
+    const i = lowerBound(this.days, day);
+    return this.days[i] === day ? ((this.values[i] as Float64Array)[typeIndex] as number) : 0;
   }
 
   /** Adds every day of `other` (the fast path of merging two states). */
@@ -329,6 +341,10 @@ export class Standing {
 
   get size(): number {
     return this.#entries.size;
+  }
+
+  get(key: string): StandingEntry | undefined {
+    return this.#entries.get(key);
   }
 
   entries(): IterableIterator<[string, StandingEntry]> {

@@ -3,11 +3,9 @@ import {
   applyEvent,
   DEFAULT_SCORING_CONFIG,
   emptyAggregate,
-  isLaterEntry,
   scoreOf,
   type ScopeAggregate,
   type ScoringEvent,
-  type StandingEntry,
 } from '@mesh-momentum/scoring';
 import { aggregateFromHashes } from './aggregate-fields.ts';
 import { planDomainBatch, type BatchEvent, type ScopeMirror } from './domain-batch-plan.ts';
@@ -50,33 +48,14 @@ const EVENTS: ScoringEvent[] = [
 
 /** What the apply script does with a payload, on plain maps: the contract between plan and Lua. */
 function applyPayload(hashes: Map<string, Map<string, string>>, keys: string[], payloadJson: string): void {
-  type Flat = (string | number)[];
-  const payload = JSON.parse(payloadJson) as {
-    agg: [number, Flat, Flat, Flat][];
-    st: [number, [string, number, string, string, number, string][]][];
-  };
+  const payload = JSON.parse(payloadJson) as { agg: [number, string[]][]; st: [number, string[]][] };
   const hash = (i: number) => {
     const key = keys[i - 1]!;
     if (!hashes.has(key)) hashes.set(key, new Map());
     return hashes.get(key)!;
   };
-  const pairs = (flat: Flat) =>
-    Array.from(
-      { length: flat.length / 2 },
-      (_, i) => [String(flat[2 * i]), Number(flat[2 * i + 1])] as const,
-    );
-  for (const [k, adds, mins, maxs] of payload.agg) {
-    const h = hash(k);
-    for (const [f, d] of pairs(adds)) h.set(f, String(Number(h.get(f) ?? 0) + d));
-    for (const [f, v] of pairs(mins)) if (!h.has(f) || v < Number(h.get(f))) h.set(f, String(v));
-    for (const [f, v] of pairs(maxs)) if (!h.has(f) || v > Number(h.get(f))) h.set(f, String(v));
-  }
-  for (const [k, candidates] of payload.st) {
-    for (const [entity, , , , , json] of candidates) {
-      const held = hash(k).get(entity);
-      const entry = JSON.parse(json) as StandingEntry;
-      if (!held || isLaterEntry(entry, JSON.parse(held) as StandingEntry)) hash(k).set(entity, json);
-    }
+  for (const [k, flat] of [...payload.agg, ...payload.st]) {
+    for (let i = 0; i < flat.length; i += 2) hash(k).set(flat[i]!, flat[i + 1]!);
   }
 }
 
@@ -96,6 +75,7 @@ function plan(events: readonly ScoringEvent[], mirror = new Map<string, ScopeMir
     config: DEFAULT_SCORING_CONFIG,
     events: batch,
     mirror,
+    version: 0,
   });
 }
 
@@ -136,6 +116,30 @@ describe('planDomainBatch', () => {
     }
   });
 
+  it('writes values that, over several batches in any order, leave the hashes of all the events', () => {
+    // Reversed: the later batches carry older events (a champion's gain after the loss that follows
+    // it), so standing entries and day buckets are updated out of order.
+    const mirror = new Map<string, ScopeMirror>();
+    const hashes = new Map<string, Map<string, string>>();
+    for (const batch of [EVENTS.slice(3), EVENTS.slice(1, 3), EVENTS.slice(0, 1)]) {
+      const p = plan(batch, mirror);
+      applyPayload(hashes, p.keys, p.payload);
+    }
+    const read = (suffix: string) =>
+      aggregateFromHashes(
+        Object.fromEntries(hashes.get(`mm:v1:{payments}:agg:${suffix}`) ?? []),
+        Object.fromEntries(hashes.get(`mm:v1:{payments}:standing:${suffix}`) ?? []),
+      );
+    expect(scoreOf(read('domain'), T, DEFAULT_SCORING_CONFIG)).toEqual(
+      scoreOf(
+        reference(EVENTS, () => true),
+        T,
+        DEFAULT_SCORING_CONFIG,
+      ),
+    );
+    expect(read('domain').standing).toEqual(reference(EVENTS, () => true).standing);
+  });
+
   it('continues from the mirror, which it updates in place: two batches equal one', () => {
     const mirror = new Map<string, ScopeMirror>();
     plan(EVENTS.slice(0, 2), mirror);
@@ -174,6 +178,7 @@ describe('planDomainBatch', () => {
       config: DEFAULT_SCORING_CONFIG,
       events: [],
       mirror,
+      version: 1,
       refreshScopes: [{ kind: 'domain' }],
     });
     const payload = JSON.parse(refreshed.payload) as { agg: unknown[]; ev: unknown[] };

@@ -29,6 +29,11 @@ export interface DomainBatchInput {
   readonly topic: string;
   readonly partition: number;
   readonly epoch: number;
+  /**
+   * The domain's version the mirror was read at (plus one per batch applied since): the script refuses
+   * the batch unless Redis holds exactly this version, since it writes values computed from the mirror.
+   */
+  readonly version: number;
   /** The instant the written scores are computed for (normally now). */
   readonly asOfMs: number;
   readonly config: ScoringConfig;
@@ -108,33 +113,37 @@ interface ScopeDelta {
   readonly movers: Record<Metric, [number, number][]>;
 }
 
-/** Flat `[field, amount, ...]` of everything in `delta` that merges by addition. */
-function additionsOf(delta: ScopeState): (string | number)[] {
-  const out: (string | number)[] = [];
+/**
+ * Flat `[field, value, ...]` of every aggregate field the batch changed, with its value AFTER the batch
+ * (taken from the mirror, which the batch has been merged into). The script writes them as they are;
+ * the domain's version check guarantees the mirror was exactly what Redis held.
+ */
+function changedFieldsOf(delta: ScopeState, after: ScopeState): string[] {
+  const out: string[] = [];
   for (const metric of METRICS) {
-    out.push(AGGREGATE_FIELDS.anchored(metric), delta.anchored[metric]);
-    for (const [day, amount] of delta.anchoredByDay[metric].entries()) {
-      out.push(AGGREGATE_FIELDS.anchoredDay(metric, String(day)), amount);
+    out.push(AGGREGATE_FIELDS.anchored(metric), String(after.anchored[metric]));
+    for (const [day] of delta.anchoredByDay[metric].entries()) {
+      out.push(
+        AGGREGATE_FIELDS.anchoredDay(metric, String(day)),
+        String(after.anchoredByDay[metric].valueAt(day)),
+      );
     }
   }
   for (const [day, counts] of delta.countsByDay.entries()) {
-    for (const [t, n] of counts.entries()) {
-      if (n) out.push(AGGREGATE_FIELDS.countDay(String(day), EVENT_TYPES[t] as string), n);
+    for (let t = 0; t < counts.length; t++) {
+      if (!counts[t]) continue;
+      const n = after.countsByDay.valueAt(day, t);
+      out.push(AGGREGATE_FIELDS.countDay(String(day), EVENT_TYPES[t] as string), String(n));
     }
   }
-  out.push(AGGREGATE_FIELDS.eventCount, delta.eventCount);
+  out.push(AGGREGATE_FIELDS.eventCount, String(after.eventCount));
+  const times: [string, number | null][] = [
+    [AGGREGATE_FIELDS.firstEventMs, after.firstEventMs],
+    [AGGREGATE_FIELDS.lastEventMs, after.lastEventMs],
+    [AGGREGATE_FIELDS.lastPositiveMomentumMs, after.lastPositiveMomentumMs],
+  ];
+  for (const [field, value] of times) if (value !== null) out.push(field, String(value));
   return out;
-}
-
-function timesOf(delta: ScopeState): { min: (string | number)[]; max: (string | number)[] } {
-  const min: (string | number)[] = [];
-  const max: (string | number)[] = [];
-  if (delta.firstEventMs !== null) min.push(AGGREGATE_FIELDS.firstEventMs, delta.firstEventMs);
-  if (delta.lastEventMs !== null) max.push(AGGREGATE_FIELDS.lastEventMs, delta.lastEventMs);
-  if (delta.lastPositiveMomentumMs !== null) {
-    max.push(AGGREGATE_FIELDS.lastPositiveMomentumMs, delta.lastPositiveMomentumMs);
-  }
-  return { min, max };
 }
 
 /**
@@ -199,9 +208,10 @@ export function planDomainBatch(input: DomainBatchInput): DomainBatchPlan {
   const payload = {
     p: `${input.topic}:${input.partition}`,
     e: input.epoch,
+    v: input.version,
     ev: input.events.map((e) => [e.offset, e.dedupKey]),
-    agg: [] as [number, (string | number)[], (string | number)[], (string | number)[]][],
-    st: [] as [number, [string, number, string, string, number, string][]][],
+    agg: [] as [number, string[]][],
+    st: [] as [number, string[]][],
     sf: SCORE_FIELDS,
     score: [] as [number, string[]][],
     rank: [] as [number, number, string][],
@@ -215,22 +225,16 @@ export function planDomainBatch(input: DomainBatchInput): DomainBatchPlan {
     let mirrored = input.mirror.get(id);
     if (!mirrored) input.mirror.set(id, (mirrored = emptyScopeMirror(ks, domain, scope)));
     const scoreKey = keyIndex(mirrored.keys.score);
+    // The batch goes into the mirror first: the script writes the values after it.
+    mirrored.state.merge(delta);
     if (delta.eventCount > 0) {
-      const { min, max } = timesOf(delta);
-      payload.agg.push([keyIndex(mirrored.keys.aggregate), additionsOf(delta), min, max]);
-      if (delta.standing.size > 0) {
-        payload.st.push([
-          keyIndex(mirrored.keys.standing),
-          [...delta.standing.entries()].map(([entity, e]) => [
-            entity,
-            e.timeMs,
-            e.id,
-            e.source,
-            e.gained ? 1 : 0,
-            JSON.stringify(e),
-          ]),
-        ]);
+      payload.agg.push([keyIndex(mirrored.keys.aggregate), changedFieldsOf(delta, mirrored.state)]);
+      // Entities whose latest entry is now one of this batch's (an older one changes nothing).
+      const standing: string[] = [];
+      for (const [entity, entry] of delta.standing.entries()) {
+        if (mirrored.state.standing.get(entity) === entry) standing.push(entity, JSON.stringify(entry));
       }
+      if (standing.length > 0) payload.st.push([keyIndex(mirrored.keys.standing), standing]);
       for (const metric of METRICS) {
         const kept = moversKept(scope);
         const { sent, trim } = selectMovers(mirrored.movers[metric], movers[metric], kept);
@@ -243,7 +247,6 @@ export function planDomainBatch(input: DomainBatchInput): DomainBatchPlan {
       }
       if (scope.kind === 'product') payload.products.push(scope.productId);
     }
-    mirrored.state.merge(delta);
     const score = mirrored.state.score(input.asOfMs, config);
     scores.set(id, { scope, score });
     const fields = scoreToFields(score);

@@ -48,9 +48,14 @@ interface DomainMirror {
   /** The partition the domain's events come from, for fencing the periodic refresh. */
   topic: string;
   partition: number;
+  /** The domain's version in Redis that the mirror reflects (see the apply script). */
+  version: number;
 }
 
-/** Attempts at re-planning a domain whose batch met duplicates (each attempt removes at least one). */
+/**
+ * Attempts at re-planning a domain whose batch met duplicates (each attempt removes at least one) or a
+ * version other than its mirror's (another writer, or a Redis that lost writes).
+ */
 const MAX_REPLANS = 5;
 
 /**
@@ -160,7 +165,9 @@ export class ScoreStore {
     let applied = 0;
     for (let attempt = 0; pending.size > 0; attempt++) {
       if (attempt > MAX_REPLANS)
-        throw new StoreUnavailableError('apply kept meeting new duplicates; retrying the batch');
+        throw new StoreUnavailableError(
+          'apply kept meeting new duplicates or a moving domain version; retrying the batch',
+        );
       const plans = [...pending].map(([domain, events]) => ({
         domain,
         events,
@@ -174,6 +181,7 @@ export class ScoreStore {
           config: this.#config,
           events,
           mirror: this.#mirrorOf(domain).scopes,
+          version: this.#mirrorOf(domain).version,
         }),
       }));
       const pipeline = this.#redis.pipeline();
@@ -196,6 +204,11 @@ export class ScoreStore {
               `domain ${domain}: partition ${batch.topic}:${batch.partition} is owned by a newer assignment than epoch ${batch.epoch}`,
             );
           }
+          if (status === SCRIPT_STATUS.STALE) {
+            // Redis holds another version than the mirror: read the domain again and re-plan.
+            stale.push(domain);
+            continue;
+          }
           if (status === SCRIPT_STATUS.DUPLICATES) {
             const duplicates = new Set(rest);
             skipped += duplicates.size;
@@ -207,6 +220,8 @@ export class ScoreStore {
             continue;
           }
           unconfirmed.delete(domain);
+          const mirror = this.#mirrors.get(domain);
+          if (mirror && events.length > 0) mirror.version += 1;
           applied += events.length;
           for (const { event } of events)
             appliedByType.set(event.type, (appliedByType.get(event.type) ?? 0) + 1);
@@ -216,8 +231,8 @@ export class ScoreStore {
         for (const domain of unconfirmed) this.#mirrors.delete(domain);
       }
       if (stale.length > 0) {
-        // Someone (an earlier run of ours, before a crash or a lost reply) applied part of this batch:
-        // read the truth again before re-planning.
+        // Someone (an earlier run of ours, before a crash or a lost reply) applied part of this batch,
+        // or Redis holds another version than the mirror: read the truth again before re-planning.
         await this.#ensureMirrors(stale, batch.topic, batch.partition);
       }
     }
@@ -254,6 +269,7 @@ export class ScoreStore {
         config: this.#config,
         events: [],
         mirror: mirror.scopes,
+        version: mirror.version,
         refreshScopes: [...mirror.scopes.values()].map((s) => s.scope),
       });
       this.#queueApply(pipeline, plan.keys, plan.payload);
@@ -264,7 +280,10 @@ export class ScoreStore {
     for (const [i, [error, reply]] of replies.entries()) {
       if (error) throw replyError(error, 'score refresh failed');
       // Fenced: another instance owns the domain now; stop refreshing it from a mirror that ages.
-      if ((reply as ApplyReply)[0] === SCRIPT_STATUS.FENCED) this.#mirrors.delete(queued[i] as string);
+      // Stale: the mirror is not what Redis holds; the next batch reads it again.
+      const status = (reply as ApplyReply)[0];
+      if (status === SCRIPT_STATUS.FENCED || status === SCRIPT_STATUS.STALE)
+        this.#mirrors.delete(queued[i] as string);
     }
     return queued.length;
   }
@@ -327,8 +346,11 @@ export class ScoreStore {
   async #ensureMirrors(domains: readonly string[], topic: string, partition: number): Promise<void> {
     const missing = domains.filter((d) => !this.#mirrors.has(d));
     if (missing.length > 0) {
+      // The version is read BEFORE the state: a write landing in between makes the mirror newer than
+      // its version, which the script refuses (stale) rather than overwrite.
+      const versions = await this.#versionsOf(missing);
       for (const [domain, scopes] of await this.#loadDomains(missing, true)) {
-        this.#mirrors.set(domain, { scopes, topic, partition });
+        this.#mirrors.set(domain, { scopes, topic, partition, version: versions.get(domain) ?? 0 });
       }
     }
     for (const d of domains) {
@@ -338,6 +360,19 @@ export class ScoreStore {
         mirror.partition = partition;
       }
     }
+  }
+
+  async #versionsOf(domains: readonly string[]): Promise<Map<string, number>> {
+    const pipeline = this.#redis.pipeline();
+    for (const d of domains) pipeline.hget(keys.domainProgress(this.#keySpace, d), 'version');
+    const replies = await execPipeline(pipeline);
+    return new Map(
+      domains.map((d, i) => {
+        const [error, version] = replies[i] ?? [new Error('missing reply'), undefined];
+        if (error) throw replyError(error, 'reading versions failed');
+        return [d, Number(version ?? 0)];
+      }),
+    );
   }
 
   async #productsOf(domains: readonly string[]): Promise<string[][]> {

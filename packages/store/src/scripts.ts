@@ -22,4 +22,4 @@ export const SCRIPTS = {
 } as const;
 
 /** Status codes the scripts return in their first reply element (see each script's header). */
-export const SCRIPT_STATUS = { OK: 1, FENCED: -1, DUPLICATES: 2 } as const;
+export const SCRIPT_STATUS = { OK: 1, FENCED: -1, DUPLICATES: 2, STALE: 3 } as const;

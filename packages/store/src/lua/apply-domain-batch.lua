@@ -2,7 +2,8 @@
 apply-domain-batch: applies one Kafka batch's events of ONE domain, with the resulting scores, atomically.
 
 KEYS (all carry the same {<domain>} hash tag, so they share one cluster slot)
-  KEYS[1]  progress hash   <topic>:<partition> -> highest applied offset (information); fence:<topic>:<partition> -> epoch
+  KEYS[1]  progress hash   <topic>:<partition> -> highest applied offset (information); fence:<topic>:<partition> -> epoch;
+                           version -> number of batches applied to the domain
   KEYS[2]  seen hash       <source>|<id> -> offset that applied the event (event-id de-duplication)
   KEYS[3]  products set    product ids of the domain
   KEYS[4]  product ranking by momentum (sorted set)
@@ -13,11 +14,11 @@ KEYS (all carry the same {<domain>} hash tag, so they share one cluster slot)
 ARGV[1]  JSON payload (built by planDomainBatch in domain-batch-plan.ts):
   p       "<topic>:<partition>"
   e       fencing epoch of the caller's assignment of that partition
+  v       the domain's version the caller's values were computed from
   ev      [[offset, dedupKey], ...]             the events of the batch
-  agg     [[keyIndex, [field, amount, ...], [field, t, ...], [field, t, ...]], ...]
-          per aggregate hash: fields to add to (sums, counts), to keep the smaller (first event time)
-          and the larger of (last times); each hash is read once (HMGET) and written once (HSET)
-  st      [[keyIndex, [[entity, timeMs, id, source, gained, json], ...]], ...]  standing: replace if later
+  agg     [[keyIndex, [field, value, ...]], ...]  per aggregate hash, the fields the batch changed,
+          with their values after it
+  st      [[keyIndex, [entity, json, ...]], ...]    standing entries the batch made the latest
   sf      [field, ...]                          the score hash's field names, in the order of `score` values
   score   [[keyIndex, [value, ...]], ...]       score hashes, replaced whole
   rank    [[momentum, value, productId], ...]   product rankings
@@ -28,13 +29,19 @@ ARGV[1]  JSON payload (built by planDomainBatch in domain-batch-plan.ts):
 ARGV[2]  pub/sub channel announcing the changed scopes
 
 Returns
-  {1, applied}          applied: the effects of all events and the scores are written
+  {1, applied}          applied: the effects of all events and the scores are written; version + 1
   {-1}                  fenced: a newer assignment owns the partition; nothing written
+  {3, version}          stale: Redis holds another version of the domain than the caller's values were
+                        computed from (a write the caller did not see, or one Redis lost); nothing
+                        written. The caller reads the domain again and re-plans.
   {2, i1, i2, ...}      duplicates: these 0-based event indexes were applied before (their dedup key
                         is known); nothing written. The caller re-plans without them from fresh
                         aggregates and calls again.
-Idempotent: a second run with the same payload finds every event applied and writes nothing, which
-makes ioredis' re-send of an unanswered script after a reconnect harmless.
+Idempotent: a second run with the same payload finds the version moved on and writes nothing.
+
+Values, not increments: the caller keeps an exact mirror of the domain (one writer per partition, by
+fencing) and sends each changed field's new value, so the script does no reads or arithmetic per field.
+The version check makes that safe: values computed from anything but what Redis holds are refused.
 ]==]
 local payload = cjson.decode(ARGV[1])
 local partition = payload.p
@@ -60,6 +67,10 @@ local fenceField = 'fence:' .. partition
 local currentEpoch = tonumber(redis.call('HGET', KEYS[1], fenceField) or '-1')
 if epoch < currentEpoch then
   return {-1}
+end
+local version = tonumber(redis.call('HGET', KEYS[1], 'version') or '0')
+if version ~= tonumber(payload.v) then
+  return {3, version}
 end
 
 -- De-duplication by event key only, never by offset: a batch may legitimately be applied after a
@@ -91,65 +102,10 @@ if maxOffset > lastOffset then
   redis.call('HSET', KEYS[1], partition, string.format('%.0f', maxOffset))
 end
 
--- Aggregates: each hash is read once and written once, whatever the number of fields, rather than
--- one HINCRBYFLOAT per field.
-for _, x in ipairs(payload.agg) do
-  local key, adds, mins, maxs = KEYS[x[1]], x[2], x[3], x[4]
-  local fields = {}
-  for _, list in ipairs({adds, mins, maxs}) do
-    for i = 1, #list, 2 do fields[#fields + 1] = list[i] end
-  end
-  local current = sliced('HMGET', key, fields, SLICE)
-  local out, n = {}, 0
-  local function put(field, value)
-    out[#out + 1] = field
-    out[#out + 1] = value
-  end
-  for i = 1, #adds, 2 do
-    n = n + 1
-    put(adds[i], fmt(tonumber(current[n] or 0) + adds[i + 1]))
-  end
-  for i = 1, #mins, 2 do
-    n = n + 1
-    if not current[n] or mins[i + 1] < tonumber(current[n]) then put(mins[i], string.format('%.0f', mins[i + 1])) end
-  end
-  for i = 1, #maxs, 2 do
-    n = n + 1
-    if not current[n] or maxs[i + 1] > tonumber(current[n]) then put(maxs[i], string.format('%.0f', maxs[i + 1])) end
-  end
-  sliced('HSET', key, out, SLICE)
-end
-
--- Byte-wise string order (not the locale's collation, which Lua's < may use), matching the
--- scoring package's order for ASCII identifiers.
-local function bytesAfter(a, b)
-  local n = math.min(#a, #b)
-  for i = 1, n do
-    local x, y = string.byte(a, i), string.byte(b, i)
-    if x ~= y then return x > y end
-  end
-  return #a > #b
-end
--- Same total order as isLaterEntry in packages/scoring/src/standing.ts.
-local function later(timeMs, id, source, gained, held)
-  if timeMs ~= held.timeMs then return timeMs > held.timeMs end
-  if id ~= held.id then return bytesAfter(id, held.id) end
-  if source ~= held.source then return bytesAfter(source, held.source) end
-  return gained == 0 and held.gained == true
-end
-for _, x in ipairs(payload.st) do
-  local key, candidates = KEYS[x[1]], x[2]
-  local entities = {}
-  for i, c in ipairs(candidates) do entities[i] = c[1] end
-  local held = sliced('HMGET', key, entities, SLICE)
-  local out = {}
-  for i, c in ipairs(candidates) do
-    if not held[i] or later(c[2], c[3], c[4], c[5], cjson.decode(held[i])) then
-      out[#out + 1] = c[1]
-      out[#out + 1] = c[6]
-    end
-  end
-  sliced('HSET', key, out, SLICE)
+for _, x in ipairs(payload.agg) do sliced('HSET', KEYS[x[1]], x[2], SLICE) end
+for _, x in ipairs(payload.st) do sliced('HSET', KEYS[x[1]], x[2], SLICE) end
+if #payload.ev > 0 then
+  redis.call('HSET', KEYS[1], 'version', version + 1)
 end
 
 -- Every score field is written every time, so HSET replaces the whole hash without a DEL.

@@ -1,0 +1,88 @@
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { Redis } from 'ioredis';
+import { DEFAULT_SCORING_CONFIG, type ScoringEvent } from '@mesh-momentum/scoring';
+import { simulateProgramme } from '@mesh-momentum/simulator';
+import {
+  INITIAL_NAMESPACE,
+  keys,
+  ScoreReader,
+  ScoreStore,
+  type BatchEvent,
+  type KeySpace,
+} from '@mesh-momentum/store';
+import { isolatedConfig } from '@mesh-momentum/testing';
+import { expectRedisMatchesReference, toScoring } from './support/reference.ts';
+
+/**
+ * The store writes values computed from its in-memory mirror, guarded by the domain's version. Here
+ * Redis silently goes back in time under a live store (a failover to a lagging replica, a restore from
+ * an older copy, without the client reconnecting): the store's next batch must be refused as stale,
+ * not overwrite Redis with values that include writes Redis no longer has. Replaying the lost batch
+ * (as the processor does from the progress Redis still has) then ends at the reference scores.
+ */
+describe('a store whose Redis lost its last writes', () => {
+  const config = isolatedConfig(inject('services'), { name: 'lost-writes' });
+  const ks: KeySpace = { prefix: config.redis.keyPrefix, namespace: INITIAL_NAMESPACE };
+  let redis: Redis;
+
+  beforeAll(async () => {
+    redis = new Redis(config.redis.url);
+    await redis.set(keys.namespacePointer(ks.prefix), ks.namespace);
+  });
+  afterAll(async () => {
+    const leftovers = await redis.keys(`${ks.prefix}:*`);
+    if (leftovers.length > 0) await redis.unlink(...leftovers);
+    redis.disconnect();
+  });
+
+  /** Every key of the namespace, serialised (what an older copy of Redis would hold). */
+  async function snapshot(): Promise<Map<string, Buffer>> {
+    const saved = new Map<string, Buffer>();
+    for (const key of await redis.keys(`${ks.prefix}:${ks.namespace}:*`)) {
+      const dump = await redis.dumpBuffer(key);
+      if (dump) saved.set(key, dump);
+    }
+    return saved;
+  }
+
+  async function restore(saved: Map<string, Buffer>): Promise<void> {
+    const now = await redis.keys(`${ks.prefix}:${ks.namespace}:*`);
+    if (now.length > 0) await redis.unlink(...now);
+    for (const [key, dump] of saved) await redis.restore(key, 0, dump, 'REPLACE');
+  }
+
+  it('refuses values computed from writes Redis lost, and converges once they are replayed', async () => {
+    const events: ScoringEvent[] = toScoring(
+      simulateProgramme({ seed: 61, endMs: Date.now() - 3_600_000, scale: 0.3 }),
+    );
+    const third = Math.floor(events.length / 3);
+    const [first, second, last] = [
+      events.slice(0, third),
+      events.slice(third, 2 * third),
+      events.slice(2 * third),
+    ];
+    const store = new ScoreStore(redis, ks, DEFAULT_SCORING_CONFIG);
+    const epoch = await store.takeEpoch('lost', 0);
+    const asOfMs = Date.now();
+    const apply = (batch: readonly ScoringEvent[], offset: number) => {
+      const byDomain = new Map<string, BatchEvent[]>();
+      batch.forEach((event, i) => {
+        const list = byDomain.get(event.domain) ?? [];
+        list.push({ offset: String(offset + i), dedupKey: `${event.source}|${event.id}`, event });
+        byDomain.set(event.domain, list);
+      });
+      return store.applyPartitionBatch({ topic: 'lost', partition: 0, epoch, asOfMs, byDomain });
+    };
+
+    await apply(first, 0);
+    const afterFirst = await snapshot();
+    await apply(second, third);
+    await restore(afterFirst); // Redis loses the second batch; the store is not told
+
+    const result = await apply(last, 2 * third);
+    expect(result.applied).toBe(last.length);
+    await apply(second, third); // the replay of what Redis lost
+    await store.refreshMesh(asOfMs);
+    await expectRedisMatchesReference(new ScoreReader(redis, ks.prefix), events);
+  }, 120_000);
+});
