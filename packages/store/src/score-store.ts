@@ -300,21 +300,33 @@ export class ScoreStore {
     });
     if (domains.length === 0) return;
     // Domain aggregates only: decayed sums add up, so the mesh needs nothing finer, and products keep
-    // their own rankings and stall flags in their domain's slot.
-    const loaded = await this.#loadDomains(domains, false);
+    // their own rankings and stall flags in their domain's slot. A domain this instance holds a mirror
+    // of, with no batch in flight, is what Redis holds: it is used as is (synchronously, before any
+    // await lets a batch change it); only the others are read, a year of buckets each. (A zombie that
+    // has not noticed losing its partitions may write a mesh score from an aging mirror; the owner's
+    // next refresh, a second later, writes over it. Mesh figures are derived, never accumulated.)
     const mesh = new ScopeState();
     // One transaction (every key carries the {mesh} tag): a reader never sees the stalled set emptied
     // and not yet refilled.
     const pipeline = this.#redis.multi();
     const stalled: string[] = [];
-    for (const [domain, scopes] of loaded) {
-      const state = scopes.get(scopeId({ kind: 'domain' }))?.state;
-      if (!state) continue;
+    const addDomain = (domain: string, state: ScopeState) => {
       const score = state.score(asOfMs, this.#config);
       mesh.merge(state);
       pipeline.zadd(keys.domainRanking(ks, 'momentum'), score.momentum.score, domain);
       pipeline.zadd(keys.domainRanking(ks, 'value'), score.value.score, domain);
       if (score.stall.stalled) stalled.push(domain);
+    };
+    const domainId = scopeId({ kind: 'domain' });
+    const toRead: string[] = [];
+    for (const domain of domains) {
+      const mirrored = this.#busy.has(domain) ? undefined : this.#mirrors.get(domain)?.scopes.get(domainId);
+      if (mirrored) addDomain(domain, mirrored.state);
+      else toRead.push(domain);
+    }
+    for (const [domain, scopes] of await this.#loadDomains(toRead, false)) {
+      const state = scopes.get(domainId)?.state;
+      if (state) addDomain(domain, state);
     }
     const meshScore = mesh.score(asOfMs, this.#config);
     if (meshScore.stall.stalled) stalled.push('mesh');
