@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { Redis } from 'ioredis';
 import { DEFAULT_SCORING_CONFIG, type ScoringEvent } from '@mesh-momentum/scoring';
 import { simulateProgramme } from '@mesh-momentum/simulator';
@@ -34,7 +34,7 @@ describe('movers and scores over many small batches', () => {
     redis.disconnect();
   });
 
-  it('keeps the largest contributions per scope through batches of a few events and a store restart', async () => {
+  it('keeps the largest contributions per scope through batches of a few events, a store restart and a refresh', async () => {
     const events: ScoringEvent[] = toScoring(
       simulateProgramme({ seed: 51, endMs: Date.now() - 3_600_000, scale: 0.5 }),
     );
@@ -57,6 +57,19 @@ describe('movers and scores over many small batches', () => {
       await store.applyPartitionBatch({ topic: 'movers', partition: 0, epoch, asOfMs, byDomain });
     }
     await store.refreshMesh(asOfMs);
-    await expectRedisMatchesReference(new ScoreReader(redis, ks.prefix), events);
+    const reader = new ScoreReader(redis, ks.prefix);
+    await expectRedisMatchesReference(reader, events);
+
+    // The periodic refresh, three days on: every scope rewritten as of then, still the reference's.
+    const later = asOfMs + 3 * 86_400_000;
+    expect(await store.refreshOwned(later, () => epoch)).toBe((await reader.domains()).length);
+    await store.refreshMesh(later);
+    for (const domain of await reader.domains()) {
+      expect((await reader.scopeScore(domain, { kind: 'domain' }))?.asOfMs).toBe(later);
+      for (const productId of await reader.products(domain)) {
+        expect((await reader.scopeScore(domain, { kind: 'product', productId }))?.asOfMs).toBe(later);
+      }
+    }
+    await expectRedisMatchesReference(reader, events);
   }, 120_000);
 });

@@ -52,6 +52,9 @@ interface DomainMirror {
   version: number;
 }
 
+/** Scopes whose scores one call of the apply script rewrites at most, in the periodic refresh. */
+const REFRESH_SCOPES_PER_CALL = 500;
+
 /**
  * Attempts at re-planning a domain whose batch met duplicates (each attempt removes at least one) or a
  * version other than its mirror's (another writer, or a Redis that lost writes).
@@ -70,6 +73,8 @@ export class ScoreStore {
   readonly #keySpace: KeySpace;
   readonly #config: ScoringConfig;
   readonly #mirrors = new Map<string, DomainMirror>();
+  /** Domains known to be in the mesh's domain set (written once, not with every batch). */
+  readonly #listed = new Set<string>();
   /** Per domain, the apply or refresh in progress (see #exclusive). */
   readonly #busy = new Map<string, Promise<undefined>>();
 
@@ -124,6 +129,7 @@ export class ScoreStore {
   /** Drops every mirror: after a rebalance, domains may have been written by another instance. */
   forgetAll(): void {
     this.#mirrors.clear();
+    this.#listed.clear();
   }
 
   /**
@@ -186,7 +192,9 @@ export class ScoreStore {
       }));
       const pipeline = this.#redis.pipeline();
       for (const { plan } of plans) this.#queueApply(pipeline, plan.keys, plan.payload);
-      pipeline.sadd(keys.domains(this.#keySpace), ...pending.keys());
+      // The mesh's domain list: a domain this instance mirrors is in it already.
+      const fresh = [...pending.keys()].filter((d) => !this.#listed.has(d));
+      if (fresh.length > 0) pipeline.sadd(keys.domains(this.#keySpace), ...fresh);
 
       const stale: string[] = [];
       // Planning merged every domain's batch into its mirror: until a domain's reply says "applied",
@@ -194,6 +202,9 @@ export class ScoreStore {
       const unconfirmed = new Set(plans.map((p) => p.domain));
       try {
         const replies = await execPipeline(pipeline);
+        const [listError] = fresh.length > 0 ? (replies[plans.length] ?? [null]) : [null];
+        if (listError) throw replyError(listError, 'recording the domains failed');
+        for (const d of fresh) this.#listed.add(d);
         for (const [i, { domain, events }] of plans.entries()) {
           const [error, reply] = replies[i] ?? [new Error('missing reply'), undefined];
           if (error) throw replyError(error, 'apply script failed');
@@ -241,24 +252,32 @@ export class ScoreStore {
 
   /**
    * Recomputes and rewrites the scores of every scope this instance holds, as of `asOfMs` (the periodic
-   * tick: decay moves scores even when no event arrives). Fenced like a batch.
+   * tick: decay moves scores even when no event arrives). Fenced like a batch. One domain at a time,
+   * in scripts of at most REFRESH_SCOPES_PER_CALL scopes: a domain of thousands of products rewritten
+   * in one go would hold up Redis, and every other domain's batches, for a noticeable while.
    */
-  refreshOwned(
+  async refreshOwned(
     asOfMs: number,
     epochOf: (topic: string, partition: number) => number | undefined,
   ): Promise<number> {
-    return this.#exclusive(this.#mirrors.keys(), () => this.#refreshOwned(asOfMs, epochOf));
+    let refreshed = 0;
+    for (const domain of [...this.#mirrors.keys()]) {
+      if (await this.#exclusive([domain], () => this.#refreshDomain(domain, asOfMs, epochOf))) refreshed++;
+    }
+    return refreshed;
   }
 
-  async #refreshOwned(
+  async #refreshDomain(
+    domain: string,
     asOfMs: number,
     epochOf: (topic: string, partition: number) => number | undefined,
-  ): Promise<number> {
+  ): Promise<boolean> {
+    const mirror = this.#mirrors.get(domain);
+    const epoch = mirror && epochOf(mirror.topic, mirror.partition);
+    if (!mirror || epoch === undefined) return false;
+    const scopes = [...mirror.scopes.values()].map((s) => s.scope);
     const pipeline = this.#redis.pipeline();
-    const queued: string[] = [];
-    for (const [domain, mirror] of this.#mirrors) {
-      const epoch = epochOf(mirror.topic, mirror.partition);
-      if (epoch === undefined) continue;
+    for (let from = 0; from < scopes.length; from += REFRESH_SCOPES_PER_CALL) {
       const plan = planDomainBatch({
         keySpace: this.#keySpace,
         domain,
@@ -270,22 +289,21 @@ export class ScoreStore {
         events: [],
         mirror: mirror.scopes,
         version: mirror.version,
-        refreshScopes: [...mirror.scopes.values()].map((s) => s.scope),
+        refreshScopes: scopes.slice(from, from + REFRESH_SCOPES_PER_CALL),
       });
       this.#queueApply(pipeline, plan.keys, plan.payload);
-      queued.push(domain);
     }
-    if (queued.length === 0) return 0;
-    const replies = await execPipeline(pipeline);
-    for (const [i, [error, reply]] of replies.entries()) {
+    for (const [error, reply] of await execPipeline(pipeline)) {
       if (error) throw replyError(error, 'score refresh failed');
       // Fenced: another instance owns the domain now; stop refreshing it from a mirror that ages.
       // Stale: the mirror is not what Redis holds; the next batch reads it again.
       const status = (reply as ApplyReply)[0];
-      if (status === SCRIPT_STATUS.FENCED || status === SCRIPT_STATUS.STALE)
-        this.#mirrors.delete(queued[i] as string);
+      if (status === SCRIPT_STATUS.FENCED || status === SCRIPT_STATUS.STALE) {
+        this.#mirrors.delete(domain);
+        return false;
+      }
     }
-    return queued.length;
+    return true;
   }
 
   /**
