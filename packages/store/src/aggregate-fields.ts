@@ -10,9 +10,9 @@ import {
 } from '@mesh-momentum/scoring';
 
 /**
- * How a scope's `ScopeAggregate` (packages/scoring) is laid out in its Redis hashes. Everything that
- * merges by addition is a field the apply script increments; the times merge by min/max; standing
- * lives in its own hash, one JSON entry per entity, replaced only by a later entry.
+ * How a scope's `ScopeAggregate` (packages/scoring) is laid out in its Redis hashes: one field per
+ * anchored sum, day bucket, count and time (the processor writes each one's value after a batch);
+ * standing lives in its own hash, one JSON entry per entity, the latest one.
  */
 export const AGGREGATE_FIELDS = {
   anchored: (metric: Metric) => `a:${metric}`,

@@ -95,7 +95,7 @@ describe('planDomainBatch', () => {
     expect(p.keys.every((k) => k.startsWith('mm:v1:{payments}:'))).toBe(true);
   });
 
-  it('writes increments that, read back, give the scoring package aggregate of the same events', () => {
+  it('writes values that, read back, give the scoring package aggregate of the same events', () => {
     const p = plan(EVENTS);
     const hashes = new Map<string, Map<string, string>>();
     applyPayload(hashes, p.keys, p.payload);
@@ -165,7 +165,7 @@ describe('planDomainBatch', () => {
     expect(hash['counts']).not.toContain(':0');
   });
 
-  it('refreshes scores without events when asked (the tick), writing no increments', () => {
+  it('refreshes scores without events when asked (the tick), writing no aggregate fields', () => {
     const mirror = new Map<string, ScopeMirror>();
     const first = plan(EVENTS, mirror);
     const refreshed = planDomainBatch({

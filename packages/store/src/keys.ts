@@ -47,7 +47,10 @@ export const keys = {
   namespaceChannel: (prefix: string) => `${prefix}:namespace:switched`,
 
   // ---- per domain, all in the domain's slot ------------------------------------------------------
-  /** Hash: `<topic>:<partition>` → highest applied offset (information); `fence:<topic>:<partition>` → newest epoch seen. */
+  /**
+   * Hash: `<topic>:<partition>` → highest applied offset (information); `fence:<topic>:<partition>` →
+   * newest epoch seen; `version` → number of batches applied to the domain (see the apply script).
+   */
   domainProgress: (ks: KeySpace, domain: string) => `${domainBase(ks, domain)}:progress`,
   /** Hash: `<source>|<id>` → offset that applied the event (event-id de-duplication). */
   domainSeenEvents: (ks: KeySpace, domain: string) => `${domainBase(ks, domain)}:seen`,
