@@ -51,7 +51,12 @@ describe('movers and scores over many small batches', () => {
       const byDomain = new Map<string, BatchEvent[]>();
       events.slice(from, from + BATCH).forEach((event, i) => {
         const list = byDomain.get(event.domain) ?? [];
-        list.push({ offset: String(from + i), dedupKey: `${event.source}|${event.id}`, event });
+        list.push({
+          offset: String(from + i),
+          recordTimeMs: Date.now(),
+          dedupKey: `${event.source}|${event.id}`,
+          event,
+        });
         byDomain.set(event.domain, list);
       });
       await store.applyPartitionBatch({ topic: 'movers', partition: 0, epoch, asOfMs, byDomain });

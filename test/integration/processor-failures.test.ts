@@ -164,7 +164,9 @@ describe('processor under failure', () => {
       partition: 0,
       epoch,
       asOfMs: Date.now(),
-      byDomain: new Map([['payments', [{ offset, dedupKey: `${event.source}|${event.id}`, event }]]]),
+      byDomain: new Map([
+        ['payments', [{ offset, recordTimeMs: Date.now(), dedupKey: `${event.source}|${event.id}`, event }]],
+      ]),
     });
     await owner.applyPartitionBatch(batch(ownerEpoch, '10', first!));
     await expect(zombie.applyPartitionBatch(batch(zombieEpoch, '11', second!))).rejects.toBeInstanceOf(

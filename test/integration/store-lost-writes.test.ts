@@ -68,7 +68,12 @@ describe('a store whose Redis lost its last writes', () => {
       const byDomain = new Map<string, BatchEvent[]>();
       batch.forEach((event, i) => {
         const list = byDomain.get(event.domain) ?? [];
-        list.push({ offset: String(offset + i), dedupKey: `${event.source}|${event.id}`, event });
+        list.push({
+          offset: String(offset + i),
+          recordTimeMs: Date.now(),
+          dedupKey: `${event.source}|${event.id}`,
+          event,
+        });
         byDomain.set(event.domain, list);
       });
       return store.applyPartitionBatch({ topic: 'lost', partition: 0, epoch, asOfMs, byDomain });

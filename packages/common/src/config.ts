@@ -135,6 +135,11 @@ export const ENV_VARIABLES = {
     '300000',
     'How far in the future an event time may lie (producer clock skew) before the event is refused, ms.',
   ),
+  MM_DEDUP_WINDOW_DAYS: variable(
+    z.coerce.number().int().min(1).max(366),
+    '7',
+    'Copies of an event (same source, id) reaching Kafka within this many days count once; bounds dedup memory.',
+  ),
   MM_SCORING_CONFIG_FILE: variable(
     z.string(),
     '',
@@ -181,6 +186,8 @@ export interface Config {
     readonly sessionTimeoutMs: number;
   };
   readonly maxFutureSkewMs: number;
+  /** De-duplication window in days (MM_DEDUP_WINDOW_DAYS). */
+  readonly dedupWindowDays: number;
   /** Path of the scoring config file, or undefined for the defaults. */
   readonly scoringConfigFile: string | undefined;
   readonly logLevel: Parsed<'MM_LOG_LEVEL'>;
@@ -289,6 +296,7 @@ export function loadConfig(env: Env = process.env): Config {
       sessionTimeoutMs: get('MM_PROCESSOR_SESSION_TIMEOUT_MS'),
     },
     maxFutureSkewMs: get('MM_MAX_FUTURE_SKEW_MS'),
+    dedupWindowDays: get('MM_DEDUP_WINDOW_DAYS'),
     scoringConfigFile: get('MM_SCORING_CONFIG_FILE') || undefined,
     logLevel: get('MM_LOG_LEVEL'),
   };

@@ -62,6 +62,7 @@ function applyPayload(hashes: Map<string, Map<string, string>>, keys: string[], 
 function plan(events: readonly ScoringEvent[], mirror = new Map<string, ScopeMirror>()) {
   const batch: BatchEvent[] = events.map((event, i) => ({
     offset: String(i),
+    recordTimeMs: T,
     dedupKey: `urn:test|${event.id}`,
     event,
   }));
@@ -71,6 +72,7 @@ function plan(events: readonly ScoringEvent[], mirror = new Map<string, ScopeMir
     topic: 'events',
     partition: 0,
     epoch: 1,
+    dedupWindowMs: 7 * DAY,
     asOfMs: T,
     config: DEFAULT_SCORING_CONFIG,
     events: batch,
@@ -149,6 +151,43 @@ describe('planDomainBatch', () => {
     expect(mirror.get('domain')?.state.eventCount).toBe(EVENTS.length);
   });
 
+  it('looks each event up in its record period and the one before, and records it in its own', () => {
+    const window = 7 * DAY;
+    const p = Math.floor(T / window);
+    const events: BatchEvent[] = EVENTS.slice(0, 2).map((event, i) => ({
+      offset: String(i),
+      recordTimeMs: T + i * window, // periods p and p + 1
+      dedupKey: `urn:test|${event.id}`,
+      event,
+    }));
+    const planned = planDomainBatch({
+      keySpace: { prefix: 'mm', namespace: 'v1' },
+      domain: 'payments',
+      topic: 'events',
+      partition: 0,
+      epoch: 1,
+      dedupWindowMs: window,
+      asOfMs: T,
+      config: DEFAULT_SCORING_CONFIG,
+      events,
+      mirror: new Map(),
+      version: 0,
+    });
+    const payload = JSON.parse(planned.payload) as {
+      ev: [string, string, number, number][];
+      seenEnd: [number, number][];
+    };
+    const seen = (i: number) => planned.keys[i - 1];
+    expect(payload.ev.map(([, , own, previous]) => [seen(own), seen(previous)])).toEqual([
+      [`mm:v1:{payments}:seen:${p}`, `mm:v1:{payments}:seen:${p - 1}`],
+      [`mm:v1:{payments}:seen:${p + 1}`, `mm:v1:{payments}:seen:${p}`],
+    ]);
+    expect(payload.seenEnd.map(([k, end]) => [seen(k), end])).toEqual([
+      [`mm:v1:{payments}:seen:${p}`, (p + 1) * window],
+      [`mm:v1:{payments}:seen:${p + 1}`, (p + 2) * window],
+    ]);
+  });
+
   it('puts the score hash in the payload, readable by scoreFromFields', () => {
     const p = plan(EVENTS);
     const payload = JSON.parse(p.payload) as { sf: string[]; score: [number, string[]][] };
@@ -174,6 +213,7 @@ describe('planDomainBatch', () => {
       topic: 'events',
       partition: 0,
       epoch: 1,
+      dedupWindowMs: 7 * DAY,
       asOfMs: T + 7 * DAY,
       config: DEFAULT_SCORING_CONFIG,
       events: [],

@@ -18,6 +18,8 @@ import { SCORE_FIELDS, scoreToFields } from './score-fields.ts';
 /** One decoded, validated event of the batch, with where it came from. */
 export interface BatchEvent {
   readonly offset: string;
+  /** The Kafka record's timestamp: which de-duplication period the event is looked up and recorded in. */
+  readonly recordTimeMs: number;
   /** `<source>|<id>`: the SPEC's de-duplication key. */
   readonly dedupKey: string;
   readonly event: ScoringEvent;
@@ -29,6 +31,8 @@ export interface DomainBatchInput {
   readonly topic: string;
   readonly partition: number;
   readonly epoch: number;
+  /** The de-duplication window (MM_DEDUP_WINDOW_DAYS), ms. */
+  readonly dedupWindowMs: number;
   /**
    * The domain's version the mirror was read at (plus one per batch applied since): the script refuses
    * the batch unless Redis holds exactly this version, since it writes values computed from the mirror.
@@ -198,18 +202,35 @@ export function planDomainBatch(input: DomainBatchInput): DomainBatchPlan {
 
   const scriptKeys = [
     keys.domainProgress(ks, domain),
-    keys.domainSeenEvents(ks, domain),
     keys.domainProducts(ks, domain),
     keys.productRanking(ks, domain, 'momentum'),
     keys.productRanking(ks, domain, 'value'),
     keys.stalledProducts(ks, domain),
   ];
   const keyIndex = (key: string) => scriptKeys.push(key); // 1-based, as Lua's KEYS
+  // Each event is looked up in its record's period and the one before, and recorded in its own.
+  const periodKeys = new Map<number, number>();
+  const periodKey = (period: number) => {
+    let index = periodKeys.get(period);
+    if (index === undefined)
+      periodKeys.set(period, (index = keyIndex(keys.domainSeenEvents(ks, domain, period))));
+    return index;
+  };
+  const window = input.dedupWindowMs;
+  const recorded = new Map<number, number>(); // key index → end of its period
+  const ev = input.events.map((e) => {
+    const period = Math.floor(e.recordTimeMs / window);
+    const own = periodKey(period);
+    recorded.set(own, (period + 1) * window);
+    return [e.offset, e.dedupKey, own, periodKey(period - 1)];
+  });
   const payload = {
     p: `${input.topic}:${input.partition}`,
     e: input.epoch,
     v: input.version,
-    ev: input.events.map((e) => [e.offset, e.dedupKey]),
+    ev,
+    seenEnd: [...recorded],
+    window,
     agg: [] as [number, string[]][],
     st: [] as [number, string[]][],
     sf: SCORE_FIELDS,

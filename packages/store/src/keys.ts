@@ -52,8 +52,13 @@ export const keys = {
    * newest epoch seen; `version` → number of batches applied to the domain (see the apply script).
    */
   domainProgress: (ks: KeySpace, domain: string) => `${domainBase(ks, domain)}:progress`,
-  /** Hash: `<source>|<id>` → offset that applied the event (event-id de-duplication). */
-  domainSeenEvents: (ks: KeySpace, domain: string) => `${domainBase(ks, domain)}:seen`,
+  /**
+   * Hash per de-duplication period (records whose Kafka timestamps fall in the same window of
+   * MM_DEDUP_WINDOW_DAYS, numbered from the epoch): `<source>|<id>` → offset that applied the event.
+   * Expires a window (and a day) after its period ends.
+   */
+  domainSeenEvents: (ks: KeySpace, domain: string, period: number) =>
+    `${domainBase(ks, domain)}:seen:${period}`,
   /** Set: product ids with any applied event in the domain. */
   domainProducts: (ks: KeySpace, domain: string) => `${domainBase(ks, domain)}:products`,
   /** Hash: the scope's aggregate (anchored sums, day buckets, counts, times): the scoring state. */

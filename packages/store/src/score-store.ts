@@ -39,6 +39,14 @@ export interface ApplyResult {
   readonly appliedByType: ReadonlyMap<EventType, number>;
 }
 
+export interface ScoreStoreOptions {
+  /** MM_DEDUP_WINDOW_DAYS: how far apart (by record timestamp) copies of an event are recognised. */
+  readonly dedupWindowDays?: number;
+}
+
+/** The de-duplication window when none is configured, days (the MM_DEDUP_WINDOW_DAYS default). */
+export const DEFAULT_DEDUP_WINDOW_DAYS = 7;
+
 interface DomainMirror {
   /**
    * Scope states as they are in Redis, by scope id: what this instance wrote last. Planning a batch
@@ -72,16 +80,18 @@ export class ScoreStore {
   readonly #redis: Redis;
   readonly #keySpace: KeySpace;
   readonly #config: ScoringConfig;
+  readonly #dedupWindowMs: number;
   readonly #mirrors = new Map<string, DomainMirror>();
   /** Domains known to be in the mesh's domain set (written once, not with every batch). */
   readonly #listed = new Set<string>();
   /** Per domain, the apply or refresh in progress (see #exclusive). */
   readonly #busy = new Map<string, Promise<undefined>>();
 
-  constructor(redis: Redis, keySpace: KeySpace, config: ScoringConfig) {
+  constructor(redis: Redis, keySpace: KeySpace, config: ScoringConfig, options: ScoreStoreOptions = {}) {
     this.#redis = redis;
     this.#keySpace = keySpace;
     this.#config = config;
+    this.#dedupWindowMs = (options.dedupWindowDays ?? DEFAULT_DEDUP_WINDOW_DAYS) * 86_400_000;
     if (typeof (redis as { mmApplyDomainBatch?: unknown }).mmApplyDomainBatch !== 'function') {
       redis.defineCommand('mmApplyDomainBatch', { lua: SCRIPTS.applyDomainBatch.lua });
     }
@@ -160,8 +170,7 @@ export class ScoreStore {
     let skipped = 0;
     const pending = new Map<string, BatchEvent[]>();
     for (const [domain, events] of batch.byDomain) {
-      const seen = new Set<string>();
-      const unique = events.filter((e) => !seen.has(e.dedupKey) && seen.add(e.dedupKey));
+      const unique = withinBatchUnique(events, this.#dedupWindowMs);
       skipped += events.length - unique.length;
       pending.set(domain, unique);
     }
@@ -183,6 +192,7 @@ export class ScoreStore {
           topic: batch.topic,
           partition: batch.partition,
           epoch: batch.epoch,
+          dedupWindowMs: this.#dedupWindowMs,
           asOfMs: batch.asOfMs,
           config: this.#config,
           events,
@@ -284,6 +294,7 @@ export class ScoreStore {
         topic: mirror.topic,
         partition: mirror.partition,
         epoch,
+        dedupWindowMs: this.#dedupWindowMs,
         asOfMs,
         config: this.#config,
         events: [],
@@ -476,6 +487,23 @@ export class ScoreStore {
     }
     return result;
   }
+}
+
+/**
+ * The batch without copies of an event it already holds, judged as the apply script judges copies
+ * across batches: a copy is one when an earlier copy was recorded in its record's period or the one
+ * before. (Dropping every in-batch copy would make the outcome depend on how records were batched.)
+ */
+function withinBatchUnique(events: readonly BatchEvent[], windowMs: number): BatchEvent[] {
+  const recorded = new Map<string, number[]>();
+  return events.filter((e) => {
+    const period = Math.floor(e.recordTimeMs / windowMs);
+    const periods = recorded.get(e.dedupKey);
+    if (periods?.some((p) => p === period || p === period - 1)) return false;
+    if (periods) periods.push(period);
+    else recorded.set(e.dedupKey, [period]);
+    return true;
+  });
 }
 
 /**

@@ -64,8 +64,11 @@ export async function decodeBatch(
       });
       let list = byDomain.get(event.domain);
       if (!list) byDomain.set(event.domain, (list = []));
+      const recordTimeMs = Number(message.timestamp);
       list.push({
         offset: message.offset,
+        // A record without a usable timestamp (-1 from old message formats) is filed by its event time.
+        recordTimeMs: Number.isFinite(recordTimeMs) && recordTimeMs >= 0 ? recordTimeMs : event.time,
         dedupKey: `${event.source}|${event.id}`,
         event: toScoringEvent(event),
       });

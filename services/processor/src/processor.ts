@@ -186,6 +186,7 @@ export class Processor {
       this.#deps.redis,
       { prefix: this.#deps.config.redis.keyPrefix, namespace },
       this.#deps.scoring,
+      { dedupWindowDays: this.#deps.config.dedupWindowDays },
     );
   }
 

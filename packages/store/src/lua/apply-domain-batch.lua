@@ -4,18 +4,22 @@ apply-domain-batch: applies one Kafka batch's events of ONE domain, with the res
 KEYS (all carry the same {<domain>} hash tag, so they share one cluster slot)
   KEYS[1]  progress hash   <topic>:<partition> -> highest applied offset (information); fence:<topic>:<partition> -> epoch;
                            version -> number of batches applied to the domain
-  KEYS[2]  seen hash       <source>|<id> -> offset that applied the event (event-id de-duplication)
-  KEYS[3]  products set    product ids of the domain
-  KEYS[4]  product ranking by momentum (sorted set)
-  KEYS[5]  product ranking by value (sorted set)
-  KEYS[6]  stalled products set
-  KEYS[7..] per scope: aggregate hash, standing hash, score hash, movers (momentum), movers (value)
+  KEYS[2]  products set    product ids of the domain
+  KEYS[3]  product ranking by momentum (sorted set)
+  KEYS[4]  product ranking by value (sorted set)
+  KEYS[5]  stalled products set
+  KEYS[6..] seen hashes of the de-duplication periods the batch looks in (<source>|<id> -> offset);
+           then per scope: score hash, aggregate hash, standing hash, movers (momentum, value)
 
 ARGV[1]  JSON payload (built by planDomainBatch in domain-batch-plan.ts):
   p       "<topic>:<partition>"
   e       fencing epoch of the caller's assignment of that partition
   v       the domain's version the caller's values were computed from
-  ev      [[offset, dedupKey], ...]             the events of the batch
+  ev      [[offset, dedupKey, own, previous], ...]  the events of the batch, with the key indexes of
+          the seen hashes of their record's period and the one before (looked up in both, recorded in own)
+  seenEnd [[keyIndex, periodEndMs], ...]        the seen hashes recorded in, with the end of their period
+  window  the de-duplication period, ms (a seen hash expires a period and a day after its end, or
+          after now when its period is long past, as in a rebuild)
   agg     [[keyIndex, [field, value, ...]], ...]  per aggregate hash, the fields the batch changed,
           with their values after it
   st      [[keyIndex, [entity, json, ...]], ...]    standing entries the batch made the latest
@@ -38,6 +42,8 @@ Returns
                         is known); nothing written. The caller re-plans without them from fresh
                         aggregates and calls again.
 Idempotent: a second run with the same payload finds the version moved on and writes nothing.
+De-duplication is bounded in time: a copy of an event is recognised when the records' periods are the
+same or adjacent, i.e. always within one period of the first copy, and never beyond two.
 
 Values, not increments: the caller keeps an exact mirror of the domain (one writer per partition, by
 fencing) and sends each changed field's new value, so the script does no reads or arithmetic per field.
@@ -76,19 +82,39 @@ end
 -- De-duplication by event key only, never by offset: a batch may legitimately be applied after a
 -- later one (ioredis re-sends a script after a reconnect; Redis may come back from an older AOF), and
 -- every effect is order-independent, so only "was this event applied?" matters.
-local eventKeys, seenPairs = {}, {}
 local lastOffset = tonumber(redis.call('HGET', KEYS[1], partition) or '-1')
 local maxOffset = lastOffset
+local lookups, lookupOrder, records = {}, {}, {}
+local function lookIn(k, i, dedupKey)
+  local l = lookups[k]
+  if not l then
+    l = {keys = {}, events = {}}
+    lookups[k] = l
+    lookupOrder[#lookupOrder + 1] = k
+  end
+  l.keys[#l.keys + 1] = dedupKey
+  l.events[#l.events + 1] = i
+end
 for i, ev in ipairs(payload.ev) do
-  eventKeys[i] = ev[2]
-  seenPairs[2 * i - 1] = ev[2]
-  seenPairs[2 * i] = ev[1]
+  lookIn(ev[3], i, ev[2])
+  lookIn(ev[4], i, ev[2])
+  local r = records[ev[3]]
+  if not r then r = {}; records[ev[3]] = r end
+  r[#r + 1] = ev[2]
+  r[#r + 1] = ev[1]
   local offset = tonumber(ev[1])
   if offset > maxOffset then maxOffset = offset end
 end
+local seen = {}
+for _, k in ipairs(lookupOrder) do
+  local got = sliced('HMGET', KEYS[k], lookups[k].keys, SLICE)
+  for j, i in ipairs(lookups[k].events) do
+    if got[j] then seen[i] = true end
+  end
+end
 local duplicates = {2}
-for i, value in ipairs(sliced('HMGET', KEYS[2], eventKeys, SLICE)) do
-  if value then duplicates[#duplicates + 1] = i - 1 end
+for i = 1, #payload.ev do
+  if seen[i] then duplicates[#duplicates + 1] = i - 1 end
 end
 if #duplicates > 1 then
   return duplicates
@@ -97,7 +123,12 @@ end
 if epoch > currentEpoch then
   redis.call('HSET', KEYS[1], fenceField, epoch)
 end
-sliced('HSET', KEYS[2], seenPairs, SLICE)
+local now = redis.call('TIME')
+local nowMs = tonumber(now[1]) * 1000 + math.floor(tonumber(now[2]) / 1000)
+for _, x in ipairs(payload.seenEnd) do
+  sliced('HSET', KEYS[x[1]], records[x[1]], SLICE)
+  redis.call('PEXPIREAT', KEYS[x[1]], string.format('%.0f', math.max(x[2], nowMs) + payload.window + 86400000))
+end
 if maxOffset > lastOffset then
   redis.call('HSET', KEYS[1], partition, string.format('%.0f', maxOffset))
 end
@@ -124,13 +155,13 @@ for _, x in ipairs(payload.rank) do
   byValue[#byValue + 1] = fmt(x[2])
   byValue[#byValue + 1] = x[3]
 end
-sliced('ZADD', KEYS[4], byMomentum, SLICE)
-sliced('ZADD', KEYS[5], byValue, SLICE)
+sliced('ZADD', KEYS[3], byMomentum, SLICE)
+sliced('ZADD', KEYS[4], byValue, SLICE)
 for _, x in ipairs(payload.stall) do
   if x[2] == 1 then stalled[#stalled + 1] = x[1] else flowing[#flowing + 1] = x[1] end
 end
-sliced('SADD', KEYS[6], stalled, SLICE)
-sliced('SREM', KEYS[6], flowing, SLICE)
+sliced('SADD', KEYS[5], stalled, SLICE)
+sliced('SREM', KEYS[5], flowing, SLICE)
 for _, x in ipairs(payload.movers) do
   local members = {}
   for i = 1, #x[2], 2 do
@@ -140,7 +171,7 @@ for _, x in ipairs(payload.movers) do
   sliced('ZADD', KEYS[x[1]], members, SLICE)
   if x[3] > 0 then redis.call('ZREMRANGEBYRANK', KEYS[x[1]], 0, -(x[3] + 1)) end
 end
-sliced('SADD', KEYS[3], payload.products, SLICE)
+sliced('SADD', KEYS[2], payload.products, SLICE)
 if #payload.ev > 0 then
   redis.call('PUBLISH', ARGV[2], cjson.encode({p = partition, n = #payload.ev}))
 end
