@@ -264,11 +264,42 @@ export class DaySums extends DaySeries<number> {
   }
 }
 
-/** Event counts per day, one slot per event type (EVENT_TYPES order). */
-export class DayCounts extends DaySeries<Float64Array> {
+/**
+ * Event counts per day, one slot per event type (EVENT_TYPES order), in ONE flat array for all days:
+ * a processor holds these for thousands of scopes over a year, and one small array per scope-day was
+ * millions of objects for the garbage collector to trace.
+ */
+export class DayCounts {
+  static readonly #STRIDE = EVENT_TYPES.length;
+  readonly #days: number[] = [];
+  #counts = new Float64Array(8 * DayCounts.#STRIDE);
+
+  get size(): number {
+    return this.#days.length;
+  }
+
+  /** Index of `day`, inserted (with zero counts) when absent. */
+  #slot(day: number): number {
+    const days = this.#days;
+    const n = days.length;
+    if (n > 0 && days[n - 1] === day) return n - 1;
+    const i = n === 0 || (days[n - 1] as number) < day ? n : lowerBound(days, day);
+    if (days[i] === day) return i;
+    const stride = DayCounts.#STRIDE;
+    if ((n + 1) * stride > this.#counts.length) {
+      const grown = new Float64Array(Math.max(2 * this.#counts.length, (n + 1) * stride));
+      grown.set(this.#counts);
+      this.#counts = grown;
+    }
+    this.#counts.copyWithin((i + 1) * stride, i * stride, n * stride);
+    this.#counts.fill(0, i * stride, (i + 1) * stride);
+    days.splice(i, 0, day);
+    return i;
+  }
+
   add(day: number, typeIndex: number, n: number): void {
-    const counts = this.values[this.slot(day, () => new Float64Array(EVENT_TYPES.length))] as Float64Array;
-    counts[typeIndex] = (counts[typeIndex] as number) + n;
+    const k = this.#slot(day) * DayCounts.#STRIDE + typeIndex;
+    this.#counts[k] = (this.#counts[k] as number) + n;
   }
 
   addAll(entries: Iterable<readonly [number, Float64Array | Partial<Record<EventType, number>>]>): void {
@@ -286,30 +317,40 @@ export class DayCounts extends DaySeries<Float64Array> {
 
   /** The count of one event type (by EVENT_TYPES index) on one day. */
   valueAt(day: number, typeIndex: number): number {
-    const i = lowerBound(this.days, day);
-    return this.days[i] === day ? ((this.values[i] as Float64Array)[typeIndex] as number) : 0;
+    const i = lowerBound(this.#days, day);
+    return this.#days[i] === day ? (this.#counts[i * DayCounts.#STRIDE + typeIndex] as number) : 0;
   }
 
   /** Adds every day of `other` (the fast path of merging two states). */
   merge(other: DayCounts): void {
-    for (let i = 0; i < other.days.length; i++) {
-      const from = other.values[i] as Float64Array;
-      const to = this.values[
-        this.slot(other.days[i] as number, () => new Float64Array(EVENT_TYPES.length))
-      ] as Float64Array;
-      for (let t = 0; t < from.length; t++) to[t] = (to[t] as number) + (from[t] as number);
+    const stride = DayCounts.#STRIDE;
+    for (let j = 0; j < other.#days.length; j++) {
+      const to = this.#slot(other.#days[j] as number) * stride;
+      for (let t = 0; t < stride; t++) {
+        this.#counts[to + t] = (this.#counts[to + t] as number) + (other.#counts[j * stride + t] as number);
+      }
     }
+  }
+
+  /** Each day with its counts (views into the flat array: read them before the next change). */
+  entries(): [number, Float64Array][] {
+    const stride = DayCounts.#STRIDE;
+    return this.#days.map((day, i) => [day, this.#counts.subarray(i * stride, (i + 1) * stride)]);
   }
 
   /** Events per type with day index in [fromDay, toDay]. */
   inDays(fromDay: number, toDay: number): EventCounts {
-    const sums = new Float64Array(EVENT_TYPES.length);
-    for (let i = this.firstFrom(fromDay); i < this.days.length && (this.days[i] as number) <= toDay; i++) {
-      const day = this.values[i] as Float64Array;
-      for (let t = 0; t < sums.length; t++) sums[t] = (sums[t] as number) + (day[t] as number);
+    const stride = DayCounts.#STRIDE;
+    const days = this.#days;
+    let i = days.length;
+    while (i > 0 && (days[i - 1] as number) >= fromDay) i -= 1;
+    const sums = new Float64Array(stride);
+    for (; i < days.length && (days[i] as number) <= toDay; i++) {
+      for (let t = 0; t < stride; t++)
+        sums[t] = (sums[t] as number) + (this.#counts[i * stride + t] as number);
     }
     const counts = zeroCounts();
-    for (let t = 0; t < sums.length; t++) counts[EVENT_TYPES[t] as EventType] = sums[t] as number;
+    for (let t = 0; t < stride; t++) counts[EVENT_TYPES[t] as EventType] = sums[t] as number;
     return counts;
   }
 }

@@ -151,11 +151,12 @@ function changedFieldsOf(delta: ScopeState, after: ScopeState): string[] {
 }
 
 /**
- * Turns one domain's share of a Kafka batch into one call of the apply script: per scope, the batch's
- * additions (aggregated in memory, so the script reads and writes each field once per batch, not once
- * per event), the standing candidates, the largest contributions, and the scores after the batch,
- * computed here from the mirror with the same scoring code the reference uses. No I/O, no clock; the
- * mirror is updated in place (see `DomainBatchInput.mirror`).
+ * Turns one domain's share of a Kafka batch into one call of the apply script: the batch is merged
+ * into the mirror (aggregated per scope first, so each field is written once per batch, not once per
+ * event), and the payload carries, per touched scope, the new values of the fields that changed, the
+ * standing entries the batch made the latest, the contributions that may enter the movers set, and the
+ * scores after the batch, computed with the same scoring code the reference uses. No I/O, no clock;
+ * the mirror is updated in place (see `DomainBatchInput.mirror`).
  */
 export function planDomainBatch(input: DomainBatchInput): DomainBatchPlan {
   const { config, keySpace: ks, domain } = input;

@@ -41,7 +41,8 @@ Returns
   {2, i1, i2, ...}      duplicates: these 0-based event indexes were applied before (their dedup key
                         is known); nothing written. The caller re-plans without them from fresh
                         aggregates and calls again.
-Idempotent: a second run with the same payload finds the version moved on and writes nothing.
+Idempotent: a second run of a batch finds the version moved on and writes nothing (a refresh, which
+changes no aggregate, writes the same scores again).
 De-duplication is bounded in time: a copy of an event is recognised when the records' periods are the
 same or adjacent, i.e. always within one period of the first copy, and never beyond two.
 
