@@ -36,7 +36,7 @@ import { summarise } from './support/summarise-profile.ts';
  *   pnpm bench:processor                                  # 1,000,000 events, naive on 50,000
  *   pnpm bench:processor -- --events 200000 --naive-events 20000
  *   pnpm bench:processor -- --profile                     # + CPU profile of the batch processor
- *   pnpm bench:processor -- --experiment no-mesh-refresh,big-fetch   # what-if runs, see support/processor-child.ts
+ *   pnpm bench:processor -- --experiment no-mesh-refresh,fetch-mib=2   # what-if runs, see support/processor-child.ts
  *   (or BENCH_EVENTS, BENCH_NAIVE_EVENTS, BENCH_PROFILE=1, BENCH_EXPERIMENTS)
  *
  * Everything is created fresh (topics, key prefix, consumer groups) and deleted at the end.

@@ -19,12 +19,15 @@ import type { ChildReport, ParentMessage } from './processor-host.ts';
  * BENCH_EXPERIMENTS (comma-separated, off by default) changes the processor at run time, without editing
  * it, to measure what a proposed fix would gain:
  *   no-mesh-refresh  ScoreStore.refreshMesh does nothing (the mesh-wide refresh after batches and ticks)
- *   big-fetch        the consumer fetches up to 8 MiB per partition (kafkajs default 1 MiB): bigger batches
+ *   fetch-mib=N      the consumer fetches up to N MiB per partition (the processor's own: 16): batch size
  */
 
 const mode = process.env['BENCH_MODE'] ?? 'batch';
 const target = Number(process.env['BENCH_TARGET'] ?? 0);
 const experiments = new Set((process.env['BENCH_EXPERIMENTS'] ?? '').split(',').filter(Boolean));
+const fetchMib = Number(
+  [...experiments].find((e) => e.startsWith('fetch-mib='))?.slice('fetch-mib='.length) ?? 0,
+);
 const config = loadConfig(process.env);
 const logger = createLogger({ name: 'bench-processor', level: config.logLevel });
 
@@ -48,7 +51,7 @@ const baseKafka = createKafka(config.kafka, { logger });
 const kafka: Kafka = Object.create(baseKafka) as Kafka;
 kafka.consumer = (cfg) => {
   const consumer = baseKafka.consumer(
-    experiments.has('big-fetch') ? { ...cfg, maxBytesPerPartition: 8 << 20, maxBytes: 48 << 20 } : cfg,
+    fetchMib ? { ...cfg, maxBytesPerPartition: fetchMib << 20, maxBytes: Math.max(48, fetchMib) << 20 } : cfg,
   );
   consumer.on(consumer.events.REQUEST, ({ payload }) => {
     const r = kafkaRequests.get(payload.apiName) ?? { count: 0, ms: 0 };

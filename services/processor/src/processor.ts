@@ -127,10 +127,13 @@ export class Processor {
     this.#consumer = deps.kafka.consumer({
       groupId: deps.groupId ?? deps.config.processor.groupId,
       // Short waits keep produce-to-Redis latency low when traffic is light; large fetches make large
-      // batches under load, and a batch costs one Redis round trip however many events it holds.
+      // batches under load (catching up, rebuilding), and a batch writes each touched scope once however
+      // many of its events it holds: 16 MiB per partition applied 1M events 11% faster than 8 MiB, 2 MiB
+      // 25% slower. A fetch stays under the broker's fetch.max.bytes (55 MiB by default); decoded, 48 MiB
+      // of records is a few hundred MB of heap at most.
       maxWaitTimeInMs: 50,
-      maxBytesPerPartition: 8 * 1024 * 1024,
-      maxBytes: 32 * 1024 * 1024,
+      maxBytesPerPartition: 16 * 1024 * 1024,
+      maxBytes: 48 * 1024 * 1024,
       sessionTimeout: deps.config.processor.sessionTimeoutMs,
       heartbeatInterval: Math.min(3_000, Math.floor(deps.config.processor.sessionTimeoutMs / 3)),
     });
