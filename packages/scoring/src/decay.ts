@@ -3,8 +3,8 @@ import { DAY_MS } from './time.ts';
 /**
  * Exponential decay in anchored form. A raw metric `S(t) = Σ w_e · 2^(−(t − t_e)/H)` is stored as
  * `A = Σ w_e · 2^((t_e − T0)/H)` for a fixed reference epoch T0, so that `S(t) = A · 2^(−(t − T0)/H)`.
- * Applying an event only ever *adds* to A (Redis HINCRBYFLOAT), and merging two partial states is an
- * addition; nothing needs to be re-decayed when time passes.
+ * Applying an event only ever *adds* to A (a sum the processor keeps in Redis), and merging two
+ * partial states is an addition; nothing needs to be re-decayed when time passes.
  */
 
 /**
