@@ -1,17 +1,9 @@
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { Redis } from 'ioredis';
+import { describe, expect, it } from 'vitest';
 import { DEFAULT_SCORING_CONFIG, type ScoringEvent } from '@mesh-momentum/scoring';
 import { simulateProgramme } from '@mesh-momentum/simulator';
-import {
-  INITIAL_NAMESPACE,
-  keys,
-  ScoreReader,
-  ScoreStore,
-  type BatchEvent,
-  type KeySpace,
-} from '@mesh-momentum/store';
-import { isolatedConfig } from '@mesh-momentum/testing';
+import { ScoreReader, ScoreStore } from '@mesh-momentum/store';
 import { expectRedisMatchesReference, toScoring } from './support/reference.ts';
+import { byDomain, storeHarness } from './support/store-harness.ts';
 
 /**
  * The store leaves out mover candidates that cannot enter a full set, judging from what its mirror
@@ -20,24 +12,14 @@ import { expectRedisMatchesReference, toScoring } from './support/reference.ts';
  * contributions, and every score the reference's.
  */
 describe('movers and scores over many small batches', () => {
-  const config = isolatedConfig(inject('services'), { name: 'movers' });
-  const ks: KeySpace = { prefix: config.redis.keyPrefix, namespace: INITIAL_NAMESPACE };
-  let redis: Redis;
-
-  beforeAll(async () => {
-    redis = new Redis(config.redis.url);
-    await redis.set(keys.namespacePointer(ks.prefix), ks.namespace);
-  });
-  afterAll(async () => {
-    const leftovers = await redis.keys(`${ks.prefix}:*`);
-    if (leftovers.length > 0) await redis.unlink(...leftovers);
-    redis.disconnect();
-  });
+  const harness = storeHarness('movers');
 
   it('keeps the largest contributions per scope through batches of a few events, a store restart and a refresh', async () => {
     const events: ScoringEvent[] = toScoring(
       simulateProgramme({ seed: 51, endMs: Date.now() - 3_600_000, scale: 0.5 }),
     );
+    const { ks } = harness;
+    const redis = harness.redis();
     const BATCH = 7;
     let store = new ScoreStore(redis, ks, DEFAULT_SCORING_CONFIG);
     let epoch = await store.takeEpoch('movers', 0);
@@ -48,18 +30,13 @@ describe('movers and scores over many small batches', () => {
         store = new ScoreStore(redis, ks, DEFAULT_SCORING_CONFIG);
         epoch = await store.takeEpoch('movers', 0);
       }
-      const byDomain = new Map<string, BatchEvent[]>();
-      events.slice(from, from + BATCH).forEach((event, i) => {
-        const list = byDomain.get(event.domain) ?? [];
-        list.push({
-          offset: String(from + i),
-          recordTimeMs: Date.now(),
-          dedupKey: `${event.source}|${event.id}`,
-          event,
-        });
-        byDomain.set(event.domain, list);
+      await store.applyPartitionBatch({
+        topic: 'movers',
+        partition: 0,
+        epoch,
+        asOfMs,
+        byDomain: byDomain(events.slice(from, from + BATCH), from),
       });
-      await store.applyPartitionBatch({ topic: 'movers', partition: 0, epoch, asOfMs, byDomain });
     }
     await store.refreshMesh(asOfMs);
     const reader = new ScoreReader(redis, ks.prefix);

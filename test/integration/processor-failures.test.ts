@@ -9,6 +9,7 @@ import { isolatedConfig, isolatedEnv, waitFor } from '@mesh-momentum/testing';
 import { TestPipeline } from './support/pipeline.ts';
 import { ProcessorProcess } from './support/processor-process.ts';
 import { expectRedisMatchesReference, toScoring } from './support/reference.ts';
+import { byDomain } from './support/store-harness.ts';
 
 let pipeline: TestPipeline | undefined;
 const processes: ProcessorProcess[] = [];
@@ -159,23 +160,21 @@ describe('processor under failure', () => {
     const [first, second] = toScoring(
       simulateProgramme({ seed: 3, endMs: Date.now() - 60_000 }).filter((e) => e.domain === 'payments'),
     );
-    const batch = (epoch: number, offset: string, event: NonNullable<typeof first>) => ({
+    const batch = (epoch: number, offset: number, event: NonNullable<typeof first>) => ({
       topic,
       partition: 0,
       epoch,
       asOfMs: Date.now(),
-      byDomain: new Map([
-        ['payments', [{ offset, recordTimeMs: Date.now(), dedupKey: `${event.source}|${event.id}`, event }]],
-      ]),
+      byDomain: byDomain([event], offset),
     });
-    await owner.applyPartitionBatch(batch(ownerEpoch, '10', first!));
-    await expect(zombie.applyPartitionBatch(batch(zombieEpoch, '11', second!))).rejects.toBeInstanceOf(
+    await owner.applyPartitionBatch(batch(ownerEpoch, 10, first!));
+    await expect(zombie.applyPartitionBatch(batch(zombieEpoch, 11, second!))).rejects.toBeInstanceOf(
       FencedWriteError,
     );
     const reader = new ScoreReader(pipeline.redis, keySpace.prefix);
     expect((await reader.scopeScore('payments', { kind: 'domain' }, 'v1'))?.eventCount).toBe(1);
     // The owner still writes, and the same event offered again is recognised as applied.
-    const again = await owner.applyPartitionBatch(batch(ownerEpoch, '10', first!));
+    const again = await owner.applyPartitionBatch(batch(ownerEpoch, 10, first!));
     expect(again).toMatchObject({ applied: 0, skipped: 1 });
   });
 });

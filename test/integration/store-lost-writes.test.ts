@@ -1,17 +1,9 @@
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { Redis } from 'ioredis';
+import { describe, expect, it } from 'vitest';
 import { DEFAULT_SCORING_CONFIG, type ScoringEvent } from '@mesh-momentum/scoring';
 import { simulateProgramme } from '@mesh-momentum/simulator';
-import {
-  INITIAL_NAMESPACE,
-  keys,
-  ScoreReader,
-  ScoreStore,
-  type BatchEvent,
-  type KeySpace,
-} from '@mesh-momentum/store';
-import { isolatedConfig } from '@mesh-momentum/testing';
+import { ScoreReader, ScoreStore } from '@mesh-momentum/store';
 import { expectRedisMatchesReference, toScoring } from './support/reference.ts';
+import { byDomain, storeHarness } from './support/store-harness.ts';
 
 /**
  * The store writes values computed from its in-memory mirror, guarded by the domain's version. Here
@@ -21,23 +13,13 @@ import { expectRedisMatchesReference, toScoring } from './support/reference.ts';
  * (as the processor does from the progress Redis still has) then ends at the reference scores.
  */
 describe('a store whose Redis lost its last writes', () => {
-  const config = isolatedConfig(inject('services'), { name: 'lost-writes' });
-  const ks: KeySpace = { prefix: config.redis.keyPrefix, namespace: INITIAL_NAMESPACE };
-  let redis: Redis;
-
-  beforeAll(async () => {
-    redis = new Redis(config.redis.url);
-    await redis.set(keys.namespacePointer(ks.prefix), ks.namespace);
-  });
-  afterAll(async () => {
-    const leftovers = await redis.keys(`${ks.prefix}:*`);
-    if (leftovers.length > 0) await redis.unlink(...leftovers);
-    redis.disconnect();
-  });
+  const harness = storeHarness('lost-writes');
+  const { ks } = harness;
 
   /** Every key of the namespace, serialised (what an older copy of Redis would hold). */
   async function snapshot(): Promise<Map<string, Buffer>> {
     const saved = new Map<string, Buffer>();
+    const redis = harness.redis();
     for (const key of await redis.keys(`${ks.prefix}:${ks.namespace}:*`)) {
       const dump = await redis.dumpBuffer(key);
       if (dump) saved.set(key, dump);
@@ -46,6 +28,7 @@ describe('a store whose Redis lost its last writes', () => {
   }
 
   async function restore(saved: Map<string, Buffer>): Promise<void> {
+    const redis = harness.redis();
     const now = await redis.keys(`${ks.prefix}:${ks.namespace}:*`);
     if (now.length > 0) await redis.unlink(...now);
     for (const [key, dump] of saved) await redis.restore(key, 0, dump, 'REPLACE');
@@ -61,23 +44,18 @@ describe('a store whose Redis lost its last writes', () => {
       events.slice(third, 2 * third),
       events.slice(2 * third),
     ];
+    const redis = harness.redis();
     const store = new ScoreStore(redis, ks, DEFAULT_SCORING_CONFIG);
     const epoch = await store.takeEpoch('lost', 0);
     const asOfMs = Date.now();
-    const apply = (batch: readonly ScoringEvent[], offset: number) => {
-      const byDomain = new Map<string, BatchEvent[]>();
-      batch.forEach((event, i) => {
-        const list = byDomain.get(event.domain) ?? [];
-        list.push({
-          offset: String(offset + i),
-          recordTimeMs: Date.now(),
-          dedupKey: `${event.source}|${event.id}`,
-          event,
-        });
-        byDomain.set(event.domain, list);
+    const apply = (batch: readonly ScoringEvent[], offset: number) =>
+      store.applyPartitionBatch({
+        topic: 'lost',
+        partition: 0,
+        epoch,
+        asOfMs,
+        byDomain: byDomain(batch, offset),
       });
-      return store.applyPartitionBatch({ topic: 'lost', partition: 0, epoch, asOfMs, byDomain });
-    };
 
     await apply(first, 0);
     const afterFirst = await snapshot();

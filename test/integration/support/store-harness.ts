@@ -1,0 +1,50 @@
+import { afterAll, beforeAll, inject } from 'vitest';
+import { Redis } from 'ioredis';
+import type { ScoringEvent } from '@mesh-momentum/scoring';
+import { INITIAL_NAMESPACE, keys, type BatchEvent, type KeySpace } from '@mesh-momentum/store';
+import { isolatedConfig } from '@mesh-momentum/testing';
+
+/**
+ * For tests that drive a ScoreStore directly (no Kafka): a Redis connection and a key space of their
+ * own, with the namespace pointer set so readers find it, and every key removed afterwards. Call it in
+ * a describe block; `redis()` is valid inside its tests.
+ */
+export function storeHarness(name: string): { readonly ks: KeySpace; redis(): Redis } {
+  const config = isolatedConfig(inject('services'), { name });
+  const ks: KeySpace = { prefix: config.redis.keyPrefix, namespace: INITIAL_NAMESPACE };
+  let redis: Redis | undefined;
+  beforeAll(async () => {
+    redis = new Redis(config.redis.url);
+    await redis.set(keys.namespacePointer(ks.prefix), ks.namespace);
+  });
+  afterAll(async () => {
+    if (!redis) return;
+    const leftovers = await redis.keys(`${ks.prefix}:*`);
+    if (leftovers.length > 0) await redis.unlink(...leftovers);
+    redis.disconnect();
+  });
+  return {
+    ks,
+    redis: () => {
+      if (!redis) throw new Error('storeHarness: redis() is only available inside tests');
+      return redis;
+    },
+  };
+}
+
+/** Events as one partition batch would carry them: by domain, at consecutive offsets, recorded now. */
+export function byDomain(events: readonly ScoringEvent[], firstOffset: number): Map<string, BatchEvent[]> {
+  const result = new Map<string, BatchEvent[]>();
+  const recordTimeMs = Date.now();
+  events.forEach((event, i) => {
+    const list = result.get(event.domain) ?? [];
+    list.push({
+      offset: String(firstOffset + i),
+      recordTimeMs,
+      dedupKey: `${event.source}|${event.id}`,
+      event,
+    });
+    result.set(event.domain, list);
+  });
+  return result;
+}
