@@ -16,8 +16,9 @@ import type { ScopeAggregate } from './aggregate.ts';
 /**
  * The mutable, in-memory form of a scope's aggregate (`ScopeAggregate` is the immutable one), built for
  * a long-running processor: merging a batch touches only the days and entities the batch has, and a
- * score reads only the recent end of the history. Both stay O(batch + window) however long the scope's
- * history grows, where copying or re-scanning a year of day buckets per batch would not.
+ * score reuses prefix sums that stay valid up to the earliest day changed since the last score. For
+ * events arriving in time order both cost O(batch + scoring windows) however long the scope's history
+ * grows, where copying or re-scanning a year of day buckets per batch would not.
  *
  * Same meaning and merge rules as `ScopeAggregate` (sums add, times min/max, standing latest entry per
  * entity); `fromAggregate`/`toAggregate` convert exactly.
