@@ -7,6 +7,7 @@ import {
   type DomainEvent,
   type EventCodec,
 } from '@mesh-momentum/events';
+import { waitForLeaders } from '@mesh-momentum/kafka';
 import { simulateProgramme, type DomainSpec, type SimulatedEvent } from '@mesh-momentum/simulator';
 
 /** Domains of the benchmark mesh: 24, the four stories in turn, so keys spread over the partitions. */
@@ -48,25 +49,6 @@ export function encodeEvent(
   return toKafkaMessage(event, value) as Message;
 }
 
-/** Waits until every partition of a freshly created topic has a leader (at most `timeoutMs`). */
-export async function waitForLeaders(kafka: Kafka, topic: string, timeoutMs = 30_000): Promise<void> {
-  const admin = kafka.admin();
-  await admin.connect();
-  try {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      const metadata = await admin.fetchTopicMetadata({ topics: [topic] }).catch(() => undefined);
-      const partitions = metadata?.topics[0]?.partitions ?? [];
-      if (partitions.length > 0 && partitions.every((p) => p.leader >= 0)) return;
-      if (Date.now() > deadline)
-        throw new Error(`topic ${topic} has no leader for every partition after ${timeoutMs} ms`);
-      await new Promise((resolve) => setTimeout(resolve, 200));
-    }
-  } finally {
-    await admin.disconnect();
-  }
-}
-
 export interface PreloadResult {
   readonly events: number;
   readonly bytes: number;
@@ -92,7 +74,9 @@ export async function preload(
   const inFlight = options.inFlight ?? 6;
   const started = performance.now();
   const ids = await schemaIds(codec);
-  await waitForLeaders(kafka, topic);
+  const admin = kafka.admin();
+  await admin.connect();
+  await waitForLeaders(admin, [topic]).finally(() => admin.disconnect());
   // More retries than kafkajs' default 5: a broker that has just created the topic may still answer
   // "does not host this topic-partition" for a moment (a 1M-event preload once died on it).
   const producer = kafka.producer({

@@ -47,6 +47,35 @@ export function topicSpecs(layout: TopicLayout): ITopicConfig[] {
   ];
 }
 
+/**
+ * Waits until every partition of the topics has a leader, polling the metadata and riding out the
+ * errors it answers while a new topic settles; throws after `timeoutMs`.
+ */
+export async function waitForLeaders(
+  admin: Admin,
+  topics: readonly string[],
+  timeoutMs = 30_000,
+): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    let last: string;
+    try {
+      const metadata = await admin.fetchTopicMetadata({ topics: [...topics] });
+      const leaderless = metadata.topics.filter(
+        (t) => t.partitions.length === 0 || t.partitions.some((p) => p.leader < 0),
+      );
+      if (leaderless.length === 0 && metadata.topics.length === topics.length) return;
+      last = `no leader yet for ${leaderless.map((t) => t.name).join(', ') || 'some topics'}`;
+    } catch (error) {
+      last = (error as Error).message;
+    }
+    if (Date.now() > deadline) {
+      throw new Error(`topics ${topics.join(', ')} have no leaders after ${timeoutMs} ms (${last})`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+}
+
 export interface EnsureTopicsResult {
   readonly created: readonly string[];
   readonly existing: readonly string[];
@@ -61,8 +90,14 @@ export async function ensureTopics(admin: Admin, layout: TopicLayout): Promise<E
   const present = new Set(await admin.listTopics());
   const missing = specs.filter((s) => !present.has(s.topic));
   if (missing.length > 0) {
-    // createTopics answers false (not an error) for a topic a concurrent caller created first.
-    await admin.createTopics({ topics: missing, waitForLeaders: true });
+    // createTopics answers false (not an error) for a topic a concurrent caller created first. Its own
+    // waitForLeaders gives up on "does not host this topic-partition", which a broker that has just
+    // created the topic may still answer (tulios/kafkajs#1222), so leaders are awaited here instead.
+    await admin.createTopics({ topics: missing, waitForLeaders: false });
+    await waitForLeaders(
+      admin,
+      missing.map((s) => s.topic),
+    );
   }
   return {
     created: missing.map((s) => s.topic),
