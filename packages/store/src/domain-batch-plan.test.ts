@@ -151,7 +151,7 @@ describe('planDomainBatch', () => {
     expect(mirror.get('domain')?.state.eventCount).toBe(EVENTS.length);
   });
 
-  it('looks each event up in its record period and the one before, and records it in its own', () => {
+  it('looks each event up in its record period and both neighbours, and records it in its own', () => {
     const window = 7 * DAY;
     const p = Math.floor(T / window);
     const events: BatchEvent[] = EVENTS.slice(0, 2).map((event, i) => ({
@@ -174,17 +174,18 @@ describe('planDomainBatch', () => {
       version: 0,
     });
     const payload = JSON.parse(planned.payload) as {
-      ev: [string, string, number, number][];
+      ev: [string, string, number, number, number][];
       seenEnd: [number, number][];
     };
     const seen = (i: number) => planned.keys[i - 1];
-    expect(payload.ev.map(([, , own, previous]) => [seen(own), seen(previous)])).toEqual([
-      [`mm:v1:{payments}:seen:${p}`, `mm:v1:{payments}:seen:${p - 1}`],
-      [`mm:v1:{payments}:seen:${p + 1}`, `mm:v1:{payments}:seen:${p}`],
+    const key = (period: number) => `mm:v1:{payments}:seen:7d:${period}`;
+    expect(payload.ev.map(([, , own, previous, next]) => [seen(own), seen(previous), seen(next)])).toEqual([
+      [key(p), key(p - 1), key(p + 1)],
+      [key(p + 1), key(p), key(p + 2)],
     ]);
     expect(payload.seenEnd.map(([k, end]) => [seen(k), end])).toEqual([
-      [`mm:v1:{payments}:seen:${p}`, (p + 1) * window],
-      [`mm:v1:{payments}:seen:${p + 1}`, (p + 2) * window],
+      [key(p), (p + 1) * window],
+      [key(p + 1), (p + 2) * window],
     ]);
   });
 

@@ -209,12 +209,13 @@ export function planDomainBatch(input: DomainBatchInput): DomainBatchPlan {
     keys.stalledProducts(ks, domain),
   ];
   const keyIndex = (key: string) => scriptKeys.push(key); // 1-based, as Lua's KEYS
-  // Each event is looked up in its record's period and the one before, and recorded in its own.
+  // Each event is looked up in its record's period and both neighbours (copies' record timestamps may
+  // go backwards), and recorded in its own.
   const periodKeys = new Map<number, number>();
   const periodKey = (period: number) => {
     let index = periodKeys.get(period);
     if (index === undefined)
-      periodKeys.set(period, (index = keyIndex(keys.domainSeenEvents(ks, domain, period))));
+      periodKeys.set(period, (index = keyIndex(keys.domainSeenEvents(ks, domain, window, period))));
     return index;
   };
   const window = input.dedupWindowMs;
@@ -223,7 +224,7 @@ export function planDomainBatch(input: DomainBatchInput): DomainBatchPlan {
     const period = Math.floor(e.recordTimeMs / window);
     const own = periodKey(period);
     recorded.set(own, (period + 1) * window);
-    return [e.offset, e.dedupKey, own, periodKey(period - 1)];
+    return [e.offset, e.dedupKey, own, periodKey(period - 1), periodKey(period + 1)];
   });
   const payload = {
     p: `${input.topic}:${input.partition}`,

@@ -54,11 +54,12 @@ export const keys = {
   domainProgress: (ks: KeySpace, domain: string) => `${domainBase(ks, domain)}:progress`,
   /**
    * Hash per de-duplication period (records whose Kafka timestamps fall in the same window of
-   * MM_DEDUP_WINDOW_DAYS, numbered from the epoch): `<source>|<id>` → offset that applied the event.
-   * Expires a window (and a day) after its period ends.
+   * MM_DEDUP_WINDOW_DAYS, numbered from the epoch; the window is part of the key, so changing it never
+   * mixes periods of different lengths): `<source>|<id>` → offset that applied the event. Expires two
+   * windows after its period ends (or a day after its last write, for long-past periods).
    */
-  domainSeenEvents: (ks: KeySpace, domain: string, period: number) =>
-    `${domainBase(ks, domain)}:seen:${period}`,
+  domainSeenEvents: (ks: KeySpace, domain: string, windowMs: number, period: number) =>
+    `${domainBase(ks, domain)}:seen:${windowMs / 86_400_000}d:${period}`,
   /** Set: product ids with any applied event in the domain. */
   domainProducts: (ks: KeySpace, domain: string) => `${domainBase(ks, domain)}:products`,
   /** Hash: the scope's aggregate (anchored sums, day buckets, counts, times): the scoring state. */

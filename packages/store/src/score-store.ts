@@ -377,10 +377,12 @@ export class ScoreStore {
     );
   }
 
-  /** The domain's mirror; #ensureMirrors has loaded it before a batch is planned. */
+  /** The domain's mirror, which #ensureMirrors loaded before the batch was planned. */
   #mirrorOf(domain: string): DomainMirror {
     const mirror = this.#mirrors.get(domain);
-    if (!mirror) throw new Error(`no mirror of domain ${domain} loaded (a bug: #ensureMirrors runs first)`);
+    // Only when the mirrors were dropped (Redis reconnected, partitions reassigned) while this batch
+    // was loading them: retry the batch, which loads them again.
+    if (!mirror) throw new StoreUnavailableError(`the mirror of domain ${domain} was dropped while loading`);
     return mirror;
   }
 
@@ -491,15 +493,15 @@ export class ScoreStore {
 
 /**
  * The batch without copies of an event it already holds, judged as the apply script judges copies
- * across batches: a copy is one when an earlier copy was recorded in its record's period or the one
- * before. (Dropping every in-batch copy would make the outcome depend on how records were batched.)
+ * across batches: a copy is one when an earlier copy was recorded in its record's period or a
+ * neighbouring one. (Dropping every in-batch copy would make the outcome depend on how records were batched.)
  */
 function withinBatchUnique(events: readonly BatchEvent[], windowMs: number): BatchEvent[] {
   const recorded = new Map<string, number[]>();
   return events.filter((e) => {
     const period = Math.floor(e.recordTimeMs / windowMs);
     const periods = recorded.get(e.dedupKey);
-    if (periods?.some((p) => p === period || p === period - 1)) return false;
+    if (periods?.some((p) => Math.abs(p - period) <= 1)) return false;
     if (periods) periods.push(period);
     else recorded.set(e.dedupKey, [period]);
     return true;

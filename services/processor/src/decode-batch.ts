@@ -58,17 +58,19 @@ export async function decodeBatch(
       const { schemaId } = unframe(message.value);
       if (!codec.knows(schemaId)) await codec.prepareReaders([schemaId]); // throws the real reason
       const { record } = codec.decodeKnown(message.value);
+      // A record without a usable timestamp (-1 in old message formats) is judged by the clock: its
+      // future skew and its de-duplication period (a replay may then judge it differently).
+      const stamped = Number(message.timestamp);
+      const recordTimeMs = Number.isFinite(stamped) && stamped >= 0 ? stamped : Date.now();
       const event = validateEvent(record, {
-        nowMs: Number(message.timestamp),
+        nowMs: recordTimeMs,
         maxFutureSkewMs: options.maxFutureSkewMs,
       });
       let list = byDomain.get(event.domain);
       if (!list) byDomain.set(event.domain, (list = []));
-      const recordTimeMs = Number(message.timestamp);
       list.push({
         offset: message.offset,
-        // A record without a usable timestamp (-1 from old message formats) is filed by its event time.
-        recordTimeMs: Number.isFinite(recordTimeMs) && recordTimeMs >= 0 ? recordTimeMs : event.time,
+        recordTimeMs,
         dedupKey: `${event.source}|${event.id}`,
         event: toScoringEvent(event),
       });

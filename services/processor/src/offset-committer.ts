@@ -14,6 +14,8 @@ export class OffsetCommitter {
   readonly #pending = new Map<string, { topic: string; partition: number; offset: string }>();
   #timer: NodeJS.Timeout | undefined;
   #inFlight: Promise<void> = Promise.resolve();
+  /** Bumped by clear(): a failed commit from before it is not retried for partitions that moved. */
+  #generation = 0;
 
   constructor(consumer: Consumer, logger: Logger, intervalMs: number) {
     this.#consumer = consumer;
@@ -30,6 +32,7 @@ export class OffsetCommitter {
   /** Forgets what is not committed yet (the partitions may belong to another member now). */
   clear(): void {
     this.#pending.clear();
+    this.#generation += 1;
   }
 
   /** Commits what is pending; a failed commit is logged and retried with the next flush. */
@@ -37,10 +40,12 @@ export class OffsetCommitter {
     this.#inFlight = this.#inFlight.then(async () => {
       if (this.#pending.size === 0) return;
       const offsets = [...this.#pending.values()];
+      const generation = this.#generation;
       this.#pending.clear();
       try {
         await this.#consumer.commitOffsets(offsets);
       } catch (error) {
+        if (generation !== this.#generation) return;
         for (const o of offsets) {
           const key = `${o.topic}:${o.partition}`;
           if (!this.#pending.has(key)) this.#pending.set(key, o);

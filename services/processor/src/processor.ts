@@ -111,6 +111,7 @@ export class Processor {
   /** Partitions of the current assignment, by topic. */
   #assignment: Record<string, number[]> = {};
   #tick: NodeJS.Timeout | undefined;
+  #refreshing: Promise<void> | undefined;
   readonly #committer: OffsetCommitter;
   readonly #activeBatches = new Set<Promise<void>>();
   #stopping = false;
@@ -245,7 +246,8 @@ export class Processor {
     let expected = this.#expected.get(key);
     if (expected === undefined) {
       // No progress recorded (a fresh namespace, or Redis lost it): from the start of the partition.
-      // The topic keeps every record and the store skips what it has, so that is always safe.
+      // The topic keeps every record; what Redis already has is refused as duplicates (within the
+      // de-duplication window, which covers whatever a lost progress record can have left behind).
       expected = (await this.#store.partitionProgress(topic, partition)) ?? '0';
       this.#expected.set(key, expected);
     }
@@ -295,10 +297,12 @@ export class Processor {
         return batch.finally(() => this.#activeBatches.delete(batch));
       },
     });
-    this.#tick = setInterval(
-      () => void this.refresh().catch(() => undefined),
-      this.#deps.config.processor.tickMs,
-    );
+    this.#tick = setInterval(() => {
+      // One refresh at a time; stop() waits for the one running.
+      this.#refreshing ??= this.refresh()
+        .catch(() => undefined)
+        .finally(() => (this.#refreshing = undefined));
+    }, this.#deps.config.processor.tickMs);
     this.#tick.unref();
   }
 
@@ -308,7 +312,7 @@ export class Processor {
     // No new batch starts; the ones running finish, and their offsets are committed while this member
     // is still in the group (kafkajs leaves it when the consumer stops).
     this.#stopping = true;
-    await Promise.allSettled([...this.#activeBatches]);
+    await Promise.allSettled([...this.#activeBatches, this.#refreshing]);
     await this.#committer.close();
     await this.#consumer.disconnect();
     await this.#producer.disconnect();

@@ -107,8 +107,10 @@ export async function rebuildScores(deps: RebuildDeps): Promise<RebuildResult> {
     await sleep(deps.graceMs ?? 5_000);
   } catch (error) {
     await processor.stop().catch(() => undefined);
-    // Readers still use the old namespace: the half-built one and the replay's group are debris.
-    if (!switched) {
+    // Readers still use the old namespace: the half-built one and the replay's group are debris. (The
+    // pointer is read back: a SET whose reply was lost may have switched readers all the same.)
+    const current = await redis.get(keys.namespacePointer(prefix)).catch(() => to);
+    if (!switched && current !== to) {
       await admin.deleteGroups([groupId]).catch(() => undefined);
       const removed = await unlinkNamespace(redis, prefix, to).catch(() => 0);
       log.warn({ err: error, to, removedKeys: removed }, 'rebuild failed; its namespace and group removed');

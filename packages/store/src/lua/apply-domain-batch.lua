@@ -15,11 +15,13 @@ ARGV[1]  JSON payload (built by planDomainBatch in domain-batch-plan.ts):
   p       "<topic>:<partition>"
   e       fencing epoch of the caller's assignment of that partition
   v       the domain's version the caller's values were computed from
-  ev      [[offset, dedupKey, own, previous], ...]  the events of the batch, with the key indexes of
-          the seen hashes of their record's period and the one before (looked up in both, recorded in own)
+  ev      [[offset, dedupKey, own, previous, next], ...]  the events of the batch, with the key indexes
+          of the seen hashes of their record's period and its two neighbours (looked up in all three,
+          recorded in own: record timestamps of copies may go backwards)
   seenEnd [[keyIndex, periodEndMs], ...]        the seen hashes recorded in, with the end of their period
-  window  the de-duplication period, ms (a seen hash expires a period and a day after its end, or
-          after now when its period is long past, as in a rebuild)
+  window  the de-duplication period, ms. A seen hash expires two periods after its own ends (the next
+          period's records look in it, and may be processed up to a period late), or a day after now
+          when that is later (a rebuild replaying long-past periods keeps only what it still needs)
   agg     [[keyIndex, [field, value, ...]], ...]  per aggregate hash, the fields the batch changed,
           with their values after it
   st      [[keyIndex, [entity, json, ...]], ...]    standing entries the batch made the latest
@@ -44,7 +46,7 @@ Returns
 Idempotent: a second run of a batch finds the version moved on and writes nothing (a refresh, which
 changes no aggregate, writes the same scores again).
 De-duplication is bounded in time: a copy of an event is recognised when the records' periods are the
-same or adjacent, i.e. always within one period of the first copy, and never beyond two.
+same or adjacent, i.e. always within one period of the first copy (either way), and never beyond two.
 
 Values, not increments: the caller keeps an exact mirror of the domain (one writer per partition, by
 fencing) and sends each changed field's new value, so the script does no reads or arithmetic per field.
@@ -80,9 +82,8 @@ if version ~= tonumber(payload.v) then
   return {3, version}
 end
 
--- De-duplication by event key only, never by offset: a batch may legitimately be applied after a
--- later one (ioredis re-sends a script after a reconnect; Redis may come back from an older AOF), and
--- every effect is order-independent, so only "was this event applied?" matters.
+-- De-duplication by event key, never by offset: the same event may reach Kafka twice (producer or
+-- webhook retries) at different offsets. (Re-sent or stale batches are refused by the version check.)
 local lastOffset = tonumber(redis.call('HGET', KEYS[1], partition) or '-1')
 local maxOffset = lastOffset
 local lookups, lookupOrder, records = {}, {}, {}
@@ -99,6 +100,7 @@ end
 for i, ev in ipairs(payload.ev) do
   lookIn(ev[3], i, ev[2])
   lookIn(ev[4], i, ev[2])
+  lookIn(ev[5], i, ev[2])
   local r = records[ev[3]]
   if not r then r = {}; records[ev[3]] = r end
   r[#r + 1] = ev[2]
@@ -128,7 +130,7 @@ local now = redis.call('TIME')
 local nowMs = tonumber(now[1]) * 1000 + math.floor(tonumber(now[2]) / 1000)
 for _, x in ipairs(payload.seenEnd) do
   sliced('HSET', KEYS[x[1]], records[x[1]], SLICE)
-  redis.call('PEXPIREAT', KEYS[x[1]], string.format('%.0f', math.max(x[2], nowMs) + payload.window + 86400000))
+  redis.call('PEXPIREAT', KEYS[x[1]], string.format('%.0f', math.max(x[2] + 2 * payload.window, nowMs + 86400000)))
 end
 if maxOffset > lastOffset then
   redis.call('HSET', KEYS[1], partition, string.format('%.0f', maxOffset))
