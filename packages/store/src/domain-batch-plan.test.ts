@@ -229,4 +229,27 @@ describe('planDomainBatch', () => {
       first.scores.get('domain')!.score.momentum.score,
     );
   });
+
+  it('refreshes only the scopes it is asked to (the tick rewrites a domain in chunks of products)', () => {
+    const mirror = new Map<string, ScopeMirror>();
+    plan(EVENTS, mirror);
+    const refreshed = planDomainBatch({
+      keySpace: { prefix: 'mm', namespace: 'v1' },
+      domain: 'payments',
+      topic: 'events',
+      partition: 0,
+      epoch: 1,
+      dedupWindowMs: 7 * DAY,
+      asOfMs: T + DAY,
+      config: DEFAULT_SCORING_CONFIG,
+      events: [],
+      mirror,
+      version: 1,
+      refreshScopes: [{ kind: 'product', productId: 'p.b' }],
+    });
+    expect([...refreshed.scores.keys()]).toEqual(['product:p.b']);
+    expect(refreshed.keys.filter((k) => k.includes(':score:'))).toEqual([
+      'mm:v1:{payments}:score:product:p.b',
+    ]);
+  });
 });

@@ -177,12 +177,13 @@ export function planDomainBatch(input: DomainBatchInput): DomainBatchPlan {
       if (a !== 0) d.movers[metric].push([Math.abs(a), index]);
     }
   };
-  const domainDelta = deltaFor({ kind: 'domain' });
+  // Created with the first event: a refresh of some products only must not rewrite the domain.
+  let domainDelta: ScopeDelta | undefined;
   const productDeltas = new Map<string, ScopeDelta>();
   for (const [index, { event }] of input.events.entries()) {
     const p = prepared[index] as PreparedEvent;
     // Standing of a product scope holds only its own consumers; the domain holds everyone.
-    addTo(domainDelta, p, index, true);
+    addTo((domainDelta ??= deltaFor({ kind: 'domain' })), p, index, true);
     for (const productId of productIdsOf(event)) {
       let d = productDeltas.get(productId);
       if (!d) productDeltas.set(productId, (d = deltaFor({ kind: 'product', productId })));
