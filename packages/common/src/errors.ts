@@ -7,6 +7,7 @@ export const ErrorCodes = {
   CONFIG_INVALID: 'MM_ERR_CONFIG_INVALID',
   EVENT_INVALID: 'MM_ERR_EVENT_INVALID',
   EVENT_FUTURE_DATED: 'MM_ERR_EVENT_FUTURE_DATED',
+  EVENT_OUT_OF_RANGE: 'MM_ERR_EVENT_OUT_OF_RANGE',
   EVENT_UNDECODABLE: 'MM_ERR_EVENT_UNDECODABLE',
   SCHEMA_UNKNOWN: 'MM_ERR_SCHEMA_UNKNOWN',
   SCHEMA_INCOMPATIBLE: 'MM_ERR_SCHEMA_INCOMPATIBLE',
@@ -16,6 +17,8 @@ export const ErrorCodes = {
   PRODUCER_SEND_FAILED: 'MM_ERR_PRODUCER_SEND_FAILED',
   STORE_UNAVAILABLE: 'MM_ERR_STORE_UNAVAILABLE',
   STORE_FENCED: 'MM_ERR_STORE_FENCED',
+  BATCH_STALLED: 'MM_ERR_BATCH_STALLED',
+  KAFKA_UNAVAILABLE: 'MM_ERR_KAFKA_UNAVAILABLE',
 } as const;
 
 export type ErrorCode = (typeof ErrorCodes)[keyof typeof ErrorCodes];
@@ -151,5 +154,47 @@ export class SchemaIncompatibleError extends MeshMomentumError {
     );
     this.subject = subject;
     this.messages = messages;
+  }
+}
+
+/**
+ * An event whose time lies outside what the scores can represent (anchored decay overflows that far from
+ * the scoring config's anchor epoch). Dead-lettered by the processor with this reason.
+ */
+export class EventOutOfRangeError extends MeshMomentumError {
+  readonly timeMs: number;
+
+  constructor(timeMs: number, range: { readonly minMs: number; readonly maxMs: number }) {
+    super(
+      ErrorCodes.EVENT_OUT_OF_RANGE,
+      `time: ${new Date(timeMs).toISOString()} is outside the range the scores can represent ` +
+        `(${new Date(range.minMs).toISOString()} to ${new Date(range.maxMs).toISOString()})`,
+    );
+    this.timeMs = timeMs;
+  }
+}
+
+/** A processor batch that made no progress within MM_PROCESSOR_STALL_TIMEOUT_MS; it is retried. */
+export class BatchStalledError extends MeshMomentumError {
+  readonly partition: number;
+
+  constructor(topic: string, partition: number, timeoutMs: number) {
+    super(
+      ErrorCodes.BATCH_STALLED,
+      `batch of ${topic}[${partition}] made no progress within ${timeoutMs} ms (MM_PROCESSOR_STALL_TIMEOUT_MS); retrying it`,
+      { retriable: true },
+    );
+    this.partition = partition;
+  }
+}
+
+/** Kafka's brokers did not answer within a bound (down, unreachable, or accepting but silent). */
+export class KafkaUnavailableError extends MeshMomentumError {
+  constructor(brokers: readonly string[], timeoutMs: number, options: MeshMomentumErrorOptions = {}) {
+    super(
+      ErrorCodes.KAFKA_UNAVAILABLE,
+      `Kafka (${brokers.join(',')}) did not answer within ${timeoutMs} ms; are the brokers running and reachable?`,
+      { retriable: true, ...options },
+    );
   }
 }

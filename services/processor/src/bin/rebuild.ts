@@ -1,5 +1,6 @@
+import { connectRuntime } from '@mesh-momentum/service-kit';
 import { rebuildScores } from '../rebuild.ts';
-import { connectRuntime } from '../runtime.ts';
+import { loadScoringConfig } from '../scoring-config.ts';
 
 /**
  * `pnpm rebuild`: replays the events topic into a fresh Redis namespace, switches readers to it and
@@ -7,11 +8,13 @@ import { connectRuntime } from '../runtime.ts';
  */
 async function main(): Promise<void> {
   const runtime = await connectRuntime('rebuild');
+  const scoring = loadScoringConfig(runtime.config.scoringConfigFile);
   const { redis } = runtime;
   let lastPrinted = 0;
   try {
     const result = await rebuildScores({
       ...runtime,
+      scoring,
       onProgress: (done, total) => {
         if (Date.now() - lastPrinted < 1_000 && done < total) return;
         lastPrinted = Date.now();
