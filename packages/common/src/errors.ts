@@ -188,12 +188,12 @@ export class BatchStalledError extends MeshMomentumError {
   }
 }
 
-/** Kafka's brokers did not answer within a bound (down, unreachable, or accepting but silent). */
+/** Kafka's brokers could not be used (down, unreachable, or accepting connections but silent). */
 export class KafkaUnavailableError extends MeshMomentumError {
-  constructor(brokers: readonly string[], timeoutMs: number, options: MeshMomentumErrorOptions = {}) {
+  constructor(brokers: readonly string[], reason: string, options: MeshMomentumErrorOptions = {}) {
     super(
       ErrorCodes.KAFKA_UNAVAILABLE,
-      `Kafka (${brokers.join(',')}) did not answer within ${timeoutMs} ms; are the brokers running and reachable?`,
+      `Kafka (${brokers.join(',')}) is unavailable: ${reason}; are the brokers running and reachable (MM_KAFKA_BROKERS)?`,
       { retriable: true, ...options },
     );
   }

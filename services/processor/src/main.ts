@@ -46,7 +46,8 @@ async function main(): Promise<void> {
       await processor.start();
     })(),
     startupBoundMs,
-    () => new KafkaUnavailableError(config.kafka.brokers, startupBoundMs),
+    () =>
+      new KafkaUnavailableError(config.kafka.brokers, `no answer within ${startupBoundMs} ms at start-up`),
   );
   logger.info({ topic: config.topics.events, group: config.processor.groupId }, 'processor running');
 }
