@@ -51,6 +51,10 @@ describe('processor under failure', () => {
         championSchemaId,
         avro.toBuffer({ ...valid, id: 'future', time: Date.now() + 86_400_000 }),
       ),
+      // Times the scores cannot represent: each once crashed the consumer on every restart.
+      epoch: frame(championSchemaId, avro.toBuffer({ ...valid, id: 'epoch', time: 0 })),
+      beforeEpoch: frame(championSchemaId, avro.toBuffer({ ...valid, id: 'before-epoch', time: -1_000 })),
+      year1984: frame(championSchemaId, avro.toBuffer({ ...valid, id: '1984', time: Date.UTC(1984, 0, 1) })),
     };
     const producer = pipeline.kafka.producer();
     await producer.connect();
@@ -74,8 +78,8 @@ describe('processor under failure', () => {
         );
       },
     });
-    await waitFor(() => (letters.length >= 4 ? true : undefined), {
-      what: 'four dead letters',
+    await waitFor(() => (letters.length >= 7 ? true : undefined), {
+      what: 'seven dead letters',
       timeoutMs: 30_000,
     });
     await dlq.disconnect();
@@ -83,6 +87,9 @@ describe('processor under failure', () => {
     expect(letters.map((h) => h[DEAD_LETTER_HEADERS.reason]).sort()).toEqual([
       'MM_ERR_EVENT_FUTURE_DATED',
       'MM_ERR_EVENT_INVALID',
+      'MM_ERR_EVENT_OUT_OF_RANGE',
+      'MM_ERR_EVENT_OUT_OF_RANGE',
+      'MM_ERR_EVENT_OUT_OF_RANGE',
       'MM_ERR_EVENT_UNDECODABLE',
       'MM_ERR_SCHEMA_UNKNOWN',
     ]);

@@ -1,4 +1,4 @@
-import { KafkaUnavailableError } from '@mesh-momentum/common';
+import { KafkaUnavailableError, MeshMomentumError } from '@mesh-momentum/common';
 import { ensureTopics } from '@mesh-momentum/kafka';
 import {
   connectRuntime,
@@ -44,7 +44,14 @@ async function main(): Promise<void> {
         await admin.disconnect();
       }
       await processor.start();
-    })(),
+    })().catch((error: unknown) => {
+      // Everything above talks to Kafka only. kafkajs gave up on its own, with its errors or a plain
+      // Error("Broker not connected"): say what is unavailable.
+      if (error instanceof MeshMomentumError) throw error;
+      throw new KafkaUnavailableError(config.kafka.brokers, String((error as Error).message ?? error), {
+        cause: error,
+      });
+    }),
     startupBoundMs,
     () =>
       new KafkaUnavailableError(config.kafka.brokers, `no answer within ${startupBoundMs} ms at start-up`),

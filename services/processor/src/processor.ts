@@ -372,7 +372,7 @@ export class Processor {
         this.#log.warn({ err: error }, 'final mesh refresh failed'),
       );
     }
-    await this.#meshRefresh?.catch(() => undefined);
+    await this.#meshRefresh;
   }
 
   /**
@@ -393,17 +393,23 @@ export class Processor {
 
   #refreshMesh(now: number): Promise<void> {
     const previous = this.#meshRefresh ?? Promise.resolve();
-    const next = previous
-      .catch(() => undefined)
-      .then(async () => {
-        const started = performance.now();
-        await this.#store.refreshMesh(now);
-        this.#lastMeshRefreshMs = performance.now() - started;
-      });
-    this.#meshRefresh = next.finally(() => {
-      if (this.#meshRefresh === next) this.#meshRefresh = undefined;
+    const next = previous.then(async () => {
+      const started = performance.now();
+      await this.#store.refreshMesh(now);
+      this.#lastMeshRefreshMs = performance.now() - started;
     });
+    // The chain only orders refreshes: it never rejects (the caller handles `next`), or a failed
+    // refresh would be an unhandled rejection that ends the process (a Redis crash did exactly that).
+    const tracked: Promise<void> = next.then(
+      () => this.#settleMeshRefresh(tracked),
+      () => this.#settleMeshRefresh(tracked),
+    );
+    this.#meshRefresh = tracked;
     return next;
+  }
+
+  #settleMeshRefresh(done: Promise<void>): void {
+    if (this.#meshRefresh === done) this.#meshRefresh = undefined;
   }
 
   /**
