@@ -111,7 +111,7 @@ describe('Redis killed again and again mid-stream', () => {
     const stop = Date.now();
     await child.stop(30_000);
     const stopMs = Date.now() - stop;
-    console.info(
+    console.warn(
       `redis-kills: ${KILLS} kills, ${events.length} events, longest stall after Redis returned ` +
         `${Math.max(...stalls)} ms (all: ${stalls.join(', ')}), SIGTERM took ${stopMs} ms`,
     );
