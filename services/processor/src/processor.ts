@@ -10,7 +10,8 @@ import {
 } from '@mesh-momentum/common';
 import type { EventCodec } from '@mesh-momentum/events';
 import type { ScoringConfig } from '@mesh-momentum/scoring';
-import { keys, ScoreStore } from '@mesh-momentum/store';
+import { keys } from '@mesh-momentum/store';
+import { ScoreStore } from '@mesh-momentum/store-writer';
 import { decodeBatch } from './decode-batch.ts';
 import { sendDeadLetters } from './dead-letter.ts';
 import { OffsetCommitter } from './offset-committer.ts';

@@ -1,17 +1,17 @@
 import type { ChainableCommander, Redis, Result } from 'ioredis';
 import { METRICS, ScopeState, type EventType, type ScoringConfig } from '@mesh-momentum/scoring';
 import { FencedWriteError, StoreUnavailableError } from '@mesh-momentum/common';
-import { aggregateFromHashes } from './aggregate-fields.ts';
 import {
-  emptyScopeMirror,
+  aggregateFromHashes,
+  keys,
   moversKept,
-  planDomainBatch,
-  type BatchEvent,
-  type ScopeMirror,
-} from './domain-batch-plan.ts';
+  scopeId,
+  scoreToFields,
+  type DomainScope,
+  type KeySpace,
+} from '@mesh-momentum/store';
+import { emptyScopeMirror, planDomainBatch, type BatchEvent, type ScopeMirror } from './domain-batch-plan.ts';
 import { boundOf } from './movers-bound.ts';
-import { keys, scopeId, type DomainScope, type KeySpace } from './keys.ts';
-import { scoreToFields } from './score-fields.ts';
 import { SCRIPTS, SCRIPT_STATUS } from './scripts.ts';
 
 type ApplyReply = number[];
