@@ -14,6 +14,7 @@ import {
   AGGREGATE_FIELDS,
   keys,
   moversKept,
+  PROGRESS_FIELDS,
   SCORE_FIELDS,
   scopeId,
   scoreToFields,
@@ -224,7 +225,7 @@ export function planDomainBatch(input: DomainBatchInput): DomainBatchPlan {
     return [e.offset, e.dedupKey, own, periodKey(period - 1), periodKey(period + 1)];
   });
   const payload = {
-    p: `${input.topic}:${input.partition}`,
+    p: PROGRESS_FIELDS.partition(input.topic, input.partition),
     e: input.epoch,
     v: input.version,
     ev,
