@@ -6,7 +6,8 @@ import { EventCodec, RegistryClient, registryOptionsFrom } from '@mesh-momentum/
 import { createKafka } from '@mesh-momentum/kafka';
 import { decodeBatch, eventTimeRangeOf, loadScoringConfig, Processor } from '@mesh-momentum/processor';
 import type { ScoringConfig } from '@mesh-momentum/scoring';
-import { INITIAL_NAMESPACE, ScoreStore } from '@mesh-momentum/store';
+import { INITIAL_NAMESPACE } from '@mesh-momentum/store';
+import { ScoreStore } from '@mesh-momentum/store-writer';
 import type { ChildReport, ParentMessage } from './processor-host.ts';
 
 /**

@@ -6,7 +6,7 @@ import {
   UndecodableEventError,
 } from '@mesh-momentum/common';
 import { unframe, validateEvent, type EventCodec } from '@mesh-momentum/events';
-import type { BatchEvent } from '@mesh-momentum/store';
+import type { BatchEvent } from '@mesh-momentum/store-writer';
 import { toScoringEvent } from './to-scoring-event.ts';
 
 export interface DecodedBatch {

@@ -12,7 +12,8 @@ import {
 import { registryOptionsFrom, type EventCodec } from '@mesh-momentum/events';
 import type { ScoringConfig } from '@mesh-momentum/scoring';
 import { registryAnswers, withDeadline, type HealthProbe } from '@mesh-momentum/service-kit';
-import { keys, ScoreStore } from '@mesh-momentum/store';
+import { keys } from '@mesh-momentum/store';
+import { ScoreStore } from '@mesh-momentum/store-writer';
 import { decodeBatch } from './decode-batch.ts';
 import { sendDeadLetters } from './dead-letter.ts';
 import { ConsumerLagMonitor } from './lag-monitor.ts';

@@ -3,7 +3,7 @@ import { rebuildScores } from '../rebuild.ts';
 import { loadScoringConfig } from '../scoring-config.ts';
 
 /**
- * `pnpm rebuild`: replays the events topic into a fresh Redis namespace, switches readers to it and
+ * `pnpm scores:rebuild`: replays the events topic into a fresh Redis namespace, switches readers to it and
  * removes the old one, while live processors keep running. Progress on stderr, the result on stdout.
  */
 async function main(): Promise<void> {
