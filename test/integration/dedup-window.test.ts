@@ -25,7 +25,8 @@ describe('de-duplication window', () => {
     pipeline = new TestPipeline(
       isolatedConfig(inject('services'), {
         name: 'dedup-window',
-        env: { MM_DEDUP_WINDOW_DAYS: String(WINDOW_DAYS) },
+        // Producer-set record timestamps, to place copies days apart without waiting days.
+        env: { MM_DEDUP_WINDOW_DAYS: String(WINDOW_DAYS), MM_TOPIC_TIMESTAMP_TYPE: 'CreateTime' },
       }),
     );
     await pipeline.createTopics();

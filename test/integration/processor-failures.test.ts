@@ -63,6 +63,16 @@ describe('processor under failure', () => {
       topic: pipeline.config.topics.events,
       messages: [
         ...Object.values(poison).map((value) => ({ key: 'payments', value })),
+        // A producer that dates its record a year ahead: the broker's append time replaces it, so the
+        // event dated half a year ahead is still judged future-dated.
+        {
+          key: 'payments',
+          value: frame(
+            championSchemaId,
+            avro.toBuffer({ ...valid, id: 'future-record', time: Date.now() + 180 * 86_400_000 }),
+          ),
+          timestamp: String(Date.now() + 365 * 86_400_000),
+        },
         { key: 'payments', value: await pipeline.codec.encode('ChampionGained', valid) },
       ],
     });
@@ -79,13 +89,14 @@ describe('processor under failure', () => {
         );
       },
     });
-    await waitFor(() => (letters.length >= 7 ? true : undefined), {
-      what: 'seven dead letters',
+    await waitFor(() => (letters.length >= 8 ? true : undefined), {
+      what: 'eight dead letters',
       timeoutMs: 30_000,
     });
     await dlq.disconnect();
 
     expect(letters.map((h) => h[DEAD_LETTER_HEADERS.reason]).sort()).toEqual([
+      'MM_ERR_EVENT_FUTURE_DATED',
       'MM_ERR_EVENT_FUTURE_DATED',
       'MM_ERR_EVENT_INVALID',
       'MM_ERR_EVENT_OUT_OF_RANGE',

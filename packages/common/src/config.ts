@@ -125,6 +125,11 @@ export const ENV_VARIABLES = {
     '1',
     'Replication factor of the topics when they are created (use 3 in production).',
   ),
+  MM_TOPIC_TIMESTAMP_TYPE: variable(
+    z.enum(['LogAppendTime', 'CreateTime']),
+    'LogAppendTime',
+    "Record timestamps of the events topic when created: the broker's append time (producers cannot set a future one) or the producer's.",
+  ),
   MM_PROCESSOR_GROUP_ID: variable(
     nonEmpty,
     'mesh-momentum-processor',
@@ -214,6 +219,8 @@ export interface Config {
     readonly deadLetter: string;
     readonly partitions: number;
     readonly replicationFactor: number;
+    /** Who sets record timestamps on the events topic: the broker (default) or the producer. */
+    readonly timestampType: 'LogAppendTime' | 'CreateTime';
   };
   readonly processor: {
     readonly groupId: string;
@@ -334,6 +341,7 @@ export function loadConfig(env: Env = process.env): Config {
       deadLetter: get('MM_TOPIC_DLQ'),
       partitions: get('MM_TOPIC_PARTITIONS'),
       replicationFactor: get('MM_TOPIC_REPLICATION_FACTOR'),
+      timestampType: get('MM_TOPIC_TIMESTAMP_TYPE'),
     },
     processor: {
       groupId: get('MM_PROCESSOR_GROUP_ID'),

@@ -1,4 +1,7 @@
-import type { Admin, ITopicConfig } from 'kafkajs';
+import kafkajs, { type Admin, type ITopicConfig } from 'kafkajs';
+
+// kafkajs is CommonJS and Node's named-export detection misses this enum; read it from the module object.
+const { ConfigResourceTypes } = kafkajs;
 
 /**
  * Topic layout. The events topic is the source of truth the processor rebuilds every score from, so it
@@ -10,9 +13,15 @@ export const EVENTS_TOPIC_CONFIG: Readonly<Record<string, string>> = {
   'cleanup.policy': 'delete',
   'retention.ms': '-1',
   'retention.bytes': '-1',
-  // Event time travels in the record; the broker's own timestamp only tells when it arrived.
-  'message.timestamp.type': 'CreateTime',
 };
+
+/**
+ * The record timestamp is when an event reached Kafka: the processor judges future-dated events and
+ * de-duplication periods by it. With `LogAppendTime` the broker sets it, so a producer cannot send a
+ * record "from next year" past the future-date check; a rebuild replays the stored timestamps, so it
+ * decides exactly as the live processor did. (Event time itself travels in the record's value.)
+ */
+export const TIMESTAMP_TYPE_CONFIG = 'message.timestamp.type';
 
 export const DEAD_LETTER_RETENTION_MS = 90 * 24 * 60 * 60 * 1000;
 
@@ -26,6 +35,8 @@ export interface TopicLayout {
   readonly deadLetter: string;
   readonly partitions: number;
   readonly replicationFactor: number;
+  /** Who sets the events topic's record timestamps (see TIMESTAMP_TYPE_CONFIG). */
+  readonly timestampType: 'LogAppendTime' | 'CreateTime';
 }
 
 export function topicSpecs(layout: TopicLayout): ITopicConfig[] {
@@ -36,7 +47,7 @@ export function topicSpecs(layout: TopicLayout): ITopicConfig[] {
       topic: layout.events,
       numPartitions: layout.partitions,
       replicationFactor: layout.replicationFactor,
-      configEntries: entries(EVENTS_TOPIC_CONFIG),
+      configEntries: entries({ ...EVENTS_TOPIC_CONFIG, [TIMESTAMP_TYPE_CONFIG]: layout.timestampType }),
     },
     {
       topic: layout.deadLetter,
@@ -79,6 +90,8 @@ export async function waitForLeaders(
 export interface EnsureTopicsResult {
   readonly created: readonly string[];
   readonly existing: readonly string[];
+  /** The existing events topic's timestamp type where it differs from the layout's. */
+  readonly timestampTypeDrift: string | undefined;
 }
 
 /**
@@ -102,5 +115,22 @@ export async function ensureTopics(admin: Admin, layout: TopicLayout): Promise<E
   return {
     created: missing.map((s) => s.topic),
     existing: specs.filter((s) => present.has(s.topic)).map((s) => s.topic),
+    timestampTypeDrift: present.has(layout.events) ? await timestampTypeDrift(admin, layout) : undefined,
   };
+}
+
+/**
+ * The events topic's timestamp type when an existing topic differs from the layout's (a topic created
+ * before the default changed, or by hand); undefined when it agrees. Never altered here: kafkajs only
+ * offers a non-incremental AlterConfigs, which would reset every other setting of the topic.
+ */
+async function timestampTypeDrift(admin: Admin, layout: TopicLayout): Promise<string | undefined> {
+  const described = await admin.describeConfigs({
+    resources: [
+      { type: ConfigResourceTypes.TOPIC, name: layout.events, configNames: [TIMESTAMP_TYPE_CONFIG] },
+    ],
+    includeSynonyms: false,
+  });
+  const actual = described.resources[0]?.configEntries.find((e) => e.configName === TIMESTAMP_TYPE_CONFIG);
+  return actual && actual.configValue !== layout.timestampType ? actual.configValue : undefined;
 }

@@ -39,7 +39,19 @@ async function main(): Promise<void> {
       const admin = kafka.admin();
       await admin.connect();
       try {
-        await ensureTopics(admin, { ...config.topics });
+        const { timestampTypeDrift } = await ensureTopics(admin, { ...config.topics });
+        if (timestampTypeDrift !== undefined) {
+          logger.warn(
+            {
+              topic: config.topics.events,
+              actual: timestampTypeDrift,
+              expected: config.topics.timestampType,
+            },
+            'the events topic has another timestamp type than MM_TOPIC_TIMESTAMP_TYPE; with CreateTime a ' +
+              'producer can set record timestamps past the future-date check. Change it with kafka-configs.sh ' +
+              '--alter --entity-type topics --entity-name <topic> --add-config message.timestamp.type=LogAppendTime',
+          );
+        }
       } finally {
         await admin.disconnect();
       }
