@@ -176,8 +176,14 @@ export function prepareEvent(event: ScoringEvent, config: ScoringConfig): Prepar
 
 const EVENT_TYPE_INDEX: ReadonlyMap<EventType, number> = new Map(EVENT_TYPES.map((t, i) => [t, i]));
 
-function typeIndexes(types: ReadonlySet<EventType>): number[] {
-  return [...types].map((type) => EVENT_TYPE_INDEX.get(type) as number);
+const typeIndexCache = new WeakMap<ReadonlySet<EventType>, readonly number[]>();
+
+/** EVENT_TYPES indexes of a set of types; the stall asks with the same few sets for every score. */
+function typeIndexes(types: ReadonlySet<EventType>): readonly number[] {
+  let indexes = typeIndexCache.get(types);
+  if (!indexes)
+    typeIndexCache.set(types, (indexes = [...types].map((t) => EVENT_TYPE_INDEX.get(t) as number)));
+  return indexes;
 }
 
 function countsRecord(counts: Float64Array): Partial<Record<EventType, number>> {
@@ -351,17 +357,20 @@ export class DayCounts {
   /** Whether day slot `i` has an event of one of the type indexes in `types`. */
   #hasAny(i: number, types: readonly number[]): boolean {
     const base = i * DayCounts.#STRIDE;
-    return types.some((t) => (this.#counts[base + t] as number) > 0);
+    for (let t = 0; t < types.length; t++)
+      if ((this.#counts[base + (types[t] as number)] as number) > 0) return true;
+    return false;
   }
 
-  /** Ascending days in [fromDay, toDay] with an event of one of `types` (scanned from the newest). */
+  /** Ascending days in [fromDay, toDay] with an event of one of `types`. */
   daysWithAny(types: ReadonlySet<EventType>, fromDay: number, toDay: number): number[] {
     const indexes = typeIndexes(types);
     const days: number[] = [];
-    for (let i = this.#days.length - 1; i >= 0 && (this.#days[i] as number) >= fromDay; i--) {
-      if ((this.#days[i] as number) <= toDay && this.#hasAny(i, indexes)) days.push(this.#days[i] as number);
+    const all = this.#days;
+    for (let i = lowerBound(all, fromDay); i < all.length && (all[i] as number) <= toDay; i++) {
+      if (this.#hasAny(i, indexes)) days.push(all[i] as number);
     }
-    return days.reverse();
+    return days;
   }
 
   /** The latest day <= `toDay` with an event of one of `types`, or null. */

@@ -103,13 +103,16 @@ export function momentumBuildingTypes(config: ScoringConfig): ReadonlySet<EventT
   return types;
 }
 
-/** Median of a non-empty list of numbers (mean of the two middle ones for an even count). */
-function median(values: readonly number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 === 1
-    ? (sorted[mid] as number)
-    : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
+/** Median of the gaps between ascending days (at least two days); mean of the middle two for an even count. */
+function medianGap(days: readonly number[]): number {
+  // A typed array sorts numerically without a comparator: this runs for every scope on every score.
+  const gaps = new Float64Array(days.length - 1);
+  for (let i = 1; i < days.length; i++) gaps[i - 1] = (days[i] as number) - (days[i - 1] as number);
+  gaps.sort();
+  const mid = gaps.length >> 1;
+  return gaps.length % 2 === 1
+    ? (gaps[mid] as number)
+    : ((gaps[mid - 1] as number) + (gaps[mid] as number)) / 2;
 }
 
 /** A product is retired while its latest retirement day is on or after its latest publication day. */
@@ -131,9 +134,8 @@ function rhythmOf(p: StallPrimitives, today: number, config: ScoringConfig): Rhy
   const days = p.daysWithAny(momentumBuildingTypes(config), today - lookbackDays, today);
   const last = days[days.length - 1];
   if (last === undefined) return { silenceDays: null };
-  const gaps = days.slice(1).map((day, i) => day - (days[i] as number));
-  return gaps.length >= minGaps
-    ? { silenceDays: today - last, medianGapDays: median(gaps) }
+  return days.length - 1 >= minGaps
+    ? { silenceDays: today - last, medianGapDays: medianGap(days) }
     : { silenceDays: today - last };
 }
 
