@@ -87,7 +87,7 @@ function scoreRow(name: string, story: string, s: StoredScore | undefined): stri
     fmt(s.value.score).padStart(7),
     s.quadrant.padEnd(9),
     String(s.standing.champions + s.standing.sponsors + s.standing.executiveSponsors).padStart(9),
-    s.stalled ? `STALLED (${s.stallReason}, last positive ${day(s.lastPositiveEventMs)})` : 'no',
+    s.stalled ? `STALLED (${s.stallReason}, last momentum event ${day(s.lastPositiveEventMs)})` : 'no',
   ].join('  ');
 }
 
@@ -171,14 +171,26 @@ async function main(): Promise<void> {
     );
   }
 
+  // One definition of a stall (docs/scoring.md, "Stall"): the processor writes it, the alerter reads it.
   const stalledDomains = await reader.stalled();
+  const perDomain: string[] = [];
   let stalledProducts = 0;
-  for (const domain of domains) stalledProducts += (await reader.stalledProducts(domain)).length;
+  let products = 0;
+  for (const s of stories) {
+    const stalled = (await reader.stalledProducts(s.domain)).length;
+    const all = (await reader.products(s.domain)).length;
+    stalledProducts += stalled;
+    products += all;
+    perDomain.push(
+      `    ${s.domain.padEnd(10)} ${s.story.padEnd(9)} ${stalled} of ${all} data products stalled`,
+    );
+  }
   say('');
   say(
     `Stalled momentum (alerts): ${stalledDomains.length === 0 ? 'no domain' : stalledDomains.join(', ')}` +
-      ` and ${stalledProducts} data product(s)`,
+      ` and ${stalledProducts} of ${products} data products`,
   );
+  for (const line of perDomain) say(line);
   for (const scope of stalledDomains.filter((s) => s !== 'mesh')) {
     const movers = await reader.movers(scope, { kind: 'domain' }, 'momentum', 3);
     say(`  why ${scope}? its largest momentum contributions were:`);

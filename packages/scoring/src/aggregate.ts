@@ -4,6 +4,7 @@ import { anchoredWeight } from './decay.ts';
 import type { EventType, ScoringEvent } from './events.ts';
 import { halfLifeMs, type ScopeScore } from './score.ts';
 import { ScopeState } from './scope-state.ts';
+import type { ScopeContext } from './stall.ts';
 import { applyStanding, EMPTY_STANDING, mergeStanding, type StandingState } from './standing.ts';
 import { dayIndexOf } from './time.ts';
 
@@ -141,6 +142,11 @@ export function mergeAggregates(a: ScopeAggregate, b: ScopeAggregate): ScopeAggr
  * the stall's last positive event reflect every applied event, so asOf should lie on or after the day
  * of the latest event (live scores: asOf = now). One implementation with the processor's `ScopeState`.
  */
-export function scoreOf(agg: ScopeAggregate, asOfMs: number, config: ScoringConfig): ScopeScore {
-  return ScopeState.fromAggregate(agg).score(asOfMs, config);
+export function scoreOf(
+  agg: ScopeAggregate,
+  asOfMs: number,
+  config: ScoringConfig,
+  scope: ScopeContext,
+): ScopeScore {
+  return ScopeState.fromAggregate(agg).score(asOfMs, config, scope);
 }

@@ -34,7 +34,10 @@ describe('parseScoringConfig', () => {
       momentum: { halfLifeDays: 7 },
       weights: { UseCaseDelivered: { currencyRates: { USD: 0.9 } } },
     });
-    expect(config.momentum).toEqual({ halfLifeDays: 7, normalisationK: 30 });
+    expect(config.momentum).toEqual({
+      halfLifeDays: 7,
+      normalisationK: DEFAULT_SCORING_CONFIG.momentum.normalisationK,
+    });
     expect(config.value).toEqual(DEFAULT_SCORING_CONFIG.value);
     expect(config.weights.UseCaseDelivered.currencyRates).toEqual({ USD: 0.9 });
     expect(config.weights.UseCaseDelivered.valueUnit).toBe(10_000);
@@ -53,11 +56,14 @@ describe('parseScoringConfig', () => {
   it('rejects wrong types, naming the field', () => {
     expect(issuesOf('nope')).toEqual([{ field: '(root)', reason: 'must be an object' }]);
     expect(issuesOf({ momentum: 14 })).toEqual([{ field: 'momentum', reason: 'must be an object' }]);
-    expect(issuesOf({ value: { normalisationK: '60' } })).toEqual([
-      { field: 'value.normalisationK', reason: 'must be a finite number' },
+    expect(issuesOf({ value: { normalisationK: 60 } })).toEqual([
+      { field: 'value.normalisationK', reason: 'must be an object' },
     ]);
-    expect(issuesOf({ value: { normalisationK: Number.NaN } })).toEqual([
-      { field: 'value.normalisationK', reason: 'must be a finite number' },
+    expect(issuesOf({ value: { normalisationK: { mesh: '60' } } })).toEqual([
+      { field: 'value.normalisationK.mesh', reason: 'must be a finite number' },
+    ]);
+    expect(issuesOf({ value: { normalisationK: { domain: Number.NaN } } })).toEqual([
+      { field: 'value.normalisationK.domain', reason: 'must be a finite number' },
     ]);
     expect(issuesOf({ weights: { UseCaseDelivered: { currencyRates: { USD: 'x' } } } })).toEqual([
       { field: 'weights.UseCaseDelivered.currencyRates.USD', reason: 'must be a finite number' },
@@ -65,16 +71,32 @@ describe('parseScoringConfig', () => {
   });
 
   it('rejects values out of range, naming the field and the reason', () => {
-    expect(issuesOf({ momentum: { halfLifeDays: 0 }, value: { normalisationK: -1 } })).toEqual([
+    expect(issuesOf({ momentum: { halfLifeDays: 0 }, value: { normalisationK: { product: -1 } } })).toEqual([
       { field: 'momentum.halfLifeDays', reason: 'must be > 0' },
-      { field: 'value.normalisationK', reason: 'must be > 0' },
+      { field: 'value.normalisationK.product', reason: 'must be > 0' },
     ]);
-    expect(issuesOf({ quadrant: { valueThreshold: 101 } })).toEqual([
-      { field: 'quadrant.valueThreshold', reason: 'must be within 0..100' },
+    expect(issuesOf({ quadrant: { valueThreshold: { domain: 101 } } })).toEqual([
+      { field: 'quadrant.valueThreshold.domain', reason: 'must be within 0..100' },
     ]);
-    expect(issuesOf({ stall: { forDays: 2.5, noPositiveEventDays: 0 } })).toEqual([
-      { field: 'stall.noPositiveEventDays', reason: 'must be an integer >= 1' },
-      { field: 'stall.forDays', reason: 'must be an integer >= 1' },
+    expect(
+      issuesOf({
+        stall: {
+          inactivity: { days: { product: 2.5, mesh: -1 } },
+          rhythm: { factor: -1, minGaps: 0, minSilenceDays: { domain: 0 }, lookbackDays: 0 },
+          lowMomentum: { below: 101, forDays: 0 },
+          decline: { minFallPoints: -5 },
+        },
+      }),
+    ).toEqual([
+      { field: 'stall.inactivity.days.product', reason: 'must be an integer >= 0' },
+      { field: 'stall.rhythm.minSilenceDays.domain', reason: 'must be an integer >= 1' },
+      { field: 'stall.inactivity.days.mesh', reason: 'must be an integer >= 0' },
+      { field: 'stall.rhythm.factor', reason: 'must be >= 0' },
+      { field: 'stall.rhythm.minGaps', reason: 'must be an integer >= 1' },
+      { field: 'stall.rhythm.lookbackDays', reason: 'must be an integer >= 1' },
+      { field: 'stall.lowMomentum.below', reason: 'must be within 0..100' },
+      { field: 'stall.lowMomentum.forDays', reason: 'must be an integer >= 1' },
+      { field: 'stall.decline.minFallPoints', reason: 'must be within 0..100' },
     ]);
     expect(issuesOf({ anchorEpochMs: 0.5 })).toEqual([
       { field: 'anchorEpochMs', reason: 'must be an integer number of milliseconds' },

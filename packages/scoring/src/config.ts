@@ -7,12 +7,22 @@ import type { ChampionRole, EngagementKind, IncidentSeverity, ProductTier, UseCa
  * the table of defaults and the formulas they feed.
  */
 
-/** Half-life and normalisation constant of one metric. */
+/** The kinds of scope scores are kept for (`Scope['kind']`). */
+export const SCOPE_KINDS = ['product', 'domain', 'mesh'] as const;
+export type ScopeKind = (typeof SCOPE_KINDS)[number];
+
+/** A setting with one value per scope kind. */
+export type PerScopeKind = Readonly<Record<ScopeKind, number>>;
+
+/** Half-life and normalisation constants of one metric. */
 export interface MetricConfig {
   /** Half-life H of the metric in days: a contribution counts half after this long. */
   readonly halfLifeDays: number;
-  /** K of `N(S) = 100 · (1 − e^(−S/K))`, in metric points: S = K gives a score of about 63. */
-  readonly normalisationK: number;
+  /**
+   * K of `N(S) = 100 · (1 − e^(−S/K))` per scope kind, in metric points: S = K gives a score of about 63.
+   * A product, a domain and the mesh gather very different amounts of S, so each has its own K.
+   */
+  readonly normalisationK: PerScopeKind;
 }
 
 type Table<K extends string> = Readonly<Record<K, number>>;
@@ -89,26 +99,44 @@ export interface ScoringConfig {
   readonly value: MetricConfig;
   readonly weights: EventWeights;
   readonly quadrant: {
-    /** Normalised momentum at or above which a scope has "high" momentum, 0..100. */
-    readonly momentumThreshold: number;
-    /** Normalised value at or above which a scope has "high" value, 0..100. */
-    readonly valueThreshold: number;
+    /** Normalised momentum at or above which a scope has "high" momentum, 0..100, per scope kind. */
+    readonly momentumThreshold: PerScopeKind;
+    /** Normalised value at or above which a scope has "high" value, 0..100, per scope kind. */
+    readonly valueThreshold: PerScopeKind;
   };
-  readonly stall: {
-    /** Stalled when no event with positive momentum contribution happened for this many days. */
-    readonly noPositiveEventDays: number;
-    /** Stalled when normalised momentum stayed below this (0..100)... */
-    readonly momentumBelow: number;
-    /** ...at the end of each of this many days and now. */
-    readonly forDays: number;
+  readonly stall: StallConfig;
+}
+
+/** The stall rules (docs/scoring.md, "Stall"); each can be switched off on its own. */
+export interface StallConfig {
+  /** `inactivity`: no momentum-building event for this many days (0 switches the rule off). */
+  readonly inactivity: { readonly days: PerScopeKind };
+  /**
+   * `broken-rhythm`: the silence since the last momentum-building day exceeds `factor` × the scope's own
+   * median gap between momentum-building days (and `minSilenceDays`), once the scope has `minGaps` gaps
+   * within the last `lookbackDays`. A scope whose silence is still within its rhythm is judged by it:
+   * `inactivity` does not apply to it, nor `low-momentum` when its median gap is at least
+   * `lowMomentum.forDays` (it sits low between beats by nature).
+   */
+  readonly rhythm: {
+    /** 0 switches the rule (and the judging by rhythm) off. */
+    readonly factor: number;
+    readonly minGaps: number;
+    /** Silences shorter than this never break a rhythm, in days. */
+    readonly minSilenceDays: PerScopeKind;
+    readonly lookbackDays: number;
   };
+  /** `low-momentum`: normalised momentum under `below` (0 = off) now and at each of `forDays` midnights. */
+  readonly lowMomentum: { readonly below: number; readonly forDays: number };
+  /** `decline`: 30-day momentum trend at or below `−minFallPoints`, normalised points (0 = off). */
+  readonly decline: { readonly minFallPoints: number };
 }
 
 /** Every default in one place; docs/scoring.md repeats them in a table that a test checks. */
 export const DEFAULT_SCORING_CONFIG: ScoringConfig = deepFreeze({
   anchorEpochMs: Date.UTC(2024, 0, 1),
-  momentum: { halfLifeDays: 14, normalisationK: 30 },
-  value: { halfLifeDays: 91, normalisationK: 60 },
+  momentum: { halfLifeDays: 14, normalisationK: { product: 5, domain: 30, mesh: 60 } },
+  value: { halfLifeDays: 91, normalisationK: { product: 40, domain: 150, mesh: 400 } },
   weights: {
     DataProductPublished: {
       momentumByTier: { experimental: 3, standard: 5, critical: 8 },
@@ -153,8 +181,21 @@ export const DEFAULT_SCORING_CONFIG: ScoringConfig = deepFreeze({
       queriesUnit: 1_000,
     },
   },
-  quadrant: { momentumThreshold: 50, valueThreshold: 50 },
-  stall: { noPositiveEventDays: 21, momentumBelow: 20, forDays: 14 },
+  quadrant: {
+    momentumThreshold: { product: 50, domain: 50, mesh: 50 },
+    valueThreshold: { product: 50, domain: 25, mesh: 50 },
+  },
+  stall: {
+    inactivity: { days: { product: 45, domain: 21, mesh: 14 } },
+    rhythm: {
+      factor: 3,
+      minGaps: 4,
+      minSilenceDays: { product: 28, domain: 14, mesh: 7 },
+      lookbackDays: 730,
+    },
+    lowMomentum: { below: 15, forDays: 14 },
+    decline: { minFallPoints: 55 },
+  },
 });
 
 /** One problem with one config field; `field` is a dotted path such as `momentum.halfLifeDays`. */
@@ -244,7 +285,10 @@ function semanticIssues(config: ScoringConfig): ConfigIssue[] {
   check(Number.isInteger(config.anchorEpochMs), 'anchorEpochMs', 'must be an integer number of milliseconds');
   for (const metric of ['momentum', 'value'] as const) {
     check(config[metric].halfLifeDays > 0, `${metric}.halfLifeDays`, 'must be > 0');
-    check(config[metric].normalisationK > 0, `${metric}.normalisationK`, 'must be > 0');
+    for (const kind of SCOPE_KINDS) {
+      const field = `${metric}.normalisationK.${kind}`;
+      check(config[metric].normalisationK[kind] > 0, field, 'must be > 0');
+    }
   }
   for (const [field, weight] of leaves(config.weights, 'weights')) {
     const negative = NEGATIVE_WEIGHTS.some((prefix) => field.startsWith(`${prefix}.`));
@@ -278,21 +322,35 @@ function semanticIssues(config: ScoringConfig): ConfigIssue[] {
     'must be > 0',
   );
   for (const key of ['momentumThreshold', 'valueThreshold'] as const) {
-    const v = config.quadrant[key];
-    check(v >= 0 && v <= 100, `quadrant.${key}`, 'must be within 0..100');
+    for (const kind of SCOPE_KINDS) {
+      const v = config.quadrant[key][kind];
+      check(v >= 0 && v <= 100, `quadrant.${key}.${kind}`, 'must be within 0..100');
+    }
   }
-  const stall = config.stall;
-  check(
-    Number.isInteger(stall.noPositiveEventDays) && stall.noPositiveEventDays >= 1,
-    'stall.noPositiveEventDays',
-    'must be an integer >= 1',
-  );
-  check(
-    stall.momentumBelow >= 0 && stall.momentumBelow <= 100,
-    'stall.momentumBelow',
-    'must be within 0..100',
-  );
-  check(Number.isInteger(stall.forDays) && stall.forDays >= 1, 'stall.forDays', 'must be an integer >= 1');
+  issues.push(...stallIssues(config.stall));
+  return issues;
+}
+
+function stallIssues(stall: StallConfig): ConfigIssue[] {
+  const issues: ConfigIssue[] = [];
+  const integer = (value: number, min: number, field: string) => {
+    if (!(Number.isInteger(value) && value >= min))
+      issues.push({ field: `stall.${field}`, reason: `must be an integer >= ${min}` });
+  };
+  const points = (value: number, field: string) => {
+    if (!(value >= 0 && value <= 100))
+      issues.push({ field: `stall.${field}`, reason: 'must be within 0..100' });
+  };
+  for (const kind of SCOPE_KINDS) {
+    integer(stall.inactivity.days[kind], 0, `inactivity.days.${kind}`);
+    integer(stall.rhythm.minSilenceDays[kind], 1, `rhythm.minSilenceDays.${kind}`);
+  }
+  if (!(stall.rhythm.factor >= 0)) issues.push({ field: 'stall.rhythm.factor', reason: 'must be >= 0' });
+  integer(stall.rhythm.minGaps, 1, 'rhythm.minGaps');
+  integer(stall.rhythm.lookbackDays, 1, 'rhythm.lookbackDays');
+  points(stall.lowMomentum.below, 'lowMomentum.below');
+  integer(stall.lowMomentum.forDays, 1, 'lowMomentum.forDays');
+  points(stall.decline.minFallPoints, 'decline.minFallPoints');
   return issues;
 }
 

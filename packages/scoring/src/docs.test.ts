@@ -50,6 +50,7 @@ describe('docs/scoring.md', () => {
       events.reduce((agg, e) => applyEvent(agg, e, C), emptyAggregate()),
       asOfMs,
       C,
+      { kind: 'domain' },
     );
     for (const score of [fromReference, fromAggregate]) {
       if (score === undefined) throw new Error('no score for domain payments');

@@ -10,6 +10,10 @@ export {
   ScoringConfigError,
   SCORING_CONFIG_INVALID,
   halfLifeMsOf,
+  SCOPE_KINDS,
+  type ScopeKind,
+  type PerScopeKind,
+  type StallConfig,
   type ScoringConfig,
   type MetricConfig,
   type EventWeights,
@@ -48,15 +52,23 @@ export {
 export {
   TREND_WINDOWS_DAYS,
   COUNT_WINDOWS_DAYS,
-  stallOf,
   type ScorePrimitives,
   type CountWindowDays,
   type EventCounts,
   type MetricScore,
   type ScopeScore,
-  type StallEvidence,
-  type StallReason,
 } from './score.ts';
+export {
+  STALL_REASONS,
+  stallOf,
+  momentumBuildingTypes,
+  type ScopeContext,
+  type StallEvidence,
+  type StallExemption,
+  type StallFinding,
+  type StallPrimitives,
+  type StallReason,
+} from './stall.ts';
 export { emptyAggregate, applyEvent, mergeAggregates, scoreOf, type ScopeAggregate } from './aggregate.ts';
 export {
   computeScores,
@@ -64,6 +76,7 @@ export {
   dedupEvents,
   canonicalEvents,
   type MeshScores,
+  type ReferenceOptions,
 } from './reference.ts';
 export { ScopeState, DaySums, DayCounts, Standing, prepareEvent, type PreparedEvent } from './scope-state.ts';
 export { explain, type Contributor, type Explanation } from './explain.ts';

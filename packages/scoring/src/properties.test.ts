@@ -14,6 +14,7 @@ import { DAY_MS } from './time.ts';
  */
 
 const RUNS = { numRuns: 200 };
+const MESH = { kind: 'mesh' } as const;
 const asOfArb = fc.integer({ min: END_MS, max: END_MS + 40 * DAY_MS });
 const pastAsOfArb = fc.integer({ min: START_MS, max: END_MS });
 
@@ -29,7 +30,7 @@ function exactParts(agg: ScopeAggregate) {
 
 function expectSameAggregate(a: ScopeAggregate, b: ScopeAggregate, asOfMs: number): void {
   expect(exactParts(a)).toEqual(exactParts(b));
-  expectClose(scoreOf(a, asOfMs, C), scoreOf(b, asOfMs, C));
+  expectClose(scoreOf(a, asOfMs, C, MESH), scoreOf(b, asOfMs, C, MESH));
 }
 
 const splitArb = distinctEventsArb(30).chain((events) =>
@@ -44,9 +45,9 @@ describe('properties', () => {
     fc.assert(
       fc.property(distinctEventsArb(), asOfArb, pastAsOfArb, (events, asOf, pastAsOf) => {
         const agg = fold(events);
-        expectClose(scoreOf(agg, asOf, C), computeScores(events, asOf, C).mesh);
+        expectClose(scoreOf(agg, asOf, C, MESH), computeScores(events, asOf, C).mesh);
         // Sums, trends and counts are day-exact for any asOf; standing and last times are not time-sliced.
-        const past = scoreOf(agg, pastAsOf, C);
+        const past = scoreOf(agg, pastAsOf, C, MESH);
         const reference = computeScores(events, pastAsOf, C).mesh;
         expectClose(
           { momentum: past.momentum, value: past.value, counts: past.counts },

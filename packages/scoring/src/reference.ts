@@ -3,6 +3,7 @@ import { contributionOf, eventInScope, scopesOf, type Contribution, type Scope }
 import { decayedWeight } from './decay.ts';
 import { eventKey, type ScoringEvent } from './events.ts';
 import { assembleScore, halfLifeMs, zeroCounts, type ScopeScore } from './score.ts';
+import type { ScopeContext } from './stall.ts';
 import { applyStanding, EMPTY_STANDING, standingCounts } from './standing.ts';
 import { dayIndexOf } from './time.ts';
 
@@ -45,13 +46,22 @@ export function canonicalEvents(events: Iterable<ScoringEvent>): ScoringEvent[] 
   );
 }
 
+function contextOf(scope: Scope, options: ReferenceOptions): ScopeContext {
+  return { kind: scope.kind, paused: options.isPaused?.(scope) ?? false };
+}
+
 interface Weighted {
   readonly event: ScoringEvent;
   readonly weights: Contribution;
 }
 
 /** The score of one scope from its (already de-duplicated) events. */
-function scoreEvents(events: readonly Weighted[], asOfMs: number, config: ScoringConfig): ScopeScore {
+function scoreEvents(
+  events: readonly Weighted[],
+  asOfMs: number,
+  config: ScoringConfig,
+  scope: ScopeContext,
+): ScopeScore {
   let standing = EMPTY_STANDING;
   let firstEventMs: number | null = null;
   let lastEventMs: number | null = null;
@@ -91,6 +101,20 @@ function scoreEvents(events: readonly Weighted[], asOfMs: number, config: Scorin
         }
         return counts;
       },
+      daysWithAny: (types, fromDay, toDay) => {
+        const days = events
+          .filter(({ event }) => types.has(event.type))
+          .map(({ event }) => dayIndexOf(event.timeMs))
+          .filter((day) => day >= fromDay && day <= toDay);
+        return [...new Set(days)].sort((a, b) => a - b);
+      },
+      lastDayWithAny: (types, toDay) => {
+        const days = events
+          .filter(({ event }) => types.has(event.type))
+          .map(({ event }) => dayIndexOf(event.timeMs))
+          .filter((day) => day <= toDay);
+        return days.length === 0 ? null : Math.max(...days);
+      },
       standing: standingCounts(standing),
       eventCount: events.length,
       firstEventMs,
@@ -99,7 +123,14 @@ function scoreEvents(events: readonly Weighted[], asOfMs: number, config: Scorin
     },
     asOfMs,
     config,
+    scope,
   );
+}
+
+/** Options of the reference computation. */
+export interface ReferenceOptions {
+  /** Scopes the caller has explicitly paused: never stalled. @defaultValue none */
+  readonly isPaused?: (scope: Scope) => boolean;
 }
 
 /** The score of one scope, from any list of events (de-duplicated and filtered to the scope here). */
@@ -108,11 +139,12 @@ export function computeScopeScore(
   scope: Scope,
   asOfMs: number,
   config: ScoringConfig,
+  options: ReferenceOptions = {},
 ): ScopeScore {
   const inScope = canonicalEvents(events)
     .filter((event) => eventInScope(event, scope))
     .map((event) => ({ event, weights: contributionOf(event, config) }));
-  return scoreEvents(inScope, asOfMs, config);
+  return scoreEvents(inScope, asOfMs, config, contextOf(scope, options));
 }
 
 /**
@@ -124,6 +156,7 @@ export function computeScores(
   events: Iterable<ScoringEvent>,
   asOfMs: number,
   config: ScoringConfig,
+  options: ReferenceOptions = {},
 ): MeshScores {
   const byScope = new Map<string, { scope: Scope; events: Weighted[] }>();
   for (const event of canonicalEvents(events)) {
@@ -137,9 +170,9 @@ export function computeScores(
   }
   const domains: Record<string, ScopeScore> = {};
   const products: Record<string, ScopeScore> = {};
-  let mesh = scoreEvents([], asOfMs, config);
+  let mesh = scoreEvents([], asOfMs, config, contextOf({ kind: 'mesh' }, options));
   for (const { scope, events: scoped } of byScope.values()) {
-    const score = scoreEvents(scoped, asOfMs, config);
+    const score = scoreEvents(scoped, asOfMs, config, contextOf(scope, options));
     if (scope.kind === 'mesh') mesh = score;
     else if (scope.kind === 'domain') domains[scope.id] = score;
     else products[scope.id] = score;

@@ -15,6 +15,7 @@ import { DAY_MS } from './time.ts';
  */
 
 const RUNS = { numRuns: 200 };
+const MESH = { kind: 'mesh' } as const;
 const asOfArb = fc.integer({ min: END_MS, max: END_MS + 40 * DAY_MS });
 
 /** Events cut into batches of random sizes (1..8). */
@@ -47,12 +48,12 @@ describe('ScopeState', () => {
         for (const batch of batches) {
           live.merge(stateOf(batch));
           // Scoring caches prefix sums; a later batch (often with older days) must invalidate them.
-          live.score(START_MS + DAY_MS * 400, C);
+          live.score(START_MS + DAY_MS * 400, C, MESH);
         }
         const all = batches.flat();
         const folded = all.reduce((agg, e) => applyEvent(agg, e, C), emptyAggregate());
-        expectClose(live.score(asOf, C), scoreOf(folded, asOf, C));
-        expectClose(live.score(asOf, C), computeScores(all, asOf, C).mesh);
+        expectClose(live.score(asOf, C, MESH), scoreOf(folded, asOf, C, MESH));
+        expectClose(live.score(asOf, C, MESH), computeScores(all, asOf, C).mesh);
       }),
       RUNS,
     );

@@ -3,6 +3,7 @@ import { contributionOf, METRICS, type Metric } from './contribution.ts';
 import { anchoredWeight, decayedAt } from './decay.ts';
 import { EVENT_TYPES, type EventType, type ScoringEvent } from './events.ts';
 import { assembleScore, halfLifeMs, zeroCounts, type EventCounts, type ScopeScore } from './score.ts';
+import type { ScopeContext } from './stall.ts';
 import {
   isLaterEntry,
   standingEntryOf,
@@ -118,9 +119,10 @@ export class ScopeState {
   }
 
   /**
-   * The score as of `asOfMs` (docs/scoring.md), the same as `scoreOf(this.toAggregate(), ...)`.
+   * The score as of `asOfMs` (docs/scoring.md), the same as `scoreOf(this.toAggregate(), ...)`. The
+   * scope's kind picks the per-kind normalisation and stall settings.
    */
-  score(asOfMs: number, config: ScoringConfig): ScopeScore {
+  score(asOfMs: number, config: ScoringConfig, scope: ScopeContext): ScopeScore {
     const decayed = (metric: Metric, anchored: number, t: number) =>
       decayedAt(anchored, t, config.anchorEpochMs, halfLifeMs(metric, config));
     const before = (metric: Metric, day: number) => this.anchoredByDay[metric].sumBefore(day);
@@ -129,6 +131,8 @@ export class ScopeState {
         rawAt: (metric, t) => decayed(metric, before(metric, dayIndexOf(t) + 1), t),
         rawBefore: (metric, b) => decayed(metric, before(metric, dayIndexOf(b)), b),
         countsInDays: (fromDay, toDay) => this.countsByDay.inDays(fromDay, toDay),
+        daysWithAny: (types, fromDay, toDay) => this.countsByDay.daysWithAny(types, fromDay, toDay),
+        lastDayWithAny: (types, toDay) => this.countsByDay.lastDayWithAny(types, toDay),
         standing: this.standing.counts(),
         eventCount: this.eventCount,
         firstEventMs: this.firstEventMs,
@@ -137,6 +141,7 @@ export class ScopeState {
       },
       asOfMs,
       config,
+      scope,
     );
   }
 }
@@ -170,6 +175,16 @@ export function prepareEvent(event: ScoringEvent, config: ScoringConfig): Prepar
 }
 
 const EVENT_TYPE_INDEX: ReadonlyMap<EventType, number> = new Map(EVENT_TYPES.map((t, i) => [t, i]));
+
+const typeIndexCache = new WeakMap<ReadonlySet<EventType>, readonly number[]>();
+
+/** EVENT_TYPES indexes of a set of types; the stall asks with the same few sets for every score. */
+function typeIndexes(types: ReadonlySet<EventType>): readonly number[] {
+  let indexes = typeIndexCache.get(types);
+  if (!indexes)
+    typeIndexCache.set(types, (indexes = [...types].map((t) => EVENT_TYPE_INDEX.get(t) as number)));
+  return indexes;
+}
 
 function countsRecord(counts: Float64Array): Partial<Record<EventType, number>> {
   const record: Partial<Record<EventType, number>> = {};
@@ -337,6 +352,34 @@ export class DayCounts {
   entries(): [number, Float64Array][] {
     const stride = DayCounts.#STRIDE;
     return this.#days.map((day, i) => [day, this.#counts.subarray(i * stride, (i + 1) * stride)]);
+  }
+
+  /** Whether day slot `i` has an event of one of the type indexes in `types`. */
+  #hasAny(i: number, types: readonly number[]): boolean {
+    const base = i * DayCounts.#STRIDE;
+    for (let t = 0; t < types.length; t++)
+      if ((this.#counts[base + (types[t] as number)] as number) > 0) return true;
+    return false;
+  }
+
+  /** Ascending days in [fromDay, toDay] with an event of one of `types`. */
+  daysWithAny(types: ReadonlySet<EventType>, fromDay: number, toDay: number): number[] {
+    const indexes = typeIndexes(types);
+    const days: number[] = [];
+    const all = this.#days;
+    for (let i = lowerBound(all, fromDay); i < all.length && (all[i] as number) <= toDay; i++) {
+      if (this.#hasAny(i, indexes)) days.push(all[i] as number);
+    }
+    return days;
+  }
+
+  /** The latest day <= `toDay` with an event of one of `types`, or null. */
+  lastDayWithAny(types: ReadonlySet<EventType>, toDay: number): number | null {
+    const indexes = typeIndexes(types);
+    for (let i = this.#days.length - 1; i >= 0; i--) {
+      if ((this.#days[i] as number) <= toDay && this.#hasAny(i, indexes)) return this.#days[i] as number;
+    }
+    return null;
   }
 
   /** Events per type with day index in [fromDay, toDay]. */

@@ -1,7 +1,8 @@
-import { halfLifeMsOf, type ScoringConfig } from './config.ts';
+import { halfLifeMsOf, type ScopeKind, type ScoringConfig } from './config.ts';
 import type { Metric } from './contribution.ts';
 import { EVENT_TYPES, type EventType } from './events.ts';
 import { normalise, quadrantOf, type Quadrant } from './normalise.ts';
+import { stallOf, type ScopeContext, type StallEvidence, type StallPrimitives } from './stall.ts';
 import type { StandingCounts } from './standing.ts';
 import { DAY_MS, dayIndexOf, startOfUtcDay } from './time.ts';
 
@@ -30,19 +31,6 @@ export interface MetricScore {
 
 export type EventCounts = Readonly<Record<EventType, number>>;
 
-export type StallReason = 'no-positive-event' | 'momentum-below-threshold';
-
-export interface StallEvidence {
-  readonly stalled: boolean;
-  /** The first reason that holds, `no-positive-event` checked first; absent when not stalled. */
-  readonly reason?: StallReason;
-  /** Time of the latest event with a positive momentum contribution; absent when there was none. */
-  readonly lastPositiveEventMs?: number;
-  /** Momentum trends, as in `ScopeScore.momentum`. */
-  readonly trend7: number;
-  readonly trend30: number;
-}
-
 export interface ScopeScore {
   readonly asOfMs: number;
   readonly momentum: MetricScore;
@@ -58,11 +46,15 @@ export interface ScopeScore {
 }
 
 /** What an implementation must answer for one scope. */
-export interface ScorePrimitives {
+export interface ScorePrimitives extends StallPrimitives {
   /** S(asOf): events of UTC days up to and including asOf's day, decayed to asOf. */
   rawAt(metric: Metric, asOfMs: number): number;
   /** S(b) for a UTC midnight b: events with t_e < b, decayed to b. */
   rawBefore(metric: Metric, boundaryMs: number): number;
+  /** Ascending distinct UTC day indexes in [fromDay, toDay] with at least one event of one of `types`. */
+  daysWithAny(types: ReadonlySet<EventType>, fromDay: number, toDay: number): readonly number[];
+  /** The latest UTC day index <= `toDay` with an event of one of `types`; null when none. */
+  lastDayWithAny(types: ReadonlySet<EventType>, toDay: number): number | null;
   /** Events per type with UTC day index in [fromDay, toDay]. */
   countsInDays(fromDay: number, toDay: number): EventCounts;
   readonly standing: StandingCounts;
@@ -80,8 +72,14 @@ export function zeroCounts(): Record<EventType, number> {
   return { ...ZERO_COUNTS };
 }
 
-function metricScore(p: ScorePrimitives, metric: Metric, asOfMs: number, config: ScoringConfig): MetricScore {
-  const k = config[metric].normalisationK;
+function metricScore(
+  p: ScorePrimitives,
+  metric: Metric,
+  asOfMs: number,
+  config: ScoringConfig,
+  kind: ScopeKind,
+): MetricScore {
+  const k = config[metric].normalisationK[kind];
   const raw = p.rawAt(metric, asOfMs);
   const score = normalise(raw, k);
   const [short, long] = TREND_WINDOWS_DAYS.map((days) => {
@@ -91,46 +89,15 @@ function metricScore(p: ScorePrimitives, metric: Metric, asOfMs: number, config:
   return { raw, score, trend7: short, trend30: long };
 }
 
-/**
- * Stall predicate (docs/scoring.md, "Stall"). A scope without events is not stalled (nothing to judge).
- * - no-positive-event: `asOf − (lastPositiveMomentumMs ?? firstEventMs) >= noPositiveEventDays` days.
- * - momentum-below-threshold: N(S(asOf)) < T and N(S(b_k)) < T at each UTC midnight
- *   `b_k = startOfUtcDay(asOf) − k days`, k = 0..forDays−1, and the scope's first event lies before
- *   b_(forDays−1) (a scope younger than the duration has not been low for that long).
- */
-export function stallOf(
+/** Builds the full score of a scope from its primitives; the scope's kind picks the per-kind settings. */
+export function assembleScore(
   p: ScorePrimitives,
   asOfMs: number,
-  momentum: MetricScore,
   config: ScoringConfig,
-): StallEvidence {
-  const evidence = {
-    trend7: momentum.trend7,
-    trend30: momentum.trend30,
-    ...(p.lastPositiveMomentumMs === null ? {} : { lastPositiveEventMs: p.lastPositiveMomentumMs }),
-  };
-  if (p.firstEventMs === null) return { stalled: false, ...evidence };
-  const { noPositiveEventDays, momentumBelow, forDays } = config.stall;
-  const since = p.lastPositiveMomentumMs ?? p.firstEventMs;
-  if (asOfMs - since >= noPositiveEventDays * DAY_MS) {
-    return { stalled: true, reason: 'no-positive-event', ...evidence };
-  }
-  const k = config.momentum.normalisationK;
-  const today = startOfUtcDay(asOfMs);
-  const earliest = today - (forDays - 1) * DAY_MS;
-  let below = p.firstEventMs < earliest && momentum.score < momentumBelow;
-  for (let day = 0; below && day < forDays; day += 1) {
-    below = normalise(p.rawBefore('momentum', today - day * DAY_MS), k) < momentumBelow;
-  }
-  return below
-    ? { stalled: true, reason: 'momentum-below-threshold', ...evidence }
-    : { stalled: false, ...evidence };
-}
-
-/** Builds the full score of a scope from its primitives. */
-export function assembleScore(p: ScorePrimitives, asOfMs: number, config: ScoringConfig): ScopeScore {
-  const momentum = metricScore(p, 'momentum', asOfMs, config);
-  const value = metricScore(p, 'value', asOfMs, config);
+  scope: ScopeContext,
+): ScopeScore {
+  const momentum = metricScore(p, 'momentum', asOfMs, config, scope.kind);
+  const value = metricScore(p, 'value', asOfMs, config, scope.kind);
   const today = dayIndexOf(asOfMs);
   const counts = Object.fromEntries(
     COUNT_WINDOWS_DAYS.map((days) => [days, p.countsInDays(today - (days - 1), today)]),
@@ -139,12 +106,15 @@ export function assembleScore(p: ScorePrimitives, asOfMs: number, config: Scorin
     asOfMs,
     momentum,
     value,
-    quadrant: quadrantOf(momentum.score, value.score, config.quadrant),
+    quadrant: quadrantOf(momentum.score, value.score, {
+      momentumThreshold: config.quadrant.momentumThreshold[scope.kind],
+      valueThreshold: config.quadrant.valueThreshold[scope.kind],
+    }),
     counts,
     standing: p.standing,
     eventCount: p.eventCount,
     lastEventMs: p.lastEventMs,
-    stall: stallOf(p, asOfMs, momentum, config),
+    stall: stallOf(p, asOfMs, momentum, config, scope),
   };
 }
 

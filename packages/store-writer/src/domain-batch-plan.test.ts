@@ -111,8 +111,9 @@ describe('planDomainBatch', () => {
       ['product:p.b', inProduct('p.b')],
     ];
     for (const [suffix, filter] of cases) {
-      const expected = scoreOf(reference(EVENTS, filter), T, DEFAULT_SCORING_CONFIG);
-      expect(scoreOf(read(suffix), T, DEFAULT_SCORING_CONFIG), suffix).toEqual(expected);
+      const kind = { kind: suffix === 'domain' ? 'domain' : 'product' } as const;
+      const expected = scoreOf(reference(EVENTS, filter), T, DEFAULT_SCORING_CONFIG, kind);
+      expect(scoreOf(read(suffix), T, DEFAULT_SCORING_CONFIG, kind), suffix).toEqual(expected);
       expect(p.scores.get(suffix)?.score, suffix).toEqual(expected);
     }
   });
@@ -131,11 +132,12 @@ describe('planDomainBatch', () => {
         Object.fromEntries(hashes.get(`mm:v1:{payments}:agg:${suffix}`) ?? []),
         Object.fromEntries(hashes.get(`mm:v1:{payments}:standing:${suffix}`) ?? []),
       );
-    expect(scoreOf(read('domain'), T, DEFAULT_SCORING_CONFIG)).toEqual(
+    expect(scoreOf(read('domain'), T, DEFAULT_SCORING_CONFIG, { kind: 'domain' })).toEqual(
       scoreOf(
         reference(EVENTS, () => true),
         T,
         DEFAULT_SCORING_CONFIG,
+        { kind: 'domain' },
       ),
     );
     expect(read('domain').standing).toEqual(reference(EVENTS, () => true).standing);

@@ -268,7 +268,7 @@ export function planDomainBatch(input: DomainBatchInput): DomainBatchPlan {
       }
       if (scope.kind === 'product') payload.products.push(scope.productId);
     }
-    const score = mirrored.state.score(input.asOfMs, config);
+    const score = mirrored.state.score(input.asOfMs, config, { kind: scope.kind });
     scores.set(id, { scope, score });
     const fields = scoreToFields(score);
     payload.score.push([scoreKey, SCORE_FIELDS.map((f) => fields[f])]);

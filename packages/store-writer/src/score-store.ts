@@ -348,7 +348,7 @@ export class ScoreStore {
     const pipeline = this.#redis.multi();
     const stalled: string[] = [];
     const addDomain = (domain: string, state: ScopeState) => {
-      const score = state.score(asOfMs, this.#config);
+      const score = state.score(asOfMs, this.#config, { kind: 'domain' });
       mesh.merge(state);
       pipeline.zadd(keys.domainRanking(ks, 'momentum'), score.momentum.score, domain);
       pipeline.zadd(keys.domainRanking(ks, 'value'), score.value.score, domain);
@@ -365,7 +365,7 @@ export class ScoreStore {
       const state = scopes.get(domainId)?.state;
       if (state) addDomain(domain, state);
     }
-    const meshScore = mesh.score(asOfMs, this.#config);
+    const meshScore = mesh.score(asOfMs, this.#config, { kind: 'mesh' });
     if (meshScore.stall.stalled) stalled.push('mesh');
     pipeline.hset(keys.meshScore(ks), scoreToFields(meshScore));
     pipeline.del(keys.stalled(ks));

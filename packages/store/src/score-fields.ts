@@ -42,7 +42,7 @@ export function scoreToFields(score: ScopeScore): Record<ScoreField, string> {
     stalled: score.stall.stalled ? '1' : '0',
     stallReason: score.stall.reason ?? '',
     lastPositiveEventMs:
-      score.stall.lastPositiveEventMs === undefined ? '' : String(score.stall.lastPositiveEventMs),
+      score.stall.lastMomentumEventMs === undefined ? '' : String(score.stall.lastMomentumEventMs),
     lastEventMs: score.lastEventMs === null ? '' : String(score.lastEventMs),
     eventCount: String(score.eventCount),
     counts: countsToJson(score.counts),
