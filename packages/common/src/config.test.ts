@@ -34,6 +34,7 @@ describe('loadConfig', () => {
       deadLetter: 'mesh-momentum.events.v1.dlq',
       partitions: 6,
       replicationFactor: 1,
+      timestampType: 'LogAppendTime',
     });
   });
 
