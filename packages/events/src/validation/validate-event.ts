@@ -2,6 +2,7 @@ import { EventValidationError, FutureDatedEventError, type FieldIssue } from '@m
 import { EVENT_TYPES, type DomainEvent, type EventType } from '../generated/event-types.ts';
 import { coerceDecimal, coerceTimestamp, typeName, type Coerced } from './coerce.ts';
 import { EVENT_SPECS, type FieldKind } from './fields.ts';
+import { stringProblem, timestampProblem } from './limits.ts';
 import { EVENT_RULES, FIELD_RULES } from './rules.ts';
 
 export interface ValidateEventOptions {
@@ -22,16 +23,29 @@ const INT_MAX = 2 ** 31 - 1;
 /** avsc encodes JS numbers as Avro longs up to ±(2^53 − 2): one less than Number.MAX_SAFE_INTEGER. */
 const LONG_LIMIT = 9_007_199_254_740_990;
 
-/** Checks one value against its Avro kind; returns the canonical value or reports why not. */
-function coerce(kind: FieldKind, value: unknown, path: string, issues: FieldIssue[]): Coerced<unknown> {
+/**
+ * Checks one value against its Avro kind and the accepted ranges (limits.ts); returns the canonical
+ * value or reports why not. `field` is the schema field the value belongs to (limits are per field),
+ * `path` where it sits (`productIds.3`).
+ */
+function coerce(
+  kind: FieldKind,
+  value: unknown,
+  path: string,
+  issues: FieldIssue[],
+  field = path,
+): Coerced<unknown> {
   const no = (reason: string): Coerced<never> => {
     issues.push({ field: path, reason });
     return { ok: false, reason };
   };
   const got = (): string => ` (got ${typeName(value)})`;
   switch (kind.kind) {
-    case 'string':
-      return typeof value === 'string' ? { ok: true, value } : no(`must be a string${got()}`);
+    case 'string': {
+      if (typeof value !== 'string') return no(`must be a string${got()}`);
+      const problem = stringProblem(field, value);
+      return problem === undefined ? { ok: true, value } : no(problem);
+    }
     case 'boolean':
       return typeof value === 'boolean' ? { ok: true, value } : no(`must be true or false${got()}`);
     case 'double':
@@ -48,7 +62,9 @@ function coerce(kind: FieldKind, value: unknown, path: string, issues: FieldIssu
         : no(`must be an integer of at most ${LONG_LIMIT}${got()}`);
     case 'timestamp': {
       const result = coerceTimestamp(value);
-      return result.ok ? result : no(result.reason);
+      if (!result.ok) return no(result.reason);
+      const problem = timestampProblem(result.value);
+      return problem === undefined ? result : no(problem);
     }
     case 'decimal': {
       const result = coerceDecimal(value, kind.scale, kind.precision);
@@ -61,11 +77,11 @@ function coerce(kind: FieldKind, value: unknown, path: string, issues: FieldIssu
     case 'nullable':
       return value === null || value === undefined
         ? { ok: true, value: null }
-        : coerce(kind.inner, value, path, issues);
+        : coerce(kind.inner, value, path, issues, field);
     case 'array': {
       if (!Array.isArray(value)) return no(`must be an array${got()}`);
       const before = issues.length;
-      const items = value.map((item: unknown, i) => coerce(kind.items, item, `${path}.${i}`, issues));
+      const items = value.map((item: unknown, i) => coerce(kind.items, item, `${path}.${i}`, issues, field));
       if (issues.length > before) return { ok: false, reason: 'invalid items' };
       return { ok: true, value: items.map((item) => (item.ok ? item.value : undefined)) };
     }
