@@ -1,12 +1,12 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import type { MeshMomentumError } from '@mesh-momentum/common';
 import {
   ConfigError,
   EventTooLargeError,
   EventValidationError,
   FencedWriteError,
   FutureDatedEventError,
-  MeshMomentumError,
   RebuildRunningError,
   RegistryRefusedError,
   RegistryUnavailableError,

@@ -38,6 +38,20 @@ export interface CreateLoggerOptions {
 const MAX_SCRUB_DEPTH = 8;
 
 /**
+ * Keys whose value is a credential at any depth (pino's paths match one level per wildcard, so
+ * `{ config }` would carry `config.kafka.sasl.password` past them). Compared in lower case.
+ */
+export const SECRET_KEYS: ReadonlySet<string> = new Set([
+  'password',
+  'passwd',
+  'secret',
+  'token',
+  'authorization',
+  'x-api-key',
+  'apikey',
+]);
+
+/**
  * Copies `value` with URL credentials removed from every string in it. Errors become pino's
  * serialised form first, because their message and stack are not enumerable and would escape a walk.
  */
@@ -48,7 +62,10 @@ function scrub(value: unknown, depth = 0): unknown {
   if (Array.isArray(value)) return value.map((v) => scrub(v, depth + 1));
   if (Buffer.isBuffer(value)) return value;
   const out: Record<string, unknown> = {};
-  for (const [key, v] of Object.entries(value)) out[key] = scrub(v, depth + 1);
+  for (const [key, v] of Object.entries(value)) {
+    out[key] =
+      SECRET_KEYS.has(key.toLowerCase()) && v !== undefined && v !== '' ? '[redacted]' : scrub(v, depth + 1);
+  }
   return out;
 }
 
