@@ -4,8 +4,11 @@
  * text, wherever it sits (a message, a stack trace, a config value), keeping the rest readable.
  */
 
-/** scheme://userinfo@ — the user-info ends at the first `@` before any `/`, `?`, `#` or whitespace. */
-const URL_USERINFO = /\b([a-z][a-z0-9+.-]*:\/\/)[^\s/?#@]+@/gi;
+/**
+ * scheme://userinfo@ — like a URL parser, the user-info runs to the last `@` of the authority (before
+ * any `/`, `?`, `#` or whitespace), so a password with an unescaped `@` is covered whole.
+ */
+const URL_USERINFO = /\b([a-z][a-z0-9+.-]*:\/\/)[^\s/?#]+@/gi;
 
 export const REDACTED = '[redacted]';
 
