@@ -17,6 +17,36 @@ export default tseslint.config(
     },
   },
   {
+    // The reader package is the key contract and ScoreReader: readers → contract, writer → contract,
+    // never reader → writer. A dashboard importing it must not load the write engine, its Lua files or
+    // ioredis values (types only: the caller passes its client in). packages/store/src/layering.test.ts
+    // checks what Node really loads.
+    files: ['packages/store/src/**/*.ts'],
+    ignores: ['**/*.test.ts'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          paths: [
+            {
+              name: 'ioredis',
+              allowTypeImports: true,
+              message: 'The reader package takes its Redis client from the caller: import types only.',
+            },
+            { name: 'node:fs', message: 'Files (Lua scripts) are loaded by @mesh-momentum/store-writer.' },
+          ],
+          patterns: [
+            {
+              group: ['@mesh-momentum/store-writer', '@mesh-momentum/store-writer/*', '**/store-writer/**'],
+              message:
+                'The reader package must not depend on the write engine (readers → contract ← writer).',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
     // In tests a wrong assumption fails the test anyway; `!` keeps assertions readable.
     files: ['**/*.test.ts', 'test/**'],
     rules: { '@typescript-eslint/no-non-null-assertion': 'off' },

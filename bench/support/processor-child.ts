@@ -4,9 +4,10 @@ import type { Kafka } from 'kafkajs';
 import { createLogger, loadConfig } from '@mesh-momentum/common';
 import { EventCodec, RegistryClient, registryOptionsFrom } from '@mesh-momentum/events';
 import { createKafka } from '@mesh-momentum/kafka';
-import { decodeBatch, loadScoringConfig, Processor } from '@mesh-momentum/processor';
+import { decodeBatch, eventTimeRangeOf, loadScoringConfig, Processor } from '@mesh-momentum/processor';
 import type { ScoringConfig } from '@mesh-momentum/scoring';
-import { INITIAL_NAMESPACE, ScoreStore } from '@mesh-momentum/store';
+import { INITIAL_NAMESPACE } from '@mesh-momentum/store';
+import { ScoreStore } from '@mesh-momentum/store-writer';
 import type { ChildReport, ParentMessage } from './processor-host.ts';
 
 /**
@@ -122,7 +123,10 @@ if (mode === 'batch') {
       let epoch = epochs.get(partition);
       if (epoch === undefined) epochs.set(partition, (epoch = await store.takeEpoch(topic, partition)));
       const now = Date.now();
-      const decoded = await decodeBatch(codec, [message], { maxFutureSkewMs: config.maxFutureSkewMs });
+      const decoded = await decodeBatch(codec, [message], {
+        maxFutureSkewMs: config.maxFutureSkewMs,
+        timeRange: eventTimeRangeOf(scoring),
+      });
       counters.deadLettered += decoded.rejected.length;
       if (decoded.byDomain.size > 0) {
         const r = await store.applyPartitionBatch({

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_SCORING_CONFIG, type ScoringEvent } from '@mesh-momentum/scoring';
 import { simulateProgramme } from '@mesh-momentum/simulator';
-import { ScoreReader, ScoreStore } from '@mesh-momentum/store';
+import { ScoreReader } from '@mesh-momentum/store';
+import { ScoreStore } from '@mesh-momentum/store-writer';
 import { expectRedisMatchesReference, toScoring } from './support/reference.ts';
 import { byDomain, storeHarness } from './support/store-harness.ts';
 

@@ -4,7 +4,8 @@ import { CATALOGUE, frame } from '@mesh-momentum/events';
 import { DEAD_LETTER_HEADERS } from '@mesh-momentum/processor';
 import { DEFAULT_SCORING_CONFIG } from '@mesh-momentum/scoring';
 import { simulateProgramme } from '@mesh-momentum/simulator';
-import { ScoreReader, ScoreStore } from '@mesh-momentum/store';
+import { ScoreReader } from '@mesh-momentum/store';
+import { ScoreStore } from '@mesh-momentum/store-writer';
 import { isolatedConfig, isolatedEnv, waitFor } from '@mesh-momentum/testing';
 import { TestPipeline } from './support/pipeline.ts';
 import { ProcessorProcess } from './support/processor-process.ts';
@@ -51,6 +52,10 @@ describe('processor under failure', () => {
         championSchemaId,
         avro.toBuffer({ ...valid, id: 'future', time: Date.now() + 86_400_000 }),
       ),
+      // Times the scores cannot represent: each once crashed the consumer on every restart.
+      epoch: frame(championSchemaId, avro.toBuffer({ ...valid, id: 'epoch', time: 0 })),
+      beforeEpoch: frame(championSchemaId, avro.toBuffer({ ...valid, id: 'before-epoch', time: -1_000 })),
+      year1984: frame(championSchemaId, avro.toBuffer({ ...valid, id: '1984', time: Date.UTC(1984, 0, 1) })),
     };
     const producer = pipeline.kafka.producer();
     await producer.connect();
@@ -74,8 +79,8 @@ describe('processor under failure', () => {
         );
       },
     });
-    await waitFor(() => (letters.length >= 4 ? true : undefined), {
-      what: 'four dead letters',
+    await waitFor(() => (letters.length >= 7 ? true : undefined), {
+      what: 'seven dead letters',
       timeoutMs: 30_000,
     });
     await dlq.disconnect();
@@ -83,6 +88,9 @@ describe('processor under failure', () => {
     expect(letters.map((h) => h[DEAD_LETTER_HEADERS.reason]).sort()).toEqual([
       'MM_ERR_EVENT_FUTURE_DATED',
       'MM_ERR_EVENT_INVALID',
+      'MM_ERR_EVENT_OUT_OF_RANGE',
+      'MM_ERR_EVENT_OUT_OF_RANGE',
+      'MM_ERR_EVENT_OUT_OF_RANGE',
       'MM_ERR_EVENT_UNDECODABLE',
       'MM_ERR_SCHEMA_UNKNOWN',
     ]);

@@ -2,11 +2,14 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import type { MeshMomentumError } from '@mesh-momentum/common';
 import {
+  BatchStalledError,
   ConfigError,
+  EventOutOfRangeError,
   EventTooLargeError,
   EventValidationError,
   FencedWriteError,
   FutureDatedEventError,
+  KafkaUnavailableError,
   RebuildRunningError,
   RegistryRefusedError,
   RegistryUnavailableError,
@@ -37,6 +40,9 @@ const SAMPLES: readonly MeshMomentumError[] = [
   new StoreUnavailableError('down'),
   new FencedWriteError(3, 'fenced'),
   new RebuildRunningError('ns-2', 'running'),
+  new EventOutOfRangeError(0, { minMs: 1, maxMs: 2 }),
+  new BatchStalledError('events', 0, 1_000),
+  new KafkaUnavailableError(['127.0.0.1:1'], 'silent'),
   new ProducerQueueFullError(10),
   new ProducerClosedError(),
   new ProducerSendFailedError('events', 3, { retriable: true }),

@@ -19,7 +19,16 @@ describe('loadConfig', () => {
     expect(config.kafka.ssl).toBe(false);
     expect(config.kafka.sasl).toBeUndefined();
     expect(config.registry).toEqual({ url: 'http://127.0.0.1:18081/apis/ccompat/v7', auth: undefined });
-    expect(config.redis).toEqual({ url: 'redis://127.0.0.1:16379', keyPrefix: 'mm' });
+    expect(config.redis).toEqual({
+      url: 'redis://127.0.0.1:16379',
+      keyPrefix: 'mm',
+      connectTimeoutMs: 5_000,
+      commandTimeoutMs: 10_000,
+    });
+    expect(config.kafka.connectionTimeoutMs).toBe(3_000);
+    expect(config.kafka.requestTimeoutMs).toBe(30_000);
+    expect(config.processor.stallTimeoutMs).toBe(60_000);
+    expect(config.shutdownTimeoutMs).toBe(20_000);
     expect(config.topics).toEqual({
       events: 'mesh-momentum.events.v1',
       deadLetter: 'mesh-momentum.events.v1.dlq',

@@ -56,6 +56,16 @@ export const ENV_VARIABLES = {
     'mesh-momentum',
     'Kafka client id, visible in broker logs and quotas.',
   ),
+  MM_KAFKA_CONNECT_TIMEOUT_MS: variable(
+    integer(100, 120_000),
+    '3000',
+    'How long to wait for a TCP (and TLS) connection to a broker before trying again, ms.',
+  ),
+  MM_KAFKA_REQUEST_TIMEOUT_MS: variable(
+    integer(1_000, 300_000),
+    '30000',
+    'How long a broker may take to answer one request before it counts as failed, ms.',
+  ),
   MM_KAFKA_SSL: variable(bool, 'false', 'Connect to Kafka over TLS.'),
   MM_KAFKA_SSL_REJECT_UNAUTHORIZED: variable(bool, 'true', "Verify the brokers' TLS certificates."),
   MM_KAFKA_SASL_MECHANISM: variable(
@@ -80,6 +90,16 @@ export const ENV_VARIABLES = {
     'redis://127.0.0.1:16379',
     'Redis URL; redis://user:password@host:port/db, rediss:// for TLS.',
     true,
+  ),
+  MM_REDIS_CONNECT_TIMEOUT_MS: variable(
+    integer(100, 120_000),
+    '5000',
+    'How long to wait for Redis to accept a connection and answer its first command, ms.',
+  ),
+  MM_REDIS_COMMAND_TIMEOUT_MS: variable(
+    integer(100, 600_000),
+    '10000',
+    'Longest a Redis command (or script) may take before it fails as retriable, ms; bounds every wait on Redis.',
   ),
   MM_REDIS_KEY_PREFIX: variable(
     nonEmpty.regex(/^[a-zA-Z0-9_.-]+$/, 'must be letters, digits, _ . or -'),
@@ -122,10 +142,20 @@ export const ENV_VARIABLES = {
     '30000',
     'Consumer-group session timeout: how long a silent (crashed, paused) instance keeps its partitions, ms.',
   ),
+  MM_PROCESSOR_STALL_TIMEOUT_MS: variable(
+    integer(1_000, 3_600_000),
+    '60000',
+    'A batch that makes no progress for this long is abandoned and retried, and /readyz reports not ready, ms.',
+  ),
   MM_PROCESSOR_TICK_MS: variable(
     integer(1_000, 3_600_000),
     '60000',
     'How often the processor refreshes decayed scores, rankings and stall states without new events, ms.',
+  ),
+  MM_SHUTDOWN_TIMEOUT_MS: variable(
+    integer(1_000, 600_000),
+    '20000',
+    'After SIGTERM or SIGINT, a service that has not stopped cleanly within this long exits anyway (code 1), ms.',
   ),
   MM_MAX_FUTURE_SKEW_MS: variable(
     integer(0, 86_400_000),
@@ -157,6 +187,8 @@ export type SaslMechanism = 'plain' | 'scram-sha-256' | 'scram-sha-512';
 export interface KafkaConfig {
   readonly brokers: readonly string[];
   readonly clientId: string;
+  readonly connectionTimeoutMs: number;
+  readonly requestTimeoutMs: number;
   readonly ssl: false | { readonly rejectUnauthorized: boolean };
   readonly sasl:
     { readonly mechanism: SaslMechanism; readonly username: string; readonly password: string } | undefined;
@@ -168,7 +200,12 @@ export interface Config {
     readonly url: string;
     readonly auth: { readonly username: string; readonly password: string } | undefined;
   };
-  readonly redis: { readonly url: string; readonly keyPrefix: string };
+  readonly redis: {
+    readonly url: string;
+    readonly keyPrefix: string;
+    readonly connectTimeoutMs: number;
+    readonly commandTimeoutMs: number;
+  };
   readonly topics: {
     readonly events: string;
     readonly deadLetter: string;
@@ -181,7 +218,10 @@ export interface Config {
     readonly httpPort: number;
     readonly tickMs: number;
     readonly sessionTimeoutMs: number;
+    readonly stallTimeoutMs: number;
   };
+  /** Bound on a graceful stop after SIGTERM/SIGINT, ms (MM_SHUTDOWN_TIMEOUT_MS). */
+  readonly shutdownTimeoutMs: number;
   readonly maxFutureSkewMs: number;
   /** De-duplication window in days (MM_DEDUP_WINDOW_DAYS). */
   readonly dedupWindowDays: number;
@@ -266,6 +306,8 @@ export function loadConfig(env: Env = process.env): Config {
     kafka: {
       brokers: get('MM_KAFKA_BROKERS'),
       clientId: get('MM_KAFKA_CLIENT_ID'),
+      connectionTimeoutMs: get('MM_KAFKA_CONNECT_TIMEOUT_MS'),
+      requestTimeoutMs: get('MM_KAFKA_REQUEST_TIMEOUT_MS'),
       ssl: get('MM_KAFKA_SSL') ? { rejectUnauthorized: get('MM_KAFKA_SSL_REJECT_UNAUTHORIZED') } : false,
       sasl:
         mechanism === 'none'
@@ -279,7 +321,12 @@ export function loadConfig(env: Env = process.env): Config {
           ? undefined
           : { username: registryUser, password: get('MM_SCHEMA_REGISTRY_PASSWORD') },
     },
-    redis: { url: get('MM_REDIS_URL'), keyPrefix: get('MM_REDIS_KEY_PREFIX') },
+    redis: {
+      url: get('MM_REDIS_URL'),
+      keyPrefix: get('MM_REDIS_KEY_PREFIX'),
+      connectTimeoutMs: get('MM_REDIS_CONNECT_TIMEOUT_MS'),
+      commandTimeoutMs: get('MM_REDIS_COMMAND_TIMEOUT_MS'),
+    },
     topics: {
       events: get('MM_TOPIC_EVENTS'),
       deadLetter: get('MM_TOPIC_DLQ'),
@@ -292,7 +339,9 @@ export function loadConfig(env: Env = process.env): Config {
       httpPort: get('MM_PROCESSOR_HTTP_PORT'),
       tickMs: get('MM_PROCESSOR_TICK_MS'),
       sessionTimeoutMs: get('MM_PROCESSOR_SESSION_TIMEOUT_MS'),
+      stallTimeoutMs: get('MM_PROCESSOR_STALL_TIMEOUT_MS'),
     },
+    shutdownTimeoutMs: get('MM_SHUTDOWN_TIMEOUT_MS'),
     maxFutureSkewMs: get('MM_MAX_FUTURE_SKEW_MS'),
     dedupWindowDays: get('MM_DEDUP_WINDOW_DAYS'),
     scoringConfigFile: get('MM_SCORING_CONFIG_FILE') || undefined,

@@ -9,6 +9,7 @@ export const ErrorCodes = {
   EVENT_INVALID: 'MM_ERR_EVENT_INVALID',
   EVENT_FUTURE_DATED: 'MM_ERR_EVENT_FUTURE_DATED',
   EVENT_TOO_LARGE: 'MM_ERR_EVENT_TOO_LARGE',
+  EVENT_OUT_OF_RANGE: 'MM_ERR_EVENT_OUT_OF_RANGE',
   EVENT_UNDECODABLE: 'MM_ERR_EVENT_UNDECODABLE',
   SCHEMA_UNKNOWN: 'MM_ERR_SCHEMA_UNKNOWN',
   SCHEMA_INCOMPATIBLE: 'MM_ERR_SCHEMA_INCOMPATIBLE',
@@ -20,6 +21,8 @@ export const ErrorCodes = {
   STORE_UNAVAILABLE: 'MM_ERR_STORE_UNAVAILABLE',
   STORE_FENCED: 'MM_ERR_STORE_FENCED',
   REBUILD_RUNNING: 'MM_ERR_REBUILD_RUNNING',
+  BATCH_STALLED: 'MM_ERR_BATCH_STALLED',
+  KAFKA_UNAVAILABLE: 'MM_ERR_KAFKA_UNAVAILABLE',
 } as const;
 
 export type ErrorCode = (typeof ErrorCodes)[keyof typeof ErrorCodes];
@@ -39,6 +42,7 @@ export const ERROR_CODE_INFO: Readonly<Record<ErrorCode, ErrorCodeInfo>> = {
   MM_ERR_EVENT_INVALID: { retriable: false, httpStatus: 400 },
   MM_ERR_EVENT_FUTURE_DATED: { retriable: false, httpStatus: 400 },
   MM_ERR_EVENT_TOO_LARGE: { retriable: false, httpStatus: 413 },
+  MM_ERR_EVENT_OUT_OF_RANGE: { retriable: false, httpStatus: 400 },
   MM_ERR_EVENT_UNDECODABLE: { retriable: false, httpStatus: 400 },
   // The registry lacks a schema the service needs: an operator's job (`schemas register`), not the client's.
   MM_ERR_SCHEMA_UNKNOWN: { retriable: false, httpStatus: 500 },
@@ -54,4 +58,6 @@ export const ERROR_CODE_INFO: Readonly<Record<ErrorCode, ErrorCodeInfo>> = {
   MM_ERR_STORE_UNAVAILABLE: { retriable: true, httpStatus: 503 },
   MM_ERR_STORE_FENCED: { retriable: false, httpStatus: 409 },
   MM_ERR_REBUILD_RUNNING: { retriable: true, httpStatus: 409 },
+  MM_ERR_BATCH_STALLED: { retriable: true, httpStatus: 503 },
+  MM_ERR_KAFKA_UNAVAILABLE: { retriable: true, httpStatus: 503 },
 };

@@ -202,3 +202,44 @@ export class SchemaIncompatibleError extends MeshMomentumError {
     this.messages = messages;
   }
 }
+
+/**
+ * An event whose time lies outside what the scores can represent (anchored decay overflows that far from
+ * the scoring config's anchor epoch). Dead-lettered by the processor with this reason.
+ */
+export class EventOutOfRangeError extends MeshMomentumError {
+  readonly timeMs: number;
+
+  constructor(timeMs: number, range: { readonly minMs: number; readonly maxMs: number }) {
+    super(
+      ErrorCodes.EVENT_OUT_OF_RANGE,
+      `time: ${new Date(timeMs).toISOString()} is outside the range the scores can represent ` +
+        `(${new Date(range.minMs).toISOString()} to ${new Date(range.maxMs).toISOString()})`,
+    );
+    this.timeMs = timeMs;
+  }
+}
+
+/** A processor batch that made no progress within MM_PROCESSOR_STALL_TIMEOUT_MS; it is retried. */
+export class BatchStalledError extends MeshMomentumError {
+  readonly partition: number;
+
+  constructor(topic: string, partition: number, timeoutMs: number) {
+    super(
+      ErrorCodes.BATCH_STALLED,
+      `batch of ${topic}[${partition}] made no progress within ${timeoutMs} ms (MM_PROCESSOR_STALL_TIMEOUT_MS); retrying it`,
+    );
+    this.partition = partition;
+  }
+}
+
+/** Kafka's brokers could not be used (down, unreachable, or accepting connections but silent). */
+export class KafkaUnavailableError extends MeshMomentumError {
+  constructor(brokers: readonly string[], reason: string, options: { readonly cause?: unknown } = {}) {
+    super(
+      ErrorCodes.KAFKA_UNAVAILABLE,
+      `Kafka (${brokers.join(',')}) is unavailable: ${reason}; are the brokers running and reachable (MM_KAFKA_BROKERS)?`,
+      options,
+    );
+  }
+}

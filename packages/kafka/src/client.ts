@@ -12,6 +12,11 @@ export function toKafkaJsConfig(config: KafkaConfig, options: CreateKafkaOptions
   return {
     brokers: [...config.brokers],
     clientId: options.clientId ?? config.clientId,
+    // Bounded waits on a broker that accepts connections but never answers: each request fails after
+    // requestTimeout (kafkajs enforces it), so callers get an error instead of a hang.
+    connectionTimeout: config.connectionTimeoutMs,
+    requestTimeout: config.requestTimeoutMs,
+    enforceRequestTimeout: true,
     ssl: config.ssl === false ? false : { rejectUnauthorized: config.ssl.rejectUnauthorized },
     ...(config.sasl
       ? {

@@ -1,7 +1,7 @@
 import { PassThrough } from 'node:stream';
 import { logLevel as KafkaLogLevel } from 'kafkajs';
 import { describe, expect, it } from 'vitest';
-import { createLogger } from '@mesh-momentum/common';
+import { createLogger, loadConfig } from '@mesh-momentum/common';
 import { toKafkaJsConfig } from './client.ts';
 
 /** Drives the kafkajs log creator our clients get with the lines kafkajs writes, into a real pino logger. */
@@ -10,10 +10,7 @@ function adapter(level: 'info' | 'debug') {
   const chunks: Buffer[] = [];
   stream.on('data', (c: Buffer) => chunks.push(c));
   const logger = createLogger({ name: 'test', level, destination: stream });
-  const config = toKafkaJsConfig(
-    { brokers: ['127.0.0.1:1'], clientId: 't', ssl: false, sasl: undefined },
-    { logger },
-  );
+  const config = toKafkaJsConfig(loadConfig({ MM_KAFKA_BROKERS: '127.0.0.1:1' }).kafka, { logger });
   const log = config.logCreator?.(KafkaLogLevel.DEBUG);
   if (!log) throw new Error('no log creator');
   return {

@@ -143,7 +143,7 @@ class MeshMomentumProducerImpl {
               logger: this.#logger,
               clientId: `${options.config.kafka.clientId}-sdk`,
             }),
-          this.#options,
+          { ...this.#options, brokers: options.config.kafka.brokers },
         ));
     this.#policy = this.#options;
     this.#queue = new DeliveryQueue<Entry>(this.#options.maxQueuedEvents);

@@ -1,4 +1,5 @@
 import { Partitioners, type IHeaders, type Kafka, type Producer } from 'kafkajs';
+import { KafkaUnavailableError } from '@mesh-momentum/common';
 
 /** One Kafka record as the producer hands it to a transport. */
 export interface OutgoingRecord {
@@ -18,6 +19,8 @@ export interface RecordTransport {
 export interface KafkaTransportOptions {
   readonly sendRetries: number;
   readonly requestTimeoutMs: number;
+  /** For error messages: which brokers could not be reached. */
+  readonly brokers: readonly string[];
 }
 
 /**
@@ -34,6 +37,7 @@ export interface KafkaTransportOptions {
 export class KafkaTransport implements RecordTransport {
   readonly #producer: Producer;
   readonly #requestTimeoutMs: number;
+  readonly #brokers: readonly string[];
 
   constructor(kafka: Kafka, options: KafkaTransportOptions) {
     this.#producer = kafka.producer({
@@ -44,10 +48,21 @@ export class KafkaTransport implements RecordTransport {
       retry: { retries: options.sendRetries, initialRetryTime: 100, maxRetryTime: 5_000 },
     });
     this.#requestTimeoutMs = options.requestTimeoutMs;
+    this.#brokers = options.brokers;
   }
 
-  connect(): Promise<void> {
-    return this.#producer.connect();
+  /**
+   * Connects, or fails with MM_ERR_KAFKA_UNAVAILABLE. A failed connect leaves kafkajs' sockets open (to a
+   * broker that accepts but never answers, they stay open for good and keep the process alive), so it is
+   * followed by a disconnect.
+   */
+  async connect(): Promise<void> {
+    try {
+      await this.#producer.connect();
+    } catch (error) {
+      await this.#producer.disconnect().catch(() => undefined);
+      throw new KafkaUnavailableError(this.#brokers, (error as Error).message, { cause: error });
+    }
   }
 
   async send(topic: string, records: readonly OutgoingRecord[]): Promise<void> {

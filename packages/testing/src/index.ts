@@ -5,3 +5,4 @@ export * from './local-services.ts';
 export * from './docker-services.ts';
 export * from './wait.ts';
 export * from './private-redis.ts';
+export * from './silent-server.ts';

@@ -1,7 +1,12 @@
 import type { KafkaMessage } from 'kafkajs';
-import { MeshMomentumError, isRetriable, UndecodableEventError } from '@mesh-momentum/common';
+import {
+  EventOutOfRangeError,
+  MeshMomentumError,
+  isRetriable,
+  UndecodableEventError,
+} from '@mesh-momentum/common';
 import { unframe, validateEvent, type EventCodec } from '@mesh-momentum/events';
-import type { BatchEvent } from '@mesh-momentum/store';
+import type { BatchEvent } from '@mesh-momentum/store-writer';
 import { toScoringEvent } from './to-scoring-event.ts';
 
 export interface DecodedBatch {
@@ -18,6 +23,8 @@ export interface DecodeOptions {
    * decides exactly as the live processor did.
    */
   readonly maxFutureSkewMs: number;
+  /** Event times the scores can represent (see `eventTimeRangeOf`); others are dead-lettered. */
+  readonly timeRange: { readonly minMs: number; readonly maxMs: number };
 }
 
 /**
@@ -66,13 +73,18 @@ export async function decodeBatch(
         nowMs: recordTimeMs,
         maxFutureSkewMs: options.maxFutureSkewMs,
       });
+      const scoringEvent = toScoringEvent(event);
+      const { timeMs } = scoringEvent;
+      if (!(timeMs >= options.timeRange.minMs && timeMs <= options.timeRange.maxMs)) {
+        throw new EventOutOfRangeError(timeMs, options.timeRange);
+      }
       let list = byDomain.get(event.domain);
       if (!list) byDomain.set(event.domain, (list = []));
       list.push({
         offset: message.offset,
         recordTimeMs,
         dedupKey: `${event.source}|${event.id}`,
-        event: toScoringEvent(event),
+        event: scoringEvent,
       });
     } catch (error) {
       if (isRetriable(error)) throw error;

@@ -4,6 +4,5 @@ export * from './dead-letter.ts';
 export * from './to-scoring-event.ts';
 export * from './scoring-config.ts';
 export * from './ops/metrics.ts';
-export * from './ops/http-server.ts';
 export * from './rebuild.ts';
-export * from './runtime.ts';
+export * from './event-time-range.ts';

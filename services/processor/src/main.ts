@@ -1,37 +1,61 @@
+import { KafkaUnavailableError, MeshMomentumError } from '@mesh-momentum/common';
 import { ensureTopics } from '@mesh-momentum/kafka';
+import {
+  connectRuntime,
+  createOpsServer,
+  installShutdown,
+  listenOps,
+  withDeadline,
+} from '@mesh-momentum/service-kit';
 import { resolveNamespace } from '@mesh-momentum/store';
 import { Processor } from './processor.ts';
-import { createOpsServer } from './ops/http-server.ts';
-import { connectRuntime } from './runtime.ts';
+import { loadScoringConfig } from './scoring-config.ts';
 
 /** Entry point: `node --conditions=@mesh-momentum/source services/processor/src/main.ts`. */
 async function main(): Promise<void> {
-  const { config, scoring, logger, kafka, redis, codec } = await connectRuntime('processor');
-  const admin = kafka.admin();
-  await admin.connect();
-  await ensureTopics(admin, { ...config.topics });
-  await admin.disconnect();
-
+  const { config, logger, kafka, redis, codec } = await connectRuntime('processor');
+  const scoring = loadScoringConfig(config.scoringConfigFile);
   const namespace = await resolveNamespace(redis, config.redis.keyPrefix);
   const processor = new Processor({ config, scoring, kafka, redis, codec, logger, namespace });
+  // Health first: while Kafka is still being reached, /readyz already answers (not ready).
   const ops = createOpsServer(processor.health, processor.metrics.registry);
-  const address = await ops.listen({ host: config.processor.httpHost, port: config.processor.httpPort });
-  logger.info({ address }, 'health and metrics server listening');
+  const address = await listenOps(ops, { host: config.processor.httpHost, port: config.processor.httpPort });
+  logger.info(address, 'health and metrics server listening');
 
-  let stopping = false;
-  const shutdown = async (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    logger.info({ signal }, 'shutting down: finishing the batch in flight');
-    await processor.stop();
-    await ops.close();
-    await redis.quit();
-    logger.info(processor.stats, 'stopped');
-  };
-  process.once('SIGTERM', () => void shutdown('SIGTERM'));
-  process.once('SIGINT', () => void shutdown('SIGINT'));
+  installShutdown(
+    [
+      ['processor', () => processor.stop()],
+      ['ops server', () => ops.close()],
+      ['redis', () => redis.quit()],
+    ],
+    { logger, timeoutMs: config.shutdownTimeoutMs },
+  );
 
-  await processor.start();
+  // kafkajs bounds each request, then retries; a broker that accepts but never answers would keep
+  // start-up retrying for minutes. Two request timeouts is long enough for a slow cluster.
+  const startupBoundMs = 2 * config.kafka.requestTimeoutMs;
+  await withDeadline(
+    (async () => {
+      const admin = kafka.admin();
+      await admin.connect();
+      try {
+        await ensureTopics(admin, { ...config.topics });
+      } finally {
+        await admin.disconnect();
+      }
+      await processor.start();
+    })().catch((error: unknown) => {
+      // Everything above talks to Kafka only. kafkajs gave up on its own, with its errors or a plain
+      // Error("Broker not connected"): say what is unavailable.
+      if (error instanceof MeshMomentumError) throw error;
+      throw new KafkaUnavailableError(config.kafka.brokers, String((error as Error).message ?? error), {
+        cause: error,
+      });
+    }),
+    startupBoundMs,
+    () =>
+      new KafkaUnavailableError(config.kafka.brokers, `no answer within ${startupBoundMs} ms at start-up`),
+  );
   logger.info({ topic: config.topics.events, group: config.processor.groupId }, 'processor running');
 }
 

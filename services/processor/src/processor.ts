@@ -2,20 +2,24 @@ import { performance } from 'node:perf_hooks';
 import { Partitioners, type Consumer, type EachBatchPayload, type Kafka, type Producer } from 'kafkajs';
 import type { Redis } from 'ioredis';
 import {
+  BatchStalledError,
   FencedWriteError,
   isRetriable,
   StoreUnavailableError,
   type Config,
   type Logger,
 } from '@mesh-momentum/common';
-import type { EventCodec } from '@mesh-momentum/events';
+import { registryOptionsFrom, type EventCodec } from '@mesh-momentum/events';
 import type { ScoringConfig } from '@mesh-momentum/scoring';
-import { keys, ScoreStore } from '@mesh-momentum/store';
+import { registryAnswers, withDeadline, type HealthProbe } from '@mesh-momentum/service-kit';
+import { keys } from '@mesh-momentum/store';
+import { ScoreStore } from '@mesh-momentum/store-writer';
 import { decodeBatch } from './decode-batch.ts';
 import { sendDeadLetters } from './dead-letter.ts';
+import { ConsumerLagMonitor } from './lag-monitor.ts';
 import { OffsetCommitter } from './offset-committer.ts';
 import { createProcessorMetrics, type ProcessorMetrics } from './ops/metrics.ts';
-import type { HealthProbe } from './ops/http-server.ts';
+import { eventTimeRangeOf } from './event-time-range.ts';
 
 export interface ProcessorDeps {
   readonly config: Config;
@@ -54,6 +58,8 @@ const MESH_REFRESH_MIN_INTERVAL_MS = 1_000;
 const MESH_REFRESH_DUTY = 10;
 /** How often the applied offsets are committed to the consumer group (lag tools read them). */
 const KAFKA_COMMIT_INTERVAL_MS = 1_000;
+/** How often the true consumer lag is read from the brokers' high watermarks, ms. */
+const LAG_POLL_INTERVAL_MS = 5_000;
 
 export interface ProcessorStats {
   applied: number;
@@ -118,6 +124,10 @@ export class Processor {
   #meshRefresh: Promise<void> | undefined;
   #meshRefreshTimer: NodeJS.Timeout | undefined;
   #lastMeshRefreshMs = 0;
+  /** When a batch last completed (or the assignment last changed): readiness needs recent progress. */
+  #lastProgressAtMs = Date.now();
+  readonly #lag: ConsumerLagMonitor;
+  readonly #timeRange: { readonly minMs: number; readonly maxMs: number };
 
   constructor(deps: ProcessorDeps) {
     this.#deps = deps;
@@ -144,6 +154,13 @@ export class Processor {
       createPartitioner: Partitioners.DefaultPartitioner,
     });
     this.#committer = new OffsetCommitter(this.#consumer, this.#log, KAFKA_COMMIT_INTERVAL_MS);
+    this.#timeRange = eventTimeRangeOf(deps.scoring);
+    this.#lag = new ConsumerLagMonitor({
+      admin: deps.kafka.admin(),
+      logger: this.#log,
+      gauge: this.metrics.consumerLag,
+      positions: () => this.#positions(),
+    });
     this.#consumer.on(this.#consumer.events.GROUP_JOIN, (event) => {
       this.#committer.clear();
       // Partitions may have moved: new epochs, and re-read every domain from Redis before writing it.
@@ -153,6 +170,10 @@ export class Processor {
       this.#store.forgetAll();
       this.#assignment = event.payload.memberAssignment;
       this.#joined = true;
+      this.#lastProgressAtMs = Date.now();
+      // The mesh hash may be missing (a Redis that lost its last writes, a fresh namespace): rewrite it
+      // now instead of at the next tick.
+      this.#scheduleMeshRefresh();
       this.#log.info({ assignment: event.payload.memberAssignment }, 'partitions assigned');
     });
     this.#consumer.on(this.#consumer.events.CRASH, (event) => {
@@ -174,6 +195,7 @@ export class Processor {
       void this.#repositionAssigned().catch((error: unknown) =>
         this.#log.warn({ err: error }, 're-positioning after a reconnect failed; the next batch retries'),
       );
+      this.#scheduleMeshRefresh();
     });
   }
 
@@ -266,15 +288,40 @@ export class Processor {
     return false;
   }
 
+  /**
+   * Per assigned partition, the next offset this instance has to apply (undefined before the first
+   * batch tells it): what the lag is measured from.
+   */
+  #positions(): { topic: string; partition: number; next: string | undefined }[] {
+    const positions = [];
+    for (const [topic, partitions] of Object.entries(this.#assignment)) {
+      for (const partition of partitions) {
+        positions.push({ topic, partition, next: this.#expected.get(`${topic}:${partition}`) });
+      }
+    }
+    return positions;
+  }
+
+  /**
+   * Ready when the consumer is in its group, Redis and the registry answer, and records waiting are
+   * being applied: a batch that has made no progress for MM_PROCESSOR_STALL_TIMEOUT_MS while the lag is
+   * above zero makes the instance not ready, whatever the cause.
+   */
   get health(): HealthProbe {
     return {
       live: () => !this.#crashed,
       ready: async () => {
-        const redis = await this.#deps.redis
-          .ping()
-          .then((r) => r === 'PONG')
-          .catch(() => false);
-        const checks = { consumerJoined: this.#joined && !this.#crashed, redis };
+        const [redis, registry] = await Promise.all([
+          this.#deps.redis
+            .ping()
+            .then((r) => r === 'PONG')
+            .catch(() => false),
+          registryAnswers(registryOptionsFrom(this.#deps.config)),
+        ]);
+        const stalledForMs = Date.now() - this.#lastProgressAtMs;
+        const progressing =
+          this.#lag.total === 0 || stalledForMs < this.#deps.config.processor.stallTimeoutMs;
+        const checks = { consumerJoined: this.#joined && !this.#crashed, redis, registry, progressing };
         return { ready: Object.values(checks).every(Boolean), checks };
       },
     };
@@ -304,6 +351,7 @@ export class Processor {
         .finally(() => (this.#refreshing = undefined));
     }, this.#deps.config.processor.tickMs);
     this.#tick.unref();
+    this.#lag.start(LAG_POLL_INTERVAL_MS);
   }
 
   /** Finishes the batch in flight, commits, and disconnects. */
@@ -312,6 +360,7 @@ export class Processor {
     // No new batch starts; the ones running finish, and their offsets are committed while this member
     // is still in the group (kafkajs leaves it when the consumer stops).
     this.#stopping = true;
+    await this.#lag.stop();
     await Promise.allSettled([...this.#activeBatches, this.#refreshing]);
     await this.#committer.close();
     await this.#consumer.disconnect();
@@ -324,7 +373,7 @@ export class Processor {
         this.#log.warn({ err: error }, 'final mesh refresh failed'),
       );
     }
-    await this.#meshRefresh?.catch(() => undefined);
+    await this.#meshRefresh;
   }
 
   /**
@@ -345,17 +394,23 @@ export class Processor {
 
   #refreshMesh(now: number): Promise<void> {
     const previous = this.#meshRefresh ?? Promise.resolve();
-    const next = previous
-      .catch(() => undefined)
-      .then(async () => {
-        const started = performance.now();
-        await this.#store.refreshMesh(now);
-        this.#lastMeshRefreshMs = performance.now() - started;
-      });
-    this.#meshRefresh = next.finally(() => {
-      if (this.#meshRefresh === next) this.#meshRefresh = undefined;
+    const next = previous.then(async () => {
+      const started = performance.now();
+      await this.#store.refreshMesh(now);
+      this.#lastMeshRefreshMs = performance.now() - started;
     });
+    // The chain only orders refreshes: it never rejects (the caller handles `next`), or a failed
+    // refresh would be an unhandled rejection that ends the process (a Redis crash did exactly that).
+    const tracked: Promise<void> = next.then(
+      () => this.#settleMeshRefresh(tracked),
+      () => this.#settleMeshRefresh(tracked),
+    );
+    this.#meshRefresh = tracked;
     return next;
+  }
+
+  #settleMeshRefresh(done: Promise<void>): void {
+    if (this.#meshRefresh === done) this.#meshRefresh = undefined;
   }
 
   /**
@@ -401,62 +456,18 @@ export class Processor {
     for (;;) {
       if (this.#stopping || !isRunning() || isStale() || this.#fenced.has(`${topic}:${partition}`)) return;
       try {
-        await this.#followNamespace();
-        const generation = this.#generation;
-        if (!(await this.#inPosition(topic, partition, messages[0]?.offset ?? batch.firstOffset() ?? '0')))
-          return;
-        const epoch = await this.#epochFor(topic, partition);
-        await this.#deps.beforeApply?.(topic, partition);
-        const now = this.#clock();
-        const decoded = await decodeBatch(this.#deps.codec, messages, {
-          maxFutureSkewMs: this.#deps.config.maxFutureSkewMs,
-        });
-        // Dead letters first: a record is committed past only once it is applied or dead-lettered.
-        await sendDeadLetters(
-          this.#producer,
-          this.#deps.config.topics.deadLetter,
-          decoded.rejected.map(({ message, error }) => ({
-            topic,
-            partition,
-            offset: message.offset,
-            timestamp: message.timestamp,
-            key: message.key,
-            value: message.value,
-            headers: message.headers,
-            error,
-          })),
+        const done = await withDeadline(
+          this.#applyBatchOnce(batch, resolveOffset),
+          this.#deps.config.processor.stallTimeoutMs,
+          () => {
+            // Whatever the abandoned attempt still does, nothing it holds is trusted any more: mirrors are
+            // re-read and the partition re-positioned from Redis before the retry.
+            this.#store.forgetAll();
+            this.#resetPositions();
+            return new BatchStalledError(topic, partition, this.#deps.config.processor.stallTimeoutMs);
+          },
         );
-        const result =
-          decoded.byDomain.size > 0
-            ? await this.#store.applyPartitionBatch({
-                topic,
-                partition,
-                epoch,
-                asOfMs: now,
-                byDomain: decoded.byDomain,
-              })
-            : { applied: 0, skipped: 0, appliedByType: new Map() };
-        if (generation !== this.#generation) return;
-        const last = batch.lastOffset();
-        const next = (BigInt(last) + 1n).toString();
-        await this.#store.recordPartitionProgress(topic, partition, next);
-        // Redis reconnected meanwhile: the partition was sought back to what Redis has; keep that.
-        if (generation !== this.#generation) return;
-        resolveOffset(last);
-        this.#committer.note(topic, partition, next);
-        this.#expected.set(`${topic}:${partition}`, next);
-        this.#record(
-          { topic, partition, highWatermark: batch.highWatermark, lastOffset: last },
-          result,
-          decoded.rejected,
-          messages,
-        );
-        stopTimer();
-        if (result.applied > 0) this.#scheduleMeshRefresh();
-        this.#log.debug(
-          { topic, partition, last, applied: result.applied, skipped: result.skipped },
-          'batch done',
-        );
+        if (done) stopTimer();
         return;
       } catch (error) {
         if (error instanceof FencedWriteError) {
@@ -477,6 +488,75 @@ export class Processor {
         backoffMs = Math.min(backoffMs * 2, RETRY_BACKOFF_MS.max);
       }
     }
+  }
+
+  /**
+   * One attempt at a batch: position check, decode, dead letters, apply, progress. Answers false when the
+   * batch was not applied (the partition seeks elsewhere first, or Redis reconnected meanwhile).
+   */
+  async #applyBatchOnce(
+    batch: EachBatchPayload['batch'],
+    resolveOffset: EachBatchPayload['resolveOffset'],
+  ): Promise<boolean> {
+    const { topic, partition, messages } = batch;
+    await this.#followNamespace();
+    const generation = this.#generation;
+    if (!(await this.#inPosition(topic, partition, messages[0]?.offset ?? batch.firstOffset() ?? '0')))
+      return false;
+    const epoch = await this.#epochFor(topic, partition);
+    await this.#deps.beforeApply?.(topic, partition);
+    const now = this.#clock();
+    const decoded = await decodeBatch(this.#deps.codec, messages, {
+      maxFutureSkewMs: this.#deps.config.maxFutureSkewMs,
+      timeRange: this.#timeRange,
+    });
+    // Dead letters first: a record is committed past only once it is applied or dead-lettered.
+    await sendDeadLetters(
+      this.#producer,
+      this.#deps.config.topics.deadLetter,
+      decoded.rejected.map(({ message, error }) => ({
+        topic,
+        partition,
+        offset: message.offset,
+        timestamp: message.timestamp,
+        key: message.key,
+        value: message.value,
+        headers: message.headers,
+        error,
+      })),
+    );
+    const result =
+      decoded.byDomain.size > 0
+        ? await this.#store.applyPartitionBatch({
+            topic,
+            partition,
+            epoch,
+            asOfMs: now,
+            byDomain: decoded.byDomain,
+          })
+        : { applied: 0, skipped: 0, appliedByType: new Map() };
+    if (generation !== this.#generation) return false;
+    const last = batch.lastOffset();
+    const next = (BigInt(last) + 1n).toString();
+    await this.#store.recordPartitionProgress(topic, partition, next);
+    // Redis reconnected meanwhile: the partition was sought back to what Redis has; keep that.
+    if (generation !== this.#generation) return false;
+    resolveOffset(last);
+    this.#committer.note(topic, partition, next);
+    this.#expected.set(`${topic}:${partition}`, next);
+    this.#record(
+      { topic, partition, highWatermark: batch.highWatermark, lastOffset: last },
+      result,
+      decoded.rejected,
+      messages,
+    );
+    this.#lastProgressAtMs = Date.now();
+    if (result.applied > 0) this.#scheduleMeshRefresh();
+    this.#log.debug(
+      { topic, partition, last, applied: result.applied, skipped: result.skipped },
+      'batch done',
+    );
+    return true;
   }
 
   #record(

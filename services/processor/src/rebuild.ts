@@ -3,7 +3,8 @@ import type { Redis } from 'ioredis';
 import { MeshMomentumError, ErrorCodes, type Config, type Logger } from '@mesh-momentum/common';
 import type { EventCodec } from '@mesh-momentum/events';
 import type { ScoringConfig } from '@mesh-momentum/scoring';
-import { keys, resolveNamespace, ScoreStore } from '@mesh-momentum/store';
+import { keys, resolveNamespace } from '@mesh-momentum/store';
+import { ScoreStore } from '@mesh-momentum/store-writer';
 import { Processor } from './processor.ts';
 
 export interface RebuildDeps {

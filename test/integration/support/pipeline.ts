@@ -1,4 +1,4 @@
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
 import { Partitioners, type Kafka } from 'kafkajs';
 import { createLogger, type Config, type Logger } from '@mesh-momentum/common';
 import {
@@ -12,6 +12,7 @@ import {
 import { createKafka, ensureTopics } from '@mesh-momentum/kafka';
 import { Processor } from '@mesh-momentum/processor';
 import { DEFAULT_SCORING_CONFIG, type ScoringConfig } from '@mesh-momentum/scoring';
+import { createRedis } from '@mesh-momentum/service-kit';
 import { INITIAL_NAMESPACE } from '@mesh-momentum/store';
 
 /**
@@ -30,7 +31,8 @@ export class TestPipeline {
     this.config = config;
     this.logger = createLogger({ name: 'test', level: config.logLevel });
     this.kafka = createKafka(config.kafka, { logger: this.logger });
-    this.redis = new Redis(config.redis.url, { autoResendUnfulfilledCommands: false });
+    // The services' own client: every command bounded, in-flight commands settled after a reconnect.
+    this.redis = createRedis(config.redis, this.logger.child({ component: 'redis' }));
     this.codec = new EventCodec(new RegistryClient(registryOptionsFrom(config)));
   }
 

@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { REPO_ROOT } from '@mesh-momentum/testing';
+import { REPO_ROOT, waitFor } from '@mesh-momentum/testing';
 
 /** The processor as production runs it: its own Node process, configured by MM_* variables. */
 export class ProcessorProcess {
@@ -33,6 +33,20 @@ export class ProcessorProcess {
 
   exited(): Promise<{ code: number | null; signal: NodeJS.Signals | null }> {
     return this.#exit;
+  }
+
+  /**
+   * Base URL of its health and metrics server, from its start-up log line (needs MM_LOG_LEVEL info or
+   * lower; with MM_PROCESSOR_HTTP_PORT=0 this is the only way to learn the port).
+   */
+  async opsUrl(timeoutMs = 30_000): Promise<string> {
+    return waitFor(
+      () => {
+        const line = this.output.split('\n').find((l) => l.includes('health and metrics server listening'));
+        return line === undefined ? undefined : (JSON.parse(line) as { url: string }).url;
+      },
+      { what: 'the ops server address in the processor log', timeoutMs, intervalMs: 50 },
+    );
   }
 
   /** SIGTERM, then SIGKILL if it has not exited within `graceMs`. */

@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, inject } from 'vitest';
 import { Redis } from 'ioredis';
 import type { ScoringEvent } from '@mesh-momentum/scoring';
-import { INITIAL_NAMESPACE, keys, type BatchEvent, type KeySpace } from '@mesh-momentum/store';
+import { INITIAL_NAMESPACE, keys, type KeySpace } from '@mesh-momentum/store';
+import type { BatchEvent } from '@mesh-momentum/store-writer';
 import { isolatedConfig } from '@mesh-momentum/testing';
 
 /**

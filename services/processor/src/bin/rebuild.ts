@@ -1,17 +1,20 @@
+import { connectRuntime } from '@mesh-momentum/service-kit';
 import { rebuildScores } from '../rebuild.ts';
-import { connectRuntime } from '../runtime.ts';
+import { loadScoringConfig } from '../scoring-config.ts';
 
 /**
- * `pnpm rebuild`: replays the events topic into a fresh Redis namespace, switches readers to it and
+ * `pnpm scores:rebuild`: replays the events topic into a fresh Redis namespace, switches readers to it and
  * removes the old one, while live processors keep running. Progress on stderr, the result on stdout.
  */
 async function main(): Promise<void> {
   const runtime = await connectRuntime('rebuild');
+  const scoring = loadScoringConfig(runtime.config.scoringConfigFile);
   const { redis } = runtime;
   let lastPrinted = 0;
   try {
     const result = await rebuildScores({
       ...runtime,
+      scoring,
       onProgress: (done, total) => {
         if (Date.now() - lastPrinted < 1_000 && done < total) return;
         lastPrinted = Date.now();

@@ -10,10 +10,18 @@ import {
   type ScoringConfig,
   type ScoringEvent,
 } from '@mesh-momentum/scoring';
-import { AGGREGATE_FIELDS } from './aggregate-fields.ts';
-import { keys, scopeId, type DomainScope, type KeySpace } from './keys.ts';
+import {
+  AGGREGATE_FIELDS,
+  keys,
+  moversKept,
+  PROGRESS_FIELDS,
+  SCORE_FIELDS,
+  scopeId,
+  scoreToFields,
+  type DomainScope,
+  type KeySpace,
+} from '@mesh-momentum/store';
 import { boundOf, selectMovers, type MoversBound } from './movers-bound.ts';
-import { SCORE_FIELDS, scoreToFields } from './score-fields.ts';
 
 /** One decoded, validated event of the batch, with where it came from. */
 export interface BatchEvent {
@@ -97,17 +105,6 @@ export interface DomainBatchPlan {
   readonly payload: string;
   /** Scores written for every touched scope. */
   readonly scores: ReadonlyMap<string, { scope: DomainScope; score: ScopeScore }>;
-}
-
-/**
- * How many of the largest contributions each scope keeps per metric ("what moved it most"): a domain
- * keeps 50; a data product, of which a mesh has thousands, keeps 20 (the sets were half of Redis's
- * memory with 50 each, ~300 bytes per applied event).
- */
-export const MOVERS_KEPT = { domain: 50, product: 20 } as const;
-
-export function moversKept(scope: DomainScope): number {
-  return MOVERS_KEPT[scope.kind];
 }
 
 /** The batch's effect on one scope, and its contributions per metric as (|anchored weight|, event index). */
@@ -228,7 +225,7 @@ export function planDomainBatch(input: DomainBatchInput): DomainBatchPlan {
     return [e.offset, e.dedupKey, own, periodKey(period - 1), periodKey(period + 1)];
   });
   const payload = {
-    p: `${input.topic}:${input.partition}`,
+    p: PROGRESS_FIELDS.partition(input.topic, input.partition),
     e: input.epoch,
     v: input.version,
     ev,

@@ -7,9 +7,8 @@ import {
   type ScopeAggregate,
   type ScoringEvent,
 } from '@mesh-momentum/scoring';
-import { aggregateFromHashes } from './aggregate-fields.ts';
+import { aggregateFromHashes, scoreFromFields } from '@mesh-momentum/store';
 import { planDomainBatch, type BatchEvent, type ScopeMirror } from './domain-batch-plan.ts';
-import { scoreFromFields } from './score-fields.ts';
 
 const T = Date.parse('2026-05-01T12:00:00Z');
 const DAY = 86_400_000;

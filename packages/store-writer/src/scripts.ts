@@ -2,7 +2,11 @@ import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-const LUA_DIR = join(dirname(fileURLToPath(import.meta.url)), 'lua');
+/**
+ * The scripts live beside src/, not in it: src/scripts.ts (sources run as they are) and
+ * dist/scripts.js (`pnpm build` output) both find them one level up, so the build copies nothing.
+ */
+const LUA_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', 'lua');
 
 /**
  * A Lua script shipped as a file; ioredis loads it once and calls it by SHA (EVALSHA, falling back to

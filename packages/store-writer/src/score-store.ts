@@ -1,17 +1,18 @@
 import type { ChainableCommander, Redis, Result } from 'ioredis';
 import { METRICS, ScopeState, type EventType, type ScoringConfig } from '@mesh-momentum/scoring';
 import { FencedWriteError, StoreUnavailableError } from '@mesh-momentum/common';
-import { aggregateFromHashes } from './aggregate-fields.ts';
 import {
-  emptyScopeMirror,
+  aggregateFromHashes,
+  keys,
   moversKept,
-  planDomainBatch,
-  type BatchEvent,
-  type ScopeMirror,
-} from './domain-batch-plan.ts';
+  PROGRESS_FIELDS,
+  scopeId,
+  scoreToFields,
+  type DomainScope,
+  type KeySpace,
+} from '@mesh-momentum/store';
+import { emptyScopeMirror, planDomainBatch, type BatchEvent, type ScopeMirror } from './domain-batch-plan.ts';
 import { boundOf } from './movers-bound.ts';
-import { keys, scopeId, type DomainScope, type KeySpace } from './keys.ts';
-import { scoreToFields } from './score-fields.ts';
 import { SCRIPTS, SCRIPT_STATUS } from './scripts.ts';
 
 type ApplyReply = number[];
@@ -115,7 +116,11 @@ export class ScoreStore {
   /** Records that everything before `nextOffset` of the partition is applied (or dead-lettered). */
   async recordPartitionProgress(topic: string, partition: number, nextOffset: string): Promise<void> {
     try {
-      await this.#redis.hset(keys.partitionProgress(this.#keySpace), `${topic}:${partition}`, nextOffset);
+      await this.#redis.hset(
+        keys.partitionProgress(this.#keySpace),
+        PROGRESS_FIELDS.partition(topic, partition),
+        nextOffset,
+      );
     } catch (error) {
       throw new StoreUnavailableError(`recording progress failed: ${(error as Error).message}`, {
         cause: error,
@@ -127,7 +132,10 @@ export class ScoreStore {
   async partitionProgress(topic: string, partition: number): Promise<string | undefined> {
     try {
       return (
-        (await this.#redis.hget(keys.partitionProgress(this.#keySpace), `${topic}:${partition}`)) ?? undefined
+        (await this.#redis.hget(
+          keys.partitionProgress(this.#keySpace),
+          PROGRESS_FIELDS.partition(topic, partition),
+        )) ?? undefined
       );
     } catch (error) {
       throw new StoreUnavailableError(`reading progress failed: ${(error as Error).message}`, {
@@ -407,7 +415,7 @@ export class ScoreStore {
 
   async #versionsOf(domains: readonly string[]): Promise<Map<string, number>> {
     const pipeline = this.#redis.pipeline();
-    for (const d of domains) pipeline.hget(keys.domainProgress(this.#keySpace, d), 'version');
+    for (const d of domains) pipeline.hget(keys.domainProgress(this.#keySpace, d), PROGRESS_FIELDS.version);
     const replies = await execPipeline(pipeline);
     return new Map(
       domains.map((d, i) => {

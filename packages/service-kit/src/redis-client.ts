@@ -1,0 +1,83 @@
+import { Redis } from 'ioredis';
+import { ConfigError, StoreUnavailableError, type Config, type Logger } from '@mesh-momentum/common';
+import { withDeadline } from './deadline.ts';
+
+/** Repeated connection errors are logged at most this often while Redis stays down, ms. */
+const ERROR_LOG_INTERVAL_MS = 10_000;
+/** Reconnect back-off: attempt n waits min(n × step, max), ms. */
+const RECONNECT_STEP_MS = 100;
+const RECONNECT_MAX_MS = 2_000;
+
+/**
+ * A Redis client whose every wait is bounded:
+ * - `connectTimeout`: a TCP connect that does not complete fails and is retried;
+ * - `commandTimeout`: every command, script and pipeline entry fails after this long, so a Redis that
+ *   accepts connections but never answers, or a crash with the command in flight, surfaces as an error;
+ * - `autoResendUnfulfilledCommands: false`: a write whose outcome is unknown after a reconnect fails
+ *   (with ioredis patched to reject it, see pnpm-workspace.yaml) and the caller decides what to apply again,
+ *   since Redis may have come back without it;
+ * - `maxRetriesPerRequest`: commands queued while disconnected fail after a few reconnect attempts
+ *   instead of waiting for Redis forever.
+ */
+export function createRedis(config: Config['redis'], logger: Logger): Redis {
+  const redis = new Redis(config.url, {
+    lazyConnect: true,
+    connectTimeout: config.connectTimeoutMs,
+    commandTimeout: config.commandTimeoutMs,
+    autoResendUnfulfilledCommands: false,
+    maxRetriesPerRequest: 3,
+    retryStrategy: (attempt) => Math.min(attempt * RECONNECT_STEP_MS, RECONNECT_MAX_MS),
+  });
+  let lastLoggedMs = 0;
+  let suppressed = 0;
+  redis.on('error', (error: Error) => {
+    const now = Date.now();
+    if (now - lastLoggedMs < ERROR_LOG_INTERVAL_MS) {
+      suppressed += 1;
+      return;
+    }
+    lastLoggedMs = now;
+    logger.warn({ err: error, suppressed, status: redis.status }, 'redis connection problem; retrying');
+    suppressed = 0;
+  });
+  return redis;
+}
+
+/**
+ * Connects within `connectTimeoutMs` (including the first command) and checks that the database the URL
+ * names exists: ioredis only emits an error event when SELECT fails and then writes to database 0.
+ */
+export async function connectRedis(redis: Redis, config: Config['redis']): Promise<void> {
+  const unavailable = () =>
+    new StoreUnavailableError(
+      `Redis did not answer within ${config.connectTimeoutMs} ms (MM_REDIS_CONNECT_TIMEOUT_MS); is it running and reachable?`,
+    );
+  try {
+    await withDeadline(
+      (async () => {
+        if (redis.status === 'wait') await redis.connect();
+        await redis.ping();
+      })(),
+      config.connectTimeoutMs,
+      unavailable,
+    );
+  } catch (error) {
+    redis.disconnect();
+    if (error instanceof StoreUnavailableError) throw error;
+    throw new StoreUnavailableError(`cannot connect to Redis: ${(error as Error).message}`, { cause: error });
+  }
+  const db = redis.options.db ?? 0;
+  if (db !== 0) {
+    try {
+      await redis.select(db);
+    } catch (error) {
+      redis.disconnect();
+      throw new ConfigError([
+        {
+          field: 'MM_REDIS_URL',
+          reason: `database ${db} does not exist on this server (${(error as Error).message})`,
+        },
+      ]);
+    }
+  }
+}

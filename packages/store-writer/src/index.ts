@@ -1,0 +1,3 @@
+export * from './scripts.ts';
+export * from './domain-batch-plan.ts';
+export * from './score-store.ts';

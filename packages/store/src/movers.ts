@@ -1,0 +1,13 @@
+import type { DomainScope } from './keys.ts';
+
+/**
+ * How many of the largest contributions each scope keeps per metric ("what moved it most"): a domain
+ * keeps 50; a data product, of which a mesh has thousands, keeps 20 (the sets were half of Redis's
+ * memory with 50 each, ~300 bytes per applied event). Part of the contract: a reader asking for more
+ * movers than this gets this many.
+ */
+export const MOVERS_KEPT = { domain: 50, product: 20 } as const;
+
+export function moversKept(scope: DomainScope): number {
+  return MOVERS_KEPT[scope.kind];
+}
