@@ -58,6 +58,11 @@ describe('accepted event-time range', () => {
     const fields = issuesOf('ProductUsageReported', { periodStart: 0, periodEnd: 1 }).map((i) => i.field);
     expect(fields).toEqual(expect.arrayContaining(['periodStart', 'periodEnd']));
   });
+
+  it('lets the processor judge the range itself (earliestTimeMs), to dead-letter with a reason of its own', () => {
+    const old = { ...EXAMPLE_EVENTS.ChampionGained, time: 0 };
+    expect(validateEvent(old, { ...OPTIONS, earliestTimeMs: Number.NEGATIVE_INFINITY }).time).toBe(0);
+  });
 });
 
 describe('string limits', () => {

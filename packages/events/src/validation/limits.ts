@@ -78,10 +78,10 @@ export function stringProblem(field: string, value: string): string | undefined 
   return undefined;
 }
 
-/** Why a timestamp is refused, or undefined: before {@link EARLIEST_EVENT_TIME_MS}. */
-export function timestampProblem(timeMs: number): string | undefined {
-  return timeMs < EARLIEST_EVENT_TIME_MS
-    ? `must not be before ${EARLIEST_EVENT_TIME} (got ${describeTime(timeMs)}): no data-mesh history is that old, ` +
+/** Why a timestamp is refused, or undefined: before `earliestMs` ({@link EARLIEST_EVENT_TIME_MS}). */
+export function timestampProblem(timeMs: number, earliestMs = EARLIEST_EVENT_TIME_MS): string | undefined {
+  return timeMs < earliestMs
+    ? `must not be before ${new Date(earliestMs).toISOString().replace('.000Z', 'Z')} (got ${describeTime(timeMs)}): no data-mesh history is that old, ` +
         'and scoring cannot represent times decades from its anchor'
     : undefined;
 }

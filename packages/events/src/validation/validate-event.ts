@@ -2,7 +2,7 @@ import { EventValidationError, FutureDatedEventError, type FieldIssue } from '@m
 import { EVENT_TYPES, type DomainEvent, type EventType } from '../generated/event-types.ts';
 import { coerceDecimal, coerceTimestamp, typeName, type Coerced } from './coerce.ts';
 import { EVENT_SPECS, type FieldKind } from './fields.ts';
-import { stringProblem, timestampProblem } from './limits.ts';
+import { EARLIEST_EVENT_TIME_MS, stringProblem, timestampProblem } from './limits.ts';
 import { EVENT_RULES, FIELD_RULES } from './rules.ts';
 
 export interface ValidateEventOptions {
@@ -10,6 +10,13 @@ export interface ValidateEventOptions {
   readonly nowMs: number;
   /** How far an event's `time` may lie ahead of `nowMs` (producer clock skew), ms. */
   readonly maxFutureSkewMs: number;
+  /**
+   * Earliest accepted time of every timestamp field, ms since the epoch. Producers keep the default;
+   * the processor may pass `-Infinity` and judge the range itself, to dead-letter such records with a
+   * reason of their own (MM_ERR_EVENT_OUT_OF_RANGE) instead of MM_ERR_EVENT_INVALID.
+   * @defaultValue EARLIEST_EVENT_TIME_MS (2000-01-01T00:00:00Z)
+   */
+  readonly earliestTimeMs?: number;
 }
 
 const EVENT_TYPE_SET: ReadonlySet<string> = new Set(EVENT_TYPES);
@@ -33,6 +40,7 @@ function coerce(
   value: unknown,
   path: string,
   issues: FieldIssue[],
+  earliestTimeMs: number,
   field = path,
 ): Coerced<unknown> {
   const no = (reason: string): Coerced<never> => {
@@ -63,7 +71,7 @@ function coerce(
     case 'timestamp': {
       const result = coerceTimestamp(value);
       if (!result.ok) return no(result.reason);
-      const problem = timestampProblem(result.value);
+      const problem = timestampProblem(result.value, earliestTimeMs);
       return problem === undefined ? result : no(problem);
     }
     case 'decimal': {
@@ -77,11 +85,13 @@ function coerce(
     case 'nullable':
       return value === null || value === undefined
         ? { ok: true, value: null }
-        : coerce(kind.inner, value, path, issues, field);
+        : coerce(kind.inner, value, path, issues, earliestTimeMs, field);
     case 'array': {
       if (!Array.isArray(value)) return no(`must be an array${got()}`);
       const before = issues.length;
-      const items = value.map((item: unknown, i) => coerce(kind.items, item, `${path}.${i}`, issues, field));
+      const items = value.map((item: unknown, i) =>
+        coerce(kind.items, item, `${path}.${i}`, issues, earliestTimeMs, field),
+      );
       if (issues.length > before) return { ok: false, reason: 'invalid items' };
       return { ok: true, value: items.map((item) => (item.ok ? item.value : undefined)) };
     }
@@ -118,6 +128,7 @@ export function validateEvent(input: unknown, options: ValidateEventOptions): Do
 
   const issues: FieldIssue[] = [];
   const event: Record<string, unknown> = {};
+  const earliestTimeMs = options.earliestTimeMs ?? EARLIEST_EVENT_TIME_MS;
   for (const field of spec.fields) {
     const raw = input[field.name];
     if (raw === undefined) {
@@ -125,7 +136,7 @@ export function validateEvent(input: unknown, options: ValidateEventOptions): Do
       else issues.push({ field: field.name, reason: 'is required' });
       continue;
     }
-    const result = coerce(field.type, raw, field.name, issues);
+    const result = coerce(field.type, raw, field.name, issues, earliestTimeMs);
     if (!result.ok) continue;
     event[field.name] = result.value;
     for (const rule of FIELD_RULES[field.name] ?? []) {
