@@ -5,7 +5,7 @@
 export const EXIT_CODES = {
   /** Everything done. */
   OK: 0,
-  /** Some events were refused (invalid or future-dated), or a schema is incompatible. */
+  /** Some events were refused (invalid, future-dated, too large for the topic), or a schema is incompatible. */
   REFUSED: 1,
   /** Bad command line, unreadable input file or invalid MM_* configuration. */
   USAGE: 2,
@@ -18,7 +18,7 @@ export type ExitCode = (typeof EXIT_CODES)[keyof typeof EXIT_CODES];
 export const EXIT_CODES_HELP = `
 Exit codes:
   0  ok
-  1  some events refused (invalid or future-dated), or a schema is incompatible
+  1  some events refused (invalid, future-dated or too large), or a schema is incompatible
   2  usage error: bad arguments, unreadable file, invalid MM_* configuration
   3  infrastructure: Kafka or the schema registry unreachable, or events not acknowledged
 

@@ -1,9 +1,11 @@
 import {
   ConfigError,
   ErrorCodes,
+  EventTooLargeError,
   EventValidationError,
   FutureDatedEventError,
   MeshMomentumError,
+  redactUrlCredentials,
   type FieldIssue,
 } from '@mesh-momentum/common';
 import { EXIT_CODES, type ExitCode } from './exit-codes.ts';
@@ -22,15 +24,25 @@ export function usage(message: string): CliFailure {
   return new CliFailure(EXIT_CODES.USAGE, message);
 }
 
-/** An event the pipeline refused because of its content: the caller must fix the input. */
-export function isInputError(error: unknown): error is EventValidationError | FutureDatedEventError {
-  return error instanceof EventValidationError || error instanceof FutureDatedEventError;
+/**
+ * An event the pipeline refused because of its content: the caller must fix the input. An event Kafka
+ * refuses as too large is one too: sending it again when "the services are up" cannot help.
+ */
+export function isInputError(
+  error: unknown,
+): error is EventValidationError | FutureDatedEventError | EventTooLargeError {
+  return (
+    error instanceof EventValidationError ||
+    error instanceof FutureDatedEventError ||
+    error instanceof EventTooLargeError
+  );
 }
 
 export function issuesOf(error: unknown): readonly FieldIssue[] {
   if (error instanceof EventValidationError) return error.issues;
   if (error instanceof FutureDatedEventError)
     return [{ field: 'time', reason: error.message.replace(/^time: /, '') }];
+  if (error instanceof EventTooLargeError) return [{ field: '(event)', reason: error.message }];
   return [];
 }
 
@@ -64,7 +76,8 @@ export function exitCodeOf(error: unknown): ExitCode {
   return EXIT_CODES.REFUSED;
 }
 
+/** One line for stderr; URL credentials (a Redis password, a token) never reach the terminal. */
 export function messageOf(error: unknown): string {
-  if (error instanceof MeshMomentumError) return `${error.code}: ${error.message}`;
-  return error instanceof Error ? error.message : String(error);
+  if (error instanceof MeshMomentumError) return redactUrlCredentials(`${error.code}: ${error.message}`);
+  return redactUrlCredentials(error instanceof Error ? error.message : String(error));
 }

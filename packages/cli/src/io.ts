@@ -1,4 +1,4 @@
-import type { Env } from '@mesh-momentum/common';
+import { redactUrlCredentials, type Env } from '@mesh-momentum/common';
 
 /** Everything a command touches outside itself, so tests run commands in-process with fakes. */
 export interface CliIo {
@@ -10,10 +10,14 @@ export interface CliIo {
   readonly cwd: string;
 }
 
+/**
+ * Every line the CLI prints goes through here, so URL credentials in any of them (an error from a
+ * client library quoting its URL, an event's source) are replaced by `[redacted]`.
+ */
 export function writeLine(stream: NodeJS.WritableStream, text: string): void {
-  stream.write(`${text}\n`);
+  stream.write(`${redactUrlCredentials(text)}\n`);
 }
 
 export function writeJson(stream: NodeJS.WritableStream, value: unknown): void {
-  stream.write(`${JSON.stringify(value)}\n`);
+  stream.write(`${redactUrlCredentials(JSON.stringify(value))}\n`);
 }

@@ -10,6 +10,8 @@ export type NdjsonLine =
 
 /** Longest line accepted, in characters: a runaway line must not exhaust memory. */
 export const MAX_LINE_CHARS = 1_000_000;
+/** Longest line read, in bytes (4 per character at most): longer ones are skipped while reading. */
+export const MAX_LINE_BYTES = 4 * MAX_LINE_CHARS;
 
 export function parseNdjsonLine(line: string): NdjsonLine {
   const text = line.trim();

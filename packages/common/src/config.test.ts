@@ -91,6 +91,67 @@ describe('loadConfig', () => {
     ]);
   });
 
+  it('leaves the namespaces of scripts, infrastructure and tests alone, and still refuses typos', () => {
+    // Documented by scripts/toolchain.sh, infra/local and the test harness: a user may have them exported.
+    const config = loadConfig({
+      MM_CACHE_DIR: '/tmp/x',
+      MM_LOCAL_KAFKA_PORT: '29092',
+      MM_LOCAL_STATE_DIR: '/tmp/state',
+      MM_TEST_SERVICES: 'local',
+      MM_TEST_KAFKA_BROKERS: '127.0.0.1:19092',
+      MM_NODE_VERSION: '24.21.0',
+    });
+    expect(config.kafka.brokers).toEqual(['127.0.0.1:19092']);
+    expect(
+      configError({ MM_CACHE_DIR: '/tmp/x', MM_CACHE_DIRS: '/tmp/y', MM_TOPIC_EVENT: 'x' }).issues,
+    ).toEqual([
+      { field: 'MM_CACHE_DIRS', reason: 'unknown variable' },
+      { field: 'MM_TOPIC_EVENT', reason: 'unknown variable (did you mean MM_TOPIC_EVENTS?)' },
+    ]);
+  });
+
+  it('refuses an empty or non-decimal number instead of reading it as 0', () => {
+    const error = configError({
+      MM_MAX_FUTURE_SKEW_MS: '',
+      MM_TOPIC_PARTITIONS: ' ',
+      MM_PROCESSOR_TICK_MS: '1e4',
+      MM_PROCESSOR_HTTP_PORT: '0x10',
+    });
+    expect(Object.fromEntries(error.issues.map((i) => [i.field, i.reason]))).toEqual({
+      MM_MAX_FUTURE_SKEW_MS: 'must not be empty (got "")',
+      MM_TOPIC_PARTITIONS: 'must not be empty (got " ")',
+      MM_PROCESSOR_TICK_MS: 'must be a whole number in decimal digits (got "1e4")',
+      MM_PROCESSOR_HTTP_PORT: 'must be a whole number in decimal digits (got "0x10")',
+    });
+    expect(loadConfig({ MM_MAX_FUTURE_SKEW_MS: '0' }).maxFutureSkewMs).toBe(0);
+    expect(configError({ MM_PROCESSOR_TICK_MS: '999' }).issues[0]?.reason).toBe(
+      'must be >= 1000 (got "999")',
+    );
+  });
+
+  it('refuses credentials in the registry URL and names the variables to use, without echoing them', () => {
+    const error = configError({
+      MM_SCHEMA_REGISTRY_URL: 'http://user:hunter2@registry:8081/apis/ccompat/v7',
+    });
+    expect(error.issues).toHaveLength(1);
+    expect(error.issues[0]?.field).toBe('MM_SCHEMA_REGISTRY_URL');
+    expect(error.issues[0]?.reason).toContain(
+      'must not contain user:password@; set MM_SCHEMA_REGISTRY_USERNAME and MM_SCHEMA_REGISTRY_PASSWORD instead',
+    );
+    expect(error.message).not.toContain('hunter2');
+    expect(error.message).not.toContain('//user');
+    // A token-only user-info is a credential too.
+    expect(configError({ MM_SCHEMA_REGISTRY_URL: 'https://tok3n@registry/' }).message).not.toContain('tok3n');
+  });
+
+  it('accepts credentials in the Redis URL, its normal form, and never echoes them', () => {
+    expect(loadConfig({ MM_REDIS_URL: 'redis://default:hunter2@redis:6379/0' }).redis.url).toBe(
+      'redis://default:hunter2@redis:6379/0',
+    );
+    const error = configError({ MM_REDIS_URL: 'http://default:hunter2@redis:6379/0' });
+    expect(error.message).not.toContain('hunter2');
+  });
+
   it('never echoes a secret value in an error', () => {
     const error = configError({ MM_REDIS_URL: 'ftp://user:hunter2@host' });
     expect(error.message).not.toContain('hunter2');

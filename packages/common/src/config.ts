@@ -1,5 +1,7 @@
 import { z } from 'zod';
+import { bool, brokerList, integer, nonEmpty, topicName, url } from './config-values.ts';
 import { ConfigError, type FieldIssue } from './errors.ts';
+import { redactUrlCredentials } from './redact.ts';
 
 /**
  * Configuration shared by every service, read from environment variables. One table lists every
@@ -10,28 +12,20 @@ import { ConfigError, type FieldIssue } from './errors.ts';
 
 const PREFIX = 'MM_';
 
-const bool = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
-const nonEmpty = z.string().trim().min(1, 'must not be empty');
-const url = (protocols: readonly string[]) =>
-  nonEmpty.refine(
-    (v) => {
-      try {
-        return protocols.includes(new URL(v).protocol);
-      } catch {
-        return false;
-      }
-    },
-    { message: `must be a URL with scheme ${protocols.map((p) => p.replace(':', '')).join(' or ')}` },
-  );
-const brokerList = nonEmpty
-  .transform((v) => v.split(',').map((b) => b.trim()))
-  .refine((list) => list.every((b) => /^[^\s:/]+:\d{1,5}$/.test(b)), {
-    message: 'must be a comma-separated list of host:port',
-  });
-const topicName = nonEmpty.regex(
-  /^[a-zA-Z0-9._-]{1,249}$/,
-  'must be a Kafka topic name ([a-zA-Z0-9._-], 1-249 chars)',
-);
+/**
+ * `MM_*` names that belong to the project's scripts, infrastructure and tests, not to services:
+ * `scripts/toolchain.sh` (MM_CACHE_DIR, MM_NODE_*), `infra/local` (MM_LOCAL_*) and the integration
+ * harness (MM_TEST_*) document them, so a user may well have them exported. `loadConfig` leaves them
+ * alone; any other unknown `MM_*` name is still refused as a likely typo.
+ */
+export const SCRIPT_VARIABLES: { readonly names: readonly string[]; readonly prefixes: readonly string[] } = {
+  names: ['MM_CACHE_DIR'],
+  prefixes: ['MM_LOCAL_', 'MM_TEST_', 'MM_NODE_'],
+};
+
+function belongsToScripts(name: string): boolean {
+  return SCRIPT_VARIABLES.names.includes(name) || SCRIPT_VARIABLES.prefixes.some((p) => name.startsWith(p));
+}
 
 interface VariableSpec<T extends z.ZodType = z.ZodType, D extends string | undefined = string | undefined> {
   readonly schema: T;
@@ -63,12 +57,12 @@ export const ENV_VARIABLES = {
     'Kafka client id, visible in broker logs and quotas.',
   ),
   MM_KAFKA_CONNECT_TIMEOUT_MS: variable(
-    z.coerce.number().int().min(100).max(120_000),
+    integer(100, 120_000),
     '3000',
     'How long to wait for a TCP (and TLS) connection to a broker before trying again, ms.',
   ),
   MM_KAFKA_REQUEST_TIMEOUT_MS: variable(
-    z.coerce.number().int().min(1_000).max(300_000),
+    integer(1_000, 300_000),
     '30000',
     'How long a broker may take to answer one request before it counts as failed, ms.',
   ),
@@ -82,25 +76,28 @@ export const ENV_VARIABLES = {
   MM_KAFKA_SASL_USERNAME: variable(z.string(), '', 'SASL user name (required when a mechanism is set).'),
   MM_KAFKA_SASL_PASSWORD: variable(z.string(), '', 'SASL password (required when a mechanism is set).', true),
   MM_SCHEMA_REGISTRY_URL: variable(
-    url(['http:', 'https:']),
+    url({
+      protocols: ['http:', 'https:'],
+      credentialsVia: 'MM_SCHEMA_REGISTRY_USERNAME and MM_SCHEMA_REGISTRY_PASSWORD',
+    }),
     'http://127.0.0.1:18081/apis/ccompat/v7',
-    'Base URL of the Confluent-compatible schema registry API.',
+    'Base URL of the Confluent-compatible schema registry API, without user:password@ (use the two variables below).',
   ),
   MM_SCHEMA_REGISTRY_USERNAME: variable(z.string(), '', 'Registry basic-auth user name (empty: no auth).'),
   MM_SCHEMA_REGISTRY_PASSWORD: variable(z.string(), '', 'Registry basic-auth password.', true),
   MM_REDIS_URL: variable(
-    url(['redis:', 'rediss:']),
+    url({ protocols: ['redis:', 'rediss:'] }),
     'redis://127.0.0.1:16379',
     'Redis URL; redis://user:password@host:port/db, rediss:// for TLS.',
     true,
   ),
   MM_REDIS_CONNECT_TIMEOUT_MS: variable(
-    z.coerce.number().int().min(100).max(120_000),
+    integer(100, 120_000),
     '5000',
     'How long to wait for Redis to accept a connection and answer its first command, ms.',
   ),
   MM_REDIS_COMMAND_TIMEOUT_MS: variable(
-    z.coerce.number().int().min(100).max(600_000),
+    integer(100, 600_000),
     '10000',
     'Longest a Redis command (or script) may take before it fails as retriable, ms; bounds every wait on Redis.',
   ),
@@ -116,12 +113,12 @@ export const ENV_VARIABLES = {
     'Dead-letter topic for events that cannot be decoded or are invalid.',
   ),
   MM_TOPIC_PARTITIONS: variable(
-    z.coerce.number().int().min(1).max(10_000),
+    integer(1, 10_000),
     '6',
     'Partitions of the events and dead-letter topics when they are created (an upper bound on processor instances).',
   ),
   MM_TOPIC_REPLICATION_FACTOR: variable(
-    z.coerce.number().int().min(1).max(32),
+    integer(1, 32),
     '1',
     'Replication factor of the topics when they are created (use 3 in production).',
   ),
@@ -141,37 +138,37 @@ export const ENV_VARIABLES = {
     "Address the processor's health and metrics server binds to.",
   ),
   MM_PROCESSOR_HTTP_PORT: variable(
-    z.coerce.number().int().min(0).max(65535),
+    integer(0, 65535),
     '9464',
     "Port of the processor's /healthz, /readyz and /metrics (0: any free port).",
   ),
   MM_PROCESSOR_SESSION_TIMEOUT_MS: variable(
-    z.coerce.number().int().min(6_000).max(300_000),
+    integer(6_000, 300_000),
     '30000',
     'Consumer-group session timeout: how long a silent (crashed, paused) instance keeps its partitions, ms.',
   ),
   MM_PROCESSOR_STALL_TIMEOUT_MS: variable(
-    z.coerce.number().int().min(1_000).max(3_600_000),
+    integer(1_000, 3_600_000),
     '60000',
     'A batch that makes no progress for this long is abandoned and retried, and /readyz reports not ready, ms.',
   ),
   MM_PROCESSOR_TICK_MS: variable(
-    z.coerce.number().int().min(1_000).max(3_600_000),
+    integer(1_000, 3_600_000),
     '60000',
     'How often the processor refreshes decayed scores, rankings and stall states without new events, ms.',
   ),
   MM_SHUTDOWN_TIMEOUT_MS: variable(
-    z.coerce.number().int().min(1_000).max(600_000),
+    integer(1_000, 600_000),
     '20000',
     'After SIGTERM or SIGINT, a service that has not stopped cleanly within this long exits anyway (code 1), ms.',
   ),
   MM_MAX_FUTURE_SKEW_MS: variable(
-    z.coerce.number().int().min(0).max(86_400_000),
+    integer(0, 86_400_000),
     '300000',
     'How far in the future an event time may lie (producer clock skew) before the event is refused, ms.',
   ),
   MM_DEDUP_WINDOW_DAYS: variable(
-    z.coerce.number().int().min(1).max(366),
+    integer(1, 366),
     '7',
     'Copies of an event (same source, id) reaching Kafka within this many days count once; bounds dedup memory.',
   ),
@@ -264,7 +261,7 @@ export function loadConfig(env: Env = process.env): Config {
   const values: Record<string, unknown> = {};
 
   for (const name of Object.keys(env)) {
-    if (name.startsWith(PREFIX) && !(name in ENV_VARIABLES)) {
+    if (name.startsWith(PREFIX) && !(name in ENV_VARIABLES) && !belongsToScripts(name)) {
       const hint = closestName(name);
       issues.push({ field: name, reason: `unknown variable${hint ? ` (did you mean ${hint}?)` : ''}` });
     }
@@ -277,7 +274,8 @@ export function loadConfig(env: Env = process.env): Config {
       values[name] = result.data;
     } else {
       const reason = result.error.issues.map((i) => i.message).join(', ');
-      const shown = spec.secret ? '' : ` (got ${JSON.stringify(raw)})`;
+      // A URL's user-info is a secret even in a variable that is not one (a registry URL with a password).
+      const shown = spec.secret ? '' : ` (got ${JSON.stringify(redactUrlCredentials(raw ?? ''))})`;
       issues.push({ field: name, reason: `${reason}${shown}` });
     }
   }

@@ -1,47 +1,47 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import type { MeshMomentumError } from './errors.ts';
 import {
   ConfigError,
+  ERROR_CODE_INFO,
   ErrorCodes,
+  EventTooLargeError,
   EventValidationError,
-  FencedWriteError,
   isRetriable,
+  MeshMomentumError,
+  RegistryRefusedError,
   RegistryUnavailableError,
   StoreUnavailableError,
-  UndecodableEventError,
 } from './errors.ts';
+import { documentedErrorCodes } from './errors.test-support.ts';
 
 const docs = readFileSync(new URL('../../../docs/errors.md', import.meta.url), 'utf8');
 
-/** `code` → `retriable` as the table in docs/errors.md states it ('depends': decided per cause). */
-function documentedCodes(): Map<string, boolean | 'depends'> {
-  const rows = new Map<string, boolean | 'depends'>();
-  for (const match of docs.matchAll(/^\|\s*`(MM_ERR_[A-Z_]+)`\s*\|\s*(yes|no|depends)\s*\|/gm)) {
-    rows.set(match[1] as string, match[2] === 'depends' ? 'depends' : match[2] === 'yes');
-  }
-  return rows;
-}
-
 describe('error codes', () => {
-  it('documents every code in docs/errors.md, and nothing else', () => {
-    expect([...documentedCodes().keys()].sort()).toEqual(Object.values(ErrorCodes).sort());
+  it('documents every code in docs/errors.md with its retriability and HTTP status, and nothing else', () => {
+    const documented = documentedErrorCodes(docs);
+    expect([...documented.keys()].sort()).toEqual(Object.values(ErrorCodes).sort());
+    for (const [code, info] of documented) {
+      expect(info, code).toEqual(ERROR_CODE_INFO[code as keyof typeof ERROR_CODE_INFO]);
+    }
   });
 
-  it('marks exactly the transient failures as retriable, as documented', () => {
-    const documented = documentedCodes();
-    const samples: MeshMomentumError[] = [
-      new ConfigError([{ field: 'MM_X', reason: 'bad' }]),
-      new EventValidationError('ChampionGained', [{ field: 'role', reason: 'bad' }]),
-      new UndecodableEventError('garbage'),
-      new RegistryUnavailableError('down'),
-      new StoreUnavailableError('down'),
-      new FencedWriteError(3, 'fenced'),
-    ];
-    for (const error of samples) {
-      expect(error.retriable, error.code).toBe(documented.get(error.code));
-      expect(isRetriable(error)).toBe(error.retriable);
-    }
+  it('takes retriable and httpStatus from the table, so no subclass can contradict the docs', () => {
+    // RegistryUnavailableError was once raised with retriable: false for a 401; the option is ignored now.
+    const unavailable = new MeshMomentumError(ErrorCodes.REGISTRY_UNAVAILABLE, 'x', { retriable: false });
+    expect(unavailable).toMatchObject({ retriable: true, httpStatus: 503 });
+    expect(new RegistryUnavailableError('down')).toMatchObject({ retriable: true, httpStatus: 503 });
+    expect(new RegistryRefusedError('401', 401)).toMatchObject({ retriable: false, httpStatus: 502 });
+    expect(new ConfigError([{ field: 'MM_X', reason: 'bad' }]).httpStatus).toBe(500);
+    expect(new EventTooLargeError('t', 2_000_000)).toMatchObject({
+      code: 'MM_ERR_EVENT_TOO_LARGE',
+      retriable: false,
+      httpStatus: 413,
+    });
+    // 'depends' codes take the caller's answer.
+    const sendFailed = (retriable: boolean) =>
+      new MeshMomentumError(ErrorCodes.PRODUCER_SEND_FAILED, 'x', { retriable });
+    expect(sendFailed(true).retriable).toBe(true);
+    expect(sendFailed(false).retriable).toBe(false);
   });
 
   it('names every offending field in the message and keeps the cause', () => {

@@ -1,43 +1,43 @@
-/**
- * The one error base of Mesh Momentum. Every error the project throws on purpose carries a stable
- * `code` (documented in docs/errors.md, checked by a test), whether retrying can help (`retriable`)
- * and the underlying `cause`, so callers branch on fields and never parse messages.
- */
-export const ErrorCodes = {
-  CONFIG_INVALID: 'MM_ERR_CONFIG_INVALID',
-  EVENT_INVALID: 'MM_ERR_EVENT_INVALID',
-  EVENT_FUTURE_DATED: 'MM_ERR_EVENT_FUTURE_DATED',
-  EVENT_OUT_OF_RANGE: 'MM_ERR_EVENT_OUT_OF_RANGE',
-  EVENT_UNDECODABLE: 'MM_ERR_EVENT_UNDECODABLE',
-  SCHEMA_UNKNOWN: 'MM_ERR_SCHEMA_UNKNOWN',
-  SCHEMA_INCOMPATIBLE: 'MM_ERR_SCHEMA_INCOMPATIBLE',
-  REGISTRY_UNAVAILABLE: 'MM_ERR_REGISTRY_UNAVAILABLE',
-  PRODUCER_QUEUE_FULL: 'MM_ERR_PRODUCER_QUEUE_FULL',
-  PRODUCER_CLOSED: 'MM_ERR_PRODUCER_CLOSED',
-  PRODUCER_SEND_FAILED: 'MM_ERR_PRODUCER_SEND_FAILED',
-  STORE_UNAVAILABLE: 'MM_ERR_STORE_UNAVAILABLE',
-  STORE_FENCED: 'MM_ERR_STORE_FENCED',
-  BATCH_STALLED: 'MM_ERR_BATCH_STALLED',
-  KAFKA_UNAVAILABLE: 'MM_ERR_KAFKA_UNAVAILABLE',
-} as const;
+import { ERROR_CODE_INFO, ErrorCodes, type ErrorCode } from './error-codes.ts';
 
-export type ErrorCode = (typeof ErrorCodes)[keyof typeof ErrorCodes];
+export {
+  ERROR_CODE_INFO,
+  ErrorCodes,
+  type ErrorCode,
+  type ErrorCodeInfo,
+  type Retriability,
+} from './error-codes.ts';
 
 export interface MeshMomentumErrorOptions {
+  /**
+   * Only read for codes whose retriability is `'depends'` (ERROR_CODE_INFO); every other code has one
+   * documented answer, and the base takes it from the table so no subclass can contradict the docs.
+   * @defaultValue false
+   */
   readonly retriable?: boolean;
   readonly cause?: unknown;
 }
 
+/**
+ * The one error base of Mesh Momentum. Every error the project throws on purpose carries a stable
+ * `code` (documented in docs/errors.md, checked by a test), whether retrying can help (`retriable`),
+ * the HTTP status a service answers with (`httpStatus`) and the underlying `cause`, so callers branch
+ * on fields and never parse messages.
+ */
 export class MeshMomentumError extends Error {
   readonly code: ErrorCode;
   /** True when the same operation may succeed if tried again later (a broker or Redis outage). */
   readonly retriable: boolean;
+  /** HTTP status of an answer this error ends (400 bad input, 503 a dependency down, ...). */
+  readonly httpStatus: number;
 
   constructor(code: ErrorCode, message: string, options: MeshMomentumErrorOptions = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.name = new.target.name;
     this.code = code;
-    this.retriable = options.retriable ?? false;
+    const info = ERROR_CODE_INFO[code];
+    this.retriable = info.retriable === 'depends' ? (options.retriable ?? false) : info.retriable;
+    this.httpStatus = info.httpStatus;
   }
 }
 
@@ -111,17 +111,63 @@ export class UnknownSchemaError extends MeshMomentumError {
   }
 }
 
-/** The schema registry could not be reached or answered with a server error. */
+/** The schema registry could not be reached or answered with a server error. Always retriable. */
 export class RegistryUnavailableError extends MeshMomentumError {
-  constructor(message: string, options: MeshMomentumErrorOptions = {}) {
-    super(ErrorCodes.REGISTRY_UNAVAILABLE, message, { retriable: true, ...options });
+  constructor(message: string, options: { readonly cause?: unknown } = {}) {
+    super(ErrorCodes.REGISTRY_UNAVAILABLE, message, options);
   }
 }
 
-/** Redis could not apply a write; the batch is retried, never dead-lettered. */
+/**
+ * The schema registry answered but refused the request in a way retrying cannot heal: wrong
+ * credentials (401/403) or an answer the client cannot use. Fix the configuration.
+ */
+export class RegistryRefusedError extends MeshMomentumError {
+  /** The registry's HTTP status. */
+  readonly status: number;
+
+  constructor(message: string, status: number, options: { readonly cause?: unknown } = {}) {
+    super(ErrorCodes.REGISTRY_REFUSED, message, options);
+    this.status = status;
+  }
+}
+
+/** Redis could not apply a write; the batch is retried, never dead-lettered. Always retriable. */
 export class StoreUnavailableError extends MeshMomentumError {
-  constructor(message: string, options: MeshMomentumErrorOptions = {}) {
-    super(ErrorCodes.STORE_UNAVAILABLE, message, { retriable: true, ...options });
+  constructor(message: string, options: { readonly cause?: unknown } = {}) {
+    super(ErrorCodes.STORE_UNAVAILABLE, message, options);
+  }
+}
+
+/**
+ * An event Kafka refused as too large for the topic (broker `message.max.bytes` or the topic's
+ * `max.message.bytes`): a data problem, not an outage. Sending it again cannot succeed.
+ */
+export class EventTooLargeError extends MeshMomentumError {
+  readonly topic: string;
+  /** The encoded record's size: key, value and headers, bytes. */
+  readonly sizeBytes: number;
+
+  constructor(topic: string, sizeBytes: number, options: { readonly cause?: unknown } = {}) {
+    super(
+      ErrorCodes.EVENT_TOO_LARGE,
+      `event of ${sizeBytes} bytes is larger than topic ${topic} accepts (the broker's message.max.bytes ` +
+        "or the topic's max.message.bytes): shorten its fields",
+      options,
+    );
+    this.topic = topic;
+    this.sizeBytes = sizeBytes;
+  }
+}
+
+/** A rebuild was asked for while another one holds the claim; retry when it has finished. */
+export class RebuildRunningError extends MeshMomentumError {
+  /** The namespace the running rebuild writes into. */
+  readonly namespace: string | undefined;
+
+  constructor(namespace: string | undefined, message: string) {
+    super(ErrorCodes.REBUILD_RUNNING, message);
+    this.namespace = namespace;
   }
 }
 
@@ -182,7 +228,6 @@ export class BatchStalledError extends MeshMomentumError {
     super(
       ErrorCodes.BATCH_STALLED,
       `batch of ${topic}[${partition}] made no progress within ${timeoutMs} ms (MM_PROCESSOR_STALL_TIMEOUT_MS); retrying it`,
-      { retriable: true },
     );
     this.partition = partition;
   }
@@ -190,11 +235,11 @@ export class BatchStalledError extends MeshMomentumError {
 
 /** Kafka's brokers could not be used (down, unreachable, or accepting connections but silent). */
 export class KafkaUnavailableError extends MeshMomentumError {
-  constructor(brokers: readonly string[], reason: string, options: MeshMomentumErrorOptions = {}) {
+  constructor(brokers: readonly string[], reason: string, options: { readonly cause?: unknown } = {}) {
     super(
       ErrorCodes.KAFKA_UNAVAILABLE,
       `Kafka (${brokers.join(',')}) is unavailable: ${reason}; are the brokers running and reachable (MM_KAFKA_BROKERS)?`,
-      { retriable: true, ...options },
+      options,
     );
   }
 }

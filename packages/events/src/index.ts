@@ -12,3 +12,16 @@ export { validateEvent, isEventType, type ValidateEventOptions } from './validat
 export { coerceDecimal, coerceTimestamp, parseRfc3339, formatRfc3339 } from './validation/coerce.ts';
 export { EVENT_SPECS, type EventSpec, type FieldSpec, type FieldKind } from './validation/fields.ts';
 export { CURRENCY_PATTERN } from './validation/rules.ts';
+export {
+  EARLIEST_EVENT_TIME,
+  EARLIEST_EVENT_TIME_MS,
+  MAX_IDENTIFIER_BYTES,
+  MAX_SOURCE_BYTES,
+  MAX_STRING_BYTES,
+  MAX_TEXT_BYTES,
+  STRING_FIELD_MAX_BYTES,
+  maxBytesOf,
+  stringProblem,
+  timestampProblem,
+} from './validation/limits.ts';
+export { MAX_PRODUCT_IDS } from './validation/rules.ts';

@@ -132,7 +132,13 @@ describe('checkSubjectCompatibility', () => {
       RegistryUnavailableError,
     );
     fakeRegistry(() => ({ status: 401, body: { message: 'unauthorized' } }));
-    await expect(checkSubjectCompatibility(OPTIONS, 's.T', V1)).rejects.toMatchObject({ retriable: false });
+    // Wrong credentials do not heal by retrying: a code of their own, so the docs' "retriable" holds.
+    await expect(checkSubjectCompatibility(OPTIONS, 's.T', V1)).rejects.toMatchObject({
+      code: ErrorCodes.REGISTRY_REFUSED,
+      retriable: false,
+      httpStatus: 502,
+      status: 401,
+    });
   });
 });
 

@@ -1,5 +1,6 @@
 import avro from 'avsc';
 import {
+  RegistryRefusedError,
   RegistryUnavailableError,
   SchemaIncompatibleError,
   UnknownSchemaError,
@@ -158,9 +159,9 @@ async function call(
   }
   if (response.status === 401 || response.status === 403) {
     // Wrong credentials do not heal by retrying.
-    throw new RegistryUnavailableError(
+    throw new RegistryRefusedError(
       `${method} ${path}: registry refused the credentials (${response.status}): ${errorMessage(parsed)}`,
-      { retriable: false },
+      response.status,
     );
   }
   return { status: response.status, body: parsed };
@@ -170,11 +171,9 @@ async function call(
 function unexpected(what: string, answer: RegistryAnswer): MeshMomentumError {
   if (answer.status === 404)
     return new UnknownSchemaError(`${what}: not found: ${errorMessage(answer.body)}`);
-  return new RegistryUnavailableError(
+  return new RegistryRefusedError(
     `${what}: unexpected answer ${answer.status}: ${errorMessage(answer.body)}`,
-    {
-      retriable: false,
-    },
+    answer.status,
   );
 }
 

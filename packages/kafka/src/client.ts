@@ -1,50 +1,6 @@
-import {
-  Kafka,
-  logLevel as KafkaLogLevel,
-  type KafkaConfig as KafkaJsConfig,
-  type logCreator,
-} from 'kafkajs';
+import { Kafka, type KafkaConfig as KafkaJsConfig } from 'kafkajs';
 import type { KafkaConfig, Logger } from '@mesh-momentum/common';
-
-/** Routes kafkajs' own log lines into our pino logger, under `component: kafkajs`. */
-function pinoLogCreator(logger: Logger): logCreator {
-  // `lib`, not `component`: the caller's logger usually carries a component already.
-  const child = logger.child({ lib: 'kafkajs' });
-  return () =>
-    ({ level, log }) => {
-      const { message, ...rest } = log;
-      switch (level) {
-        case KafkaLogLevel.ERROR:
-          child.error(rest, message);
-          break;
-        case KafkaLogLevel.WARN:
-          child.warn(rest, message);
-          break;
-        case KafkaLogLevel.INFO:
-          child.info(rest, message);
-          break;
-        default:
-          child.debug(rest, message);
-      }
-    };
-}
-
-/** kafkajs log level that matches the pino level, so kafkajs does not format lines pino would drop. */
-function kafkaLogLevelFor(logger: Logger): KafkaLogLevel {
-  switch (logger.level) {
-    case 'trace':
-    case 'debug':
-      return KafkaLogLevel.DEBUG;
-    case 'info':
-      return KafkaLogLevel.INFO;
-    case 'warn':
-      return KafkaLogLevel.WARN;
-    case 'silent':
-      return KafkaLogLevel.NOTHING;
-    default:
-      return KafkaLogLevel.ERROR;
-  }
-}
+import { kafkaLogLevelFor, pinoLogCreator } from './log-adapter.ts';
 
 export interface CreateKafkaOptions {
   readonly logger: Logger;

@@ -1,2 +1,3 @@
 export * from './client.ts';
 export * from './topics.ts';
+export { TRANSIENT_KAFKA_ERRORS, levelOfKafkaLog, pinoLogCreator } from './log-adapter.ts';

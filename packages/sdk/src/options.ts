@@ -51,8 +51,9 @@ export interface MeshMomentumProducerOptions {
   readonly maxBatchBytes?: number;
   /**
    * Largest clock skew accepted for event times in the future, in milliseconds; later events are
-   * refused with `MM_ERR_EVENT_FUTURE_DATED`.
-   * @defaultValue 300_000 (5 minutes)
+   * refused with `MM_ERR_EVENT_FUTURE_DATED`. Taken from the configuration by default, so the SDK and
+   * the processor (which dead-letters events beyond the same limit) never disagree.
+   * @defaultValue `config.maxFutureSkewMs` (MM_MAX_FUTURE_SKEW_MS, 300_000 = 5 minutes)
    */
   readonly maxFutureSkewMs?: number;
   /**
@@ -101,7 +102,6 @@ export const PRODUCER_DEFAULTS = {
   lingerMs: 5,
   maxBatchSize: 1_000,
   maxBatchBytes: 900_000,
-  maxFutureSkewMs: 5 * 60 * 1000,
   validateOnly: false,
   sendRetries: 8,
   requestTimeoutMs: 30_000,
@@ -152,7 +152,7 @@ export function compileOptions(options: MeshMomentumProducerOptions): CompiledPr
     maxBatchBytes: positiveInteger('maxBatchBytes', options.maxBatchBytes ?? PRODUCER_DEFAULTS.maxBatchBytes),
     maxFutureSkewMs: nonNegative(
       'maxFutureSkewMs',
-      options.maxFutureSkewMs ?? PRODUCER_DEFAULTS.maxFutureSkewMs,
+      options.maxFutureSkewMs ?? options.config.maxFutureSkewMs,
     ),
     validateOnly: options.validateOnly ?? PRODUCER_DEFAULTS.validateOnly,
     sendRetries: positiveInteger('sendRetries', options.sendRetries ?? PRODUCER_DEFAULTS.sendRetries),

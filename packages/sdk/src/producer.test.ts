@@ -197,6 +197,73 @@ describe('MeshMomentumProducer (in-memory transport)', () => {
     await p.close();
   });
 
+  it('fails only the event Kafka refuses as too large, as a data error, and delivers the rest', async () => {
+    // What kafkajs raises for a record over the topic's max.message.bytes: a non-retriable wrapper whose
+    // cause is the protocol error; the broker refuses the whole request when any record is too large.
+    const LIMIT_BYTES = 600;
+    class SizeLimitedTransport extends MemoryTransport {
+      sends = 0;
+      override async send(topic: string, records: readonly OutgoingRecord[]): Promise<void> {
+        this.sends++;
+        if (records.some((r) => r.value.length > LIMIT_BYTES)) {
+          const protocolError = Object.assign(new Error('message larger than the max message size'), {
+            name: 'KafkaJSProtocolError',
+            type: 'MESSAGE_TOO_LARGE',
+            code: 10,
+            retriable: false,
+          });
+          throw Object.assign(new Error(protocolError.message, { cause: protocolError }), {
+            name: 'KafkaJSNonRetriableError',
+            retriable: false,
+          });
+        }
+        await super.send(topic, records);
+      }
+    }
+    const transport = new SizeLimitedTransport();
+    const p = producer(transport, { maxBatchSize: 8, lingerMs: 60_000 });
+    const big: ReturnType<typeof champion> = { ...champion(3), personId: `p-${'x'.repeat(250)}` };
+    const inputs = [0, 1, 2, 3, 4, 5, 6, 7].map((i) => (i === 3 ? big : champion(i)));
+    const pending: Promise<unknown>[] = [];
+    for (const input of inputs) pending.push(p.emit('ChampionGained', input));
+    await p.flush();
+    const results: PromiseSettledResult<unknown>[] = await Promise.allSettled(pending);
+    const statuses: string[] = results.map((r) => r.status);
+    const expected: string[] = ['fulfilled', 'fulfilled', 'fulfilled', 'rejected'];
+    expected.push('fulfilled', 'fulfilled', 'fulfilled', 'fulfilled');
+    expect(statuses).toEqual(expected);
+    expect((results[3] as PromiseRejectedResult).reason).toMatchObject({
+      code: ErrorCodes.EVENT_TOO_LARGE,
+      retriable: false,
+      httpStatus: 413,
+      topic: 'unit.events',
+    });
+    expect(transport.sent).toBe(7);
+    // 8 → 4+4 → the bad half 2+2 → 1+1: a bounded number of requests.
+    expect(transport.sends).toBeLessThanOrEqual(7);
+    expect(p.stats).toMatchObject({ delivered: 7, failed: 1 });
+    await p.close();
+  });
+
+  it('takes the future-skew limit from the configuration, as the processor does', async () => {
+    const transport = new MemoryTransport();
+    const hourAhead = { ...champion(1), time: NOW + 30 * 60_000 };
+    const lenient = producer(transport, { config: loadConfig({ MM_MAX_FUTURE_SKEW_MS: '3600000' }) });
+    await expect(lenient.emit('ChampionGained', hourAhead)).resolves.toMatchObject({ sent: true });
+    const strict = producer(transport, { config: loadConfig({ MM_MAX_FUTURE_SKEW_MS: '60000' }) });
+    await expect(
+      strict.emit('ChampionGained', { ...hourAhead, time: NOW + 2 * 60_000 }),
+    ).rejects.toMatchObject({
+      code: ErrorCodes.EVENT_FUTURE_DATED,
+    });
+    // An explicit option still wins.
+    const explicit = producer(transport, { maxFutureSkewMs: 0 });
+    await expect(explicit.emit('ChampionGained', { ...hourAhead, time: NOW + 1 })).rejects.toMatchObject({
+      code: ErrorCodes.EVENT_FUTURE_DATED,
+    });
+    await Promise.all([lenient.close(), strict.close(), explicit.close()]);
+  });
+
   it('close() delivers everything accepted or waiting for a slot, then refuses new events', async () => {
     const transport = new MemoryTransport();
     const p = producer(transport, { maxQueuedEvents: 10, maxBatchSize: 4, lingerMs: 60_000 });

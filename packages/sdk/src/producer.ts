@@ -1,5 +1,5 @@
 import { performance } from 'node:perf_hooks';
-import { createLogger, type Config, type Logger } from '@mesh-momentum/common';
+import { createLogger, EventTooLargeError, type Config, type Logger } from '@mesh-momentum/common';
 import {
   EVENT_TYPES,
   EventCodec,
@@ -19,6 +19,7 @@ import { uuidv7 } from './event-ids.ts';
 import { ProducerClosedError, ProducerQueueFullError, ProducerSendFailedError } from './errors.ts';
 import { compileOptions, type CompiledProducerOptions, type MeshMomentumProducerOptions } from './options.ts';
 import {
+  isRecordTooLargeError,
   isRetriableSendError,
   KafkaTransport,
   type OutgoingRecord,
@@ -95,7 +96,8 @@ export function methodNameOf<T extends EventType>(type: T): Uncapitalize<T> {
  *
  * Delivery: `emit` resolves once Kafka acknowledged the event (acks=all) and rejects with
  * MM_ERR_EVENT_INVALID / MM_ERR_EVENT_FUTURE_DATED (bad input, nothing queued),
- * MM_ERR_PRODUCER_QUEUE_FULL (`whenQueueFull: 'fail'`), MM_ERR_PRODUCER_CLOSED or
+ * MM_ERR_PRODUCER_QUEUE_FULL (`whenQueueFull: 'fail'`), MM_ERR_PRODUCER_CLOSED,
+ * MM_ERR_EVENT_TOO_LARGE (Kafka refused this one event as larger than the topic accepts) or
  * MM_ERR_PRODUCER_SEND_FAILED (with `retriable` and `cause`). `enqueue` resolves as soon as the event
  * is in the queue, which is the back-pressure point for bulk loads: `await producer.enqueue(...)` in
  * a loop never holds more than `maxQueuedEvents` events.
@@ -369,7 +371,21 @@ class MeshMomentumProducerImpl {
   }
 
   async #sendBatch(batch: readonly Entry[]): Promise<void> {
-    const topic = this.#config.topics.events;
+    try {
+      await this.#deliver(this.#config.topics.events, batch);
+    } finally {
+      this.#queue.release(batch.length);
+      const last = batch[batch.length - 1];
+      if (last) this.#settle(last.seq);
+    }
+  }
+
+  /**
+   * Sends `batch` and settles each event's promise. A batch Kafka refuses as too large is split in
+   * halves until the oversized events stand alone: only they fail, with MM_ERR_EVENT_TOO_LARGE (a data
+   * error), and every other event is delivered. At most log2(maxBatchSize) rounds of splitting.
+   */
+  async #deliver(topic: string, batch: readonly Entry[]): Promise<void> {
     try {
       await this.#connect();
       await (this.#transport as RecordTransport).send(
@@ -379,6 +395,23 @@ class MeshMomentumProducerImpl {
       for (const e of batch) e.resolve({ ...e.report, sent: true });
       this.#stats.delivered += batch.length;
     } catch (cause) {
+      if (isRecordTooLargeError(cause)) {
+        if (batch.length > 1) {
+          const middle = Math.ceil(batch.length / 2);
+          await this.#deliver(topic, batch.slice(0, middle));
+          await this.#deliver(topic, batch.slice(middle));
+          return;
+        }
+        const entry = batch[0] as Entry;
+        const error = new EventTooLargeError(topic, entry.sizeBytes, { cause });
+        this.#logger.warn(
+          { topic, eventId: entry.report.event.id, sizeBytes: entry.sizeBytes },
+          'event refused by Kafka as too large',
+        );
+        entry.reject(error);
+        this.#stats.failed++;
+        return;
+      }
       const error = new ProducerSendFailedError(topic, batch.length, {
         retriable: isRetriableSendError(cause),
         cause,
@@ -386,10 +419,6 @@ class MeshMomentumProducerImpl {
       this.#logger.error({ err: cause, topic, events: batch.length }, 'batch not acknowledged by Kafka');
       for (const e of batch) e.reject(error);
       this.#stats.failed += batch.length;
-    } finally {
-      this.#queue.release(batch.length);
-      const last = batch[batch.length - 1];
-      if (last) this.#settle(last.seq);
     }
   }
 

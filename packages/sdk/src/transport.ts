@@ -90,3 +90,20 @@ export function isRetriableSendError(error: unknown): boolean {
   }
   return false;
 }
+
+/** Kafka's protocol errors for a record or batch over `message.max.bytes` / the segment size. */
+const TOO_LARGE_TYPES = new Set(['MESSAGE_TOO_LARGE', 'RECORD_LIST_TOO_LARGE']);
+
+/**
+ * True when Kafka refused the request because a record (or the batch) is too large: a data problem,
+ * never an outage. kafkajs wraps the protocol error as `cause` of a KafkaJSNonRetriableError, or
+ * gathers several in a KafkaJSAggregateError's `errors`; the whole chain is searched.
+ */
+export function isRecordTooLargeError(error: unknown, depth = 0): boolean {
+  if (!error || typeof error !== 'object' || depth > 5) return false;
+  const err = error as { type?: unknown; originalError?: unknown; cause?: unknown; errors?: unknown };
+  if (typeof err.type === 'string' && TOO_LARGE_TYPES.has(err.type)) return true;
+  if (Array.isArray(err.errors) && err.errors.some((e) => isRecordTooLargeError(e, depth + 1))) return true;
+  const next = err.originalError ?? err.cause;
+  return next !== error && isRecordTooLargeError(next, depth + 1);
+}

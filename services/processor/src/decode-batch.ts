@@ -72,6 +72,8 @@ export async function decodeBatch(
       const event = validateEvent(record, {
         nowMs: recordTimeMs,
         maxFutureSkewMs: options.maxFutureSkewMs,
+        // Judged below against the range the scores accept, with a dead-letter reason of its own.
+        earliestTimeMs: Number.NEGATIVE_INFINITY,
       });
       const scoringEvent = toScoringEvent(event);
       const { timeMs } = scoringEvent;

@@ -1,6 +1,6 @@
 import type { Kafka } from 'kafkajs';
 import type { Redis } from 'ioredis';
-import { MeshMomentumError, ErrorCodes, type Config, type Logger } from '@mesh-momentum/common';
+import { RebuildRunningError, type Config, type Logger } from '@mesh-momentum/common';
 import type { EventCodec } from '@mesh-momentum/events';
 import type { ScoringConfig } from '@mesh-momentum/scoring';
 import { keys, resolveNamespace } from '@mesh-momentum/store';
@@ -61,8 +61,8 @@ export async function rebuildScores(deps: RebuildDeps): Promise<RebuildResult> {
   const claimed = await redis.set(keys.rebuildPointer(prefix), to, 'NX');
   if (claimed === null) {
     const running = await redis.get(keys.rebuildPointer(prefix));
-    throw new MeshMomentumError(
-      ErrorCodes.CONFIG_INVALID,
+    throw new RebuildRunningError(
+      running ?? undefined,
       `a rebuild into namespace ${running} is already running (or died: delete ${keys.rebuildPointer(prefix)} to retry)`,
     );
   }

@@ -1,9 +1,8 @@
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { createInterface } from 'node:readline';
 import cliProgress from 'cli-progress';
-import { ErrorCodes, type FieldIssue } from '@mesh-momentum/common';
+import { ErrorCodes, EventTooLargeError, type FieldIssue } from '@mesh-momentum/common';
 import { EVENT_TYPES, isEventType, type EventType } from '@mesh-momentum/events';
 import { createMeshMomentumProducer, type EmitInput, type MeshMomentumProducer } from '@mesh-momentum/sdk';
 import { commandContext } from '../context.ts';
@@ -11,7 +10,8 @@ import { EXIT_CODES, type ExitCode } from '../exit-codes.ts';
 import { exitCodeOf, isInputError, issuesOf, messageOf, usage } from '../failures.ts';
 import { parseFieldArgs } from '../field-args.ts';
 import { writeJson, writeLine, type CliIo } from '../io.ts';
-import { parseNdjsonLine } from '../ndjson.ts';
+import { readLines } from '../lines.ts';
+import { MAX_LINE_BYTES, parseNdjsonLine } from '../ndjson.ts';
 
 export interface EmitOptions {
   readonly data?: string;
@@ -182,15 +182,20 @@ async function emitFile(file: string, options: EmitOptions, io: CliIo): Promise<
   let bytesRead = 0;
   try {
     if (!options.dryRun) await producer.connect();
-    const lines = createInterface({
-      input: fromStdin ? io.stdin : createReadStream(path),
-      crlfDelay: Infinity,
-    });
+    const lines = readLines(fromStdin ? io.stdin : createReadStream(path), MAX_LINE_BYTES);
     for await (const line of lines) {
       lineNo++;
-      bytesRead += Buffer.byteLength(line) + 1;
+      bytesRead += line.bytes;
       if (bar && lineNo % 500 === 0) bar.update(bytesRead, { line: lineNo, sent, refused });
-      const parsed = parseNdjsonLine(line);
+      if (line.kind !== 'text') {
+        const reason =
+          line.kind === 'too-long'
+            ? `line longer than ${MAX_LINE_BYTES} bytes`
+            : 'not valid UTF-8: save the file as UTF-8 (bytes are never replaced, the line is refused)';
+        refuse({ line: lineNo, code: ErrorCodes.EVENT_INVALID, reason, issues: [] });
+        continue;
+      }
+      const parsed = parseNdjsonLine(line.text);
       if (parsed.kind === 'skip') continue;
       if (parsed.kind === 'bad') {
         refuse({ line: lineNo, code: ErrorCodes.EVENT_INVALID, reason: parsed.reason, issues: [] });
@@ -205,6 +210,11 @@ async function emitFile(file: string, options: EmitOptions, io: CliIo): Promise<
         delivery.delivered.then(
           () => sent++,
           (error: unknown) => {
+            // Too large for the topic is the line's fault, like an invalid field: not an outage.
+            if (error instanceof EventTooLargeError) {
+              refuse({ line: at, code: error.code, reason: error.message, issues: issuesOf(error) });
+              return;
+            }
             failed++;
             infrastructureError ??= error;
             refuse({ line: at, code: codeOf(error), reason: messageOf(error), issues: [] });

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { formatUnscaled } from '../codec/decimal.ts';
 import { EVENT_TYPES, SUBJECT_FIELDS, type EventType } from '../generated/event-types.ts';
 import { EVENT_SPECS, type FieldKind } from './fields.ts';
+import { EARLIEST_EVENT_TIME_MS } from './limits.ts';
 import { validateEvent } from './validate-event.ts';
 
 /**
@@ -23,7 +24,7 @@ const BY_NAME: Readonly<Record<string, fc.Arbitrary<unknown>>> = {
   activeConsumers: fc.integer({ min: 0, max: 2 ** 31 - 1 }),
   queries: fc.integer({ min: 0, max: 9_007_199_254_740_990 }),
   estimatedAnnualValue: fc.bigInt({ min: 0n, max: 10n ** 18n - 1n }).map((v) => formatUnscaled(v, 2)),
-  time: fc.integer({ min: 0, max: NOW }),
+  time: fc.integer({ min: EARLIEST_EVENT_TIME_MS, max: NOW }),
 };
 
 function arbitraryOf(kind: FieldKind): fc.Arbitrary<unknown> {
@@ -39,7 +40,7 @@ function arbitraryOf(kind: FieldKind): fc.Arbitrary<unknown> {
     case 'double':
       return fc.double({ noNaN: true, noDefaultInfinity: true });
     case 'timestamp':
-      return fc.integer({ min: 0, max: 4_102_444_800_000 });
+      return fc.integer({ min: EARLIEST_EVENT_TIME_MS, max: 4_102_444_800_000 });
     case 'decimal':
       return fc
         .bigInt({ min: 0n, max: 10n ** BigInt(kind.precision) - 1n })

@@ -2,6 +2,7 @@ import { EventValidationError, FutureDatedEventError, type FieldIssue } from '@m
 import { EVENT_TYPES, type DomainEvent, type EventType } from '../generated/event-types.ts';
 import { coerceDecimal, coerceTimestamp, typeName, type Coerced } from './coerce.ts';
 import { EVENT_SPECS, type FieldKind } from './fields.ts';
+import { EARLIEST_EVENT_TIME_MS, stringProblem, timestampProblem } from './limits.ts';
 import { EVENT_RULES, FIELD_RULES } from './rules.ts';
 
 export interface ValidateEventOptions {
@@ -9,6 +10,13 @@ export interface ValidateEventOptions {
   readonly nowMs: number;
   /** How far an event's `time` may lie ahead of `nowMs` (producer clock skew), ms. */
   readonly maxFutureSkewMs: number;
+  /**
+   * Earliest accepted time of every timestamp field, ms since the epoch. Producers keep the default;
+   * the processor may pass `-Infinity` and judge the range itself, to dead-letter such records with a
+   * reason of their own (MM_ERR_EVENT_OUT_OF_RANGE) instead of MM_ERR_EVENT_INVALID.
+   * @defaultValue EARLIEST_EVENT_TIME_MS (2000-01-01T00:00:00Z)
+   */
+  readonly earliestTimeMs?: number;
 }
 
 const EVENT_TYPE_SET: ReadonlySet<string> = new Set(EVENT_TYPES);
@@ -22,16 +30,30 @@ const INT_MAX = 2 ** 31 - 1;
 /** avsc encodes JS numbers as Avro longs up to ±(2^53 − 2): one less than Number.MAX_SAFE_INTEGER. */
 const LONG_LIMIT = 9_007_199_254_740_990;
 
-/** Checks one value against its Avro kind; returns the canonical value or reports why not. */
-function coerce(kind: FieldKind, value: unknown, path: string, issues: FieldIssue[]): Coerced<unknown> {
+/**
+ * Checks one value against its Avro kind and the accepted ranges (limits.ts); returns the canonical
+ * value or reports why not. `field` is the schema field the value belongs to (limits are per field),
+ * `path` where it sits (`productIds.3`).
+ */
+function coerce(
+  kind: FieldKind,
+  value: unknown,
+  path: string,
+  issues: FieldIssue[],
+  earliestTimeMs: number,
+  field = path,
+): Coerced<unknown> {
   const no = (reason: string): Coerced<never> => {
     issues.push({ field: path, reason });
     return { ok: false, reason };
   };
   const got = (): string => ` (got ${typeName(value)})`;
   switch (kind.kind) {
-    case 'string':
-      return typeof value === 'string' ? { ok: true, value } : no(`must be a string${got()}`);
+    case 'string': {
+      if (typeof value !== 'string') return no(`must be a string${got()}`);
+      const problem = stringProblem(field, value);
+      return problem === undefined ? { ok: true, value } : no(problem);
+    }
     case 'boolean':
       return typeof value === 'boolean' ? { ok: true, value } : no(`must be true or false${got()}`);
     case 'double':
@@ -48,7 +70,9 @@ function coerce(kind: FieldKind, value: unknown, path: string, issues: FieldIssu
         : no(`must be an integer of at most ${LONG_LIMIT}${got()}`);
     case 'timestamp': {
       const result = coerceTimestamp(value);
-      return result.ok ? result : no(result.reason);
+      if (!result.ok) return no(result.reason);
+      const problem = timestampProblem(result.value, earliestTimeMs);
+      return problem === undefined ? result : no(problem);
     }
     case 'decimal': {
       const result = coerceDecimal(value, kind.scale, kind.precision);
@@ -61,11 +85,13 @@ function coerce(kind: FieldKind, value: unknown, path: string, issues: FieldIssu
     case 'nullable':
       return value === null || value === undefined
         ? { ok: true, value: null }
-        : coerce(kind.inner, value, path, issues);
+        : coerce(kind.inner, value, path, issues, earliestTimeMs, field);
     case 'array': {
       if (!Array.isArray(value)) return no(`must be an array${got()}`);
       const before = issues.length;
-      const items = value.map((item: unknown, i) => coerce(kind.items, item, `${path}.${i}`, issues));
+      const items = value.map((item: unknown, i) =>
+        coerce(kind.items, item, `${path}.${i}`, issues, earliestTimeMs, field),
+      );
       if (issues.length > before) return { ok: false, reason: 'invalid items' };
       return { ok: true, value: items.map((item) => (item.ok ? item.value : undefined)) };
     }
@@ -102,6 +128,7 @@ export function validateEvent(input: unknown, options: ValidateEventOptions): Do
 
   const issues: FieldIssue[] = [];
   const event: Record<string, unknown> = {};
+  const earliestTimeMs = options.earliestTimeMs ?? EARLIEST_EVENT_TIME_MS;
   for (const field of spec.fields) {
     const raw = input[field.name];
     if (raw === undefined) {
@@ -109,7 +136,7 @@ export function validateEvent(input: unknown, options: ValidateEventOptions): Do
       else issues.push({ field: field.name, reason: 'is required' });
       continue;
     }
-    const result = coerce(field.type, raw, field.name, issues);
+    const result = coerce(field.type, raw, field.name, issues, earliestTimeMs);
     if (!result.ok) continue;
     event[field.name] = result.value;
     for (const rule of FIELD_RULES[field.name] ?? []) {

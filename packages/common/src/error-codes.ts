@@ -1,0 +1,63 @@
+/**
+ * Every stable error code of Mesh Momentum with the two facts a caller branches on: whether retrying
+ * the same operation later can help, and the HTTP status a service answers with when the error ends a
+ * request. docs/errors.md states the same three columns; a unit test fails when they drift apart.
+ * The error base reads both from here, so a subclass cannot contradict its own code.
+ */
+export const ErrorCodes = {
+  CONFIG_INVALID: 'MM_ERR_CONFIG_INVALID',
+  EVENT_INVALID: 'MM_ERR_EVENT_INVALID',
+  EVENT_FUTURE_DATED: 'MM_ERR_EVENT_FUTURE_DATED',
+  EVENT_TOO_LARGE: 'MM_ERR_EVENT_TOO_LARGE',
+  EVENT_OUT_OF_RANGE: 'MM_ERR_EVENT_OUT_OF_RANGE',
+  EVENT_UNDECODABLE: 'MM_ERR_EVENT_UNDECODABLE',
+  SCHEMA_UNKNOWN: 'MM_ERR_SCHEMA_UNKNOWN',
+  SCHEMA_INCOMPATIBLE: 'MM_ERR_SCHEMA_INCOMPATIBLE',
+  REGISTRY_UNAVAILABLE: 'MM_ERR_REGISTRY_UNAVAILABLE',
+  REGISTRY_REFUSED: 'MM_ERR_REGISTRY_REFUSED',
+  PRODUCER_QUEUE_FULL: 'MM_ERR_PRODUCER_QUEUE_FULL',
+  PRODUCER_CLOSED: 'MM_ERR_PRODUCER_CLOSED',
+  PRODUCER_SEND_FAILED: 'MM_ERR_PRODUCER_SEND_FAILED',
+  STORE_UNAVAILABLE: 'MM_ERR_STORE_UNAVAILABLE',
+  STORE_FENCED: 'MM_ERR_STORE_FENCED',
+  REBUILD_RUNNING: 'MM_ERR_REBUILD_RUNNING',
+  BATCH_STALLED: 'MM_ERR_BATCH_STALLED',
+  KAFKA_UNAVAILABLE: 'MM_ERR_KAFKA_UNAVAILABLE',
+} as const;
+
+export type ErrorCode = (typeof ErrorCodes)[keyof typeof ErrorCodes];
+
+/** `true`/`false`: always; `'depends'`: decided per occurrence from the cause (see the class). */
+export type Retriability = boolean | 'depends';
+
+export interface ErrorCodeInfo {
+  readonly retriable: Retriability;
+  /** Status of an HTTP answer that this error ends (ingest gateway, admin endpoints). */
+  readonly httpStatus: number;
+}
+
+export const ERROR_CODE_INFO: Readonly<Record<ErrorCode, ErrorCodeInfo>> = {
+  // The service itself is misconfigured: nothing the client sent can fix it.
+  MM_ERR_CONFIG_INVALID: { retriable: false, httpStatus: 500 },
+  MM_ERR_EVENT_INVALID: { retriable: false, httpStatus: 400 },
+  MM_ERR_EVENT_FUTURE_DATED: { retriable: false, httpStatus: 400 },
+  MM_ERR_EVENT_TOO_LARGE: { retriable: false, httpStatus: 413 },
+  MM_ERR_EVENT_OUT_OF_RANGE: { retriable: false, httpStatus: 400 },
+  MM_ERR_EVENT_UNDECODABLE: { retriable: false, httpStatus: 400 },
+  // The registry lacks a schema the service needs: an operator's job (`schemas register`), not the client's.
+  MM_ERR_SCHEMA_UNKNOWN: { retriable: false, httpStatus: 500 },
+  // 409 as the Confluent registry itself answers for an incompatible schema.
+  MM_ERR_SCHEMA_INCOMPATIBLE: { retriable: false, httpStatus: 409 },
+  MM_ERR_REGISTRY_UNAVAILABLE: { retriable: true, httpStatus: 503 },
+  // An upstream that answers, but refuses us (credentials, a URL that is not the API): a bad gateway.
+  MM_ERR_REGISTRY_REFUSED: { retriable: false, httpStatus: 502 },
+  MM_ERR_PRODUCER_QUEUE_FULL: { retriable: true, httpStatus: 503 },
+  // This producer is shutting down; another instance (or a new producer) takes the request.
+  MM_ERR_PRODUCER_CLOSED: { retriable: false, httpStatus: 503 },
+  MM_ERR_PRODUCER_SEND_FAILED: { retriable: 'depends', httpStatus: 503 },
+  MM_ERR_STORE_UNAVAILABLE: { retriable: true, httpStatus: 503 },
+  MM_ERR_STORE_FENCED: { retriable: false, httpStatus: 409 },
+  MM_ERR_REBUILD_RUNNING: { retriable: true, httpStatus: 409 },
+  MM_ERR_BATCH_STALLED: { retriable: true, httpStatus: 503 },
+  MM_ERR_KAFKA_UNAVAILABLE: { retriable: true, httpStatus: 503 },
+};

@@ -1,0 +1,63 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import type { MeshMomentumError } from '@mesh-momentum/common';
+import {
+  BatchStalledError,
+  ConfigError,
+  EventOutOfRangeError,
+  EventTooLargeError,
+  EventValidationError,
+  FencedWriteError,
+  FutureDatedEventError,
+  KafkaUnavailableError,
+  RebuildRunningError,
+  RegistryRefusedError,
+  RegistryUnavailableError,
+  SchemaIncompatibleError,
+  StoreUnavailableError,
+  UndecodableEventError,
+  UnknownSchemaError,
+} from '@mesh-momentum/common';
+import { ProducerClosedError, ProducerQueueFullError, ProducerSendFailedError } from '@mesh-momentum/sdk';
+import { documentedErrorCodes } from '../../packages/common/src/errors.test-support.ts';
+
+/**
+ * One instance of every error class of every package, checked against the table in docs/errors.md:
+ * code documented, `retriable` and `httpStatus` as the table says. A new class belongs in this list.
+ */
+const docs = documentedErrorCodes(readFileSync(new URL('../../docs/errors.md', import.meta.url), 'utf8'));
+
+const SAMPLES: readonly MeshMomentumError[] = [
+  new ConfigError([{ field: 'MM_X', reason: 'bad' }]),
+  new EventValidationError('ChampionGained', [{ field: 'role', reason: 'bad' }]),
+  new FutureDatedEventError(2_000, 1_000),
+  new EventTooLargeError('events', 2_000_000),
+  new UndecodableEventError('garbage'),
+  new UnknownSchemaError('no such id', 7),
+  new SchemaIncompatibleError('s.T', ['READER_FIELD_MISSING_DEFAULT_VALUE']),
+  new RegistryUnavailableError('down'),
+  new RegistryRefusedError('401', 401),
+  new StoreUnavailableError('down'),
+  new FencedWriteError(3, 'fenced'),
+  new RebuildRunningError('ns-2', 'running'),
+  new EventOutOfRangeError(0, { minMs: 1, maxMs: 2 }),
+  new BatchStalledError('events', 0, 1_000),
+  new KafkaUnavailableError(['127.0.0.1:1'], 'silent'),
+  new ProducerQueueFullError(10),
+  new ProducerClosedError(),
+  new ProducerSendFailedError('events', 3, { retriable: true }),
+  new ProducerSendFailedError('events', 3, { retriable: false }),
+];
+
+describe('every error class', () => {
+  it.each(SAMPLES.map((e) => [e.name, e] as const))('%s matches docs/errors.md', (_name, error) => {
+    const row = docs.get(error.code);
+    expect(row, `${error.code} is not documented`).toBeDefined();
+    expect(error.httpStatus).toBe(row?.httpStatus);
+    if (row?.retriable !== 'depends') expect(error.retriable).toBe(row?.retriable);
+  });
+
+  it('covers every documented code', () => {
+    expect(new Set(SAMPLES.map((e) => e.code))).toEqual(new Set(docs.keys()));
+  });
+});
