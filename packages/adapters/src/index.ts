@@ -4,3 +4,7 @@ export * from './outcome.ts';
 export * from './identity/types.ts';
 export * from './identity/config.ts';
 export * from './identity/resolver.ts';
+export * from './github/adapter.ts';
+export { catalogEntities, entityRef, type BackstageEntity } from './backstage/entities.ts';
+export * from './backstage/snapshot.ts';
+export * from './backstage/diff.ts';
