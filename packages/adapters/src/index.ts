@@ -8,3 +8,5 @@ export * from './github/adapter.ts';
 export { catalogEntities, entityRef, type BackstageEntity } from './backstage/entities.ts';
 export * from './backstage/snapshot.ts';
 export * from './backstage/diff.ts';
+export * from './dmm/feed.ts';
+export * from './dmm/adapter.ts';

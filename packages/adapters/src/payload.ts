@@ -13,8 +13,9 @@ export function isRecord(value: unknown): value is Readonly<Record<string, unkno
 function at(value: unknown, path: string): unknown {
   let current = value;
   for (const key of path.split('.')) {
-    if (!isRecord(current)) return undefined;
-    current = current[key];
+    if (Array.isArray(current) && /^\d+$/.test(key)) current = current[Number(key)];
+    else if (isRecord(current)) current = current[key];
+    else return undefined;
   }
   return current;
 }
