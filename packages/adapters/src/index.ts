@@ -10,3 +10,4 @@ export * from './backstage/snapshot.ts';
 export * from './backstage/diff.ts';
 export * from './dmm/feed.ts';
 export * from './dmm/adapter.ts';
+export * from './openmetadata/adapter.ts';
