@@ -11,3 +11,5 @@ export * from './backstage/diff.ts';
 export * from './dmm/feed.ts';
 export * from './dmm/adapter.ts';
 export * from './openmetadata/adapter.ts';
+export * from './generic/mapping.ts';
+export * from './generic/apply.ts';
