@@ -7,16 +7,17 @@ export const GITHUB_SIGNATURE_HEADER = 'x-hub-signature-256';
 /** GitHub's delivery GUID: the same on a manual redelivery, so event ids derive from it. */
 export const GITHUB_DELIVERY_HEADER = 'x-github-delivery';
 export const GITHUB_EVENT_HEADER = 'x-github-event';
+export const OPENMETADATA_SIGNATURE_HEADER = 'x-om-signature';
 
 /** Lower-case hex only, as GitHub sends it: accepting both cases would let one signature have many spellings. */
 const SIGNATURE_SHAPE = /^sha256=[0-9a-f]{64}$/;
 
-export interface GithubVerifyOptions {
-  /** The webhook secrets configured in GitHub; several while a secret is rotated. Each as UTF-8 text. */
+export interface BodySignatureOptions {
+  /** The webhook secrets configured in the tool; several while a secret is rotated. Each as UTF-8 text. */
   readonly secrets: readonly string[];
 }
 
-export interface GithubVerified {
+export interface BodySignatureVerified {
   /** Which of `secrets` matched (lets the operator see when the old secret is no longer used). */
   readonly secretIndex: number;
 }
@@ -35,28 +36,30 @@ export function signGithubPayload(body: RawBody, secret: string): string {
 }
 
 /**
- * Verifies GitHub's `X-Hub-Signature-256`: HMAC-SHA256 of the raw body with the webhook secret, compared
- * in constant time against every configured secret (rotation). GitHub signs no timestamp, so replays are
- * caught by the delivery id (`X-GitHub-Delivery`) downstream, not here.
+ * Verifies a `sha256=<hex>` header holding the HMAC-SHA256 of the raw body (GitHub's
+ * X-Hub-Signature-256, OpenMetadata's X-OM-Signature), compared in constant time against every
+ * configured secret (rotation). Such tools sign no timestamp, so replays are caught by the delivery id
+ * downstream, not here.
  *
  * @throws WebhookVerificationError MM_ERR_WEBHOOK_HEADER_MISSING, _HEADER_MALFORMED or _SIGNATURE_INVALID.
  * @throws ConfigError when no secret, or an empty one, is configured.
  */
-export function verifyGithubSignature(
+export function verifyBodySignature(
+  header: string,
   headers: RequestHeaders,
   body: RawBody,
-  options: GithubVerifyOptions,
-): GithubVerified {
+  options: BodySignatureOptions,
+): BodySignatureVerified {
   checkSecrets(options.secrets);
-  const header = requireHeader(headers, GITHUB_SIGNATURE_HEADER);
-  if (!SIGNATURE_SHAPE.test(header)) {
+  const value = requireHeader(headers, header);
+  if (!SIGNATURE_SHAPE.test(value)) {
     throw new WebhookVerificationError(
       WebhookErrorCodes.HEADER_MALFORMED,
-      GITHUB_SIGNATURE_HEADER,
+      header,
       'must be sha256= followed by 64 lower-case hexadecimal digits',
     );
   }
-  const given = Buffer.from(header.slice('sha256='.length), 'hex');
+  const given = Buffer.from(value.slice('sha256='.length), 'hex');
   const bytes = bodyBytes(body);
   let matched = -1;
   // Every secret is tried even after a match, so the time taken does not tell which one matched.
@@ -67,9 +70,30 @@ export function verifyGithubSignature(
   if (matched < 0) {
     throw new WebhookVerificationError(
       WebhookErrorCodes.SIGNATURE_INVALID,
-      GITHUB_SIGNATURE_HEADER,
+      header,
       'does not match the body under any configured secret',
     );
   }
   return { secretIndex: matched };
+}
+
+/** GitHub's `X-Hub-Signature-256` (see `verifyBodySignature`). */
+export function verifyGithubSignature(
+  headers: RequestHeaders,
+  body: RawBody,
+  options: BodySignatureOptions,
+): BodySignatureVerified {
+  return verifyBodySignature(GITHUB_SIGNATURE_HEADER, headers, body, options);
+}
+
+/**
+ * OpenMetadata's `X-OM-Signature`, sent when the webhook destination has a secret key: the same
+ * `sha256=<hex>` HMAC of the body (see `verifyBodySignature`).
+ */
+export function verifyOpenMetadataSignature(
+  headers: RequestHeaders,
+  body: RawBody,
+  options: BodySignatureOptions,
+): BodySignatureVerified {
+  return verifyBodySignature(OPENMETADATA_SIGNATURE_HEADER, headers, body, options);
 }

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ErrorCodes } from '@mesh-momentum/common';
 import { WebhookVerificationError } from './errors.ts';
-import { signGithubPayload, verifyGithubSignature } from './github.ts';
+import { signGithubPayload, verifyGithubSignature, verifyOpenMetadataSignature } from './body-signature.ts';
 
 // GitHub's documented example (docs "Validating webhook deliveries", test values).
 const DOC_SECRET = "It's a Secret to Everybody";
@@ -85,5 +85,16 @@ describe('verifyGithubSignature', () => {
     expect(() =>
       verifyGithubSignature({ 'x-hub-signature-256': DOC_SIGNATURE }, '', { secrets: [] }),
     ).toThrow(expect.objectContaining({ code: ErrorCodes.CONFIG_INVALID }));
+  });
+});
+
+describe('verifyOpenMetadataSignature', () => {
+  it('checks X-OM-Signature the same way', () => {
+    const body = '{"eventType":"entityCreated"}';
+    const headers = { 'X-OM-Signature': signGithubPayload(body, 'om-secret') };
+    expect(verifyOpenMetadataSignature(headers, body, { secrets: ['om-secret'] }).secretIndex).toBe(0);
+    const error = failure(() => verifyOpenMetadataSignature(headers, body, { secrets: ['other'] }));
+    expect(error.header).toBe('x-om-signature');
+    expect(error.code).toBe('MM_ERR_WEBHOOK_SIGNATURE_INVALID');
   });
 });
