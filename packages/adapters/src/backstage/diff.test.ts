@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { fixture, validated } from '../fixtures.test-support.ts';
-import { EMPTY_IDENTITY_CONFIG } from '../identity/config.ts';
+import { EMPTY_IDENTITY_CONFIG, parseIdentityConfig } from '../identity/config.ts';
 import { createIdentityResolver } from '../identity/resolver.ts';
 import { diffBackstageSnapshots } from './diff.ts';
 import { catalogEntities } from './entities.ts';
@@ -105,6 +105,38 @@ describe('diffBackstageSnapshots', () => {
     expect(
       events.filter((e) => e.type === 'ConsumerOffboarded').map((e) => 'reason' in e && e.reason),
     ).toEqual(['product retired in the Backstage catalog', 'product retired in the Backstage catalog']);
+  });
+
+  it('does not retire a product that merely lost its mapping: it is listed as unmapped instead', () => {
+    const entities = catalogEntities(
+      fixture(new URL('./fixtures/catalog-before.json', import.meta.url)),
+    ) as Record<string, unknown>[];
+    const withoutAnnotations = entities.map((entity) =>
+      (entity['metadata'] as { name: string }).name === 'orders-daily'
+        ? { ...entity, metadata: { ...(entity['metadata'] as object), annotations: {} } }
+        : entity,
+    );
+    const current = buildBackstageSnapshot(withoutAnnotations, identity);
+    const outcome = diffBackstageSnapshots(before, current, context);
+    expect(outcome.events).toEqual([]);
+    expect(outcome.unmapped.map((u) => u.ref)).toContain('component:default/orders-daily');
+  });
+
+  it('an explicit mapping entry matches a Backstage ref in any case', () => {
+    const mapped = createIdentityResolver(
+      parseIdentityConfig(
+        'products:\n  - { tool: backstage, ref: Component:default/Legacy-Report, productId: finance.legacy, domain: finance }\n',
+        'i.yaml',
+      ),
+    );
+    const snapshot = buildBackstageSnapshot(
+      catalogEntities(fixture(new URL('./fixtures/catalog-before.json', import.meta.url))),
+      mapped,
+    );
+    expect(snapshot.products['component:default/legacy-report']).toMatchObject({
+      productId: 'finance.legacy',
+      domain: 'finance',
+    });
   });
 
   it('an annotated entity of any kind is a product; a consumer without an owner is listed as unmapped', () => {

@@ -53,9 +53,12 @@ export function diffBackstageSnapshots(
       ),
     );
   }
+  // A product that now fails to resolve (an annotation removed by mistake) is listed as unmapped, not
+  // retired: retiring it would be a false signal, and fixing the mapping would then re-publish it.
+  const unmappedNow = new Set(current.unmapped.map((u) => u.ref));
   for (const [ref, before] of Object.entries(previous.products)) {
     const now = current.products[ref];
-    if (before.retired || (now && !now.retired)) continue;
+    if (before.retired || (now && !now.retired) || unmappedNow.has(ref)) continue;
     events.push(
       makeEvent.dataProductRetired(
         {
@@ -84,7 +87,7 @@ export function diffBackstageSnapshots(
     );
   }
   for (const [key, before] of Object.entries(previous.consumptions)) {
-    if (current.consumptions[key]) continue;
+    if (current.consumptions[key] || unmappedNow.has(before.productRef)) continue;
     const productGone = !current.products[before.productRef] || current.products[before.productRef]?.retired;
     events.push(
       makeEvent.consumerOffboarded(

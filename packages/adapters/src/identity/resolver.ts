@@ -11,7 +11,8 @@ import type {
 } from './types.ts';
 
 function key(tool: ToolName, ref: string): string {
-  return `${tool}\n${ref}`;
+  // Backstage compares entity refs case-insensitively; the adapter hands them over in lower case.
+  return `${tool}\n${tool === 'backstage' ? ref.toLowerCase() : ref}`;
 }
 
 function tierOf(value: string | undefined): DataProductTier | undefined {
