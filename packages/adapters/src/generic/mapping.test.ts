@@ -100,6 +100,30 @@ describe('generic JSON webhook mapping', () => {
     ).rejects.toMatchObject({ code: 'MM_ERR_ADAPTER_PAYLOAD_INVALID', field: 'n.fields.audienceSize' });
   });
 
+  it('binds $headers and $payload, and a forEach over nothing yields nothing', async () => {
+    const withHeaders = parseGenericMapping(
+      [
+        'mappings:',
+        '  - name: from-header',
+        '    type: StakeholderEngaged',
+        '    fields: { domain: $headers."x-domain", kind: \'"demo"\', audienceSize: $count($payload.people) }',
+        '  - name: per-item',
+        '    forEach: items',
+        '    type: ChampionGained',
+        '    fields: { domain: d, personId: p, role: \'"sponsor"\' }',
+      ].join('\n'),
+      'h.yaml',
+    );
+    const outcome = await applyGenericMapping(
+      withHeaders,
+      { deliveryId: 'h1', payload: { people: ['a', 'b'] }, headers: { 'x-domain': 'hr' } },
+      context,
+    );
+    expect(validated(outcome)).toEqual([
+      expect.objectContaining({ type: 'StakeholderEngaged', domain: 'hr', audienceSize: 2 }),
+    ]);
+  });
+
   it('accepts JSON as well as YAML', () => {
     const json = JSON.stringify({
       mappings: [
