@@ -65,9 +65,10 @@ async function eventsOf(
       id: deterministicEventId(context.source, delivery.deliveryId, `${entry.name}:${index}`),
       source: context.source,
       type: entry.type,
-      time: entry.time
-        ? await evaluate(entry.time, input, bindings, entry.name, 'time')
-        : context.receivedAtMs,
+      // A payload without the time field falls back to the arrival time, as an entry without `time` does.
+      time:
+        (entry.time ? await evaluate(entry.time, input, bindings, entry.name, 'time') : undefined) ??
+        context.receivedAtMs,
     };
     for (const [field, expression] of entry.fields) {
       const value = await evaluate(expression, input, bindings, entry.name, `fields.${field}`);

@@ -120,8 +120,20 @@ describe('generic JSON webhook mapping', () => {
       context,
     );
     expect(validated(outcome)).toEqual([
-      expect.objectContaining({ type: 'StakeholderEngaged', domain: 'hr', audienceSize: 2 }),
+      expect.objectContaining({
+        type: 'StakeholderEngaged',
+        domain: 'hr',
+        audienceSize: 2,
+        time: context.receivedAtMs,
+      }),
     ]);
+    const session = { kind: 'demo', domain: 'hr', attendees: [] };
+    const noTime = await applyGenericMapping(
+      mapping,
+      { deliveryId: 't', payload: { event: 'session.finished', session } },
+      context,
+    );
+    expect(validated(noTime)[0]).toMatchObject({ time: context.receivedAtMs, audienceSize: 0 });
   });
 
   it('accepts JSON as well as YAML', () => {
