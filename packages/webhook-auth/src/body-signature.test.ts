@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { ErrorCodes } from '@mesh-momentum/common';
 import { WebhookVerificationError } from './errors.ts';
@@ -96,5 +97,39 @@ describe('verifyOpenMetadataSignature', () => {
     const error = failure(() => verifyOpenMetadataSignature(headers, body, { secrets: ['other'] }));
     expect(error.header).toBe('x-om-signature');
     expect(error.code).toBe('MM_ERR_WEBHOOK_SIGNATURE_INVALID');
+  });
+});
+
+describe('body signatures (property)', () => {
+  it('fail on any one-bit change of body or signature', () => {
+    fc.assert(
+      fc.property(
+        fc.uint8Array({ minLength: 1, maxLength: 300 }),
+        fc.constantFrom('body', 'signature'),
+        fc.nat(),
+        fc.integer({ min: 0, max: 7 }),
+        (body, target, index, bit) => {
+          const signature = signGithubPayload(body, DOC_SECRET);
+          const options = { secrets: [DOC_SECRET] };
+          expect(() =>
+            verifyGithubSignature({ 'x-hub-signature-256': signature }, body, options),
+          ).not.toThrow();
+          if (target === 'body') {
+            const changed = Uint8Array.from(body);
+            changed[index % changed.length] = changed[index % changed.length]! ^ (1 << bit);
+            expect(() =>
+              verifyGithubSignature({ 'x-hub-signature-256': signature }, changed, options),
+            ).toThrow(WebhookVerificationError);
+          } else {
+            const bytes = Buffer.from(signature, 'latin1');
+            bytes[index % bytes.length] = bytes[index % bytes.length]! ^ (1 << bit);
+            expect(() =>
+              verifyGithubSignature({ 'x-hub-signature-256': bytes.toString('latin1') }, body, options),
+            ).toThrow(WebhookVerificationError);
+          }
+        },
+      ),
+      { numRuns: 1000 },
+    );
   });
 });

@@ -3,7 +3,7 @@ import { fixture, validated } from '../fixtures.test-support.ts';
 import { EMPTY_IDENTITY_CONFIG, parseIdentityConfig } from '../identity/config.ts';
 import { createIdentityResolver } from '../identity/resolver.ts';
 import { diffBackstageSnapshots } from './diff.ts';
-import { catalogEntities } from './entities.ts';
+import { catalogEntities, catalogNextCursor } from './entities.ts';
 import { buildBackstageSnapshot, type BackstageSnapshot } from './snapshot.ts';
 
 const identity = createIdentityResolver(EMPTY_IDENTITY_CONFIG);
@@ -42,6 +42,12 @@ describe('Backstage catalog snapshots', () => {
       'component:default/customer-360|marketing-analytics',
       'component:default/orders-daily|risk-team',
     ]);
+  });
+
+  it('reads the next-page cursor of a by-query response', () => {
+    expect(catalogNextCursor({ items: [], pageInfo: { nextCursor: 'abc' } })).toBe('abc');
+    expect(catalogNextCursor({ items: [], pageInfo: {} })).toBeUndefined();
+    expect(() => catalogEntities({ entities: [] })).toThrow(expect.objectContaining({ field: '(body)' }));
   });
 
   it('survives a JSON round trip (the poller keeps it in Redis)', () => {

@@ -78,3 +78,11 @@ export function catalogEntities(body: unknown): readonly unknown[] {
     'must be an array of entities or an object with items',
   );
 }
+
+/**
+ * The cursor of the next page of `GET /api/catalog/entities/by-query` (`pageInfo.nextCursor`), or
+ * undefined on the last page; the poller passes it back as `?cursor=`.
+ */
+export function catalogNextCursor(body: unknown): string | undefined {
+  return new PayloadReader('backstage', body).optionalString('pageInfo.nextCursor');
+}
