@@ -18,7 +18,9 @@ import {
   UndecodableEventError,
   UnknownSchemaError,
 } from '@mesh-momentum/common';
+import { AdapterPayloadError, MappingInvalidError } from '@mesh-momentum/adapters';
 import { ProducerClosedError, ProducerQueueFullError, ProducerSendFailedError } from '@mesh-momentum/sdk';
+import { WebhookErrorCodes, WebhookVerificationError } from '@mesh-momentum/webhook-auth';
 import { documentedErrorCodes } from '../../packages/common/src/errors.test-support.ts';
 
 /**
@@ -47,6 +49,9 @@ const SAMPLES: readonly MeshMomentumError[] = [
   new ProducerClosedError(),
   new ProducerSendFailedError('events', 3, { retriable: true }),
   new ProducerSendFailedError('events', 3, { retriable: false }),
+  ...Object.values(WebhookErrorCodes).map((code) => new WebhookVerificationError(code, 'webhook-id', 'x')),
+  new AdapterPayloadError('github', 'release.tag_name', 'is required'),
+  new MappingInvalidError('m.yaml', [{ entry: 'a', reason: 'bad' }]),
 ];
 
 describe('every error class', () => {

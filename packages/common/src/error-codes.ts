@@ -23,6 +23,12 @@ export const ErrorCodes = {
   REBUILD_RUNNING: 'MM_ERR_REBUILD_RUNNING',
   BATCH_STALLED: 'MM_ERR_BATCH_STALLED',
   KAFKA_UNAVAILABLE: 'MM_ERR_KAFKA_UNAVAILABLE',
+  WEBHOOK_HEADER_MISSING: 'MM_ERR_WEBHOOK_HEADER_MISSING',
+  WEBHOOK_HEADER_MALFORMED: 'MM_ERR_WEBHOOK_HEADER_MALFORMED',
+  WEBHOOK_TIMESTAMP_STALE: 'MM_ERR_WEBHOOK_TIMESTAMP_STALE',
+  WEBHOOK_SIGNATURE_INVALID: 'MM_ERR_WEBHOOK_SIGNATURE_INVALID',
+  ADAPTER_PAYLOAD_INVALID: 'MM_ERR_ADAPTER_PAYLOAD_INVALID',
+  MAPPING_INVALID: 'MM_ERR_MAPPING_INVALID',
 } as const;
 
 export type ErrorCode = (typeof ErrorCodes)[keyof typeof ErrorCodes];
@@ -60,4 +66,12 @@ export const ERROR_CODE_INFO: Readonly<Record<ErrorCode, ErrorCodeInfo>> = {
   MM_ERR_REBUILD_RUNNING: { retriable: true, httpStatus: 409 },
   MM_ERR_BATCH_STALLED: { retriable: true, httpStatus: 503 },
   MM_ERR_KAFKA_UNAVAILABLE: { retriable: true, httpStatus: 503 },
+  // A delivery without (valid) credentials is 401; a garbled header is 400.
+  MM_ERR_WEBHOOK_HEADER_MISSING: { retriable: false, httpStatus: 401 },
+  MM_ERR_WEBHOOK_HEADER_MALFORMED: { retriable: false, httpStatus: 400 },
+  MM_ERR_WEBHOOK_TIMESTAMP_STALE: { retriable: false, httpStatus: 401 },
+  MM_ERR_WEBHOOK_SIGNATURE_INVALID: { retriable: false, httpStatus: 401 },
+  MM_ERR_ADAPTER_PAYLOAD_INVALID: { retriable: false, httpStatus: 400 },
+  // A mapping file the service loaded at start-up: the service's fault, never the client's.
+  MM_ERR_MAPPING_INVALID: { retriable: false, httpStatus: 500 },
 };

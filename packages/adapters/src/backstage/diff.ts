@@ -1,0 +1,108 @@
+import type { EventInput } from '@mesh-momentum/events';
+import { deterministicEventId } from '../ids.ts';
+import { ignored, makeEvent, produced, type AdapterOutcome } from '../outcome.ts';
+import type { BackstageSnapshot } from './snapshot.ts';
+
+export interface BackstageDiffContext {
+  /** Stable URI of the Backstage instance. */
+  readonly source: string;
+  /** Poll time, ms since the epoch: the catalog says when an entity changed only loosely, so events carry it. */
+  readonly nowMs: number;
+}
+
+/**
+ * Events between two snapshots of the catalog:
+ * - a product new, back from retirement, or with a new version → DataProductPublished;
+ * - a product gone or moved to a retired lifecycle → DataProductRetired;
+ * - a team newly consuming a product (through any of its entities) → ConsumerOnboarded;
+ * - a team no longer consuming it → ConsumerOffboarded.
+ * With no previous snapshot (the first poll) nothing is emitted: the catalog's current state is the
+ * baseline, not a burst of publications dated today.
+ *
+ * Event ids derive from the entity uid and the change (and version), so two pollers, or a poller that
+ * restarts before saving its snapshot, emit the same ids for the same change.
+ */
+export function diffBackstageSnapshots(
+  previous: BackstageSnapshot | undefined,
+  current: BackstageSnapshot,
+  context: BackstageDiffContext,
+): AdapterOutcome {
+  if (previous === undefined) {
+    return ignored(
+      'baseline',
+      `first snapshot: ${Object.keys(current.products).length} products taken as the baseline`,
+      current.unmapped,
+    );
+  }
+  const events: EventInput[] = [];
+  const envelope = (key: string, change: string) => ({
+    id: deterministicEventId(context.source, `backstage:${key}`, change),
+    source: context.source,
+    timeMs: context.nowMs,
+  });
+
+  for (const [ref, product] of Object.entries(current.products)) {
+    const before = previous.products[ref];
+    if (product.retired) continue;
+    if (before && !before.retired && before.version === product.version) continue;
+    const { productId, domain, name, version, ownerTeam, tier } = product;
+    events.push(
+      makeEvent.dataProductPublished(
+        { productId, domain, name, version, ownerTeam, tier },
+        envelope(product.uid, `published:${version}`),
+      ),
+    );
+  }
+  // A product that now fails to resolve (an annotation removed by mistake) is listed as unmapped, not
+  // retired: retiring it would be a false signal, and fixing the mapping would then re-publish it.
+  const unmappedNow = new Set(current.unmapped.map((u) => u.ref));
+  for (const [ref, before] of Object.entries(previous.products)) {
+    const now = current.products[ref];
+    if (before.retired || (now && !now.retired) || unmappedNow.has(ref)) continue;
+    events.push(
+      makeEvent.dataProductRetired(
+        {
+          productId: before.productId,
+          domain: before.domain,
+          reason: now
+            ? `lifecycle ${ref} deprecated in the Backstage catalog`
+            : `${ref} removed from the Backstage catalog`,
+        },
+        envelope(before.uid, 'retired'),
+      ),
+    );
+  }
+  for (const [key, consumption] of Object.entries(current.consumptions)) {
+    if (previous.consumptions[key] || current.products[consumption.productRef]?.retired) continue;
+    events.push(
+      makeEvent.consumerOnboarded(
+        {
+          productId: consumption.productId,
+          domain: consumption.domain,
+          consumerTeam: consumption.consumerTeam,
+          useCaseId: null,
+        },
+        envelope(`${consumption.productUid}:${consumption.consumerTeam}`, 'onboarded'),
+      ),
+    );
+  }
+  for (const [key, before] of Object.entries(previous.consumptions)) {
+    if (current.consumptions[key] || unmappedNow.has(before.productRef)) continue;
+    const productGone = !current.products[before.productRef] || current.products[before.productRef]?.retired;
+    events.push(
+      makeEvent.consumerOffboarded(
+        {
+          productId: before.productId,
+          domain: before.domain,
+          consumerTeam: before.consumerTeam,
+          reason: productGone
+            ? 'product retired in the Backstage catalog'
+            : 'consumer relation removed from the Backstage catalog',
+        },
+        envelope(`${before.productUid}:${before.consumerTeam}`, 'offboarded'),
+      ),
+    );
+  }
+  if (events.length === 0) return ignored('no-change', 'the catalog did not change', current.unmapped);
+  return produced(events, current.unmapped);
+}

@@ -1,0 +1,15 @@
+export * from './errors.ts';
+export * from './ids.ts';
+export * from './outcome.ts';
+export * from './identity/types.ts';
+export * from './identity/config.ts';
+export * from './identity/resolver.ts';
+export * from './github/adapter.ts';
+export { catalogEntities, catalogNextCursor, entityRef, type BackstageEntity } from './backstage/entities.ts';
+export * from './backstage/snapshot.ts';
+export * from './backstage/diff.ts';
+export * from './dmm/feed.ts';
+export * from './dmm/adapter.ts';
+export * from './openmetadata/adapter.ts';
+export * from './generic/mapping.ts';
+export * from './generic/apply.ts';

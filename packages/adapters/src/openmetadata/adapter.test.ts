@@ -1,0 +1,124 @@
+import { describe, expect, it } from 'vitest';
+import { fixture, validated } from '../fixtures.test-support.ts';
+import { EMPTY_IDENTITY_CONFIG, parseIdentityConfig } from '../identity/config.ts';
+import { createIdentityResolver } from '../identity/resolver.ts';
+import type { AdapterContext } from '../outcome.ts';
+import { mapOpenMetadataChangeEvent, mapOpenMetadataWebhook, openMetadataPersonId } from './adapter.ts';
+
+const load = (name: string): unknown => fixture(new URL(`./fixtures/${name}.json`, import.meta.url));
+const identity = createIdentityResolver(
+  parseIdentityConfig(
+    'domains:\n  - { tool: openmetadata, ref: Payments, domain: payments }\n',
+    'identity.yaml',
+  ),
+);
+const context: AdapterContext = {
+  source: 'https://openmetadata.acme.example',
+  identity,
+  receivedAtMs: Date.UTC(2026, 10, 30),
+};
+const ALICE = openMetadataPersonId('3f2504e0-4f89-11d3-9a0c-0305e82c3301');
+const BOB = openMetadataPersonId('9a1c7d3e-2b4f-4e6a-8c0d-1e2f3a4b5c6d');
+
+describe('mapOpenMetadataChangeEvent', () => {
+  it('data product created → DataProductPublished in the mapped domain', () => {
+    const outcome = mapOpenMetadataChangeEvent(load('dataproduct-created'), context);
+    expect(validated(outcome)).toEqual([
+      expect.objectContaining({
+        type: 'DataProductPublished',
+        productId: 'payments.OrdersDaily',
+        domain: 'payments',
+        name: 'Orders (daily)',
+        version: '0.1',
+        ownerTeam: 'payments-data',
+        time: 1764493920000,
+      }),
+    ]);
+  });
+
+  it('data product deleted (batched { data: [...] } body) → DataProductRetired', () => {
+    const [outcome, ...rest] = mapOpenMetadataWebhook(load('dataproduct-deleted-batch'), context);
+    expect(rest).toEqual([]);
+    expect(validated(outcome!)).toEqual([
+      expect.objectContaining({
+        type: 'DataProductRetired',
+        productId: 'payments.OrdersDaily',
+        reason: 'data product OrdersDaily deleted in OpenMetadata',
+      }),
+    ]);
+  });
+
+  it('domain experts added → ChampionGained per person, with pseudonymous person ids', () => {
+    const events = validated(mapOpenMetadataChangeEvent(load('domain-experts-added'), context));
+    expect(events.map((e) => [e.type, 'personId' in e ? e.personId : '', e.domain])).toEqual([
+      ['ChampionGained', ALICE, 'payments'],
+      ['ChampionGained', BOB, 'payments'],
+    ]);
+    expect(JSON.stringify(events)).not.toContain('alice');
+  });
+
+  it('domain experts removed → ChampionLost for the person removed, same person id as gained', () => {
+    const events = validated(mapOpenMetadataChangeEvent(load('domain-experts-removed'), context));
+    expect(events).toEqual([
+      expect.objectContaining({ type: 'ChampionLost', personId: BOB, role: 'champion' }),
+    ]);
+  });
+
+  it('experts changed through fieldsUpdated count the difference', () => {
+    const base = load('domain-experts-added') as Record<string, unknown>;
+    const changed = {
+      ...base,
+      changeDescription: {
+        fieldsAdded: [],
+        fieldsDeleted: [],
+        fieldsUpdated: [
+          {
+            name: 'experts',
+            oldValue: [
+              { id: 'u1', type: 'user' },
+              { id: 'u2', type: 'user' },
+            ],
+            newValue: [
+              { id: 'u2', type: 'user' },
+              { id: 'u3', type: 'user' },
+            ],
+          },
+        ],
+      },
+    };
+    const events = validated(mapOpenMetadataChangeEvent(changed, context));
+    expect(events.map((e) => [e.type, 'personId' in e && e.personId])).toEqual([
+      ['ChampionGained', openMetadataPersonId('u3')],
+      ['ChampionLost', openMetadataPersonId('u1')],
+    ]);
+  });
+
+  it('ignores other entity types and lists an unmappable domain', () => {
+    expect(mapOpenMetadataChangeEvent(load('table-updated'), context).ignored?.code).toBe(
+      'unsupported-event',
+    );
+    const noMapping = createIdentityResolver(
+      parseIdentityConfig('conventions: { toolDomainAsIs: false }\n', 'identity.yaml'),
+    );
+    const outcome = mapOpenMetadataChangeEvent(load('domain-experts-added'), {
+      ...context,
+      identity: noMapping,
+    });
+    expect(outcome.events).toEqual([]);
+    expect(outcome.unmapped).toEqual([expect.objectContaining({ tool: 'openmetadata', ref: 'Payments' })]);
+  });
+
+  it('uses the OpenMetadata domain name as is when it is a valid identifier and nothing maps it', () => {
+    const conventionsOnly = createIdentityResolver(EMPTY_IDENTITY_CONFIG);
+    const events = validated(
+      mapOpenMetadataChangeEvent(load('dataproduct-created'), { ...context, identity: conventionsOnly }),
+    );
+    expect(events[0]).toMatchObject({ domain: 'Payments', productId: 'Payments.OrdersDaily' });
+  });
+
+  it('redelivery of a ChangeEvent yields the same ids', () => {
+    const ids = () =>
+      mapOpenMetadataChangeEvent(load('domain-experts-added'), context).events.map((e) => e.id);
+    expect(ids()).toEqual(ids());
+  });
+});
