@@ -16,26 +16,26 @@ const wholeNumber = (min: number, max: number) =>
     .pipe(z.number().int().min(min, `must be >= ${min}`).max(max, `must be <= ${max}`));
 
 const DASHBOARD_VARIABLES = {
-    MM_DASHBOARD_HTTP_HOST: {
-      schema: z.string().trim().min(1, 'must not be empty'),
-      default: '127.0.0.1',
-      doc: 'Address the dashboard (web UI, read API, /healthz, /readyz, /metrics) binds to.',
-    },
-    MM_DASHBOARD_HTTP_PORT: {
-      schema: wholeNumber(0, 65_535),
-      default: '8090',
-      doc: 'Port of the dashboard (0: any free port).',
-    },
-    MM_DASHBOARD_REFRESH_MS: {
-      schema: wholeNumber(100, 600_000),
-      default: '5000',
-      doc: 'How often the dashboard re-reads the scores without a change notification (catches missed notifications and the processor tick), ms.',
-    },
-    MM_DASHBOARD_DEBOUNCE_MS: {
-      schema: wholeNumber(0, 10_000),
-      default: '100',
-      doc: 'How long the dashboard gathers change notifications before it re-reads the changed domains, ms.',
-    },
+  MM_DASHBOARD_HTTP_HOST: {
+    schema: z.string().trim().min(1, 'must not be empty'),
+    default: '127.0.0.1',
+    doc: 'Address the dashboard (web UI, read API, /healthz, /readyz, /metrics) binds to.',
+  },
+  MM_DASHBOARD_HTTP_PORT: {
+    schema: wholeNumber(0, 65_535),
+    default: '8090',
+    doc: 'Port of the dashboard (0: any free port).',
+  },
+  MM_DASHBOARD_REFRESH_MS: {
+    schema: wholeNumber(100, 600_000),
+    default: '5000',
+    doc: 'How often the dashboard re-reads the scores without a change notification (catches missed notifications and the processor tick), ms.',
+  },
+  MM_DASHBOARD_DEBOUNCE_MS: {
+    schema: wholeNumber(0, 10_000),
+    default: '100',
+    doc: 'How long the dashboard gathers change notifications before it re-reads the changed domains, ms.',
+  },
 } as const;
 
 type DashboardVariable = keyof typeof DASHBOARD_VARIABLES;
@@ -58,7 +58,10 @@ export type DashboardConfig = ReturnType<typeof DASHBOARD_SECTION.build>;
 export function loadDashboardConfig(env: Readonly<Record<string, string | undefined>>): DashboardConfig {
   const issues: FieldIssue[] = [];
   const values: Partial<Record<DashboardVariable, unknown>> = {};
-  for (const [name, spec] of Object.entries(DASHBOARD_VARIABLES) as [DashboardVariable, (typeof DASHBOARD_VARIABLES)[DashboardVariable]][]) {
+  for (const [name, spec] of Object.entries(DASHBOARD_VARIABLES) as [
+    DashboardVariable,
+    (typeof DASHBOARD_VARIABLES)[DashboardVariable],
+  ][]) {
     const parsed = spec.schema.safeParse(env[name] ?? spec.default);
     if (parsed.success) values[name] = parsed.data;
     else issues.push({ field: name, reason: parsed.error.issues.map((i) => i.message).join('; ') });
@@ -76,5 +79,7 @@ export function loadDashboardConfig(env: Readonly<Record<string, string | undefi
 export function withoutDashboardVariables(
   env: Readonly<Record<string, string | undefined>>,
 ): Record<string, string | undefined> {
-  return Object.fromEntries(Object.entries(env).filter(([name]) => !name.startsWith(DASHBOARD_SECTION.prefix)));
+  return Object.fromEntries(
+    Object.entries(env).filter(([name]) => !name.startsWith(DASHBOARD_SECTION.prefix)),
+  );
 }

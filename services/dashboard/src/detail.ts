@@ -72,7 +72,9 @@ export function buildDetail(input: DetailInput): ScopeDetail {
   const moverViews = (metric: 'momentum' | 'value'): MoverView[] =>
     input.movers[metric].map((m) => ({
       ...m,
-      contribution: r2(m.weight * 2 ** -((view.asOfMs - m.timeMs) / (config[metric].halfLifeDays * 86_400_000))),
+      contribution: r2(
+        m.weight * 2 ** -((view.asOfMs - m.timeMs) / (config[metric].halfLifeDays * 86_400_000)),
+      ),
     }));
   return {
     scope: view,

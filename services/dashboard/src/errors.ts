@@ -5,7 +5,10 @@ export class QueryInvalidError extends MeshMomentumError {
   readonly issues: readonly FieldIssue[];
 
   constructor(issues: readonly FieldIssue[]) {
-    super(ErrorCodes.QUERY_INVALID, `invalid request: ${issues.map((i) => `${i.field}: ${i.reason}`).join('; ')}`);
+    super(
+      ErrorCodes.QUERY_INVALID,
+      `invalid request: ${issues.map((i) => `${i.field}: ${i.reason}`).join('; ')}`,
+    );
     this.issues = issues;
   }
 }

@@ -15,7 +15,14 @@ async function main(): Promise<void> {
   const redis = createRedis(config.redis, logger.child({ component: 'redis' }));
   await connectRedis(redis, config.redis);
   const webRoot = await ensureWebBuild(fileURLToPath(new URL('../web', import.meta.url)), logger);
-  const service = new DashboardService({ redis, keyPrefix: config.redis.keyPrefix, scoring, config: dashboard, logger, ...(webRoot ? { webRoot } : {}) });
+  const service = new DashboardService({
+    redis,
+    keyPrefix: config.redis.keyPrefix,
+    scoring,
+    config: dashboard,
+    logger,
+    ...(webRoot ? { webRoot } : {}),
+  });
   const app = await service.start();
   const address = await listenOps(app, { host: dashboard.httpHost, port: dashboard.httpPort });
   logger.info(address, `dashboard listening on ${address.url}`);

@@ -49,7 +49,9 @@ export const OPENAPI = {
         parameters: [
           q('kind', 'domain (default) or product', { enum: ['domain', 'product'] }),
           q('domain', 'only this domain (its products, or itself)'),
-          q('quadrant', 'thriving, hype, grind or stalled', { enum: ['thriving', 'hype', 'grind', 'stalled'] }),
+          q('quadrant', 'thriving, hype, grind or stalled', {
+            enum: ['thriving', 'hype', 'grind', 'stalled'],
+          }),
           q('stalled', 'true or false', { enum: ['true', 'false'] }),
           q('sort', 'momentum (default), value, momentumTrend7, momentumTrend30, eventCount or id'),
           q('order', 'desc (default) or asc', { enum: ['asc', 'desc'] }),
@@ -69,7 +71,8 @@ export const OPENAPI = {
     },
     '/api/stalled': {
       get: {
-        summary: 'Stalled scopes (the stall rules) and scopes at risk (momentum down >= 10 points in 30 days)',
+        summary:
+          'Stalled scopes (the stall rules) and scopes at risk (momentum down >= 10 points in 30 days)',
         parameters: [format],
         responses: { '200': jsonOrCsv('{stalled, atRisk}'), ...errors },
       },

@@ -1,6 +1,6 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply } from 'fastify';
 import { z } from 'zod';
-import type { ScoringConfig } from '@mesh-momentum/scoring';
+import { dayIndexOf, type ScoringConfig } from '@mesh-momentum/scoring';
 import { buildDetail, domainScopeOf } from './detail.ts';
 import { ScopeNotFoundError } from './errors.ts';
 import { dailyHistory, dayBucketsOf } from './history.ts';
@@ -8,16 +8,7 @@ import { parse, sendTagged } from './http.ts';
 import type { SnapshotCache } from './snapshot.ts';
 import type { DashboardStore } from './store-access.ts';
 import { decodeTargets } from './targets.ts';
-import {
-  CSV_COLUMNS,
-  SORT_FIELDS,
-  isAtRisk,
-  listScopes,
-  scopeId,
-  toCsv,
-  type ScopeView,
-} from './views.ts';
-import { dayIndexOf } from '@mesh-momentum/scoring';
+import { CSV_COLUMNS, SORT_FIELDS, isAtRisk, listScopes, scopeId, toCsv, type ScopeView } from './views.ts';
 
 export interface ReadRouteDeps {
   readonly store: DashboardStore;
@@ -35,7 +26,10 @@ const listQuery = z
     kind: z.enum(['domain', 'product']).default('domain'),
     domain: z.string().min(1).optional(),
     quadrant: z.enum(['thriving', 'hype', 'grind', 'stalled']).optional(),
-    stalled: z.enum(['true', 'false']).transform((v) => v === 'true').optional(),
+    stalled: z
+      .enum(['true', 'false'])
+      .transform((v) => v === 'true')
+      .optional(),
     sort: z.enum(SORT_FIELDS).default('momentum'),
     order: z.enum(['asc', 'desc']).default('desc'),
     limit: z.coerce.number().int().min(1).max(MAX_PAGE).default(100),
@@ -187,13 +181,16 @@ export function registerReadRoutes(app: FastifyInstance, deps: ReadRouteDeps): v
         kind: 'domain',
       });
       const lastDay = dayIndexOf(view.asOfMs);
-      return { scope: view.id, history: dailyHistory(dayBucketsOf(fields), lastDay, q.days, deps.scoring, 'domain') };
+      return {
+        scope: view.id,
+        history: dailyHistory(dayBucketsOf(fields), lastDay, q.days, deps.scoring, 'domain'),
+      };
     });
   });
 }
 
 function csv<T>(
-  reply: import('fastify').FastifyReply,
+  reply: FastifyReply,
   rows: readonly T[],
   filename: string,
   columns: readonly string[] = CSV_COLUMNS,

@@ -51,9 +51,7 @@ export class DashboardStore {
   }
 
   /** The mesh score and every domain's score, in two round trips. */
-  async domainScores(
-    namespace: string,
-  ): Promise<{ mesh: StoredScore | undefined; domains: DomainScores[] }> {
+  async domainScores(namespace: string): Promise<{ mesh: StoredScore | undefined; domains: DomainScores[] }> {
     const ks = this.#ks(namespace);
     const [names, meshHash] = await Promise.all([
       this.#redis.smembers(keys.domains(ks)),
@@ -80,7 +78,8 @@ export class DashboardStore {
       this.#redis.smembers(keys.stalledProducts(ks, domain)),
     ]);
     const pipeline = this.#redis.pipeline();
-    for (const productId of ids) pipeline.hgetall(keys.scopeScore(ks, domain, { kind: 'product', productId }));
+    for (const productId of ids)
+      pipeline.hgetall(keys.scopeScore(ks, domain, { kind: 'product', productId }));
     const results = (await pipeline.exec()) ?? [];
     const products = new Map<string, StoredScore>();
     ids.forEach((productId, i) => {
@@ -94,7 +93,11 @@ export class DashboardStore {
    * The scope's aggregate fields (anchored day buckets, counts): what the daily history is computed
    * from until the store's history API lands. Processor state under the contract, read only.
    */
-  async aggregateFields(namespace: string, domain: string, scope: DomainScope): Promise<Record<string, string>> {
+  async aggregateFields(
+    namespace: string,
+    domain: string,
+    scope: DomainScope,
+  ): Promise<Record<string, string>> {
     return this.#redis.hgetall(keys.scopeAggregate(this.#ks(namespace), domain, scope));
   }
 

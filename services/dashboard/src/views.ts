@@ -88,7 +88,14 @@ export function isAtRisk(view: ScopeView): boolean {
   return !view.stalled && view.momentumTrend30 <= -AT_RISK_FALL_POINTS;
 }
 
-export const SORT_FIELDS = ['momentum', 'value', 'momentumTrend7', 'momentumTrend30', 'eventCount', 'id'] as const;
+export const SORT_FIELDS = [
+  'momentum',
+  'value',
+  'momentumTrend7',
+  'momentumTrend30',
+  'eventCount',
+  'id',
+] as const;
 export type SortField = (typeof SORT_FIELDS)[number];
 
 export interface ListQuery {

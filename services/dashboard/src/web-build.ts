@@ -14,7 +14,10 @@ export async function ensureWebBuild(webDir: string, logger: Logger): Promise<st
   if (!existsSync(join(webDir, 'index.html'))) return undefined;
   logger.info({ webDir }, 'building the web UI (first start)');
   const code = await new Promise<number>((resolve) => {
-    const child = spawn('pnpm', ['exec', 'vite', 'build', '--logLevel', 'warn'], { cwd: webDir, stdio: 'inherit' });
+    const child = spawn('pnpm', ['exec', 'vite', 'build', '--logLevel', 'warn'], {
+      cwd: webDir,
+      stdio: 'inherit',
+    });
     child.on('close', (c) => resolve(c ?? 1));
     child.on('error', () => resolve(1));
   });
