@@ -1,0 +1,33 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError } from '@mesh-momentum/common';
+import { loadDashboardConfig, withoutDashboardVariables } from './config.ts';
+
+describe('dashboard config', () => {
+  it('has documented defaults', () => {
+    expect(loadDashboardConfig({})).toEqual({
+      httpHost: '127.0.0.1',
+      httpPort: 8090,
+      refreshMs: 5000,
+      debounceMs: 100,
+    });
+  });
+
+  it('names every bad or unknown variable', () => {
+    try {
+      loadDashboardConfig({ MM_DASHBOARD_HTTP_PORT: '70000', MM_DASHBOARD_REFRESH: '1' });
+      expect.unreachable();
+    } catch (error) {
+      expect(error).toBeInstanceOf(ConfigError);
+      expect((error as ConfigError).issues.map((i) => i.field)).toEqual([
+        'MM_DASHBOARD_HTTP_PORT',
+        'MM_DASHBOARD_REFRESH',
+      ]);
+    }
+  });
+
+  it('hides its variables from the shared loadConfig', () => {
+    expect(withoutDashboardVariables({ MM_DASHBOARD_HTTP_PORT: '1', MM_REDIS_URL: 'x' })).toEqual({
+      MM_REDIS_URL: 'x',
+    });
+  });
+});
