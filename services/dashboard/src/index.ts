@@ -10,3 +10,4 @@ export * from './sse.ts';
 export * from './store-access.ts';
 export * from './targets.ts';
 export * from './views.ts';
+export * from './web-build.ts';

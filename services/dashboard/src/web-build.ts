@@ -6,11 +6,15 @@ import type { Logger } from '@mesh-momentum/common';
 /**
  * The web UI's build output (git-ignored) is made on first start when missing: `vite build` in
  * services/dashboard/web (a few seconds). Returns the folder to serve, or undefined when the UI
- * cannot be built (the API still runs).
+ * cannot be built (the API still runs). `force` rebuilds (tests: never a stale build).
  */
-export async function ensureWebBuild(webDir: string, logger: Logger): Promise<string | undefined> {
+export async function ensureWebBuild(
+  webDir: string,
+  logger: Logger,
+  options: { readonly force?: boolean } = {},
+): Promise<string | undefined> {
   const dist = join(webDir, 'dist');
-  if (existsSync(join(dist, 'index.html'))) return dist;
+  if (!options.force && existsSync(join(dist, 'index.html'))) return dist;
   if (!existsSync(join(webDir, 'index.html'))) return undefined;
   logger.info({ webDir }, 'building the web UI (first start)');
   const code = await new Promise<number>((resolve) => {
