@@ -2,7 +2,9 @@
 // four stories) goes through the SDK, the schema registry and Kafka into the processor, which runs as
 // its own process; then the scoreboard is read back from Redis, the way any dashboard would read it.
 // The demo owns the topics, consumer group and key prefix below and resets them on every run, so it
-// never touches a real installation's data.
+// never touches a real installation's data. The dashboard (services/dashboard) starts before the events
+// are sent, so its page fills up while the simulation runs; the demo leaves the processor and the
+// dashboard running until Ctrl-C (DEMO_KEEP_RUNNING=0: stop them after the scoreboard instead).
 import { spawn, type ChildProcess } from 'node:child_process';
 import { Redis } from 'ioredis';
 import { createLogger, loadConfig } from '@mesh-momentum/common';
@@ -21,8 +23,14 @@ const DEMO_ENV = {
   MM_LOG_LEVEL: 'warn',
 };
 const SEED = Number(process.env['DEMO_SEED'] ?? 42);
+const KEEP_RUNNING = process.env['DEMO_KEEP_RUNNING'] !== '0';
+/** The dashboard's port in the demo (MM_DASHBOARD_HTTP_PORT overrides it). */
+const DASHBOARD_PORT = process.env['MM_DASHBOARD_HTTP_PORT'] ?? '8090';
 
-const env = { ...process.env, ...DEMO_ENV };
+// The processor refuses unknown MM_* variables: the dashboard's own are passed to the dashboard only.
+const env = Object.fromEntries(
+  Object.entries({ ...process.env, ...DEMO_ENV }).filter(([k]) => !k.startsWith('MM_DASHBOARD_')),
+);
 const config = loadConfig(env);
 const logger = createLogger({ name: 'demo', level: 'warn' });
 const say = (line: string) => console.log(line);
@@ -62,6 +70,14 @@ function startProcessor(): ChildProcess {
     },
   );
   return child;
+}
+
+/** The dashboard reads the demo's key prefix; only it gets the MM_DASHBOARD_* variables. */
+function startDashboard(): ChildProcess {
+  return spawn(process.execPath, ['--conditions=@mesh-momentum/source', 'services/dashboard/src/main.ts'], {
+    env: { ...env, MM_DASHBOARD_HTTP_PORT: DASHBOARD_PORT },
+    stdio: ['ignore', 'inherit', 'inherit'],
+  });
 }
 
 function progress(label: string, done: number, total: number): void {
@@ -108,6 +124,9 @@ async function main(): Promise<void> {
   const processor = startProcessor();
   let processorExit: string | undefined;
   processor.on('exit', (code, signal) => (processorExit = signal ?? `code ${code}`));
+  const dashboard = startDashboard();
+  const dashboardUrl = `http://127.0.0.1:${DASHBOARD_PORT}/`;
+  say(`- starting the dashboard (services/dashboard): open ${dashboardUrl} and watch it fill up`);
 
   const endMs = Date.now();
   const events = simulateProgramme({ seed: SEED, endMs });
@@ -197,12 +216,21 @@ async function main(): Promise<void> {
     for (const m of movers) say(`    ${day(m.timeMs)}  ${m.type.padEnd(22)} weight ${signed(m.weight)}`);
   }
 
+  redis.disconnect();
+  if (KEEP_RUNNING) {
+    say('');
+    say(`Dashboard: ${dashboardUrl}  (the processor and the dashboard keep running; Ctrl-C stops them)`);
+    await new Promise<void>((resolve) => {
+      process.once('SIGINT', resolve);
+      process.once('SIGTERM', resolve);
+    });
+  }
+  dashboard.kill('SIGTERM');
   processor.kill('SIGTERM');
   await new Promise((r) => (processorExit === undefined ? processor.once('exit', r) : r(undefined)));
-  redis.disconnect();
   say('');
   say(
-    `The processor stopped cleanly (${processorExit}). Kafka, the registry and Redis keep running: pnpm infra:down.`,
+    `The processor and the dashboard stopped (${processorExit}). Kafka, the registry and Redis keep running: pnpm infra:down.`,
   );
 }
 

@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type Page } from 'playwright-core';
@@ -23,6 +23,9 @@ describe('dashboard in a real browser', () => {
   let base: string;
 
   beforeAll(async () => {
+    if (!existsSync(CHROMIUM)) {
+      throw new Error(`no Chromium at ${CHROMIUM}: scripts/test.sh installs it (apt-get install chromium)`);
+    }
     mkdirSync(SHOTS, { recursive: true });
     const webRoot = await ensureWebBuild(WEB, createLogger({ name: 'test', level: 'warn' }), {
       force: true,
