@@ -19,7 +19,9 @@ export async function ensureWebBuild(
   if (!existsSync(join(webDir, 'index.html'))) return undefined;
   logger.info({ webDir }, 'building the web UI (first start)');
   const code = await new Promise<number>((resolve) => {
-    const child = spawn('pnpm', ['exec', 'vite', 'build', '--logLevel', 'warn'], {
+    // Vite's own entry run by this Node: no pnpm needed (the docker-compose container has none).
+    const vite = join(dirname(createRequire(import.meta.url).resolve('vite/package.json')), 'bin', 'vite.js');
+    const child = spawn(process.execPath, [vite, 'build', '--logLevel', 'warn'], {
       cwd: webDir,
       stdio: 'inherit',
     });
