@@ -60,33 +60,52 @@ const csvOnly = z.object({ format: z.enum(['json', 'csv']).default('json') }).st
 export function registerReadRoutes(app: FastifyInstance, deps: ReadRouteDeps): void {
   const { cache } = deps;
   const generation = () => String(cache.current.generation);
+  // Answers computed from the snapshot alone, by URL, for the current generation: a page of 10k sorted
+  // products is computed once per change, not once per viewer.
+  let memoGeneration = -1;
+  const memo = new Map<string, unknown>();
+  const memoised = (url: string, compute: () => unknown): unknown => {
+    if (memoGeneration !== cache.current.generation) {
+      memo.clear();
+      memoGeneration = cache.current.generation;
+    }
+    if (!memo.has(url)) memo.set(url, compute());
+    return memo.get(url);
+  };
 
   app.get('/api/overview', (request, reply) =>
-    sendTagged(request, reply, generation(), () => {
-      const s = cache.current;
-      return {
-        generation: s.generation,
-        namespace: s.namespace,
-        mesh: s.mesh,
-        domains: s.domains,
-        totals: {
-          domains: s.domains.length,
-          products: s.products.length,
-          stalledDomains: s.domains.filter((d) => d.stalled).length,
-          stalledProducts: s.products.filter((p) => p.stalled).length,
-        },
-        thresholds: deps.scoring.quadrant,
-      };
-    }),
+    sendTagged(request, reply, generation(), () =>
+      memoised(request.url, () => {
+        const s = cache.current;
+        return {
+          generation: s.generation,
+          namespace: s.namespace,
+          mesh: s.mesh,
+          domains: s.domains,
+          totals: {
+            domains: s.domains.length,
+            products: s.products.length,
+            stalledDomains: s.domains.filter((d) => d.stalled).length,
+            stalledProducts: s.products.filter((p) => p.stalled).length,
+          },
+          thresholds: deps.scoring.quadrant,
+        };
+      }),
+    ),
   );
 
   app.get('/api/scopes', (request, reply) => {
     const q = parse(listQuery, request.query);
     return sendTagged(request, reply, generation(), () => {
       const s = cache.current;
-      const page = listScopes(q.kind === 'domain' ? s.domains : s.products, { ...q });
-      if (q.format === 'csv') return csv(reply, page.items, 'scopes.csv');
-      return page;
+      if (q.format === 'csv') {
+        return csv(
+          reply,
+          listScopes(q.kind === 'domain' ? s.domains : s.products, { ...q }).items,
+          'scopes.csv',
+        );
+      }
+      return memoised(request.url, () => listScopes(q.kind === 'domain' ? s.domains : s.products, { ...q }));
     });
   });
 
@@ -97,7 +116,11 @@ export function registerReadRoutes(app: FastifyInstance, deps: ReadRouteDeps): v
       const views = q.kind === 'domain' ? s.domains : s.products;
       const top = (sort: 'momentum' | 'value' | 'momentumTrend30') =>
         listScopes(views, { sort, order: 'desc', limit: q.limit, offset: 0 }).items;
-      const boards = { momentum: top('momentum'), value: top('value'), rising: top('momentumTrend30') };
+      const boards = memoised(`${request.url}#boards`, () => ({
+        momentum: top('momentum'),
+        value: top('value'),
+        rising: top('momentumTrend30'),
+      })) as Record<string, ScopeView[]>;
       if (q.format === 'csv') {
         const rows = Object.entries(boards).flatMap(([board, items]) =>
           items.map((v, i) => ({ board, rank: i + 1, ...v })),

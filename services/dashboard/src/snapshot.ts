@@ -89,6 +89,7 @@ export class SnapshotCache {
     const { mesh, domains } = await this.#store.domainScores(namespace);
     const domainViews: ScopeView[] = [];
     const seen = new Set<string>();
+    const reread = new Set<string>();
     for (const { domain, score } of domains) {
       if (!score) continue;
       seen.add(domain);
@@ -97,9 +98,10 @@ export class SnapshotCache {
       if (this.#domainVersions.get(domain) === version) continue;
       const { products } = await this.#store.productScores(namespace, domain);
       const views = [...products].map(([productId, s]) => toView('product', s, domain, productId));
-      views.sort((a, b) => a.id.localeCompare(b.id));
+      views.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
       this.#productsByDomain.set(domain, views);
       this.#domainVersions.set(domain, version);
+      reread.add(domain);
     }
     for (const domain of [...this.#productsByDomain.keys()]) {
       if (!seen.has(domain)) {
@@ -112,10 +114,17 @@ export class SnapshotCache {
     const byId = new Map<string, ScopeView>();
     for (const v of [...(meshView ? [meshView] : []), ...domainViews, ...products]) byId.set(v.id, v);
 
+    // Only scopes that were read again can have changed: the mesh, the domains, and the products of
+    // the re-read domains (10k products are not compared on every refresh).
     const changed: string[] = [];
-    for (const [id, view] of byId) {
-      const before = previous.byId.get(id);
-      if (!before || fingerprint(before) !== fingerprint(view)) changed.push(id);
+    const candidates = [
+      ...(meshView ? [meshView] : []),
+      ...domainViews,
+      ...[...reread].flatMap((d) => this.#productsByDomain.get(d) ?? []),
+    ];
+    for (const view of candidates) {
+      const before = previous.byId.get(view.id);
+      if (!before || fingerprint(before) !== fingerprint(view)) changed.push(view.id);
     }
     for (const id of previous.byId.keys()) if (!byId.has(id)) changed.push(id);
     this.#snapshot = {

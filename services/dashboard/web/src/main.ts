@@ -52,7 +52,7 @@ function connect(): void {
       pending = undefined;
       if (document.activeElement?.closest('form')) return; // never under a person's typing
       void route(changed);
-    }, 150);
+    }, 50);
   };
   source.addEventListener('scopes', (e) => {
     const data = JSON.parse((e as MessageEvent<string>).data) as { scopes: { id: string }[] };

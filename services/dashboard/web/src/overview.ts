@@ -86,11 +86,10 @@ export async function renderOverview(
   checkbox?.addEventListener('change', () => void drawQuadrant());
   await drawQuadrant();
 
-  // Sparklines after the first paint: one history request per domain.
+  // Sparklines after the first paint: one history request per domain, kept for a minute (daily points
+  // barely move), so a live re-render does not queue 50 requests ahead of the next overview.
   for (const d of overview.domains) {
-    void getJson<{ history: HistoryPoint[] }>(
-      `/api/domains/${encodeURIComponent(d.domain ?? '')}/history?days=${rangeDays}`,
-    ).then(({ history }) => {
+    void cachedHistory(d.domain ?? '', rangeDays).then((history) => {
       const row = el.querySelector(`tr[data-scope="${CSS.escape(d.id)}"]`);
       const xs = history.map((p) => p.dayMs / 1000);
       for (const metric of ['momentum', 'value'] as const) {
@@ -105,6 +104,20 @@ export async function renderOverview(
       }
     });
   }
+}
+
+const HISTORY_TTL_MS = 60_000;
+const histories = new Map<string, { atMs: number; history: Promise<HistoryPoint[]> }>();
+
+function cachedHistory(domain: string, days: number): Promise<HistoryPoint[]> {
+  const key = `${domain}|${days}`;
+  const hit = histories.get(key);
+  if (hit && Date.now() - hit.atMs < HISTORY_TTL_MS) return hit.history;
+  const history = getJson<{ history: HistoryPoint[] }>(
+    `/api/domains/${encodeURIComponent(domain)}/history?days=${days}`,
+  ).then((r) => r.history);
+  histories.set(key, { atMs: Date.now(), history });
+  return history;
 }
 
 function board(
