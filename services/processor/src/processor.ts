@@ -6,7 +6,6 @@ import {
   FencedWriteError,
   isRetriable,
   StoreUnavailableError,
-  type Config,
   type Logger,
 } from '@mesh-momentum/common';
 import { registryOptionsFrom, type EventCodec } from '@mesh-momentum/events';
@@ -14,6 +13,7 @@ import type { ScoringConfig } from '@mesh-momentum/scoring';
 import { registryAnswers, withDeadline, type HealthProbe } from '@mesh-momentum/service-kit';
 import { keys } from '@mesh-momentum/store';
 import { ScoreStore } from '@mesh-momentum/store-writer';
+import type { ProcessorConfig } from './config.ts';
 import { decodeBatch } from './decode-batch.ts';
 import { sendDeadLetters } from './dead-letter.ts';
 import { ConsumerLagMonitor } from './lag-monitor.ts';
@@ -22,7 +22,7 @@ import { createProcessorMetrics, type ProcessorMetrics } from './ops/metrics.ts'
 import { eventTimeRangeOf } from './event-time-range.ts';
 
 export interface ProcessorDeps {
-  readonly config: Config;
+  readonly config: ProcessorConfig;
   readonly scoring: ScoringConfig;
   readonly kafka: Kafka;
   readonly redis: Redis;
@@ -212,7 +212,7 @@ export class Processor {
       this.#deps.redis,
       { prefix: this.#deps.config.redis.keyPrefix, namespace },
       this.#deps.scoring,
-      { dedupWindowDays: this.#deps.config.dedupWindowDays },
+      { dedupWindowDays: this.#deps.config.processor.dedupWindowDays },
     );
   }
 

@@ -1,8 +1,8 @@
 import { afterEach, describe, expect, inject, it } from 'vitest';
-import { loadConfig } from '@mesh-momentum/common';
 import { simulateProgramme } from '@mesh-momentum/simulator';
 import { ScoreReader } from '@mesh-momentum/store';
 import { isolatedEnv, startPrivateRedis, waitFor, type PrivateRedis } from '@mesh-momentum/testing';
+import { loadProcessorConfig } from '@mesh-momentum/processor';
 import { TestPipeline } from '../support/pipeline.ts';
 import { ProcessorProcess } from '../support/processor-process.ts';
 import { expectRedisMatchesReference, toScoring } from '../support/reference.ts';
@@ -53,7 +53,7 @@ describe('Redis killed again and again mid-stream', () => {
         MM_LOG_LEVEL: 'info',
       },
     });
-    pipeline = new TestPipeline(loadConfig(env));
+    pipeline = new TestPipeline(loadProcessorConfig(env));
     pipeline.redis.on('error', () => undefined); // the test's own client sees every crash too
     await pipeline.createTopics();
     child = new ProcessorProcess(env);
