@@ -7,8 +7,9 @@
 // dashboard running until Ctrl-C (DEMO_KEEP_RUNNING=0: stop them after the scoreboard instead).
 import { spawn, type ChildProcess } from 'node:child_process';
 import { Redis } from 'ioredis';
-import { createLogger, loadConfig } from '@mesh-momentum/common';
+import { createLogger } from '@mesh-momentum/common';
 import { createKafka, ensureTopics } from '@mesh-momentum/kafka';
+import { loadProcessorConfig } from '@mesh-momentum/processor';
 import { createMeshMomentumProducer } from '@mesh-momentum/sdk';
 import { describeProgramme, simulateProgramme } from '@mesh-momentum/simulator';
 import { ScoreReader, type StoredScore } from '@mesh-momentum/store';
@@ -27,11 +28,9 @@ const KEEP_RUNNING = process.env['DEMO_KEEP_RUNNING'] !== '0';
 /** The dashboard's port in the demo (MM_DASHBOARD_HTTP_PORT overrides it). */
 const DASHBOARD_PORT = process.env['MM_DASHBOARD_HTTP_PORT'] ?? '8090';
 
-// The processor refuses unknown MM_* variables: the dashboard's own are passed to the dashboard only.
-const env = Object.fromEntries(
-  Object.entries({ ...process.env, ...DEMO_ENV }).filter(([k]) => !k.startsWith('MM_DASHBOARD_')),
-);
-const config = loadConfig(env);
+// Another service's MM_*_ prefix is left alone by the processor's config: one environment serves both.
+const env = { ...process.env, ...DEMO_ENV };
+const config = loadProcessorConfig(env);
 const logger = createLogger({ name: 'demo', level: 'warn' });
 const say = (line: string) => console.log(line);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { ENV_VARIABLES } from '@mesh-momentum/common';
-import { DASHBOARD_SECTION } from '@mesh-momentum/dashboard';
+import { CONFIG_SECTIONS } from '../../scripts/config-sections.ts';
 
 /**
  * docker-compose.yml, infra/local/local-infra.sh and the configuration defaults must agree: an app
@@ -98,7 +98,10 @@ describe('docker-compose.yml', () => {
   it('uses only MM_* variables that the configuration knows', () => {
     for (const name of Object.keys(compose.services)) {
       for (const key of Object.keys(environment(name))) {
-        const known = [...Object.keys(ENV_VARIABLES), ...Object.keys(DASHBOARD_SECTION.variables)];
+        const known = [
+          ...Object.keys(ENV_VARIABLES),
+          ...CONFIG_SECTIONS.flatMap((c) => Object.keys(c.variables)),
+        ];
         if (key.startsWith('MM_')) expect(known, `${name}: ${key}`).toContain(key);
       }
     }

@@ -1,15 +1,15 @@
 import { fileURLToPath } from 'node:url';
-import { createLogger, loadConfig } from '@mesh-momentum/common';
+import { createLogger } from '@mesh-momentum/common';
 import { loadScoringConfig } from '@mesh-momentum/processor';
 import { connectRedis, createRedis, installShutdown, listenOps } from '@mesh-momentum/service-kit';
-import { loadDashboardConfig, withoutDashboardVariables } from './config.ts';
+import { loadDashboardConfig } from './config.ts';
 import { DashboardService } from './service.ts';
 import { ensureWebBuild } from './web-build.ts';
 
 /** Entry point: `pnpm dashboard` (node --conditions=@mesh-momentum/source services/dashboard/src/main.ts). */
 async function main(): Promise<void> {
-  const dashboard = loadDashboardConfig(process.env);
-  const config = loadConfig(withoutDashboardVariables(process.env));
+  const config = loadDashboardConfig(process.env);
+  const { dashboard } = config;
   const logger = createLogger({ name: 'dashboard', level: config.logLevel });
   const scoring = loadScoringConfig(config.scoringConfigFile);
   const redis = createRedis(config.redis, logger.child({ component: 'redis' }));

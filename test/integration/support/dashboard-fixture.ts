@@ -3,8 +3,8 @@ import { DashboardService } from '@mesh-momentum/dashboard';
 import { DEFAULT_SCORING_CONFIG } from '@mesh-momentum/scoring';
 import { describeProgramme, simulateProgramme } from '@mesh-momentum/simulator';
 import { ScoreReader } from '@mesh-momentum/store';
-import { isolatedConfig, waitFor } from '@mesh-momentum/testing';
-import { TestPipeline } from './pipeline.ts';
+import { waitFor } from '@mesh-momentum/testing';
+import { processorConfig, TestPipeline } from './pipeline.ts';
 
 /**
  * The demo's programme (seed 42, a year ending an hour ago) through the real pipeline: Avro, Kafka,
@@ -22,7 +22,7 @@ export async function startDashboardFixture(
   name: string,
   options: { readonly webRoot?: string } = {},
 ): Promise<DashboardFixture> {
-  const config = isolatedConfig(inject('services'), { name });
+  const config = processorConfig(inject('services'), { name });
   const pipeline = new TestPipeline(config);
   await pipeline.createTopics();
   await pipeline.startProcessor();
