@@ -91,6 +91,16 @@ describe('dashboard read API on the demo programme', () => {
     for (const p of body?.forecast.momentum ?? []) expect(p.low).toBeLessThanOrEqual(p.high);
   });
 
+  it("answers the mesh's page from the domains' summed day buckets and their largest movers", async () => {
+    const { body, status, text } = await get<ScopeDetail>('/api/mesh?days=90');
+    expect(status, text).toBe(200);
+    expect(body?.scope.id).toBe('mesh');
+    expect(body?.history).toHaveLength(90);
+    // The end of today against the score as of now: less than a day of decay apart.
+    expect(Math.abs((body?.history.at(-1)?.momentum ?? 0) - (body?.scope.momentum ?? 0))).toBeLessThan(3);
+    expect(body?.movers.momentum.length).toBe(10);
+  });
+
   it('stores a target through the API and shows it off track for the stalled domain', async () => {
     const date = new Date(Date.now() + 60 * 86_400_000).toISOString().slice(0, 10);
     const put = await f.app.inject({

@@ -74,3 +74,17 @@ export function recentDaily(
     config[metric].halfLifeDays * DAY_MS,
   );
 }
+
+/**
+ * The mesh has no aggregate hash of its own (docs/redis-contract.md: mesh figures are derived from the
+ * domains'): its day buckets are the sums of the domains' (anchored sums add up).
+ */
+export function sumDayFields(all: readonly Readonly<Record<string, string>>[]): Record<string, string> {
+  const sums = new Map<string, number>();
+  for (const fields of all) {
+    for (const [field, raw] of Object.entries(fields)) {
+      if (field.startsWith('d:')) sums.set(field, (sums.get(field) ?? 0) + Number(raw));
+    }
+  }
+  return Object.fromEntries([...sums].map(([field, sum]) => [field, String(sum)]));
+}

@@ -77,6 +77,14 @@ export const OPENAPI = {
         responses: { '200': jsonOrCsv('{stalled, atRisk}'), ...errors },
       },
     },
+    '/api/mesh': {
+      get: {
+        summary:
+          "The whole mesh's scores, daily history (the domains' summed), forecast, targets and top movers",
+        parameters: detailParams,
+        responses: { '200': json('Scope detail'), '404': json('MM_ERR_SCOPE_NOT_FOUND'), ...errors },
+      },
+    },
     '/api/domains/{domain}': {
       get: {
         summary: "A domain's scores, daily history, forecast with band, targets and explanation (movers)",

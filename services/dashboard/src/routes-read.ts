@@ -3,9 +3,10 @@ import { z } from 'zod';
 import { dayIndexOf, type ScoringConfig } from '@mesh-momentum/scoring';
 import { buildDetail, domainScopeOf } from './detail.ts';
 import { ScopeNotFoundError } from './errors.ts';
-import { dailyHistory, dayBucketsOf } from './history.ts';
+import { dailyHistory, dayBucketsOf, sumDayFields } from './history.ts';
 import { parse, sendTagged } from './http.ts';
 import type { SnapshotCache } from './snapshot.ts';
+import type { Mover } from '@mesh-momentum/store';
 import type { DashboardStore } from './store-access.ts';
 import { decodeTargets } from './targets.ts';
 import { CSV_COLUMNS, SORT_FIELDS, isAtRisk, listScopes, scopeId, toCsv, type ScopeView } from './views.ts';
@@ -159,17 +160,11 @@ export function registerReadRoutes(app: FastifyInstance, deps: ReadRouteDeps): v
     const q = parse(detailQuery, query);
     const view = findView(id);
     const namespace = cache.current.namespace ?? '';
-    const domain = view.domain ?? '';
-    const scope = domainScopeOf(view);
-    const [fields, momentum, value, targets] = await Promise.all([
-      deps.store.aggregateFields(namespace, domain, scope),
-      deps.store.movers(namespace, domain, scope, 'momentum', q.movers),
-      deps.store.movers(namespace, domain, scope, 'value', q.movers),
-      deps.store.targets(),
-    ]);
+    const read = view.kind === 'mesh' ? readMesh(namespace, q.movers) : readScope(namespace, view, q.movers);
+    const [{ fields, momentum, value }, targets] = await Promise.all([read, deps.store.targets()]);
     return buildDetail({
       view,
-      kind: view.kind === 'product' ? 'product' : 'domain',
+      kind: view.kind,
       aggregateFields: fields,
       raw: { momentum: view.momentumRaw, value: view.valueRaw },
       movers: { momentum, value },
@@ -179,8 +174,41 @@ export function registerReadRoutes(app: FastifyInstance, deps: ReadRouteDeps): v
       config: deps.scoring,
     });
   };
+  const readScope = async (namespace: string, view: ScopeView, limit: number) => {
+    const domain = view.domain ?? '';
+    const scope = domainScopeOf(view);
+    const [fields, momentum, value] = await Promise.all([
+      deps.store.aggregateFields(namespace, domain, scope),
+      deps.store.movers(namespace, domain, scope, 'momentum', limit),
+      deps.store.movers(namespace, domain, scope, 'value', limit),
+    ]);
+    return { fields, momentum, value };
+  };
+  // The mesh: every domain's buckets summed, and the largest of the domains' movers.
+  const readMesh = async (namespace: string, limit: number) => {
+    const parts = await Promise.all(cache.current.domains.map((d) => readScope(namespace, d, limit)));
+    const top = (metric: 'momentum' | 'value') => {
+      const halfLifeMs = deps.scoring[metric].halfLifeDays * 86_400_000;
+      // |w| · 2^(t/H) orders contributions as at any common instant (the movers sets' own order).
+      const size = (m: Mover) =>
+        Math.abs(m.weight) * 2 ** ((m.timeMs - deps.scoring.anchorEpochMs) / halfLifeMs);
+      return parts
+        .flatMap((p) => p[metric])
+        .sort((a, b) => size(b) - size(a))
+        .slice(0, limit);
+    };
+    return {
+      fields: sumDayFields(parts.map((p) => p.fields)),
+      momentum: top('momentum'),
+      value: top('value'),
+    };
+  };
   const detailVersion = () => `${generation()}/${deps.targetsVersion()}`;
 
+  app.get('/api/mesh', (request, reply) => {
+    findView('mesh');
+    return sendTagged(request, reply, detailVersion(), () => detail('mesh', request.query));
+  });
   app.get<{ Params: { domain: string } }>('/api/domains/:domain', (request, reply) => {
     const id = scopeId('domain', request.params.domain);
     findView(id);

@@ -35,7 +35,10 @@ export async function startDashboardFixture(
     async () => {
       let applied = 0;
       for (const d of domains) applied += (await reader.scopeScore(d, { kind: 'domain' }))?.eventCount ?? 0;
-      return applied >= events.length ? true : undefined;
+      // The mesh figures follow the batches within about a second.
+      return applied >= events.length && (await reader.meshScore())?.eventCount === applied
+        ? true
+        : undefined;
     },
     { timeoutMs: 90_000, intervalMs: 250, what: 'the simulated programme to be applied' },
   );

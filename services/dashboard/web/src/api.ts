@@ -93,6 +93,7 @@ export async function putTarget(
 }
 
 export function detailUrl(v: Pick<ScopeView, 'kind' | 'domain' | 'productId'>): string {
+  if (v.kind === 'mesh') return '/api/mesh';
   const d = encodeURIComponent(v.domain ?? '');
   return v.kind === 'product'
     ? `/api/domains/${d}/products/${encodeURIComponent(v.productId ?? '')}`
@@ -100,6 +101,7 @@ export function detailUrl(v: Pick<ScopeView, 'kind' | 'domain' | 'productId'>): 
 }
 
 export function pageHref(v: Pick<ScopeView, 'kind' | 'domain' | 'productId'>): string {
+  if (v.kind === 'mesh') return '#/mesh';
   const d = encodeURIComponent(v.domain ?? '');
   return v.kind === 'product' ? `#/product/${d}/${encodeURIComponent(v.productId ?? '')}` : `#/domain/${d}`;
 }

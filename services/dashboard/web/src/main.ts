@@ -4,7 +4,7 @@ import { renderOverview } from './overview.ts';
 import { renderScope } from './scope.ts';
 
 /**
- * Hash routes: `#/` overview, `#/products?…`, `#/stalled`, `#/domain/<d>`, `#/product/<d>/<p>`. Live:
+ * Hash routes: `#/` overview, `#/products?…`, `#/stalled`, `#/mesh`, `#/domain/<d>`, `#/product/<d>/<p>`. Live:
  * one EventSource; each `scopes` event re-renders the current view when it shows a changed scope (the
  * overview always), a `resync` (events were missed while disconnected) re-renders anyway.
  */
@@ -16,7 +16,8 @@ async function route(changed: ReadonlySet<string> = new Set()): Promise<void> {
   const [path = '', queryText = ''] = location.hash.replace(/^#/, '').split('?');
   const parts = path.split('/').filter(Boolean).map(decodeURIComponent);
   try {
-    if (parts[0] === 'domain' && parts[1])
+    if (parts[0] === 'mesh') await renderScope({ kind: 'mesh' }, rangeDays());
+    else if (parts[0] === 'domain' && parts[1])
       await renderScope({ kind: 'domain', domain: parts[1] }, rangeDays());
     else if (parts[0] === 'product' && parts[1] && parts[2])
       await renderScope({ kind: 'product', domain: parts[1], productId: parts[2] }, rangeDays());

@@ -23,7 +23,7 @@ export async function renderOverview(
     <h1>Momentum and value across the mesh</h1>
     <div class="grid">
       <section class="card" aria-labelledby="mesh-h">
-        <h2 id="mesh-h">Whole mesh</h2>
+        <h2 id="mesh-h"><a href="#/mesh">Whole mesh</a></h2>
         ${
           mesh
             ? `<p>momentum <strong data-testid="mesh-momentum">${num(mesh.momentum)}</strong> ${trend(mesh.momentumTrend30)} (30 d) ·
@@ -125,7 +125,7 @@ function board(
   rows: readonly ScopeView[],
   field: 'momentum' | 'value' | 'momentumTrend30',
 ): string {
-  return `<section class="card"><h2>${esc(title)}</h2><table><tbody>${rows
+  return `<section class="card"><h2>${esc(title)}</h2><table class="board"><tbody>${rows
     .map(
       (v, i) =>
         `<tr><td class="num">${i + 1}</td><td><a href="${pageHref(v)}">${esc(v.productId)}</a>

@@ -9,7 +9,12 @@ export async function renderScope(
 ): Promise<void> {
   const d = await getJson<Detail>(`${detailUrl(scope)}?days=${rangeDays}&horizon=90&movers=10`);
   const s = d.scope;
-  const name = s.kind === 'product' ? `${s.productId} (${s.domain})` : `${s.domain}`;
+  const name =
+    s.kind === 'product'
+      ? `${s.productId} (${s.domain})`
+      : s.kind === 'mesh'
+        ? 'The whole mesh'
+        : `${s.domain}`;
   // A drop: momentum now well under its peak of the selected range (or falling over 30 days).
   const peak = d.history.reduce((best, p) => (p.momentum > best.momentum ? p : best), {
     dayMs: s.asOfMs,
