@@ -231,10 +231,11 @@ export function planDomainBatch(input: DomainBatchInput): DomainBatchPlan {
     ev,
     seenEnd: [...recorded],
     window,
+    d: domain,
     agg: [] as [number, string[]][],
     st: [] as [number, string[]][],
     sf: SCORE_FIELDS,
-    score: [] as [number, string[]][],
+    score: [] as [number, string[], string][],
     rank: [] as [number, number, string][],
     stall: [] as [string, number][],
     movers: [] as [number, (string | number)[], number][],
@@ -271,7 +272,7 @@ export function planDomainBatch(input: DomainBatchInput): DomainBatchPlan {
     const score = mirrored.state.score(input.asOfMs, config, { kind: scope.kind });
     scores.set(id, { scope, score });
     const fields = scoreToFields(score);
-    payload.score.push([scoreKey, SCORE_FIELDS.map((f) => fields[f])]);
+    payload.score.push([scoreKey, SCORE_FIELDS.map((f) => fields[f]), id]);
     if (scope.kind === 'product') {
       payload.rank.push([score.momentum.score, score.value.score, scope.productId]);
       payload.stall.push([scope.productId, score.stall.stalled ? 1 : 0]);
