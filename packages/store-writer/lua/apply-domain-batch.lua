@@ -23,7 +23,9 @@ ARGV[1]  JSON payload (built by planDomainBatch in domain-batch-plan.ts):
           period's records look in it, and may be processed up to a period late), or a day after now
           when that is later (a rebuild replaying long-past periods keeps only what it still needs)
   agg     [[keyIndex, [field, value, ...]], ...]  per aggregate hash, the fields the batch changed,
-          with their values after it
+          with their values after it (and the fold buckets of retention, after them)
+  del     [[keyIndex, [field, ...]], ...]       aggregate fields retention removed (old day buckets and
+          counts; docs/redis-contract.md, "Memory"), deleted after `agg` is written
   st      [[keyIndex, [entity, json, ...]], ...]    standing entries the batch made the latest
   d       the domain (named in the change notifications)
   sf      [field, ...]                          the score hash's field names, in the order of `score` values
@@ -147,6 +149,7 @@ if maxOffset > lastOffset then
 end
 
 for _, x in ipairs(payload.agg) do sliced('HSET', KEYS[x[1]], x[2], SLICE) end
+for _, x in ipairs(payload.del) do sliced('HDEL', KEYS[x[1]], x[2], SLICE) end
 for _, x in ipairs(payload.st) do sliced('HSET', KEYS[x[1]], x[2], SLICE) end
 if #payload.ev > 0 then
   redis.call('HSET', KEYS[1], 'version', version + 1)
