@@ -4,6 +4,7 @@ import {
   dayIndexOf,
   EVENT_TYPES,
   halfLifeMsOf,
+  HISTORY_RETAINED_DAYS,
   METRICS,
   normalise,
   type Metric,
@@ -36,8 +37,8 @@ export interface HistoryPoint {
   readonly events: number;
 }
 
-/** Days of history a reader may ask for at most (the contract keeps at least this many). */
-export const HISTORY_MAX_DAYS = 400;
+/** Days of history a reader may ask for at most: what retention keeps (docs/scoring.md, "Retention"). */
+export const HISTORY_MAX_DAYS = HISTORY_RETAINED_DAYS;
 /** Days of history a reader gets when it does not say. */
 export const HISTORY_DEFAULT_DAYS = 365;
 
