@@ -268,4 +268,55 @@ describe('the reader API after real processing equals the reference', () => {
     await behind.stop();
     deaf.disconnect();
   }, 180_000);
+
+  it('follows the namespace switch a rebuild announces, and hears the new namespace', async () => {
+    const redis = harness.redis();
+    const { ks } = harness;
+    const reader = new MomentumReader(redis, { prefix: ks.prefix });
+    const listener = redis.duplicate();
+    const switched: string[] = [];
+    const updates: ScoresUpdate[] = [];
+    const feed = new ChangeFeed(reader, listener, {
+      onNamespace: (ns) => void switched.push(ns),
+      onScores: (u) => void updates.push(u),
+    });
+    await feed.start();
+    const from = feed.namespace;
+    expect(from).toBeDefined();
+
+    // What a rebuild does: write a fresh namespace, switch the pointer, announce it.
+    const rebuilt = new ScoreStore(redis, { prefix: ks.prefix, namespace: 'v2' }, config);
+    const epoch = await rebuilt.takeEpoch('reader', 0);
+    const first = byDomain(events.slice(0, 300), 0);
+    await rebuilt.applyPartitionBatch({
+      topic: 'reader',
+      partition: 0,
+      epoch,
+      asOfMs: AS_OF,
+      byDomain: first,
+    });
+    expect(updates).toEqual([]); // v2's messages are not on v1's channel
+    await redis.set(keys.namespacePointer(ks.prefix), 'v2');
+    await redis.publish(keys.namespaceChannel(ks.prefix), 'v2');
+    await waitFor(() => (switched.length > 0 ? true : undefined), { what: 'the switch' });
+    expect(switched).toEqual(['v2']);
+    expect(feed.namespace).toBe('v2');
+    // Everything v2 holds is reported as caught up (seqs count per namespace).
+    expect(updates.map((u) => u.domain).sort()).toEqual([...first.keys()].sort());
+    expect(updates.every((u) => u.caughtUp)).toBe(true);
+
+    updates.length = 0;
+    const next = byDomain(events.slice(300, 400), 300);
+    await rebuilt.applyPartitionBatch({
+      topic: 'reader',
+      partition: 0,
+      epoch,
+      asOfMs: AS_OF,
+      byDomain: next,
+    });
+    await waitFor(() => (updates.length >= next.size ? true : undefined), { what: 'v2 announcements' });
+    expect(updates.every((u) => !u.caughtUp)).toBe(true);
+    await feed.stop();
+    listener.disconnect();
+  }, 60_000);
 });

@@ -48,7 +48,12 @@ export function retentionCutoffs(asOfMs: number, config: ScoringConfig): Retenti
 /** What a compaction changed: fields to rewrite and to delete in the scope's aggregate hash. */
 export interface Compaction {
   /** Per metric, the fold bucket (its day and new value) and the days whose buckets are gone. */
-  readonly folds: readonly { metric: Metric; foldDay: number; foldValue: number; removed: readonly number[] }[];
+  readonly folds: readonly {
+    metric: Metric;
+    foldDay: number;
+    foldValue: number;
+    removed: readonly number[];
+  }[];
   /** (day, event type) count cells that are gone. */
   readonly droppedCounts: readonly (readonly [number, EventType])[];
 }
