@@ -82,15 +82,20 @@ export class ChangeFeed {
     this.#running = true;
     this.#subscriber.on('message', this.#onMessage);
     await this.#subscriber.subscribe(keys.namespaceChannel(this.#reader.prefix));
-    await this.#follow(await this.#reader.namespace(), false);
+    // In the queue: a message arriving meanwhile is judged against the baseline, never before it.
+    const baseline = this.#queue.then(async () => this.#follow(await this.#reader.namespace(), false));
+    this.#queue = baseline.catch(() => undefined);
+    await baseline;
     this.#subscriber.on('ready', this.#onReady);
   }
 
+  /** Stops reporting and unsubscribes (the subscriber client stays open: close it yourself). */
   async stop(): Promise<void> {
     this.#running = false;
     this.#subscriber.off('message', this.#onMessage);
     this.#subscriber.off('ready', this.#onReady);
     await this.#queue;
+    await this.#subscriber.unsubscribe().catch(() => undefined);
   }
 
   /** Compares with Redis now and reports what messages were missed; resolves when handled. */
