@@ -2,31 +2,22 @@
 export const DAY_MS = 86_400_000;
 
 /**
- * Recent daily contributions of one metric, from the anchored day buckets the processor keeps
- * (`d:<metric>:<day>` of a scope's aggregate, docs/redis-contract.md).
+ * Recent daily contributions of one metric, from the scope's daily raw series (the store's history:
+ * S at the end of each UTC day, oldest first, one point per day).
  *
- * A bucket holds `A_d = Σ w_e · 2^((t_e − T0)/H)` over the events of UTC day d. Read back at the day's
- * noon, `A_d · 2^(−(noon_d − T0)/H)` is the sum of the day's weights to within `2^(±0.5/H)` (±2.5 % for
- * H = 14 days), which is what the forecast resamples: "what a day of this scope typically adds".
+ * Between two ends of day, `S_d = q · S_{d−1} + C_d` with `q = 2^(−1/H)`, where C_d is what the day's
+ * events add, decayed to the end of their day. So `C_d = S_d − q · S_{d−1}` exactly: the very quantity
+ * the forecast's step adds (docs/scoring.md, "Forecast"). Negative days (incidents, losses) stay negative.
  *
- * @param anchoredByDay UTC day index → anchored sum; days without events may be missing (read as 0).
- * @param lastDay the last UTC day to include (usually the day of asOf).
- * @param days how many days, ending with lastDay, oldest first in the result.
- * @param anchorEpochMs T0 of the scoring config, ms since the epoch.
- * @param halfLifeMs H of the metric, ms.
+ * @param endOfDayRaw S at consecutive ends of day, oldest first (at least two points for one contribution).
+ * @param halfLifeDays H of the metric, days.
+ * @returns one contribution per day after the first, oldest first.
  */
-export function dailyContributions(
-  anchoredByDay: ReadonlyMap<number, number>,
-  lastDay: number,
-  days: number,
-  anchorEpochMs: number,
-  halfLifeMs: number,
-): number[] {
+export function dailyContributions(endOfDayRaw: readonly number[], halfLifeDays: number): number[] {
+  const q = 2 ** (-1 / halfLifeDays);
   const out: number[] = [];
-  for (let day = lastDay - days + 1; day <= lastDay; day++) {
-    const anchored = anchoredByDay.get(day) ?? 0;
-    const noonMs = day * DAY_MS + DAY_MS / 2;
-    out.push(anchored === 0 ? 0 : anchored * 2 ** -((noonMs - anchorEpochMs) / halfLifeMs));
+  for (let i = 1; i < endOfDayRaw.length; i++) {
+    out.push((endOfDayRaw[i] as number) - q * (endOfDayRaw[i - 1] as number));
   }
   return out;
 }

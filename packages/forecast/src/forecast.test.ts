@@ -90,18 +90,18 @@ describe('quantileSorted', () => {
 });
 
 describe('dailyContributions', () => {
-  it('reads an anchored bucket back as the weights of its day', () => {
-    const T0 = Date.UTC(2024, 0, 1);
-    const H = 14 * DAY_MS;
-    const day = Math.floor(ASOF / DAY_MS);
-    const noon = day * DAY_MS + DAY_MS / 2;
-    // A weight of 3 at the day's noon, anchored as the processor does.
-    const anchored = 3 * 2 ** ((noon - T0) / H);
-    const out = dailyContributions(new Map([[day, anchored]]), day + 1, 3, T0, H);
+  it('reads back what each day added from the end-of-day series', () => {
+    const q = dailyDecay(14);
+    // S: 10, then a quiet day, then a day adding 3, then a day losing 2.
+    const s0 = 10;
+    const s1 = q * s0;
+    const s2 = q * s1 + 3;
+    const s3 = q * s2 - 2;
+    const out = dailyContributions([s0, s1, s2, s3], 14);
     expect(out).toHaveLength(3);
-    expect(out[0]).toBe(0);
-    expect(out[1]).toBeCloseTo(3, 9);
-    expect(out[2]).toBe(0);
+    expect(out[0]).toBeCloseTo(0, 12);
+    expect(out[1]).toBeCloseTo(3, 12);
+    expect(out[2]).toBeCloseTo(-2, 12);
   });
 });
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { anchoredWeight, DEFAULT_SCORING_CONFIG as C, dayIndexOf, normalise } from '@mesh-momentum/scoring';
+import { DEFAULT_SCORING_CONFIG as C, dayIndexOf, normalise } from '@mesh-momentum/scoring';
 import { scoreFromFields, type StoredScore } from '@mesh-momentum/store';
 import { buildDetail } from './detail.ts';
 import { toView } from './views.ts';
@@ -31,23 +31,25 @@ function quietDomain() {
     counts: '{}',
     standing: '{"champions":1,"sponsors":0,"executiveSponsors":0,"consumers":0}',
   }) as StoredScore;
-  return {
-    view: toView('domain', score, 'hr'),
-    fields: {
-      [`d:momentum:${dayIndexOf(eventMs)}`]: String(anchoredWeight(10, eventMs, C.anchorEpochMs, H)),
-    },
-    eventMs,
-    raw,
-  };
+  // The store's history: S at the end of each of the last 60 UTC days, the last one at asOf.
+  const lastDay = dayIndexOf(ASOF);
+  const days = Array.from({ length: 60 }, (_, i) => {
+    const day = lastDay - 59 + i;
+    const atMs = day === lastDay ? ASOF : (day + 1) * DAY;
+    const s = atMs > eventMs ? 10 * 2 ** -((atMs - eventMs) / H) : 0;
+    const k = C.momentum.normalisationK.domain;
+    return { dayMs: day * DAY, momentum: normalise(s, k), value: 0, momentumRaw: s, valueRaw: 0 };
+  });
+  return { view: toView('domain', score, 'hr'), days, eventMs, raw };
 }
 
 describe('buildDetail', () => {
   it('maps history, a decaying forecast, an off-track target and movers with their contribution now', () => {
-    const { view, fields, eventMs, raw } = quietDomain();
+    const { view, days, eventMs, raw } = quietDomain();
     const detail = buildDetail({
       view,
       kind: 'domain',
-      aggregateFields: fields,
+      days,
       raw: { momentum: raw, value: 0 },
       movers: {
         momentum: [{ id: 'e1', source: 's', type: 'ChampionGained', timeMs: eventMs, weight: 10 }],
@@ -62,7 +64,7 @@ describe('buildDetail', () => {
     expect(detail.history.at(-1)?.dayMs).toBe(dayIndexOf(ASOF) * DAY);
     // The event was 14 days ago: worth 5 of its 10 points now.
     expect(detail.movers.momentum[0]?.contribution).toBeCloseTo(5, 2);
-    // No recent days but the one event (56-day sample): the forecast mostly decays, and its band is honest.
+    // One day in the 56-day sample added ~10, the others nothing: the median decays, the band is wide.
     const last = detail.forecast.momentum.at(-1);
     expect(last?.low).toBeLessThanOrEqual(last?.median ?? -1);
     expect(last?.median).toBeLessThan(view.momentum);

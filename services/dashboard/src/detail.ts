@@ -1,14 +1,14 @@
-import { checkTarget, forecast, type Forecast } from '@mesh-momentum/forecast';
-import { dayIndexOf, type ScopeKind, type ScoringConfig } from '@mesh-momentum/scoring';
-import type { DomainScope, Mover } from '@mesh-momentum/store';
-import { dailyHistory, dayBucketsOf, recentDaily, type HistoryPoint } from './history.ts';
+import { checkTarget, dailyContributions, forecast, type Forecast } from '@mesh-momentum/forecast';
+import type { ScopeKind, ScoringConfig } from '@mesh-momentum/scoring';
+import type { DomainScope, Mover, ScopeRef } from '@mesh-momentum/store';
+import type { DayScores } from './store-access.ts';
 import type { StoredTarget } from './targets.ts';
 import type { ScopeView } from './views.ts';
 
 /** What one scope's page shows: its scores, history, forecast, targets and explanation. */
 export interface ScopeDetail {
   readonly scope: ScopeView;
-  readonly history: readonly HistoryPoint[];
+  readonly history: readonly { readonly dayMs: number; readonly momentum: number; readonly value: number }[];
   readonly forecast: {
     readonly momentum: readonly ForecastRow[];
     readonly value: readonly ForecastRow[];
@@ -39,7 +39,11 @@ export interface MoverView extends Mover {
 export interface DetailInput {
   readonly view: ScopeView;
   readonly kind: ScopeKind;
-  readonly aggregateFields: Readonly<Record<string, string>>;
+  /**
+   * The scope's daily history (store-access `history`), at least `historyDays` and FORECAST_SAMPLE_DAYS + 2
+   * days long: the last days' raw sums are the forecast's sample.
+   */
+  readonly days: readonly DayScores[];
   readonly raw: { readonly momentum: number; readonly value: number };
   readonly movers: { readonly momentum: readonly Mover[]; readonly value: readonly Mover[] };
   readonly targets: readonly StoredTarget[];
@@ -50,22 +54,33 @@ export interface DetailInput {
 
 const r2 = (x: number) => Math.round(x * 100) / 100;
 
+/** Recent days the forecast resamples (docs/scoring.md, "Forecast"). */
+export const FORECAST_SAMPLE_DAYS = 56;
+
+/** Days of history a detail needs to read: what it shows, and the forecast's sample (+2, see below). */
+export const daysToRead = (historyDays: number): number => Math.max(historyDays, FORECAST_SAMPLE_DAYS + 2);
+
 /** Pure: builds the detail answer from what the store returned. */
 export function buildDetail(input: DetailInput): ScopeDetail {
   const { view, config, kind } = input;
-  const buckets = dayBucketsOf(input.aggregateFields);
-  const lastDay = dayIndexOf(view.asOfMs);
-  const history = dailyHistory(buckets, lastDay, input.historyDays, config, kind).map((p) => ({
+  const history = input.days.slice(-input.historyDays).map((p) => ({
     dayMs: p.dayMs,
     momentum: r2(p.momentum),
     value: r2(p.value),
   }));
+  // Complete days only: the last point is today's, at asOf rather than at the end of the day.
+  const complete = input.days.slice(-(FORECAST_SAMPLE_DAYS + 2), -1);
+  const sample = (metric: 'momentum' | 'value') =>
+    dailyContributions(
+      complete.map((p) => (metric === 'momentum' ? p.momentumRaw : p.valueRaw)),
+      config[metric].halfLifeDays,
+    );
   const inputOf = (metric: 'momentum' | 'value') => ({
     asOfMs: view.asOfMs,
     raw: input.raw[metric],
     halfLifeDays: config[metric].halfLifeDays,
     normalisationK: config[metric].normalisationK[kind],
-    recentDaily: recentDaily(buckets, metric, lastDay, config),
+    recentDaily: sample(metric),
   });
   const rows = (f: Forecast): ForecastRow[] =>
     f.points.map((p) => ({ timeMs: p.timeMs, low: r2(p.low), median: r2(p.median), high: r2(p.high) }));
@@ -89,6 +104,13 @@ export function buildDetail(input: DetailInput): ScopeDetail {
     }),
     movers: { momentum: moverViews('momentum'), value: moverViews('value') },
   };
+}
+
+export function refOf(view: ScopeView): ScopeRef {
+  if (view.kind === 'mesh') return { kind: 'mesh' };
+  return view.kind === 'domain'
+    ? { kind: 'domain', domain: view.domain ?? '' }
+    : { kind: 'product', domain: view.domain ?? '', productId: view.productId ?? '' };
 }
 
 export function domainScopeOf(view: ScopeView): DomainScope {

@@ -2,7 +2,6 @@ export * from './app.ts';
 export * from './config.ts';
 export * from './detail.ts';
 export * from './errors.ts';
-export * from './history.ts';
 export * from './openapi.ts';
 export * from './service.ts';
 export * from './snapshot.ts';

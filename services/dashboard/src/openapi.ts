@@ -23,7 +23,7 @@ const errors = {
   '400': json('MM_ERR_QUERY_INVALID: a bad parameter; `issues` names each'),
 };
 const detailParams = [
-  q('days', 'days of history, 1..730 (default 365)', { type: 'integer' }),
+  q('days', 'days of history, 1..400 (default 365)', { type: 'integer' }),
   q('horizon', 'forecast days, 1..365 (default 90)', { type: 'integer' }),
   q('movers', 'events per metric in the explanation, 1..50 (default 10)', { type: 'integer' }),
 ];

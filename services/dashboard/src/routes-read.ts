@@ -1,12 +1,11 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { z } from 'zod';
-import { dayIndexOf, type ScoringConfig } from '@mesh-momentum/scoring';
-import { buildDetail, domainScopeOf } from './detail.ts';
+import type { ScoringConfig } from '@mesh-momentum/scoring';
+import { buildDetail, daysToRead, domainScopeOf, refOf } from './detail.ts';
 import { ScopeNotFoundError } from './errors.ts';
-import { dailyHistory, dayBucketsOf, sumDayFields } from './history.ts';
 import { parse, sendTagged } from './http.ts';
 import type { SnapshotCache } from './snapshot.ts';
-import type { Mover } from '@mesh-momentum/store';
+import { HISTORY_MAX_DAYS, type Mover } from '@mesh-momentum/store';
 import type { DashboardStore } from './store-access.ts';
 import { decodeTargets } from './targets.ts';
 import { CSV_COLUMNS, SORT_FIELDS, isAtRisk, listScopes, scopeId, toCsv, type ScopeView } from './views.ts';
@@ -49,13 +48,15 @@ const boardQuery = z
 
 const detailQuery = z
   .object({
-    days: z.coerce.number().int().min(1).max(730).default(365),
+    days: z.coerce.number().int().min(1).max(HISTORY_MAX_DAYS).default(365),
     horizon: z.coerce.number().int().min(1).max(365).default(90),
     movers: z.coerce.number().int().min(1).max(50).default(10),
   })
   .strict();
 
-const historyQuery = z.object({ days: z.coerce.number().int().min(1).max(730).default(365) }).strict();
+const historyQuery = z
+  .object({ days: z.coerce.number().int().min(1).max(HISTORY_MAX_DAYS).default(365) })
+  .strict();
 const csvOnly = z.object({ format: z.enum(['json', 'csv']).default('json') }).strict();
 
 export function registerReadRoutes(app: FastifyInstance, deps: ReadRouteDeps): void {
@@ -161,11 +162,15 @@ export function registerReadRoutes(app: FastifyInstance, deps: ReadRouteDeps): v
     const view = findView(id);
     const namespace = cache.current.namespace ?? '';
     const read = view.kind === 'mesh' ? readMesh(namespace, q.movers) : readScope(namespace, view, q.movers);
-    const [{ fields, momentum, value }, targets] = await Promise.all([read, deps.store.targets()]);
+    const [{ momentum, value }, days, targets] = await Promise.all([
+      read,
+      deps.store.history(namespace, refOf(view), daysToRead(q.days)),
+      deps.store.targets(),
+    ]);
     return buildDetail({
       view,
       kind: view.kind,
-      aggregateFields: fields,
+      days,
       raw: { momentum: view.momentumRaw, value: view.valueRaw },
       movers: { momentum, value },
       targets: decodeTargets(targets).filter((t) => t.scopeId === id),
@@ -177,14 +182,13 @@ export function registerReadRoutes(app: FastifyInstance, deps: ReadRouteDeps): v
   const readScope = async (namespace: string, view: ScopeView, limit: number) => {
     const domain = view.domain ?? '';
     const scope = domainScopeOf(view);
-    const [fields, momentum, value] = await Promise.all([
-      deps.store.aggregateFields(namespace, domain, scope),
+    const [momentum, value] = await Promise.all([
       deps.store.movers(namespace, domain, scope, 'momentum', limit),
       deps.store.movers(namespace, domain, scope, 'value', limit),
     ]);
-    return { fields, momentum, value };
+    return { momentum, value };
   };
-  // The mesh: every domain's buckets summed, and the largest of the domains' movers.
+  // The mesh has no movers set of its own: the largest of the domains'.
   const readMesh = async (namespace: string, limit: number) => {
     const parts = await Promise.all(cache.current.domains.map((d) => readScope(namespace, d, limit)));
     const top = (metric: 'momentum' | 'value') => {
@@ -197,11 +201,7 @@ export function registerReadRoutes(app: FastifyInstance, deps: ReadRouteDeps): v
         .sort((a, b) => size(b) - size(a))
         .slice(0, limit);
     };
-    return {
-      fields: sumDayFields(parts.map((p) => p.fields)),
-      momentum: top('momentum'),
-      value: top('value'),
-    };
+    return { momentum: top('momentum'), value: top('value') };
   };
   const detailVersion = () => `${generation()}/${deps.targetsVersion()}`;
 
@@ -228,13 +228,10 @@ export function registerReadRoutes(app: FastifyInstance, deps: ReadRouteDeps): v
     const q = parse(historyQuery, request.query);
     const view = findView(scopeId('domain', request.params.domain));
     return sendTagged(request, reply, generation(), async () => {
-      const fields = await deps.store.aggregateFields(cache.current.namespace ?? '', request.params.domain, {
-        kind: 'domain',
-      });
-      const lastDay = dayIndexOf(view.asOfMs);
+      const days = await deps.store.history(cache.current.namespace ?? '', refOf(view), q.days);
       return {
         scope: view.id,
-        history: dailyHistory(dayBucketsOf(fields), lastDay, q.days, deps.scoring, 'domain'),
+        history: days.map(({ dayMs, momentum, value }) => ({ dayMs, momentum, value })),
       };
     });
   });

@@ -38,7 +38,7 @@ export class DashboardService {
 
   constructor(options: DashboardOptions) {
     this.#options = options;
-    this.store = new DashboardStore(options.redis, options.keyPrefix);
+    this.store = new DashboardStore(options.redis, options.keyPrefix, options.scoring);
     this.cache = new SnapshotCache(this.store);
     const hub = this.hub;
     const cache = this.cache;

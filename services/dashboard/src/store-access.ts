@@ -1,18 +1,22 @@
 import type { Redis } from 'ioredis';
+import type { ScoringConfig } from '@mesh-momentum/scoring';
 import {
   keys,
+  MomentumReader,
   scoreFromFields,
   type DomainScope,
   type KeySpace,
   type Mover,
   type RankedMetric,
+  type ScopeRef,
   type StoredScore,
 } from '@mesh-momentum/store';
 
 /**
  * Every Redis access of the dashboard, and the only one: reads under the key contract
- * (docs/redis-contract.md) plus the dashboard's own targets hash (docs/dashboard.md). When the store
- * package's snapshot reader, history and change notifications land, this is the one file to switch.
+ * (docs/redis-contract.md) plus the dashboard's own targets hash (docs/dashboard.md). Daily history
+ * comes from the store's reader (`MomentumReader`, exact to the score hash); the score lists, movers
+ * and notifications still read the contract directly (see the report of issue 12 for the switch).
  */
 
 /** The dashboard's own key (outside any namespace, so a rebuild keeps the targets): hash, docs/dashboard.md. */
@@ -28,13 +32,26 @@ export interface ProductScores {
   readonly stalledProducts: ReadonlySet<string>;
 }
 
+/** One day of a scope's history as the dashboard shows it: normalised scores at the end of the day. */
+export interface DayScores {
+  /** The UTC day, as the ms of its start. */
+  readonly dayMs: number;
+  readonly momentum: number;
+  readonly value: number;
+  /** Raw decayed sums (what the forecast's recent daily contributions are read from). */
+  readonly momentumRaw: number;
+  readonly valueRaw: number;
+}
+
 export class DashboardStore {
   readonly #redis: Redis;
   readonly #prefix: string;
+  readonly #reader: MomentumReader;
 
-  constructor(redis: Redis, prefix: string) {
+  constructor(redis: Redis, prefix: string, scoring: ScoringConfig) {
     this.#redis = redis;
     this.#prefix = prefix;
+    this.#reader = new MomentumReader(redis, { prefix, scoring });
   }
 
   get prefix(): string {
@@ -90,15 +107,18 @@ export class DashboardStore {
   }
 
   /**
-   * The scope's aggregate fields (anchored day buckets, counts): what the daily history is computed
-   * from until the store's history API lands. Processor state under the contract, read only.
+   * The scope's daily history (the store's `historyOf`: each past day at its end, the last day at the
+   * score's asOf); empty for a scope without data.
    */
-  async aggregateFields(
-    namespace: string,
-    domain: string,
-    scope: DomainScope,
-  ): Promise<Record<string, string>> {
-    return this.#redis.hgetall(keys.scopeAggregate(this.#ks(namespace), domain, scope));
+  async history(namespace: string, ref: ScopeRef, days: number): Promise<DayScores[]> {
+    const found = await this.#reader.snapshotOf(namespace).history(ref, { days });
+    return (found?.points ?? []).map((p) => ({
+      dayMs: p.day * 86_400_000,
+      momentum: p.momentum.score,
+      value: p.value.score,
+      momentumRaw: p.momentum.raw,
+      valueRaw: p.value.raw,
+    }));
   }
 
   async movers(
