@@ -16,6 +16,10 @@ declare module 'fastify' {
   interface FastifyContextConfig {
     auth?: RouteAuth;
   }
+  interface FastifyInstance {
+    /** `METHOD url` of every route the gateway registered (the OpenAPI test compares them). */
+    readonly gatewayRoutes: readonly string[];
+  }
   interface FastifyRequest {
     /** The API token of the request, once authenticated. */
     apiToken?: ApiToken;
@@ -41,6 +45,11 @@ export async function buildGateway(ctx: GatewayContext): Promise<FastifyInstance
     requestTimeout: ctx.settings.requestTimeoutMs,
     // The gateway answers errors itself; fastify's default 404 has another shape.
     return503OnClosing: true,
+  });
+  const routes: string[] = [];
+  app.decorate('gatewayRoutes', routes);
+  app.addHook('onRoute', (route) => {
+    for (const method of [route.method].flat()) if (method !== 'HEAD') routes.push(`${method} ${route.url}`);
   });
   app.setErrorHandler(makeErrorHandler(ctx.logger.child({ component: 'http' })));
   app.setNotFoundHandler((request, reply) => {

@@ -130,15 +130,13 @@ export function registerEventRoutes(app: FastifyInstance, ctx: GatewayContext): 
         const first = retriable[0];
         if (first && !first.ok) void reply.header('retry-after', String(retryAfterOf(first.error) ?? 1));
       }
-      return reply
-        .code(status)
-        .send({
-          statusCode: status,
-          error: STATUS_CODES[status],
-          accepted,
-          refused: results.length - accepted,
-          results,
-        });
+      return reply.code(status).send({
+        statusCode: status,
+        error: STATUS_CODES[status],
+        accepted,
+        refused: results.length - accepted,
+        results,
+      });
     });
   });
 }
