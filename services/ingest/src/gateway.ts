@@ -9,6 +9,7 @@ import {
   createRedis,
   listenOps,
   registryAnswers,
+  withDeadline,
   type OpsAddress,
 } from '@mesh-momentum/service-kit';
 import type { FastifyInstance } from 'fastify';
@@ -142,7 +143,14 @@ export async function startGateway(
     close: async () => {
       await pollers.stop();
       await app.close();
-      await producer.close();
+      // Kafka down: events still queued cannot be delivered; their requests were answered 503 already.
+      await withDeadline(
+        producer.close(),
+        2 * settings.ackTimeoutMs,
+        () => new Error('producer close timed out'),
+      ).catch((error: unknown) =>
+        logger.warn({ err: error }, 'producer not flushed on close; clients were answered 503'),
+      );
       await ops.close();
       redis.disconnect();
     },

@@ -1,4 +1,6 @@
+import { createHash } from 'node:crypto';
 import { STATUS_CODES } from 'node:http';
+import { deterministicEventId } from '@mesh-momentum/adapters';
 import { isEventType } from '@mesh-momentum/events';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { checkScope } from '../auth/tokens.ts';
@@ -15,11 +17,24 @@ import {
   parseNdjson,
 } from './bodies.ts';
 
-/** 403 for an event its token may not send; events of an unknown type are left to validation (400). */
-function authorise(request: FastifyRequest, event: Readonly<Record<string, unknown>>): void {
+/**
+ * 403 for an event its token may not send (events of an unknown type are left to validation: 400), then
+ * the envelope defaults of the API: `source` names the token (`urn:meshmomentum:token:<id>`), and an event
+ * without `id` gets one derived from its content, so a client that retries after a 503 or a lost answer
+ * sends the same id and the event counts once. (Two events identical in every field, `time` included,
+ * and without ids are therefore one event: send an `id` when that is not what you mean.)
+ */
+function prepare(request: FastifyRequest, event: Record<string, unknown>): Record<string, unknown> {
   const type = event['type'];
-  if (request.apiToken && typeof type === 'string' && isEventType(type))
-    checkScope(request.apiToken, type, event['domain']);
+  const token = request.apiToken;
+  if (token && typeof type === 'string' && isEventType(type)) checkScope(token, type, event['domain']);
+  const source = event['source'] ?? `urn:meshmomentum:token:${token?.id ?? 'anonymous'}`;
+  const prepared: Record<string, unknown> = { ...event, source };
+  if (prepared['id'] === undefined && typeof source === 'string') {
+    const digest = createHash('sha256').update(JSON.stringify(event)).digest('hex');
+    prepared['id'] = deterministicEventId(source, `content:${digest}`, 'api');
+  }
+  return prepared;
 }
 
 function asEventObject(value: unknown, at: string): Record<string, unknown> {
@@ -73,9 +88,9 @@ export function registerEventRoutes(app: FastifyInstance, ctx: GatewayContext): 
         type === CLOUDEVENTS_TYPE
           ? fromStructuredCloudEvent(request.body)
           : asEventObject(request.body, '(body)');
-      authorise(request, event);
+      const prepared = prepare(request, event);
       const started = performance.now();
-      const [sent] = await ctx.publisher.publishAll([event]);
+      const [sent] = await ctx.publisher.publishAll([prepared]);
       ctx.metrics.ackSeconds.observe((performance.now() - started) / 1000);
       ctx.metrics.events.inc({ origin: 'api', outcome: 'accepted', code: '' });
       return reply.code(202).send({ statusCode: 202, id: sent?.id, type: sent?.type });
@@ -104,8 +119,7 @@ export function registerEventRoutes(app: FastifyInstance, ctx: GatewayContext): 
           const at = `[${index}]`;
           const event =
             type === CLOUDEVENTS_BATCH_TYPE ? fromStructuredCloudEvent(item, at) : asEventObject(item, at);
-          authorise(request, event);
-          toSend.push({ index, event });
+          toSend.push({ index, event: prepare(request, event) });
         } catch (error) {
           early.set(index, { index, ...errorBody(error as IngestError) });
         }
