@@ -70,8 +70,14 @@ export function retryAfterOf(error: MeshMomentumError): number | undefined {
 export function makeErrorHandler(logger: Logger) {
   return (raw: unknown, request: FastifyRequest, reply: FastifyReply) => {
     const error = toMeshError(raw);
-    if (error.httpStatus >= 500)
-      logger.warn({ err: raw, code: error.code, url: request.url }, 'request failed');
+    // A dependency outage (retriable) is logged in one line; an unforeseen failure with its stack.
+    if (error.httpStatus >= 500 && error.retriable && error.code !== 'MM_ERR_INGEST_INTERNAL')
+      logger.warn(
+        { code: error.code, url: request.url, reason: error.message },
+        'request refused: dependency unavailable',
+      );
+    else if (error.httpStatus >= 500)
+      logger.error({ err: raw, code: error.code, url: request.url }, 'request failed');
     const retryAfter = retryAfterOf(error);
     if (retryAfter !== undefined) void reply.header('retry-after', String(retryAfter));
     return reply.code(error.httpStatus).send(errorBody(error));

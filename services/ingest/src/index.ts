@@ -4,3 +4,7 @@ export * from './gateway.ts';
 export * from './gateway-file.ts';
 export * from './keys.ts';
 export * from './auth/tokens.ts';
+export * from './publisher.ts';
+export * from './unmapped.ts';
+export * from './pollers/dmm.ts';
+export * from './pollers/backstage.ts';

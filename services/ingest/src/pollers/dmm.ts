@@ -83,6 +83,14 @@ export class DmmPoller {
       const nowMs = this.#deps.clock();
       for (const item of feed) {
         const resources: DmmResources = { dataProducts: {}, accesses: {} };
+        if (item.type === 'DataProductDeletedEvent') {
+          // The deleted product cannot be read any more: the mapping gets the last body the poller saw.
+          const last = await redis.hget(keys.dmmProducts(this.#options.source), item.resourceId);
+          if (last !== null)
+            (resources.dataProducts as Record<string, unknown>)[item.resourceId] = JSON.parse(
+              last,
+            ) as unknown;
+        }
         const context = { source: this.#options.source, identity: this.#deps.identity, receivedAtMs: nowMs };
         let outcome = mapDmmFeedEvent(item, resources, context);
         while (outcome.needs.length > 0) {
