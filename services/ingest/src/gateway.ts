@@ -26,6 +26,9 @@ import { startPollers, type RunningPollers } from './pollers/start.ts';
 import { Publisher } from './publisher.ts';
 import { UnmappedRegistry } from './unmapped.ts';
 
+/** Bound of the producer's queue: beyond it requests are answered 503 (retriable) at once. */
+const PRODUCER_QUEUE_EVENTS = 50_000;
+
 export interface GatewayOptions {
   /** Replaces MM_INGEST_CONFIG_FILE (tests, the demo). */
   readonly file?: GatewayFile;
@@ -75,6 +78,8 @@ export async function startGateway(
     codec: new EventCodec(new RegistryClient(registry)),
     // A full queue is an overload: answer 503 at once rather than hold the request.
     whenQueueFull: 'fail',
+    // Events accepted and not yet acknowledged, across all requests (~0.5 KiB each: ~25 MiB at most).
+    maxQueuedEvents: PRODUCER_QUEUE_EVENTS,
     lingerMs: 1,
   });
   let kafkaConnected = false;
