@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { loadConfig } from '@mesh-momentum/common';
+import { PROCESSOR_SECTION } from '@mesh-momentum/processor';
 import type { RunningGateway } from '@mesh-momentum/ingest';
 import { ScoreReader } from '@mesh-momentum/store';
 import { waitFor } from '@mesh-momentum/testing';
@@ -29,7 +30,7 @@ describe('ingest gateway → Kafka → processor → Redis', () => {
 
   beforeAll(async () => {
     const env = gatewayEnv(inject('services'), 'ingest');
-    pipeline = new TestPipeline(loadConfig(env));
+    pipeline = new TestPipeline(loadConfig(env, PROCESSOR_SECTION));
     await pipeline.createTopics();
     await pipeline.startProcessor();
     gateway = await startTestGateway(

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { loadConfig } from '@mesh-momentum/common';
+import { PROCESSOR_SECTION } from '@mesh-momentum/processor';
 import type { RunningGateway } from '@mesh-momentum/ingest';
 import { ScoreReader } from '@mesh-momentum/store';
 import { startSilentServer, waitFor, type SilentServer } from '@mesh-momentum/testing';
@@ -34,7 +35,7 @@ describe('ingest gateway with Kafka unavailable', () => {
 
   beforeAll(async () => {
     env = gatewayEnv(inject('services'), 'ingest-down');
-    pipeline = new TestPipeline(loadConfig(env));
+    pipeline = new TestPipeline(loadConfig(env, PROCESSOR_SECTION));
     await pipeline.createTopics();
     silent = await startSilentServer();
     down = await startTestGateway({ ...env, MM_KAFKA_BROKERS: `127.0.0.1:${silent.port}` }, file(), {

@@ -3,7 +3,6 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createIdentityResolver, EMPTY_IDENTITY_CONFIG } from '@mesh-momentum/adapters';
-import { loadConfig } from '@mesh-momentum/common';
 import {
   BackstagePoller,
   DmmPoller,
@@ -13,8 +12,8 @@ import {
   type DmmPollerDeps,
 } from '@mesh-momentum/ingest';
 import { createMeshMomentumProducer, type MeshMomentumProducer } from '@mesh-momentum/sdk';
-import { isolatedEnv, waitFor } from '@mesh-momentum/testing';
-import { TestPipeline } from './support/pipeline.ts';
+import { waitFor } from '@mesh-momentum/testing';
+import { processorConfig, TestPipeline } from './support/pipeline.ts';
 
 /**
  * The pollers against small real HTTP servers serving recorded responses of the tools' documented
@@ -44,7 +43,7 @@ describe('pollers on recorded tool responses', () => {
   const servers: Server[] = [];
 
   beforeAll(async () => {
-    const config = loadConfig(isolatedEnv(inject('services'), { name: 'ingest-pollers' }));
+    const config = processorConfig(inject('services'), { name: 'ingest-pollers' });
     pipeline = new TestPipeline(config);
     await pipeline.createTopics();
     producer = createMeshMomentumProducer({ config, lingerMs: 1 });

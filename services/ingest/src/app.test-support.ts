@@ -2,7 +2,7 @@ import { createIdentityResolver, EMPTY_IDENTITY_CONFIG } from '@mesh-momentum/ad
 import { createLogger, loadConfig } from '@mesh-momentum/common';
 import { Redis } from 'ioredis';
 import { TokenVerifier, type ApiToken } from './auth/tokens.ts';
-import { INGEST_SECTION } from './config.ts';
+import { defaultIngestSettings } from './config.ts';
 import type { GatewayContext } from './context.ts';
 import { DeliveryLedger } from './deliveries.ts';
 import { EMPTY_GATEWAY_FILE } from './gateway-file.ts';
@@ -17,10 +17,7 @@ import { UnmappedRegistry } from './unmapped.ts';
  */
 export function offlineContext(tokens: readonly ApiToken[] = []): GatewayContext {
   const config = loadConfig({});
-  const settings = INGEST_SECTION.build((name) => {
-    const spec = INGEST_SECTION.variables[name];
-    return spec.schema.parse(spec.default) as never;
-  });
+  const settings = defaultIngestSettings();
   // Port 9 (discard): nothing answers, so every command fails at once, as with Redis down.
   const redis = new Redis({
     port: 9,

@@ -1,6 +1,5 @@
 import { z } from 'zod';
-import { bool, defineConfigSection, integer, loadConfig, nonEmpty } from './config-shim.ts';
-import type { Env } from '@mesh-momentum/common';
+import { bool, defineConfigSection, integer, loadConfig, nonEmpty, type Env } from '@mesh-momentum/common';
 
 /**
  * The ingest gateway's variables (`MM_INGEST_*`). Tokens, webhook secrets, mappings and pollers live in
@@ -18,7 +17,7 @@ export const INGEST_SECTION = defineConfigSection({
     MM_INGEST_HTTP_PORT: {
       schema: integer(0, 65_535),
       default: '8088',
-      doc: 'Port of the ingest API: /v1/events, /v1/webhooks/*, /v1/admin/* (0: any free port).',
+      doc: 'Port of the ingest API: events, webhooks and admin endpoints (0: any free port).',
     },
     MM_INGEST_OPS_PORT: {
       schema: integer(0, 65_535),
@@ -106,6 +105,11 @@ export const INGEST_SECTION = defineConfigSection({
 });
 
 export type IngestSettings = ReturnType<typeof INGEST_SECTION.build>;
+
+/** Every variable at its default, parsed (tests, tools). */
+export function defaultIngestSettings(): IngestSettings {
+  return loadIngestConfig({}).ingest;
+}
 export type IngestConfig = ReturnType<typeof loadIngestConfig>;
 
 export function loadIngestConfig(env: Env = process.env) {

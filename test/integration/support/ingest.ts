@@ -43,8 +43,7 @@ export async function startTestGateway(
   return startGateway(config, { file: { ...EMPTY_GATEWAY_FILE, ...file } });
 }
 
+/** One environment for the test's gateway and its processor (each reads its own section of it). */
 export function gatewayEnv(services: ServiceEndpoints, name: string): Record<string, string> {
-  const env = isolatedEnv(services, { name });
-  // The shared loader refuses MM_PROCESSOR_* it does not know; the pipeline reads its own config.
-  return env;
+  return isolatedEnv(services, { name });
 }
