@@ -1,4 +1,5 @@
 import type { Redis } from 'ioredis';
+import { storeCall } from './store-call.ts';
 
 /** What the gateway knows of a delivery id. */
 export type DeliveryClaim = 'claimed' | 'done' | 'pending';
@@ -21,18 +22,24 @@ export class DeliveryLedger {
     this.#doneTtlSeconds = options.doneTtlSeconds;
   }
 
-  async claim(key: string): Promise<DeliveryClaim> {
-    const set = await this.#redis.set(key, 'pending', 'PX', this.#pendingTtlMs, 'NX');
-    if (set === 'OK') return 'claimed';
-    // Deleted between the two commands: the other copy failed; calling it pending makes the sender retry.
-    return (await this.#redis.get(key)) === 'done' ? 'done' : 'pending';
+  claim(key: string): Promise<DeliveryClaim> {
+    return storeCall('claim a delivery id', async () => {
+      const set = await this.#redis.set(key, 'pending', 'PX', this.#pendingTtlMs, 'NX');
+      if (set === 'OK') return 'claimed';
+      // Deleted between the two commands: the other copy failed; calling it pending makes the sender retry.
+      return (await this.#redis.get(key)) === 'done' ? 'done' : 'pending';
+    });
   }
 
-  async complete(key: string): Promise<void> {
-    await this.#redis.set(key, 'done', 'EX', this.#doneTtlSeconds);
+  complete(key: string): Promise<void> {
+    return storeCall('mark a delivery done', async () => {
+      await this.#redis.set(key, 'done', 'EX', this.#doneTtlSeconds);
+    });
   }
 
-  async release(key: string): Promise<void> {
-    await this.#redis.del(key);
+  release(key: string): Promise<void> {
+    return storeCall('release a delivery id', async () => {
+      await this.#redis.del(key);
+    });
   }
 }

@@ -1,5 +1,6 @@
 import type { UnmappedEntity } from '@mesh-momentum/adapters';
 import type { Redis } from 'ioredis';
+import { storeCall } from './store-call.ts';
 
 export interface UnmappedListing {
   readonly tool: string;
@@ -32,14 +33,18 @@ export class UnmappedRegistry {
       pipeline.zadd(this.#key, nowMs, JSON.stringify({ tool: e.tool, ref: e.ref, reason: e.reason }));
     }
     pipeline.zremrangebyrank(this.#key, 0, -(this.#max + 1));
-    const results = (await pipeline.exec()) ?? [];
-    const failed = results.find(([error]) => error !== null);
-    if (failed) throw failed[0];
+    await storeCall('list unmapped entities', async () => {
+      const results = (await pipeline.exec()) ?? [];
+      const failed = results.find(([error]) => error !== null);
+      if (failed) throw failed[0];
+    });
   }
 
   /** Most recently seen first. */
   async list(limit: number): Promise<UnmappedListing[]> {
-    const raw = await this.#redis.zrevrange(this.#key, 0, limit - 1, 'WITHSCORES');
+    const raw = await storeCall('read unmapped entities', () =>
+      this.#redis.zrevrange(this.#key, 0, limit - 1, 'WITHSCORES'),
+    );
     const out: UnmappedListing[] = [];
     for (let i = 0; i + 1 < raw.length; i += 2) {
       const entity = JSON.parse(raw[i] as string) as Omit<UnmappedListing, 'lastSeen'>;
