@@ -15,9 +15,12 @@ import { UnmappedRegistry } from './unmapped.ts';
  * A gateway context for tests that never reach Redis or Kafka (routing, auth refusals, the OpenAPI
  * document): the Redis client is created but never connected, and the publisher is absent.
  */
-export function offlineContext(tokens: readonly ApiToken[] = []): GatewayContext {
+export function offlineContext(
+  tokens: readonly ApiToken[] = [],
+  overrides: Partial<GatewayContext['settings']> = {},
+): GatewayContext {
   const config = loadConfig({});
-  const settings = defaultIngestSettings();
+  const settings = { ...defaultIngestSettings(), ...overrides };
   // Port 9 (discard): nothing answers, so every command fails at once, as with Redis down.
   const redis = new Redis({
     port: 9,

@@ -43,7 +43,14 @@ export async function buildGateway(ctx: GatewayContext): Promise<FastifyInstance
     bodyLimit: ctx.settings.bodyLimitBytes,
     connectionTimeout: ctx.settings.connectionTimeoutMs,
     requestTimeout: ctx.settings.requestTimeoutMs,
-    // The gateway answers errors itself; fastify's default 404 has another shape.
+    // fastify sets requestTimeout on the server after creating it, which Node does not enforce on a body
+    // that trickles in (slow-clients.test.ts); given at creation it is, checked at this interval (Node's
+    // default: every 30 s).
+    http: {
+      requestTimeout: ctx.settings.requestTimeoutMs,
+      connectionsCheckingInterval: Math.min(1_000, ctx.settings.requestTimeoutMs),
+    },
+    // While closing (SIGTERM), new requests are answered 503 so clients retry elsewhere.
     return503OnClosing: true,
   });
   const routes: string[] = [];
