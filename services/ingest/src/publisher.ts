@@ -2,10 +2,15 @@ import { KafkaUnavailableError, MeshMomentumError, type Config } from '@mesh-mom
 import { validateEvent, withDefaults, type DomainEvent, type EventType } from '@mesh-momentum/events';
 import type { MeshMomentumProducer } from '@mesh-momentum/sdk';
 
+/** An event Kafka acknowledged. */
+export interface SentEvent {
+  readonly ok: true;
+  readonly id: string;
+  readonly type: string;
+}
+
 /** One event's fate in a batch: acknowledged by Kafka, or the error that refused or failed it. */
-export type PublishOutcome =
-  | { readonly ok: true; readonly id: string; readonly type: string }
-  | { readonly ok: false; readonly error: MeshMomentumError };
+export type PublishOutcome = SentEvent | { readonly ok: false; readonly error: MeshMomentumError };
 
 export interface PublisherOptions {
   /** A request waits this long for Kafka's acknowledgement (acks=all) before answering 503, ms. */
@@ -56,41 +61,33 @@ export class Publisher {
   }
 
   /**
-   * All or nothing as far as the gateway decides: every event is validated before any is queued, so a bad
-   * one sends none. Resolves when Kafka acknowledged every event; throws the first failure otherwise.
+   * All or nothing as far as the gateway decides: with several events, every one is validated before any
+   * is queued, so a bad one sends none (one event is validated once, by the SDK, before it is queued).
+   * Resolves when Kafka acknowledged every event; throws the first failure otherwise.
    */
-  async publishAll(inputs: readonly Readonly<Record<string, unknown>>[]): Promise<DomainEvent[]> {
-    const events = inputs.map((input) => this.validate(input));
-    const outcomes = await this.#send(events);
+  async publishAll(inputs: readonly Readonly<Record<string, unknown>>[]): Promise<SentEvent[]> {
+    const events = inputs.length > 1 ? inputs.map((input) => this.validate(input)) : inputs;
+    const outcomes = await this.#send(events as readonly Readonly<Record<string, unknown>>[]);
     const failed = outcomes.find((o) => !o.ok);
     if (failed && !failed.ok) throw failed.error;
-    return events;
+    return outcomes as SentEvent[];
   }
 
-  /** Each event on its own: per-item outcomes, in input order (the batch endpoint). */
-  async publishEach(inputs: readonly unknown[]): Promise<PublishOutcome[]> {
-    const prepared = inputs.map((input): DomainEvent | MeshMomentumError => {
-      try {
-        return this.validate((input ?? {}) as Record<string, unknown>);
-      } catch (error) {
-        return asMeshError(error, this.#options.brokers);
-      }
-    });
-    const valid = prepared.filter((p): p is DomainEvent => !(p instanceof MeshMomentumError));
-    const sent = await this.#send(valid);
-    let next = 0;
-    return prepared.map((p) =>
-      p instanceof MeshMomentumError ? { ok: false, error: p } : (sent[next++] as PublishOutcome),
-    );
+  /**
+   * Each event on its own: per-item outcomes, in input order (the batch endpoint). Validation is the
+   * SDK's (an invalid item is refused before it is queued), so each event is validated once.
+   */
+  publishEach(inputs: readonly unknown[]): Promise<PublishOutcome[]> {
+    return this.#send(inputs.map((input) => (input ?? {}) as Readonly<Record<string, unknown>>));
   }
 
-  async #send(events: readonly DomainEvent[]): Promise<PublishOutcome[]> {
+  async #send(events: readonly Readonly<Record<string, unknown>>[]): Promise<PublishOutcome[]> {
     const deadlineMs = this.#clock() + this.#options.ackTimeoutMs;
     const deliveries = events.map(async (event): Promise<PublishOutcome> => {
-      const { type, ...input } = event as unknown as { type: EventType } & Record<string, unknown>;
+      const { type, ...input } = event as { type: EventType } & Record<string, unknown>;
       const delivery = await this.#producer.enqueue(type, input as never);
       await delivery.delivered;
-      return { ok: true, id: event.id, type };
+      return { ok: true, id: delivery.event.id, type: delivery.event.type };
     });
     const late = new KafkaUnavailableError(
       this.#options.brokers,
