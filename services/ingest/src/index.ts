@@ -6,5 +6,6 @@ export * from './keys.ts';
 export * from './auth/tokens.ts';
 export * from './publisher.ts';
 export * from './unmapped.ts';
+export * from './deliveries.ts';
 export * from './pollers/dmm.ts';
 export * from './pollers/backstage.ts';
