@@ -2,6 +2,11 @@
 // adds its section here; `pnpm docs:config --write` regenerates the table and a unit test checks it.
 import type { ConfigSection } from '@mesh-momentum/common';
 import { DASHBOARD_SECTION } from '@mesh-momentum/dashboard';
+import { INGEST_SECTION } from '@mesh-momentum/ingest';
 import { PROCESSOR_SECTION } from '@mesh-momentum/processor';
 
-export const CONFIG_SECTIONS: readonly ConfigSection[] = [PROCESSOR_SECTION, DASHBOARD_SECTION];
+export const CONFIG_SECTIONS: readonly ConfigSection[] = [
+  PROCESSOR_SECTION,
+  INGEST_SECTION,
+  DASHBOARD_SECTION,
+];

@@ -22,6 +22,7 @@ import { AdapterPayloadError, MappingInvalidError } from '@mesh-momentum/adapter
 import { ProducerClosedError, ProducerQueueFullError, ProducerSendFailedError } from '@mesh-momentum/sdk';
 import { WebhookErrorCodes, WebhookVerificationError } from '@mesh-momentum/webhook-auth';
 import { QueryInvalidError, ScopeNotFoundError } from '@mesh-momentum/dashboard';
+import { IngestError, IngestErrorCodes } from '@mesh-momentum/ingest';
 import { documentedErrorCodes } from '../../packages/common/src/errors.test-support.ts';
 
 /**
@@ -55,6 +56,7 @@ const SAMPLES: readonly MeshMomentumError[] = [
   new MappingInvalidError('m.yaml', [{ entry: 'a', reason: 'bad' }]),
   new QueryInvalidError([{ field: 'limit', reason: 'must be <= 1000' }]),
   new ScopeNotFoundError('domain:nowhere'),
+  ...Object.values(IngestErrorCodes).map((code) => new IngestError(code, 'x')),
 ];
 
 describe('every error class', () => {
