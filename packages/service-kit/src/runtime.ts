@@ -1,16 +1,15 @@
-import type { Redis } from 'ioredis';
 import type { Kafka } from 'kafkajs';
 import { createLogger, loadConfig, type Config, type Env, type Logger } from '@mesh-momentum/common';
 import { EventCodec, RegistryClient, registryOptionsFrom } from '@mesh-momentum/events';
 import { createKafka } from '@mesh-momentum/kafka';
-import { connectRedis, createRedis } from './redis-client.ts';
+import { connectRedis, createRedis, type RedisClient } from './redis-client.ts';
 
 /** What a service needs from the MM_* environment: validated config, logger, and its clients. */
 export interface Runtime {
   readonly config: Config;
   readonly logger: Logger;
   readonly kafka: Kafka;
-  readonly redis: Redis;
+  readonly redis: RedisClient;
   readonly codec: EventCodec;
 }
 

@@ -5,3 +5,4 @@ export * from './score-fields.ts';
 export * from './movers.ts';
 export * from './namespace.ts';
 export * from './score-reader.ts';
+export * from './redis-client.ts';

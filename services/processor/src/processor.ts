@@ -1,6 +1,5 @@
 import { performance } from 'node:perf_hooks';
 import { Partitioners, type Consumer, type EachBatchPayload, type Kafka, type Producer } from 'kafkajs';
-import type { Redis } from 'ioredis';
 import {
   BatchStalledError,
   FencedWriteError,
@@ -12,7 +11,7 @@ import {
 import { registryOptionsFrom, type EventCodec } from '@mesh-momentum/events';
 import type { ScoringConfig } from '@mesh-momentum/scoring';
 import { registryAnswers, withDeadline, type HealthProbe } from '@mesh-momentum/service-kit';
-import { keys } from '@mesh-momentum/store';
+import { keys, type RedisClient } from '@mesh-momentum/store';
 import { ScoreStore } from '@mesh-momentum/store-writer';
 import { decodeBatch } from './decode-batch.ts';
 import { sendDeadLetters } from './dead-letter.ts';
@@ -25,7 +24,7 @@ export interface ProcessorDeps {
   readonly config: Config;
   readonly scoring: ScoringConfig;
   readonly kafka: Kafka;
-  readonly redis: Redis;
+  readonly redis: RedisClient;
   readonly codec: EventCodec;
   readonly logger: Logger;
   /** Redis key namespace to write into (at start; see `followNamespace`). */

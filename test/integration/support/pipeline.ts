@@ -1,4 +1,3 @@
-import type { Redis } from 'ioredis';
 import { Partitioners, type Kafka } from 'kafkajs';
 import { createLogger, type Config, type Logger } from '@mesh-momentum/common';
 import {
@@ -13,7 +12,7 @@ import { createKafka, ensureTopics } from '@mesh-momentum/kafka';
 import { Processor } from '@mesh-momentum/processor';
 import { DEFAULT_SCORING_CONFIG, type ScoringConfig } from '@mesh-momentum/scoring';
 import { createRedis } from '@mesh-momentum/service-kit';
-import { INITIAL_NAMESPACE } from '@mesh-momentum/store';
+import { INITIAL_NAMESPACE, unlinkMatching, type RedisClient } from '@mesh-momentum/store';
 
 /**
  * One isolated pipeline on the shared test services: its own topics and key prefix (from
@@ -23,7 +22,7 @@ export class TestPipeline {
   readonly config: Config;
   readonly logger: Logger;
   readonly kafka: Kafka;
-  readonly redis: Redis;
+  readonly redis: RedisClient;
   readonly codec: EventCodec;
   readonly processors: Processor[] = [];
 
@@ -94,10 +93,7 @@ export class TestPipeline {
   /** Stops processors and deletes every key of this pipeline's prefix. */
   async close(): Promise<void> {
     await Promise.all(this.processors.map((p) => p.stop()));
-    const stream = this.redis.scanStream({ match: `${this.config.redis.keyPrefix}:*`, count: 1000 });
-    for await (const batch of stream as AsyncIterable<string[]>) {
-      if (batch.length > 0) await this.redis.unlink(...batch);
-    }
+    await unlinkMatching(this.redis, `${this.config.redis.keyPrefix}:*`);
     this.redis.disconnect();
   }
 }
