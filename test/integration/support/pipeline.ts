@@ -12,7 +12,7 @@ import { createKafka, ensureTopics } from '@mesh-momentum/kafka';
 import { Processor } from '@mesh-momentum/processor';
 import { DEFAULT_SCORING_CONFIG, type ScoringConfig } from '@mesh-momentum/scoring';
 import { createRedis } from '@mesh-momentum/service-kit';
-import { INITIAL_NAMESPACE, unlinkMatching, type RedisClient } from '@mesh-momentum/store';
+import { INITIAL_NAMESPACE, scanKeys, unlinkMatching, type RedisClient } from '@mesh-momentum/store';
 
 /**
  * One isolated pipeline on the shared test services: its own topics and key prefix (from
@@ -88,6 +88,13 @@ export class TestPipeline {
     await processor.start();
     this.processors.push(processor);
     return processor;
+  }
+
+  /** Every key matching the pattern, on every master of a cluster (KEYS would ask one node only). */
+  async keysMatching(match: string): Promise<string[]> {
+    const found: string[] = [];
+    for await (const batch of scanKeys(this.redis, match)) found.push(...batch);
+    return found.sort();
   }
 
   /** Stops processors and deletes every key of this pipeline's prefix. */
