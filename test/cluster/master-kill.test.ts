@@ -53,9 +53,14 @@ describe('Redis Cluster master killed mid-stream', () => {
     const endMs = Date.now() - 3_600_000;
     // Twelve domains (three per story): enough hash tags to spread over the three masters.
     const stories = ['thriving', 'hype', 'grind', 'stalling'] as const;
-    const specs = Array.from({ length: 12 }, (_, i) => ({ domain: `d${i}`, story: stories[i % 4] ?? 'grind' }));
+    const specs = Array.from({ length: 12 }, (_, i) => ({
+      domain: `d${i}`,
+      story: stories[i % 4] ?? 'grind',
+    }));
     // Per kill: one part in flight when the master dies, one produced while it is down.
-    const parts = [71, 72, 73, 74].map((seed) => simulateProgramme({ seed, endMs, scale: 0.45, domains: specs }));
+    const parts = [71, 72, 73, 74].map((seed) =>
+      simulateProgramme({ seed, endMs, scale: 0.45, domains: specs }),
+    );
     const events = parts.flat();
     const ks: KeySpace = { prefix: pipeline.config.redis.keyPrefix, namespace: 'v1' };
     const reader = new ScoreReader(pipeline.redis, ks.prefix);

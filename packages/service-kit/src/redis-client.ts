@@ -53,7 +53,11 @@ function boundedOptions(config: Config['redis']): RedisOptions {
 }
 
 function createSingle(config: Config['redis']): Redis {
-  return new Redis(config.url, { lazyConnect: true, ...boundedOptions(config), retryStrategy: reconnectDelay });
+  return new Redis(config.url, {
+    lazyConnect: true,
+    ...boundedOptions(config),
+    retryStrategy: reconnectDelay,
+  });
 }
 
 /**

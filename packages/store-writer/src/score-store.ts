@@ -92,7 +92,12 @@ export class ScoreStore {
   /** Per domain, the apply or refresh in progress (see #exclusive). */
   readonly #busy = new Map<string, Promise<undefined>>();
 
-  constructor(redis: RedisClient, keySpace: KeySpace, config: ScoringConfig, options: ScoreStoreOptions = {}) {
+  constructor(
+    redis: RedisClient,
+    keySpace: KeySpace,
+    config: ScoringConfig,
+    options: ScoreStoreOptions = {},
+  ) {
     this.#redis = redis;
     this.#keySpace = keySpace;
     this.#config = config;

@@ -74,7 +74,8 @@ export interface LocalRedisCluster {
 
 /** Uses the local Redis Cluster, starting it when it is not running (and then stopping it afterwards). */
 export async function ensureLocalRedisCluster(): Promise<LocalRedisCluster> {
-  if ((await infra('redis-cluster', 'status')).ok) return { nodes: LOCAL_CLUSTER_NODES, stop: async () => {} };
+  if ((await infra('redis-cluster', 'status')).ok)
+    return { nodes: LOCAL_CLUSTER_NODES, stop: async () => {} };
   const up = await infra('redis-cluster', 'up');
   if (!up.ok) throw new Error(`could not start the local Redis Cluster:\n${up.output}`);
   return {

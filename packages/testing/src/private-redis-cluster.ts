@@ -60,10 +60,13 @@ export async function startPrivateRedisCluster(): Promise<PrivateRedisCluster> {
       { stdio: 'ignore' },
     );
     children.set(port, child);
-    await waitFor(async () => ((await cli(port, 'ping').catch(() => '')).trim() === 'PONG' ? true : undefined), {
-      what: `cluster node on port ${port}`,
-      timeoutMs: 15_000,
-    });
+    await waitFor(
+      async () => ((await cli(port, 'ping').catch(() => '')).trim() === 'PONG' ? true : undefined),
+      {
+        what: `cluster node on port ${port}`,
+        timeoutMs: 15_000,
+      },
+    );
   };
   const kill = async (port: number, signal: NodeJS.Signals) => {
     const child = children.get(port);
@@ -96,7 +99,14 @@ export async function startPrivateRedisCluster(): Promise<PrivateRedisCluster> {
     await Promise.all(ports.map(([port, bus]) => start(port, bus)));
     await run(
       'redis-cli',
-      ['--cluster', 'create', ...ports.map(([p]) => `127.0.0.1:${p}`), '--cluster-replicas', '0', '--cluster-yes'],
+      [
+        '--cluster',
+        'create',
+        ...ports.map(([p]) => `127.0.0.1:${p}`),
+        '--cluster-replicas',
+        '0',
+        '--cluster-yes',
+      ],
       { timeout: 30_000 },
     );
     await healthy();
