@@ -2,13 +2,12 @@ import { afterEach, describe, expect, inject, it } from 'vitest';
 import { simulateProgramme } from '@mesh-momentum/simulator';
 import { isCluster, keys, ScoreReader, slotOf, type KeySpace } from '@mesh-momentum/store';
 import {
-  isolatedConfig,
   startPrivateRedisCluster,
   waitFor,
   type ClusterMaster,
   type PrivateRedisCluster,
 } from '@mesh-momentum/testing';
-import { TestPipeline } from '../integration/support/pipeline.ts';
+import { processorConfig, TestPipeline } from '../integration/support/pipeline.ts';
 import { expectRedisMatchesReference, toScoring } from '../integration/support/reference.ts';
 
 let pipeline: TestPipeline | undefined;
@@ -44,7 +43,7 @@ describe('Redis Cluster master killed mid-stream', () => {
   it('converges to the reference after two masters are SIGKILLed and restarted from their AOF', async () => {
     cluster = await startPrivateRedisCluster();
     pipeline = new TestPipeline(
-      isolatedConfig(inject('services'), {
+      processorConfig(inject('services'), {
         name: 'cluster-master-kill',
         env: { MM_REDIS_CLUSTER_NODES: cluster.nodes, MM_PROCESSOR_TICK_MS: '1000' },
       }),
