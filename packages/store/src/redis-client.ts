@@ -43,6 +43,8 @@ export async function execPerNode(
     for (const c of commands) c.queue(pipeline);
     return checked(await pipeline.exec());
   }
+  // The slot map arrives with the connection (lazyConnect): a first command connects the client.
+  if (client.slots.length === 0) await client.ping();
   const groups = new Map<string, number[]>();
   for (const [index, c] of commands.entries()) {
     const slot = slotOf(c.key);
@@ -77,6 +79,8 @@ function checked(replies: PipelineReply[] | null): PipelineReply[] {
  * batch in one command.
  */
 export async function* scanKeys(client: RedisClient, match: string, count = 1000): AsyncGenerator<string[]> {
+  // A cluster client knows its nodes only once connected (lazyConnect): a first command connects it.
+  if (isCluster(client) && client.nodes('master').length === 0) await client.ping();
   const nodes = isCluster(client) ? client.nodes('master') : [client];
   for (const node of nodes) {
     for await (const batch of node.scanStream({ match, count }) as AsyncIterable<string[]>) {
