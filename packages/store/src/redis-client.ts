@@ -30,8 +30,9 @@ export type PipelineReply = [Error | null, unknown];
  * Sends commands in as few round trips as the client allows and returns their replies in the order
  * given. A single Redis gets one pipeline. A cluster gets one pipeline per node (the commands grouped
  * by the nodes serving their slots, as ioredis requires), all sent at once; each command's own keys
- * must share a slot (the contract's hash tags see to it). A pipeline that fails as a whole (a node
- * down) rejects; a command that fails inside one answers with its error, as ioredis' `exec` does.
+ * must share a slot (the contract's hash tags see to it). A command that fails answers with its error,
+ * as in ioredis' `exec`; on a cluster, so does every command of a node whose pipeline failed as a whole
+ * (the node is down), while the other nodes' replies stand. A single Redis's failed pipeline rejects.
  */
 export async function execPerNode(
   client: RedisClient,
@@ -55,13 +56,20 @@ export async function execPerNode(
     else groups.set(group, [index]);
   }
   const replies: PipelineReply[] = new Array<PipelineReply>(commands.length);
-  await Promise.all(
+  // Settled, not raced: when one node fails, the others' pipelines have finished (nothing of ours is
+  // still in flight when this returns) and their replies count; the failed node's commands answer
+  // with its error.
+  await Promise.allSettled(
     [...groups.values()].map(async (indexes) => {
       const pipeline = client.pipeline();
       for (const i of indexes) commands[i]?.queue(pipeline);
-      const answered = checked(await pipeline.exec());
-      for (const [n, i] of indexes.entries()) {
-        replies[i] = answered[n] ?? [new Error('missing reply'), undefined];
+      try {
+        const answered = checked(await pipeline.exec());
+        for (const [n, i] of indexes.entries()) {
+          replies[i] = answered[n] ?? [new Error('missing reply'), undefined];
+        }
+      } catch (error) {
+        for (const i of indexes) replies[i] = [error as Error, undefined];
       }
     }),
   );
