@@ -1,3 +1,4 @@
+import { Cluster } from 'ioredis';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, createLogger, type Config } from '@mesh-momentum/common';
 import { createRedis } from './redis-client.ts';
@@ -21,8 +22,8 @@ describe('createRedis', () => {
 
   it('builds a Cluster over the seed nodes, reading from masters, with the bounds and credentials of MM_REDIS_*', () => {
     const redis = createRedis({ ...base, clusterNodes: ['127.0.0.1:17001', 'redis-b:17002'] }, logger);
-    expect(redis.isCluster).toBe(true);
-    if (!redis.isCluster) return;
+    expect(redis).toBeInstanceOf(Cluster);
+    if (!(redis instanceof Cluster)) return;
     expect(redis.options.scaleReads).toBe('master');
     expect(redis.options.enableReadyCheck).toBe(true);
     expect(redis.options.redisOptions).toMatchObject({
