@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createLogger } from '@mesh-momentum/common';
-import { createRedis } from '@mesh-momentum/service-kit';
+import { connectRedis, createRedis, nonDurableClusterMasters } from '@mesh-momentum/service-kit';
 import {
   execPerNode,
   isCluster,
@@ -10,7 +10,7 @@ import {
   unlinkMatching,
   type RedisClient,
 } from '@mesh-momentum/store';
-import { isolatedConfig, waitFor } from '@mesh-momentum/testing';
+import { isolatedConfig, startPrivateRedisCluster, waitFor } from '@mesh-momentum/testing';
 import { processorConfig, TestPipeline } from '../integration/support/pipeline.ts';
 
 let redis: RedisClient;
@@ -100,6 +100,31 @@ describe('Redis Cluster client helpers', () => {
     } finally {
       subscriber.disconnect();
       await pipeline.close();
+    }
+  });
+});
+
+describe('durability check of the cluster masters', () => {
+  it('names the masters whose AOF is not fsynced on every write', async () => {
+    const cluster = await startPrivateRedisCluster();
+    const config = isolatedConfig(inject('services'), {
+      name: 'durability',
+      env: { MM_REDIS_CLUSTER_NODES: cluster.nodes },
+    });
+    const client = createRedis(config.redis, createLogger({ name: 'test', level: 'warn' }));
+    try {
+      await connectRedis(client, config.redis);
+      expect(await nonDurableClusterMasters(client)).toEqual([]);
+      const weak = cluster.masters[1];
+      if (!weak) throw new Error('no second master');
+      if (isCluster(client)) {
+        const node = client.nodes('master').find((n) => n.options.port === weak.port);
+        await node?.config('SET', 'appendfsync', 'everysec');
+      }
+      expect(await nonDurableClusterMasters(client)).toEqual([`127.0.0.1:${weak.port}`]);
+    } finally {
+      client.disconnect();
+      await cluster.stop();
     }
   });
 });

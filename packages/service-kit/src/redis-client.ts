@@ -134,3 +134,25 @@ export async function connectRedis(redis: RedisClient, config: Config['redis']):
     }
   }
 }
+
+/**
+ * The masters of a Redis Cluster that would not keep an acknowledged write through a crash (AOF off,
+ * or fsync other than `always`), as `host:port`. On a cluster, the partition progress and a domain's
+ * state live on different masters, so such a master can lose batches that replay cannot bring back
+ * (docs/redis-contract.md, "On a Redis Cluster"). Masters that refuse CONFIG (managed services) are
+ * left out: their durability cannot be read. Empty for a single Redis.
+ */
+export async function nonDurableClusterMasters(redis: RedisClient): Promise<string[]> {
+  if (!(redis instanceof Cluster)) return [];
+  const found: string[] = [];
+  for (const node of redis.nodes('master')) {
+    try {
+      const [, appendonly] = (await node.config('GET', 'appendonly')) as string[];
+      const [, fsync] = (await node.config('GET', 'appendfsync')) as string[];
+      if (appendonly !== 'yes' || fsync !== 'always') found.push(`${node.options.host}:${node.options.port}`);
+    } catch {
+      // CONFIG disabled or renamed: nothing to judge.
+    }
+  }
+  return found;
+}
