@@ -3,6 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { ENV_VARIABLES } from '@mesh-momentum/common';
+import { CONFIG_SECTIONS } from '../../scripts/config-sections.ts';
 
 /**
  * docker-compose.yml, infra/local/local-infra.sh and the configuration defaults must agree: an app
@@ -94,12 +95,30 @@ describe('docker-compose.yml', () => {
     }
   });
 
-  it('uses only MM_* variables that the configuration knows', () => {
+  it('uses only MM_* variables that the configuration knows (shared, or a service section)', () => {
+    const known = [
+      ...Object.keys(ENV_VARIABLES),
+      ...CONFIG_SECTIONS.flatMap((s) => Object.keys(s.variables)),
+    ];
     for (const name of Object.keys(compose.services)) {
       for (const key of Object.keys(environment(name))) {
-        if (key.startsWith('MM_')) expect(Object.keys(ENV_VARIABLES), `${name}: ${key}`).toContain(key);
+        if (key.startsWith('MM_')) expect(known, `${name}: ${key}`).toContain(key);
       }
     }
+  });
+
+  it('runs the ingest gateway under the app profile, reachable from the host on loopback only', () => {
+    const ingest = service('ingest');
+    expect(ingest.profiles).toContain('app');
+    const env = environment('ingest');
+    expect(env['MM_KAFKA_BROKERS']).toBe('kafka:9092');
+    expect(new URL(env['MM_REDIS_URL'] ?? '').host).toBe('redis:6379');
+    // Inside the container, loopback would be unreachable through the published port.
+    expect(env['MM_INGEST_HTTP_HOST']).toBe('0.0.0.0');
+    for (const mapping of ingest.ports ?? []) expect(String(mapping)).toMatch(/^127\.0\.0\.1:/);
+    expect(ingest.ports).toEqual(
+      expect.arrayContaining([expect.stringContaining(':8088:8088'), expect.stringContaining(':9465:9465')]),
+    );
   });
 
   it('runs the processor under the app profile, pointed at the services, with the default topics', () => {

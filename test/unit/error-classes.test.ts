@@ -21,6 +21,7 @@ import {
 import { AdapterPayloadError, MappingInvalidError } from '@mesh-momentum/adapters';
 import { ProducerClosedError, ProducerQueueFullError, ProducerSendFailedError } from '@mesh-momentum/sdk';
 import { WebhookErrorCodes, WebhookVerificationError } from '@mesh-momentum/webhook-auth';
+import { IngestError, IngestErrorCodes } from '@mesh-momentum/ingest';
 import { documentedErrorCodes } from '../../packages/common/src/errors.test-support.ts';
 
 /**
@@ -52,6 +53,7 @@ const SAMPLES: readonly MeshMomentumError[] = [
   ...Object.values(WebhookErrorCodes).map((code) => new WebhookVerificationError(code, 'webhook-id', 'x')),
   new AdapterPayloadError('github', 'release.tag_name', 'is required'),
   new MappingInvalidError('m.yaml', [{ entry: 'a', reason: 'bad' }]),
+  ...Object.values(IngestErrorCodes).map((code) => new IngestError(code, 'x')),
 ];
 
 describe('every error class', () => {
