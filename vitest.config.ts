@@ -32,6 +32,9 @@ const CLUSTER_SCENARIOS = [
   'test/integration/dedup-window.test.ts',
   'test/integration/processor-failures.test.ts',
   'test/integration/rebuild.test.ts',
+  'test/integration/reader-contract.test.ts',
+  'test/integration/movers.test.ts',
+  'test/integration/retention.test.ts',
 ];
 
 // Three projects: `unit` needs no services and runs in parallel; `integration` talks to real Kafka,
