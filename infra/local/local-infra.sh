@@ -6,6 +6,10 @@
 #   infra/local/local-infra.sh down [--purge]   stop what `up` started (--purge: also delete data)
 #   infra/local/local-infra.sh status           one line per service; exit 0 if all run, 3 otherwise
 #   infra/local/local-infra.sh logs [kafka|registry|redis] [-f]
+#   infra/local/local-infra.sh redis-cluster up|down|status   the Redis Cluster alone
+#
+# MM_LOCAL_REDIS_CLUSTER=1 adds a 3-master Redis Cluster (ports 17001-17003, redis-cluster.sh) to `up`
+# and `status`; `down` stops it whenever it runs.
 #
 # State (data, logs, pid files) lives in <repo>/.local-infra/, downloads in the cache shared with
 # scripts/toolchain.sh. See infra/README.md.
@@ -40,6 +44,7 @@ APICURIO_JAR="$APICURIO_HOME/apicurio-registry-app-$APICURIO_VERSION-runner.jar"
 APICURIO_URL="${MM_APICURIO_URL:-https://repo1.maven.org/maven2/io/apicurio/apicurio-registry-app/$APICURIO_VERSION/apicurio-registry-app-$APICURIO_VERSION-all.tar.gz}"
 
 SERVICES=(kafka registry redis)
+REDIS_CLUSTER="${MM_LOCAL_REDIS_CLUSTER:-0}"
 
 # ---------------------------------------------------------------------------------------------
 # Helpers
@@ -292,6 +297,9 @@ ready_redis() {
   [ "$(timeout 3 redis-cli -h 127.0.0.1 -p "$REDIS_PORT" ping 2>/dev/null)" = "PONG" ]
 }
 
+# shellcheck source=infra/local/redis-cluster.sh
+. "$HERE/redis-cluster.sh"
+
 # ---------------------------------------------------------------------------------------------
 # Commands
 # ---------------------------------------------------------------------------------------------
@@ -373,6 +381,7 @@ cmd_up() {
     done
     say "all services ready (installation check took $install_secs s)"
   fi
+  if [ "$REDIS_CLUSTER" = 1 ]; then cluster_up; fi
 
   cat <<EOF
 
@@ -418,6 +427,7 @@ cmd_down() {
     rm -f "$(pid_file "$svc")"
     say "$svc stopped (pid $pid) after $(elapsed "$t0") s"
   done
+  cluster_down "$purge"
   if [ "$purge" -eq 1 ]; then
     rm -rf "$STATE_DIR/kafka" "$STATE_DIR/registry" "$STATE_DIR/redis"
     say "deleted data in $STATE_DIR (logs kept in $LOG_DIR)"
@@ -434,6 +444,12 @@ cmd_status() {
       all=3
     fi
   done
+  # The cluster counts only when asked for; otherwise it is shown if it runs.
+  if [ "$REDIS_CLUSTER" = 1 ]; then
+    cluster_status || all=3
+  elif cluster_any_running; then
+    cluster_status || true
+  fi
   return "$all"
 }
 
@@ -455,8 +471,18 @@ cmd_logs() {
   if [ "$follow" -eq 1 ]; then exec tail -n 50 -F "${files[@]}"; else tail -n 100 "${files[@]}"; fi
 }
 
+cmd_redis_cluster() {
+  mkdir -p "$LOG_DIR" "$RUN_DIR"
+  case "${1:-}" in
+    up) cluster_up ;;
+    down) cluster_down "$([ "${2:-}" = --purge ] && echo 1 || echo 0)" ;;
+    status) cluster_status ;;
+    *) die "usage: $0 redis-cluster up|down [--purge]|status" ;;
+  esac
+}
+
 usage() {
-  sed -n '2,11p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
+  sed -n '2,16p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
 }
 
 main() {
@@ -467,6 +493,7 @@ main() {
     down) cmd_down "$@" ;;
     status) cmd_status "$@" ;;
     logs) cmd_logs "$@" ;;
+    redis-cluster) cmd_redis_cluster "$@" ;;
     -h | --help | help) usage ;;
     *)
       usage >&2
