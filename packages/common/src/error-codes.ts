@@ -20,6 +20,7 @@ export const ErrorCodes = {
   PRODUCER_SEND_FAILED: 'MM_ERR_PRODUCER_SEND_FAILED',
   STORE_UNAVAILABLE: 'MM_ERR_STORE_UNAVAILABLE',
   STORE_FENCED: 'MM_ERR_STORE_FENCED',
+  STORE_REPLY: 'MM_ERR_STORE_REPLY',
   REBUILD_RUNNING: 'MM_ERR_REBUILD_RUNNING',
   BATCH_STALLED: 'MM_ERR_BATCH_STALLED',
   KAFKA_UNAVAILABLE: 'MM_ERR_KAFKA_UNAVAILABLE',
@@ -74,6 +75,8 @@ export const ERROR_CODE_INFO: Readonly<Record<ErrorCode, ErrorCodeInfo>> = {
   MM_ERR_PRODUCER_SEND_FAILED: { retriable: 'depends', httpStatus: 503 },
   MM_ERR_STORE_UNAVAILABLE: { retriable: true, httpStatus: 503 },
   MM_ERR_STORE_FENCED: { retriable: false, httpStatus: 409 },
+  // Redis refused a command or script for good (a script bug, a wrong type): retrying cannot help.
+  MM_ERR_STORE_REPLY: { retriable: false, httpStatus: 500 },
   MM_ERR_REBUILD_RUNNING: { retriable: true, httpStatus: 409 },
   MM_ERR_BATCH_STALLED: { retriable: true, httpStatus: 503 },
   MM_ERR_KAFKA_UNAVAILABLE: { retriable: true, httpStatus: 503 },

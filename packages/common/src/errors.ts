@@ -171,6 +171,13 @@ export class RebuildRunningError extends MeshMomentumError {
   }
 }
 
+/** Redis answered a command or script with an error that retrying cannot change (a script bug, a wrong type). */
+export class StoreReplyError extends MeshMomentumError {
+  constructor(message: string, options: { readonly cause?: unknown } = {}) {
+    super(ErrorCodes.STORE_REPLY, message, options);
+  }
+}
+
 /** A write refused because another processor instance took over the partition (zombie fencing). */
 export class FencedWriteError extends MeshMomentumError {
   readonly partition: number;

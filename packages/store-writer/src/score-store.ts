@@ -1,24 +1,20 @@
 import type { ChainableCommander, Result } from 'ioredis';
-import { METRICS, ScopeState, type EventType, type ScoringConfig } from '@mesh-momentum/scoring';
+import { ScopeState, type EventType, type ScoringConfig } from '@mesh-momentum/scoring';
 import { FencedWriteError, StoreUnavailableError } from '@mesh-momentum/common';
 import {
-  aggregateFromHashes,
-  execPerNode,
   keys,
-  moversKept,
   PROGRESS_FIELDS,
   scopeId,
   scoreToFields,
-  type DomainScope,
   type KeySpace,
-  type PipelineReply,
   type RedisClient,
   type RoutedCommand,
   type MeshChanged,
 } from '@mesh-momentum/store';
-import { emptyScopeMirror, planDomainBatch, type BatchEvent, type ScopeMirror } from './domain-batch-plan.ts';
+import { planDomainBatch, type BatchEvent, type ScopeMirror } from './domain-batch-plan.ts';
 import { meshStallAfter } from './mesh-stall.ts';
-import { boundOf } from './movers-bound.ts';
+import { loadDomains, versionsOf } from './domain-loader.ts';
+import { execPipeline, execRouted, replyAt, replyError } from './redis-replies.ts';
 import { SCRIPTS, SCRIPT_STATUS } from './scripts.ts';
 
 type ApplyReply = number[];
@@ -236,8 +232,7 @@ export class ScoreStore {
         if (listError) throw replyError(listError, 'recording the domains failed');
         for (const d of fresh) this.#listed.add(d);
         for (const [i, { domain, events }] of plans.entries()) {
-          const [error, reply] = replies[i] ?? [new Error('missing reply'), undefined];
-          if (error) throw replyError(error, 'apply script failed');
+          const reply = replyAt(replies, i, 'apply script failed');
           const [status, ...rest] = reply as ApplyReply;
           if (status === SCRIPT_STATUS.FENCED) {
             throw new FencedWriteError(
@@ -378,7 +373,7 @@ export class ScoreStore {
       if (mirrored) addDomain(domain, mirrored.state);
       else toRead.push(domain);
     }
-    for (const [domain, scopes] of await this.#loadDomains(toRead, false)) {
+    for (const [domain, scopes] of await loadDomains(this.#redis, this.#keySpace, toRead, false)) {
       const state = scopes.get(domainId)?.state;
       if (state) addDomain(domain, state);
     }
@@ -422,8 +417,8 @@ export class ScoreStore {
     if (missing.length > 0) {
       // The version is read BEFORE the state: a write landing in between makes the mirror newer than
       // its version, which the script refuses (stale) rather than overwrite.
-      const versions = await this.#versionsOf(missing);
-      for (const [domain, scopes] of await this.#loadDomains(missing, true)) {
+      const versions = await versionsOf(this.#redis, this.#keySpace, missing);
+      for (const [domain, scopes] of await loadDomains(this.#redis, this.#keySpace, missing, true)) {
         this.#mirrors.set(domain, { scopes, topic, partition, version: versions.get(domain) ?? 0 });
       }
     }
@@ -434,100 +429,6 @@ export class ScoreStore {
         mirror.partition = partition;
       }
     }
-  }
-
-  async #versionsOf(domains: readonly string[]): Promise<Map<string, number>> {
-    const replies = await execRouted(
-      this.#redis,
-      domains.map((d) => {
-        const key = keys.domainProgress(this.#keySpace, d);
-        return { key, queue: (p) => p.hget(key, PROGRESS_FIELDS.version) };
-      }),
-    );
-    return new Map(
-      domains.map((d, i) => {
-        const [error, version] = replies[i] ?? [new Error('missing reply'), undefined];
-        if (error) throw replyError(error, 'reading versions failed');
-        return [d, Number(version ?? 0)];
-      }),
-    );
-  }
-
-  async #productsOf(domains: readonly string[]): Promise<string[][]> {
-    const commands = domains.map((d): RoutedCommand => {
-      const key = keys.domainProducts(this.#keySpace, d);
-      return { key, queue: (p) => p.smembers(key) };
-    });
-    return (await execRouted(this.#redis, commands)).map(([error, list]) => {
-      if (error) throw replyError(error, 'reading products failed');
-      return list as string[];
-    });
-  }
-
-  /**
-   * Reads the aggregates of domains, and of all their products when asked: one or two round trips for
-   * any number of domains.
-   */
-  async #loadDomains(
-    domains: readonly string[],
-    withProducts: boolean,
-  ): Promise<Map<string, Map<string, ScopeMirror>>> {
-    const ks = this.#keySpace;
-    const productLists = withProducts ? await this.#productsOf(domains) : domains.map((): string[] => []);
-
-    const wanted: { domain: string; scope: DomainScope }[] = [];
-    for (const [i, domain] of domains.entries()) {
-      wanted.push({ domain, scope: { kind: 'domain' } });
-      for (const productId of productLists[i] ?? [])
-        wanted.push({ domain, scope: { kind: 'product', productId } });
-    }
-    // Per scope: aggregate, standing, and (for mirrors) each movers set's size and smallest kept weight.
-    const perScope = withProducts ? 2 + 2 * METRICS.length : 2;
-    const commands: RoutedCommand[] = [];
-    for (const { domain, scope } of wanted) {
-      const aggKey = keys.scopeAggregate(ks, domain, scope);
-      const standingKey = keys.scopeStanding(ks, domain, scope);
-      commands.push({ key: aggKey, queue: (p) => p.hgetall(aggKey) });
-      commands.push({ key: standingKey, queue: (p) => p.hgetall(standingKey) });
-      if (!withProducts) continue;
-      for (const metric of METRICS) {
-        const moversKey = keys.scopeMovers(ks, domain, scope, metric);
-        const last = moversKept(scope) - 1;
-        commands.push({ key: moversKey, queue: (p) => p.zcard(moversKey) });
-        commands.push({ key: moversKey, queue: (p) => p.zrevrange(moversKey, last, last, 'WITHSCORES') });
-      }
-    }
-    const replies = await execRouted(this.#redis, commands);
-    const reply = (i: number): unknown => {
-      const [error, value] = replies[i] ?? [new Error('missing reply'), undefined];
-      if (error) throw replyError(error, 'reading aggregates failed');
-      return value;
-    };
-    const result = new Map<string, Map<string, ScopeMirror>>();
-    for (const d of domains) result.set(d, new Map());
-    for (const [i, { domain, scope }] of wanted.entries()) {
-      const base = perScope * i;
-      const aggHash = reply(base) as Record<string, string>;
-      const standing = reply(base + 1) as Record<string, string>;
-      if (Object.keys(aggHash).length === 0) continue;
-      const mirror: ScopeMirror = {
-        ...emptyScopeMirror(ks, domain, scope),
-        state: ScopeState.fromAggregate(aggregateFromHashes(aggHash, standing)),
-      };
-      if (withProducts) {
-        for (const [m, metric] of METRICS.entries()) {
-          const size = reply(base + 2 + 2 * m) as number;
-          const floor = (reply(base + 3 + 2 * m) as string[])[1];
-          mirror.movers[metric] = boundOf(
-            size,
-            floor === undefined ? undefined : Number(floor),
-            moversKept(scope),
-          );
-        }
-      }
-      result.get(domain)?.set(scopeId(scope), mirror);
-    }
-    return result;
   }
 }
 
@@ -546,39 +447,4 @@ function withinBatchUnique(events: readonly BatchEvent[], windowMs: number): Bat
     else recorded.set(e.dedupKey, [period]);
     return true;
   });
-}
-
-/**
- * Redis replies that mean "try again later" (memory full, replica, loading, failover, cluster moving).
- * Anything else a command or script answers with (a script bug, a wrong type) is not transient: retrying
- * would loop forever, so it surfaces as a plain error and stops the consumer loudly.
- */
-const TRANSIENT_REPLY = /^(OOM|READONLY|LOADING|BUSY|MASTERDOWN|CLUSTERDOWN|TRYAGAIN|NOREPLICAS|MOVED|ASK)\b/;
-
-function replyError(error: Error, what: string): Error {
-  const isReplyError = error.name === 'ReplyError';
-  if (isReplyError && !TRANSIENT_REPLY.test(error.message)) {
-    return new Error(`${what}: ${error.message}`, { cause: error });
-  }
-  return new StoreUnavailableError(`${what}: ${error.message}`, { cause: error });
-}
-
-/** `execPerNode` (one pipeline per Redis or cluster node), a failed round trip as a retriable error. */
-async function execRouted(redis: RedisClient, commands: readonly RoutedCommand[]): Promise<PipelineReply[]> {
-  try {
-    return await execPerNode(redis, commands);
-  } catch (error) {
-    throw new StoreUnavailableError(`redis pipeline failed: ${(error as Error).message}`, { cause: error });
-  }
-}
-
-async function execPipeline(pipeline: ChainableCommander): Promise<[Error | null, unknown][]> {
-  let replies: [Error | null, unknown][] | null;
-  try {
-    replies = await pipeline.exec();
-  } catch (error) {
-    throw new StoreUnavailableError(`redis pipeline failed: ${(error as Error).message}`, { cause: error });
-  }
-  if (!replies) throw new StoreUnavailableError('redis pipeline returned no replies');
-  return replies;
 }
