@@ -19,6 +19,12 @@ import {
   UnknownSchemaError,
 } from '@mesh-momentum/common';
 import { AdapterPayloadError, MappingInvalidError } from '@mesh-momentum/adapters';
+import {
+  AlerterFencedError,
+  DeliveryFailedError,
+  SilenceInvalidError,
+  SilenceNotFoundError,
+} from '@mesh-momentum/alerter';
 import { ProducerClosedError, ProducerQueueFullError, ProducerSendFailedError } from '@mesh-momentum/sdk';
 import { WebhookErrorCodes, WebhookVerificationError } from '@mesh-momentum/webhook-auth';
 import { documentedErrorCodes } from '../../packages/common/src/errors.test-support.ts';
@@ -52,6 +58,11 @@ const SAMPLES: readonly MeshMomentumError[] = [
   ...Object.values(WebhookErrorCodes).map((code) => new WebhookVerificationError(code, 'webhook-id', 'x')),
   new AdapterPayloadError('github', 'release.tag_name', 'is required'),
   new MappingInvalidError('m.yaml', [{ entry: 'a', reason: 'bad' }]),
+  new AlerterFencedError(3),
+  new SilenceInvalidError([{ field: 'comment', reason: 'required' }]),
+  new SilenceNotFoundError('s-1'),
+  new DeliveryFailedError('webhook', 'HTTP 503', { retriable: true, status: 503 }),
+  new DeliveryFailedError('webhook', 'HTTP 400', { retriable: false, status: 400 }),
 ];
 
 describe('every error class', () => {

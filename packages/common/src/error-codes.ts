@@ -29,6 +29,10 @@ export const ErrorCodes = {
   WEBHOOK_SIGNATURE_INVALID: 'MM_ERR_WEBHOOK_SIGNATURE_INVALID',
   ADAPTER_PAYLOAD_INVALID: 'MM_ERR_ADAPTER_PAYLOAD_INVALID',
   MAPPING_INVALID: 'MM_ERR_MAPPING_INVALID',
+  ALERTER_FENCED: 'MM_ERR_ALERTER_FENCED',
+  SILENCE_INVALID: 'MM_ERR_SILENCE_INVALID',
+  SILENCE_NOT_FOUND: 'MM_ERR_SILENCE_NOT_FOUND',
+  DELIVERY_FAILED: 'MM_ERR_DELIVERY_FAILED',
 } as const;
 
 export type ErrorCode = (typeof ErrorCodes)[keyof typeof ErrorCodes];
@@ -74,4 +78,10 @@ export const ERROR_CODE_INFO: Readonly<Record<ErrorCode, ErrorCodeInfo>> = {
   MM_ERR_ADAPTER_PAYLOAD_INVALID: { retriable: false, httpStatus: 400 },
   // A mapping file the service loaded at start-up: the service's fault, never the client's.
   MM_ERR_MAPPING_INVALID: { retriable: false, httpStatus: 500 },
+  // Another alerter instance holds the notifier lease now: this one stops notifying.
+  MM_ERR_ALERTER_FENCED: { retriable: false, httpStatus: 409 },
+  MM_ERR_SILENCE_INVALID: { retriable: false, httpStatus: 400 },
+  MM_ERR_SILENCE_NOT_FOUND: { retriable: false, httpStatus: 404 },
+  // A receiver (webhook, chat, Alertmanager, Kafka) refused or failed a delivery: a bad gateway.
+  MM_ERR_DELIVERY_FAILED: { retriable: 'depends', httpStatus: 502 },
 };

@@ -6,3 +6,4 @@ export * from './docker-services.ts';
 export * from './wait.ts';
 export * from './private-redis.ts';
 export * from './silent-server.ts';
+export * from './alertmanager.ts';
