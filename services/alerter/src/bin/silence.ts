@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util';
+import { parseDuration } from '../duration.ts';
 
 /**
  * `pnpm alerter:silence <add|list|expire>`: manages silences through a running alerter's HTTP API.
@@ -13,13 +14,6 @@ import { parseArgs } from 'node:util';
 const USAGE = `usage: alerter:silence add --matcher NAME=VALUE... --duration 2h|30m|1d --by WHO --comment WHY [--url URL]
        alerter:silence list [--url URL]
        alerter:silence expire ID [--url URL]`;
-
-const UNIT_MS: Record<string, number> = { s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000 };
-
-export function parseDuration(text: string): number | undefined {
-  const m = /^(\d+)([smhd])$/.exec(text.trim());
-  return m ? Number(m[1]) * (UNIT_MS[m[2] as string] as number) : undefined;
-}
 
 async function call(url: string, method: string, body?: unknown): Promise<unknown> {
   const response = await fetch(url, {

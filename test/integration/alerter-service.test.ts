@@ -1,0 +1,113 @@
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { isolatedEnv, REPO_ROOT, waitFor } from '@mesh-momentum/testing';
+import { INITIAL_NAMESPACE, keys } from '@mesh-momentum/store';
+import { Redis } from 'ioredis';
+import { AlerterProcess, DAY_MS, Receiver, rhythm, ScoreDriver } from './support/alerter-harness.ts';
+
+const run = promisify(execFile);
+
+/**
+ * The alerter as its own process (`pnpm alerter`): it starts from MM_* variables, evaluates on its
+ * timer, delivers to the webhook, serves /healthz, /readyz, /metrics and the silences API (also
+ * through `pnpm alerter:silence`), and hands its lease over on SIGTERM.
+ */
+describe('alerter process', () => {
+  const env = isolatedEnv(inject('services'), {
+    name: 'alerter-process',
+    env: {
+      MM_LOG_LEVEL: 'info',
+      MM_ALERTER_HTTP_PORT: '0',
+      MM_ALERTER_FOR_MS: '0',
+      MM_ALERTER_EVALUATION_INTERVAL_MS: '1000',
+    },
+  });
+  const prefix = env['MM_REDIS_KEY_PREFIX']!;
+  const receiver = new Receiver();
+  let redis: Redis;
+  let alerter: AlerterProcess | undefined;
+
+  beforeAll(async () => {
+    await receiver.start();
+    redis = new Redis(env['MM_REDIS_URL']!);
+    await redis.set(keys.namespacePointer(prefix), INITIAL_NAMESPACE);
+  });
+  afterAll(async () => {
+    await alerter?.stop();
+    await receiver.stop();
+    const leftovers = await redis.keys(`${prefix}:*`);
+    if (leftovers.length > 0) await redis.unlink(...leftovers);
+    redis.disconnect();
+  });
+
+  it('notifies, reports its state, manages silences and hands over on SIGTERM', async () => {
+    const now = Date.now();
+    const driver = new ScoreDriver(redis, { prefix, namespace: INITIAL_NAMESPACE });
+    await driver.apply(rhythm('hr', 'hr.payroll', now - 220 * DAY_MS, now - 40 * DAY_MS, 7), now);
+    await driver.refresh(now);
+
+    alerter = new AlerterProcess({ ...env, MM_ALERTER_WEBHOOK_URL: receiver.url });
+    const url = await alerter.url();
+    await waitFor(async () => ((await fetch(`${url}/readyz`)).ok ? true : undefined), { what: 'readiness' });
+    expect((await fetch(`${url}/healthz`)).status).toBe(200);
+    await waitFor(() => (receiver.requests.length > 0 ? true : undefined), { what: 'a notification' });
+    expect(
+      receiver
+        .alerts('firing')
+        .map((a) => a.labels['alertname'])
+        .sort(),
+    ).toEqual(['DomainMomentumStalled', 'MeshMomentumStalled', 'ProductMomentumStalled']);
+
+    const metrics = await (await fetch(`${url}/metrics`)).text();
+    expect(metrics).toMatch(/mm_alerter_alerts\{state="firing"\} 3/);
+    expect(metrics).toMatch(/mm_alerter_deliveries_total\{channel="webhook",outcome="delivered"\} [1-9]/);
+    expect(metrics).toMatch(/mm_alerter_is_notifier 1/);
+
+    // Silences: a bad request names its fields; the CLI adds, lists and expires.
+    const bad = await fetch(`${url}/api/silences`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ matchers: ['domain=hr'] }),
+    });
+    expect(bad.status).toBe(400);
+    const refusal = (await bad.json()) as { code: string; issues: { field: string }[] };
+    expect(refusal.code).toBe('MM_ERR_SILENCE_INVALID');
+    expect(refusal.issues.map((i) => i.field)).toEqual(['endsAtMs', 'createdBy', 'comment']);
+
+    const cli = (...args: string[]) =>
+      run(
+        process.execPath,
+        ['--conditions=@mesh-momentum/source', 'services/alerter/src/bin/silence.ts', ...args, '--url', url],
+        {
+          cwd: REPO_ROOT,
+        },
+      );
+    const added = JSON.parse(
+      (
+        await cli(
+          'add',
+          '--matcher',
+          'domain=hr',
+          '--duration',
+          '2h',
+          '--by',
+          'lead@example.com',
+          '--comment',
+          'reorg',
+        )
+      ).stdout,
+    ) as { id: string; endsAtMs: number; matchers: unknown[] };
+    expect(added.matchers).toEqual([{ name: 'domain', value: 'hr', isRegex: false, isEqual: true }]);
+    const listed = JSON.parse((await cli('list')).stdout) as { id: string }[];
+    expect(listed.map((s) => s.id)).toEqual([added.id]);
+    const expired = JSON.parse((await cli('expire', added.id)).stdout) as { endsAtMs: number };
+    expect(expired.endsAtMs).toBeLessThan(added.endsAtMs);
+    await expect(cli('expire', 'no-such-id')).rejects.toMatchObject({ code: 1 });
+
+    // SIGTERM: exits cleanly and releases the lease, so another instance takes over at once.
+    const exit = await alerter.stop();
+    expect(exit.code).toBe(0);
+    expect(await redis.get(`${prefix}:{alerter}:lease`)).toBeNull();
+  });
+});
