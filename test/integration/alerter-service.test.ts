@@ -4,13 +4,18 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { isolatedEnv, REPO_ROOT, waitFor } from '@mesh-momentum/testing';
 import { INITIAL_NAMESPACE, keys } from '@mesh-momentum/store';
 import { Redis } from 'ioredis';
+import avro from 'avsc';
+import { Kafka, logLevel, type Consumer, type KafkaMessage } from 'kafkajs';
+import { loadConfig } from '@mesh-momentum/common';
+import { RegistryClient, registryOptionsFrom, unframe } from '@mesh-momentum/events';
+import { withoutAlerterVariables } from '@mesh-momentum/alerter';
 import { AlerterProcess, DAY_MS, Receiver, rhythm, ScoreDriver } from './support/alerter-harness.ts';
 
 const run = promisify(execFile);
 
 /**
  * The alerter as its own process (`pnpm alerter`): it starts from MM_* variables, evaluates on its
- * timer, delivers to the webhook, serves /healthz, /readyz, /metrics and the silences API (also
+ * timer, delivers to the webhook and the alerts topic (Avro, registered schema), serves /healthz, /readyz, /metrics and the silences API (also
  * through `pnpm alerter:silence`), and hands its lease over on SIGTERM.
  */
 describe('alerter process', () => {
@@ -27,6 +32,7 @@ describe('alerter process', () => {
   const receiver = new Receiver();
   let redis: Redis;
   let alerter: AlerterProcess | undefined;
+  let consumer: Consumer | undefined;
 
   beforeAll(async () => {
     await receiver.start();
@@ -35,6 +41,7 @@ describe('alerter process', () => {
   });
   afterAll(async () => {
     await alerter?.stop();
+    await consumer?.disconnect();
     await receiver.stop();
     const leftovers = await redis.keys(`${prefix}:*`);
     if (leftovers.length > 0) await redis.unlink(...leftovers);
@@ -47,8 +54,23 @@ describe('alerter process', () => {
     await driver.apply(rhythm('hr', 'hr.payroll', now - 220 * DAY_MS, now - 40 * DAY_MS, 7), now);
     await driver.refresh(now);
 
-    alerter = new AlerterProcess({ ...env, MM_ALERTER_WEBHOOK_URL: receiver.url });
+    const alertsTopic = `${env['MM_TOPIC_EVENTS']!.replace(/\.events$/, '')}.alerts`;
+    const alertsOnTopic: KafkaMessage[] = [];
+    alerter = new AlerterProcess({
+      ...env,
+      MM_ALERTER_WEBHOOK_URL: receiver.url,
+      MM_ALERTER_KAFKA_TOPIC: alertsTopic,
+    });
     const url = await alerter.url();
+    consumer = new Kafka({
+      brokers: env['MM_KAFKA_BROKERS']!.split(','),
+      logLevel: logLevel.NOTHING,
+    }).consumer({
+      groupId: `${prefix}-alerts-reader`,
+    });
+    await consumer.connect();
+    await consumer.subscribe({ topic: alertsTopic, fromBeginning: true });
+    await consumer.run({ eachMessage: async ({ message }) => void alertsOnTopic.push(message) });
     await waitFor(async () => ((await fetch(`${url}/readyz`)).ok ? true : undefined), { what: 'readiness' });
     expect((await fetch(`${url}/healthz`)).status).toBe(200);
     await waitFor(() => (receiver.requests.length > 0 ? true : undefined), { what: 'a notification' });
@@ -58,6 +80,39 @@ describe('alerter process', () => {
         .map((a) => a.labels['alertname'])
         .sort(),
     ).toEqual(['DomainMomentumStalled', 'MeshMomentumStalled', 'ProductMomentumStalled']);
+
+    // The alerts topic: one Avro record per alert, keyed by fingerprint, decodable through the registry.
+    const records = await waitFor(() => (alertsOnTopic.length >= 3 ? alertsOnTopic : undefined), {
+      what: 'three alert records on the alerts topic',
+      timeoutMs: 30_000,
+    });
+    const registry = new RegistryClient(registryOptionsFrom(loadConfig(withoutAlerterVariables(env))));
+    const decoded = await Promise.all(
+      records.map(async (m) => {
+        const { schemaId, body } = unframe(m.value);
+        const type = avro.Type.forSchema(JSON.parse(await registry.schemaText(schemaId)) as avro.Schema);
+        return {
+          key: m.key?.toString(),
+          header: m.headers?.['mm_idempotency-key']?.toString(),
+          record: type.fromBuffer(body) as {
+            fingerprint: string;
+            status: string;
+            notificationId: string;
+            alertname: string;
+          },
+        };
+      }),
+    );
+    for (const d of decoded) {
+      expect(d.key).toBe(d.record.fingerprint);
+      expect(d.header).toBe(d.record.notificationId);
+      expect(d.record.status).toBe('firing');
+    }
+    expect(decoded.map((d) => d.record.alertname).sort()).toEqual([
+      'DomainMomentumStalled',
+      'MeshMomentumStalled',
+      'ProductMomentumStalled',
+    ]);
 
     const metrics = await (await fetch(`${url}/metrics`)).text();
     expect(metrics).toMatch(/mm_alerter_alerts\{state="firing"\} 3/);

@@ -120,13 +120,8 @@ describe('Avro alert event', () => {
     expect(records).toHaveLength(3);
     for (const r of records) {
       const errors: string[] = [];
-      // Without a timestamp-millis implementation avsc wants numbers where the record has Dates.
-      const plain = JSON.parse(JSON.stringify(r), (_k, v: unknown) =>
-        typeof v === 'string' && /^\d{4}-\d\d-\d\dT/.test(v) ? Date.parse(v) : v,
-      ) as unknown;
-      expect(type.isValid(plain, { errorHook: (p) => errors.push(p.join('.')) }), errors.join()).toBe(true);
-      const wrapped = type.fromBuffer(type.toBuffer(plain)) as { status: string };
-      expect(wrapped.status).toBe(r.status);
+      expect(type.isValid(r, { errorHook: (p) => errors.push(p.join('.')) }), errors.join()).toBe(true);
+      expect(type.fromBuffer(type.toBuffer(r))).toEqual(r);
     }
     const resolvedRecord = alertRecords(resolved)[0]!;
     expect(resolvedRecord.endsAt).not.toBeNull();

@@ -4,7 +4,7 @@ import { AlerterFencedError } from './errors.ts';
 import type { AlerterKeys } from './keys.ts';
 import { SCRIPT_STATUS, withAlerterScripts, type AlerterScripts } from './scripts.ts';
 
-export const CHANNELS = ['webhook', 'chat'] as const;
+export const CHANNELS = ['webhook', 'chat', 'kafka'] as const;
 export type ChannelName = (typeof CHANNELS)[number];
 
 /** One notification on its way to one channel: what the outbox holds. */

@@ -91,6 +91,14 @@ export const ALERTER_VARIABLES = {
     doc: 'Chat incoming-webhook URL (Slack, Mattermost, ...); empty: not used.',
     secret: true,
   },
+  MM_ALERTER_KAFKA_TOPIC: {
+    schema: z.union([
+      z.literal(''),
+      z.string().regex(/^[A-Za-z0-9._-]{1,249}$/, 'must be a Kafka topic name'),
+    ]),
+    default: '',
+    doc: 'Kafka topic receiving one Avro `MomentumAlert` per alert of each notification (created if missing); empty: not used.',
+  },
   MM_ALERTER_DELIVERY_TIMEOUT_MS: {
     schema: integer(100, 120_000),
     default: '5000',
@@ -129,6 +137,7 @@ export interface AlerterConfig {
   readonly webhookUrl: string | undefined;
   readonly webhookSecrets: readonly string[];
   readonly chatWebhookUrl: string | undefined;
+  readonly kafkaTopic: string | undefined;
   readonly deliveryTimeoutMs: number;
   readonly retryBaseMs: number;
   readonly retryMaxMs: number;
@@ -177,6 +186,7 @@ export function loadAlerterConfig(env: Env): AlerterConfig {
       .split(/\s+/)
       .filter((s) => s !== ''),
     chatWebhookUrl: optional(get('MM_ALERTER_CHAT_WEBHOOK_URL')),
+    kafkaTopic: get('MM_ALERTER_KAFKA_TOPIC') || undefined,
     deliveryTimeoutMs: get('MM_ALERTER_DELIVERY_TIMEOUT_MS'),
     retryBaseMs: get('MM_ALERTER_RETRY_BASE_MS'),
     retryMaxMs: get('MM_ALERTER_RETRY_MAX_MS'),

@@ -11,3 +11,4 @@ export * from './metrics.ts';
 export * from './observe.ts';
 export * from './service.ts';
 export * from './silence-admin.ts';
+export * from './kafka-channel.ts';

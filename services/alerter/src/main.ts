@@ -1,7 +1,10 @@
 import { hostname } from 'node:os';
 import { randomUUID } from 'node:crypto';
 import { connectRuntime, createOpsServer, installShutdown, listenOps } from '@mesh-momentum/service-kit';
+import type { Kafka, Producer } from 'kafkajs';
+import { RegistryClient, registryOptionsFrom } from '@mesh-momentum/events';
 import { Alerter } from './alerter.ts';
+import { kafkaChannel } from './kafka-channel.ts';
 import { channelsFromConfig } from './channels-from-config.ts';
 import { loadAlerterConfig, withoutAlerterVariables } from './config.ts';
 import { registerAlerterApi } from './http-api.ts';
@@ -14,12 +17,17 @@ async function main(): Promise<void> {
     'alerter',
     withoutAlerterVariables(process.env),
   );
-  void kafka; // the Kafka channel (alerts topic) is not wired yet
+  const alertsTopic = alerterConfig.kafkaTopic;
+  const producer = alertsTopic === undefined ? undefined : await connectAlertsProducer(kafka, alertsTopic);
+  const kafkaAlerts =
+    producer && alertsTopic
+      ? kafkaChannel(producer, new RegistryClient(registryOptionsFrom(config)), alertsTopic)
+      : undefined;
   const alerter = new Alerter({
     config: alerterConfig,
     redis,
     keyPrefix: config.redis.keyPrefix,
-    channels: channelsFromConfig(alerterConfig),
+    channels: channelsFromConfig(alerterConfig, kafkaAlerts),
     logger,
     instanceId: `${hostname()}-${process.pid}-${randomUUID().slice(0, 8)}`,
   });
@@ -35,11 +43,26 @@ async function main(): Promise<void> {
     [
       ['alerter', () => service.stop()],
       ['ops server', () => ops.close()],
+      ['kafka producer', async () => producer?.disconnect()],
       ['redis', () => redis.quit()],
     ],
     { logger, timeoutMs: config.shutdownTimeoutMs },
   );
   service.start();
+}
+
+/** An idempotent producer for the alerts topic, which is created (broker defaults) when missing. */
+async function connectAlertsProducer(kafka: Kafka, topic: string): Promise<Producer> {
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    await admin.createTopics({ topics: [{ topic }], waitForLeaders: true });
+  } finally {
+    await admin.disconnect();
+  }
+  const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
+  await producer.connect();
+  return producer;
 }
 
 main().catch((error: unknown) => {

@@ -75,6 +75,7 @@ export function alerterConfig(
     webhookUrl: undefined,
     webhookSecrets: [],
     chatWebhookUrl: undefined,
+    kafkaTopic: undefined,
     deliveryTimeoutMs: 2_000,
     retryBaseMs: MINUTE_MS,
     retryMaxMs: HOUR_MS,

@@ -2,7 +2,8 @@ import type { Notification } from '../types.ts';
 
 /**
  * The record of schemas/alerts/MomentumAlert.avsc for one alert of a notification, as avsc takes it
- * (timestamp-millis as Date, unions of null as the plain value or null). Keyed by `fingerprint`.
+ * (timestamp-millis as ms numbers, the long on the wire; unions of null as the plain value or null).
+ * Keyed by `fingerprint`.
  */
 export interface MomentumAlertRecord {
   readonly id: string;
@@ -17,19 +18,19 @@ export interface MomentumAlertRecord {
   readonly productId: string | null;
   readonly ownerTeam: string | null;
   readonly groupKey: string;
-  readonly startsAt: Date;
-  readonly endsAt: Date | null;
-  readonly decidedAt: Date;
+  readonly startsAt: number;
+  readonly endsAt: number | null;
+  readonly decidedAt: number;
   readonly stallReason: string | null;
   readonly findings: { rule: string; value: number; threshold: number }[];
   readonly momentum: number;
   readonly trend7: number;
   readonly trend30: number;
-  readonly lastMomentumEventAt: Date | null;
+  readonly lastMomentumEventAt: number | null;
   readonly silenceDays: number | null;
-  readonly topEvents: { id: string; source: string; type: string; time: Date; weight: number }[];
+  readonly topEvents: { id: string; source: string; type: string; time: number; weight: number }[];
   readonly dashboardUrl: string;
-  readonly scoreAsOf: Date;
+  readonly scoreAsOf: number;
   readonly labels: Record<string, string>;
   readonly annotations: Record<string, string>;
 }
@@ -53,25 +54,25 @@ export function alertRecords(notification: Notification): MomentumAlertRecord[] 
       productId: a.labels['product'] ?? null,
       ownerTeam: a.labels['owner_team'] ?? null,
       groupKey: notification.groupKey,
-      startsAt: new Date(a.startsAtMs),
-      endsAt: a.endsAtMs === undefined ? null : new Date(a.endsAtMs),
-      decidedAt: new Date(notification.decidedAtMs),
+      startsAt: a.startsAtMs,
+      endsAt: a.endsAtMs ?? null,
+      decidedAt: notification.decidedAtMs,
       stallReason: e.stallReason ?? null,
       findings: e.findings.map((f) => ({ rule: f.rule, value: f.value, threshold: f.threshold })),
       momentum: e.momentum,
       trend7: e.trend7,
       trend30: e.trend30,
-      lastMomentumEventAt: e.lastMomentumEventMs === undefined ? null : new Date(e.lastMomentumEventMs),
+      lastMomentumEventAt: e.lastMomentumEventMs ?? null,
       silenceDays: e.silenceDays ?? null,
       topEvents: e.topEvents.map((t) => ({
         id: t.id,
         source: t.source,
         type: t.type,
-        time: new Date(t.timeMs),
+        time: t.timeMs,
         weight: t.weight,
       })),
       dashboardUrl: e.dashboardUrl,
-      scoreAsOf: new Date(e.asOfMs),
+      scoreAsOf: e.asOfMs,
       labels: { ...a.labels },
       annotations: { ...a.annotations },
     };
