@@ -5,8 +5,9 @@
 // never touches a real installation's data.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { Redis } from 'ioredis';
-import { createLogger, loadConfig } from '@mesh-momentum/common';
+import { createLogger } from '@mesh-momentum/common';
 import { createKafka, ensureTopics } from '@mesh-momentum/kafka';
+import { loadProcessorConfig } from '@mesh-momentum/processor';
 import { createMeshMomentumProducer } from '@mesh-momentum/sdk';
 import { describeProgramme, simulateProgramme } from '@mesh-momentum/simulator';
 import { ScoreReader, type StoredScore } from '@mesh-momentum/store';
@@ -23,7 +24,7 @@ const DEMO_ENV = {
 const SEED = Number(process.env['DEMO_SEED'] ?? 42);
 
 const env = { ...process.env, ...DEMO_ENV };
-const config = loadConfig(env);
+const config = loadProcessorConfig(env);
 const logger = createLogger({ name: 'demo', level: 'warn' });
 const say = (line: string) => console.log(line);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

@@ -1,9 +1,10 @@
-// Prints the configuration table from ENV_VARIABLES; with --write, replaces it in README.md between the
+// Prints the configuration table from ENV_VARIABLES and every service's section (scripts/config-sections.ts); with --write, replaces it in README.md between the
 // config-table markers (run `pnpm format` afterwards; a unit test checks the two agree).
 import { readFileSync, writeFileSync } from 'node:fs';
 import { renderConfigTable } from '@mesh-momentum/common';
+import { CONFIG_SECTIONS } from './config-sections.ts';
 
-const table = renderConfigTable();
+const table = renderConfigTable(CONFIG_SECTIONS);
 if (process.argv.includes('--write')) {
   const readme = new URL('../README.md', import.meta.url);
   const text = readFileSync(readme, 'utf8');

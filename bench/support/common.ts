@@ -1,5 +1,5 @@
 import type { Redis } from 'ioredis';
-import { loadConfig, type Config } from '@mesh-momentum/common';
+import { loadProcessorConfig, type ProcessorConfig } from '@mesh-momentum/processor';
 
 export { printTable } from './table.ts';
 
@@ -64,8 +64,8 @@ export function benchEnv(kind: string, stamp: string, variant = 'main'): Record<
   };
 }
 
-export function benchConfig(env: Record<string, string>): Config {
-  return loadConfig(env);
+export function benchConfig(env: Record<string, string>): ProcessorConfig {
+  return loadProcessorConfig(env);
 }
 
 export function newStamp(): string {

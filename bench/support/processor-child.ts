@@ -1,10 +1,16 @@
 import { performance } from 'node:perf_hooks';
 import { Redis } from 'ioredis';
 import type { Kafka } from 'kafkajs';
-import { createLogger, loadConfig } from '@mesh-momentum/common';
+import { createLogger } from '@mesh-momentum/common';
 import { EventCodec, RegistryClient, registryOptionsFrom } from '@mesh-momentum/events';
 import { createKafka } from '@mesh-momentum/kafka';
-import { decodeBatch, eventTimeRangeOf, loadScoringConfig, Processor } from '@mesh-momentum/processor';
+import {
+  decodeBatch,
+  eventTimeRangeOf,
+  loadProcessorConfig,
+  loadScoringConfig,
+  Processor,
+} from '@mesh-momentum/processor';
 import type { ScoringConfig } from '@mesh-momentum/scoring';
 import { INITIAL_NAMESPACE } from '@mesh-momentum/store';
 import { ScoreStore } from '@mesh-momentum/store-writer';
@@ -29,7 +35,7 @@ const experiments = new Set((process.env['BENCH_EXPERIMENTS'] ?? '').split(',').
 const fetchMib = Number(
   [...experiments].find((e) => e.startsWith('fetch-mib='))?.slice('fetch-mib='.length) ?? 0,
 );
-const config = loadConfig(process.env);
+const config = loadProcessorConfig(process.env);
 const logger = createLogger({ name: 'bench-processor', level: config.logLevel });
 
 function send(report: ChildReport): void {

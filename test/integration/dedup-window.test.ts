@@ -2,8 +2,8 @@ import { afterEach, describe, expect, inject, it } from 'vitest';
 import { Partitioners } from 'kafkajs';
 import { toKafkaMessage, validateEvent } from '@mesh-momentum/events';
 import { ScoreReader } from '@mesh-momentum/store';
-import { isolatedConfig, waitFor } from '@mesh-momentum/testing';
-import { TestPipeline } from './support/pipeline.ts';
+import { waitFor } from '@mesh-momentum/testing';
+import { TestPipeline, processorConfig } from './support/pipeline.ts';
 
 const DAY = 86_400_000;
 const WINDOW_DAYS = 7;
@@ -15,7 +15,7 @@ afterEach(async () => {
 });
 
 /**
- * De-duplication remembers event keys per period of MM_DEDUP_WINDOW_DAYS of Kafka record time, and
+ * De-duplication remembers event keys per period of MM_PROCESSOR_DEDUP_WINDOW_DAYS of Kafka record time, and
  * looks in the record's period and both neighbours: copies a window apart or less (either way) count once,
  * copies more than two windows apart count twice (the memory stays bounded). Record timestamps are set
  * explicitly, as a producer retry days later would carry them.
@@ -23,10 +23,10 @@ afterEach(async () => {
 describe('de-duplication window', () => {
   it('counts copies within a window once (in either order), copies over two windows apart twice, and lets the records expire', async () => {
     pipeline = new TestPipeline(
-      isolatedConfig(inject('services'), {
+      processorConfig(inject('services'), {
         name: 'dedup-window',
         // Producer-set record timestamps, to place copies days apart without waiting days.
-        env: { MM_DEDUP_WINDOW_DAYS: String(WINDOW_DAYS), MM_TOPIC_TIMESTAMP_TYPE: 'CreateTime' },
+        env: { MM_PROCESSOR_DEDUP_WINDOW_DAYS: String(WINDOW_DAYS), MM_TOPIC_TIMESTAMP_TYPE: 'CreateTime' },
       }),
     );
     await pipeline.createTopics();

@@ -6,8 +6,8 @@ import { DEFAULT_SCORING_CONFIG } from '@mesh-momentum/scoring';
 import { simulateProgramme } from '@mesh-momentum/simulator';
 import { ScoreReader } from '@mesh-momentum/store';
 import { ScoreStore } from '@mesh-momentum/store-writer';
-import { isolatedConfig, isolatedEnv, waitFor } from '@mesh-momentum/testing';
-import { TestPipeline } from './support/pipeline.ts';
+import { isolatedEnv, waitFor } from '@mesh-momentum/testing';
+import { TestPipeline, processorConfig } from './support/pipeline.ts';
 import { ProcessorProcess } from './support/processor-process.ts';
 import { expectRedisMatchesReference, toScoring } from './support/reference.ts';
 import { byDomain } from './support/store-harness.ts';
@@ -28,7 +28,7 @@ async function appliedEvents(reader: ScoreReader): Promise<number> {
 
 describe('processor under failure', () => {
   it('dead-letters poison pills with the reason and applies the rest of the stream', async () => {
-    pipeline = new TestPipeline(isolatedConfig(inject('services'), { name: 'poison' }));
+    pipeline = new TestPipeline(processorConfig(inject('services'), { name: 'poison' }));
     await pipeline.createTopics();
     await pipeline.startProcessor();
     const valid = {
@@ -130,7 +130,7 @@ describe('processor under failure', () => {
         MM_PROCESSOR_SESSION_TIMEOUT_MS: '6000',
       },
     });
-    pipeline = new TestPipeline(isolatedConfig(inject('services'), { name: 'unused', env }));
+    pipeline = new TestPipeline(processorConfig(inject('services'), { name: 'unused', env }));
     await pipeline.createTopics();
     // Part of the stream before the crash, part after: the kill lands wherever the first processor is.
     const before = simulateProgramme({ seed: 23, endMs: Date.now() - 3_600_000, scale: 4 });
@@ -167,7 +167,7 @@ describe('processor under failure', () => {
   }, 240_000);
 
   it('refuses the writes of a zombie whose partition was re-assigned (epoch fencing)', async () => {
-    pipeline = new TestPipeline(isolatedConfig(inject('services'), { name: 'zombie' }));
+    pipeline = new TestPipeline(processorConfig(inject('services'), { name: 'zombie' }));
     const keySpace = { prefix: pipeline.config.redis.keyPrefix, namespace: 'v1' };
     const zombie = new ScoreStore(pipeline.redis, keySpace, DEFAULT_SCORING_CONFIG);
     const owner = new ScoreStore(pipeline.redis, keySpace, DEFAULT_SCORING_CONFIG);
@@ -201,7 +201,7 @@ describe('processor under failure', () => {
 describe('zombie processor', () => {
   it('has its writes refused after its partitions moved while it was paused past the session timeout', async () => {
     pipeline = new TestPipeline(
-      isolatedConfig(inject('services'), {
+      processorConfig(inject('services'), {
         name: 'zombie-e2e',
         env: { MM_PROCESSOR_SESSION_TIMEOUT_MS: '6000' },
       }),

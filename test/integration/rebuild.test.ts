@@ -3,8 +3,8 @@ import { rebuildScores } from '@mesh-momentum/processor';
 import { DEFAULT_SCORING_CONFIG } from '@mesh-momentum/scoring';
 import { simulateProgramme } from '@mesh-momentum/simulator';
 import { ScoreReader } from '@mesh-momentum/store';
-import { isolatedConfig, waitFor } from '@mesh-momentum/testing';
-import { TestPipeline } from './support/pipeline.ts';
+import { waitFor } from '@mesh-momentum/testing';
+import { TestPipeline, processorConfig } from './support/pipeline.ts';
 import { expectRedisMatchesReference, toScoring } from './support/reference.ts';
 
 let pipeline: TestPipeline | undefined;
@@ -15,7 +15,7 @@ afterEach(async () => {
 
 describe('rebuild', () => {
   it('replays the topic into a fresh namespace while the live processor runs, switches readers, and loses nothing', async () => {
-    pipeline = new TestPipeline(isolatedConfig(inject('services'), { name: 'rebuild' }));
+    pipeline = new TestPipeline(processorConfig(inject('services'), { name: 'rebuild' }));
     await pipeline.createTopics();
     const live = await pipeline.startProcessor();
     const reader = new ScoreReader(pipeline.redis, pipeline.config.redis.keyPrefix);
@@ -68,7 +68,7 @@ describe('rebuild', () => {
   }, 240_000);
 
   it('removes its half-built namespace and consumer group when it fails, and leaves readers where they were', async () => {
-    pipeline = new TestPipeline(isolatedConfig(inject('services'), { name: 'rebuild-fails' }));
+    pipeline = new TestPipeline(processorConfig(inject('services'), { name: 'rebuild-fails' }));
     await pipeline.createTopics();
     const reader = new ScoreReader(pipeline.redis, pipeline.config.redis.keyPrefix);
     const events = simulateProgramme({ seed: 41, endMs: Date.now() - 3_600_000, scale: 0.5 });

@@ -1,8 +1,8 @@
 import { afterEach, describe, expect, inject, it } from 'vitest';
 import { simulateProgramme } from '@mesh-momentum/simulator';
 import { ScoreReader } from '@mesh-momentum/store';
-import { isolatedConfig, startPrivateRedis, waitFor, type PrivateRedis } from '@mesh-momentum/testing';
-import { TestPipeline } from './support/pipeline.ts';
+import { startPrivateRedis, waitFor, type PrivateRedis } from '@mesh-momentum/testing';
+import { TestPipeline, processorConfig } from './support/pipeline.ts';
 import { expectRedisMatchesReference, toScoring } from './support/reference.ts';
 
 let pipeline: TestPipeline | undefined;
@@ -18,7 +18,7 @@ describe('Redis restarted mid-stream', () => {
   it('converges to the reference scores after Redis crashes, comes back with its last writes lost, and events arrive meanwhile', async () => {
     redis = await startPrivateRedis();
     pipeline = new TestPipeline(
-      isolatedConfig(inject('services'), { name: 'redis-restart', env: { MM_REDIS_URL: redis.url } }),
+      processorConfig(inject('services'), { name: 'redis-restart', env: { MM_REDIS_URL: redis.url } }),
     );
     pipeline.redis.on('error', () => undefined); // the test's own client sees the crash too
     await pipeline.createTopics();

@@ -4,8 +4,8 @@ import { toScoringEvent } from '@mesh-momentum/processor';
 import { computeScores, DEFAULT_SCORING_CONFIG } from '@mesh-momentum/scoring';
 import { simulateProgramme, shuffled, withDuplicates } from '@mesh-momentum/simulator';
 import { ScoreReader } from '@mesh-momentum/store';
-import { isolatedConfig, waitFor } from '@mesh-momentum/testing';
-import { TestPipeline } from './support/pipeline.ts';
+import { waitFor } from '@mesh-momentum/testing';
+import { TestPipeline, processorConfig } from './support/pipeline.ts';
 import { expectSameScore } from './support/compare-scores.ts';
 
 /**
@@ -29,7 +29,7 @@ afterEach(async () => {
 });
 
 async function runScenario(name: string, delivered: readonly object[], processors: number): Promise<void> {
-  pipeline = new TestPipeline(isolatedConfig(inject('services'), { name }));
+  pipeline = new TestPipeline(processorConfig(inject('services'), { name }));
   await pipeline.createTopics();
   const running = await Promise.all(
     Array.from({ length: processors }, () => pipeline!.startProcessor({ clock: () => AS_OF_MS })),

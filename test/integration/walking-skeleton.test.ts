@@ -1,20 +1,21 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { Redis } from 'ioredis';
 import type { Kafka, Producer } from 'kafkajs';
-import { createLogger, type Config } from '@mesh-momentum/common';
+import { createLogger } from '@mesh-momentum/common';
 import { EventCodec, RegistryClient, registryOptionsFrom } from '@mesh-momentum/events';
 import { createKafka, ensureTopics } from '@mesh-momentum/kafka';
-import { Processor, DEAD_LETTER_HEADERS } from '@mesh-momentum/processor';
+import { Processor, DEAD_LETTER_HEADERS, type ProcessorConfig } from '@mesh-momentum/processor';
 import { ScoreReader } from '@mesh-momentum/store';
 import { DEFAULT_SCORING_CONFIG } from '@mesh-momentum/scoring';
-import { isolatedConfig, waitFor } from '@mesh-momentum/testing';
+import { waitFor } from '@mesh-momentum/testing';
+import { processorConfig } from './support/pipeline.ts';
 
 /**
  * One event the whole way on real services: Avro-encoded against the registry, produced to Kafka,
  * consumed by the processor's consumer group, applied in Redis. Fails if any stage is broken.
  */
 describe('walking skeleton: producer → Kafka → processor → Redis', () => {
-  let config: Config;
+  let config: ProcessorConfig;
   let kafka: Kafka;
   let producer: Producer;
   let redis: Redis;
@@ -23,7 +24,7 @@ describe('walking skeleton: producer → Kafka → processor → Redis', () => {
   let reader: ScoreReader;
 
   beforeAll(async () => {
-    config = isolatedConfig(inject('services'), { name: 'skeleton' });
+    config = processorConfig(inject('services'), { name: 'skeleton' });
     const logger = createLogger({ name: 'test', level: config.logLevel });
     kafka = createKafka(config.kafka, { logger });
     const admin = kafka.admin();

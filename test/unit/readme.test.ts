@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { renderConfigTable } from '@mesh-momentum/common';
+import { CONFIG_SECTIONS } from '../../scripts/config-sections.ts';
 
 const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
 
@@ -24,7 +25,7 @@ describe('README.md', () => {
     const match = /<!-- config-table:start -->\n([\s\S]*?)\n<!-- config-table:end -->/.exec(readme);
     expect(match, 'README.md lacks the config-table markers').not.toBeNull();
     // Regenerate with: pnpm docs:config
-    expect(tableCells(match?.[1] ?? '')).toEqual(tableCells(renderConfigTable()));
+    expect(tableCells(match?.[1] ?? '')).toEqual(tableCells(renderConfigTable(CONFIG_SECTIONS)));
   });
 
   it('names the two set-up commands that exist', () => {

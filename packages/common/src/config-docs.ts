@@ -1,11 +1,23 @@
+import type { ConfigSection, VariableSpecs } from './config-section.ts';
 import { ENV_VARIABLES } from './config.ts';
 
-/** The README's configuration table, rendered from ENV_VARIABLES so the two cannot drift. */
-export function renderConfigTable(): string {
-  const rows = Object.entries(ENV_VARIABLES).map(([name, spec]) => {
+function rows(specs: VariableSpecs, usedBy: string): string[] {
+  return Object.entries(specs).map(([name, spec]) => {
     const shown =
       spec.default === undefined ? '(required)' : spec.default === '' ? '(empty)' : `\`${spec.default}\``;
-    return `| \`${name}\` | ${shown} | ${spec.doc.replace(/\|/g, '\\|')} |`;
+    return `| \`${name}\` | ${usedBy} | ${shown} | ${spec.doc.replace(/\|/g, '\\|')} |`;
   });
-  return ['| variable | default | meaning |', '| --- | --- | --- |', ...rows].join('\n');
+}
+
+/**
+ * The README's configuration table: the shared variables, then each service's section, rendered from
+ * the definitions so the two cannot drift.
+ */
+export function renderConfigTable(sections: readonly ConfigSection[] = []): string {
+  return [
+    '| variable | read by | default | meaning |',
+    '| --- | --- | --- | --- |',
+    ...rows(ENV_VARIABLES, 'all'),
+    ...sections.flatMap((s) => rows(s.variables, s.name)),
+  ].join('\n');
 }

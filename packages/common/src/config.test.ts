@@ -27,7 +27,6 @@ describe('loadConfig', () => {
     });
     expect(config.kafka.connectionTimeoutMs).toBe(3_000);
     expect(config.kafka.requestTimeoutMs).toBe(30_000);
-    expect(config.processor.stallTimeoutMs).toBe(60_000);
     expect(config.shutdownTimeoutMs).toBe(20_000);
     expect(config.topics).toEqual({
       events: 'mesh-momentum.events.v1',
@@ -114,17 +113,17 @@ describe('loadConfig', () => {
     const error = configError({
       MM_MAX_FUTURE_SKEW_MS: '',
       MM_TOPIC_PARTITIONS: ' ',
-      MM_PROCESSOR_TICK_MS: '1e4',
-      MM_PROCESSOR_HTTP_PORT: '0x10',
+      MM_KAFKA_REQUEST_TIMEOUT_MS: '1e4',
+      MM_REDIS_CONNECT_TIMEOUT_MS: '0x10',
     });
     expect(Object.fromEntries(error.issues.map((i) => [i.field, i.reason]))).toEqual({
       MM_MAX_FUTURE_SKEW_MS: 'must not be empty (got "")',
       MM_TOPIC_PARTITIONS: 'must not be empty (got " ")',
-      MM_PROCESSOR_TICK_MS: 'must be a whole number in decimal digits (got "1e4")',
-      MM_PROCESSOR_HTTP_PORT: 'must be a whole number in decimal digits (got "0x10")',
+      MM_KAFKA_REQUEST_TIMEOUT_MS: 'must be a whole number in decimal digits (got "1e4")',
+      MM_REDIS_CONNECT_TIMEOUT_MS: 'must be a whole number in decimal digits (got "0x10")',
     });
     expect(loadConfig({ MM_MAX_FUTURE_SKEW_MS: '0' }).maxFutureSkewMs).toBe(0);
-    expect(configError({ MM_PROCESSOR_TICK_MS: '999' }).issues[0]?.reason).toBe(
+    expect(configError({ MM_KAFKA_REQUEST_TIMEOUT_MS: '999' }).issues[0]?.reason).toBe(
       'must be >= 1000 (got "999")',
     );
   });

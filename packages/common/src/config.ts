@@ -1,16 +1,20 @@
+import { closest, distance } from 'fastest-levenshtein';
 import { z } from 'zod';
 import { bool, brokerList, integer, nonEmpty, topicName, url } from './config-values.ts';
+import { parseVariables, SERVICE_PREFIXES, type ConfigSection, type VariableSpec } from './config-section.ts';
 import { ConfigError, type FieldIssue } from './errors.ts';
-import { redactUrlCredentials } from './redact.ts';
 
 /**
- * Configuration shared by every service, read from environment variables. One table lists every
- * variable with its default and meaning (README "Configuration" is checked against it); `loadConfig`
- * validates the lot, rejects unknown `MM_*` variables (a typo must not silently fall back to a default)
- * and returns a frozen object.
+ * Configuration shared by every service, read from environment variables. One table lists every shared
+ * variable with its default and meaning; each service adds its own section (`defineConfigSection`,
+ * e.g. `MM_PROCESSOR_*` in services/processor). README "Configuration" is checked against both.
+ * `loadConfig` validates the lot, rejects unknown `MM_*` variables (a typo must not silently fall back to a
+ * default) and returns a frozen object.
  */
 
 const PREFIX = 'MM_';
+/** Edits (insertions, deletions, substitutions) between a typo and the name it suggests, at most. */
+const MAX_TYPO_EDITS = 4;
 
 /**
  * `MM_*` names that belong to the project's scripts, infrastructure and tests, not to services:
@@ -27,15 +31,7 @@ function belongsToScripts(name: string): boolean {
   return SCRIPT_VARIABLES.names.includes(name) || SCRIPT_VARIABLES.prefixes.some((p) => name.startsWith(p));
 }
 
-interface VariableSpec<T extends z.ZodType = z.ZodType, D extends string | undefined = string | undefined> {
-  readonly schema: T;
-  readonly default: D;
-  readonly doc: string;
-  /** Secrets never appear in logs or error messages. */
-  readonly secret?: boolean;
-}
-
-function variable<T extends z.ZodType, D extends string | undefined>(
+export function variable<T extends z.ZodType, D extends string | undefined>(
   schema: T,
   defaultValue: D,
   doc: string,
@@ -44,7 +40,7 @@ function variable<T extends z.ZodType, D extends string | undefined>(
   return { schema, default: defaultValue, doc, secret };
 }
 
-/** Every environment variable Mesh Momentum reads, with its default. Ports match infra/local and docker-compose.yml. */
+/** Every variable all services share, with its default. Ports match infra/local and docker-compose.yml. */
 export const ENV_VARIABLES = {
   MM_KAFKA_BROKERS: variable(
     brokerList,
@@ -127,36 +123,6 @@ export const ENV_VARIABLES = {
     'LogAppendTime',
     "Record timestamps of the events topic when created: the broker's append time (producers cannot set a future one) or the producer's.",
   ),
-  MM_PROCESSOR_GROUP_ID: variable(
-    nonEmpty,
-    'mesh-momentum-processor',
-    'Kafka consumer group of the processor; instances with the same group share the partitions.',
-  ),
-  MM_PROCESSOR_HTTP_HOST: variable(
-    nonEmpty,
-    '127.0.0.1',
-    "Address the processor's health and metrics server binds to.",
-  ),
-  MM_PROCESSOR_HTTP_PORT: variable(
-    integer(0, 65535),
-    '9464',
-    "Port of the processor's /healthz, /readyz and /metrics (0: any free port).",
-  ),
-  MM_PROCESSOR_SESSION_TIMEOUT_MS: variable(
-    integer(6_000, 300_000),
-    '30000',
-    'Consumer-group session timeout: how long a silent (crashed, paused) instance keeps its partitions, ms.',
-  ),
-  MM_PROCESSOR_STALL_TIMEOUT_MS: variable(
-    integer(1_000, 3_600_000),
-    '60000',
-    'A batch that makes no progress for this long is abandoned and retried, and /readyz reports not ready, ms.',
-  ),
-  MM_PROCESSOR_TICK_MS: variable(
-    integer(1_000, 3_600_000),
-    '60000',
-    'How often the processor refreshes decayed scores, rankings and stall states without new events, ms.',
-  ),
   MM_SHUTDOWN_TIMEOUT_MS: variable(
     integer(1_000, 600_000),
     '20000',
@@ -166,11 +132,6 @@ export const ENV_VARIABLES = {
     integer(0, 86_400_000),
     '300000',
     'How far in the future an event time may lie (producer clock skew) before the event is refused, ms.',
-  ),
-  MM_DEDUP_WINDOW_DAYS: variable(
-    integer(1, 366),
-    '7',
-    'Copies of an event (same source, id) reaching Kafka within this many days count once; bounds dedup memory.',
   ),
   MM_SCORING_CONFIG_FILE: variable(
     z.string(),
@@ -219,19 +180,9 @@ export interface Config {
     /** Who sets record timestamps on the events topic: the broker (default) or the producer. */
     readonly timestampType: 'LogAppendTime' | 'CreateTime';
   };
-  readonly processor: {
-    readonly groupId: string;
-    readonly httpHost: string;
-    readonly httpPort: number;
-    readonly tickMs: number;
-    readonly sessionTimeoutMs: number;
-    readonly stallTimeoutMs: number;
-  };
   /** Bound on a graceful stop after SIGTERM/SIGINT, ms (MM_SHUTDOWN_TIMEOUT_MS). */
   readonly shutdownTimeoutMs: number;
   readonly maxFutureSkewMs: number;
-  /** De-duplication window in days (MM_DEDUP_WINDOW_DAYS). */
-  readonly dedupWindowDays: number;
   /** Path of the scoring config file, or undefined for the defaults. */
   readonly scoringConfigFile: string | undefined;
   readonly logLevel: Parsed<'MM_LOG_LEVEL'>;
@@ -239,46 +190,42 @@ export interface Config {
 
 export type Env = Readonly<Record<string, string | undefined>>;
 
-function closestName(name: string): string | undefined {
-  const known = Object.keys(ENV_VARIABLES);
-  // A cheap "did you mean": the known name sharing the longest common prefix.
-  let best: string | undefined;
-  let bestLength = 0;
-  for (const k of known) {
-    let i = 0;
-    while (i < k.length && i < name.length && k[i] === name[i]) i++;
-    if (i > bestLength) {
-      best = k;
-      bestLength = i;
-    }
-  }
-  return bestLength > PREFIX.length ? best : undefined;
+/** A "did you mean": the known name fewest edits away, when it is near enough to be a typo. */
+function closestName(name: string, known: readonly string[]): string | undefined {
+  const best = closest(name, [...known]);
+  return distance(name, best) <= MAX_TYPO_EDITS ? best : undefined;
 }
 
-/** Parses and validates every variable; throws one ConfigError naming all bad ones. */
-export function loadConfig(env: Env = process.env): Config {
+/** Whether `name` is an `MM_*` variable this load does not know and must refuse as a likely typo. */
+function isUnknown(name: string, section: ConfigSection | undefined): boolean {
+  if (!name.startsWith(PREFIX) || name in ENV_VARIABLES || belongsToScripts(name)) return false;
+  if (section && name in section.variables) return false;
+  // Another service's variable (one environment file for a whole deployment): not ours to judge.
+  return !SERVICE_PREFIXES.some((p) => name.startsWith(p) && p !== section?.prefix);
+}
+
+/**
+ * Parses and validates every shared variable, and the service's own section when given; throws one
+ * ConfigError naming all bad ones.
+ */
+export function loadConfig(env?: Env): Config;
+export function loadConfig<N extends string, T>(
+  env: Env,
+  section: ConfigSection<N, T>,
+): Config & { readonly [K in N]: T };
+export function loadConfig(env: Env = process.env, section?: ConfigSection): Config {
   const issues: FieldIssue[] = [];
   const values: Record<string, unknown> = {};
+  const known = [...Object.keys(ENV_VARIABLES), ...Object.keys(section?.variables ?? {})];
 
   for (const name of Object.keys(env)) {
-    if (name.startsWith(PREFIX) && !(name in ENV_VARIABLES) && !belongsToScripts(name)) {
-      const hint = closestName(name);
+    if (isUnknown(name, section)) {
+      const hint = closestName(name, known);
       issues.push({ field: name, reason: `unknown variable${hint ? ` (did you mean ${hint}?)` : ''}` });
     }
   }
-
-  for (const [name, spec] of Object.entries(ENV_VARIABLES) as [EnvVariableName, VariableSpec][]) {
-    const raw = env[name] ?? spec.default;
-    const result = spec.schema.safeParse(raw);
-    if (result.success) {
-      values[name] = result.data;
-    } else {
-      const reason = result.error.issues.map((i) => i.message).join(', ');
-      // A URL's user-info is a secret even in a variable that is not one (a registry URL with a password).
-      const shown = spec.secret ? '' : ` (got ${JSON.stringify(redactUrlCredentials(raw ?? ''))})`;
-      issues.push({ field: name, reason: `${reason}${shown}` });
-    }
-  }
+  parseVariables(ENV_VARIABLES, env, values, issues);
+  if (section) parseVariables(section.variables, env, values, issues);
 
   const get = <K extends EnvVariableName>(k: K) => values[k] as Parsed<K>;
 
@@ -306,6 +253,7 @@ export function loadConfig(env: Env = process.env): Config {
   }
 
   if (issues.length > 0) throw new ConfigError(issues);
+  const sectionValues = section ? { [section.name]: section.build(values) } : {};
 
   const mechanism = get('MM_KAFKA_SASL_MECHANISM');
   const registryUser = get('MM_SCHEMA_REGISTRY_USERNAME');
@@ -341,19 +289,11 @@ export function loadConfig(env: Env = process.env): Config {
       replicationFactor: get('MM_TOPIC_REPLICATION_FACTOR'),
       timestampType: get('MM_TOPIC_TIMESTAMP_TYPE'),
     },
-    processor: {
-      groupId: get('MM_PROCESSOR_GROUP_ID'),
-      httpHost: get('MM_PROCESSOR_HTTP_HOST'),
-      httpPort: get('MM_PROCESSOR_HTTP_PORT'),
-      tickMs: get('MM_PROCESSOR_TICK_MS'),
-      sessionTimeoutMs: get('MM_PROCESSOR_SESSION_TIMEOUT_MS'),
-      stallTimeoutMs: get('MM_PROCESSOR_STALL_TIMEOUT_MS'),
-    },
     shutdownTimeoutMs: get('MM_SHUTDOWN_TIMEOUT_MS'),
     maxFutureSkewMs: get('MM_MAX_FUTURE_SKEW_MS'),
-    dedupWindowDays: get('MM_DEDUP_WINDOW_DAYS'),
     scoringConfigFile: get('MM_SCORING_CONFIG_FILE') || undefined,
     logLevel: get('MM_LOG_LEVEL'),
+    ...sectionValues,
   };
   return deepFreeze(config);
 }

@@ -27,6 +27,18 @@ export const TRANSIENT_KAFKA_ERRORS: readonly string[] = [
 
 const TRANSIENT = new Set(TRANSIENT_KAFKA_ERRORS);
 
+/**
+ * kafkajs warnings about choices this project makes on purpose, with the reason written where the
+ * choice is made: a warning a user can do nothing about is noise.
+ */
+export const EXPECTED_KAFKA_WARNINGS: readonly string[] = [
+  // The SDK bounds an idempotent producer's retries so a dead cluster ends in an error, not a hang
+  // (packages/sdk/src/transport.ts); the broker still de-duplicates the retries it makes.
+  'Limiting retries for the idempotent producer may invalidate EoS guarantees',
+];
+
+const EXPECTED_WARNINGS = new Set(EXPECTED_KAFKA_WARNINGS);
+
 export type PinoLevel = 'error' | 'warn' | 'info' | 'debug';
 
 /** The pino level of one kafkajs log line. */
@@ -38,7 +50,7 @@ export function levelOfKafkaLog(level: KafkaLogLevel, log: LogEntry['log']): Pin
       return transient ? 'debug' : 'error';
     }
     case KafkaLogLevel.WARN:
-      return 'warn';
+      return EXPECTED_WARNINGS.has(log.message) ? 'debug' : 'warn';
     case KafkaLogLevel.INFO:
       return 'info';
     default:

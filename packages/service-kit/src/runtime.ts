@@ -1,13 +1,20 @@
 import type { Redis } from 'ioredis';
 import type { Kafka } from 'kafkajs';
-import { createLogger, loadConfig, type Config, type Env, type Logger } from '@mesh-momentum/common';
+import {
+  createLogger,
+  loadConfig,
+  type Config,
+  type ConfigSection,
+  type Env,
+  type Logger,
+} from '@mesh-momentum/common';
 import { EventCodec, RegistryClient, registryOptionsFrom } from '@mesh-momentum/events';
 import { createKafka } from '@mesh-momentum/kafka';
 import { connectRedis, createRedis } from './redis-client.ts';
 
 /** What a service needs from the MM_* environment: validated config, logger, and its clients. */
-export interface Runtime {
-  readonly config: Config;
+export interface Runtime<C extends Config = Config> {
+  readonly config: C;
   readonly logger: Logger;
   readonly kafka: Kafka;
   readonly redis: Redis;
@@ -15,12 +22,16 @@ export interface Runtime {
 }
 
 /**
- * Validates the configuration (throws ConfigError naming each bad variable), then connects Redis within
+ * Validates the shared configuration and the service's own section (throws ConfigError naming each bad variable), then connects Redis within
  * its connect timeout (a silent or missing Redis fails start-up with a clear error, never a hang).
  * Kafka clients connect when the service starts them, each request bounded by MM_KAFKA_REQUEST_TIMEOUT_MS.
  */
-export async function connectRuntime(role: string, env: Env = process.env): Promise<Runtime> {
-  const config = loadConfig(env);
+export async function connectRuntime<N extends string, T>(
+  role: string,
+  env: Env,
+  section: ConfigSection<N, T>,
+): Promise<Runtime<Config & { readonly [K in N]: T }>> {
+  const config = loadConfig(env, section);
   const logger = createLogger({ name: role, level: config.logLevel });
   const kafka = createKafka(config.kafka, { logger, clientId: `${config.kafka.clientId}-${role}` });
   const redis = createRedis(config.redis, logger.child({ component: 'redis' }));

@@ -39,7 +39,7 @@ export interface DomainBatchInput {
   readonly topic: string;
   readonly partition: number;
   readonly epoch: number;
-  /** The de-duplication window (MM_DEDUP_WINDOW_DAYS), ms. */
+  /** The de-duplication window (MM_PROCESSOR_DEDUP_WINDOW_DAYS), ms. */
   readonly dedupWindowMs: number;
   /**
    * The domain's version the mirror was read at (plus one per batch applied since): the script refuses

@@ -41,11 +41,11 @@ export interface ApplyResult {
 }
 
 export interface ScoreStoreOptions {
-  /** MM_DEDUP_WINDOW_DAYS: how far apart (by record timestamp) copies of an event are recognised. */
+  /** MM_PROCESSOR_DEDUP_WINDOW_DAYS: how far apart (by record timestamp) copies of an event are recognised. */
   readonly dedupWindowDays?: number;
 }
 
-/** The de-duplication window when none is configured, days (the MM_DEDUP_WINDOW_DAYS default). */
+/** The de-duplication window when none is configured, days (the MM_PROCESSOR_DEDUP_WINDOW_DAYS default). */
 export const DEFAULT_DEDUP_WINDOW_DAYS = 7;
 
 interface DomainMirror {

@@ -54,7 +54,7 @@ export const keys = {
   domainProgress: (ks: KeySpace, domain: string) => `${domainBase(ks, domain)}:progress`,
   /**
    * Hash per de-duplication period (records whose Kafka timestamps fall in the same window of
-   * MM_DEDUP_WINDOW_DAYS, numbered from the epoch; the window is part of the key, so changing it never
+   * MM_PROCESSOR_DEDUP_WINDOW_DAYS, numbered from the epoch; the window is part of the key, so changing it never
    * mixes periods of different lengths): `<source>|<id>` → offset that applied the event. Expires two
    * windows after its period ends (or a day after its last write, for long-past periods).
    */

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { loadConfig, type Config } from '@mesh-momentum/common';
+import { loadConfig, type Config, type ConfigSection } from '@mesh-momentum/common';
 import type { ServiceEndpoints } from './endpoints.ts';
 
 /** Short random suffix: every test gets its own topics, consumer group and Redis key prefix. */
@@ -35,6 +35,18 @@ export function isolatedEnv(
   };
 }
 
-export function isolatedConfig(endpoints: ServiceEndpoints, options: IsolatedEnvOptions): Config {
-  return loadConfig(isolatedEnv(endpoints, options));
+/** The shared configuration of an isolated installation, with a service's own section when given. */
+export function isolatedConfig(endpoints: ServiceEndpoints, options: IsolatedEnvOptions): Config;
+export function isolatedConfig<N extends string, T>(
+  endpoints: ServiceEndpoints,
+  options: IsolatedEnvOptions,
+  section: ConfigSection<N, T>,
+): Config & { readonly [K in N]: T };
+export function isolatedConfig(
+  endpoints: ServiceEndpoints,
+  options: IsolatedEnvOptions,
+  section?: ConfigSection,
+): Config {
+  const env = isolatedEnv(endpoints, options);
+  return section ? loadConfig(env, section) : loadConfig(env);
 }

@@ -6,3 +6,4 @@ export * from './scoring-config.ts';
 export * from './ops/metrics.ts';
 export * from './rebuild.ts';
 export * from './event-time-range.ts';
+export * from './config.ts';

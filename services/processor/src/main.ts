@@ -8,12 +8,17 @@ import {
   withDeadline,
 } from '@mesh-momentum/service-kit';
 import { resolveNamespace } from '@mesh-momentum/store';
+import { PROCESSOR_SECTION } from './config.ts';
 import { Processor } from './processor.ts';
 import { loadScoringConfig } from './scoring-config.ts';
 
 /** Entry point: `node --conditions=@mesh-momentum/source services/processor/src/main.ts`. */
 async function main(): Promise<void> {
-  const { config, logger, kafka, redis, codec } = await connectRuntime('processor');
+  const { config, logger, kafka, redis, codec } = await connectRuntime(
+    'processor',
+    process.env,
+    PROCESSOR_SECTION,
+  );
   const scoring = loadScoringConfig(config.scoringConfigFile);
   const namespace = await resolveNamespace(redis, config.redis.keyPrefix);
   const processor = new Processor({ config, scoring, kafka, redis, codec, logger, namespace });

@@ -1,4 +1,3 @@
-import { performance } from 'node:perf_hooks';
 import { Partitioners, type Consumer, type EachBatchPayload, type Kafka, type Producer } from 'kafkajs';
 import type { Redis } from 'ioredis';
 import {
@@ -6,7 +5,6 @@ import {
   FencedWriteError,
   isRetriable,
   StoreUnavailableError,
-  type Config,
   type Logger,
 } from '@mesh-momentum/common';
 import { registryOptionsFrom, type EventCodec } from '@mesh-momentum/events';
@@ -14,15 +12,18 @@ import type { ScoringConfig } from '@mesh-momentum/scoring';
 import { registryAnswers, withDeadline, type HealthProbe } from '@mesh-momentum/service-kit';
 import { keys } from '@mesh-momentum/store';
 import { ScoreStore } from '@mesh-momentum/store-writer';
+import type { ProcessorConfig } from './config.ts';
 import { decodeBatch } from './decode-batch.ts';
 import { sendDeadLetters } from './dead-letter.ts';
 import { ConsumerLagMonitor } from './lag-monitor.ts';
+import { MeshRefresher } from './mesh-refresher.ts';
 import { OffsetCommitter } from './offset-committer.ts';
+import { PartitionPositions } from './partition-positions.ts';
 import { createProcessorMetrics, type ProcessorMetrics } from './ops/metrics.ts';
 import { eventTimeRangeOf } from './event-time-range.ts';
 
 export interface ProcessorDeps {
-  readonly config: Config;
+  readonly config: ProcessorConfig;
   readonly scoring: ScoringConfig;
   readonly kafka: Kafka;
   readonly redis: Redis;
@@ -50,12 +51,6 @@ export interface ProcessorDeps {
 const RETRY_BACKOFF_MS = { initial: 200, max: 5_000 } as const;
 /** How often the namespace pointer is checked while batches flow, ms (a rebuild's grace is longer). */
 const NAMESPACE_CHECK_INTERVAL_MS = 1_000;
-/** Seeks to one offset after which a partition that still starts later is accepted as having a gap. */
-const SEEKS_BEFORE_GAP = 5;
-/** Delay of the mesh-wide refresh that batches schedule (the tick refreshes anyway), ms. */
-const MESH_REFRESH_MIN_INTERVAL_MS = 1_000;
-/** The mesh refresh after batches waits at least this many times its own last duration. */
-const MESH_REFRESH_DUTY = 10;
 /** How often the applied offsets are committed to the consumer group (lag tools read them). */
 const KAFKA_COMMIT_INTERVAL_MS = 1_000;
 /** How often the true consumer lag is read from the brokers' high watermarks, ms. */
@@ -79,26 +74,7 @@ export class Processor {
   readonly #log: Logger;
   #store: ScoreStore;
   #namespace: string;
-  /**
-   * Per partition, the next offset this instance must apply (from Redis's progress record, then from its
-   * own applies). A batch that does not start there is not applied: the partition seeks there first.
-   * In order, so that the recorded progress only ever means "everything before it is applied": a
-   * partition never records progress past records it skipped. Cleared on assignment, namespace switch
-   * and Redis reconnect.
-   */
-  readonly #expected = new Map<string, string>();
-  /**
-   * Seeks made per partition and target offset. Batches fetched before a seek still arrive after it,
-   * so one mismatch proves nothing; only after SEEKS_BEFORE_GAP seeks to the same offset is a gap taken
-   * as real (records deleted below the log start).
-   */
-  readonly #sought = new Map<string, number>();
-  /**
-   * Bumped by every reset of positions. A batch that started before a reset (Redis reconnected while
-   * it was being applied) records no progress and commits nothing: the partition was sought back and
-   * the replay decides what is applied.
-   */
-  #generation = 0;
+  readonly #positions: PartitionPositions;
   #namespaceCheckedAtMs = 0;
   readonly #consumer: Consumer;
   readonly #producer: Producer;
@@ -121,9 +97,7 @@ export class Processor {
   readonly #committer: OffsetCommitter;
   readonly #activeBatches = new Set<Promise<void>>();
   #stopping = false;
-  #meshRefresh: Promise<void> | undefined;
-  #meshRefreshTimer: NodeJS.Timeout | undefined;
-  #lastMeshRefreshMs = 0;
+  readonly #mesh: MeshRefresher;
   /** When a batch last completed (or the assignment last changed): readiness needs recent progress. */
   #lastProgressAtMs = Date.now();
   readonly #lag: ConsumerLagMonitor;
@@ -154,26 +128,37 @@ export class Processor {
       createPartitioner: Partitioners.DefaultPartitioner,
     });
     this.#committer = new OffsetCommitter(this.#consumer, this.#log, KAFKA_COMMIT_INTERVAL_MS);
+    this.#positions = new PartitionPositions({
+      consumer: this.#consumer,
+      // Always the current namespace's store: a rebuild's switch replaces it.
+      progressOf: (topic, partition) => this.#store.partitionProgress(topic, partition),
+      logger: this.#log,
+    });
+    this.#mesh = new MeshRefresher({
+      refresh: (asOfMs) => this.#store.refreshMesh(asOfMs),
+      clock: this.#clock,
+      logger: this.#log,
+    });
     this.#timeRange = eventTimeRangeOf(deps.scoring);
     this.#lag = new ConsumerLagMonitor({
       admin: deps.kafka.admin(),
       logger: this.#log,
       gauge: this.metrics.consumerLag,
-      positions: () => this.#positions(),
+      positions: () => this.#assignedPositions(),
     });
     this.#consumer.on(this.#consumer.events.GROUP_JOIN, (event) => {
       this.#committer.clear();
       // Partitions may have moved: new epochs, and re-read every domain from Redis before writing it.
       this.#epochs.clear();
       this.#fenced.clear();
-      this.#resetPositions();
+      this.#positions.reset();
       this.#store.forgetAll();
       this.#assignment = event.payload.memberAssignment;
       this.#joined = true;
       this.#lastProgressAtMs = Date.now();
       // The mesh hash may be missing (a Redis that lost its last writes, a fresh namespace): rewrite it
       // now instead of at the next tick.
-      this.#scheduleMeshRefresh();
+      this.#mesh.schedule();
       this.#log.info({ assignment: event.payload.memberAssignment }, 'partitions assigned');
     });
     this.#consumer.on(this.#consumer.events.CRASH, (event) => {
@@ -189,13 +174,15 @@ export class Processor {
     // Redis still has, so whatever it lost is applied again (and what it kept is recognised as applied).
     deps.redis.on('ready', () => {
       this.#store.forgetAll();
-      this.#resetPositions();
+      this.#positions.reset();
       this.#log.info('redis (re)connected: in-memory state dropped, partitions re-positioned from Redis');
       // Quiet partitions too: they may have nothing new to fetch, yet need to replay what Redis lost.
-      void this.#repositionAssigned().catch((error: unknown) =>
-        this.#log.warn({ err: error }, 're-positioning after a reconnect failed; the next batch retries'),
-      );
-      this.#scheduleMeshRefresh();
+      void this.#positions
+        .reposition(this.#assignment)
+        .catch((error: unknown) =>
+          this.#log.warn({ err: error }, 're-positioning after a reconnect failed; the next batch retries'),
+        );
+      this.#mesh.schedule();
     });
   }
 
@@ -212,7 +199,7 @@ export class Processor {
       this.#deps.redis,
       { prefix: this.#deps.config.redis.keyPrefix, namespace },
       this.#deps.scoring,
-      { dedupWindowDays: this.#deps.config.dedupWindowDays },
+      { dedupWindowDays: this.#deps.config.processor.dedupWindowDays },
     );
   }
 
@@ -238,68 +225,17 @@ export class Processor {
     this.#namespace = current;
     this.#store = this.#storeFor(current);
     this.#epochs.clear();
-    this.#resetPositions();
-  }
-
-  #resetPositions(): void {
-    this.#expected.clear();
-    this.#sought.clear();
-    this.#generation += 1;
-  }
-
-  /** Seeks every assigned partition to the progress Redis has for it (after Redis came back). */
-  async #repositionAssigned(): Promise<void> {
-    for (const [topic, partitions] of Object.entries(this.#assignment)) {
-      for (const partition of partitions) {
-        const progress = (await this.#store.partitionProgress(topic, partition)) ?? '0';
-        this.#expected.set(`${topic}:${partition}`, progress);
-        this.#consumer.seek({ topic, partition, offset: progress });
-      }
-    }
-  }
-
-  /**
-   * Whether a batch starting at `firstOffset` may be applied now. If the partition's next offset (the
-   * progress in Redis, or this instance's last apply) is elsewhere, seeks there and answers false:
-   * seeking back replays records Redis lost or never got; seeking forward skips records it has.
-   */
-  async #inPosition(topic: string, partition: number, firstOffset: string): Promise<boolean> {
-    const key = `${topic}:${partition}`;
-    let expected = this.#expected.get(key);
-    if (expected === undefined) {
-      // No progress recorded (a fresh namespace, or Redis lost it): from the start of the partition.
-      // The topic keeps every record; what Redis already has is refused as duplicates (within the
-      // de-duplication window, which covers whatever a lost progress record can have left behind).
-      expected = (await this.#store.partitionProgress(topic, partition)) ?? '0';
-      this.#expected.set(key, expected);
-    }
-    if (BigInt(expected) === BigInt(firstOffset)) return true;
-    const seeks = this.#sought.get(`${key}@${expected}`) ?? 0;
-    if (seeks >= SEEKS_BEFORE_GAP && BigInt(firstOffset) > BigInt(expected)) {
-      this.#log.warn({ topic, partition, expected, firstOffset }, 'records before the batch no longer exist');
-      return true;
-    }
-    this.#sought.set(`${key}@${expected}`, seeks + 1);
-    this.#log.info(
-      { topic, partition, from: firstOffset, to: expected },
-      'resuming from the progress in Redis',
-    );
-    this.#consumer.seek({ topic, partition, offset: expected });
-    return false;
+    this.#positions.reset();
   }
 
   /**
    * Per assigned partition, the next offset this instance has to apply (undefined before the first
    * batch tells it): what the lag is measured from.
    */
-  #positions(): { topic: string; partition: number; next: string | undefined }[] {
-    const positions = [];
-    for (const [topic, partitions] of Object.entries(this.#assignment)) {
-      for (const partition of partitions) {
-        positions.push({ topic, partition, next: this.#expected.get(`${topic}:${partition}`) });
-      }
-    }
-    return positions;
+  #assignedPositions(): { topic: string; partition: number; next: string | undefined }[] {
+    return Object.entries(this.#assignment).flatMap(([topic, partitions]) =>
+      partitions.map((partition) => ({ topic, partition, next: this.#positions.next(topic, partition) })),
+    );
   }
 
   /**
@@ -366,14 +302,7 @@ export class Processor {
     await this.#consumer.disconnect();
     await this.#producer.disconnect();
     // A mesh refresh still owed to the last batches runs now, so the mesh figures are not left behind.
-    if (this.#meshRefreshTimer) {
-      clearTimeout(this.#meshRefreshTimer);
-      this.#meshRefreshTimer = undefined;
-      await this.#refreshMesh(this.#clock()).catch((error: unknown) =>
-        this.#log.warn({ err: error }, 'final mesh refresh failed'),
-      );
-    }
-    await this.#meshRefresh;
+    await this.#mesh.flush();
   }
 
   /**
@@ -385,51 +314,11 @@ export class Processor {
     try {
       await this.#followNamespace();
       await this.#store.refreshOwned(now, (topic, partition) => this.#epochs.get(`${topic}:${partition}`));
-      await this.#refreshMesh(now);
+      await this.#mesh.now(now);
     } catch (error) {
       this.#log.warn({ err: error }, 'periodic score refresh failed; the next tick retries');
       throw error;
     }
-  }
-
-  #refreshMesh(now: number): Promise<void> {
-    const previous = this.#meshRefresh ?? Promise.resolve();
-    const next = previous.then(async () => {
-      const started = performance.now();
-      await this.#store.refreshMesh(now);
-      this.#lastMeshRefreshMs = performance.now() - started;
-    });
-    // The chain only orders refreshes: it never rejects (the caller handles `next`), or a failed
-    // refresh would be an unhandled rejection that ends the process (a Redis crash did exactly that).
-    const tracked: Promise<void> = next.then(
-      () => this.#settleMeshRefresh(tracked),
-      () => this.#settleMeshRefresh(tracked),
-    );
-    this.#meshRefresh = tracked;
-    return next;
-  }
-
-  #settleMeshRefresh(done: Promise<void>): void {
-    if (this.#meshRefresh === done) this.#meshRefresh = undefined;
-  }
-
-  /**
-   * Mesh-wide figures read every domain, so batches do not refresh them one by one: the first batch
-   * schedules one refresh later, which covers every batch until then. The delay is at least
-   * MESH_REFRESH_MIN_INTERVAL_MS and MESH_REFRESH_DUTY times the last refresh's duration: reading a
-   * year of every domain's buckets takes a while, and must not crowd out the batches (at most 1/DUTY
-   * of the time goes to it).
-   */
-  #scheduleMeshRefresh(): void {
-    if (this.#meshRefreshTimer) return;
-    const delay = Math.max(MESH_REFRESH_MIN_INTERVAL_MS, MESH_REFRESH_DUTY * this.#lastMeshRefreshMs);
-    this.#meshRefreshTimer = setTimeout(() => {
-      this.#meshRefreshTimer = undefined;
-      this.#refreshMesh(this.#clock()).catch((error: unknown) =>
-        this.#log.warn({ err: error }, 'mesh refresh after batches failed; the tick retries'),
-      );
-    }, delay);
-    this.#meshRefreshTimer.unref();
   }
 
   async #epochFor(topic: string, partition: number): Promise<number> {
@@ -463,7 +352,7 @@ export class Processor {
             // Whatever the abandoned attempt still does, nothing it holds is trusted any more: mirrors are
             // re-read and the partition re-positioned from Redis before the retry.
             this.#store.forgetAll();
-            this.#resetPositions();
+            this.#positions.reset();
             return new BatchStalledError(topic, partition, this.#deps.config.processor.stallTimeoutMs);
           },
         );
@@ -500,8 +389,8 @@ export class Processor {
   ): Promise<boolean> {
     const { topic, partition, messages } = batch;
     await this.#followNamespace();
-    const generation = this.#generation;
-    if (!(await this.#inPosition(topic, partition, messages[0]?.offset ?? batch.firstOffset() ?? '0')))
+    const generation = this.#positions.generation;
+    if (!(await this.#positions.check(topic, partition, messages[0]?.offset ?? batch.firstOffset() ?? '0')))
       return false;
     const epoch = await this.#epochFor(topic, partition);
     await this.#deps.beforeApply?.(topic, partition);
@@ -535,15 +424,15 @@ export class Processor {
             byDomain: decoded.byDomain,
           })
         : { applied: 0, skipped: 0, appliedByType: new Map() };
-    if (generation !== this.#generation) return false;
+    if (generation !== this.#positions.generation) return false;
     const last = batch.lastOffset();
     const next = (BigInt(last) + 1n).toString();
     await this.#store.recordPartitionProgress(topic, partition, next);
     // Redis reconnected meanwhile: the partition was sought back to what Redis has; keep that.
-    if (generation !== this.#generation) return false;
+    if (generation !== this.#positions.generation) return false;
     resolveOffset(last);
     this.#committer.note(topic, partition, next);
-    this.#expected.set(`${topic}:${partition}`, next);
+    this.#positions.advance(topic, partition, next);
     this.#record(
       { topic, partition, highWatermark: batch.highWatermark, lastOffset: last },
       result,
@@ -551,7 +440,7 @@ export class Processor {
       messages,
     );
     this.#lastProgressAtMs = Date.now();
-    if (result.applied > 0) this.#scheduleMeshRefresh();
+    if (result.applied > 0) this.#mesh.schedule();
     this.#log.debug(
       { topic, partition, last, applied: result.applied, skipped: result.skipped },
       'batch done',

@@ -1,14 +1,15 @@
 import type { Kafka } from 'kafkajs';
 import type { Redis } from 'ioredis';
-import { RebuildRunningError, type Config, type Logger } from '@mesh-momentum/common';
+import { RebuildRunningError, type Logger } from '@mesh-momentum/common';
 import type { EventCodec } from '@mesh-momentum/events';
 import type { ScoringConfig } from '@mesh-momentum/scoring';
 import { keys, resolveNamespace } from '@mesh-momentum/store';
 import { ScoreStore } from '@mesh-momentum/store-writer';
+import type { ProcessorConfig } from './config.ts';
 import { Processor } from './processor.ts';
 
 export interface RebuildDeps {
-  readonly config: Config;
+  readonly config: ProcessorConfig;
   readonly scoring: ScoringConfig;
   readonly kafka: Kafka;
   readonly redis: Redis;

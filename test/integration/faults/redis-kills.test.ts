@@ -1,8 +1,8 @@
 import { afterEach, describe, expect, inject, it } from 'vitest';
-import { loadConfig } from '@mesh-momentum/common';
-import { simulateProgramme } from '@mesh-momentum/simulator';
+import { mulberry32, simulateProgramme } from '@mesh-momentum/simulator';
 import { ScoreReader } from '@mesh-momentum/store';
 import { isolatedEnv, startPrivateRedis, waitFor, type PrivateRedis } from '@mesh-momentum/testing';
+import { loadProcessorConfig } from '@mesh-momentum/processor';
 import { TestPipeline } from '../support/pipeline.ts';
 import { ProcessorProcess } from '../support/processor-process.ts';
 import { expectRedisMatchesReference, toScoring } from '../support/reference.ts';
@@ -25,18 +25,6 @@ afterEach(async (context) => {
   child = pipeline = redis = undefined;
 });
 
-/** A deterministic stream of numbers in [0, 1) (mulberry32), so a failing run can be replayed. */
-function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
-
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 describe('Redis killed again and again mid-stream', () => {
@@ -53,7 +41,7 @@ describe('Redis killed again and again mid-stream', () => {
         MM_LOG_LEVEL: 'info',
       },
     });
-    pipeline = new TestPipeline(loadConfig(env));
+    pipeline = new TestPipeline(loadProcessorConfig(env));
     pipeline.redis.on('error', () => undefined); // the test's own client sees every crash too
     await pipeline.createTopics();
     child = new ProcessorProcess(env);
@@ -74,7 +62,8 @@ describe('Redis killed again and again mid-stream', () => {
       }
     })();
 
-    const random = seededRandom(7);
+    // Seeded, so a failing run can be replayed.
+    const random = mulberry32(7);
     const stalls: number[] = [];
     let sawNotReady = false;
     await waitFor(async () => ((await applied()) > 0 ? true : undefined), { what: 'a first batch applied' });

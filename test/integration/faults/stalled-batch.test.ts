@@ -1,8 +1,8 @@
 import { afterEach, describe, expect, inject, it } from 'vitest';
 import { simulateProgramme } from '@mesh-momentum/simulator';
 import { ScoreReader } from '@mesh-momentum/store';
-import { isolatedConfig, waitFor } from '@mesh-momentum/testing';
-import { TestPipeline } from '../support/pipeline.ts';
+import { waitFor } from '@mesh-momentum/testing';
+import { TestPipeline, processorConfig } from '../support/pipeline.ts';
 
 let pipeline: TestPipeline | undefined;
 afterEach(async () => {
@@ -21,7 +21,7 @@ async function lagOf(metrics: { getSingleMetric(name: string): unknown }): Promi
 describe('a batch that makes no progress', () => {
   it('turns readiness false, reports the true lag, and is retried once the hang clears', async () => {
     pipeline = new TestPipeline(
-      isolatedConfig(inject('services'), {
+      processorConfig(inject('services'), {
         name: 'stalled-batch',
         env: { MM_PROCESSOR_STALL_TIMEOUT_MS: '2000' },
       }),

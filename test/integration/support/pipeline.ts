@@ -1,6 +1,6 @@
 import type { Redis } from 'ioredis';
 import { Partitioners, type Kafka } from 'kafkajs';
-import { createLogger, type Config, type Logger } from '@mesh-momentum/common';
+import { createLogger, type Logger } from '@mesh-momentum/common';
 import {
   EventCodec,
   RegistryClient,
@@ -10,24 +10,30 @@ import {
   type DomainEvent,
 } from '@mesh-momentum/events';
 import { createKafka, ensureTopics } from '@mesh-momentum/kafka';
-import { Processor } from '@mesh-momentum/processor';
+import { Processor, PROCESSOR_SECTION, type ProcessorConfig } from '@mesh-momentum/processor';
 import { DEFAULT_SCORING_CONFIG, type ScoringConfig } from '@mesh-momentum/scoring';
 import { createRedis } from '@mesh-momentum/service-kit';
 import { INITIAL_NAMESPACE } from '@mesh-momentum/store';
+import { isolatedConfig, type IsolatedEnvOptions, type ServiceEndpoints } from '@mesh-momentum/testing';
+
+/** An isolated installation's configuration with the processor's section (what a TestPipeline runs on). */
+export function processorConfig(endpoints: ServiceEndpoints, options: IsolatedEnvOptions): ProcessorConfig {
+  return isolatedConfig(endpoints, options, PROCESSOR_SECTION);
+}
 
 /**
  * One isolated pipeline on the shared test services: its own topics and key prefix (from
  * `isolatedConfig`), a producer helper, and processors started in this process.
  */
 export class TestPipeline {
-  readonly config: Config;
+  readonly config: ProcessorConfig;
   readonly logger: Logger;
   readonly kafka: Kafka;
   readonly redis: Redis;
   readonly codec: EventCodec;
   readonly processors: Processor[] = [];
 
-  constructor(config: Config) {
+  constructor(config: ProcessorConfig) {
     this.config = config;
     this.logger = createLogger({ name: 'test', level: config.logLevel });
     this.kafka = createKafka(config.kafka, { logger: this.logger });

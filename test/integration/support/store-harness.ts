@@ -3,7 +3,7 @@ import { Redis } from 'ioredis';
 import type { ScoringEvent } from '@mesh-momentum/scoring';
 import { INITIAL_NAMESPACE, keys, type KeySpace } from '@mesh-momentum/store';
 import type { BatchEvent } from '@mesh-momentum/store-writer';
-import { isolatedConfig } from '@mesh-momentum/testing';
+import { processorConfig } from './pipeline.ts';
 
 /**
  * For tests that drive a ScoreStore directly (no Kafka): a Redis connection and a key space of their
@@ -11,7 +11,7 @@ import { isolatedConfig } from '@mesh-momentum/testing';
  * a describe block; `redis()` is valid inside its tests.
  */
 export function storeHarness(name: string): { readonly ks: KeySpace; redis(): Redis } {
-  const config = isolatedConfig(inject('services'), { name });
+  const config = processorConfig(inject('services'), { name });
   const ks: KeySpace = { prefix: config.redis.keyPrefix, namespace: INITIAL_NAMESPACE };
   let redis: Redis | undefined;
   beforeAll(async () => {

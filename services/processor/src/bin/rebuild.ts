@@ -1,4 +1,5 @@
 import { connectRuntime } from '@mesh-momentum/service-kit';
+import { PROCESSOR_SECTION } from '../config.ts';
 import { rebuildScores } from '../rebuild.ts';
 import { loadScoringConfig } from '../scoring-config.ts';
 
@@ -7,7 +8,7 @@ import { loadScoringConfig } from '../scoring-config.ts';
  * removes the old one, while live processors keep running. Progress on stderr, the result on stdout.
  */
 async function main(): Promise<void> {
-  const runtime = await connectRuntime('rebuild');
+  const runtime = await connectRuntime('rebuild', process.env, PROCESSOR_SECTION);
   const scoring = loadScoringConfig(runtime.config.scoringConfigFile);
   const { redis } = runtime;
   let lastPrinted = 0;

@@ -1,0 +1,6 @@
+// Every service's own configuration section, in the order the README's table lists them. A new service
+// adds its section here; `pnpm docs:config --write` regenerates the table and a unit test checks it.
+import type { ConfigSection } from '@mesh-momentum/common';
+import { PROCESSOR_SECTION } from '@mesh-momentum/processor';
+
+export const CONFIG_SECTIONS: readonly ConfigSection[] = [PROCESSOR_SECTION];

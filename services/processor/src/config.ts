@@ -1,0 +1,70 @@
+import {
+  defineConfigSection,
+  integer,
+  loadConfig,
+  nonEmpty,
+  variable,
+  type Config,
+  type Env,
+} from '@mesh-momentum/common';
+
+/** The processor's own variables (`MM_PROCESSOR_*`); the shared ones live in packages/common. */
+export const PROCESSOR_SECTION = defineConfigSection({
+  name: 'processor',
+  prefix: 'MM_PROCESSOR_',
+  variables: {
+    MM_PROCESSOR_GROUP_ID: variable(
+      nonEmpty,
+      'mesh-momentum-processor',
+      'Kafka consumer group of the processor; instances with the same group share the partitions.',
+    ),
+    MM_PROCESSOR_HTTP_HOST: variable(
+      nonEmpty,
+      '127.0.0.1',
+      "Address the processor's health and metrics server binds to.",
+    ),
+    MM_PROCESSOR_HTTP_PORT: variable(
+      integer(0, 65535),
+      '9464',
+      "Port of the processor's /healthz, /readyz and /metrics (0: any free port).",
+    ),
+    MM_PROCESSOR_SESSION_TIMEOUT_MS: variable(
+      integer(6_000, 300_000),
+      '30000',
+      'Consumer-group session timeout: how long a silent (crashed, paused) instance keeps its partitions, ms.',
+    ),
+    MM_PROCESSOR_STALL_TIMEOUT_MS: variable(
+      integer(1_000, 3_600_000),
+      '60000',
+      'A batch that makes no progress for this long is abandoned and retried, and /readyz reports not ready, ms.',
+    ),
+    MM_PROCESSOR_TICK_MS: variable(
+      integer(1_000, 3_600_000),
+      '60000',
+      'How often the processor refreshes decayed scores, rankings and stall states without new events, ms.',
+    ),
+    MM_PROCESSOR_DEDUP_WINDOW_DAYS: variable(
+      integer(1, 366),
+      '7',
+      'Copies of an event (same source, id) reaching Kafka within this many days count once; bounds dedup memory.',
+    ),
+  },
+  build: (get) => ({
+    groupId: get('MM_PROCESSOR_GROUP_ID'),
+    httpHost: get('MM_PROCESSOR_HTTP_HOST'),
+    httpPort: get('MM_PROCESSOR_HTTP_PORT'),
+    sessionTimeoutMs: get('MM_PROCESSOR_SESSION_TIMEOUT_MS'),
+    stallTimeoutMs: get('MM_PROCESSOR_STALL_TIMEOUT_MS'),
+    tickMs: get('MM_PROCESSOR_TICK_MS'),
+    dedupWindowDays: get('MM_PROCESSOR_DEDUP_WINDOW_DAYS'),
+  }),
+});
+
+/** The processor's configuration: the shared variables and its own section, under `processor`. */
+export type ProcessorConfig = Config & {
+  readonly processor: ReturnType<(typeof PROCESSOR_SECTION)['build']>;
+};
+
+export function loadProcessorConfig(env: Env = process.env): ProcessorConfig {
+  return loadConfig(env, PROCESSOR_SECTION);
+}
