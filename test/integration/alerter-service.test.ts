@@ -8,7 +8,6 @@ import avro from 'avsc';
 import { Kafka, logLevel, type Consumer, type KafkaMessage } from 'kafkajs';
 import { loadConfig } from '@mesh-momentum/common';
 import { RegistryClient, registryOptionsFrom, unframe } from '@mesh-momentum/events';
-import { withoutAlerterVariables } from '@mesh-momentum/alerter';
 import { AlerterProcess, DAY_MS, Receiver, rhythm, ScoreDriver } from './support/alerter-harness.ts';
 
 const run = promisify(execFile);
@@ -86,7 +85,7 @@ describe('alerter process', () => {
       what: 'three alert records on the alerts topic',
       timeoutMs: 30_000,
     });
-    const registry = new RegistryClient(registryOptionsFrom(loadConfig(withoutAlerterVariables(env))));
+    const registry = new RegistryClient(registryOptionsFrom(loadConfig(env)));
     const decoded = await Promise.all(
       records.map(async (m) => {
         const { schemaId, body } = unframe(m.value);

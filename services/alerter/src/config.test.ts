@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError } from '@mesh-momentum/common';
-import { loadAlerterConfig, withoutAlerterVariables } from './config.ts';
+import { ConfigError, loadConfig } from '@mesh-momentum/common';
+import { loadAlerterConfig } from './config.ts';
 import { retryDelayMs } from './alerter.ts';
 import { parseDuration } from './duration.ts';
 
 describe('alerter configuration', () => {
   it('has documented defaults: every channel off, product alerts on', () => {
-    const c = loadAlerterConfig({});
+    const c = loadAlerterConfig({}).alerter;
     expect(c.httpPort).toBe(8091);
     expect(c.alertmanagerUrl).toBeUndefined();
     expect(c.webhookUrl).toBeUndefined();
@@ -25,7 +25,7 @@ describe('alerter configuration', () => {
       MM_ALERTER_FOR_MS: '0',
       MM_ALERTER_GROUP_BY: 'ownerTeam',
       MM_ALERTER_WEBHOOK_SECRET: 'whsec_a whsec_b',
-    });
+    }).alerter;
     expect(c.alertmanagerUrl).toBe('http://127.0.0.1:19094');
     expect(c.alerting.rules.find((r) => r.scopeKind === 'product')?.enabled).toBe(false);
     expect(c.alerting.rules.every((r) => r.forMs === 0)).toBe(true);
@@ -48,10 +48,15 @@ describe('alerter configuration', () => {
     }
   });
 
-  it('leaves the shared variables to loadConfig', () => {
-    expect(withoutAlerterVariables({ MM_ALERTER_FOR_MS: '1', MM_REDIS_URL: 'r' })).toEqual({
-      MM_REDIS_URL: 'r',
-    });
+  it('is ignored by a service that does not load it, and never prints a webhook secret', () => {
+    expect(() => loadConfig({ MM_ALERTER_TYPO: '1' })).not.toThrow();
+    try {
+      loadAlerterConfig({ MM_ALERTER_CHAT_WEBHOOK_URL: 'nope://hooks.example.com/T000/SECRETTOKEN' });
+      expect.unreachable();
+    } catch (error) {
+      expect((error as Error).message).toContain('MM_ALERTER_CHAT_WEBHOOK_URL');
+      expect((error as Error).message).not.toContain('SECRETTOKEN');
+    }
   });
 });
 

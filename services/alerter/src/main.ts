@@ -6,17 +6,14 @@ import { RegistryClient, registryOptionsFrom } from '@mesh-momentum/events';
 import { Alerter } from './alerter.ts';
 import { kafkaChannel } from './kafka-channel.ts';
 import { channelsFromConfig } from './channels-from-config.ts';
-import { loadAlerterConfig, withoutAlerterVariables } from './config.ts';
+import { ALERTER_SECTION } from './config.ts';
 import { registerAlerterApi } from './http-api.ts';
 import { AlerterService } from './service.ts';
 
 /** Entry point: `pnpm alerter` (node --conditions=@mesh-momentum/source services/alerter/src/main.ts). */
 async function main(): Promise<void> {
-  const alerterConfig = loadAlerterConfig(process.env);
-  const { config, logger, redis, kafka } = await connectRuntime(
-    'alerter',
-    withoutAlerterVariables(process.env),
-  );
+  const { config, logger, redis, kafka } = await connectRuntime('alerter', process.env, ALERTER_SECTION);
+  const alerterConfig = config.alerter;
   const alertsTopic = alerterConfig.kafkaTopic;
   const producer = alertsTopic === undefined ? undefined : await connectAlertsProducer(kafka, alertsTopic);
   const kafkaAlerts =
