@@ -3,6 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { ENV_VARIABLES } from '@mesh-momentum/common';
+import { CONFIG_SECTIONS } from '../../scripts/config-sections.ts';
 
 /**
  * docker-compose.yml, infra/local/local-infra.sh and the configuration defaults must agree: an app
@@ -95,11 +96,25 @@ describe('docker-compose.yml', () => {
   });
 
   it('uses only MM_* variables that the configuration knows', () => {
+    const known = [
+      ...Object.keys(ENV_VARIABLES),
+      ...CONFIG_SECTIONS.flatMap((s) => Object.keys(s.variables)),
+    ];
     for (const name of Object.keys(compose.services)) {
       for (const key of Object.keys(environment(name))) {
-        if (key.startsWith('MM_')) expect(Object.keys(ENV_VARIABLES), `${name}: ${key}`).toContain(key);
+        if (key.startsWith('MM_')) expect(known, `${name}: ${key}`).toContain(key);
       }
     }
+  });
+
+  it('publishes Alertmanager where infra/local runs it, and runs the alerter under the app profile', () => {
+    expect(hostPort('alertmanager', 9093)).toBe(scriptDefault('MM_LOCAL_ALERTMANAGER_PORT'));
+    expect(service('alertmanager').healthcheck?.test).toBeDefined();
+    const alerter = service('alerter');
+    expect(alerter.profiles).toContain('app');
+    expect(new URL(environment('alerter')['MM_ALERTER_ALERTMANAGER_URL'] ?? '').host).toBe(
+      'alertmanager:9093',
+    );
   });
 
   it('runs the processor under the app profile, pointed at the services, with the default topics', () => {
