@@ -24,18 +24,19 @@ describe('alerter configuration', () => {
       MM_ALERTER_PRODUCT_ALERTS: 'false',
       MM_ALERTER_FOR_MS: '0',
       MM_ALERTER_GROUP_BY: 'ownerTeam',
-      MM_ALERTER_WEBHOOK_SECRET: 'whsec_a whsec_b',
+      MM_ALERTER_WEBHOOK_SECRET: 'whsec_YWJjZA== whsec_ZWZnaA==',
     }).alerter;
     expect(c.alertmanagerUrl).toBe('http://127.0.0.1:19094');
     expect(c.alerting.rules.find((r) => r.scopeKind === 'product')?.enabled).toBe(false);
     expect(c.alerting.rules.every((r) => r.forMs === 0)).toBe(true);
     expect(c.alerting.groupBy).toBe('ownerTeam');
-    expect(c.webhookSecrets).toEqual(['whsec_a', 'whsec_b']);
+    expect(c.webhookSecrets).toEqual(['whsec_YWJjZA==', 'whsec_ZWZnaA==']);
     try {
       loadAlerterConfig({
         MM_ALERTER_HTTP_PORT: 'x',
         MM_ALERTER_TYPO: '1',
         MM_ALERTER_WEBHOOK_URL: 'ftp://x',
+        MM_ALERTER_WEBHOOK_SECRET: 'not-a-secret',
       });
       expect.unreachable();
     } catch (error) {
@@ -43,6 +44,7 @@ describe('alerter configuration', () => {
       expect((error as ConfigError).issues.map((i) => i.field).sort()).toEqual([
         'MM_ALERTER_HTTP_PORT',
         'MM_ALERTER_TYPO',
+        'MM_ALERTER_WEBHOOK_SECRET',
         'MM_ALERTER_WEBHOOK_URL',
       ]);
     }

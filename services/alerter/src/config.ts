@@ -18,6 +18,8 @@ const HTTP = ['http:', 'https:'];
 /** An http(s) URL, or empty for "not used". */
 const optionalHttpUrl = z.union([z.literal(''), url({ protocols: HTTP })]);
 const defaultRule = DEFAULT_ALERTING_CONFIG.rules[0];
+/** `whsec_` + padded base64, as packages/webhook-auth decodes it (checked at start-up, not at the first send). */
+const STANDARD_WEBHOOK_SECRET = /^whsec_(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
 
 /** What the alerter builds from its variables. */
 export interface AlerterConfig {
@@ -106,7 +108,14 @@ export const ALERTER_SECTION = defineConfigSection({
       true,
     ),
     MM_ALERTER_WEBHOOK_SECRET: variable(
-      z.string(),
+      z
+        .string()
+        .refine(
+          (v) => v.split(/\s+/).every((secret) => secret === '' || STANDARD_WEBHOOK_SECRET.test(secret)),
+          {
+            message: 'each secret must be whsec_ followed by padded base64',
+          },
+        ),
       '',
       'Standard Webhooks secrets (`whsec_…`, space-separated) signing the JSON webhook; empty: unsigned.',
       true,

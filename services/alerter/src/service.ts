@@ -1,6 +1,7 @@
 import type { HealthProbe } from '@mesh-momentum/service-kit';
 import type { Logger } from '@mesh-momentum/common';
 import type { Alerter } from './alerter.ts';
+import { AlerterFencedError } from './errors.ts';
 
 /** How often the service looks at the lease and the outbox between evaluations, ms. */
 export const DELIVERY_POLL_MS = 1_000;
@@ -50,6 +51,11 @@ export class AlerterService {
       }
       this.#lastError = undefined;
     } catch (error) {
+      if (error instanceof AlerterFencedError) {
+        // Another instance took the lease between our renewal and a settlement: stand by.
+        this.#alerter.lease.lost();
+        return;
+      }
       this.#lastError = error;
       this.#log.warn({ err: error }, 'alerter step failed; the next one retries');
     }
