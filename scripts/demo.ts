@@ -11,6 +11,7 @@ import { loadProcessorConfig } from '@mesh-momentum/processor';
 import { createMeshMomentumProducer } from '@mesh-momentum/sdk';
 import { describeProgramme, simulateProgramme } from '@mesh-momentum/simulator';
 import { ScoreReader, type StoredScore } from '@mesh-momentum/store';
+import { showAlerts } from './demo-alerts.ts';
 
 const DEMO_ENV = {
   MM_TOPIC_EVENTS: 'mesh-momentum.demo.events',
@@ -198,12 +199,14 @@ async function main(): Promise<void> {
     for (const m of movers) say(`    ${day(m.timeMs)}  ${m.type.padEnd(22)} weight ${signed(m.weight)}`);
   }
 
+  await showAlerts(redis, config.redis.keyPrefix, say);
+
   processor.kill('SIGTERM');
   await new Promise((r) => (processorExit === undefined ? processor.once('exit', r) : r(undefined)));
   redis.disconnect();
   say('');
   say(
-    `The processor stopped cleanly (${processorExit}). Kafka, the registry and Redis keep running: pnpm infra:down.`,
+    `The processor stopped cleanly (${processorExit}). Kafka, the registry, Redis and Alertmanager keep running: pnpm infra:down.`,
   );
 }
 
