@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Notification } from '@mesh-momentum/alerting';
 import { createSilence, webhookChannel, type Alerter } from '@mesh-momentum/alerter';
-import { ScoreReader } from '@mesh-momentum/store';
+import { keys, ScoreReader } from '@mesh-momentum/store';
 import {
   alerterConfig,
   DAY_MS,
@@ -264,5 +264,76 @@ describe('alerter: crash, two instances, failover', () => {
     expect(dead.requests).toHaveLength(decided.length);
     expect(await alerter.store.outboxSize()).toBe(0);
     await dead.stop();
+  });
+});
+
+describe('alerter: flapping', () => {
+  const harness = storeHarness('alerter-flapping');
+  const receiver = new Receiver();
+  beforeAll(async () => {
+    await receiver.start();
+  });
+  afterAll(async () => receiver.stop());
+
+  it('a verdict that flips at every evaluation fires once and does not resolve while it flips', async () => {
+    const redis = harness.redis();
+    const ks = harness.ks;
+    // The score hash as the processor writes it (the contract's fields), flipped by hand around the
+    // rule: what a scope hovering at a threshold looks like to the alerter.
+    await redis.sadd(keys.domains(ks), 'ops');
+    const write = (stalled: boolean, asOfMs: number) =>
+      redis.hset(keys.scopeScore(ks, 'ops', { kind: 'domain' }), {
+        asOfMs: String(asOfMs),
+        momentum: stalled ? '14.5' : '15.5',
+        value: '40',
+        momentumRaw: '1',
+        valueRaw: '1',
+        momentumTrend7: '-1',
+        momentumTrend30: '-4',
+        valueTrend7: '0',
+        valueTrend30: '0',
+        quadrant: 'grind',
+        stalled: stalled ? '1' : '0',
+        stallReason: stalled ? 'low-momentum' : '',
+        lastPositiveEventMs: String(asOfMs - 20 * DAY_MS),
+        lastEventMs: String(asOfMs - 2 * DAY_MS),
+        eventCount: '40',
+        counts: '{}',
+        standing: '{}',
+      });
+    const config = alerterConfig(
+      { webhookUrl: receiver.url },
+      { rules: rules(20 * MINUTE_MS, 2 * HOUR_MS, false), repeatIntervalMs: 30 * DAY_MS },
+    );
+    const alerter = makeAlerter(redis, ks.prefix, config, 'f');
+    const t0 = LAST;
+    const sent: Notification[] = [];
+    // Flipping every 10 minutes: pending never lasts `for` (20 min): nothing fires.
+    for (let i = 0; i < 36; i++) {
+      const t = t0 + i * 10 * MINUTE_MS;
+      await write(i % 2 === 0, t);
+      sent.push(...(await alerter.tick(t)));
+    }
+    expect(sent).toEqual([]);
+    // Held for 30 minutes: fires once; then flipping every 10 minutes for 6 hours, each gap shorter than
+    // keep_firing_for (2 h): no resolution, no second firing.
+    const t1 = t0 + 6 * HOUR_MS;
+    for (let i = 0; i < 4; i++) {
+      await write(true, t1 + i * 10 * MINUTE_MS);
+      sent.push(...(await alerter.tick(t1 + i * 10 * MINUTE_MS)));
+    }
+    for (let i = 4; i < 40; i++) {
+      await write(i % 2 === 0, t1 + i * 10 * MINUTE_MS);
+      sent.push(...(await alerter.tick(t1 + i * 10 * MINUTE_MS)));
+    }
+    expect(sent.map((n) => n.status)).toEqual(['firing']);
+    // It settles: resolved once, `keep_firing_for` after it last held.
+    const t2 = t1 + 40 * 10 * MINUTE_MS;
+    for (let i = 0; i < 15; i++) {
+      await write(false, t2 + i * 10 * MINUTE_MS);
+      sent.push(...(await alerter.tick(t2 + i * 10 * MINUTE_MS)));
+    }
+    expect(sent.map((n) => n.status)).toEqual(['firing', 'resolved']);
+    expect(receiver.alerts().map((a) => a.status)).toEqual(['firing', 'resolved']);
   });
 });
