@@ -7,7 +7,7 @@ import type { Message, RecordMetadata } from 'kafkajs';
 import { createLogger } from '@mesh-momentum/common';
 import { EventCodec, RegistryClient, registryOptionsFrom } from '@mesh-momentum/events';
 import { createKafka, ensureTopics } from '@mesh-momentum/kafka';
-import { INITIAL_NAMESPACE, keys } from '@mesh-momentum/store';
+import { INITIAL_NAMESPACE, keys, parseChangeMessage } from '@mesh-momentum/store';
 import {
   benchConfig,
   benchEnv,
@@ -112,7 +112,9 @@ try {
   const channel = keys.changesChannel({ prefix: config.redis.keyPrefix, namespace: INITIAL_NAMESPACE });
   subscriber.on('message', (_channel: string, text: string) => {
     const at = performance.now();
-    const { p, n } = JSON.parse(text) as { p: string; n: number };
+    const message = parseChangeMessage(text);
+    if (message?.t !== 'scores') return; // stall and mesh messages apply no events
+    const { p, n } = message;
     const partition = Number(p.slice(p.lastIndexOf(':') + 1));
     cum[partition] = (cum[partition] as number) + n;
     visible[partition]?.push({ cum: cum[partition] as number, at });

@@ -21,7 +21,8 @@ import {
   printTable,
   stringArg,
 } from './support/common.ts';
-import { BENCH_DOMAINS, preload, simulateEvents } from './support/events.ts';
+import { BENCH_DOMAINS, preload, replicateEvents, simulateEvents } from './support/events.ts';
+import { memoryByFamily, scopesOf, type FamilyMemory } from './support/redis-memory.ts';
 import { ProcessorHost, type ChildReport } from './support/processor-host.ts';
 import { summarise } from './support/summarise-profile.ts';
 
@@ -36,6 +37,8 @@ import { summarise } from './support/summarise-profile.ts';
  *   pnpm bench:processor                                  # 1,000,000 events, naive on 50,000
  *   pnpm bench:processor -- --events 200000 --naive-events 20000
  *   pnpm bench:processor -- --profile                     # + CPU profile of the batch processor
+ *   pnpm bench:processor -- --same-scopes-as 100000       # N events over the scopes and days of 100,000
+ *                                                         # (copies under new ids): memory per event at fixed scopes
  *   pnpm bench:processor -- --experiment no-mesh-refresh,fetch-mib=2   # what-if runs, see support/processor-child.ts
  *   (or BENCH_EVENTS, BENCH_NAIVE_EVENTS, BENCH_PROFILE=1, BENCH_EXPERIMENTS)
  *
@@ -46,6 +49,7 @@ const EVENTS = numberArg('events', 'BENCH_EVENTS', 1_000_000);
 const NAIVE_EVENTS = Math.min(EVENTS, numberArg('naive-events', 'BENCH_NAIVE_EVENTS', 50_000));
 const PROFILE = flagArg('profile', 'BENCH_PROFILE');
 const EXPERIMENTS = stringArg('experiment', 'BENCH_EXPERIMENTS', '');
+const SAME_SCOPES_AS = numberArg('same-scopes-as', 'BENCH_SAME_SCOPES_AS', 0);
 const GOAL_RATE = 100_000;
 const GOAL_CLIENT_CMDS = 0.2;
 
@@ -144,6 +148,7 @@ async function appliedInRedis(prefix: string): Promise<number> {
 const admin = kafka.admin();
 await admin.connect();
 const runs: Run[] = [];
+let families: readonly FamilyMemory[] | undefined;
 try {
   await ensureTopics(admin, { ...config.topics });
   console.log(
@@ -154,7 +159,10 @@ try {
 
   // ---- preload (not measured) -------------------------------------------------------------------
   let t0 = performance.now();
-  let events: ReturnType<typeof simulateEvents> | undefined = simulateEvents(EVENTS);
+  let events: ReturnType<typeof simulateEvents> | undefined =
+    SAME_SCOPES_AS > 0
+      ? replicateEvents(simulateEvents(Math.min(SAME_SCOPES_AS, EVENTS)), EVENTS)
+      : simulateEvents(EVENTS);
   const simulateSeconds = (performance.now() - t0) / 1000;
   const types = new Map<string, number>();
   for (const e of events) types.set(e.type, (types.get(e.type) ?? 0) + 1);
@@ -187,6 +195,7 @@ try {
   runs.push(await measure('batched', envMain, 'batch', EVENTS, profileDir));
   const inRedis = await appliedInRedis(config.redis.keyPrefix);
   console.log(`  check: Redis holds ${fmtInt(inRedis)} applied events (expected ${fmtInt(EVENTS)})`);
+  families = await memoryByFamily(redis, config.redis.keyPrefix);
 
   console.log('\napplying with a naive consumer (eachMessage, each event alone through the same ScoreStore)');
   runs.push(await measure('naive (1 event per round trip)', envNaive, 'naive', NAIVE_EVENTS));
@@ -264,6 +273,7 @@ for (const r of runs) {
     `  Redis memory growth: ${fmtNum(r.memoryBytes / 1e6, 1)} MB (${fmtNum(r.memoryBytes / r.events, 0)} B/event)`,
   );
 }
+if (batched && families) printMemory(batched, families);
 if (batched) {
   const ok = (b: boolean) => (b ? 'met' : 'MISSED');
   console.log(
@@ -276,3 +286,41 @@ if (profileDir) {
   for (const f of files) summarise(join(profileDir, f), 30);
 }
 redis.disconnect();
+
+/**
+ * Where Redis memory goes after the batched run (MEMORY USAGE per key, by family), per applied event and
+ * per scope; the `seen` hashes (de-duplication) expire, everything else is kept. Then the processor's own
+ * memory when it reached the target.
+ */
+function printMemory(run: Run, byFamily: readonly FamilyMemory[]): void {
+  const scopes = scopesOf(byFamily);
+  const total = byFamily.reduce((n, f) => n + f.bytes, 0);
+  const seen = byFamily.find((f) => f.family === 'seen')?.bytes ?? 0;
+  console.log(
+    `\nRedis memory after the batched run (MEMORY USAGE by key family; ${fmtInt(scopes)} scopes, ` +
+      `${fmtInt(run.events)} events${SAME_SCOPES_AS > 0 ? `, scopes and days of ${fmtInt(SAME_SCOPES_AS)} events` : ''})`,
+  );
+  printTable(
+    ['family', 'keys', 'MB', 'B/event', 'B/scope'],
+    byFamily
+      .filter((f) => f.bytes >= total / 1000)
+      .map((f) => [
+        f.family,
+        fmtInt(f.keys),
+        fmtNum(f.bytes / 1e6, 1),
+        fmtNum(f.bytes / run.events, 1),
+        fmtNum(f.bytes / scopes, 0),
+      ]),
+  );
+  console.log(
+    `  total ${fmtNum(total / 1e6, 1)} MB: ${fmtNum(total / run.events, 0)} B/event; kept (all but seen) ` +
+      `${fmtNum((total - seen) / run.events, 0)} B/event = ${fmtNum((total - seen) / scopes, 0)} B/scope; ` +
+      `seen (expires after the de-duplication window) ${fmtNum(seen / run.events, 0)} B/event`,
+  );
+  const m = run.done.memory;
+  const mb = (b: number) => `${fmtNum(b / 1e6, 0)} MB`;
+  console.log(
+    `processor memory at the target: RSS ${mb(m.rss)} (peak ${mb(m.peakRss)}), JS heap used ${mb(m.heapUsed)} ` +
+      `of ${mb(m.heapTotal)}, external ${mb(m.external)} (array buffers ${mb(m.arrayBuffers)})`,
+  );
+}

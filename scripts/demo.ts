@@ -1,6 +1,7 @@
 // The demo behind `bash scripts/demo.sh`: a simulated data-mesh programme (four domains, twelve months,
-// four stories) goes through the SDK, the schema registry and Kafka into the processor, which runs as
-// its own process; then the scoreboard is read back from Redis, the way any dashboard would read it.
+// four stories) goes through the SDK — and its product releases as signed GitHub webhooks through the
+// ingest gateway — the schema registry and Kafka into the processor; gateway and processor run as their
+// own processes. Then the scoreboard is read back from Redis, the way any dashboard would read it.
 // The demo owns the topics, consumer group and key prefix below and resets them on every run, so it
 // never touches a real installation's data.
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -12,6 +13,14 @@ import { createMeshMomentumProducer } from '@mesh-momentum/sdk';
 import { describeProgramme, simulateProgramme } from '@mesh-momentum/simulator';
 import { ScoreReader, type StoredScore } from '@mesh-momentum/store';
 import { showAlerts } from './demo-alerts.ts';
+import {
+  GATEWAY_ENV,
+  sendRelease,
+  startGateway,
+  waitForGateway,
+  writeGatewayConfig,
+  type Release,
+} from './demo-gateway.ts';
 
 const DEMO_ENV = {
   MM_TOPIC_EVENTS: 'mesh-momentum.demo.events',
@@ -21,6 +30,7 @@ const DEMO_ENV = {
   MM_PROCESSOR_HTTP_PORT: '19464',
   MM_PROCESSOR_TICK_MS: '5000',
   MM_LOG_LEVEL: 'warn',
+  ...GATEWAY_ENV,
 };
 const SEED = Number(process.env['DEMO_SEED'] ?? 42);
 
@@ -119,15 +129,36 @@ async function main(): Promise<void> {
   );
   for (const s of stories) say(`    ${s.domain.padEnd(10)} ${s.story.padEnd(9)} ${s.summary}`);
 
-  say('- emitting them through the SDK (validated, Avro, schema registry, key = domain)');
+  const releases = events.filter((e) => e.type === 'DataProductPublished') as unknown as Release[];
+  const others = events.filter((e) => e.type !== 'DataProductPublished');
+  const gatewayConfig = writeGatewayConfig(releases);
+  say('- starting the ingest gateway (services/ingest) as its own process');
+  const gateway = startGateway({ ...env, ...gatewayConfig.env });
+  let gatewayExit: string | undefined;
+  gateway.on('exit', (code, signal) => (gatewayExit = signal ?? `code ${code}`));
+  await waitForGateway();
+
+  say(
+    `- sending ${releases.length} product releases as signed GitHub webhooks through the gateway, ` +
+      `and ${others.length} other events through the SDK (validated, Avro, schema registry, key = domain)`,
+  );
   const producer = createMeshMomentumProducer({ config, logger, maxFutureSkewMs: 300_000 });
   let sent = 0;
-  const deliveries = events.map(async (event) => {
+  const deliveries = others.map(async (event) => {
     const { type, ...input } = event;
     await producer.emit(type, input as never);
     progress('sent   ', ++sent, events.length);
   });
-  await Promise.all(deliveries);
+  // A few webhooks at a time, as a git host delivers them.
+  let next = 0;
+  const webhookWorkers = Array.from({ length: 4 }, async () => {
+    while (next < releases.length) {
+      const n = next++;
+      await sendRelease(releases[n] as Release, gatewayConfig.secret, n);
+      progress('sent   ', ++sent, events.length);
+    }
+  });
+  await Promise.all([...deliveries, ...webhookWorkers]);
   await producer.close();
 
   const reader = new ScoreReader(redis, config.redis.keyPrefix);
@@ -201,12 +232,14 @@ async function main(): Promise<void> {
 
   await showAlerts(redis, config.redis.keyPrefix, say);
 
+  gateway.kill('SIGTERM');
   processor.kill('SIGTERM');
+  await new Promise((r) => (gatewayExit === undefined ? gateway.once('exit', r) : r(undefined)));
   await new Promise((r) => (processorExit === undefined ? processor.once('exit', r) : r(undefined)));
   redis.disconnect();
   say('');
   say(
-    `The processor stopped cleanly (${processorExit}). Kafka, the registry, Redis and Alertmanager keep running: pnpm infra:down.`,
+    `The gateway (${gatewayExit}) and the processor (${processorExit}) stopped. Kafka, the registry, Redis and Alertmanager keep running: pnpm infra:down.`,
   );
 }
 

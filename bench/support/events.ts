@@ -30,6 +30,21 @@ export function simulateEvents(count: number, seed = 7, endMs = Date.now()): Sim
   return events.length === count ? events : events.slice(0, count);
 }
 
+/**
+ * `count` events over the scopes and days of `base` (a simulation): each base event followed by copies
+ * under new ids (`<id>-r<k>`), so time order holds and no new product, domain or day appears. Shows what
+ * Redis holds per event once scopes and days are fixed.
+ */
+export function replicateEvents(base: readonly SimulatedEvent[], count: number): SimulatedEvent[] {
+  const copies = Math.ceil(count / base.length);
+  const out: SimulatedEvent[] = [];
+  for (const event of base) {
+    out.push(event);
+    for (let k = 1; k < copies; k++) out.push({ ...event, id: `${event.id}-r${k}` });
+  }
+  return out.slice(0, count);
+}
+
 /** Resolves the writer schema id of every event type once, so encoding is synchronous afterwards. */
 export async function schemaIds(codec: EventCodec): Promise<Map<string, number>> {
   const ids = new Map<string, number>();

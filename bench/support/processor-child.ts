@@ -168,8 +168,13 @@ function report(type: ChildReport['type']): void {
     applyMs,
     clientCommands: Object.fromEntries(clientCommands),
     kafkaRequests: Object.fromEntries(kafkaRequests),
+    memory: { ...process.memoryUsage(), peakRss: Math.max(peakRss, process.memoryUsage.rss()) },
   });
 }
+
+// Sampled every 100 ms: RSS peaks while a fetch response is decoded and applied.
+let peakRss = 0;
+const rssSampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage.rss())), 100);
 
 while (!(await ready())) await new Promise((r) => setTimeout(r, 20));
 report('ready');
@@ -191,6 +196,7 @@ process.on('message', (message: ParentMessage) => {
   if (message.type !== 'stop') return;
   clearInterval(poll);
   clearInterval(progress);
+  clearInterval(rssSampler);
   void (async () => {
     report('stopped');
     await stop().catch(() => undefined);

@@ -21,6 +21,8 @@ export interface ChildReport {
   readonly clientCommands: Record<string, number>;
   /** Kafka requests of the consumer by API name: count and summed duration, ms. */
   readonly kafkaRequests: Record<string, { count: number; ms: number }>;
+  /** The process's memory now (process.memoryUsage(), bytes) and its peak RSS so far. */
+  readonly memory: NodeJS.MemoryUsage & { readonly peakRss: number };
 }
 
 export interface ParentMessage {

@@ -67,7 +67,7 @@ async function runScenario(name: string, delivered: readonly object[], processor
   expect(total, 'distinct events applied across processors').toBe(events.length);
 }
 
-describe('scores in Redis equal the in-process reference (1e-9 relative)', () => {
+describe('scores in Redis equal the in-process reference (1e-13)', () => {
   it('for a simulated year delivered once, in time order', async () => {
     await runScenario('reference-once', events, 1);
   }, 180_000);

@@ -95,7 +95,7 @@ describe('docker-compose.yml', () => {
     }
   });
 
-  it('uses only MM_* variables that the configuration knows', () => {
+  it('uses only MM_* variables that the configuration knows (shared, or a service section)', () => {
     const known = [
       ...Object.keys(ENV_VARIABLES),
       ...CONFIG_SECTIONS.flatMap((s) => Object.keys(s.variables)),
@@ -114,6 +114,20 @@ describe('docker-compose.yml', () => {
     expect(alerter.profiles).toContain('app');
     expect(new URL(environment('alerter')['MM_ALERTER_ALERTMANAGER_URL'] ?? '').host).toBe(
       'alertmanager:9093',
+    );
+  });
+
+  it('runs the ingest gateway under the app profile, reachable from the host on loopback only', () => {
+    const ingest = service('ingest');
+    expect(ingest.profiles).toContain('app');
+    const env = environment('ingest');
+    expect(env['MM_KAFKA_BROKERS']).toBe('kafka:9092');
+    expect(new URL(env['MM_REDIS_URL'] ?? '').host).toBe('redis:6379');
+    // Inside the container, loopback would be unreachable through the published port.
+    expect(env['MM_INGEST_HTTP_HOST']).toBe('0.0.0.0');
+    for (const mapping of ingest.ports ?? []) expect(String(mapping)).toMatch(/^127\.0\.0\.1:/);
+    expect(ingest.ports).toEqual(
+      expect.arrayContaining([expect.stringContaining(':8088:8088'), expect.stringContaining(':9465:9465')]),
     );
   });
 

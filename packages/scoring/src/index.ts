@@ -80,3 +80,10 @@ export {
 } from './reference.ts';
 export { ScopeState, DaySums, DayCounts, Standing, prepareEvent, type PreparedEvent } from './scope-state.ts';
 export { explain, type Contributor, type Explanation } from './explain.ts';
+export {
+  HISTORY_RETAINED_DAYS,
+  retentionCutoffs,
+  compactScope,
+  type Compaction,
+  type RetentionCutoffs,
+} from './retention.ts';

@@ -4,13 +4,10 @@ import { anchoredWeight, decayedAt } from './decay.ts';
 import { EVENT_TYPES, type EventType, type ScoringEvent } from './events.ts';
 import { assembleScore, halfLifeMs, zeroCounts, type EventCounts, type ScopeScore } from './score.ts';
 import type { ScopeContext } from './stall.ts';
-import {
-  isLaterEntry,
-  standingEntryOf,
-  type StandingCounts,
-  type StandingEntry,
-  type StandingState,
-} from './standing.ts';
+import { Standing } from './scope-standing.ts';
+import { standingEntryOf, type StandingEntry } from './standing.ts';
+
+export { Standing };
 import { dayIndexOf } from './time.ts';
 import type { ScopeAggregate } from './aggregate.ts';
 
@@ -270,6 +267,23 @@ export class DaySums extends DaySeries<number> {
     return this.days[i] === day ? (this.values[i] as number) : 0;
   }
 
+  /**
+   * Folds the buckets of the days before `day` into one, kept at the latest of those days (retention:
+   * see retention.ts). The fold is the same left-to-right sum the prefix sums make, so `sumBefore(d)`
+   * for every `d >= day` stays bit-identical. Undefined when fewer than two buckets lie before `day`.
+   */
+  foldBefore(day: number): { removed: number[]; foldDay: number; foldValue: number } | undefined {
+    const k = lowerBound(this.days, day);
+    if (k < 2) return undefined;
+    let sum = 0;
+    for (let i = 0; i < k; i++) sum += this.values[i] as number;
+    const removed = this.days.splice(0, k - 1);
+    this.values.splice(0, k - 1);
+    this.values[0] = sum;
+    this.#prefix.length = 1;
+    return { removed, foldDay: this.days[0] as number, foldValue: sum };
+  }
+
   /** Σ of the buckets with day index < `day`. */
   sumBefore(day: number): number {
     const j = this.firstFrom(day);
@@ -337,6 +351,48 @@ export class DayCounts {
     return this.#days[i] === day ? (this.#counts[i * DayCounts.#STRIDE + typeIndex] as number) : 0;
   }
 
+  /**
+   * Drops the counts of the days before `day` (retention: see retention.ts), except, for each type of
+   * `keep`, the latest such day with that type (only that type's count stays on it): what
+   * `lastDayWithAny(keep types, …)` needs of the past. Returns the dropped (day, type index) cells.
+   */
+  dropBefore(day: number, keep: ReadonlySet<EventType>): [number, number][] {
+    const stride = DayCounts.#STRIDE;
+    const k = lowerBound(this.#days, day);
+    const keepers = new Map<number, number>(); // type index → slot of its latest day before `day`
+    for (const t of typeIndexes(keep)) {
+      for (let i = k - 1; i >= 0; i--) {
+        if ((this.#counts[i * stride + t] as number) > 0) {
+          keepers.set(t, i);
+          break;
+        }
+      }
+    }
+    const dropped: [number, number][] = [];
+    const keptDays: number[] = [];
+    const kept = new Float64Array(this.#counts.length);
+    let out = 0;
+    for (let i = 0; i < this.#days.length; i++) {
+      const d = this.#days[i] as number;
+      let any = i >= k;
+      for (let t = 0; t < stride; t++) {
+        const n = this.#counts[i * stride + t] as number;
+        if (n === 0) continue;
+        if (i >= k || keepers.get(t) === i) {
+          kept[out * stride + t] = n;
+          any = true;
+        } else dropped.push([d, t]);
+      }
+      if (any) {
+        keptDays.push(d);
+        out += 1;
+      }
+    }
+    this.#days.splice(0, this.#days.length, ...keptDays);
+    this.#counts = kept;
+    return dropped;
+  }
+
   /** Adds every day of `other` (the fast path of merging two states). */
   merge(other: DayCounts): void {
     const stride = DayCounts.#STRIDE;
@@ -396,56 +452,5 @@ export class DayCounts {
     const counts = zeroCounts();
     for (let t = 0; t < stride; t++) counts[EVENT_TYPES[t] as EventType] = sums[t] as number;
     return counts;
-  }
-}
-
-/** Latest entry per entity, with the gained counts kept up to date as entries are replaced. */
-export class Standing {
-  readonly #entries = new Map<string, StandingEntry>();
-  #champions = 0;
-  #sponsors = 0;
-  #executiveSponsors = 0;
-  #consumers = 0;
-
-  /** Keeps `entry` if it is later than the entity's current one; true when it was kept. */
-  offer(key: string, entry: StandingEntry): boolean {
-    const held = this.#entries.get(key);
-    if (held && !isLaterEntry(entry, held)) return false;
-    if (held?.gained) this.#count(held, -1);
-    if (entry.gained) this.#count(entry, 1);
-    this.#entries.set(key, entry);
-    return true;
-  }
-
-  #count(entry: StandingEntry, delta: number): void {
-    if (entry.entity === 'champion') this.#champions += delta;
-    else if (entry.entity === 'sponsor') this.#sponsors += delta;
-    else if (entry.entity === 'executive_sponsor') this.#executiveSponsors += delta;
-    else this.#consumers += delta;
-  }
-
-  get size(): number {
-    return this.#entries.size;
-  }
-
-  get(key: string): StandingEntry | undefined {
-    return this.#entries.get(key);
-  }
-
-  entries(): IterableIterator<[string, StandingEntry]> {
-    return this.#entries.entries();
-  }
-
-  counts(): StandingCounts {
-    return {
-      champions: this.#champions,
-      sponsors: this.#sponsors,
-      executiveSponsors: this.#executiveSponsors,
-      consumers: this.#consumers,
-    };
-  }
-
-  toState(): StandingState {
-    return Object.fromEntries(this.#entries);
   }
 }

@@ -23,16 +23,28 @@ ARGV[1]  JSON payload (built by planDomainBatch in domain-batch-plan.ts):
           period's records look in it, and may be processed up to a period late), or a day after now
           when that is later (a rebuild replaying long-past periods keeps only what it still needs)
   agg     [[keyIndex, [field, value, ...]], ...]  per aggregate hash, the fields the batch changed,
-          with their values after it
+          with their values after it (and the fold buckets of retention, after them)
+  del     [[keyIndex, [field, ...]], ...]       aggregate fields retention removed (old day buckets and
+          counts; docs/redis-contract.md, "Memory"), deleted after `agg` is written
   st      [[keyIndex, [entity, json, ...]], ...]    standing entries the batch made the latest
+  d       the domain (named in the change notifications)
   sf      [field, ...]                          the score hash's field names, in the order of `score` values
-  score   [[keyIndex, [value, ...]], ...]       score hashes, replaced whole
+  score   [[keyIndex, [value, ...], scopeId], ...]  score hashes, replaced whole (stalledSinceMs is
+          filled in here: the held value while the scope stays stalled, the write's asOfMs when it
+          becomes stalled, empty when not stalled)
   rank    [[momentum, value, productId], ...]   product rankings
   stall   [[productId, 1|0], ...]               product stall flags (stalled products set)
   movers  [[keyIndex, [weight, member, ...], keep], ...]  largest contributions (only those that may
           enter the set); keep > 0: the set may now exceed `keep` members, cut it back to them
   products [productId, ...]
 ARGV[2]  pub/sub channel announcing the changed scopes
+
+Notifications (ARGV[2], after every successful call, with events or without: the periodic refresh
+moves scores by decay alone): one `scores` message naming the domain and the scopes whose score hashes
+were rewritten (`all` instead of the list when there are more than 100), and one `stall` message per
+scope whose `stalled` flag flipped. Both carry `seq`, the domain's `seq` progress field after this call
+(+1 per call), so a reader that sees a gap knows it missed a message of the domain.
+docs/redis-contract.md ("Change notifications") documents the JSON.
 
 Returns
   {1, applied}          applied: the effects of all events and the scores are written; version + 1
@@ -137,17 +149,41 @@ if maxOffset > lastOffset then
 end
 
 for _, x in ipairs(payload.agg) do sliced('HSET', KEYS[x[1]], x[2], SLICE) end
+for _, x in ipairs(payload.del) do sliced('HDEL', KEYS[x[1]], x[2], SLICE) end
 for _, x in ipairs(payload.st) do sliced('HSET', KEYS[x[1]], x[2], SLICE) end
 if #payload.ev > 0 then
   redis.call('HSET', KEYS[1], 'version', version + 1)
 end
 
 -- Every score field is written every time, so HSET replaces the whole hash without a DEL.
-local scoreArgs = {}
+local iAsOf, iStalled, iReason, iSince
+for i, field in ipairs(payload.sf) do
+  if field == 'asOfMs' then iAsOf = i
+  elseif field == 'stalled' then iStalled = i
+  elseif field == 'stallReason' then iReason = i
+  elseif field == 'stalledSinceMs' then iSince = i end
+end
+local MAX_LISTED = 100
+local scoreArgs, changed, transitions = {}, {}, {}
+local asOfMs
 for _, x in ipairs(payload.score) do
+  local values = x[2]
+  asOfMs = tonumber(values[iAsOf])
+  -- The previous flag decides the transition and whether the stall's start carries over.
+  local held = redis.call('HMGET', KEYS[x[1]], 'stalled', 'stalledSinceMs', 'stallReason')
+  local was, now = held[1] == '1', values[iStalled] == '1'
+  if now then values[iSince] = (was and held[2]) or values[iAsOf] else values[iSince] = '' end
+  if was ~= now then
+    transitions[#transitions + 1] = {
+      t = 'stall', d = payload.d, scope = x[3], stalled = now, atMs = asOfMs,
+      reason = now and values[iReason] or (held[3] or ''),
+      sinceMs = tonumber(now and values[iSince] or held[2]) or asOfMs,
+    }
+  end
+  changed[#changed + 1] = x[3]
   for i, field in ipairs(payload.sf) do
     scoreArgs[2 * i - 1] = field
-    scoreArgs[2 * i] = x[2][i]
+    scoreArgs[2 * i] = values[i]
   end
   redis.call('HSET', KEYS[x[1]], unpack(scoreArgs))
 end
@@ -175,7 +211,12 @@ for _, x in ipairs(payload.movers) do
   if x[3] > 0 then redis.call('ZREMRANGEBYRANK', KEYS[x[1]], 0, -(x[3] + 1)) end
 end
 sliced('SADD', KEYS[2], payload.products, SLICE)
-if #payload.ev > 0 then
-  redis.call('PUBLISH', ARGV[2], cjson.encode({p = partition, n = #payload.ev}))
+local seq = redis.call('HINCRBY', KEYS[1], 'seq', 1)
+local message = {t = 'scores', d = payload.d, seq = seq, asOfMs = asOfMs, p = partition, n = #payload.ev}
+if #changed <= MAX_LISTED then message.s = changed else message.all = true end
+redis.call('PUBLISH', ARGV[2], cjson.encode(message))
+for _, transition in ipairs(transitions) do
+  transition.seq = seq
+  redis.call('PUBLISH', ARGV[2], cjson.encode(transition))
 end
 return {1, #payload.ev}

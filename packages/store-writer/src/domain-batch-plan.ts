@@ -1,4 +1,6 @@
 import {
+  compactScope,
+  dayIndexOf,
   EVENT_TYPES,
   METRICS,
   prepareEvent,
@@ -147,6 +149,33 @@ function changedFieldsOf(delta: ScopeState, after: ScopeState): string[] {
   return out;
 }
 
+/** The UTC day each mirrored state was last compacted for: compaction runs once per scope and day. */
+const compactedOn = new WeakMap<ScopeState, number>();
+
+/**
+ * Applies retention (scoring's `compactScope`) to a scope's mirrored state once per UTC day, and returns
+ * the aggregate fields to rewrite (fold buckets) and to delete, or undefined when nothing changed.
+ */
+function retentionFieldsOf(
+  state: ScopeState,
+  asOfMs: number,
+  config: ScoringConfig,
+): { set: string[]; del: string[] } | undefined {
+  const today = dayIndexOf(asOfMs);
+  if (compactedOn.get(state) === today) return undefined;
+  compactedOn.set(state, today);
+  const compaction = compactScope(state, asOfMs, config);
+  if (!compaction) return undefined;
+  const set: string[] = [];
+  const del: string[] = [];
+  for (const { metric, foldDay, foldValue, removed } of compaction.folds) {
+    set.push(AGGREGATE_FIELDS.anchoredDay(metric, String(foldDay)), String(foldValue));
+    for (const day of removed) del.push(AGGREGATE_FIELDS.anchoredDay(metric, String(day)));
+  }
+  for (const [day, type] of compaction.droppedCounts) del.push(AGGREGATE_FIELDS.countDay(String(day), type));
+  return { set, del };
+}
+
 /**
  * Turns one domain's share of a Kafka batch into one call of the apply script: the batch is merged
  * into the mirror (aggregated per scope first, so each field is written once per batch, not once per
@@ -231,10 +260,12 @@ export function planDomainBatch(input: DomainBatchInput): DomainBatchPlan {
     ev,
     seenEnd: [...recorded],
     window,
+    d: domain,
     agg: [] as [number, string[]][],
+    del: [] as [number, string[]][],
     st: [] as [number, string[]][],
     sf: SCORE_FIELDS,
-    score: [] as [number, string[]][],
+    score: [] as [number, string[], string][],
     rank: [] as [number, number, string][],
     stall: [] as [string, number][],
     movers: [] as [number, (string | number)[], number][],
@@ -268,10 +299,17 @@ export function planDomainBatch(input: DomainBatchInput): DomainBatchPlan {
       }
       if (scope.kind === 'product') payload.products.push(scope.productId);
     }
+    // Retention runs for quiet scopes too (the refresh brings them here daily): they hold the old days.
+    const retained = retentionFieldsOf(mirrored.state, input.asOfMs, config);
+    if (retained) {
+      const aggregateKey = keyIndex(mirrored.keys.aggregate);
+      if (retained.set.length > 0) payload.agg.push([aggregateKey, retained.set]);
+      if (retained.del.length > 0) payload.del.push([aggregateKey, retained.del]);
+    }
     const score = mirrored.state.score(input.asOfMs, config, { kind: scope.kind });
     scores.set(id, { scope, score });
     const fields = scoreToFields(score);
-    payload.score.push([scoreKey, SCORE_FIELDS.map((f) => fields[f])]);
+    payload.score.push([scoreKey, SCORE_FIELDS.map((f) => fields[f]), id]);
     if (scope.kind === 'product') {
       payload.rank.push([score.momentum.score, score.value.score, scope.productId]);
       payload.stall.push([scope.productId, score.stall.stalled ? 1 : 0]);

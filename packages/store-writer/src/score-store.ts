@@ -10,8 +10,10 @@ import {
   scoreToFields,
   type DomainScope,
   type KeySpace,
+  type MeshChanged,
 } from '@mesh-momentum/store';
 import { emptyScopeMirror, planDomainBatch, type BatchEvent, type ScopeMirror } from './domain-batch-plan.ts';
+import { meshStallAfter } from './mesh-stall.ts';
 import { boundOf } from './movers-bound.ts';
 import { SCRIPTS, SCRIPT_STATUS } from './scripts.ts';
 
@@ -336,6 +338,11 @@ export class ScoreStore {
       throw new StoreUnavailableError(`reading domains failed: ${String(error)}`, { cause: error });
     });
     if (domains.length === 0) return;
+    const held = await this.#redis
+      .hmget(keys.meshScore(ks), 'stalled', 'stalledSinceMs', 'stallReason')
+      .catch((error: unknown) => {
+        throw new StoreUnavailableError(`reading the mesh score failed: ${String(error)}`, { cause: error });
+      });
     // Domain aggregates only: decayed sums add up, so the mesh needs nothing finer, and products keep
     // their own rankings and stall flags in their domain's slot. A domain this instance holds a mirror
     // of, with no batch in flight, is what Redis holds: it is used as is (synchronously, before any
@@ -367,9 +374,14 @@ export class ScoreStore {
     }
     const meshScore = mesh.score(asOfMs, this.#config, { kind: 'mesh' });
     if (meshScore.stall.stalled) stalled.push('mesh');
-    pipeline.hset(keys.meshScore(ks), scoreToFields(meshScore));
+    const { stalledSinceMs, transition } = meshStallAfter(held, meshScore, asOfMs);
+    pipeline.hset(keys.meshScore(ks), { ...scoreToFields(meshScore), stalledSinceMs });
     pipeline.del(keys.stalled(ks));
     if (stalled.length > 0) pipeline.sadd(keys.stalled(ks), ...stalled);
+    // Announced inside the transaction: a reader woken by it reads the new figures.
+    const channel = keys.changesChannel(ks);
+    pipeline.publish(channel, JSON.stringify({ t: 'mesh', asOfMs } satisfies MeshChanged));
+    if (transition) pipeline.publish(channel, JSON.stringify(transition));
     const replies = await execPipeline(pipeline);
     for (const [error] of replies) {
       if (error) throw replyError(error, 'mesh refresh failed');

@@ -113,6 +113,7 @@ describe('docs/redis-contract.md', () => {
       PROGRESS_FIELDS.partition(TOPIC, PARTITION),
       PROGRESS_FIELDS.fence(TOPIC, PARTITION),
       PROGRESS_FIELDS.version,
+      PROGRESS_FIELDS.seq,
     ]);
   });
 

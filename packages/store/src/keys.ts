@@ -97,7 +97,10 @@ export const keys = {
   /** Counter per partition: fencing epoch, incremented by each assignment of the partition. */
   partitionEpoch: (ks: KeySpace, topic: string, partition: number) =>
     `${meshBase(ks)}:epoch:${topic}:${partition}`,
-  /** Pub/sub channel: a JSON message `{p: "<topic>:<partition>", n: <events>}` per applied domain batch. */
+  /**
+   * Pub/sub channel: JSON `scores`, `stall` and `mesh` messages after every write (notifications.ts,
+   * docs/redis-contract.md "Change notifications").
+   */
   changesChannel: (ks: KeySpace) => `${ks.prefix}:${ks.namespace}:changes`,
 } as const;
 

@@ -13,4 +13,9 @@ export const PROGRESS_FIELDS = {
   fence: (topic: string, partition: number) => `fence:${topic}:${partition}`,
   /** Batches applied to the domain: the apply script writes only when the writer's mirror has it. */
   version: 'version',
+  /**
+   * Writes of the domain's scores (apply-script calls, with events or refresh only): each call adds one
+   * and its change notifications carry the new value, so a reader comparing it finds missed messages.
+   */
+  seq: 'seq',
 } as const;

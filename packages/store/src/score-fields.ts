@@ -1,4 +1,13 @@
-import { COUNT_WINDOWS_DAYS, EVENT_TYPES, type EventCounts, type ScopeScore } from '@mesh-momentum/scoring';
+import {
+  COUNT_WINDOWS_DAYS,
+  EVENT_TYPES,
+  QUADRANTS,
+  STALL_REASONS,
+  type EventCounts,
+  type Quadrant,
+  type ScopeScore,
+  type StallReason,
+} from '@mesh-momentum/scoring';
 
 /**
  * The fields of a score hash (`…:score:<scope>`, `…:{mesh}:score`): flat strings, so any Redis client
@@ -18,6 +27,7 @@ export const SCORE_FIELDS = [
   'quadrant',
   'stalled',
   'stallReason',
+  'stalledSinceMs',
   'lastPositiveEventMs',
   'lastEventMs',
   'eventCount',
@@ -27,6 +37,11 @@ export const SCORE_FIELDS = [
 
 export type ScoreField = (typeof SCORE_FIELDS)[number];
 
+/**
+ * The score's fields as the writer sends them. `stalledSinceMs` is left empty: it depends on the
+ * scope's previous score, which only the writing script sees (it keeps the held value while the scope
+ * stays stalled and sets the write's `asOfMs` when it becomes stalled).
+ */
 export function scoreToFields(score: ScopeScore): Record<ScoreField, string> {
   return {
     asOfMs: String(score.asOfMs),
@@ -41,6 +56,7 @@ export function scoreToFields(score: ScopeScore): Record<ScoreField, string> {
     quadrant: score.quadrant,
     stalled: score.stall.stalled ? '1' : '0',
     stallReason: score.stall.reason ?? '',
+    stalledSinceMs: '',
     lastPositiveEventMs:
       score.stall.lastMomentumEventMs === undefined ? '' : String(score.stall.lastMomentumEventMs),
     lastEventMs: score.lastEventMs === null ? '' : String(score.lastEventMs),
@@ -96,9 +112,16 @@ export interface StoredScore {
     readonly trend7: number;
     readonly trend30: number;
   };
-  readonly quadrant: string;
+  readonly quadrant: Quadrant;
   readonly stalled: boolean;
-  readonly stallReason: string | undefined;
+  /** The first stall rule that holds (docs/scoring.md, "Stall"); undefined when not stalled. */
+  readonly stallReason: StallReason | undefined;
+  /**
+   * Since when the scope has been stalled without interruption, ms since the epoch: the `asOfMs` of the
+   * first write that found it stalled (within one tick of the rule starting to hold). Undefined when
+   * not stalled.
+   */
+  readonly stalledSinceMs: number | undefined;
   readonly lastPositiveEventMs: number | undefined;
   readonly lastEventMs: number | undefined;
   readonly eventCount: number;
@@ -124,13 +147,22 @@ export function scoreFromFields(hash: Readonly<Record<string, string>>): StoredS
       trend7: num('valueTrend7'),
       trend30: num('valueTrend30'),
     },
-    quadrant: hash['quadrant'] ?? '',
+    quadrant: oneOf(QUADRANTS, hash['quadrant'], 'quadrant'),
     stalled: hash['stalled'] === '1',
-    stallReason: hash['stallReason'] || undefined,
+    stallReason: hash['stallReason'] ? oneOf(STALL_REASONS, hash['stallReason'], 'stallReason') : undefined,
+    stalledSinceMs: optional('stalledSinceMs'),
     lastPositiveEventMs: optional('lastPositiveEventMs'),
     lastEventMs: optional('lastEventMs'),
     eventCount: num('eventCount'),
     counts: countsFromJson(hash['counts'] ?? '{}'),
     standing: JSON.parse(hash['standing'] ?? '{}') as ScopeScore['standing'],
   };
+}
+
+/** A stored name checked against the contract's list: a value outside it is a contract violation. */
+function oneOf<T extends string>(allowed: readonly T[], value: string | undefined, field: string): T {
+  if (value !== undefined && (allowed as readonly string[]).includes(value)) return value as T;
+  throw new TypeError(
+    `score hash field ${field} holds ${JSON.stringify(value)}, not one of ${allowed.join(', ')}`,
+  );
 }

@@ -2,9 +2,17 @@ import { expect } from 'vitest';
 import type { ScopeScore } from '@mesh-momentum/scoring';
 import type { StoredScore } from '@mesh-momentum/store';
 
-/** Equal to 1e-9 relative, or 1e-9 absolute for values near zero (cancellation of signed sums). */
-export function expectClose(actual: number, expected: number, what: string): void {
-  const tolerance = Math.max(1e-9 * Math.abs(expected), 1e-9);
+/**
+ * The product's promise: an independent recomputation agrees to 1e-13. Raw sums: relative to the value
+ * (absolute near zero, where a signed sum that cancels out has no meaningful relative error). Normalised
+ * scores and trends: relative to their 0–100 scale, since a trend is the difference of two scores and
+ * cannot be more precise than they are.
+ */
+export const AGREEMENT = 1e-13;
+const SCORE_SCALE = 100;
+
+export function expectClose(actual: number, expected: number, what: string, scale = 1): void {
+  const tolerance = AGREEMENT * Math.max(Math.abs(expected), scale);
   expect(Math.abs(actual - expected), `${what}: ${actual} vs ${expected}`).toBeLessThanOrEqual(tolerance);
 }
 
@@ -15,9 +23,9 @@ export function expectSameScore(stored: StoredScore | undefined, reference: Scop
   expect(stored.asOfMs, `${what}: asOf`).toBe(reference.asOfMs);
   for (const metric of ['momentum', 'value'] as const) {
     expectClose(stored[metric].raw, reference[metric].raw, `${what} ${metric}.raw`);
-    expectClose(stored[metric].score, reference[metric].score, `${what} ${metric}.score`);
-    expectClose(stored[metric].trend7, reference[metric].trend7, `${what} ${metric}.trend7`);
-    expectClose(stored[metric].trend30, reference[metric].trend30, `${what} ${metric}.trend30`);
+    expectClose(stored[metric].score, reference[metric].score, `${what} ${metric}.score`, SCORE_SCALE);
+    expectClose(stored[metric].trend7, reference[metric].trend7, `${what} ${metric}.trend7`, SCORE_SCALE);
+    expectClose(stored[metric].trend30, reference[metric].trend30, `${what} ${metric}.trend30`, SCORE_SCALE);
   }
   expect(stored.quadrant, `${what}: quadrant`).toBe(reference.quadrant);
   expect(stored.stalled, `${what}: stalled`).toBe(reference.stall.stalled);

@@ -1,0 +1,129 @@
+import autocannon from 'autocannon';
+import { loadConfig } from '@mesh-momentum/common';
+import { createKafka, ensureTopics } from '@mesh-momentum/kafka';
+import {
+  EMPTY_GATEWAY_FILE,
+  generateToken,
+  loadIngestConfig,
+  parseTokenHash,
+  startGateway,
+} from '@mesh-momentum/ingest';
+import { createLogger } from '@mesh-momentum/common';
+
+/**
+ * Ingest gateway throughput on loopback with autocannon: single-event requests (`POST /v1/events`,
+ * requests/s and latency percentiles) and batches (`POST /v1/events/batch`, events/s). Every 202 means
+ * Kafka acknowledged (acks=all) — the gateway runs in this process on the Kafka, registry and Redis of
+ * MM_* (the shared local services), so load generator, gateway, Kafka and Redis share the machine.
+ *
+ *   pnpm bench:ingest                                   # 10 s per mode
+ *   BENCH_SECONDS=5 BENCH_CONNECTIONS=64 BENCH_BATCH=1000 BENCH_BATCH_CONNECTIONS=4 pnpm bench:ingest
+ *
+ * Writes to a fresh topic bench.ingest.<time>.events (deleted at the end).
+ */
+const SECONDS = Number(process.env['BENCH_SECONDS'] ?? 10);
+const CONNECTIONS = Number(process.env['BENCH_CONNECTIONS'] ?? 64);
+const BATCH = Number(process.env['BENCH_BATCH'] ?? 1000);
+/** Few connections for batches: each holds BATCH events in the producer's bounded queue. */
+const BATCH_CONNECTIONS = Number(process.env['BENCH_BATCH_CONNECTIONS'] ?? 4);
+
+const {
+  BENCH_SECONDS: _s,
+  BENCH_CONNECTIONS: _c,
+  BENCH_BATCH: _b,
+  BENCH_BATCH_CONNECTIONS: _bc,
+  ...env
+} = process.env;
+const stamp = Date.now().toString(36);
+const benchEnv = {
+  ...Object.fromEntries(Object.entries(env).filter(([k]) => !k.startsWith('MM_TOPIC_'))),
+  MM_TOPIC_EVENTS: `bench.ingest.${stamp}.events`,
+  MM_TOPIC_DLQ: `bench.ingest.${stamp}.dlq`,
+  MM_REDIS_KEY_PREFIX: `bench-ingest-${stamp}`,
+  MM_LOG_LEVEL: process.env['MM_LOG_LEVEL'] ?? 'error',
+  MM_INGEST_HTTP_PORT: '0',
+  MM_INGEST_OPS_PORT: '0',
+  MM_INGEST_RATE_LIMIT_MAX: '10000000',
+  MM_INGEST_BODY_LIMIT_BYTES: String(8 * 1024 * 1024),
+  MM_INGEST_BATCH_MAX_EVENTS: String(Math.max(BATCH, 5000)),
+};
+const shared = loadConfig(
+  Object.fromEntries(Object.entries(benchEnv).filter(([k]) => !k.startsWith('MM_INGEST_'))),
+);
+const logger = createLogger({ name: 'bench', level: shared.logLevel });
+
+const kafka = createKafka(shared.kafka, { logger });
+const admin = kafka.admin();
+await admin.connect();
+await ensureTopics(admin, { ...shared.topics });
+
+const { token, hash } = generateToken('bench');
+const gateway = await startGateway(loadIngestConfig(benchEnv), {
+  logger,
+  file: {
+    ...EMPTY_GATEWAY_FILE,
+    tokens: [
+      {
+        id: 'bench',
+        ...(parseTokenHash(hash) as NonNullable<ReturnType<typeof parseTokenHash>>),
+        eventTypes: new Set(['*']),
+        domains: new Set(['*']),
+        admin: false,
+      },
+    ],
+  },
+});
+
+const time = new Date(Date.now() - 3_600_000).toISOString();
+/** One event; `[<id>]` is replaced by autocannon with a fresh id per request. */
+const event = (suffix: string, i: number) =>
+  JSON.stringify({
+    id: `[<id>]${suffix}`,
+    type: 'StakeholderEngaged',
+    domain: `domain-${i % 24}`,
+    kind: 'demo',
+    audienceSize: 12,
+    time,
+  });
+const headers = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
+
+async function run(title: string, path: string, body: string, connections: number) {
+  const result = await autocannon({
+    url: `${gateway.address.url}${path}`,
+    method: 'POST',
+    headers,
+    body,
+    idReplacement: true,
+    connections,
+    duration: SECONDS,
+  });
+  return { title, result, connections };
+}
+
+const single = await run('single event', '/v1/events', event('', 0), CONNECTIONS);
+const batchBody = `[${Array.from({ length: BATCH }, (_, i) => event(`-${i}`, i)).join(',')}]`;
+const batch = await run(`batch of ${BATCH}`, '/v1/events/batch', batchBody, BATCH_CONNECTIONS);
+
+const rows = [single, batch].map(({ title, result, connections }) => {
+  const ok = result['2xx'];
+  const perRequest = title.startsWith('batch') ? BATCH : 1;
+  return {
+    mode: title,
+    connections,
+    seconds: SECONDS,
+    'requests/s': Math.round(ok / result.duration),
+    'events/s': Math.round((ok * perRequest) / result.duration),
+    'p50 ms': result.latency.p50,
+    'p99 ms': result.latency.p99,
+    'non-2xx': result.non2xx,
+    errors: result.errors + result.timeouts,
+  };
+});
+console.table(rows);
+console.log(
+  `producer stats: ${JSON.stringify(gateway.producer.stats)}; every 2xx was acknowledged by Kafka (acks=all).`,
+);
+
+await gateway.close();
+await admin.deleteTopics({ topics: [shared.topics.events, shared.topics.deadLetter] }).catch(() => undefined);
+await admin.disconnect();

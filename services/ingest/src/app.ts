@@ -1,0 +1,108 @@
+import rateLimit from '@fastify/rate-limit';
+import Fastify, { type FastifyInstance } from 'fastify';
+import type { ApiToken } from './auth/tokens.ts';
+import type { GatewayContext } from './context.ts';
+import { errorBody, makeErrorHandler } from './error-reply.ts';
+import { IngestError, IngestErrorCodes } from './errors.ts';
+import { registerAdminRoutes } from './routes/admin.ts';
+import { registerEventRoutes } from './routes/events.ts';
+import { registerOpenApiRoute } from './routes/openapi.ts';
+import { registerWebhookRoutes } from './routes/webhooks.ts';
+
+/** How a route authenticates: an API token, an admin token, a webhook signature (in the handler), or none. */
+export type RouteAuth = 'token' | 'admin' | 'webhook' | 'none';
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    auth?: RouteAuth;
+  }
+  interface FastifyInstance {
+    /** `METHOD url` of every route the gateway registered (the OpenAPI test compares them). */
+    readonly gatewayRoutes: readonly string[];
+  }
+  interface FastifyRequest {
+    /** The API token of the request, once authenticated. */
+    apiToken?: ApiToken;
+  }
+}
+
+/** Route families answer with their label in metrics: the URL without ids. */
+function routeLabel(url: string | undefined): string {
+  return url ?? 'unknown';
+}
+
+/**
+ * The gateway's HTTP API on fastify. Limits against slow or large clients: `bodyLimit` (413),
+ * `connectionTimeout` (an idle socket is closed), `requestTimeout` (a request not fully received is
+ * answered 408). Rate limits per token (or per webhook) are counted in Redis, so memory stays bounded
+ * however many requests a burst holds, and every gateway instance shares the count.
+ */
+export async function buildGateway(ctx: GatewayContext): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: false,
+    bodyLimit: ctx.settings.bodyLimitBytes,
+    connectionTimeout: ctx.settings.connectionTimeoutMs,
+    requestTimeout: ctx.settings.requestTimeoutMs,
+    // fastify sets requestTimeout on the server after creating it, which Node does not enforce on a body
+    // that trickles in (slow-clients.test.ts); given at creation it is, checked at this interval (Node's
+    // default: every 30 s).
+    http: {
+      requestTimeout: ctx.settings.requestTimeoutMs,
+      connectionsCheckingInterval: Math.min(1_000, ctx.settings.requestTimeoutMs),
+    },
+    // While closing (SIGTERM), new requests are answered 503 so clients retry elsewhere.
+    return503OnClosing: true,
+  });
+  const routes: string[] = [];
+  app.decorate('gatewayRoutes', routes);
+  app.addHook('onRoute', (route) => {
+    for (const method of [route.method].flat()) if (method !== 'HEAD') routes.push(`${method} ${route.url}`);
+  });
+  app.setErrorHandler(makeErrorHandler(ctx.logger.child({ component: 'http' })));
+  app.setNotFoundHandler((request, reply) => {
+    const error = new IngestError(IngestErrorCodes.NOT_FOUND, `no route ${request.method} ${request.url}`);
+    return reply.code(404).send(errorBody(error));
+  });
+  app.addHook('onResponse', async (request, reply) => {
+    ctx.metrics.requests.inc({
+      route: routeLabel(request.routeOptions.url),
+      status: String(reply.statusCode),
+    });
+  });
+  // Authentication before the rate limit (which keys on the token) and before the body is read.
+  app.addHook('onRequest', async (request) => {
+    const auth = request.routeOptions.config.auth ?? 'none';
+    if (auth !== 'token' && auth !== 'admin') return;
+    request.apiToken = ctx.tokens.verify(request.headers.authorization);
+  });
+  await app.register(rateLimit, {
+    global: true,
+    max: ctx.settings.rateLimitMax,
+    timeWindow: ctx.settings.rateLimitWindowMs,
+    redis: ctx.redis,
+    nameSpace: ctx.keys.rateLimitNamespace,
+    // Redis down: refuse nothing for that reason alone; the request fails (or not) on its own merits.
+    skipOnError: true,
+    keyGenerator: (request) => {
+      if (request.apiToken) return `token:${request.apiToken.id}`;
+      const params = request.params as { name?: string } | undefined;
+      return `webhook:${request.url.split('?')[0] ?? ''}:${params?.name ?? ''}`;
+    },
+    allowList: (request) => (request.routeOptions.config.auth ?? 'none') === 'none',
+    errorResponseBuilder: (_request, context) => {
+      const seconds = Math.max(1, Math.ceil(context.ttl / 1000));
+      const error = new IngestError(
+        IngestErrorCodes.RATE_LIMITED,
+        `more than ${context.max} requests within ${ctx.settings.rateLimitWindowMs} ms; retry in ${seconds} s`,
+        { retryAfterSeconds: seconds },
+      );
+      // Thrown by the plugin: the error handler answers it with our shape and Retry-After.
+      return error;
+    },
+  });
+  registerOpenApiRoute(app);
+  registerEventRoutes(app, ctx);
+  registerWebhookRoutes(app, ctx);
+  registerAdminRoutes(app, ctx);
+  return app;
+}

@@ -1,0 +1,88 @@
+import { describe, expect, it } from 'vitest';
+import {
+  checkScope,
+  generateToken,
+  parseTokenHash,
+  requireAdmin,
+  TokenVerifier,
+  type ApiToken,
+} from './tokens.ts';
+
+function tokenFor(id: string, scope: Partial<Pick<ApiToken, 'eventTypes' | 'domains' | 'admin'>> = {}) {
+  const { token, hash } = generateToken(id);
+  const parsed = parseTokenHash(hash);
+  if (!parsed) throw new Error('generated hash does not parse');
+  const api: ApiToken = {
+    id,
+    ...parsed,
+    eventTypes: scope.eventTypes ?? new Set(['*']),
+    domains: scope.domains ?? new Set(['*']),
+    admin: scope.admin ?? false,
+  };
+  return { token, hash, api };
+}
+
+describe('API tokens', () => {
+  it('verifies a generated token and stores only a salted hash', () => {
+    const { token, hash, api } = tokenFor('payments-ci');
+    expect(hash).toMatch(/^sha256:[0-9a-f]{32}:[0-9a-f]{64}$/);
+    expect(hash).not.toContain(token.split('.')[1]);
+    expect(new TokenVerifier([api]).verify(`Bearer ${token}`).id).toBe('payments-ci');
+  });
+
+  it('hashes the same secret differently under two salts', () => {
+    expect(generateToken('a').hash).not.toBe(generateToken('a').hash);
+  });
+
+  it.each([
+    ['missing', undefined],
+    ['empty', ''],
+    ['not bearer', 'Basic abc'],
+    ['no secret', 'Bearer payments-ci'],
+    ['unknown id', 'Bearer nobody.secret'],
+  ])('refuses a %s header with 401 naming authorization', (_what, header) => {
+    const { api } = tokenFor('payments-ci');
+    expect(() => new TokenVerifier([api]).verify(header)).toThrow(
+      expect.objectContaining({
+        code: 'MM_ERR_INGEST_UNAUTHENTICATED',
+        httpStatus: 401,
+        field: 'authorization',
+      }),
+    );
+  });
+
+  it('refuses a known id with a wrong secret, including one differing in the last character', () => {
+    const { token, api } = tokenFor('payments-ci');
+    const last = token.at(-1) === 'A' ? 'B' : 'A';
+    const verifier = new TokenVerifier([api]);
+    expect(() => verifier.verify(`Bearer ${token.slice(0, -1)}${last}`)).toThrow(/unknown token/);
+  });
+
+  it('limits a token to its event types and domains (403 naming the field)', () => {
+    const { api } = tokenFor('scoped', {
+      eventTypes: new Set(['ChampionGained']),
+      domains: new Set(['payments']),
+    });
+    expect(() => checkScope(api, 'ChampionGained', 'payments')).not.toThrow();
+    expect(() => checkScope(api, 'UseCaseDelivered', 'payments')).toThrow(
+      expect.objectContaining({ code: 'MM_ERR_INGEST_FORBIDDEN', httpStatus: 403, field: 'type' }),
+    );
+    expect(() => checkScope(api, 'ChampionGained', 'hr')).toThrow(
+      expect.objectContaining({ field: 'domain' }),
+    );
+    expect(() => checkScope(api, 'ChampionGained', undefined)).toThrow(
+      expect.objectContaining({ field: 'domain' }),
+    );
+  });
+
+  it('lets only admin tokens call admin endpoints', () => {
+    expect(() => requireAdmin(tokenFor('a').api)).toThrow(expect.objectContaining({ httpStatus: 403 }));
+    expect(() => requireAdmin(tokenFor('b', { admin: true }).api)).not.toThrow();
+  });
+
+  it('reads only well-formed stored hashes', () => {
+    expect(parseTokenHash('sha256:00:' + 'a'.repeat(64))).toBeUndefined(); // salt too short
+    expect(parseTokenHash('md5:' + 'a'.repeat(32) + ':' + 'a'.repeat(64))).toBeUndefined();
+    expect(parseTokenHash('sha256:' + 'a'.repeat(32) + ':' + 'a'.repeat(63))).toBeUndefined();
+  });
+});

@@ -1,0 +1,117 @@
+import { z } from 'zod';
+import { bool, defineConfigSection, integer, loadConfig, nonEmpty, type Env } from '@mesh-momentum/common';
+
+/**
+ * The ingest gateway's variables (`MM_INGEST_*`). Tokens, webhook secrets, mappings and pollers live in
+ * one file (`MM_INGEST_CONFIG_FILE`, see gateway-file.ts): they are many, structured and secret.
+ */
+export const INGEST_SECTION = defineConfigSection({
+  name: 'ingest',
+  prefix: 'MM_INGEST_',
+  variables: {
+    MM_INGEST_HTTP_HOST: {
+      schema: nonEmpty,
+      default: '127.0.0.1',
+      doc: 'Address the ingest gateway listens on; loopback only unless set (0.0.0.0 for every interface).',
+    },
+    MM_INGEST_HTTP_PORT: {
+      schema: integer(0, 65_535),
+      default: '8088',
+      doc: 'Port of the ingest API: events, webhooks and admin endpoints (0: any free port).',
+    },
+    MM_INGEST_OPS_PORT: {
+      schema: integer(0, 65_535),
+      default: '9465',
+      doc: "Port of the gateway's /healthz, /readyz and /metrics, on MM_INGEST_HTTP_HOST (0: any free port).",
+    },
+    MM_INGEST_CONFIG_FILE: {
+      schema: z.string(),
+      default: '',
+      doc: 'YAML or JSON file with API tokens (hashed), webhook secrets, generic mappings and pollers; empty: no tokens, no webhooks.',
+    },
+    MM_INGEST_IDENTITY_FILE: {
+      schema: z.string(),
+      default: '',
+      doc: 'Identity mapping file of the adapters (docs/adapters/identity.md); empty: conventions only.',
+    },
+    MM_INGEST_BODY_LIMIT_BYTES: {
+      schema: integer(1_024, 64 * 1024 * 1024),
+      default: '1048576',
+      doc: 'Largest request body accepted; larger ones are refused with 413, bytes.',
+    },
+    MM_INGEST_BATCH_MAX_EVENTS: {
+      schema: integer(1, 100_000),
+      default: '5000',
+      doc: 'Most events in one POST /v1/events/batch.',
+    },
+    MM_INGEST_ACK_TIMEOUT_MS: {
+      schema: integer(100, 600_000),
+      default: '5000',
+      doc: 'Longest a request waits for Kafka to acknowledge its events before answering 503 (under GitHub’s 10 s), ms.',
+    },
+    MM_INGEST_RATE_LIMIT_MAX: {
+      schema: integer(1, 10_000_000),
+      default: '6000',
+      doc: 'Requests one API token (or one webhook) may make per rate-limit window; more are answered 429.',
+    },
+    MM_INGEST_RATE_LIMIT_WINDOW_MS: {
+      schema: integer(100, 86_400_000),
+      default: '60000',
+      doc: 'Length of the rate-limit window, counted in Redis across gateway instances, ms.',
+    },
+    MM_INGEST_DELIVERY_TTL_SECONDS: {
+      schema: integer(60, 90 * 86_400),
+      default: '604800',
+      doc: 'How long a webhook delivery id is remembered in Redis, so a replay within it is answered as a duplicate, s.',
+    },
+    MM_INGEST_UNMAPPED_MAX: {
+      schema: integer(1, 100_000),
+      default: '1000',
+      doc: 'Most unmapped tool entities kept for GET /v1/admin/unmapped (the most recently seen win).',
+    },
+    MM_INGEST_CONNECTION_TIMEOUT_MS: {
+      schema: integer(100, 600_000),
+      default: '10000',
+      doc: 'A client connection idle this long is closed (slow clients), ms.',
+    },
+    MM_INGEST_REQUEST_TIMEOUT_MS: {
+      schema: integer(100, 600_000),
+      default: '30000',
+      doc: 'A request not fully received within this long is answered 408 and closed (slow uploads), ms.',
+    },
+    MM_INGEST_POLLERS: {
+      schema: bool,
+      default: 'true',
+      doc: 'Run the pollers the config file defines (Backstage, Data Mesh Manager); false: webhooks and API only.',
+    },
+  },
+  build: (get) => ({
+    httpHost: get('MM_INGEST_HTTP_HOST'),
+    httpPort: get('MM_INGEST_HTTP_PORT'),
+    opsPort: get('MM_INGEST_OPS_PORT'),
+    configFile: get('MM_INGEST_CONFIG_FILE') || undefined,
+    identityFile: get('MM_INGEST_IDENTITY_FILE') || undefined,
+    bodyLimitBytes: get('MM_INGEST_BODY_LIMIT_BYTES'),
+    batchMaxEvents: get('MM_INGEST_BATCH_MAX_EVENTS'),
+    ackTimeoutMs: get('MM_INGEST_ACK_TIMEOUT_MS'),
+    rateLimitMax: get('MM_INGEST_RATE_LIMIT_MAX'),
+    rateLimitWindowMs: get('MM_INGEST_RATE_LIMIT_WINDOW_MS'),
+    deliveryTtlSeconds: get('MM_INGEST_DELIVERY_TTL_SECONDS'),
+    unmappedMax: get('MM_INGEST_UNMAPPED_MAX'),
+    connectionTimeoutMs: get('MM_INGEST_CONNECTION_TIMEOUT_MS'),
+    requestTimeoutMs: get('MM_INGEST_REQUEST_TIMEOUT_MS'),
+    pollers: get('MM_INGEST_POLLERS'),
+  }),
+});
+
+export type IngestSettings = ReturnType<typeof INGEST_SECTION.build>;
+
+/** Every variable at its default, parsed (tests, tools). */
+export function defaultIngestSettings(): IngestSettings {
+  return loadIngestConfig({}).ingest;
+}
+export type IngestConfig = ReturnType<typeof loadIngestConfig>;
+
+export function loadIngestConfig(env: Env = process.env) {
+  return loadConfig(env, INGEST_SECTION);
+}

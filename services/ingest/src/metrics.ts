@@ -1,0 +1,64 @@
+import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+
+/** Metric names, in one place (dashboards and alerts refer to them). */
+export const INGEST_METRICS = {
+  requests: 'mm_ingest_requests_total',
+  events: 'mm_ingest_events_total',
+  ignored: 'mm_ingest_ignored_total',
+  unmapped: 'mm_ingest_unmapped_total',
+  duplicates: 'mm_ingest_duplicate_deliveries_total',
+  ackSeconds: 'mm_ingest_kafka_ack_seconds',
+  polls: 'mm_ingest_polls_total',
+} as const;
+
+export class IngestMetrics {
+  readonly registry = new Registry();
+  /** Answers by route family and status. */
+  readonly requests = new Counter({
+    name: INGEST_METRICS.requests,
+    help: 'HTTP requests answered, by route and status code.',
+    labelNames: ['route', 'status'] as const,
+    registers: [this.registry],
+  });
+  /** Events acknowledged by Kafka (`accepted`) or refused (`refused`, by error code). */
+  readonly events = new Counter({
+    name: INGEST_METRICS.events,
+    help: 'Events accepted (acknowledged by Kafka) or refused, by origin and outcome.',
+    labelNames: ['origin', 'outcome', 'code'] as const,
+    registers: [this.registry],
+  });
+  readonly ignored = new Counter({
+    name: INGEST_METRICS.ignored,
+    help: 'Deliveries or feed items acknowledged without events, by tool and reason code.',
+    labelNames: ['tool', 'reason'] as const,
+    registers: [this.registry],
+  });
+  readonly unmapped = new Counter({
+    name: INGEST_METRICS.unmapped,
+    help: 'Tool entities the identity mapping could not resolve, by tool (listed at GET /v1/admin/unmapped).',
+    labelNames: ['tool'] as const,
+    registers: [this.registry],
+  });
+  readonly duplicates = new Counter({
+    name: INGEST_METRICS.duplicates,
+    help: 'Webhook deliveries answered as duplicates of one already acknowledged, by tool.',
+    labelNames: ['tool'] as const,
+    registers: [this.registry],
+  });
+  readonly ackSeconds = new Histogram({
+    name: INGEST_METRICS.ackSeconds,
+    help: 'Time from a request reaching the gateway to Kafka acknowledging its events, seconds.',
+    buckets: [0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+    registers: [this.registry],
+  });
+  readonly polls = new Counter({
+    name: INGEST_METRICS.polls,
+    help: 'Poller rounds, by poller and outcome (ok, failed).',
+    labelNames: ['poller', 'outcome'] as const,
+    registers: [this.registry],
+  });
+
+  constructor() {
+    collectDefaultMetrics({ register: this.registry, prefix: 'mm_ingest_' });
+  }
+}

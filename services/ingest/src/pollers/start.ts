@@ -1,0 +1,70 @@
+import { toolSource } from '@mesh-momentum/adapters';
+import type { GatewayContext } from '../context.ts';
+import type { GatewayFile } from '../gateway-file.ts';
+import { BackstagePoller } from './backstage.ts';
+import { DmmPoller } from './dmm.ts';
+
+export interface RunningPollers {
+  readonly names: readonly string[];
+  /** Stops scheduling and waits for a round in progress. */
+  stop(): Promise<void>;
+}
+
+/**
+ * Runs `round` now and then every `intervalMs` after the previous round ended (rounds never overlap). A
+ * failed round is logged and counted; the next one retries from the saved position.
+ */
+function schedule(name: string, intervalMs: number, round: () => Promise<unknown>, ctx: GatewayContext) {
+  const logger = ctx.logger.child({ component: `poller-${name}` });
+  let stopped = false;
+  let timer: NodeJS.Timeout | undefined;
+  let running: Promise<void> = Promise.resolve();
+  const tick = () => {
+    running = round()
+      .then((result) => {
+        ctx.metrics.polls.inc({ poller: name, outcome: 'ok' });
+        logger.debug({ result }, 'poll round done');
+      })
+      .catch((error: unknown) => {
+        ctx.metrics.polls.inc({ poller: name, outcome: 'failed' });
+        logger.warn({ err: error }, 'poll round failed; retrying at the next interval');
+      })
+      .finally(() => {
+        if (!stopped) timer = setTimeout(tick, intervalMs);
+      });
+  };
+  tick();
+  return async () => {
+    stopped = true;
+    clearTimeout(timer);
+    await running;
+  };
+}
+
+export function startPollers(ctx: GatewayContext, file: GatewayFile): RunningPollers {
+  const deps = {
+    redis: ctx.redis,
+    keys: ctx.keys,
+    publisher: ctx.publisher,
+    identity: ctx.identity,
+    unmapped: ctx.unmapped,
+    clock: ctx.clock,
+  };
+  const stops: (() => Promise<void>)[] = [];
+  const names: string[] = [];
+  const { backstage, dmm } = file.pollers;
+  if (backstage) {
+    const poller = new BackstagePoller(
+      { source: toolSource(backstage.source), url: backstage.url, token: backstage.token },
+      deps,
+    );
+    stops.push(schedule('backstage', backstage.intervalMs, () => poller.pollOnce(), ctx));
+    names.push('backstage');
+  }
+  if (dmm) {
+    const poller = new DmmPoller({ source: toolSource(dmm.source), url: dmm.url, apiKey: dmm.apiKey }, deps);
+    stops.push(schedule('dmm', dmm.intervalMs, () => poller.pollOnce(), ctx));
+    names.push('dmm');
+  }
+  return { names, stop: async () => void (await Promise.all(stops.map((s) => s()))) };
+}

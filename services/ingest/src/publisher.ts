@@ -1,0 +1,114 @@
+import { KafkaUnavailableError, MeshMomentumError, type Config } from '@mesh-momentum/common';
+import { validateEvent, withDefaults, type DomainEvent, type EventType } from '@mesh-momentum/events';
+import type { MeshMomentumProducer } from '@mesh-momentum/sdk';
+
+/** An event Kafka acknowledged. */
+export interface SentEvent {
+  readonly ok: true;
+  readonly id: string;
+  readonly type: string;
+}
+
+/** One event's fate in a batch: acknowledged by Kafka, or the error that refused or failed it. */
+export type PublishOutcome = SentEvent | { readonly ok: false; readonly error: MeshMomentumError };
+
+export interface PublisherOptions {
+  /** A request waits this long for Kafka's acknowledgement (acks=all) before answering 503, ms. */
+  readonly ackTimeoutMs: number;
+  readonly maxFutureSkewMs: number;
+  readonly brokers: readonly string[];
+  /** ms since the epoch. @defaultValue Date.now */
+  readonly clock?: () => number;
+}
+
+function asMeshError(error: unknown, brokers: readonly string[]): MeshMomentumError {
+  if (error instanceof MeshMomentumError) return error;
+  return new KafkaUnavailableError(brokers, String((error as Error)?.message ?? error), { cause: error });
+}
+
+/**
+ * Sends events through the SDK producer (validation, Avro, acks=all, batching, too-large splitting) and
+ * waits for Kafka's answer within `ackTimeoutMs`. Past it the request is answered 503: the events may
+ * still reach Kafka afterwards, which is safe because a retry carries the same ids (deterministic for
+ * webhooks and polls, the client's own `id` for the API) and the processor counts an id once.
+ */
+export class Publisher {
+  readonly #producer: MeshMomentumProducer;
+  readonly #options: PublisherOptions;
+  readonly #clock: () => number;
+
+  constructor(producer: MeshMomentumProducer, options: PublisherOptions) {
+    this.#producer = producer;
+    this.#options = options;
+    this.#clock = options.clock ?? Date.now;
+  }
+
+  static fromConfig(producer: MeshMomentumProducer, config: Config, ackTimeoutMs: number): Publisher {
+    return new Publisher(producer, {
+      ackTimeoutMs,
+      maxFutureSkewMs: config.maxFutureSkewMs,
+      brokers: config.kafka.brokers,
+    });
+  }
+
+  /** Fills defaults (id, time, subject) and validates; throws EventValidationError naming the field. */
+  validate(input: Readonly<Record<string, unknown>>): DomainEvent {
+    const nowMs = this.#clock();
+    return validateEvent(withDefaults(input, { nowMs }), {
+      nowMs,
+      maxFutureSkewMs: this.#options.maxFutureSkewMs,
+    });
+  }
+
+  /**
+   * All or nothing as far as the gateway decides: with several events, every one is validated before any
+   * is queued, so a bad one sends none (one event is validated once, by the SDK, before it is queued).
+   * Resolves when Kafka acknowledged every event; throws the first failure otherwise.
+   */
+  async publishAll(inputs: readonly Readonly<Record<string, unknown>>[]): Promise<SentEvent[]> {
+    const events = inputs.length > 1 ? inputs.map((input) => this.validate(input)) : inputs;
+    const outcomes = await this.#send(events as readonly Readonly<Record<string, unknown>>[]);
+    const failed = outcomes.find((o) => !o.ok);
+    if (failed && !failed.ok) throw failed.error;
+    return outcomes as SentEvent[];
+  }
+
+  /**
+   * Each event on its own: per-item outcomes, in input order (the batch endpoint). Validation is the
+   * SDK's (an invalid item is refused before it is queued), so each event is validated once.
+   */
+  publishEach(inputs: readonly unknown[]): Promise<PublishOutcome[]> {
+    return this.#send(inputs.map((input) => (input ?? {}) as Readonly<Record<string, unknown>>));
+  }
+
+  async #send(events: readonly Readonly<Record<string, unknown>>[]): Promise<PublishOutcome[]> {
+    const deadlineMs = this.#clock() + this.#options.ackTimeoutMs;
+    const deliveries = events.map(async (event): Promise<PublishOutcome> => {
+      const { type, ...input } = event as { type: EventType } & Record<string, unknown>;
+      const delivery = await this.#producer.enqueue(type, input as never);
+      await delivery.delivered;
+      return { ok: true, id: delivery.event.id, type: delivery.event.type };
+    });
+    const late = new KafkaUnavailableError(
+      this.#options.brokers,
+      `no acknowledgement within ${this.#options.ackTimeoutMs} ms (MM_INGEST_ACK_TIMEOUT_MS)`,
+    );
+    let timer: NodeJS.Timeout | undefined;
+    const expired = new Promise<'expired'>((resolve) => {
+      timer = setTimeout(() => resolve('expired'), Math.max(0, deadlineMs - this.#clock()));
+    });
+    const settled = deliveries.map((d) =>
+      Promise.race([
+        d.catch(
+          (error: unknown) => ({ ok: false, error: asMeshError(error, this.#options.brokers) }) as const,
+        ),
+        expired,
+      ]).then((r): PublishOutcome => (r === 'expired' ? { ok: false, error: late } : r)),
+    );
+    try {
+      return await Promise.all(settled);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+}

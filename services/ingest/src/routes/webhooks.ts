@@ -1,0 +1,189 @@
+import {
+  applyGenericMapping,
+  bodyDeliveryId,
+  mapGithubWebhook,
+  mapOpenMetadataWebhook,
+  type AdapterOutcome,
+  type ToolName,
+} from '@mesh-momentum/adapters';
+import {
+  GITHUB_DELIVERY_HEADER,
+  GITHUB_EVENT_HEADER,
+  requireHeader,
+  verifyBodySignature,
+  verifyGithubSignature,
+  verifyOpenMetadataSignature,
+  verifyStandardWebhook,
+} from '@mesh-momentum/webhook-auth';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { GatewayContext } from '../context.ts';
+import { IngestError, IngestErrorCodes } from '../errors.ts';
+
+/** What a verified webhook delivery is: who sent it, its identity, and how to map it. */
+interface VerifiedDelivery {
+  readonly tool: ToolName;
+  /** Label in metrics and the ledger key: `github`, `openmetadata`, `generic:<name>`. */
+  readonly label: string;
+  readonly source: string;
+  readonly deliveryId: string;
+  readonly map: (payload: unknown, receivedAtMs: number) => Promise<readonly AdapterOutcome[]>;
+}
+
+function parseJson(raw: Buffer): unknown {
+  try {
+    return JSON.parse(raw.toString('utf8'));
+  } catch (error) {
+    throw new IngestError(IngestErrorCodes.BODY_INVALID, `(body): not JSON (${(error as Error).message})`, {
+      field: '(body)',
+    });
+  }
+}
+
+function notConfigured(what: string): IngestError {
+  return new IngestError(
+    IngestErrorCodes.NOT_FOUND,
+    `no ${what} webhook is configured (MM_INGEST_CONFIG_FILE webhooks)`,
+  );
+}
+
+/** Lower-case header map of single values, bound as `$headers` in generic mappings. */
+function flatHeaders(request: FastifyRequest): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [name, value] of Object.entries(request.headers)) {
+    if (typeof value === 'string') out[name] = value;
+  }
+  return out;
+}
+
+/**
+ * Signed tool webhooks: `POST /v1/webhooks/github`, `/v1/webhooks/openmetadata`,
+ * `/v1/webhooks/generic/:name`. The raw body is kept for the signature (a re-serialised JSON object
+ * would not verify). A delivery is answered 202 once Kafka acknowledged its events (or at once when it
+ * maps to none: `ignored` says why); a replay of an acknowledged delivery id is answered 200
+ * `duplicate`. Kafka slow or down: 503 with Retry-After after MM_INGEST_ACK_TIMEOUT_MS (default 5 s,
+ * inside GitHub's 10 s), and the delivery id is freed so the tool's redelivery is processed.
+ */
+export function registerWebhookRoutes(app: FastifyInstance, ctx: GatewayContext): void {
+  void app.register(async (scope) => {
+    scope.removeAllContentTypeParsers();
+    scope.addContentTypeParser('*', { parseAs: 'buffer' }, (_request, body, done) => done(null, body));
+
+    const handle = async (request: FastifyRequest, reply: FastifyReply, delivery: VerifiedDelivery) => {
+      const key = ctx.keys.delivery(delivery.label, delivery.source, delivery.deliveryId);
+      const claim = await ctx.deliveries.claim(key);
+      if (claim === 'done') {
+        ctx.metrics.duplicates.inc({ tool: delivery.label });
+        return reply.code(200).send({ statusCode: 200, duplicate: true, deliveryId: delivery.deliveryId });
+      }
+      if (claim === 'pending') {
+        throw new IngestError(
+          IngestErrorCodes.DELIVERY_IN_PROGRESS,
+          `delivery ${delivery.deliveryId} is being processed by another request; retry shortly`,
+          { retryAfterSeconds: 1 },
+        );
+      }
+      try {
+        const nowMs = ctx.clock();
+        const outcomes = await delivery.map(request.body, nowMs);
+        const events = outcomes.flatMap((o) => o.events);
+        const unmapped = outcomes.flatMap((o) => o.unmapped);
+        for (const u of unmapped) ctx.metrics.unmapped.inc({ tool: u.tool });
+        await ctx.unmapped.record(unmapped, nowMs);
+        const started = performance.now();
+        const sent = await ctx.publisher.publishAll(events as unknown as Record<string, unknown>[]);
+        if (sent.length > 0) ctx.metrics.ackSeconds.observe((performance.now() - started) / 1000);
+        ctx.metrics.events.inc({ origin: delivery.label, outcome: 'accepted', code: '' }, sent.length);
+        const ignored = outcomes.map((o) => o.ignored).filter((i) => i !== undefined);
+        for (const i of ignored) ctx.metrics.ignored.inc({ tool: delivery.label, reason: i.code });
+        await ctx.deliveries.complete(key);
+        return reply.code(202).send({
+          statusCode: 202,
+          deliveryId: delivery.deliveryId,
+          accepted: sent.length,
+          ids: sent.map((e) => e.id),
+          ...(sent.length === 0 && ignored[0] ? { ignored: ignored[0] } : {}),
+          ...(unmapped.length > 0
+            ? { unmapped: unmapped.map((u) => ({ tool: u.tool, ref: u.ref, reason: u.reason })) }
+            : {}),
+        });
+      } catch (error) {
+        await ctx.deliveries.release(key).catch(() => undefined);
+        throw error;
+      }
+    };
+
+    scope.post('/v1/webhooks/github', { config: { auth: 'webhook' } }, async (request, reply) => {
+      const github = ctx.file.github;
+      if (!github) throw notConfigured('GitHub');
+      const raw = request.body as Buffer;
+      verifyGithubSignature(request.headers, raw, { secrets: github.secrets });
+      const deliveryId = requireHeader(request.headers, GITHUB_DELIVERY_HEADER);
+      const event = requireHeader(request.headers, GITHUB_EVENT_HEADER);
+      const payload = parseJson(raw);
+      return handle(request, reply, {
+        tool: 'github',
+        label: 'github',
+        source: github.source,
+        deliveryId,
+        map: async (_body, receivedAtMs) => [
+          mapGithubWebhook(
+            { event, deliveryId, payload },
+            { source: github.source, identity: ctx.identity, receivedAtMs },
+          ),
+        ],
+      });
+    });
+
+    scope.post('/v1/webhooks/openmetadata', { config: { auth: 'webhook' } }, async (request, reply) => {
+      const om = ctx.file.openmetadata;
+      if (!om) throw notConfigured('OpenMetadata');
+      const raw = request.body as Buffer;
+      verifyOpenMetadataSignature(request.headers, raw, { secrets: om.secrets });
+      const payload = parseJson(raw);
+      // OpenMetadata sends no delivery id: the body's hash is one (its ChangeEvents carry their own ids,
+      // which the adapter uses for the event ids).
+      return handle(request, reply, {
+        tool: 'openmetadata',
+        label: 'openmetadata',
+        source: om.source,
+        deliveryId: bodyDeliveryId(raw),
+        map: async (_body, receivedAtMs) =>
+          mapOpenMetadataWebhook(payload, { source: om.source, identity: ctx.identity, receivedAtMs }),
+      });
+    });
+
+    scope.post('/v1/webhooks/generic/:name', { config: { auth: 'webhook' } }, async (request, reply) => {
+      const { name } = request.params as { name: string };
+      const hook = ctx.file.generic.get(name);
+      if (!hook) throw notConfigured(`generic "${name}"`);
+      const raw = request.body as Buffer;
+      let deliveryId: string;
+      if (hook.scheme === 'standard-webhooks') {
+        deliveryId = verifyStandardWebhook(request.headers, raw, {
+          secrets: hook.secrets,
+          nowMs: ctx.clock(),
+        }).webhookId;
+      } else {
+        verifyBodySignature(hook.header, request.headers, raw, { secrets: hook.secrets });
+        deliveryId = hook.deliveryIdHeader
+          ? requireHeader(request.headers, hook.deliveryIdHeader)
+          : bodyDeliveryId(raw);
+      }
+      const payload = parseJson(raw);
+      const headers = flatHeaders(request);
+      return handle(request, reply, {
+        tool: 'generic',
+        label: `generic:${name}`,
+        source: hook.source,
+        deliveryId,
+        map: async (_body, receivedAtMs) => [
+          await applyGenericMapping(
+            hook.mapping,
+            { deliveryId, payload, headers },
+            { source: hook.source, receivedAtMs },
+          ),
+        ],
+      });
+    });
+  });
+}

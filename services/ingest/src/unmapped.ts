@@ -1,0 +1,55 @@
+import type { UnmappedEntity } from '@mesh-momentum/adapters';
+import type { Redis } from 'ioredis';
+import { storeCall } from './store-call.ts';
+
+export interface UnmappedListing {
+  readonly tool: string;
+  readonly ref: string;
+  readonly reason: string;
+  /** Last time a delivery or poll named it, RFC 3339. */
+  readonly lastSeen: string;
+}
+
+/**
+ * Tool entities the identity mapping could not resolve, so teams can fix their mapping: a sorted set
+ * (member `{tool, ref, reason}` as JSON, score = last seen ms) trimmed to the `max` most recent, so a tool
+ * that names endless new entities cannot grow Redis without bound.
+ */
+export class UnmappedRegistry {
+  readonly #redis: Redis;
+  readonly #key: string;
+  readonly #max: number;
+
+  constructor(redis: Redis, key: string, max: number) {
+    this.#redis = redis;
+    this.#key = key;
+    this.#max = max;
+  }
+
+  async record(entities: readonly UnmappedEntity[], nowMs: number): Promise<void> {
+    if (entities.length === 0) return;
+    const pipeline = this.#redis.pipeline();
+    for (const e of entities) {
+      pipeline.zadd(this.#key, nowMs, JSON.stringify({ tool: e.tool, ref: e.ref, reason: e.reason }));
+    }
+    pipeline.zremrangebyrank(this.#key, 0, -(this.#max + 1));
+    await storeCall('list unmapped entities', async () => {
+      const results = (await pipeline.exec()) ?? [];
+      const failed = results.find(([error]) => error !== null);
+      if (failed) throw failed[0];
+    });
+  }
+
+  /** Most recently seen first. */
+  async list(limit: number): Promise<UnmappedListing[]> {
+    const raw = await storeCall('read unmapped entities', () =>
+      this.#redis.zrevrange(this.#key, 0, limit - 1, 'WITHSCORES'),
+    );
+    const out: UnmappedListing[] = [];
+    for (let i = 0; i + 1 < raw.length; i += 2) {
+      const entity = JSON.parse(raw[i] as string) as Omit<UnmappedListing, 'lastSeen'>;
+      out.push({ ...entity, lastSeen: new Date(Number(raw[i + 1])).toISOString() });
+    }
+    return out;
+  }
+}

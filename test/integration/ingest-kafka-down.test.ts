@@ -1,0 +1,121 @@
+import { readFileSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { loadConfig } from '@mesh-momentum/common';
+import { PROCESSOR_SECTION } from '@mesh-momentum/processor';
+import type { RunningGateway } from '@mesh-momentum/ingest';
+import { ScoreReader } from '@mesh-momentum/store';
+import { startSilentServer, waitFor, type SilentServer } from '@mesh-momentum/testing';
+import { signGithubPayload } from '@mesh-momentum/webhook-auth';
+import { TestPipeline } from './support/pipeline.ts';
+import { gatewayEnv, startTestGateway, testToken } from './support/ingest.ts';
+
+/**
+ * Kafka unavailable: a gateway whose brokers accept connections and never answer (a silent TCP port; the
+ * shared Kafka is never stopped) answers 503 with Retry-After within MM_INGEST_ACK_TIMEOUT_MS and frees
+ * the webhook's delivery id. The client's retry against a gateway on the real Kafka is then accepted,
+ * and the event counts once.
+ */
+const GITHUB_SECRET = 'down-secret';
+const release = readFileSync(
+  new URL('../../packages/adapters/src/github/fixtures/release-published.json', import.meta.url),
+  'utf8',
+);
+
+describe('ingest gateway with Kafka unavailable', () => {
+  let silent: SilentServer;
+  let pipeline: TestPipeline;
+  let down: RunningGateway;
+  let up: RunningGateway | undefined;
+  const writer = testToken('writer');
+  let env: Record<string, string>;
+  const file = () => ({
+    tokens: [writer.token],
+    github: { source: 'https://github.com/acme-data', secrets: [GITHUB_SECRET] },
+  });
+
+  beforeAll(async () => {
+    env = gatewayEnv(inject('services'), 'ingest-down');
+    pipeline = new TestPipeline(loadConfig(env, PROCESSOR_SECTION));
+    await pipeline.createTopics();
+    silent = await startSilentServer();
+    down = await startTestGateway({ ...env, MM_KAFKA_BROKERS: `127.0.0.1:${silent.port}` }, file(), {
+      MM_INGEST_ACK_TIMEOUT_MS: '1500',
+    });
+  });
+
+  afterAll(async () => {
+    await up?.close();
+    await down?.close();
+    await silent?.close();
+    await pipeline?.close();
+  });
+
+  const event = {
+    id: 'retry-me-1',
+    type: 'ChampionGained',
+    domain: 'payments',
+    personId: 'p-down',
+    role: 'sponsor',
+    time: '2026-11-30T08:00:00Z',
+  };
+  const sendEvent = (url: string) =>
+    fetch(`${url}/v1/events`, {
+      method: 'POST',
+      headers: { authorization: writer.header, 'content-type': 'application/json' },
+      body: JSON.stringify(event),
+    });
+  const sendRelease = (url: string) =>
+    fetch(`${url}/v1/webhooks/github`, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        'x-github-event': 'release',
+        'x-github-delivery': 'down-delivery-1',
+        'x-hub-signature-256': signGithubPayload(release, GITHUB_SECRET),
+      },
+      body: release,
+    });
+
+  it('answers 503 with Retry-After within the ack timeout, then accepts the retry once Kafka answers', async () => {
+    const started = Date.now();
+    const refused = await sendEvent(down.address.url);
+    expect(Date.now() - started).toBeLessThan(5_000);
+    expect(refused.status).toBe(503);
+    expect(Number(refused.headers.get('retry-after'))).toBeGreaterThan(0);
+    expect(await refused.json()).toMatchObject({ code: 'MM_ERR_KAFKA_UNAVAILABLE', statusCode: 503 });
+    expect(silent.accepted).toBeGreaterThan(0);
+
+    const webhook = await sendRelease(down.address.url);
+    expect(webhook.status).toBe(503);
+    // The delivery id was released, so GitHub's redelivery is processed rather than called a duplicate.
+    const key = down.context.keys.delivery('github', 'https://github.com/acme-data', 'down-delivery-1');
+    expect(await pipeline.redis.get(key)).toBeNull();
+
+    const ready = await fetch(`${down.opsAddress.url}/readyz`);
+    expect(ready.status).toBe(503);
+    expect(await ready.json()).toMatchObject({ checks: { kafka: false, redis: true } });
+
+    // Kafka back (here: a gateway on the real brokers, same Redis and topics): the client retries.
+    up = await startTestGateway(env, file());
+    expect((await sendEvent(up.address.url)).status).toBe(202);
+    expect((await sendRelease(up.address.url)).status).toBe(202);
+    expect((await sendRelease(up.address.url)).status).toBe(200);
+
+    const processor = await pipeline.startProcessor();
+    const reader = new ScoreReader(pipeline.redis, pipeline.config.redis.keyPrefix);
+    const domain = await waitFor(
+      async () => {
+        const s = await reader.scopeScore('payments', { kind: 'domain' });
+        return s && s.eventCount >= 2 ? s : undefined;
+      },
+      { what: 'both retried events in the scores', timeoutMs: 30_000 },
+    );
+    expect(domain.eventCount).toBe(2);
+    const product = await reader.scopeScore('payments', {
+      kind: 'product',
+      productId: 'payments.orders-daily',
+    });
+    expect(product?.eventCount).toBe(1);
+    expect(processor.stats.applied).toBe(2);
+  });
+});

@@ -1,0 +1,148 @@
+import { readFileSync } from 'node:fs';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { createIdentityResolver, EMPTY_IDENTITY_CONFIG } from '@mesh-momentum/adapters';
+import {
+  BackstagePoller,
+  DmmPoller,
+  ingestKeys,
+  Publisher,
+  UnmappedRegistry,
+  type DmmPollerDeps,
+} from '@mesh-momentum/ingest';
+import { createMeshMomentumProducer, type MeshMomentumProducer } from '@mesh-momentum/sdk';
+import { waitFor } from '@mesh-momentum/testing';
+import { processorConfig, TestPipeline } from './support/pipeline.ts';
+
+/**
+ * The pollers against small real HTTP servers serving recorded responses of the tools' documented
+ * formats (the adapters' fixtures), sending to real Kafka and keeping their state in real Redis.
+ */
+const fixture = (path: string): unknown =>
+  JSON.parse(readFileSync(new URL(`../../packages/adapters/src/${path}`, import.meta.url), 'utf8'));
+
+type Route = (url: URL, response: ServerResponse) => void;
+
+async function serve(route: Route): Promise<{ server: Server; url: string }> {
+  const server = createServer((request: IncomingMessage, response: ServerResponse) => {
+    route(new URL(request.url ?? '/', 'http://localhost'), response);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return { server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}` };
+}
+
+function json(response: ServerResponse, status: number, body: unknown): void {
+  response.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
+}
+
+describe('pollers on recorded tool responses', () => {
+  let pipeline: TestPipeline;
+  let producer: MeshMomentumProducer;
+  let deps: DmmPollerDeps;
+  const servers: Server[] = [];
+
+  beforeAll(async () => {
+    const config = processorConfig(inject('services'), { name: 'ingest-pollers' });
+    pipeline = new TestPipeline(config);
+    await pipeline.createTopics();
+    producer = createMeshMomentumProducer({ config, lingerMs: 1 });
+    const keys = ingestKeys(config.redis.keyPrefix);
+    deps = {
+      redis: pipeline.redis,
+      keys,
+      publisher: Publisher.fromConfig(producer, config, 10_000),
+      identity: createIdentityResolver(EMPTY_IDENTITY_CONFIG),
+      unmapped: new UnmappedRegistry(pipeline.redis, keys.unmapped, 100),
+      clock: Date.now,
+    };
+  });
+
+  afterAll(async () => {
+    for (const s of servers) s.close();
+    await producer?.close();
+    await pipeline?.close();
+  });
+
+  it('Data Mesh Manager feed: a restart mid-feed neither skips nor repeats an event', async () => {
+    const page = fixture('dmm/fixtures/events-page.json') as { id: string }[];
+    const product = fixture('dmm/fixtures/dataproduct-orders-daily.json');
+    const access = fixture('dmm/fixtures/access-2OzPnlv1OVp20sKQaqRQAl.json');
+    const asked: (string | null)[] = [];
+    let failSecondPageOnce = true;
+    let productDeleted = false;
+    const { server, url } = await serve((u, response) => {
+      if (u.pathname === '/api/events') {
+        const last = u.searchParams.get('lastEventId');
+        asked.push(last);
+        if (last === null) return json(response, 200, page.slice(0, 3));
+        if (last === page[2]?.id) {
+          // The gateway dies (here: the tool fails) between the first page and the second.
+          if (failSecondPageOnce) {
+            failSecondPageOnce = false;
+            return json(response, 500, { error: 'boom' });
+          }
+          productDeleted = true;
+          return json(response, 200, page.slice(3));
+        }
+        return json(response, 200, []);
+      }
+      // After the deletion the product can no longer be read: the poller uses the last body it saw.
+      if (u.pathname === '/api/dataproducts/orders-daily')
+        return productDeleted ? json(response, 404, {}) : json(response, 200, product);
+      if (u.pathname === '/api/access/2OzPnlv1OVp20sKQaqRQAl') return json(response, 200, access);
+      return json(response, 404, {});
+    });
+    servers.push(server);
+    const options = { source: 'https://app.entropy-data.example', url, apiKey: 'k' };
+
+    const first = new DmmPoller(options, deps);
+    await expect(first.pollOnce()).rejects.toThrow(/answered 500/);
+    expect(await deps.redis.get(deps.keys.dmmCursor(options.source))).toBe(page[2]?.id);
+
+    const restarted = new DmmPoller(options, deps);
+    const round = await restarted.pollOnce();
+    expect(round).toMatchObject({ read: 2, sent: 2, cursor: page[4]?.id });
+    expect(asked).toEqual([null, page[2]?.id, page[2]?.id, page[4]?.id]);
+
+    const processor = await pipeline.startProcessor();
+    await waitFor(async () => (processor.stats.applied >= 4 ? true : undefined), {
+      what: 'the four feed events applied',
+      timeoutMs: 30_000,
+    });
+    // Published + onboarded from page 1, offboarded + retired from page 2; nothing twice.
+    expect(processor.stats).toMatchObject({ applied: 4, skipped: 0, deadLettered: 0 });
+  });
+
+  it('Backstage catalog: first poll is the baseline, the next sends the difference, a restart sends nothing again', async () => {
+    const before = fixture('backstage/fixtures/catalog-before.json') as unknown[];
+    const after = fixture('backstage/fixtures/catalog-after-by-query.json');
+    let current: 'before' | 'after' = 'before';
+    const { server, url } = await serve((u, response) => {
+      if (u.pathname !== '/api/catalog/entities/by-query') return json(response, 404, {});
+      if (current === 'after') return json(response, 200, after);
+      // Two pages, joined by the cursor.
+      if (u.searchParams.get('cursor') === null)
+        return json(response, 200, { items: before.slice(0, 3), pageInfo: { nextCursor: 'page-2' } });
+      return json(response, 200, { items: before.slice(3), pageInfo: {} });
+    });
+    servers.push(server);
+    const options = { source: 'https://backstage.acme.example', url: `${url}/api/catalog`, token: 't' };
+
+    expect(await new BackstagePoller(options, deps).pollOnce()).toMatchObject({
+      baseline: true,
+      sent: 0,
+      entities: before.length,
+    });
+    const unmapped = await deps.unmapped.list(10);
+    expect(unmapped).toEqual(
+      expect.arrayContaining([expect.objectContaining({ ref: 'component:default/legacy-report' })]),
+    );
+
+    current = 'after';
+    const changed = await new BackstagePoller(options, deps).pollOnce();
+    expect(changed.baseline).toBe(false);
+    expect(changed.sent).toBeGreaterThan(0);
+    expect(await new BackstagePoller(options, deps).pollOnce()).toMatchObject({ baseline: false, sent: 0 });
+  });
+});

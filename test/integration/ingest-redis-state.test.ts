@@ -1,0 +1,53 @@
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { Redis } from 'ioredis';
+import { DeliveryLedger, ingestKeys, UnmappedRegistry } from '@mesh-momentum/ingest';
+import { uniqueSuffix } from '@mesh-momentum/testing';
+
+/** The gateway's state in real Redis: the delivery ledger's life cycle and the bounded unmapped list. */
+describe('ingest state in Redis', () => {
+  let redis: Redis;
+  const keys = ingestKeys(`test-ingest-state-${uniqueSuffix()}`);
+
+  beforeAll(() => {
+    redis = new Redis(inject('services').redisUrl);
+  });
+  afterAll(async () => {
+    const leftovers = await redis.keys(`${keys.unmapped.replace(/:unmapped$/, '')}:*`);
+    if (leftovers.length > 0) await redis.del(...leftovers);
+    redis.disconnect();
+  });
+
+  it('claims a delivery once: pending while in flight, done after, free again when released', async () => {
+    const ledger = new DeliveryLedger(redis, { pendingTtlMs: 10_000, doneTtlSeconds: 60 });
+    const key = keys.delivery('github', 'https://github.com/acme', 'd-1');
+    expect(await ledger.claim(key)).toBe('claimed');
+    expect(await ledger.claim(key)).toBe('pending');
+    await ledger.release(key);
+    expect(await ledger.claim(key)).toBe('claimed');
+    await ledger.complete(key);
+    expect(await ledger.claim(key)).toBe('done');
+    const ttl = await redis.ttl(key);
+    expect(ttl).toBeGreaterThan(0);
+    expect(ttl).toBeLessThanOrEqual(60);
+    // Another tool instance with the same delivery id is another delivery.
+    expect(await ledger.claim(keys.delivery('github', 'https://github.com/other', 'd-1'))).toBe('claimed');
+  });
+
+  it('keeps only the most recently seen unmapped entities, without duplicates', async () => {
+    const registry = new UnmappedRegistry(redis, keys.unmapped, 3);
+    const entity = (ref: string) => ({
+      status: 'unmapped' as const,
+      tool: 'github' as const,
+      ref,
+      reason: 'no mapping',
+    });
+    await registry.record([entity('a'), entity('b')], 1_000);
+    await registry.record([entity('c'), entity('d')], 2_000);
+    await registry.record([entity('a')], 3_000);
+    const listed = await registry.list(10);
+    expect(listed.map((e) => e.ref)).toEqual(['a', expect.any(String), expect.any(String)]);
+    expect(new Set(listed.map((e) => e.ref))).toEqual(new Set(['a', 'c', 'd']));
+    expect(listed[0]?.lastSeen).toBe('1970-01-01T00:00:03.000Z');
+    expect(await redis.zcard(keys.unmapped)).toBe(3);
+  });
+});

@@ -1,0 +1,116 @@
+import { readFileSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { parseGenericMapping } from '@mesh-momentum/adapters';
+import type { RunningGateway } from '@mesh-momentum/ingest';
+import { createHmac } from 'node:crypto';
+import { signStandardWebhook } from '@mesh-momentum/webhook-auth';
+import { gatewayEnv, startTestGateway } from './support/ingest.ts';
+import { loadConfig } from '@mesh-momentum/common';
+import { PROCESSOR_SECTION } from '@mesh-momentum/processor';
+import { TestPipeline } from './support/pipeline.ts';
+
+/**
+ * The generic (Standard Webhooks, declarative mapping) and OpenMetadata webhooks on real Kafka and Redis:
+ * signed deliveries are acknowledged once Kafka acknowledged their events; stale or unsigned ones are
+ * refused; a replayed webhook-id is answered as a duplicate.
+ */
+const adapters = (path: string) =>
+  readFileSync(new URL(`../../packages/adapters/src/${path}`, import.meta.url), 'utf8');
+const WHSEC = 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw';
+const OM_SECRET = 'om-secret';
+
+describe('generic and OpenMetadata webhooks', () => {
+  let pipeline: TestPipeline;
+  let gateway: RunningGateway;
+  let url: string;
+
+  beforeAll(async () => {
+    const env = gatewayEnv(inject('services'), 'ingest-webhooks');
+    pipeline = new TestPipeline(loadConfig(env, PROCESSOR_SECTION));
+    await pipeline.createTopics();
+    const mappingFile = 'contracts-mapping.yaml';
+    gateway = await startTestGateway(env, {
+      openmetadata: { source: 'https://openmetadata.acme.example', secrets: [OM_SECRET] },
+      generic: new Map([
+        [
+          'contracts',
+          {
+            name: 'contracts',
+            source: 'https://contracts.acme.example',
+            mapping: parseGenericMapping(adapters(`generic/fixtures/${mappingFile}`), mappingFile),
+            scheme: 'standard-webhooks',
+            header: 'x-signature-256',
+            deliveryIdHeader: undefined,
+            secrets: [WHSEC],
+          },
+        ],
+      ]),
+    });
+    url = gateway.address.url;
+  });
+
+  afterAll(async () => {
+    await gateway?.close();
+    await pipeline?.close();
+  });
+
+  const sendGeneric = (body: string, id: string, timestampMs = Date.now()) =>
+    fetch(`${url}/v1/webhooks/generic/contracts`, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        ...signStandardWebhook({ id, timestampMs, body, secrets: [WHSEC] }),
+      },
+      body,
+    });
+
+  it('maps a Standard Webhooks delivery through the mapping file: one payload, three events', async () => {
+    const body = adapters('generic/fixtures/contract-published.json');
+    const first = await sendGeneric(body, 'msg_1');
+    expect(first.status).toBe(202);
+    const answer = (await first.json()) as { accepted: number; ids: string[] };
+    // The contract's publication and one onboarding per subscriber.
+    expect(answer.accepted).toBe(3);
+    expect(new Set(answer.ids).size).toBe(3);
+
+    const replay = await sendGeneric(body, 'msg_1');
+    expect(replay.status).toBe(200);
+    expect(await replay.json()).toMatchObject({ duplicate: true });
+
+    const stale = await sendGeneric(body, 'msg_2', Date.now() - 10 * 60_000);
+    expect(stale.status).toBe(401);
+    expect(await stale.json()).toMatchObject({ code: 'MM_ERR_WEBHOOK_TIMESTAMP_STALE' });
+
+    const unsigned = await fetch(`${url}/v1/webhooks/generic/contracts`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body,
+    });
+    expect(unsigned.status).toBe(401);
+    expect(await unsigned.json()).toMatchObject({
+      code: 'MM_ERR_WEBHOOK_HEADER_MISSING',
+      field: 'webhook-id',
+    });
+
+    const noMatch = await sendGeneric('{"event":"something.else"}', 'msg_3');
+    expect(noMatch.status).toBe(202);
+    expect(await noMatch.json()).toMatchObject({ accepted: 0, ignored: { code: 'no-match' } });
+  });
+
+  it('maps a signed OpenMetadata ChangeEvent and refuses a body whose signature does not match', async () => {
+    const body = adapters('openmetadata/fixtures/dataproduct-created.json');
+    const signature = `sha256=${createHmac('sha256', OM_SECRET).update(body).digest('hex')}`;
+    const send = (sig: string, payload = body) =>
+      fetch(`${url}/v1/webhooks/openmetadata`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-om-signature': sig },
+        body: payload,
+      });
+    const ok = await send(signature);
+    expect(ok.status).toBe(202);
+    expect(await ok.json()).toMatchObject({ accepted: 1 });
+    const tampered = await send(signature, body.replace('OrdersDaily', 'OrdersDailx'));
+    expect(tampered.status).toBe(401);
+    expect(await tampered.json()).toMatchObject({ code: 'MM_ERR_WEBHOOK_SIGNATURE_INVALID' });
+  });
+});

@@ -1,0 +1,49 @@
+import {
+  generateToken,
+  loadIngestConfig,
+  parseTokenHash,
+  startGateway,
+  type ApiToken,
+  type GatewayFile,
+  type RunningGateway,
+} from '@mesh-momentum/ingest';
+import { EMPTY_GATEWAY_FILE } from '@mesh-momentum/ingest';
+import { isolatedEnv, type ServiceEndpoints } from '@mesh-momentum/testing';
+
+/** A token for tests: the secret to send and the stored form the gateway keeps. */
+export function testToken(
+  id: string,
+  scope: { eventTypes?: string[]; domains?: string[]; admin?: boolean } = {},
+): { readonly header: string; readonly token: ApiToken } {
+  const { token, hash } = generateToken(id);
+  const parsed = parseTokenHash(hash);
+  if (!parsed) throw new Error('hash');
+  return {
+    header: `Bearer ${token}`,
+    token: {
+      id,
+      ...parsed,
+      eventTypes: new Set(scope.eventTypes ?? ['*']),
+      domains: new Set(scope.domains ?? ['*']),
+      admin: scope.admin ?? false,
+    },
+  };
+}
+
+/**
+ * Starts a gateway on free ports for an isolated installation (`env` from `isolatedEnv`, so it shares
+ * topics and key prefix with the test's pipeline), with the given config file contents.
+ */
+export async function startTestGateway(
+  env: Readonly<Record<string, string>>,
+  file: Partial<GatewayFile>,
+  extraEnv: Readonly<Record<string, string>> = {},
+): Promise<RunningGateway> {
+  const config = loadIngestConfig({ ...env, MM_INGEST_HTTP_PORT: '0', MM_INGEST_OPS_PORT: '0', ...extraEnv });
+  return startGateway(config, { file: { ...EMPTY_GATEWAY_FILE, ...file } });
+}
+
+/** One environment for the test's gateway and its processor (each reads its own section of it). */
+export function gatewayEnv(services: ServiceEndpoints, name: string): Record<string, string> {
+  return isolatedEnv(services, { name });
+}
