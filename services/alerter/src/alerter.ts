@@ -1,7 +1,7 @@
 import type { Redis } from 'ioredis';
 import { alertmanagerAlerts, evaluate, type Notification } from '@mesh-momentum/alerting';
 import type { Logger } from '@mesh-momentum/common';
-import { ScoreReader } from '@mesh-momentum/store';
+import { MomentumReader } from '@mesh-momentum/store';
 import { AlertStore, type Delivery } from './alert-store.ts';
 import { postToAlertmanager, type Channel } from './channels.ts';
 import type { AlerterConfig } from './config.ts';
@@ -43,7 +43,7 @@ export class Alerter {
   readonly lease: NotifierLease;
   readonly metrics: AlerterMetrics;
   readonly #deps: AlerterDeps;
-  readonly #reader: ScoreReader;
+  readonly #reader: MomentumReader;
   readonly #log: Logger;
   #lastEvaluationOkMs: number | undefined;
 
@@ -52,7 +52,7 @@ export class Alerter {
     const keys = alerterKeys(deps.keyPrefix);
     this.store = new AlertStore(deps.redis, keys);
     this.lease = new NotifierLease(deps.redis, keys, deps.instanceId, deps.config.leaseTtlMs);
-    this.#reader = new ScoreReader(deps.redis, deps.keyPrefix);
+    this.#reader = new MomentumReader(deps.redis, { prefix: deps.keyPrefix });
     this.metrics = deps.metrics ?? new AlerterMetrics();
     this.#log = deps.logger.child({ component: 'alerter' });
   }

@@ -1,12 +1,19 @@
 import type { AlertScope, Observation, TopEvent } from '@mesh-momentum/alerting';
-import type { DomainScope, ScoreReader, StoredScore } from '@mesh-momentum/store';
+import { refKey, type MomentumReader, type ScopeRef, type StoredScore } from '@mesh-momentum/store';
 
 /** Events listed as evidence of a stalled scope. */
 const TOP_EVENTS = 5;
 
-function observation(scope: AlertScope, score: StoredScore, topEvents: readonly TopEvent[]): Observation {
+function scopeOf(ref: ScopeRef): AlertScope {
+  if (ref.kind === 'mesh') return { kind: 'mesh' };
+  return ref.kind === 'domain'
+    ? { kind: 'domain', domain: ref.domain }
+    : { kind: 'product', domain: ref.domain, productId: ref.productId };
+}
+
+function observation(ref: ScopeRef, score: StoredScore, topEvents: readonly TopEvent[]): Observation {
   return {
-    scope,
+    scope: scopeOf(ref),
     stalled: score.stalled,
     ...(score.stallReason === undefined ? {} : { reason: score.stallReason }),
     momentum: score.momentum.score,
@@ -20,32 +27,21 @@ function observation(scope: AlertScope, score: StoredScore, topEvents: readonly 
 
 /**
  * Every scope's stall verdict as the processor wrote it (the one definition, `stallOf`, applied by the
- * processor; the alerter never recomputes it). The movers are read for stalled scopes only: they are
- * evidence, and a healthy scope needs none.
- *
- * One namespace for the whole pass, so a rebuild switching readers half-way cannot mix two.
+ * processor; the alerter never recomputes it), read from one snapshot (one namespace for the whole
+ * pass, one round trip per Redis slot). The movers are read for stalled scopes only: they are evidence,
+ * and a healthy scope needs none. The mesh keeps no movers of its own.
  */
-export async function observeAll(reader: ScoreReader, includeProducts: boolean): Promise<Observation[]> {
-  const namespace = await reader.namespace();
-  if (namespace === undefined) return [];
+export async function observeAll(reader: MomentumReader, includeProducts: boolean): Promise<Observation[]> {
+  const snapshot = await reader.snapshot();
+  if (snapshot === undefined) return [];
+  const refs = (await snapshot.allScopes()).filter((r) => includeProducts || r.kind !== 'product');
+  const scores = await snapshot.scores(refs);
+  const stalled = refs.filter((r) => scores.get(refKey(r))?.stalled === true);
+  const movers = await snapshot.movers(stalled, 'momentum', TOP_EVENTS);
   const out: Observation[] = [];
-  const movers = async (domain: string, scope: DomainScope, score: StoredScore) =>
-    score.stalled ? reader.movers(domain, scope, 'momentum', TOP_EVENTS, namespace) : [];
-  const mesh = await reader.meshScore(namespace);
-  if (mesh) out.push(observation({ kind: 'mesh' }, mesh, []));
-  for (const domain of await reader.domains(namespace)) {
-    const scope: DomainScope = { kind: 'domain' };
-    const score = await reader.scopeScore(domain, scope, namespace);
-    if (score) out.push(observation({ kind: 'domain', domain }, score, await movers(domain, scope, score)));
-    if (!includeProducts) continue;
-    for (const productId of await reader.products(domain, namespace)) {
-      const productScope: DomainScope = { kind: 'product', productId };
-      const p = await reader.scopeScore(domain, productScope, namespace);
-      if (p)
-        out.push(
-          observation({ kind: 'product', domain, productId }, p, await movers(domain, productScope, p)),
-        );
-    }
+  for (const ref of refs) {
+    const score = scores.get(refKey(ref));
+    if (score) out.push(observation(ref, score, movers.get(refKey(ref)) ?? []));
   }
   return out;
 }
