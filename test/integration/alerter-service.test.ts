@@ -165,3 +165,55 @@ describe('alerter process', () => {
     expect(await redis.get(`${prefix}:{alerter}:lease`)).toBeNull();
   });
 });
+
+describe('alerter process: stall transitions', () => {
+  const env = isolatedEnv(inject('services'), {
+    name: 'alerter-transitions',
+    // An interval far longer than the test: only the change feed can trigger the evaluation.
+    env: {
+      MM_LOG_LEVEL: 'info',
+      MM_ALERTER_HTTP_PORT: '0',
+      MM_ALERTER_FOR_MS: '0',
+      MM_ALERTER_EVALUATION_INTERVAL_MS: '600000',
+      MM_ALERTER_PRODUCT_ALERTS: 'false',
+    },
+  });
+  const prefix = env['MM_REDIS_KEY_PREFIX']!;
+  const receiver = new Receiver();
+  let redis: Redis;
+  let alerter: AlerterProcess | undefined;
+
+  beforeAll(async () => {
+    await receiver.start();
+    redis = new Redis(env['MM_REDIS_URL']!);
+    await redis.set(keys.namespacePointer(prefix), INITIAL_NAMESPACE);
+  });
+  afterAll(async () => {
+    await alerter?.stop();
+    await receiver.stop();
+    const leftovers = await redis.keys(`${prefix}:*`);
+    if (leftovers.length > 0) await redis.unlink(...leftovers);
+    redis.disconnect();
+  });
+
+  it('a stall announced by the store is evaluated at once, not at the next interval', async () => {
+    const now = Date.now();
+    const driver = new ScoreDriver(redis, { prefix, namespace: INITIAL_NAMESPACE });
+    await driver.apply(rhythm('ops', 'ops.orders', now - 180 * DAY_MS, now - DAY_MS, 7), now);
+    await driver.refresh(now);
+    alerter = new AlerterProcess({ ...env, MM_ALERTER_WEBHOOK_URL: receiver.url });
+    const url = await alerter.url();
+    await waitFor(async () => ((await fetch(`${url}/readyz`)).ok ? true : undefined), { what: 'readiness' });
+    expect(receiver.requests).toHaveLength(0);
+
+    // The processor's periodic refresh finds the domain stalled (scored 40 days on) and announces it.
+    const began = Date.now();
+    await driver.refresh(now + 40 * DAY_MS);
+    await waitFor(() => (receiver.requests.length > 0 ? true : undefined), {
+      what: 'the notification of the announced stall',
+      timeoutMs: 15_000,
+    });
+    expect(Date.now() - began).toBeLessThan(15_000);
+    expect(receiver.alerts('firing').map((a) => a.labels['alertname'])).toContain('DomainMomentumStalled');
+  });
+});

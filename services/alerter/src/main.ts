@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { connectRuntime, createOpsServer, installShutdown, listenOps } from '@mesh-momentum/service-kit';
 import type { Kafka, Producer } from 'kafkajs';
 import { RegistryClient, registryOptionsFrom } from '@mesh-momentum/events';
+import { ChangeFeed, MomentumReader } from '@mesh-momentum/store';
 import { Alerter } from './alerter.ts';
 import { kafkaChannel } from './kafka-channel.ts';
 import { channelsFromConfig } from './channels-from-config.ts';
@@ -32,12 +33,28 @@ async function main(): Promise<void> {
     evaluationIntervalMs: alerterConfig.evaluationIntervalMs,
     logger,
   });
+  // Stall transitions announced by the processor (and missed ones, caught up) trigger an evaluation at
+  // once; the periodic evaluation remains the catch-all.
+  const subscriber = redis.duplicate();
+  const feed = new ChangeFeed(new MomentumReader(redis, { prefix: config.redis.keyPrefix }), subscriber, {
+    onStall: () => service.evaluateSoon(),
+    onNamespace: () => service.evaluateSoon(),
+    onError: (error) => logger.warn({ err: error }, 'change feed: a message or catch-up failed'),
+  });
+  await feed.start();
   const ops = createOpsServer(service.health, alerter.metrics.registry);
   registerAlerterApi(ops, alerter.store, Date.now);
   const address = await listenOps(ops, { host: alerterConfig.httpHost, port: alerterConfig.httpPort });
   logger.info({ ...address, instance: alerter.lease.instanceId }, 'alerter listening');
   installShutdown(
     [
+      [
+        'change feed',
+        async () => {
+          await feed.stop();
+          subscriber.disconnect();
+        },
+      ],
       ['alerter', () => service.stop()],
       ['ops server', () => ops.close()],
       ['kafka producer', async () => producer?.disconnect()],

@@ -8,7 +8,8 @@ export const DELIVERY_POLL_MS = 1_000;
 
 /**
  * Runs the alerter on the wall clock: a tick every DELIVERY_POLL_MS renews the lease and delivers what
- * is due; every `evaluationIntervalMs` it also evaluates. One tick at a time.
+ * is due; every `evaluationIntervalMs` (or sooner, after `evaluateSoon`) it also evaluates. One tick at
+ * a time.
  */
 export class AlerterService {
   readonly #alerter: Alerter;
@@ -36,6 +37,14 @@ export class AlerterService {
     };
     run();
     this.#timer = setInterval(run, DELIVERY_POLL_MS);
+  }
+
+  /**
+   * Evaluates at the next step (within DELIVERY_POLL_MS) instead of waiting for the interval: called
+   * when the store announces a stall transition, so an alert does not wait a whole interval to begin.
+   */
+  evaluateSoon(): void {
+    this.#lastEvaluationMs = Number.NEGATIVE_INFINITY;
   }
 
   async #step(): Promise<void> {
