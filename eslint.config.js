@@ -47,6 +47,11 @@ export default tseslint.config(
     },
   },
   {
+    // The dashboard's web UI runs in the browser.
+    files: ['services/dashboard/web/**'],
+    languageOptions: { globals: globals.browser },
+  },
+  {
     // In tests a wrong assumption fails the test anyway; `!` keeps assertions readable.
     files: ['**/*.test.ts', 'test/**'],
     rules: { '@typescript-eslint/no-non-null-assertion': 'off' },

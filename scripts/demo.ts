@@ -3,7 +3,9 @@
 // ingest gateway — the schema registry and Kafka into the processor; gateway and processor run as their
 // own processes. Then the scoreboard is read back from Redis, the way any dashboard would read it.
 // The demo owns the topics, consumer group and key prefix below and resets them on every run, so it
-// never touches a real installation's data.
+// never touches a real installation's data. The dashboard (services/dashboard) starts before the events
+// are sent, so its page fills up while the simulation runs; the demo leaves the processor and the
+// dashboard running until Ctrl-C (DEMO_KEEP_RUNNING=0: stop them after the scoreboard instead).
 import { spawn, type ChildProcess } from 'node:child_process';
 import { Redis } from 'ioredis';
 import { createLogger } from '@mesh-momentum/common';
@@ -33,7 +35,11 @@ const DEMO_ENV = {
   ...GATEWAY_ENV,
 };
 const SEED = Number(process.env['DEMO_SEED'] ?? 42);
+const KEEP_RUNNING = process.env['DEMO_KEEP_RUNNING'] !== '0';
+/** The dashboard's port in the demo (MM_DASHBOARD_HTTP_PORT overrides it). */
+const DASHBOARD_PORT = process.env['MM_DASHBOARD_HTTP_PORT'] ?? '8090';
 
+// Another service's MM_*_ prefix is left alone by the processor's config: one environment serves both.
 const env = { ...process.env, ...DEMO_ENV };
 const config = loadProcessorConfig(env);
 const logger = createLogger({ name: 'demo', level: 'warn' });
@@ -74,6 +80,14 @@ function startProcessor(): ChildProcess {
     },
   );
   return child;
+}
+
+/** The dashboard reads the demo's key prefix; only it gets the MM_DASHBOARD_* variables. */
+function startDashboard(): ChildProcess {
+  return spawn(process.execPath, ['--conditions=@mesh-momentum/source', 'services/dashboard/src/main.ts'], {
+    env: { ...env, MM_DASHBOARD_HTTP_PORT: DASHBOARD_PORT },
+    stdio: ['ignore', 'inherit', 'inherit'],
+  });
 }
 
 function progress(label: string, done: number, total: number): void {
@@ -120,6 +134,9 @@ async function main(): Promise<void> {
   const processor = startProcessor();
   let processorExit: string | undefined;
   processor.on('exit', (code, signal) => (processorExit = signal ?? `code ${code}`));
+  const dashboard = startDashboard();
+  const dashboardUrl = `http://127.0.0.1:${DASHBOARD_PORT}/`;
+  say(`- starting the dashboard (services/dashboard): open ${dashboardUrl} and watch it fill up`);
 
   const endMs = Date.now();
   const events = simulateProgramme({ seed: SEED, endMs });
@@ -232,14 +249,25 @@ async function main(): Promise<void> {
 
   await showAlerts(redis, config.redis.keyPrefix, say);
 
+  redis.disconnect();
+  if (KEEP_RUNNING) {
+    say('');
+    say(
+      `Dashboard: ${dashboardUrl}  (the processor, the gateway and the dashboard keep running; Ctrl-C stops them)`,
+    );
+    await new Promise<void>((resolve) => {
+      process.once('SIGINT', resolve);
+      process.once('SIGTERM', resolve);
+    });
+  }
+  dashboard.kill('SIGTERM');
   gateway.kill('SIGTERM');
   processor.kill('SIGTERM');
   await new Promise((r) => (gatewayExit === undefined ? gateway.once('exit', r) : r(undefined)));
   await new Promise((r) => (processorExit === undefined ? processor.once('exit', r) : r(undefined)));
-  redis.disconnect();
   say('');
   say(
-    `The gateway (${gatewayExit}) and the processor (${processorExit}) stopped. Kafka, the registry, Redis and Alertmanager keep running: pnpm infra:down.`,
+    `The gateway (${gatewayExit}), the processor (${processorExit}) and the dashboard stopped. Kafka, the registry, Redis and Alertmanager keep running: pnpm infra:down.`,
   );
 }
 

@@ -18,6 +18,23 @@ echo "node $(node --version), pnpm $(pnpm --version)"
 step "install"
 pnpm install --frozen-lockfile --reporter=append-only || fail_early "pnpm install failed"
 
+# ---- Chromium for the dashboard's browser tests ---------------------------------------------------
+# test/integration/dashboard-browser.test.ts drives Debian's Chromium through playwright-core (no
+# browser download). Installed here from the distribution when missing; MM_TEST_CHROMIUM points the test
+# at another binary. Screenshots land in .test-results/screenshots.
+step "chromium"
+if [ -z "${MM_TEST_CHROMIUM:-}" ] && ! command -v chromium >/dev/null 2>&1; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get install -y --no-install-recommends chromium >/dev/null ||
+      { apt-get update >/dev/null && apt-get install -y --no-install-recommends chromium >/dev/null; } ||
+      echo "chromium could not be installed: the dashboard's browser tests will fail" >&2
+  else
+    echo "chromium is missing (install it: apt-get install chromium): the dashboard's browser tests will fail" >&2
+  fi
+fi
+# ------------------------------------------------------------------------------------------------------
+
 rm -rf .test-results
 mkdir -p .test-results
 

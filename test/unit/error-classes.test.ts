@@ -27,6 +27,7 @@ import {
 } from '@mesh-momentum/alerter';
 import { ProducerClosedError, ProducerQueueFullError, ProducerSendFailedError } from '@mesh-momentum/sdk';
 import { WebhookErrorCodes, WebhookVerificationError } from '@mesh-momentum/webhook-auth';
+import { QueryInvalidError, ScopeNotFoundError } from '@mesh-momentum/dashboard';
 import { IngestError, IngestErrorCodes } from '@mesh-momentum/ingest';
 import { documentedErrorCodes } from '../../packages/common/src/errors.test-support.ts';
 
@@ -59,6 +60,8 @@ const SAMPLES: readonly MeshMomentumError[] = [
   ...Object.values(WebhookErrorCodes).map((code) => new WebhookVerificationError(code, 'webhook-id', 'x')),
   new AdapterPayloadError('github', 'release.tag_name', 'is required'),
   new MappingInvalidError('m.yaml', [{ entry: 'a', reason: 'bad' }]),
+  new QueryInvalidError([{ field: 'limit', reason: 'must be <= 1000' }]),
+  new ScopeNotFoundError('domain:nowhere'),
   ...Object.values(IngestErrorCodes).map((code) => new IngestError(code, 'x')),
   new AlerterFencedError(3),
   new SilenceInvalidError([{ field: 'comment', reason: 'required' }]),

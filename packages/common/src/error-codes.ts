@@ -29,6 +29,8 @@ export const ErrorCodes = {
   WEBHOOK_SIGNATURE_INVALID: 'MM_ERR_WEBHOOK_SIGNATURE_INVALID',
   ADAPTER_PAYLOAD_INVALID: 'MM_ERR_ADAPTER_PAYLOAD_INVALID',
   MAPPING_INVALID: 'MM_ERR_MAPPING_INVALID',
+  QUERY_INVALID: 'MM_ERR_QUERY_INVALID',
+  SCOPE_NOT_FOUND: 'MM_ERR_SCOPE_NOT_FOUND',
   INGEST_UNAUTHENTICATED: 'MM_ERR_INGEST_UNAUTHENTICATED',
   INGEST_FORBIDDEN: 'MM_ERR_INGEST_FORBIDDEN',
   INGEST_BODY_INVALID: 'MM_ERR_INGEST_BODY_INVALID',
@@ -87,6 +89,9 @@ export const ERROR_CODE_INFO: Readonly<Record<ErrorCode, ErrorCodeInfo>> = {
   MM_ERR_ADAPTER_PAYLOAD_INVALID: { retriable: false, httpStatus: 400 },
   // A mapping file the service loaded at start-up: the service's fault, never the client's.
   MM_ERR_MAPPING_INVALID: { retriable: false, httpStatus: 500 },
+  MM_ERR_QUERY_INVALID: { retriable: false, httpStatus: 400 },
+  // The scope may appear once its first event is applied; asking again then can succeed, not before.
+  MM_ERR_SCOPE_NOT_FOUND: { retriable: false, httpStatus: 404 },
   // Ingest gateway: no or an unknown API token (401); a token outside its event types or domains (403).
   MM_ERR_INGEST_UNAUTHENTICATED: { retriable: false, httpStatus: 401 },
   MM_ERR_INGEST_FORBIDDEN: { retriable: false, httpStatus: 403 },

@@ -1,0 +1,55 @@
+import { existsSync } from 'node:fs';
+import fastifyStatic from '@fastify/static';
+import type { FastifyInstance } from 'fastify';
+import type { Registry } from 'prom-client';
+import type { ScoringConfig } from '@mesh-momentum/scoring';
+import { createOpsServer, type HealthProbe } from '@mesh-momentum/service-kit';
+import { installErrorHandler } from './http.ts';
+import { OPENAPI } from './openapi.ts';
+import { registerReadRoutes } from './routes-read.ts';
+import { registerTargetRoutes } from './routes-targets.ts';
+import type { SnapshotCache } from './snapshot.ts';
+import type { ChangeHub } from './sse.ts';
+import type { DashboardStore } from './store-access.ts';
+
+export interface DashboardAppDeps {
+  readonly store: DashboardStore;
+  readonly cache: SnapshotCache;
+  readonly hub: ChangeHub;
+  readonly scoring: ScoringConfig;
+  readonly probe: HealthProbe;
+  readonly metrics: Registry;
+  readonly clock?: () => number;
+  /** The built web UI (services/dashboard/web/dist); served at / when it exists. */
+  readonly webRoot?: string;
+}
+
+/**
+ * One HTTP server: the service kit's /healthz, /readyz and /metrics, the read API under /api, the
+ * OpenAPI document and the web UI. Thin: every answer is computed by the pure modules.
+ */
+export async function createDashboardApp(deps: DashboardAppDeps): Promise<FastifyInstance> {
+  const app = createOpsServer(deps.probe, deps.metrics);
+  installErrorHandler(app);
+  let targetsVersion = 0;
+  registerReadRoutes(app, {
+    store: deps.store,
+    cache: deps.cache,
+    scoring: deps.scoring,
+    targetsVersion: () => targetsVersion,
+  });
+  registerTargetRoutes(app, {
+    store: deps.store,
+    cache: deps.cache,
+    clock: deps.clock ?? Date.now,
+    onChange: () => {
+      targetsVersion += 1;
+    },
+  });
+  deps.hub.register(app, () => deps.cache.current);
+  app.get('/openapi.json', async () => OPENAPI);
+  if (deps.webRoot && existsSync(deps.webRoot)) {
+    await app.register(fastifyStatic, { root: deps.webRoot, prefix: '/', index: 'index.html' });
+  }
+  return app;
+}

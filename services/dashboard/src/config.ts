@@ -1,0 +1,48 @@
+import {
+  defineConfigSection,
+  integer,
+  loadConfig,
+  nonEmpty,
+  variable,
+  type Config,
+  type Env,
+} from '@mesh-momentum/common';
+
+/** The dashboard's own variables (`MM_DASHBOARD_*`); the shared ones (Redis, log level) live in packages/common. */
+export const DASHBOARD_SECTION = defineConfigSection({
+  name: 'dashboard',
+  prefix: 'MM_DASHBOARD_',
+  variables: {
+    MM_DASHBOARD_HTTP_HOST: variable(
+      nonEmpty,
+      '127.0.0.1',
+      'Address the dashboard (web UI, read API, /healthz, /readyz, /metrics) binds to.',
+    ),
+    MM_DASHBOARD_HTTP_PORT: variable(integer(0, 65_535), '8090', 'Port of the dashboard (0: any free port).'),
+    MM_DASHBOARD_REFRESH_MS: variable(
+      integer(100, 600_000),
+      '5000',
+      'How often the dashboard re-reads the scores without a change notification (catches missed notifications and the processor tick), ms.',
+    ),
+    MM_DASHBOARD_DEBOUNCE_MS: variable(
+      integer(0, 10_000),
+      '100',
+      'How long the dashboard gathers change notifications before it re-reads the changed domains, ms.',
+    ),
+  },
+  build: (get) => ({
+    httpHost: get('MM_DASHBOARD_HTTP_HOST'),
+    httpPort: get('MM_DASHBOARD_HTTP_PORT'),
+    refreshMs: get('MM_DASHBOARD_REFRESH_MS'),
+    debounceMs: get('MM_DASHBOARD_DEBOUNCE_MS'),
+  }),
+});
+
+export type DashboardConfig = ReturnType<(typeof DASHBOARD_SECTION)['build']>;
+
+/** The dashboard's configuration: the shared variables and its own section, under `dashboard`. */
+export type DashboardServiceConfig = Config & { readonly dashboard: DashboardConfig };
+
+export function loadDashboardConfig(env: Env = process.env): DashboardServiceConfig {
+  return loadConfig(env, DASHBOARD_SECTION);
+}

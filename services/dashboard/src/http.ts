@@ -1,0 +1,60 @@
+import { createHash } from 'node:crypto';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { z } from 'zod';
+import { MeshMomentumError } from '@mesh-momentum/common';
+import { QueryInvalidError } from './errors.ts';
+
+/** Parses query or body with a zod schema; bad input is a QueryInvalidError naming each field. */
+export function parse<S extends z.ZodType>(schema: S, input: unknown): z.output<S> {
+  const result = schema.safeParse(input ?? {});
+  if (result.success) return result.data;
+  throw new QueryInvalidError(
+    result.error.issues.map((i) => ({ field: i.path.join('.') || '(body)', reason: i.message })),
+  );
+}
+
+/**
+ * Sets the ETag for `version` (which must change whenever the answer may change: the snapshot
+ * generation, the targets' version; the URL is part of the tag) and tells whether the client already
+ * holds it (If-None-Match), in which case the caller answers 304 without computing anything.
+ */
+export function isFresh(request: FastifyRequest, reply: FastifyReply, version: string): boolean {
+  const tag = `W/"${createHash('sha1').update(`${version}|${request.url}`).digest('base64url').slice(0, 20)}"`;
+  reply.header('etag', tag).header('cache-control', 'no-cache');
+  return request.headers['if-none-match'] === tag;
+}
+
+/** 304 when fresh, else the answer `produce` returns (computed only then). */
+export async function sendTagged(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  version: string,
+  produce: () => unknown,
+): Promise<FastifyReply> {
+  if (isFresh(request, reply, version)) return reply.code(304).send();
+  return reply.send(await produce());
+}
+
+/** `400 {statusCode, code, error, message, issues}` as fastify answers, with our stable codes. */
+export function installErrorHandler(app: FastifyInstance): void {
+  app.setErrorHandler((error, _request, reply) => {
+    if (error instanceof MeshMomentumError) {
+      const issues = 'issues' in error ? (error as { issues: unknown }).issues : undefined;
+      return reply.code(error.httpStatus).send({
+        statusCode: error.httpStatus,
+        code: error.code,
+        error: error.name,
+        message: error.message,
+        retriable: error.retriable,
+        ...(issues === undefined ? {} : { issues }),
+      });
+    }
+    const status = (error as { statusCode?: number }).statusCode ?? 500;
+    return reply.code(status).send({
+      statusCode: status,
+      code: (error as { code?: string }).code ?? 'INTERNAL',
+      error: status >= 500 ? 'Internal Server Error' : 'Bad Request',
+      message: status >= 500 ? 'internal error' : (error as Error).message,
+    });
+  });
+}

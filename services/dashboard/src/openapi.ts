@@ -1,0 +1,140 @@
+/**
+ * The read API's OpenAPI 3.1 document, served at /openapi.json. Written by hand (the routes validate
+ * with zod); a unit test checks that every route the app registers is described here and vice versa.
+ */
+const json = (description: string, schema: object = { type: 'object' }) => ({
+  description,
+  content: { 'application/json': { schema } },
+});
+const jsonOrCsv = (description: string) => ({
+  description,
+  content: { 'application/json': { schema: { type: 'object' } }, 'text/csv': { schema: { type: 'string' } } },
+});
+const q = (name: string, description: string, schema: object = { type: 'string' }) => ({
+  name,
+  in: 'query',
+  description,
+  schema,
+});
+const p = (name: string) => ({ name, in: 'path', required: true, schema: { type: 'string' } });
+const format = q('format', 'json (default) or csv', { enum: ['json', 'csv'] });
+const errors = {
+  '304': { description: 'Not modified (If-None-Match matched the ETag)' },
+  '400': json('MM_ERR_QUERY_INVALID: a bad parameter; `issues` names each'),
+};
+const detailParams = [
+  q('days', 'days of history, 1..400 (default 365)', { type: 'integer' }),
+  q('horizon', 'forecast days, 1..365 (default 90)', { type: 'integer' }),
+  q('movers', 'events per metric in the explanation, 1..50 (default 10)', { type: 'integer' }),
+];
+
+export const OPENAPI = {
+  openapi: '3.1.0',
+  info: {
+    title: 'Mesh Momentum dashboard API',
+    version: '0.1.0',
+    description:
+      'Read API over the Redis key contract: scores, quadrants, trends, history, explanations, forecasts and targets. Every GET answers with a weak ETag; send it back in If-None-Match to get 304 when nothing changed.',
+  },
+  paths: {
+    '/api/overview': {
+      get: {
+        summary: 'The mesh, every domain, totals and the quadrant thresholds',
+        responses: { '200': json('Overview'), ...errors },
+      },
+    },
+    '/api/scopes': {
+      get: {
+        summary: 'Domains or data products, filtered, sorted and paged',
+        parameters: [
+          q('kind', 'domain (default) or product', { enum: ['domain', 'product'] }),
+          q('domain', 'only this domain (its products, or itself)'),
+          q('quadrant', 'thriving, hype, grind or stalled', {
+            enum: ['thriving', 'hype', 'grind', 'stalled'],
+          }),
+          q('stalled', 'true or false', { enum: ['true', 'false'] }),
+          q('sort', 'momentum (default), value, momentumTrend7, momentumTrend30, eventCount or id'),
+          q('order', 'desc (default) or asc', { enum: ['asc', 'desc'] }),
+          q('limit', 'page size 1..1000 (default 100)', { type: 'integer' }),
+          q('offset', 'rows to skip (default 0)', { type: 'integer' }),
+          format,
+        ],
+        responses: { '200': jsonOrCsv('A page {total, offset, limit, items}'), ...errors },
+      },
+    },
+    '/api/leaderboards': {
+      get: {
+        summary: 'Top scopes by momentum, by value and by rising momentum (30 days)',
+        parameters: [q('kind', 'domain (default) or product'), q('limit', '1..100 (default 10)'), format],
+        responses: { '200': jsonOrCsv('{momentum, value, rising}'), ...errors },
+      },
+    },
+    '/api/stalled': {
+      get: {
+        summary:
+          'Stalled scopes (the stall rules) and scopes at risk (momentum down >= 10 points in 30 days)',
+        parameters: [format],
+        responses: { '200': jsonOrCsv('{stalled, atRisk}'), ...errors },
+      },
+    },
+    '/api/mesh': {
+      get: {
+        summary:
+          "The whole mesh's scores, daily history (the domains' summed), forecast, targets and top movers",
+        parameters: detailParams,
+        responses: { '200': json('Scope detail'), '404': json('MM_ERR_SCOPE_NOT_FOUND'), ...errors },
+      },
+    },
+    '/api/domains/{domain}': {
+      get: {
+        summary: "A domain's scores, daily history, forecast with band, targets and explanation (movers)",
+        parameters: [p('domain'), ...detailParams],
+        responses: { '200': json('Scope detail'), '404': json('MM_ERR_SCOPE_NOT_FOUND'), ...errors },
+      },
+    },
+    '/api/domains/{domain}/history': {
+      get: {
+        summary: "A domain's daily momentum and value",
+        parameters: [p('domain'), detailParams[0]],
+        responses: { '200': json('{scope, history}'), '404': json('MM_ERR_SCOPE_NOT_FOUND'), ...errors },
+      },
+    },
+    '/api/domains/{domain}/products/{productId}': {
+      get: {
+        summary: "A data product's scores, daily history, forecast, targets and explanation",
+        parameters: [p('domain'), p('productId'), ...detailParams],
+        responses: { '200': json('Scope detail'), '404': json('MM_ERR_SCOPE_NOT_FOUND'), ...errors },
+      },
+    },
+    '/api/targets': {
+      get: { summary: 'Every target', responses: { '200': json('{targets}') } },
+      put: {
+        summary: 'Set the target of a scope for a metric (replaces the previous one)',
+        parameters: [{ ...q('scope', 'scope id: mesh, domain:<d> or product:<d>/<id>'), required: true }],
+        requestBody: json('{metric, level 0..100, date (ISO 8601)}', {
+          type: 'object',
+          required: ['metric', 'level', 'date'],
+          properties: {
+            metric: { enum: ['momentum', 'value'] },
+            level: { type: 'number', minimum: 0, maximum: 100 },
+            date: { type: 'string' },
+          },
+        }),
+        responses: { '200': json('The stored target'), '404': json('MM_ERR_SCOPE_NOT_FOUND'), ...errors },
+      },
+      delete: {
+        summary: 'Remove a target',
+        parameters: [q('scope', 'scope id'), q('metric', 'momentum or value')],
+        responses: { '204': { description: 'Removed' }, '404': { description: 'No such target' } },
+      },
+    },
+    '/api/events': {
+      get: {
+        summary:
+          'Server-sent events: `scopes` {generation, scopes, removed} after each change; `resync` when a reconnecting client (Last-Event-ID) missed some',
+        responses: { '200': { description: 'text/event-stream', content: { 'text/event-stream': {} } } },
+      },
+    },
+    '/openapi.json': { get: { summary: 'This document', responses: { '200': json('OpenAPI 3.1') } } },
+  },
+} as const;

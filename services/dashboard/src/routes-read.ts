@@ -1,0 +1,249 @@
+import type { FastifyInstance, FastifyReply } from 'fastify';
+import { z } from 'zod';
+import type { ScoringConfig } from '@mesh-momentum/scoring';
+import { buildDetail, daysToRead, domainScopeOf, refOf } from './detail.ts';
+import { ScopeNotFoundError } from './errors.ts';
+import { parse, sendTagged } from './http.ts';
+import type { SnapshotCache } from './snapshot.ts';
+import { HISTORY_MAX_DAYS, type Mover } from '@mesh-momentum/store';
+import type { DashboardStore } from './store-access.ts';
+import { decodeTargets } from './targets.ts';
+import { CSV_COLUMNS, SORT_FIELDS, isAtRisk, listScopes, scopeId, toCsv, type ScopeView } from './views.ts';
+
+export interface ReadRouteDeps {
+  readonly store: DashboardStore;
+  readonly cache: SnapshotCache;
+  readonly scoring: ScoringConfig;
+  /** Changes when targets are set or removed through this instance (part of the detail ETag). */
+  readonly targetsVersion: () => number;
+}
+
+/** Largest page, rows: a page of 1000 scopes is ~600 kB of JSON. */
+export const MAX_PAGE = 1000;
+
+const listQuery = z
+  .object({
+    kind: z.enum(['domain', 'product']).default('domain'),
+    domain: z.string().min(1).optional(),
+    quadrant: z.enum(['thriving', 'hype', 'grind', 'stalled']).optional(),
+    stalled: z
+      .enum(['true', 'false'])
+      .transform((v) => v === 'true')
+      .optional(),
+    sort: z.enum(SORT_FIELDS).default('momentum'),
+    order: z.enum(['asc', 'desc']).default('desc'),
+    limit: z.coerce.number().int().min(1).max(MAX_PAGE).default(100),
+    offset: z.coerce.number().int().min(0).default(0),
+    format: z.enum(['json', 'csv']).default('json'),
+  })
+  .strict();
+
+const boardQuery = z
+  .object({
+    kind: z.enum(['domain', 'product']).default('domain'),
+    limit: z.coerce.number().int().min(1).max(100).default(10),
+    format: z.enum(['json', 'csv']).default('json'),
+  })
+  .strict();
+
+const detailQuery = z
+  .object({
+    days: z.coerce.number().int().min(1).max(HISTORY_MAX_DAYS).default(365),
+    horizon: z.coerce.number().int().min(1).max(365).default(90),
+    movers: z.coerce.number().int().min(1).max(50).default(10),
+  })
+  .strict();
+
+const historyQuery = z
+  .object({ days: z.coerce.number().int().min(1).max(HISTORY_MAX_DAYS).default(365) })
+  .strict();
+const csvOnly = z.object({ format: z.enum(['json', 'csv']).default('json') }).strict();
+
+export function registerReadRoutes(app: FastifyInstance, deps: ReadRouteDeps): void {
+  const { cache } = deps;
+  const generation = () => String(cache.current.generation);
+  // Answers computed from the snapshot alone, by URL, for the current generation: a page of 10k sorted
+  // products is computed once per change, not once per viewer.
+  let memoGeneration = -1;
+  const memo = new Map<string, unknown>();
+  const memoised = (url: string, compute: () => unknown): unknown => {
+    if (memoGeneration !== cache.current.generation) {
+      memo.clear();
+      memoGeneration = cache.current.generation;
+    }
+    if (!memo.has(url)) memo.set(url, compute());
+    return memo.get(url);
+  };
+
+  app.get('/api/overview', (request, reply) =>
+    sendTagged(request, reply, generation(), () =>
+      memoised(request.url, () => {
+        const s = cache.current;
+        return {
+          generation: s.generation,
+          namespace: s.namespace,
+          mesh: s.mesh,
+          domains: s.domains,
+          totals: {
+            domains: s.domains.length,
+            products: s.products.length,
+            stalledDomains: s.domains.filter((d) => d.stalled).length,
+            stalledProducts: s.products.filter((p) => p.stalled).length,
+          },
+          thresholds: deps.scoring.quadrant,
+        };
+      }),
+    ),
+  );
+
+  app.get('/api/scopes', (request, reply) => {
+    const q = parse(listQuery, request.query);
+    return sendTagged(request, reply, generation(), () => {
+      const s = cache.current;
+      if (q.format === 'csv') {
+        return csv(
+          reply,
+          listScopes(q.kind === 'domain' ? s.domains : s.products, { ...q }).items,
+          'scopes.csv',
+        );
+      }
+      return memoised(request.url, () => listScopes(q.kind === 'domain' ? s.domains : s.products, { ...q }));
+    });
+  });
+
+  app.get('/api/leaderboards', (request, reply) => {
+    const q = parse(boardQuery, request.query);
+    return sendTagged(request, reply, generation(), () => {
+      const s = cache.current;
+      const views = q.kind === 'domain' ? s.domains : s.products;
+      const top = (sort: 'momentum' | 'value' | 'momentumTrend30') =>
+        listScopes(views, { sort, order: 'desc', limit: q.limit, offset: 0 }).items;
+      const boards = memoised(`${request.url}#boards`, () => ({
+        momentum: top('momentum'),
+        value: top('value'),
+        rising: top('momentumTrend30'),
+      })) as Record<string, ScopeView[]>;
+      if (q.format === 'csv') {
+        const rows = Object.entries(boards).flatMap(([board, items]) =>
+          items.map((v, i) => ({ board, rank: i + 1, ...v })),
+        );
+        return csv(reply, rows, 'leaderboards.csv', ['board', 'rank', ...CSV_COLUMNS]);
+      }
+      return boards;
+    });
+  });
+
+  app.get('/api/stalled', (request, reply) => {
+    const q = parse(csvOnly, request.query);
+    return sendTagged(request, reply, generation(), () => {
+      const s = cache.current;
+      const all = [...s.domains, ...s.products];
+      const stalled = all.filter((v) => v.stalled);
+      const atRisk = all.filter(isAtRisk).sort((a, b) => a.momentumTrend30 - b.momentumTrend30);
+      if (q.format === 'csv') {
+        const rows = [
+          ...stalled.map((v) => ({ list: 'stalled', ...v })),
+          ...atRisk.map((v) => ({ list: 'at-risk', ...v })),
+        ];
+        return csv(reply, rows, 'stalled.csv', ['list', ...CSV_COLUMNS]);
+      }
+      return { stalled, atRisk };
+    });
+  });
+
+  const findView = (id: string): ScopeView => {
+    const view = cache.current.byId.get(id);
+    if (!view) throw new ScopeNotFoundError(id);
+    return view;
+  };
+
+  const detail = async (id: string, query: unknown) => {
+    const q = parse(detailQuery, query);
+    const view = findView(id);
+    const namespace = cache.current.namespace ?? '';
+    const read = view.kind === 'mesh' ? readMesh(namespace, q.movers) : readScope(namespace, view, q.movers);
+    const [{ momentum, value }, days, targets] = await Promise.all([
+      read,
+      deps.store.history(namespace, refOf(view), daysToRead(q.days)),
+      deps.store.targets(),
+    ]);
+    return buildDetail({
+      view,
+      kind: view.kind,
+      days,
+      raw: { momentum: view.momentumRaw, value: view.valueRaw },
+      movers: { momentum, value },
+      targets: decodeTargets(targets).filter((t) => t.scopeId === id),
+      historyDays: q.days,
+      horizonDays: q.horizon,
+      config: deps.scoring,
+    });
+  };
+  const readScope = async (namespace: string, view: ScopeView, limit: number) => {
+    const domain = view.domain ?? '';
+    const scope = domainScopeOf(view);
+    const [momentum, value] = await Promise.all([
+      deps.store.movers(namespace, domain, scope, 'momentum', limit),
+      deps.store.movers(namespace, domain, scope, 'value', limit),
+    ]);
+    return { momentum, value };
+  };
+  // The mesh has no movers set of its own: the largest of the domains'.
+  const readMesh = async (namespace: string, limit: number) => {
+    const parts = await Promise.all(cache.current.domains.map((d) => readScope(namespace, d, limit)));
+    const top = (metric: 'momentum' | 'value') => {
+      const halfLifeMs = deps.scoring[metric].halfLifeDays * 86_400_000;
+      // |w| · 2^(t/H) orders contributions as at any common instant (the movers sets' own order).
+      const size = (m: Mover) =>
+        Math.abs(m.weight) * 2 ** ((m.timeMs - deps.scoring.anchorEpochMs) / halfLifeMs);
+      return parts
+        .flatMap((p) => p[metric])
+        .sort((a, b) => size(b) - size(a))
+        .slice(0, limit);
+    };
+    return { momentum: top('momentum'), value: top('value') };
+  };
+  const detailVersion = () => `${generation()}/${deps.targetsVersion()}`;
+
+  app.get('/api/mesh', (request, reply) => {
+    findView('mesh');
+    return sendTagged(request, reply, detailVersion(), () => detail('mesh', request.query));
+  });
+  app.get<{ Params: { domain: string } }>('/api/domains/:domain', (request, reply) => {
+    const id = scopeId('domain', request.params.domain);
+    findView(id);
+    return sendTagged(request, reply, detailVersion(), () => detail(id, request.query));
+  });
+  app.get<{ Params: { domain: string; productId: string } }>(
+    '/api/domains/:domain/products/:productId',
+    (request, reply) => {
+      const id = scopeId('product', request.params.domain, request.params.productId);
+      findView(id);
+      return sendTagged(request, reply, detailVersion(), () => detail(id, request.query));
+    },
+  );
+
+  // History alone (charts that only need the line): one HGETALL and a walk over the days.
+  app.get<{ Params: { domain: string } }>('/api/domains/:domain/history', (request, reply) => {
+    const q = parse(historyQuery, request.query);
+    const view = findView(scopeId('domain', request.params.domain));
+    return sendTagged(request, reply, generation(), async () => {
+      const days = await deps.store.history(cache.current.namespace ?? '', refOf(view), q.days);
+      return {
+        scope: view.id,
+        history: days.map(({ dayMs, momentum, value }) => ({ dayMs, momentum, value })),
+      };
+    });
+  });
+}
+
+function csv<T>(
+  reply: FastifyReply,
+  rows: readonly T[],
+  filename: string,
+  columns: readonly string[] = CSV_COLUMNS,
+): string {
+  reply.header('content-type', 'text/csv; charset=utf-8');
+  reply.header('content-disposition', `attachment; filename="${filename}"`);
+  return toCsv(rows as readonly Record<string, unknown>[], columns);
+}

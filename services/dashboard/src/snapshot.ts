@@ -1,0 +1,140 @@
+import type { StoredScore } from '@mesh-momentum/store';
+import type { DashboardStore } from './store-access.ts';
+import { toView, type ScopeView } from './views.ts';
+
+/**
+ * The scores as last read, held in memory so that every API answer is a filter over an array (10k
+ * products cost ~1 ms), never a walk over Redis per request. `refresh` re-reads the domain scores (one
+ * pipeline) and, for the domains whose score moved (asOfMs or eventCount: every applied batch and every
+ * tick rewrites the domain's hash), their products. A missed notification is therefore caught by the
+ * next refresh, whatever triggered it.
+ */
+export interface Snapshot {
+  readonly namespace: string | undefined;
+  /** Grows by one whenever any score changed: the base of every ETag. */
+  readonly generation: number;
+  readonly mesh: ScopeView | undefined;
+  readonly domains: readonly ScopeView[];
+  readonly products: readonly ScopeView[];
+  readonly byId: ReadonlyMap<string, ScopeView>;
+}
+
+const EMPTY: Snapshot = {
+  namespace: undefined,
+  generation: 0,
+  mesh: undefined,
+  domains: [],
+  products: [],
+  byId: new Map(),
+};
+
+/** Whether a domain's products need to be read again. */
+const versionOf = (s: StoredScore | undefined) => (s ? `${s.asOfMs}/${s.eventCount}` : '');
+
+/** Whether a scope changed for the people watching it (SSE pushes these). */
+const fingerprint = (v: ScopeView) =>
+  `${v.asOfMs}/${v.eventCount}/${v.momentum}/${v.value}/${v.quadrant}/${v.stalled ? 1 : 0}`;
+
+export class SnapshotCache {
+  readonly #store: DashboardStore;
+  #snapshot: Snapshot = EMPTY;
+  readonly #domainVersions = new Map<string, string>();
+  readonly #productsByDomain = new Map<string, ScopeView[]>();
+  #running: Promise<string[]> | undefined;
+  #again = false;
+
+  constructor(store: DashboardStore) {
+    this.#store = store;
+  }
+
+  get current(): Snapshot {
+    return this.#snapshot;
+  }
+
+  /**
+   * Re-reads what changed and returns the ids of the scopes whose view changed. Concurrent calls share
+   * one read, and a call during a read schedules exactly one more (a notification is never lost).
+   */
+  refresh(): Promise<string[]> {
+    if (this.#running) {
+      this.#again = true;
+      return this.#running;
+    }
+    this.#running = (async () => {
+      try {
+        let changed = await this.#refreshOnce();
+        while (this.#again) {
+          this.#again = false;
+          changed = [...changed, ...(await this.#refreshOnce())];
+        }
+        return [...new Set(changed)];
+      } finally {
+        this.#running = undefined;
+      }
+    })();
+    return this.#running;
+  }
+
+  async #refreshOnce(): Promise<string[]> {
+    const namespace = await this.#store.namespace();
+    const previous = this.#snapshot;
+    if (namespace !== previous.namespace) {
+      this.#domainVersions.clear();
+      this.#productsByDomain.clear();
+    }
+    if (namespace === undefined) {
+      this.#snapshot = { ...EMPTY, generation: previous.generation + (previous.namespace ? 1 : 0) };
+      return [];
+    }
+    const { mesh, domains } = await this.#store.domainScores(namespace);
+    const domainViews: ScopeView[] = [];
+    const seen = new Set<string>();
+    const reread = new Set<string>();
+    for (const { domain, score } of domains) {
+      if (!score) continue;
+      seen.add(domain);
+      domainViews.push(toView('domain', score, domain));
+      const version = versionOf(score);
+      if (this.#domainVersions.get(domain) === version) continue;
+      const { products } = await this.#store.productScores(namespace, domain);
+      const views = [...products].map(([productId, s]) => toView('product', s, domain, productId));
+      views.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+      this.#productsByDomain.set(domain, views);
+      this.#domainVersions.set(domain, version);
+      reread.add(domain);
+    }
+    for (const domain of [...this.#productsByDomain.keys()]) {
+      if (!seen.has(domain)) {
+        this.#productsByDomain.delete(domain);
+        this.#domainVersions.delete(domain);
+      }
+    }
+    const meshView = mesh ? toView('mesh', mesh) : undefined;
+    const products = [...this.#productsByDomain.values()].flat();
+    const byId = new Map<string, ScopeView>();
+    for (const v of [...(meshView ? [meshView] : []), ...domainViews, ...products]) byId.set(v.id, v);
+
+    // Only scopes that were read again can have changed: the mesh, the domains, and the products of
+    // the re-read domains (10k products are not compared on every refresh).
+    const changed: string[] = [];
+    const candidates = [
+      ...(meshView ? [meshView] : []),
+      ...domainViews,
+      ...[...reread].flatMap((d) => this.#productsByDomain.get(d) ?? []),
+    ];
+    for (const view of candidates) {
+      const before = previous.byId.get(view.id);
+      if (!before || fingerprint(before) !== fingerprint(view)) changed.push(view.id);
+    }
+    for (const id of previous.byId.keys()) if (!byId.has(id)) changed.push(id);
+    this.#snapshot = {
+      namespace,
+      generation: previous.generation + (changed.length > 0 || namespace !== previous.namespace ? 1 : 0),
+      mesh: meshView,
+      domains: domainViews,
+      products,
+      byId,
+    };
+    return changed;
+  }
+}

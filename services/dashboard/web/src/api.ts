@@ -1,0 +1,107 @@
+/** The read API's answers as the UI uses them (services/dashboard/src/views.ts and detail.ts). */
+export interface ScopeView {
+  id: string;
+  kind: 'mesh' | 'domain' | 'product';
+  domain?: string;
+  productId?: string;
+  asOfMs: number;
+  momentum: number;
+  value: number;
+  momentumTrend7: number;
+  momentumTrend30: number;
+  valueTrend30: number;
+  quadrant: string;
+  stalled: boolean;
+  stallReason?: string;
+  lastEventMs?: number;
+  lastPositiveEventMs?: number;
+  eventCount: number;
+  consumers: number;
+}
+
+export interface Overview {
+  generation: number;
+  mesh?: ScopeView;
+  domains: ScopeView[];
+  totals: { domains: number; products: number; stalledDomains: number; stalledProducts: number };
+  thresholds: {
+    momentumThreshold: Record<string, number>;
+    valueThreshold: Record<string, number>;
+  };
+}
+
+export interface HistoryPoint {
+  dayMs: number;
+  momentum: number;
+  value: number;
+}
+export interface ForecastRow {
+  timeMs: number;
+  low: number;
+  median: number;
+  high: number;
+}
+export interface Mover {
+  id: string;
+  type: string;
+  timeMs: number;
+  weight: number;
+  contribution: number;
+}
+export interface TargetView {
+  metric: 'momentum' | 'value';
+  level: number;
+  dateMs: number;
+  status: string;
+  probability: number;
+  expectedScore: number;
+}
+export interface Detail {
+  scope: ScopeView;
+  history: HistoryPoint[];
+  forecast: { momentum: ForecastRow[]; value: ForecastRow[] };
+  targets: TargetView[];
+  movers: { momentum: Mover[]; value: Mover[] };
+}
+
+export interface Page<T> {
+  total: number;
+  offset: number;
+  limit: number;
+  items: T[];
+}
+
+export async function getJson<T>(url: string): Promise<T> {
+  const res = await fetch(url, { headers: { accept: 'application/json' } });
+  if (!res.ok) {
+    const body = (await res.json().catch(() => ({}))) as { message?: string };
+    throw new Error(body.message ?? `${res.status} ${res.statusText}`);
+  }
+  return (await res.json()) as T;
+}
+
+export async function putTarget(
+  scope: string,
+  body: { metric: string; level: number; date: string },
+): Promise<void> {
+  const res = await fetch(`/api/targets?scope=${encodeURIComponent(scope)}`, {
+    method: 'PUT',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
+  if (!res.ok) throw new Error(((await res.json()) as { message?: string }).message ?? 'refused');
+}
+
+export function detailUrl(v: Pick<ScopeView, 'kind' | 'domain' | 'productId'>): string {
+  if (v.kind === 'mesh') return '/api/mesh';
+  const d = encodeURIComponent(v.domain ?? '');
+  return v.kind === 'product'
+    ? `/api/domains/${d}/products/${encodeURIComponent(v.productId ?? '')}`
+    : `/api/domains/${d}`;
+}
+
+export function pageHref(v: Pick<ScopeView, 'kind' | 'domain' | 'productId'>): string {
+  if (v.kind === 'mesh') return '#/mesh';
+  const d = encodeURIComponent(v.domain ?? '');
+  return v.kind === 'product' ? `#/product/${d}/${encodeURIComponent(v.productId ?? '')}` : `#/domain/${d}`;
+}

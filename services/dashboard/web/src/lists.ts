@@ -1,0 +1,66 @@
+import { getJson, pageHref, type Page, type ScopeView } from './api.ts';
+import { badge, day, esc, mount, num, trend } from './dom.ts';
+
+const row = (v: ScopeView) => `<tr data-scope="${esc(v.id)}">
+  <td><a href="${pageHref(v)}">${esc(v.kind === 'product' ? v.productId : v.domain)}</a></td>
+  <td>${esc(v.domain)}</td><td>${badge(v.quadrant)}</td>
+  <td class="num">${num(v.momentum)}</td><td class="num">${trend(v.momentumTrend30)}</td>
+  <td class="num">${num(v.value)}</td><td class="num">${v.consumers}</td>
+  <td>${v.stalled ? badge('alert', v.stallReason ?? 'stalled') : ''}</td><td>${day(v.lastPositiveEventMs)}</td></tr>`;
+
+const HEAD = `<thead><tr><th>scope</th><th>domain</th><th>quadrant</th><th class="num">momentum</th><th class="num">30 d</th>
+  <th class="num">value</th><th class="num">consumers</th><th>stall</th><th>last momentum event</th></tr></thead>`;
+
+/** Stalled scopes (the stall rules' verdict) and scopes at risk (falling fast, not stalled yet). */
+export async function renderStalled(): Promise<void> {
+  const { stalled, atRisk } = await getJson<{ stalled: ScopeView[]; atRisk: ScopeView[] }>('/api/stalled');
+  mount(`<h1>Stalled and at risk</h1>
+    <section class="card"><h2>Stalled (${stalled.length}) <a class="muted" href="/api/stalled?format=csv">CSV</a></h2>
+      <table id="stalled">${HEAD}<tbody>${stalled.map(row).join('')}</tbody></table></section>
+    <section class="card"><h2>At risk: momentum down 10 points or more in 30 days (${atRisk.length})</h2>
+      <table id="at-risk">${HEAD}<tbody>${atRisk.map(row).join('')}</tbody></table></section>`);
+}
+
+/** Data products, filtered and paged by the API. */
+export async function renderProducts(params: URLSearchParams): Promise<void> {
+  const query = new URLSearchParams({ kind: 'product', limit: '50' });
+  for (const key of ['domain', 'quadrant', 'stalled', 'offset', 'sort']) {
+    const v = params.get(key);
+    if (v) query.set(key, v);
+  }
+  const page = await getJson<Page<ScopeView>>(`/api/scopes?${query}`);
+  const offset = page.offset;
+  const nav = (to: number) => {
+    const next = new URLSearchParams(query);
+    next.set('offset', String(to));
+    next.delete('kind');
+    next.delete('limit');
+    return `#/products?${next}`;
+  };
+  const el = mount(`<h1>Data products</h1>
+    <form class="card target" id="filters">
+      <label>domain <input name="domain" value="${esc(params.get('domain') ?? '')}" size="12" /></label>
+      <label>quadrant <select name="quadrant"><option value="">any</option>${[
+        'thriving',
+        'hype',
+        'grind',
+        'stalled',
+      ]
+        .map((q) => `<option ${params.get('quadrant') === q ? 'selected' : ''}>${q}</option>`)
+        .join('')}</select></label>
+      <label>stalled <select name="stalled"><option value="">any</option><option ${params.get('stalled') === 'true' ? 'selected' : ''}>true</option><option ${params.get('stalled') === 'false' ? 'selected' : ''}>false</option></select></label>
+      <button>Filter</button>
+      <a href="/api/scopes?${query}&format=csv">CSV</a>
+    </form>
+    <section class="card"><p class="muted">${offset + 1}–${offset + page.items.length} of ${page.total}
+      ${offset > 0 ? `<a href="${nav(Math.max(0, offset - page.limit))}">previous</a>` : ''}
+      ${offset + page.limit < page.total ? `<a href="${nav(offset + page.limit)}">next</a>` : ''}</p>
+      <table id="products">${HEAD}<tbody>${page.items.map(row).join('')}</tbody></table></section>`);
+  el.querySelector('#filters')?.addEventListener('submit', (e) => {
+    e.preventDefault();
+    const data = new FormData(e.target as HTMLFormElement);
+    const next = new URLSearchParams();
+    for (const [k, v] of data) if (v) next.set(k, String(v));
+    location.hash = `#/products?${next}`;
+  });
+}

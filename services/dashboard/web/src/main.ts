@@ -1,0 +1,70 @@
+import './styles.css';
+import { renderProducts, renderStalled } from './lists.ts';
+import { renderOverview } from './overview.ts';
+import { renderScope } from './scope.ts';
+
+/**
+ * Hash routes: `#/` overview, `#/products?…`, `#/stalled`, `#/mesh`, `#/domain/<d>`, `#/product/<d>/<p>`. Live:
+ * one EventSource; each `scopes` event re-renders the current view when it shows a changed scope (the
+ * overview always), a `resync` (events were missed while disconnected) re-renders anyway.
+ */
+const rangeSelect = document.getElementById('range') as HTMLSelectElement;
+const live = document.getElementById('live') as HTMLElement;
+const rangeDays = () => Number(rangeSelect.value);
+
+async function route(changed: ReadonlySet<string> = new Set()): Promise<void> {
+  const [path = '', queryText = ''] = location.hash.replace(/^#/, '').split('?');
+  const parts = path.split('/').filter(Boolean).map(decodeURIComponent);
+  try {
+    if (parts[0] === 'mesh') await renderScope({ kind: 'mesh' }, rangeDays());
+    else if (parts[0] === 'domain' && parts[1])
+      await renderScope({ kind: 'domain', domain: parts[1] }, rangeDays());
+    else if (parts[0] === 'product' && parts[1] && parts[2])
+      await renderScope({ kind: 'product', domain: parts[1], productId: parts[2] }, rangeDays());
+    else if (parts[0] === 'stalled') await renderStalled();
+    else if (parts[0] === 'products') await renderProducts(new URLSearchParams(queryText));
+    else await renderOverview(rangeDays(), changed);
+  } catch (error) {
+    const main = document.getElementById('app');
+    if (main) main.textContent = `Could not load: ${(error as Error).message}`;
+  }
+}
+
+function connect(): void {
+  const source = new EventSource('/api/events');
+  source.addEventListener('open', () => {
+    live.textContent = 'live';
+    live.classList.add('on');
+  });
+  source.addEventListener('error', () => {
+    live.textContent = 'reconnecting…';
+    live.classList.remove('on');
+  });
+  let pending: Set<string> | undefined;
+  const rerender = (ids: readonly string[]) => {
+    // Gathers a burst of events into one re-render.
+    if (pending) {
+      for (const id of ids) pending.add(id);
+      return;
+    }
+    pending = new Set(ids);
+    setTimeout(() => {
+      const changed = pending ?? new Set<string>();
+      pending = undefined;
+      if (document.activeElement?.closest('form')) return; // never under a person's typing
+      void route(changed);
+    }, 50);
+  };
+  source.addEventListener('scopes', (e) => {
+    const data = JSON.parse((e as MessageEvent<string>).data) as { scopes: { id: string }[] };
+    rerender(data.scopes.map((s) => s.id));
+  });
+  source.addEventListener('resync', () => rerender([]));
+}
+
+window.addEventListener('hashchange', () => {
+  void route().then(() => document.getElementById('app')?.focus());
+});
+rangeSelect.addEventListener('change', () => void route());
+void route();
+connect();

@@ -1,0 +1,115 @@
+import { existsSync, mkdirSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import { fileURLToPath } from 'node:url';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createLogger } from '@mesh-momentum/common';
+import { ensureWebBuild } from '@mesh-momentum/dashboard';
+import { startDashboardFixture, type DashboardFixture } from './support/dashboard-fixture.ts';
+
+/**
+ * What a person sees, in Debian's Chromium (scripts/test.sh installs it; no browser download) driven by
+ * playwright-core, against the dashboard over the demo programme applied by the real processor.
+ * Screenshots go to .test-results/screenshots (git-ignored).
+ */
+const CHROMIUM = process.env['MM_TEST_CHROMIUM'] ?? '/usr/bin/chromium';
+const SHOTS = fileURLToPath(new URL('../../.test-results/screenshots/', import.meta.url));
+const WEB = fileURLToPath(new URL('../../services/dashboard/web', import.meta.url));
+
+describe('dashboard in a real browser', () => {
+  let f: DashboardFixture;
+  let browser: Browser;
+  let page: Page;
+  let base: string;
+
+  beforeAll(async () => {
+    if (!existsSync(CHROMIUM)) {
+      throw new Error(`no Chromium at ${CHROMIUM}: scripts/test.sh installs it (apt-get install chromium)`);
+    }
+    mkdirSync(SHOTS, { recursive: true });
+    const webRoot = await ensureWebBuild(WEB, createLogger({ name: 'test', level: 'warn' }), {
+      force: true,
+    });
+    expect(webRoot, 'the web UI builds').toBeDefined();
+    f = await startDashboardFixture('dashboard-browser', webRoot ? { webRoot } : {});
+    await f.app.listen({ host: '127.0.0.1', port: 0 });
+    base = `http://127.0.0.1:${(f.app.server.address() as AddressInfo).port}`;
+    browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });
+    page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+  }, 180_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await f?.close();
+  });
+
+  const row = (domain: string) => page.locator(`#domains tr[data-scope="domain:${domain}"]`);
+
+  it('shows the four demo domains in their quadrants and flags the stalling one', async () => {
+    await page.goto(`${base}/#/`);
+    await row('payments').waitFor();
+    expect(await row('payments').getAttribute('data-quadrant')).toBe('thriving');
+    expect(await row('marketing').getAttribute('data-quadrant')).toBe('hype');
+    expect(await row('hr').getAttribute('data-stalled')).toBe('true');
+    await expect.poll(() => row('hr').innerText()).toContain('stalled');
+    expect(await row('payments').getAttribute('data-stalled')).toBe('false');
+    await expect.poll(() => page.locator('#live').innerText()).toBe('live');
+    await page.locator('#quadrant canvas').waitFor();
+    await page.screenshot({ path: `${SHOTS}overview.png`, fullPage: true });
+  });
+
+  it('shows a new event live, without a reload', async () => {
+    // A marker on the window: a reload would drop it. (Strings: the test's tsconfig has no DOM types.)
+    await page.evaluate('window.notReloaded = true');
+    const before = Number(await row('payments').locator('[data-testid="events"]').innerText());
+    await f.pipeline.produce([
+      {
+        id: `browser-live-${Date.now()}`,
+        source: 'urn:meshmomentum:test',
+        type: 'ChampionGained',
+        time: Date.now(),
+        subject: 'p-browser',
+        domain: 'payments',
+        personId: 'p-browser',
+        role: 'champion',
+      },
+    ]);
+    await expect
+      .poll(async () => Number(await row('payments').locator('[data-testid="events"]').innerText()), {
+        timeout: 10_000,
+      })
+      .toBe(before + 1);
+    expect(await page.evaluate('window.notReloaded')).toBe(true);
+  });
+
+  it('answers "why did it drop?" on the stalled domain with the events that moved it', async () => {
+    await page.goto(`${base}/#/domain/hr`);
+    await page.locator('#why-h').waitFor();
+    expect(await page.locator('#why-h').innerText()).toBe('Why did momentum drop?');
+    const events = page.locator('table.movers[data-metric="momentum"] tbody tr');
+    expect(await events.count()).toBeGreaterThan(3);
+    await page.locator('#chart canvas').waitFor();
+    await page.screenshot({ path: `${SHOTS}hr-why.png`, fullPage: true });
+  });
+
+  it('shows a target set through the page as off track', async () => {
+    await page.locator('#target-form select[name="metric"]').selectOption('momentum');
+    await page.locator('#target-form input[name="level"]').fill('85');
+    await page.locator('#target-form button').click();
+    const target = page.locator('#targets tr[data-metric="momentum"]');
+    await target.waitFor();
+    expect(await target.innerText()).toContain('off-track');
+    await page.screenshot({ path: `${SHOTS}hr-target.png`, fullPage: true });
+  });
+
+  it('is readable on a phone', async () => {
+    const phone = await browser.newPage({ viewport: { width: 390, height: 844 } });
+    await phone.goto(`${base}/#/`);
+    await phone.locator('#domains tr[data-scope="domain:hr"]').waitFor();
+    // Nothing wider than the screen outside the scrollable cards.
+    const overflow = await phone.evaluate<number>('document.documentElement.scrollWidth - window.innerWidth');
+    expect(overflow).toBeLessThanOrEqual(0);
+    await phone.screenshot({ path: `${SHOTS}phone.png`, fullPage: true });
+    await phone.close();
+  });
+});
