@@ -68,7 +68,7 @@ describe('alerter → Alertmanager', () => {
     expect(active[0]!.annotations['summary']).toBe(
       `Momentum of domain ${domain} stalled: ${fired[0]!.alerts[0]!.evidence.stallReason}`,
     );
-    expect(active[0]!.annotations['dashboard_url']).toBe(`http://127.0.0.1:8090/domains/${domain}`);
+    expect(active[0]!.annotations['dashboard_url']).toBe(`http://127.0.0.1:8090/#/domain/${domain}`);
 
     // The domain moves again: resolved at the next evaluation (keep_firing_for 0), posted with endsAt.
     const later = Date.now();

@@ -39,7 +39,7 @@ export interface AlertingConfig {
    * now + 4 × this, as Prometheus does, so Alertmanager resolves them itself if the alerter dies.
    */
   readonly alertmanagerResendMs: number;
-  /** Base URL of the dashboard; a scope's page is `<base>/domains/<d>[/products/<p>]` or `<base>/mesh`. */
+  /** Base URL of the dashboard (services/dashboard); a scope's page is `<base>/#/domain/<d>`, `<base>/#/product/<d>/<p>` or `<base>/#/mesh`. */
   readonly dashboardBaseUrl: string;
   /** Events listed as evidence. */
   readonly topEvents: number;

@@ -3,12 +3,17 @@ import type { AlertScope, Evidence, Observation } from './types.ts';
 
 const DAY_MS = 86_400_000;
 
-/** The scope's dashboard page: `<base>/mesh`, `<base>/domains/<d>`, `<base>/domains/<d>/products/<p>`. */
+/**
+ * The scope's page on the dashboard (services/dashboard, hash routes): `<base>/#/mesh`,
+ * `<base>/#/domain/<d>`, `<base>/#/product/<d>/<p>`.
+ */
 export function dashboardUrlOf(baseUrl: string, scope: AlertScope): string {
-  const base = baseUrl.replace(/\/+$/, '');
+  const base = `${baseUrl.replace(/\/+$/, '')}/#`;
   if (scope.kind === 'mesh') return `${base}/mesh`;
-  const domain = `${base}/domains/${encodeURIComponent(scope.domain ?? '')}`;
-  return scope.kind === 'domain' ? domain : `${domain}/products/${encodeURIComponent(scope.productId ?? '')}`;
+  const domain = encodeURIComponent(scope.domain ?? '');
+  return scope.kind === 'domain'
+    ? `${base}/domain/${domain}`
+    : `${base}/product/${domain}/${encodeURIComponent(scope.productId ?? '')}`;
 }
 
 /** What every notification about this observation carries: rule, values, last event, trend, movers, link. */

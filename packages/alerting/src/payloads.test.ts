@@ -32,12 +32,12 @@ describe('evidence on every notification', () => {
       trend7: -3,
       trend30: -12,
       silenceDays: 30,
-      dashboardUrl: 'http://127.0.0.1:8090/domains/hr',
+      dashboardUrl: 'http://127.0.0.1:8090/#/domain/hr',
     });
     expect(domainAlert.evidence.topEvents[0]).toMatchObject({ id: 'e1', type: 'ChampionLost' });
     expect(domainAlert.annotations['description']).toContain('inactivity (30 vs threshold 21)');
     const productAlert = firing.alerts.find((x) => x.labels['scope_kind'] === 'product')!;
-    expect(productAlert.evidence.dashboardUrl).toBe('http://127.0.0.1:8090/domains/hr/products/hr.payroll');
+    expect(productAlert.evidence.dashboardUrl).toBe('http://127.0.0.1:8090/#/product/hr/hr.payroll');
   });
 });
 
@@ -103,7 +103,7 @@ describe('chat payload', () => {
   it('says what stalled and what recovered, with the links', () => {
     const { firing, resolved } = firedAndResolved();
     expect(chatPayload(firing).text).toMatch(/^:warning: Momentum stalled \(hr\)/);
-    expect(chatPayload(firing).text).toContain('<http://127.0.0.1:8090/domains/hr|dashboard>');
+    expect(chatPayload(firing).text).toContain('<http://127.0.0.1:8090/#/domain/hr|dashboard>');
     expect(chatPayload(resolved).text).toMatch(/^:white_check_mark: Momentum recovered \(hr\)/);
     expect(chatPayload(resolved).text.split('\n')).toHaveLength(2);
   });
