@@ -26,8 +26,20 @@ function workspaceSourceAliases(): Record<string, string> {
 
 const resolveConfig = { resolve: { alias: workspaceSourceAliases() } };
 
-// Two projects: `unit` needs no services and runs in parallel; `integration` talks to real Kafka,
-// schema registry and Redis, found or started by the global set-up (see packages/testing).
+/** Integration files that run on the Redis Cluster too: what the processor writes, end to end. */
+const CLUSTER_SCENARIOS = [
+  'test/integration/scores-match-reference.test.ts',
+  'test/integration/dedup-window.test.ts',
+  'test/integration/processor-failures.test.ts',
+  'test/integration/rebuild.test.ts',
+  'test/integration/reader-contract.test.ts',
+  'test/integration/movers.test.ts',
+  'test/integration/retention.test.ts',
+];
+
+// Three projects: `unit` needs no services and runs in parallel; `integration` talks to real Kafka,
+// schema registry and Redis, found or started by the global set-up (see packages/testing);
+// `integration-cluster` runs the pipeline scenarios on a Redis Cluster.
 export default defineConfig({
   ...resolveConfig,
   test: {
@@ -48,6 +60,19 @@ export default defineConfig({
           testTimeout: 60_000,
           hookTimeout: 120_000,
           // Two cores: files run one or two at a time; each file owns its topics and key prefix.
+          maxWorkers: 2,
+        },
+      },
+      {
+        ...resolveConfig,
+        test: {
+          // The pipeline scenarios again, on a 3-master Redis Cluster (packages/testing: the cluster's
+          // global set-up), plus the cluster's own fault test (a master killed mid-stream).
+          name: 'integration-cluster',
+          include: [...CLUSTER_SCENARIOS, 'test/cluster/**/*.test.ts'],
+          globalSetup: ['test/integration/global-setup-cluster.ts'],
+          testTimeout: 90_000,
+          hookTimeout: 120_000,
           maxWorkers: 2,
         },
       },

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs the whole test suite on a fresh machine: bootstraps Node and pnpm, installs with the frozen
 # lockfile, starts the local infrastructure (Kafka, schema registry, Redis) unless it is already
-# running, runs `pnpm test` (lint, typecheck, unit, integration) and stops what it started, even on
+# running, runs `pnpm test` (lint, typecheck, unit, integration), then the integration scenarios on a
+# 3-master Redis Cluster (`pnpm test:integration:cluster`), and stops what it started, even on
 # failure. Its last line is "N passed, N failed", counted from vitest's JSON reports.
 set -uo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -60,6 +61,22 @@ fi
 step "pnpm test"
 pnpm test
 status=$?
+
+# The pipeline scenarios again on a 3-master Redis Cluster (vitest project integration-cluster, its own
+# JSON report). A cluster this run starts is stopped again; one already running is left alone.
+stop_cluster=false
+if ! bash infra/local/local-infra.sh redis-cluster status >/dev/null 2>&1; then
+  step "redis cluster up"
+  stop_cluster=true
+  bash infra/local/local-infra.sh redis-cluster up || status=1
+fi
+step "integration on the Redis Cluster"
+MM_TEST_REDIS_CLUSTER_NODES="${MM_TEST_REDIS_CLUSTER_NODES:-127.0.0.1:17001,127.0.0.1:17002,127.0.0.1:17003}" \
+  pnpm test:integration:cluster || status=1
+if [ "$stop_cluster" = true ]; then
+  step "redis cluster down"
+  bash infra/local/local-infra.sh redis-cluster down --purge || true
+fi
 
 step "finished (exit $status)"
 # Stop what this run started before the summary, so the summary stays the last line.

@@ -7,6 +7,10 @@
 #   infra/local/local-infra.sh down [--purge] [service...]   stop what `up` started (--purge: also delete data)
 #   infra/local/local-infra.sh status                        one line per service; exit 0 if all run, 3 otherwise
 #   infra/local/local-infra.sh logs [kafka|registry|redis|alertmanager] [-f]
+#   infra/local/local-infra.sh redis-cluster up|down|status   the Redis Cluster alone
+#
+# MM_LOCAL_REDIS_CLUSTER=1 adds a 3-master Redis Cluster (ports 17001-17003, redis-cluster.sh) to `up`
+# and `status`; `down` stops it whenever it runs.
 #
 # State (data, logs, pid files) lives in <repo>/.local-infra/, downloads in the cache shared with
 # scripts/toolchain.sh. See infra/README.md.
@@ -43,6 +47,7 @@ APICURIO_JAR="$APICURIO_HOME/apicurio-registry-app-$APICURIO_VERSION-runner.jar"
 APICURIO_URL="${MM_APICURIO_URL:-https://repo1.maven.org/maven2/io/apicurio/apicurio-registry-app/$APICURIO_VERSION/apicurio-registry-app-$APICURIO_VERSION-all.tar.gz}"
 
 SERVICES=(kafka registry redis alertmanager)
+REDIS_CLUSTER="${MM_LOCAL_REDIS_CLUSTER:-0}"
 
 # ---------------------------------------------------------------------------------------------
 # Helpers
@@ -329,6 +334,9 @@ ready_redis() {
   [ "$(timeout 3 redis-cli -h 127.0.0.1 -p "$REDIS_PORT" ping 2>/dev/null)" = "PONG" ]
 }
 
+# shellcheck source=infra/local/redis-cluster.sh
+. "$HERE/redis-cluster.sh"
+
 # ---------------------------------------------------------------------------------------------
 # Commands
 # ---------------------------------------------------------------------------------------------
@@ -423,6 +431,8 @@ cmd_up() {
     done
     say "all services ready (installation check took $install_secs s)"
   fi
+  # Named services (`up alertmanager`) start alone; the cluster comes with a plain `up` only.
+  if [ "$REDIS_CLUSTER" = 1 ] && [ $# -eq 0 ]; then cluster_up; fi
 
   cat <<EOF
 
@@ -472,6 +482,7 @@ cmd_down() {
     rm -f "$(pid_file "$svc")"
     say "$svc stopped (pid $pid) after $(elapsed "$t0") s"
   done
+  if [ "${#names[@]}" -eq 0 ]; then cluster_down "$purge"; fi
   if [ "$purge" -eq 1 ]; then
     for svc in "${selected[@]}"; do rm -rf "${STATE_DIR:?}/$svc"; done
     say "deleted data in $STATE_DIR (logs kept in $LOG_DIR)"
@@ -488,6 +499,12 @@ cmd_status() {
       all=3
     fi
   done
+  # The cluster counts only when asked for; otherwise it is shown if it runs.
+  if [ "$REDIS_CLUSTER" = 1 ]; then
+    cluster_status || all=3
+  elif cluster_any_running; then
+    cluster_status || true
+  fi
   return "$all"
 }
 
@@ -509,8 +526,18 @@ cmd_logs() {
   if [ "$follow" -eq 1 ]; then exec tail -n 50 -F "${files[@]}"; else tail -n 100 "${files[@]}"; fi
 }
 
+cmd_redis_cluster() {
+  mkdir -p "$LOG_DIR" "$RUN_DIR"
+  case "${1:-}" in
+    up) cluster_up ;;
+    down) cluster_down "$([ "${2:-}" = --purge ] && echo 1 || echo 0)" ;;
+    status) cluster_status ;;
+    *) die "usage: $0 redis-cluster up|down [--purge]|status" ;;
+  esac
+}
+
 usage() {
-  sed -n '2,12p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
+  sed -n '2,16p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
 }
 
 main() {
@@ -521,6 +548,7 @@ main() {
     down) cmd_down "$@" ;;
     status) cmd_status "$@" ;;
     logs) cmd_logs "$@" ;;
+    redis-cluster) cmd_redis_cluster "$@" ;;
     -h | --help | help) usage ;;
     *)
       usage >&2

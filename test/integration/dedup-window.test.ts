@@ -81,7 +81,7 @@ describe('de-duplication window', () => {
 
     // Every period's record expires; these periods are long past, so a day after their last write
     // (a rebuild of old records must not keep every key it replays for weeks).
-    const seenKeys = await pipeline.redis.keys(`${pipeline.config.redis.keyPrefix}:*:{payments}:seen:*`);
+    const seenKeys = await pipeline.keysMatching(`${pipeline.config.redis.keyPrefix}:*:{payments}:seen:*`);
     expect(seenKeys.length).toBe(3); // periods of r0, r0 + 10 days, r0 + 15 days; found copies are not recorded
     for (const key of seenKeys) {
       expect(key).toMatch(new RegExp(`:seen:${WINDOW_DAYS}d:\\d+$`));

@@ -52,7 +52,7 @@ describe('rebuild', () => {
     expect(result.records).toBeGreaterThanOrEqual(BigInt(before.length));
     expect(result.deletedKeys).toBeGreaterThan(0);
     expect(await reader.namespace()).toBe('v2');
-    expect(await pipeline.redis.keys(`${pipeline.config.redis.keyPrefix}:v1:*`)).toEqual([]);
+    expect(await pipeline.keysMatching(`${pipeline.config.redis.keyPrefix}:v1:*`)).toEqual([]);
 
     await pipeline.produce(after); // the live processor follows the switch and keeps going in v2
     const all = [...before, ...during, ...after];
@@ -90,7 +90,7 @@ describe('rebuild', () => {
     await expect(failing).rejects.toThrow(/interrupted mid-replay/);
 
     expect(await reader.namespace()).toBe('v1');
-    expect(await pipeline.redis.keys(`${prefix}:v2:*`)).toEqual([]);
+    expect(await pipeline.keysMatching(`${prefix}:v2:*`)).toEqual([]);
     expect(await pipeline.redis.get(`${prefix}:namespace:rebuilding`)).toBeNull();
     const admin = pipeline.kafka.admin();
     await admin.connect();

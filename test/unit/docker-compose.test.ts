@@ -148,6 +148,29 @@ describe('docker-compose.yml', () => {
   });
 });
 
+describe('the Redis Cluster (profile cluster, infra/local/redis-cluster.sh)', () => {
+  const clusterScript = read('infra/local/redis-cluster.sh');
+  const firstPort = Number(/MM_LOCAL_REDIS_CLUSTER_PORT:-(\d+)/.exec(clusterScript)?.[1]);
+
+  it('runs three masters on the ports of the local script, with noeviction, AOF always and cluster mode', () => {
+    expect(firstPort).toBe(17001);
+    for (const [i, name] of ['redis-cluster-1', 'redis-cluster-2', 'redis-cluster-3'].entries()) {
+      expect(service(name).profiles).toEqual(['cluster']);
+      const command = JSON.stringify(service(name)).replaceAll('"', '');
+      expect(command).toContain(`--port,${firstPort + i}`);
+      for (const flag of [/--cluster-enabled,yes/, /--maxmemory-policy,noeviction/, /--appendfsync,always/])
+        expect(command, name).toMatch(flag);
+      expect(service(name).healthcheck?.test, name).toBeDefined();
+    }
+    expect(clusterScript).toMatch(/--appendfsync always --cluster-enabled yes/);
+  });
+
+  it('creates the cluster from the same three nodes', () => {
+    const init = JSON.stringify(service('redis-cluster-init'));
+    for (const i of [0, 1, 2]) expect(init).toContain(`127.0.0.1:${firstPort + i}`);
+  });
+});
+
 describe('infra/local/local-infra.sh', () => {
   it('defaults to the same ports as the configuration', () => {
     expect(scriptDefault('MM_LOCAL_KAFKA_PORT')).toBe(kafkaPort);

@@ -54,6 +54,15 @@ export const brokerList = nonEmpty
     message: 'must be a comma-separated list of host:port',
   });
 
+/** An optional host:port list: empty (unset) reads as undefined. */
+export const hostPortList = z
+  .string()
+  .trim()
+  .transform((v) => (v === '' ? undefined : v.split(',').map((b) => b.trim())))
+  .refine((list) => list === undefined || list.every((b) => /^[^\s:/]+:\d{1,5}$/.test(b)), {
+    message: 'must be empty or a comma-separated list of host:port',
+  });
+
 export const topicName = nonEmpty.regex(
   /^[a-zA-Z0-9._-]{1,249}$/,
   'must be a Kafka topic name ([a-zA-Z0-9._-], 1-249 chars)',

@@ -1,6 +1,6 @@
 import { closest, distance } from 'fastest-levenshtein';
 import { z } from 'zod';
-import { bool, brokerList, integer, nonEmpty, topicName, url } from './config-values.ts';
+import { bool, brokerList, hostPortList, integer, nonEmpty, topicName, url } from './config-values.ts';
 import { parseVariables, SERVICE_PREFIXES, type ConfigSection, type VariableSpec } from './config-section.ts';
 import { ConfigError, type FieldIssue } from './errors.ts';
 
@@ -102,6 +102,11 @@ export const ENV_VARIABLES = {
     'mm',
     'Prefix of every Redis key Mesh Momentum writes, so several installations can share one Redis.',
   ),
+  MM_REDIS_CLUSTER_NODES: variable(
+    hostPortList,
+    '',
+    'Redis Cluster seed nodes (host:port, comma-separated); when set, a Redis Cluster is used with the credentials and TLS of MM_REDIS_URL (its host is then ignored).',
+  ),
   MM_TOPIC_EVENTS: variable(topicName, 'mesh-momentum.events.v1', 'Topic that carries every domain event.'),
   MM_TOPIC_DLQ: variable(
     topicName,
@@ -171,6 +176,8 @@ export interface Config {
     readonly keyPrefix: string;
     readonly connectTimeoutMs: number;
     readonly commandTimeoutMs: number;
+    /** Seed nodes of a Redis Cluster; undefined: the single Redis of `url`. */
+    readonly clusterNodes: readonly string[] | undefined;
   };
   readonly topics: {
     readonly events: string;
@@ -281,6 +288,7 @@ export function loadConfig(env: Env = process.env, section?: ConfigSection): Con
       keyPrefix: get('MM_REDIS_KEY_PREFIX'),
       connectTimeoutMs: get('MM_REDIS_CONNECT_TIMEOUT_MS'),
       commandTimeoutMs: get('MM_REDIS_COMMAND_TIMEOUT_MS'),
+      clusterNodes: get('MM_REDIS_CLUSTER_NODES'),
     },
     topics: {
       events: get('MM_TOPIC_EVENTS'),

@@ -1,4 +1,3 @@
-import type { Redis } from 'ioredis';
 import type { Kafka } from 'kafkajs';
 import {
   createLogger,
@@ -10,14 +9,14 @@ import {
 } from '@mesh-momentum/common';
 import { EventCodec, RegistryClient, registryOptionsFrom } from '@mesh-momentum/events';
 import { createKafka } from '@mesh-momentum/kafka';
-import { connectRedis, createRedis } from './redis-client.ts';
+import { connectRedis, createRedis, nonDurableClusterMasters, type RedisClient } from './redis-client.ts';
 
 /** What a service needs from the MM_* environment: validated config, logger, and its clients. */
 export interface Runtime<C extends Config = Config> {
   readonly config: C;
   readonly logger: Logger;
   readonly kafka: Kafka;
-  readonly redis: Redis;
+  readonly redis: RedisClient;
   readonly codec: EventCodec;
 }
 
@@ -36,6 +35,13 @@ export async function connectRuntime<N extends string, T>(
   const kafka = createKafka(config.kafka, { logger, clientId: `${config.kafka.clientId}-${role}` });
   const redis = createRedis(config.redis, logger.child({ component: 'redis' }));
   await connectRedis(redis, config.redis);
+  const fragile = await nonDurableClusterMasters(redis);
+  if (fragile.length > 0) {
+    logger.warn(
+      { masters: fragile },
+      'Redis Cluster masters without appendfsync always: a crash may lose applied batches that replay cannot restore (docs/redis-contract.md, "On a Redis Cluster")',
+    );
+  }
   const codec = new EventCodec(new RegistryClient(registryOptionsFrom(config)));
   return { config, logger, kafka, redis, codec };
 }

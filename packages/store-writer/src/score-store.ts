@@ -1,8 +1,9 @@
-import type { ChainableCommander, Redis, Result } from 'ioredis';
+import type { ChainableCommander, Result } from 'ioredis';
 import { METRICS, ScopeState, type EventType, type ScoringConfig } from '@mesh-momentum/scoring';
 import { FencedWriteError, StoreUnavailableError } from '@mesh-momentum/common';
 import {
   aggregateFromHashes,
+  execPerNode,
   keys,
   moversKept,
   PROGRESS_FIELDS,
@@ -10,6 +11,9 @@ import {
   scoreToFields,
   type DomainScope,
   type KeySpace,
+  type PipelineReply,
+  type RedisClient,
+  type RoutedCommand,
   type MeshChanged,
 } from '@mesh-momentum/store';
 import { emptyScopeMirror, planDomainBatch, type BatchEvent, type ScopeMirror } from './domain-batch-plan.ts';
@@ -80,7 +84,7 @@ const MAX_REPLANS = 5;
  * writes; fencing refuses the writes of an instance that lost the partition (its mirror is dropped).
  */
 export class ScoreStore {
-  readonly #redis: Redis;
+  readonly #redis: RedisClient;
   readonly #keySpace: KeySpace;
   readonly #config: ScoringConfig;
   readonly #dedupWindowMs: number;
@@ -90,7 +94,12 @@ export class ScoreStore {
   /** Per domain, the apply or refresh in progress (see #exclusive). */
   readonly #busy = new Map<string, Promise<undefined>>();
 
-  constructor(redis: Redis, keySpace: KeySpace, config: ScoringConfig, options: ScoreStoreOptions = {}) {
+  constructor(
+    redis: RedisClient,
+    keySpace: KeySpace,
+    config: ScoringConfig,
+    options: ScoreStoreOptions = {},
+  ) {
     this.#redis = redis;
     this.#keySpace = keySpace;
     this.#config = config;
@@ -210,18 +219,19 @@ export class ScoreStore {
           version: this.#mirrorOf(domain).version,
         }),
       }));
-      const pipeline = this.#redis.pipeline();
-      for (const { plan } of plans) this.#queueApply(pipeline, plan.keys, plan.payload);
+      // One pipeline per Redis (per cluster node): every script call stays in its domain's slot.
+      const commands = plans.map(({ plan }) => this.#applyCommand(plan.keys, plan.payload));
       // The mesh's domain list: a domain this instance mirrors is in it already.
       const fresh = [...pending.keys()].filter((d) => !this.#listed.has(d));
-      if (fresh.length > 0) pipeline.sadd(keys.domains(this.#keySpace), ...fresh);
+      const domainsKey = keys.domains(this.#keySpace);
+      if (fresh.length > 0) commands.push({ key: domainsKey, queue: (p) => p.sadd(domainsKey, ...fresh) });
 
       const stale: string[] = [];
       // Planning merged every domain's batch into its mirror: until a domain's reply says "applied",
       // its mirror may be ahead of Redis and must not be used again.
       const unconfirmed = new Set(plans.map((p) => p.domain));
       try {
-        const replies = await execPipeline(pipeline);
+        const replies = await execRouted(this.#redis, commands);
         const [listError] = fresh.length > 0 ? (replies[plans.length] ?? [null]) : [null];
         if (listError) throw replyError(listError, 'recording the domains failed');
         for (const d of fresh) this.#listed.add(d);
@@ -296,7 +306,7 @@ export class ScoreStore {
     const epoch = mirror && epochOf(mirror.topic, mirror.partition);
     if (!mirror || epoch === undefined) return false;
     const scopes = [...mirror.scopes.values()].map((s) => s.scope);
-    const pipeline = this.#redis.pipeline();
+    const commands: RoutedCommand[] = [];
     for (let from = 0; from < scopes.length; from += REFRESH_SCOPES_PER_CALL) {
       const plan = planDomainBatch({
         keySpace: this.#keySpace,
@@ -312,9 +322,9 @@ export class ScoreStore {
         version: mirror.version,
         refreshScopes: scopes.slice(from, from + REFRESH_SCOPES_PER_CALL),
       });
-      this.#queueApply(pipeline, plan.keys, plan.payload);
+      commands.push(this.#applyCommand(plan.keys, plan.payload));
     }
-    for (const [error, reply] of await execPipeline(pipeline)) {
+    for (const [error, reply] of await execRouted(this.#redis, commands)) {
       if (error) throw replyError(error, 'score refresh failed');
       // Fenced: another instance owns the domain now; stop refreshing it from a mirror that ages.
       // Stale: the mirror is not what Redis holds; the next batch reads it again.
@@ -388,13 +398,14 @@ export class ScoreStore {
     }
   }
 
-  #queueApply(pipeline: ChainableCommander, scriptKeys: readonly string[], payload: string): void {
-    pipeline.mmApplyDomainBatch(
-      scriptKeys.length,
-      ...scriptKeys,
-      payload,
-      keys.changesChannel(this.#keySpace),
-    );
+  /** One call of the apply script; its keys all carry the domain's hash tag (one slot). */
+  #applyCommand(scriptKeys: readonly string[], payload: string): RoutedCommand {
+    const channel = keys.changesChannel(this.#keySpace);
+    return {
+      key: scriptKeys[0] ?? channel,
+      queue: (pipeline: ChainableCommander) =>
+        pipeline.mmApplyDomainBatch(scriptKeys.length, ...scriptKeys, payload, channel),
+    };
   }
 
   /** The domain's mirror, which #ensureMirrors loaded before the batch was planned. */
@@ -426,9 +437,13 @@ export class ScoreStore {
   }
 
   async #versionsOf(domains: readonly string[]): Promise<Map<string, number>> {
-    const pipeline = this.#redis.pipeline();
-    for (const d of domains) pipeline.hget(keys.domainProgress(this.#keySpace, d), PROGRESS_FIELDS.version);
-    const replies = await execPipeline(pipeline);
+    const replies = await execRouted(
+      this.#redis,
+      domains.map((d) => {
+        const key = keys.domainProgress(this.#keySpace, d);
+        return { key, queue: (p) => p.hget(key, PROGRESS_FIELDS.version) };
+      }),
+    );
     return new Map(
       domains.map((d, i) => {
         const [error, version] = replies[i] ?? [new Error('missing reply'), undefined];
@@ -439,9 +454,11 @@ export class ScoreStore {
   }
 
   async #productsOf(domains: readonly string[]): Promise<string[][]> {
-    const pipeline = this.#redis.pipeline();
-    for (const d of domains) pipeline.smembers(keys.domainProducts(this.#keySpace, d));
-    return (await execPipeline(pipeline)).map(([error, list]) => {
+    const commands = domains.map((d): RoutedCommand => {
+      const key = keys.domainProducts(this.#keySpace, d);
+      return { key, queue: (p) => p.smembers(key) };
+    });
+    return (await execRouted(this.#redis, commands)).map(([error, list]) => {
       if (error) throw replyError(error, 'reading products failed');
       return list as string[];
     });
@@ -466,18 +483,21 @@ export class ScoreStore {
     }
     // Per scope: aggregate, standing, and (for mirrors) each movers set's size and smallest kept weight.
     const perScope = withProducts ? 2 + 2 * METRICS.length : 2;
-    const pipeline = this.#redis.pipeline();
+    const commands: RoutedCommand[] = [];
     for (const { domain, scope } of wanted) {
-      pipeline.hgetall(keys.scopeAggregate(ks, domain, scope));
-      pipeline.hgetall(keys.scopeStanding(ks, domain, scope));
+      const aggKey = keys.scopeAggregate(ks, domain, scope);
+      const standingKey = keys.scopeStanding(ks, domain, scope);
+      commands.push({ key: aggKey, queue: (p) => p.hgetall(aggKey) });
+      commands.push({ key: standingKey, queue: (p) => p.hgetall(standingKey) });
       if (!withProducts) continue;
       for (const metric of METRICS) {
         const moversKey = keys.scopeMovers(ks, domain, scope, metric);
-        pipeline.zcard(moversKey);
-        pipeline.zrevrange(moversKey, moversKept(scope) - 1, moversKept(scope) - 1, 'WITHSCORES');
+        const last = moversKept(scope) - 1;
+        commands.push({ key: moversKey, queue: (p) => p.zcard(moversKey) });
+        commands.push({ key: moversKey, queue: (p) => p.zrevrange(moversKey, last, last, 'WITHSCORES') });
       }
     }
-    const replies = await execPipeline(pipeline);
+    const replies = await execRouted(this.#redis, commands);
     const reply = (i: number): unknown => {
       const [error, value] = replies[i] ?? [new Error('missing reply'), undefined];
       if (error) throw replyError(error, 'reading aggregates failed');
@@ -541,6 +561,15 @@ function replyError(error: Error, what: string): Error {
     return new Error(`${what}: ${error.message}`, { cause: error });
   }
   return new StoreUnavailableError(`${what}: ${error.message}`, { cause: error });
+}
+
+/** `execPerNode` (one pipeline per Redis or cluster node), a failed round trip as a retriable error. */
+async function execRouted(redis: RedisClient, commands: readonly RoutedCommand[]): Promise<PipelineReply[]> {
+  try {
+    return await execPerNode(redis, commands);
+  } catch (error) {
+    throw new StoreUnavailableError(`redis pipeline failed: ${(error as Error).message}`, { cause: error });
+  }
 }
 
 async function execPipeline(pipeline: ChainableCommander): Promise<[Error | null, unknown][]> {

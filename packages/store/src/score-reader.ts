@@ -1,5 +1,5 @@
-import type { Redis } from 'ioredis';
 import { keys, type DomainScope, type KeySpace, type RankedMetric } from './keys.ts';
+import type { RedisClient } from './redis-client.ts';
 import { scoreFromFields, type StoredScore } from './score-fields.ts';
 
 export interface Mover {
@@ -21,10 +21,10 @@ export interface Ranked {
  * would: resolve the namespace first, then read. Read-only.
  */
 export class ScoreReader {
-  readonly #redis: Redis;
+  readonly #redis: RedisClient;
   readonly #prefix: string;
 
-  constructor(redis: Redis, prefix: string) {
+  constructor(redis: RedisClient, prefix: string) {
     this.#redis = redis;
     this.#prefix = prefix;
   }

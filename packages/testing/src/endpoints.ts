@@ -9,6 +9,8 @@ export interface ServiceEndpoints {
   /** Confluent-compatible API base URL. */
   readonly registryUrl: string;
   readonly redisUrl: string;
+  /** Seed nodes (host:port list) of a Redis Cluster to use instead of `redisUrl` (the cluster project). */
+  readonly redisClusterNodes?: string;
   /** How they were found: given by env variables, started in Docker, or the project's local infra. */
   readonly origin: 'env' | 'docker' | 'local';
 }
@@ -19,6 +21,12 @@ export const TEST_ENDPOINT_VARIABLES = {
   registryUrl: 'MM_TEST_SCHEMA_REGISTRY_URL',
   redisUrl: 'MM_TEST_REDIS_URL',
 } as const;
+
+/**
+ * The Redis Cluster the `integration-cluster` project runs on (host:port list); when unset, its global
+ * set-up starts the local one (infra/local/local-infra.sh redis-cluster up).
+ */
+export const TEST_CLUSTER_VARIABLE = 'MM_TEST_REDIS_CLUSTER_NODES';
 
 export function endpointsFromEnv(
   env: Readonly<Record<string, string | undefined>>,

@@ -7,3 +7,4 @@ export * from './wait.ts';
 export * from './private-redis.ts';
 export * from './silent-server.ts';
 export * from './alertmanager.ts';
+export * from './private-redis-cluster.ts';

@@ -24,6 +24,7 @@ export function isolatedEnv(
     MM_KAFKA_BROKERS: endpoints.kafkaBrokers,
     MM_SCHEMA_REGISTRY_URL: endpoints.registryUrl,
     MM_REDIS_URL: endpoints.redisUrl,
+    ...(endpoints.redisClusterNodes ? { MM_REDIS_CLUSTER_NODES: endpoints.redisClusterNodes } : {}),
     MM_TOPIC_EVENTS: `test.${id}.events`,
     MM_TOPIC_DLQ: `test.${id}.dlq`,
     MM_REDIS_KEY_PREFIX: `test-${id}`,

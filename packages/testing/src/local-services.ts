@@ -20,9 +20,9 @@ export function localEndpoints(): ServiceEndpoints {
   };
 }
 
-async function infra(command: 'up' | 'status' | 'down'): Promise<{ ok: boolean; output: string }> {
+async function infra(...command: string[]): Promise<{ ok: boolean; output: string }> {
   try {
-    const { stdout, stderr } = await run('bash', [LOCAL_INFRA_SCRIPT, command], {
+    const { stdout, stderr } = await run('bash', [LOCAL_INFRA_SCRIPT, ...command], {
       cwd: REPO_ROOT,
       timeout: 15 * 60_000,
       maxBuffer: 16 * 1024 * 1024,
@@ -60,6 +60,28 @@ export async function ensureLocalServices(): Promise<LocalServices> {
     startedHere: true,
     stop: async () => {
       await infra('down');
+    },
+  };
+}
+
+/** Seed nodes of the local Redis Cluster (infra/local/redis-cluster.sh, default ports). */
+export const LOCAL_CLUSTER_NODES = '127.0.0.1:17001,127.0.0.1:17002,127.0.0.1:17003';
+
+export interface LocalRedisCluster {
+  readonly nodes: string;
+  stop(): Promise<void>;
+}
+
+/** Uses the local Redis Cluster, starting it when it is not running (and then stopping it afterwards). */
+export async function ensureLocalRedisCluster(): Promise<LocalRedisCluster> {
+  if ((await infra('redis-cluster', 'status')).ok)
+    return { nodes: LOCAL_CLUSTER_NODES, stop: async () => {} };
+  const up = await infra('redis-cluster', 'up');
+  if (!up.ok) throw new Error(`could not start the local Redis Cluster:\n${up.output}`);
+  return {
+    nodes: LOCAL_CLUSTER_NODES,
+    stop: async () => {
+      await infra('redis-cluster', 'down');
     },
   };
 }

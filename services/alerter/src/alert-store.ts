@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '@mesh-momentum/store';
 import type { AlertState, Notification, Silence } from '@mesh-momentum/alerting';
 import { AlerterFencedError } from './errors.ts';
 import type { AlerterKeys } from './keys.ts';
@@ -24,10 +24,10 @@ export interface Delivery {
  * instance took the lease.
  */
 export class AlertStore {
-  readonly #redis: Redis & AlerterScripts;
+  readonly #redis: RedisClient & AlerterScripts;
   readonly #keys: AlerterKeys;
 
-  constructor(redis: Redis, keys: AlerterKeys) {
+  constructor(redis: RedisClient, keys: AlerterKeys) {
     this.#redis = withAlerterScripts(redis);
     this.#keys = keys;
   }

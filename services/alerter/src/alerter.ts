@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '@mesh-momentum/store';
 import { alertmanagerAlerts, evaluate, type Notification } from '@mesh-momentum/alerting';
 import type { Logger } from '@mesh-momentum/common';
 import { MomentumReader } from '@mesh-momentum/store';
@@ -16,7 +16,7 @@ const DELIVERY_BATCH = 100;
 
 export interface AlerterDeps {
   readonly config: AlerterConfig;
-  readonly redis: Redis;
+  readonly redis: RedisClient;
   /** MM_REDIS_KEY_PREFIX: the score store's prefix, and the alerter's keys' too. */
   readonly keyPrefix: string;
   readonly channels: readonly Channel[];

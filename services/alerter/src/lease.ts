@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '@mesh-momentum/store';
 import type { AlerterKeys } from './keys.ts';
 import { withAlerterScripts, type AlerterScripts } from './scripts.ts';
 
@@ -9,13 +9,13 @@ import { withAlerterScripts, type AlerterScripts } from './scripts.ts';
  * other instance takes over at its first tick after the TTL lapses: within TTL + one tick.
  */
 export class NotifierLease {
-  readonly #redis: Redis & AlerterScripts;
+  readonly #redis: RedisClient & AlerterScripts;
   readonly #keys: AlerterKeys;
   readonly #instanceId: string;
   readonly #ttlMs: number;
   #epoch: number | undefined;
 
-  constructor(redis: Redis, keys: AlerterKeys, instanceId: string, ttlMs: number) {
+  constructor(redis: RedisClient, keys: AlerterKeys, instanceId: string, ttlMs: number) {
     this.#redis = withAlerterScripts(redis);
     this.#keys = keys;
     this.#instanceId = instanceId;

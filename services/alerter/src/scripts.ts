@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '@mesh-momentum/store';
 
 /** Beside src/ (and dist/), so sources and build output find them without copying. */
 const LUA_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', 'lua');
@@ -19,13 +19,13 @@ export interface AlerterScripts {
 }
 
 /** Loads the scripts once per client (EVALSHA afterwards) and returns the client typed with them. */
-export function withAlerterScripts(redis: Redis): Redis & AlerterScripts {
-  const r = redis as Redis & Partial<AlerterScripts>;
+export function withAlerterScripts(redis: RedisClient): RedisClient & AlerterScripts {
+  const r = redis as RedisClient & Partial<AlerterScripts>;
   if (r.mmAlerterCommit === undefined) {
     redis.defineCommand('mmAlerterCommit', { lua: lua('commit-evaluation') });
     redis.defineCommand('mmAlerterSettle', { lua: lua('settle-delivery') });
     redis.defineCommand('mmAlerterLease', { lua: lua('lease') });
     redis.defineCommand('mmAlerterRelease', { lua: lua('release-lease') });
   }
-  return redis as Redis & AlerterScripts;
+  return redis as RedisClient & AlerterScripts;
 }

@@ -1,6 +1,6 @@
+import type { RedisClient } from '@mesh-momentum/service-kit';
 import type { IdentityResolver } from '@mesh-momentum/adapters';
 import type { Config, Logger } from '@mesh-momentum/common';
-import type { Redis } from 'ioredis';
 import type { TokenVerifier } from './auth/tokens.ts';
 import type { IngestSettings } from './config.ts';
 import type { DeliveryLedger } from './deliveries.ts';
@@ -18,7 +18,7 @@ export interface GatewayContext {
   readonly tokens: TokenVerifier;
   readonly identity: IdentityResolver;
   readonly publisher: Publisher;
-  readonly redis: Redis;
+  readonly redis: RedisClient;
   readonly keys: IngestKeys;
   readonly deliveries: DeliveryLedger;
   readonly unmapped: UnmappedRegistry;

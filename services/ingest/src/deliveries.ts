@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '@mesh-momentum/service-kit';
 import { storeCall } from './store-call.ts';
 
 /** What the gateway knows of a delivery id. */
@@ -12,11 +12,14 @@ export type DeliveryClaim = 'claimed' | 'done' | 'pending';
  * counts once downstream.
  */
 export class DeliveryLedger {
-  readonly #redis: Redis;
+  readonly #redis: RedisClient;
   readonly #pendingTtlMs: number;
   readonly #doneTtlSeconds: number;
 
-  constructor(redis: Redis, options: { readonly pendingTtlMs: number; readonly doneTtlSeconds: number }) {
+  constructor(
+    redis: RedisClient,
+    options: { readonly pendingTtlMs: number; readonly doneTtlSeconds: number },
+  ) {
     this.#redis = redis;
     this.#pendingTtlMs = options.pendingTtlMs;
     this.#doneTtlSeconds = options.doneTtlSeconds;

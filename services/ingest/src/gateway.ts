@@ -11,9 +11,9 @@ import {
   registryAnswers,
   withDeadline,
   type OpsAddress,
+  type RedisClient,
 } from '@mesh-momentum/service-kit';
 import type { FastifyInstance } from 'fastify';
-import type { Redis } from 'ioredis';
 import { buildGateway } from './app.ts';
 import { TokenVerifier } from './auth/tokens.ts';
 import type { IngestConfig } from './config.ts';
@@ -68,7 +68,7 @@ export async function startGateway(
       ? EMPTY_IDENTITY_CONFIG
       : parseIdentityConfig(readFileSync(settings.identityFile, 'utf8'), settings.identityFile),
   );
-  const redis: Redis = createRedis(config.redis, logger.child({ component: 'redis' }));
+  const redis: RedisClient = createRedis(config.redis, logger.child({ component: 'redis' }));
   await connectRedis(redis, config.redis);
   const registry = registryOptionsFrom(config);
   const producer = createMeshMomentumProducer({

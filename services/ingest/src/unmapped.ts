@@ -1,5 +1,5 @@
+import type { RedisClient } from '@mesh-momentum/service-kit';
 import type { UnmappedEntity } from '@mesh-momentum/adapters';
-import type { Redis } from 'ioredis';
 import { storeCall } from './store-call.ts';
 
 export interface UnmappedListing {
@@ -16,11 +16,11 @@ export interface UnmappedListing {
  * that names endless new entities cannot grow Redis without bound.
  */
 export class UnmappedRegistry {
-  readonly #redis: Redis;
+  readonly #redis: RedisClient;
   readonly #key: string;
   readonly #max: number;
 
-  constructor(redis: Redis, key: string, max: number) {
+  constructor(redis: RedisClient, key: string, max: number) {
     this.#redis = redis;
     this.#key = key;
     this.#max = max;

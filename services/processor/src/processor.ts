@@ -1,5 +1,4 @@
 import { Partitioners, type Consumer, type EachBatchPayload, type Kafka, type Producer } from 'kafkajs';
-import type { Redis } from 'ioredis';
 import {
   BatchStalledError,
   FencedWriteError,
@@ -10,7 +9,7 @@ import {
 import { registryOptionsFrom, type EventCodec } from '@mesh-momentum/events';
 import type { ScoringConfig } from '@mesh-momentum/scoring';
 import { registryAnswers, withDeadline, type HealthProbe } from '@mesh-momentum/service-kit';
-import { keys } from '@mesh-momentum/store';
+import { keys, type RedisClient } from '@mesh-momentum/store';
 import { ScoreStore } from '@mesh-momentum/store-writer';
 import type { ProcessorConfig } from './config.ts';
 import { decodeBatch } from './decode-batch.ts';
@@ -26,7 +25,7 @@ export interface ProcessorDeps {
   readonly config: ProcessorConfig;
   readonly scoring: ScoringConfig;
   readonly kafka: Kafka;
-  readonly redis: Redis;
+  readonly redis: RedisClient;
   readonly codec: EventCodec;
   readonly logger: Logger;
   /** Redis key namespace to write into (at start; see `followNamespace`). */

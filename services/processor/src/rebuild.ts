@@ -1,9 +1,8 @@
 import type { Kafka } from 'kafkajs';
-import type { Redis } from 'ioredis';
 import { RebuildRunningError, type Logger } from '@mesh-momentum/common';
 import type { EventCodec } from '@mesh-momentum/events';
 import type { ScoringConfig } from '@mesh-momentum/scoring';
-import { keys, resolveNamespace } from '@mesh-momentum/store';
+import { keys, resolveNamespace, unlinkMatching, type RedisClient } from '@mesh-momentum/store';
 import { ScoreStore } from '@mesh-momentum/store-writer';
 import type { ProcessorConfig } from './config.ts';
 import { Processor } from './processor.ts';
@@ -12,7 +11,7 @@ export interface RebuildDeps {
   readonly config: ProcessorConfig;
   readonly scoring: ScoringConfig;
   readonly kafka: Kafka;
-  readonly redis: Redis;
+  readonly redis: RedisClient;
   readonly codec: EventCodec;
   readonly logger: Logger;
   /**
@@ -130,12 +129,7 @@ export async function rebuildScores(deps: RebuildDeps): Promise<RebuildResult> {
   return { from, to, records: total, durationMs: Date.now() - started, deletedKeys };
 }
 
-/** Deletes every key of a namespace (SCAN + UNLINK, never KEYS); returns how many. */
-async function unlinkNamespace(redis: Redis, prefix: string, namespace: string): Promise<number> {
-  let deleted = 0;
-  const stream = redis.scanStream({ match: `${prefix}:${namespace}:*`, count: 1000 });
-  for await (const batch of stream as AsyncIterable<string[]>) {
-    if (batch.length > 0) deleted += await redis.unlink(...batch);
-  }
-  return deleted;
+/** Deletes every key of a namespace (SCAN + UNLINK, never KEYS; every master of a cluster); returns how many. */
+function unlinkNamespace(redis: RedisClient, prefix: string, namespace: string): Promise<number> {
+  return unlinkMatching(redis, `${prefix}:${namespace}:*`);
 }

@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '@mesh-momentum/store';
 import { DEFAULT_ALERTING_CONFIG, type AlertingConfig, type Notification } from '@mesh-momentum/alerting';
 import { Alerter, webhookChannel, type AlerterConfig, type Channel } from '@mesh-momentum/alerter';
 import { createLogger } from '@mesh-momentum/common';
@@ -96,7 +96,7 @@ export function rules(forMs: number, keepFiringForMs: number, productAlerts = tr
 }
 
 export function makeAlerter(
-  redis: Redis,
+  redis: RedisClient,
   prefix: string,
   config: AlerterConfig,
   instanceId: string,
@@ -123,7 +123,7 @@ export class ScoreDriver {
   #epoch = 0;
   #offset = 0;
 
-  constructor(redis: Redis, ks: KeySpace) {
+  constructor(redis: RedisClient, ks: KeySpace) {
     this.#store = new ScoreStore(redis, ks, DEFAULT_SCORING_CONFIG);
   }
 

@@ -1,4 +1,3 @@
-import type { Redis } from 'ioredis';
 import { Partitioners, type Kafka } from 'kafkajs';
 import { createLogger, type Logger } from '@mesh-momentum/common';
 import {
@@ -13,7 +12,7 @@ import { createKafka, ensureTopics } from '@mesh-momentum/kafka';
 import { Processor, PROCESSOR_SECTION, type ProcessorConfig } from '@mesh-momentum/processor';
 import { DEFAULT_SCORING_CONFIG, type ScoringConfig } from '@mesh-momentum/scoring';
 import { createRedis } from '@mesh-momentum/service-kit';
-import { INITIAL_NAMESPACE } from '@mesh-momentum/store';
+import { INITIAL_NAMESPACE, scanKeys, unlinkMatching, type RedisClient } from '@mesh-momentum/store';
 import { isolatedConfig, type IsolatedEnvOptions, type ServiceEndpoints } from '@mesh-momentum/testing';
 
 /** An isolated installation's configuration with the processor's section (what a TestPipeline runs on). */
@@ -29,7 +28,7 @@ export class TestPipeline {
   readonly config: ProcessorConfig;
   readonly logger: Logger;
   readonly kafka: Kafka;
-  readonly redis: Redis;
+  readonly redis: RedisClient;
   readonly codec: EventCodec;
   readonly processors: Processor[] = [];
 
@@ -97,13 +96,17 @@ export class TestPipeline {
     return processor;
   }
 
+  /** Every key matching the pattern, on every master of a cluster (KEYS would ask one node only). */
+  async keysMatching(match: string): Promise<string[]> {
+    const found: string[] = [];
+    for await (const batch of scanKeys(this.redis, match)) found.push(...batch);
+    return found.sort();
+  }
+
   /** Stops processors and deletes every key of this pipeline's prefix. */
   async close(): Promise<void> {
     await Promise.all(this.processors.map((p) => p.stop()));
-    const stream = this.redis.scanStream({ match: `${this.config.redis.keyPrefix}:*`, count: 1000 });
-    for await (const batch of stream as AsyncIterable<string[]>) {
-      if (batch.length > 0) await this.redis.unlink(...batch);
-    }
+    await unlinkMatching(this.redis, `${this.config.redis.keyPrefix}:*`);
     this.redis.disconnect();
   }
 }

@@ -1,27 +1,34 @@
 import { afterAll, beforeAll, inject } from 'vitest';
-import { Redis } from 'ioredis';
+import { createLogger } from '@mesh-momentum/common';
 import type { ScoringEvent } from '@mesh-momentum/scoring';
-import { INITIAL_NAMESPACE, keys, type KeySpace } from '@mesh-momentum/store';
+import { createRedis } from '@mesh-momentum/service-kit';
+import {
+  INITIAL_NAMESPACE,
+  keys,
+  unlinkMatching,
+  type KeySpace,
+  type RedisClient,
+} from '@mesh-momentum/store';
 import type { BatchEvent } from '@mesh-momentum/store-writer';
 import { processorConfig } from './pipeline.ts';
 
 /**
- * For tests that drive a ScoreStore directly (no Kafka): a Redis connection and a key space of their
- * own, with the namespace pointer set so readers find it, and every key removed afterwards. Call it in
- * a describe block; `redis()` is valid inside its tests.
+ * For tests that drive a ScoreStore directly (no Kafka): a Redis connection (the services' client: a
+ * Cluster in the integration-cluster project) and a key space of their own, with the namespace pointer
+ * set so readers find it, and every key removed afterwards. Call it in a describe block; `redis()` is
+ * valid inside its tests.
  */
-export function storeHarness(name: string): { readonly ks: KeySpace; redis(): Redis } {
+export function storeHarness(name: string): { readonly ks: KeySpace; redis(): RedisClient } {
   const config = processorConfig(inject('services'), { name });
   const ks: KeySpace = { prefix: config.redis.keyPrefix, namespace: INITIAL_NAMESPACE };
-  let redis: Redis | undefined;
+  let redis: RedisClient | undefined;
   beforeAll(async () => {
-    redis = new Redis(config.redis.url);
+    redis = createRedis(config.redis, createLogger({ name: 'test', level: config.logLevel }));
     await redis.set(keys.namespacePointer(ks.prefix), ks.namespace);
   });
   afterAll(async () => {
     if (!redis) return;
-    const leftovers = await redis.keys(`${ks.prefix}:*`);
-    if (leftovers.length > 0) await redis.unlink(...leftovers);
+    await unlinkMatching(redis, `${ks.prefix}:*`);
     redis.disconnect();
   });
   return {

@@ -6,7 +6,7 @@ import {
   type BackstageSnapshot,
   type IdentityResolver,
 } from '@mesh-momentum/adapters';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '@mesh-momentum/service-kit';
 import type { IngestKeys } from '../keys.ts';
 import type { Publisher } from '../publisher.ts';
 import type { UnmappedRegistry } from '../unmapped.ts';
@@ -22,7 +22,7 @@ export interface BackstagePollerOptions {
 }
 
 export interface BackstagePollerDeps {
-  readonly redis: Redis;
+  readonly redis: RedisClient;
   readonly keys: IngestKeys;
   readonly publisher: Publisher;
   readonly identity: IdentityResolver;

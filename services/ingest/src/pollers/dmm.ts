@@ -8,7 +8,7 @@ import {
   type UnmappedEntity,
 } from '@mesh-momentum/adapters';
 import type { EventInput } from '@mesh-momentum/events';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '@mesh-momentum/service-kit';
 import type { IngestKeys } from '../keys.ts';
 import type { Publisher } from '../publisher.ts';
 import type { UnmappedRegistry } from '../unmapped.ts';
@@ -23,7 +23,7 @@ export interface DmmPollerOptions {
 }
 
 export interface DmmPollerDeps {
-  readonly redis: Redis;
+  readonly redis: RedisClient;
   readonly keys: IngestKeys;
   readonly publisher: Publisher;
   readonly identity: IdentityResolver;
