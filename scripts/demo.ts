@@ -14,6 +14,7 @@ import { loadProcessorConfig } from '@mesh-momentum/processor';
 import { createMeshMomentumProducer } from '@mesh-momentum/sdk';
 import { describeProgramme, simulateProgramme } from '@mesh-momentum/simulator';
 import { ScoreReader, type StoredScore } from '@mesh-momentum/store';
+import { showAlerts } from './demo-alerts.ts';
 import {
   GATEWAY_ENV,
   sendRelease,
@@ -246,6 +247,8 @@ async function main(): Promise<void> {
     for (const m of movers) say(`    ${day(m.timeMs)}  ${m.type.padEnd(22)} weight ${signed(m.weight)}`);
   }
 
+  await showAlerts(redis, config.redis.keyPrefix, say);
+
   redis.disconnect();
   if (KEEP_RUNNING) {
     say('');
@@ -264,7 +267,7 @@ async function main(): Promise<void> {
   await new Promise((r) => (processorExit === undefined ? processor.once('exit', r) : r(undefined)));
   say('');
   say(
-    `The gateway (${gatewayExit}), the processor (${processorExit}) and the dashboard stopped. Kafka, the registry and Redis keep running: pnpm infra:down.`,
+    `The gateway (${gatewayExit}), the processor (${processorExit}) and the dashboard stopped. Kafka, the registry, Redis and Alertmanager keep running: pnpm infra:down.`,
   );
 }
 

@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
 # Local infrastructure for Mesh Momentum without Docker: Kafka (KRaft, single node), Apicurio
-# Registry (Confluent-compatible API) and Redis, as plain processes owned by this script.
+# Registry (Confluent-compatible API), Redis and Prometheus Alertmanager, as plain processes owned by
+# this script.
 #
-#   infra/local/local-infra.sh up               install on first use, start, wait until ready
-#   infra/local/local-infra.sh down [--purge]   stop what `up` started (--purge: also delete data)
-#   infra/local/local-infra.sh status           one line per service; exit 0 if all run, 3 otherwise
-#   infra/local/local-infra.sh logs [kafka|registry|redis] [-f]
+#   infra/local/local-infra.sh up [service...]               install on first use, start, wait until ready
+#   infra/local/local-infra.sh down [--purge] [service...]   stop what `up` started (--purge: also delete data)
+#   infra/local/local-infra.sh status                        one line per service; exit 0 if all run, 3 otherwise
+#   infra/local/local-infra.sh logs [kafka|registry|redis|alertmanager] [-f]
 #   infra/local/local-infra.sh redis-cluster up|down|status   the Redis Cluster alone
 #
 # MM_LOCAL_REDIS_CLUSTER=1 adds a 3-master Redis Cluster (ports 17001-17003, redis-cluster.sh) to `up`
@@ -26,6 +27,8 @@ KAFKA_PORT="${MM_LOCAL_KAFKA_PORT:-19092}"
 KAFKA_CONTROLLER_PORT="${MM_LOCAL_KAFKA_CONTROLLER_PORT:-19093}"
 REGISTRY_PORT="${MM_LOCAL_REGISTRY_PORT:-18081}"
 REDIS_PORT="${MM_LOCAL_REDIS_PORT:-16379}"
+# 19093 is the Kafka controller's.
+ALERTMANAGER_PORT="${MM_LOCAL_ALERTMANAGER_PORT:-19094}"
 
 # Seconds to wait for each service to become ready, and for each to stop.
 READY_TIMEOUT="${MM_LOCAL_READY_TIMEOUT:-120}"
@@ -43,7 +46,7 @@ APICURIO_HOME="$CACHE_DIR/apicurio-registry-$APICURIO_VERSION"
 APICURIO_JAR="$APICURIO_HOME/apicurio-registry-app-$APICURIO_VERSION-runner.jar"
 APICURIO_URL="${MM_APICURIO_URL:-https://repo1.maven.org/maven2/io/apicurio/apicurio-registry-app/$APICURIO_VERSION/apicurio-registry-app-$APICURIO_VERSION-all.tar.gz}"
 
-SERVICES=(kafka registry redis)
+SERVICES=(kafka registry redis alertmanager)
 REDIS_CLUSTER="${MM_LOCAL_REDIS_CLUSTER:-0}"
 
 # ---------------------------------------------------------------------------------------------
@@ -64,6 +67,7 @@ port_of() {
     kafka) echo "$KAFKA_PORT" ;;
     registry) echo "$REGISTRY_PORT" ;;
     redis) echo "$REDIS_PORT" ;;
+    alertmanager) echo "$ALERTMANAGER_PORT" ;;
   esac
 }
 pid_file() { echo "$RUN_DIR/$1.pid"; }
@@ -76,6 +80,7 @@ marker_of() {
     kafka) echo "$STATE_DIR/kafka/server.properties" ;;
     registry) echo "-Dmm.local-infra=$STATE_DIR" ;;
     redis) echo "127.0.0.1:$REDIS_PORT" ;; # redis-server renames itself "redis-server host:port"
+    alertmanager) echo "--storage.path=$STATE_DIR/alertmanager/data" ;;
   esac
 }
 
@@ -210,6 +215,38 @@ install_redis() {
 }
 
 # ---------------------------------------------------------------------------------------------
+# Alertmanager (Debian's prometheus-alertmanager): where the alerter's alerts can be seen and routed
+# ---------------------------------------------------------------------------------------------
+install_alertmanager() {
+  command -v prometheus-alertmanager >/dev/null && return 0
+  if [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null; then
+    say "installing prometheus-alertmanager with apt-get"
+    {
+      # The package lists may be missing or old on a fresh machine: update first, then install.
+      apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y prometheus-alertmanager
+    } >"$LOG_DIR/alertmanager-install.log" 2>&1 ||
+      die "apt-get install prometheus-alertmanager failed; see $LOG_DIR/alertmanager-install.log"
+    # The package's own system service (port 9093), if it starts at all, is separate from ours.
+  else
+    die "prometheus-alertmanager not found: install it (sudo apt-get install -y prometheus-alertmanager)"
+  fi
+}
+
+start_alertmanager() {
+  local data="$STATE_DIR/alertmanager/data"
+  mkdir -p "$data"
+  # Loopback only; the cluster (gossip) listener is off: one local instance needs no peers and must
+  # not take port 9094 from anyone.
+  launch alertmanager prometheus-alertmanager --config.file="$HERE/alertmanager.yml" \
+    "$(marker_of alertmanager)" --web.listen-address="127.0.0.1:$ALERTMANAGER_PORT" \
+    --cluster.listen-address= --log.level=info
+}
+
+ready_alertmanager() {
+  curl -sf --max-time 3 "http://127.0.0.1:$ALERTMANAGER_PORT/-/ready" >/dev/null 2>&1
+}
+
+# ---------------------------------------------------------------------------------------------
 # Starting
 # ---------------------------------------------------------------------------------------------
 # Launches "$@" detached (own session, no terminal), logging to the service's log file, and records
@@ -303,13 +340,25 @@ ready_redis() {
 # ---------------------------------------------------------------------------------------------
 # Commands
 # ---------------------------------------------------------------------------------------------
+# Prints the services named in "$@" (all when none), refusing unknown names.
+selected_services() {
+  [ $# -gt 0 ] || set -- "${SERVICES[@]}"
+  local svc
+  for svc in "$@"; do
+    [[ " ${SERVICES[*]} " == *" $svc "* ]] || die "unknown service: $svc (${SERVICES[*]})"
+    echo "$svc"
+  done
+}
+
 cmd_up() {
   mkdir -p "$LOG_DIR" "$RUN_DIR"
-  require_java
+  local selected
+  mapfile -t selected < <(selected_services "$@")
+  if [[ " ${selected[*]} " == *" kafka "* || " ${selected[*]} " == *" registry "* ]]; then require_java; fi
 
   # 1. Which services need starting? Refuse early if a port is taken by a process that is not ours.
   local svc pid port to_start=()
-  for svc in "${SERVICES[@]}"; do
+  for svc in "${selected[@]}"; do
     if pid="$(running_pid "$svc")"; then
       say "$svc already running (pid $pid, port $(port_of "$svc"))"
       continue
@@ -334,6 +383,7 @@ cmd_up() {
         kafka) install_kafka & ;;
         registry) install_apicurio & ;;
         redis) install_redis & ;;
+        alertmanager) install_alertmanager & ;;
       esac
       jobs+=("$!")
       names+=("$svc")
@@ -381,7 +431,8 @@ cmd_up() {
     done
     say "all services ready (installation check took $install_secs s)"
   fi
-  if [ "$REDIS_CLUSTER" = 1 ]; then cluster_up; fi
+  # Named services (`up alertmanager`) start alone; the cluster comes with a plain `up` only.
+  if [ "$REDIS_CLUSTER" = 1 ] && [ $# -eq 0 ]; then cluster_up; fi
 
   cat <<EOF
 
@@ -389,20 +440,24 @@ Point the apps at it (these are also the defaults):
   export MM_KAFKA_BROKERS=127.0.0.1:$KAFKA_PORT
   export MM_SCHEMA_REGISTRY_URL=http://127.0.0.1:$REGISTRY_PORT/apis/ccompat/v7
   export MM_REDIS_URL=redis://127.0.0.1:$REDIS_PORT
+  export MM_ALERTER_ALERTMANAGER_URL=http://127.0.0.1:$ALERTMANAGER_PORT
 EOF
 }
 
 # Sends SIGTERM to our process for each service, waits up to STOP_TIMEOUT, then SIGKILL.
 cmd_down() {
-  local purge=0 arg
+  local purge=0 arg names=()
   for arg in "$@"; do
     case "$arg" in
       --purge) purge=1 ;;
-      *) die "unknown option for down: $arg (only --purge)" ;;
+      -*) die "unknown option for down: $arg (only --purge)" ;;
+      *) names+=("$arg") ;;
     esac
   done
+  local selected
+  mapfile -t selected < <(selected_services "${names[@]+"${names[@]}"}")
   local svc pid stopping=() pids=()
-  for svc in "${SERVICES[@]}"; do
+  for svc in "${selected[@]}"; do
     if pid="$(running_pid "$svc")"; then
       kill -TERM "$pid" 2>/dev/null || true
       stopping+=("$svc")
@@ -427,9 +482,9 @@ cmd_down() {
     rm -f "$(pid_file "$svc")"
     say "$svc stopped (pid $pid) after $(elapsed "$t0") s"
   done
-  cluster_down "$purge"
+  if [ "${#names[@]}" -eq 0 ]; then cluster_down "$purge"; fi
   if [ "$purge" -eq 1 ]; then
-    rm -rf "$STATE_DIR/kafka" "$STATE_DIR/registry" "$STATE_DIR/redis"
+    for svc in "${selected[@]}"; do rm -rf "${STATE_DIR:?}/$svc"; done
     say "deleted data in $STATE_DIR (logs kept in $LOG_DIR)"
   fi
 }
@@ -438,9 +493,9 @@ cmd_status() {
   local svc pid all=0
   for svc in "${SERVICES[@]}"; do
     if pid="$(running_pid "$svc")"; then
-      printf '%-9s running (pid %s, port %s)\n' "$svc" "$pid" "$(port_of "$svc")"
+      printf '%-13s running (pid %s, port %s)\n' "$svc" "$pid" "$(port_of "$svc")"
     else
-      printf '%-9s stopped\n' "$svc"
+      printf '%-13s stopped\n' "$svc"
       all=3
     fi
   done
@@ -458,8 +513,8 @@ cmd_logs() {
   for arg in "$@"; do
     case "$arg" in
       -f | --follow) follow=1 ;;
-      kafka | registry | redis) svcs+=("$arg") ;;
-      *) die "unknown service for logs: $arg (kafka, registry or redis; -f to follow)" ;;
+      kafka | registry | redis | alertmanager) svcs+=("$arg") ;;
+      *) die "unknown service for logs: $arg (kafka, registry, redis or alertmanager; -f to follow)" ;;
     esac
   done
   [ "${#svcs[@]}" -gt 0 ] || svcs=("${SERVICES[@]}")

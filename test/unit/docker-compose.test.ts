@@ -107,6 +107,16 @@ describe('docker-compose.yml', () => {
     }
   });
 
+  it('publishes Alertmanager where infra/local runs it, and runs the alerter under the app profile', () => {
+    expect(hostPort('alertmanager', 9093)).toBe(scriptDefault('MM_LOCAL_ALERTMANAGER_PORT'));
+    expect(service('alertmanager').healthcheck?.test).toBeDefined();
+    const alerter = service('alerter');
+    expect(alerter.profiles).toContain('app');
+    expect(new URL(environment('alerter')['MM_ALERTER_ALERTMANAGER_URL'] ?? '').host).toBe(
+      'alertmanager:9093',
+    );
+  });
+
   it('runs the ingest gateway under the app profile, reachable from the host on loopback only', () => {
     const ingest = service('ingest');
     expect(ingest.profiles).toContain('app');

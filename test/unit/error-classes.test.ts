@@ -20,6 +20,12 @@ import {
   UnknownSchemaError,
 } from '@mesh-momentum/common';
 import { AdapterPayloadError, MappingInvalidError } from '@mesh-momentum/adapters';
+import {
+  AlerterFencedError,
+  DeliveryFailedError,
+  SilenceInvalidError,
+  SilenceNotFoundError,
+} from '@mesh-momentum/alerter';
 import { ProducerClosedError, ProducerQueueFullError, ProducerSendFailedError } from '@mesh-momentum/sdk';
 import { WebhookErrorCodes, WebhookVerificationError } from '@mesh-momentum/webhook-auth';
 import { QueryInvalidError, ScopeNotFoundError } from '@mesh-momentum/dashboard';
@@ -59,6 +65,11 @@ const SAMPLES: readonly MeshMomentumError[] = [
   new QueryInvalidError([{ field: 'limit', reason: 'must be <= 1000' }]),
   new ScopeNotFoundError('domain:nowhere'),
   ...Object.values(IngestErrorCodes).map((code) => new IngestError(code, 'x')),
+  new AlerterFencedError(3),
+  new SilenceInvalidError([{ field: 'comment', reason: 'required' }]),
+  new SilenceNotFoundError('s-1'),
+  new DeliveryFailedError('webhook', 'HTTP 503', { retriable: true, status: 503 }),
+  new DeliveryFailedError('webhook', 'HTTP 400', { retriable: false, status: 400 }),
 ];
 
 describe('every error class', () => {

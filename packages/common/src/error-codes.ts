@@ -41,6 +41,10 @@ export const ErrorCodes = {
   INGEST_RATE_LIMITED: 'MM_ERR_INGEST_RATE_LIMITED',
   INGEST_DELIVERY_IN_PROGRESS: 'MM_ERR_INGEST_DELIVERY_IN_PROGRESS',
   INGEST_INTERNAL: 'MM_ERR_INGEST_INTERNAL',
+  ALERTER_FENCED: 'MM_ERR_ALERTER_FENCED',
+  SILENCE_INVALID: 'MM_ERR_SILENCE_INVALID',
+  SILENCE_NOT_FOUND: 'MM_ERR_SILENCE_NOT_FOUND',
+  DELIVERY_FAILED: 'MM_ERR_DELIVERY_FAILED',
 } as const;
 
 export type ErrorCode = (typeof ErrorCodes)[keyof typeof ErrorCodes];
@@ -104,4 +108,10 @@ export const ERROR_CODE_INFO: Readonly<Record<ErrorCode, ErrorCodeInfo>> = {
   MM_ERR_INGEST_DELIVERY_IN_PROGRESS: { retriable: true, httpStatus: 409 },
   // A failure the gateway did not foresee (a bug); the log has the cause. A retry may meet a fixed state.
   MM_ERR_INGEST_INTERNAL: { retriable: true, httpStatus: 500 },
+  // Another alerter instance holds the notifier lease now: this one stops notifying.
+  MM_ERR_ALERTER_FENCED: { retriable: false, httpStatus: 409 },
+  MM_ERR_SILENCE_INVALID: { retriable: false, httpStatus: 400 },
+  MM_ERR_SILENCE_NOT_FOUND: { retriable: false, httpStatus: 404 },
+  // A receiver (webhook, chat, Alertmanager, Kafka) refused or failed a delivery: a bad gateway.
+  MM_ERR_DELIVERY_FAILED: { retriable: 'depends', httpStatus: 502 },
 };

@@ -6,4 +6,5 @@ export * from './docker-services.ts';
 export * from './wait.ts';
 export * from './private-redis.ts';
 export * from './silent-server.ts';
+export * from './alertmanager.ts';
 export * from './private-redis-cluster.ts';

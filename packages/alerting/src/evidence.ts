@@ -1,0 +1,80 @@
+import type { AlertingConfig, AlertRule } from './config.ts';
+import type { AlertScope, Evidence, Observation } from './types.ts';
+
+const DAY_MS = 86_400_000;
+
+/**
+ * The scope's page on the dashboard (services/dashboard, hash routes): `<base>/#/mesh`,
+ * `<base>/#/domain/<d>`, `<base>/#/product/<d>/<p>`.
+ */
+export function dashboardUrlOf(baseUrl: string, scope: AlertScope): string {
+  const base = `${baseUrl.replace(/\/+$/, '')}/#`;
+  if (scope.kind === 'mesh') return `${base}/mesh`;
+  const domain = encodeURIComponent(scope.domain ?? '');
+  return scope.kind === 'domain'
+    ? `${base}/domain/${domain}`
+    : `${base}/product/${domain}/${encodeURIComponent(scope.productId ?? '')}`;
+}
+
+/** What every notification about this observation carries: rule, values, last event, trend, movers, link. */
+export function evidenceOf(observation: Observation, rule: AlertRule, config: AlertingConfig): Evidence {
+  const o = observation;
+  return {
+    rule: rule.name,
+    ...(o.reason === undefined ? {} : { stallReason: o.reason }),
+    // The score hash keeps only the reason; the findings' values come when the reader offers them.
+    findings: o.findings ?? [],
+    momentum: o.momentum,
+    trend7: o.trend7,
+    trend30: o.trend30,
+    ...(o.lastMomentumEventMs === undefined
+      ? {}
+      : {
+          lastMomentumEventMs: o.lastMomentumEventMs,
+          silenceDays: Math.floor((o.asOfMs - o.lastMomentumEventMs) / DAY_MS),
+        }),
+    topEvents: (o.topEvents ?? []).slice(0, config.topEvents),
+    dashboardUrl: dashboardUrlOf(config.dashboardBaseUrl, o.scope),
+    asOfMs: o.asOfMs,
+  };
+}
+
+function scopeName(labels: Readonly<Record<string, string>>): string {
+  if (labels['scope_kind'] === 'mesh') return 'the mesh';
+  if (labels['scope_kind'] === 'domain') return `domain ${labels['domain'] ?? ''}`;
+  return `data product ${labels['product'] ?? ''} (${labels['domain'] ?? ''})`;
+}
+
+const round1 = (n: number) => Math.round(n * 10) / 10;
+
+/** Alertmanager-style annotations: a one-line summary, a description with the evidence, the link. */
+export function annotationsOf(
+  labels: Readonly<Record<string, string>>,
+  evidence: Evidence,
+): Record<string, string> {
+  const last =
+    evidence.lastMomentumEventMs === undefined
+      ? 'no momentum-building event on record'
+      : `last momentum-building event ${new Date(evidence.lastMomentumEventMs).toISOString()} (${evidence.silenceDays ?? 0} days before the score)`;
+  const findings =
+    evidence.findings
+      .map((f) => `${f.rule} (${round1(f.value)} vs threshold ${round1(f.threshold)})`)
+      .join(', ') || evidence.stallReason;
+  const movers = evidence.topEvents
+    .map(
+      (e) =>
+        `${e.type} ${e.id} (${new Date(e.timeMs).toISOString().slice(0, 10)}, weight ${round1(e.weight)})`,
+    )
+    .join('; ');
+  return {
+    summary: `Momentum of ${scopeName(labels)} stalled${evidence.stallReason ? `: ${evidence.stallReason}` : ''}`,
+    description:
+      `Stall rules that hold: ${findings || 'none now'}. Momentum ${round1(evidence.momentum)}/100, ` +
+      `trend ${round1(evidence.trend7)} over 7 days and ${round1(evidence.trend30)} over 30 days; ${last}.` +
+      (movers ? ` Top events: ${movers}.` : ''),
+    stall_reason: evidence.stallReason ?? '',
+    momentum: String(round1(evidence.momentum)),
+    trend30: String(round1(evidence.trend30)),
+    dashboard_url: evidence.dashboardUrl,
+  };
+}

@@ -1,0 +1,16 @@
+/**
+ * @mesh-momentum/alerting — the alerter's pure logic: lifecycle, fingerprints, silences, grouping,
+ * evidence and channel payloads. No I/O and no clock: services/alerter wires it to Redis and HTTP.
+ */
+export * from './types.ts';
+export * from './config.ts';
+export * from './fingerprint.ts';
+export * from './evidence.ts';
+export * from './lifecycle.ts';
+export * from './silences.ts';
+export * from './grouping.ts';
+export * from './engine.ts';
+export * from './payloads/alertmanager.ts';
+export * from './payloads/avro.ts';
+export * from './payloads/webhook.ts';
+export * from './payloads/chat.ts';

@@ -1,0 +1,111 @@
+import type { RedisClient } from '@mesh-momentum/store';
+import type { AlertState, Notification, Silence } from '@mesh-momentum/alerting';
+import { AlerterFencedError } from './errors.ts';
+import type { AlerterKeys } from './keys.ts';
+import { SCRIPT_STATUS, withAlerterScripts, type AlerterScripts } from './scripts.ts';
+
+export const CHANNELS = ['webhook', 'chat', 'kafka'] as const;
+export type ChannelName = (typeof CHANNELS)[number];
+
+/** One notification on its way to one channel: what the outbox holds. */
+export interface Delivery {
+  /** `<idempotency key>:<channel>`. */
+  readonly id: string;
+  readonly channel: ChannelName;
+  readonly notification: Notification;
+  readonly attempts: number;
+  readonly decidedAtMs: number;
+  readonly lastError?: string;
+}
+
+/**
+ * Alert state, silences and the outbox in Redis under the alerter's keys (keys.ts). Writes that decide
+ * or settle notifications carry the notifier epoch and are refused (AlerterFencedError) once another
+ * instance took the lease.
+ */
+export class AlertStore {
+  readonly #redis: RedisClient & AlerterScripts;
+  readonly #keys: AlerterKeys;
+
+  constructor(redis: RedisClient, keys: AlerterKeys) {
+    this.#redis = withAlerterScripts(redis);
+    this.#keys = keys;
+  }
+
+  async states(): Promise<Map<string, AlertState>> {
+    const hash = await this.#redis.hgetall(this.#keys.alerts);
+    return new Map(Object.entries(hash).map(([fp, json]) => [fp, JSON.parse(json) as AlertState]));
+  }
+
+  /** Writes one evaluation: states, forgotten alerts and the new deliveries, atomically. */
+  async commit(
+    epoch: number,
+    states: ReadonlyMap<string, AlertState>,
+    forgotten: readonly string[],
+    deliveries: readonly Delivery[],
+    dueMs: number,
+  ): Promise<void> {
+    const args: (string | number)[] = [epoch, states.size];
+    for (const [fp, state] of states) args.push(fp, JSON.stringify(state));
+    args.push(forgotten.length, ...forgotten, deliveries.length);
+    for (const d of deliveries) args.push(d.id, JSON.stringify(d), dueMs);
+    const k = this.#keys;
+    const status = await this.#redis.mmAlerterCommit(4, k.epoch, k.alerts, k.outbox, k.outboxDue, ...args);
+    if (status === SCRIPT_STATUS.FENCED) throw new AlerterFencedError(epoch);
+  }
+
+  /** Deliveries whose next attempt is due at `nowMs`, oldest first. */
+  async due(nowMs: number, limit: number): Promise<Delivery[]> {
+    const ids = await this.#redis.zrangebyscore(this.#keys.outboxDue, '-inf', nowMs, 'LIMIT', 0, limit);
+    if (ids.length === 0) return [];
+    const jsons = await this.#redis.hmget(this.#keys.outbox, ...ids);
+    return jsons.filter((j): j is string => j !== null).map((j) => JSON.parse(j) as Delivery);
+  }
+
+  async outboxSize(): Promise<number> {
+    return this.#redis.hlen(this.#keys.outbox);
+  }
+
+  /** Removes a delivered (or abandoned) delivery; reschedules a failed one. Returns false when it was gone. */
+  async settle(epoch: number, delivery: Delivery, outcome: { retryAtMs: number } | 'done'): Promise<boolean> {
+    const k = this.#keys;
+    const args: (string | number)[] =
+      outcome === 'done'
+        ? [epoch, delivery.id, 'done']
+        : [epoch, delivery.id, 'retry', JSON.stringify(delivery), outcome.retryAtMs];
+    const status = await this.#redis.mmAlerterSettle(3, k.epoch, k.outbox, k.outboxDue, ...args);
+    if (status === SCRIPT_STATUS.FENCED) throw new AlerterFencedError(epoch);
+    return status === SCRIPT_STATUS.OK;
+  }
+
+  async silences(): Promise<Silence[]> {
+    const hash = await this.#redis.hgetall(this.#keys.silences);
+    return Object.values(hash)
+      .map((json) => JSON.parse(json) as Silence)
+      .sort((a, b) => a.startsAtMs - b.startsAtMs || (a.id < b.id ? -1 : 1));
+  }
+
+  async putSilence(silence: Silence): Promise<void> {
+    await this.#redis.hset(this.#keys.silences, silence.id, JSON.stringify(silence));
+  }
+
+  async getSilence(id: string): Promise<Silence | undefined> {
+    const json = await this.#redis.hget(this.#keys.silences, id);
+    return json === null ? undefined : (JSON.parse(json) as Silence);
+  }
+
+  /** Removes silences that ended before `olderThanMs`. */
+  async pruneSilences(olderThanMs: number): Promise<number> {
+    const stale = (await this.silences()).filter((s) => s.endsAtMs < olderThanMs).map((s) => s.id);
+    return stale.length === 0 ? 0 : this.#redis.hdel(this.#keys.silences, ...stale);
+  }
+
+  async lastAlertmanagerPostMs(): Promise<number | undefined> {
+    const v = await this.#redis.get(this.#keys.alertmanagerPostedMs);
+    return v === null ? undefined : Number(v);
+  }
+
+  async setLastAlertmanagerPostMs(ms: number): Promise<void> {
+    await this.#redis.set(this.#keys.alertmanagerPostedMs, String(ms));
+  }
+}

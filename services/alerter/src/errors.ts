@@ -1,0 +1,50 @@
+import { ErrorCodes, MeshMomentumError, type FieldIssue } from '@mesh-momentum/common';
+
+/** This instance no longer holds the notifier lease: another one notifies now. */
+export class AlerterFencedError extends MeshMomentumError {
+  readonly epoch: number;
+  constructor(epoch: number) {
+    super(ErrorCodes.ALERTER_FENCED, `notifier epoch ${epoch} is outdated: another alerter holds the lease`);
+    this.epoch = epoch;
+  }
+}
+
+export class SilenceInvalidError extends MeshMomentumError {
+  readonly issues: readonly FieldIssue[];
+  constructor(issues: readonly FieldIssue[]) {
+    super(
+      ErrorCodes.SILENCE_INVALID,
+      `invalid silence: ${issues.map((i) => `${i.field}: ${i.reason}`).join('; ')}`,
+    );
+    this.issues = issues;
+  }
+}
+
+export class SilenceNotFoundError extends MeshMomentumError {
+  readonly silenceId: string;
+  constructor(silenceId: string) {
+    super(ErrorCodes.SILENCE_NOT_FOUND, `no silence ${JSON.stringify(silenceId)}`);
+    this.silenceId = silenceId;
+  }
+}
+
+/** A receiver refused or failed one delivery; `retriable` says whether trying again can help. */
+export class DeliveryFailedError extends MeshMomentumError {
+  readonly channel: string;
+  /** The receiver's HTTP status, when it answered. */
+  readonly status: number | undefined;
+  constructor(
+    channel: string,
+    message: string,
+    options: { retriable: boolean; status?: number; cause?: unknown },
+  ) {
+    super(ErrorCodes.DELIVERY_FAILED, `${channel}: ${message}`, options);
+    this.channel = channel;
+    this.status = options.status;
+  }
+}
+
+/** 408, 429 and 5xx may pass later; any other refusal will not. */
+export function retriableStatus(status: number): boolean {
+  return status === 408 || status === 429 || status >= 500;
+}

@@ -1,0 +1,48 @@
+import type { FastifyInstance, FastifyReply } from 'fastify';
+import { MeshMomentumError } from '@mesh-momentum/common';
+import type { AlertStore } from './alert-store.ts';
+import { SilenceInvalidError } from './errors.ts';
+import { createSilence, expireSilence } from './silence-admin.ts';
+
+/** Largest accepted request body, bytes: a silence is a few hundred. */
+export const MAX_BODY_BYTES = 16 * 1024;
+
+function sendError(reply: FastifyReply, error: unknown): FastifyReply {
+  if (error instanceof MeshMomentumError) {
+    return reply.code(error.httpStatus).send({
+      statusCode: error.httpStatus,
+      code: error.code,
+      error: error.name,
+      message: error.message,
+      ...(error instanceof SilenceInvalidError ? { issues: error.issues } : {}),
+    });
+  }
+  throw error;
+}
+
+/**
+ * The alerter's own API beside /healthz, /readyz, /metrics:
+ *   GET    /api/alerts          every remembered alert (pending, firing, resolved) with its evidence
+ *   GET    /api/silences        every silence, active or not yet pruned
+ *   POST   /api/silences        {matchers, endsAtMs | durationMs, createdBy, comment[, startsAtMs]} → 201 silence
+ *   DELETE /api/silences/:id    expires it now → 200 silence
+ */
+export function registerAlerterApi(app: FastifyInstance, store: AlertStore, clock: () => number): void {
+  app.get('/api/alerts', async () => [...(await store.states()).values()]);
+  app.get('/api/silences', async () => store.silences());
+  app.post('/api/silences', { bodyLimit: MAX_BODY_BYTES }, async (req, reply) => {
+    try {
+      const body = (req.body ?? {}) as Record<string, unknown>;
+      return reply.code(201).send(await createSilence(store, body, clock()));
+    } catch (error) {
+      return sendError(reply, error);
+    }
+  });
+  app.delete<{ Params: { id: string } }>('/api/silences/:id', async (req, reply) => {
+    try {
+      return reply.send(await expireSilence(store, req.params.id, clock()));
+    } catch (error) {
+      return sendError(reply, error);
+    }
+  });
+}

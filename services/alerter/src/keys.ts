@@ -1,0 +1,26 @@
+/**
+ * Every Redis key of the alerter, built here; docs/alerter.md documents them. All share the hash tag
+ * `{alerter}`, so one Lua script updates alert state and the outbox atomically (one Redis Cluster slot).
+ * They live beside, not inside, the score namespaces: a rebuild of the scores keeps the alert history.
+ */
+export function alerterKeys(prefix: string) {
+  const base = `${prefix}:{alerter}`;
+  return {
+    /** Hash: fingerprint → AlertState JSON (packages/alerting). */
+    alerts: `${base}:alerts`,
+    /** Hash: silence id → Silence JSON; expired silences are removed by the evaluation. */
+    silences: `${base}:silences`,
+    /** Hash: delivery id (`<idempotency key>:<channel>`) → Delivery JSON: what to send, attempts, last error. */
+    outbox: `${base}:outbox`,
+    /** Sorted set: delivery id → next attempt, ms since the epoch. */
+    outboxDue: `${base}:outbox:due`,
+    /** String: the notifier lease, `<instance id>` with a TTL (PX). */
+    lease: `${base}:lease`,
+    /** Counter: fencing epoch, incremented by each lease acquisition; writes carry the epoch they hold. */
+    epoch: `${base}:epoch`,
+    /** String: when the firing alerts were last posted to Alertmanager, ms since the epoch. */
+    alertmanagerPostedMs: `${base}:alertmanager:posted`,
+  } as const;
+}
+
+export type AlerterKeys = ReturnType<typeof alerterKeys>;

@@ -1,0 +1,85 @@
+import { hostname } from 'node:os';
+import { randomUUID } from 'node:crypto';
+import { connectRuntime, createOpsServer, installShutdown, listenOps } from '@mesh-momentum/service-kit';
+import type { Kafka, Producer } from 'kafkajs';
+import { RegistryClient, registryOptionsFrom } from '@mesh-momentum/events';
+import { ChangeFeed, MomentumReader } from '@mesh-momentum/store';
+import { Alerter } from './alerter.ts';
+import { kafkaChannel } from './kafka-channel.ts';
+import { channelsFromConfig } from './channels-from-config.ts';
+import { ALERTER_SECTION } from './config.ts';
+import { registerAlerterApi } from './http-api.ts';
+import { AlerterService } from './service.ts';
+
+/** Entry point: `pnpm alerter` (node --conditions=@mesh-momentum/source services/alerter/src/main.ts). */
+async function main(): Promise<void> {
+  const { config, logger, redis, kafka } = await connectRuntime('alerter', process.env, ALERTER_SECTION);
+  const alerterConfig = config.alerter;
+  const alertsTopic = alerterConfig.kafkaTopic;
+  const producer = alertsTopic === undefined ? undefined : await connectAlertsProducer(kafka, alertsTopic);
+  const kafkaAlerts =
+    producer && alertsTopic
+      ? kafkaChannel(producer, new RegistryClient(registryOptionsFrom(config)), alertsTopic)
+      : undefined;
+  const alerter = new Alerter({
+    config: alerterConfig,
+    redis,
+    keyPrefix: config.redis.keyPrefix,
+    channels: channelsFromConfig(alerterConfig, kafkaAlerts),
+    logger,
+    instanceId: `${hostname()}-${process.pid}-${randomUUID().slice(0, 8)}`,
+  });
+  const service = new AlerterService(alerter, {
+    evaluationIntervalMs: alerterConfig.evaluationIntervalMs,
+    logger,
+  });
+  // Stall transitions announced by the processor (and missed ones, caught up) trigger an evaluation at
+  // once; the periodic evaluation remains the catch-all.
+  const subscriber = redis.duplicate();
+  const feed = new ChangeFeed(new MomentumReader(redis, { prefix: config.redis.keyPrefix }), subscriber, {
+    onStall: () => service.evaluateSoon(),
+    onNamespace: () => service.evaluateSoon(),
+    onError: (error) => logger.warn({ err: error }, 'change feed: a message or catch-up failed'),
+  });
+  await feed.start();
+  const ops = createOpsServer(service.health, alerter.metrics.registry);
+  registerAlerterApi(ops, alerter.store, Date.now);
+  const address = await listenOps(ops, { host: alerterConfig.httpHost, port: alerterConfig.httpPort });
+  logger.info({ ...address, instance: alerter.lease.instanceId }, 'alerter listening');
+  installShutdown(
+    [
+      [
+        'change feed',
+        async () => {
+          await feed.stop();
+          subscriber.disconnect();
+        },
+      ],
+      ['alerter', () => service.stop()],
+      ['ops server', () => ops.close()],
+      ['kafka producer', async () => producer?.disconnect()],
+      ['redis', () => redis.quit()],
+    ],
+    { logger, timeoutMs: config.shutdownTimeoutMs },
+  );
+  service.start();
+}
+
+/** An idempotent producer for the alerts topic, which is created (broker defaults) when missing. */
+async function connectAlertsProducer(kafka: Kafka, topic: string): Promise<Producer> {
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    await admin.createTopics({ topics: [{ topic }], waitForLeaders: true });
+  } finally {
+    await admin.disconnect();
+  }
+  const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
+  await producer.connect();
+  return producer;
+}
+
+main().catch((error: unknown) => {
+  console.error(error instanceof Error ? `alerter: ${error.message}` : error);
+  process.exit(1);
+});

@@ -1,0 +1,47 @@
+import type { AlertScope, Observation, TopEvent } from '@mesh-momentum/alerting';
+import { refKey, type MomentumReader, type ScopeRef, type StoredScore } from '@mesh-momentum/store';
+
+/** Events listed as evidence of a stalled scope. */
+const TOP_EVENTS = 5;
+
+function scopeOf(ref: ScopeRef): AlertScope {
+  if (ref.kind === 'mesh') return { kind: 'mesh' };
+  return ref.kind === 'domain'
+    ? { kind: 'domain', domain: ref.domain }
+    : { kind: 'product', domain: ref.domain, productId: ref.productId };
+}
+
+function observation(ref: ScopeRef, score: StoredScore, topEvents: readonly TopEvent[]): Observation {
+  return {
+    scope: scopeOf(ref),
+    stalled: score.stalled,
+    ...(score.stallReason === undefined ? {} : { reason: score.stallReason }),
+    momentum: score.momentum.score,
+    trend7: score.momentum.trend7,
+    trend30: score.momentum.trend30,
+    ...(score.lastPositiveEventMs === undefined ? {} : { lastMomentumEventMs: score.lastPositiveEventMs }),
+    asOfMs: score.asOfMs,
+    topEvents,
+  };
+}
+
+/**
+ * Every scope's stall verdict as the processor wrote it (the one definition, `stallOf`, applied by the
+ * processor; the alerter never recomputes it), read from one snapshot (one namespace for the whole
+ * pass, one round trip per Redis slot). The movers are read for stalled scopes only: they are evidence,
+ * and a healthy scope needs none. The mesh keeps no movers of its own.
+ */
+export async function observeAll(reader: MomentumReader, includeProducts: boolean): Promise<Observation[]> {
+  const snapshot = await reader.snapshot();
+  if (snapshot === undefined) return [];
+  const refs = (await snapshot.allScopes()).filter((r) => includeProducts || r.kind !== 'product');
+  const scores = await snapshot.scores(refs);
+  const stalled = refs.filter((r) => scores.get(refKey(r))?.stalled === true);
+  const movers = await snapshot.movers(stalled, 'momentum', TOP_EVENTS);
+  const out: Observation[] = [];
+  for (const ref of refs) {
+    const score = scores.get(refKey(ref));
+    if (score) out.push(observation(ref, score, movers.get(refKey(ref)) ?? []));
+  }
+  return out;
+}
