@@ -54,7 +54,15 @@ async function resetDemoState(redis: Redis): Promise<void> {
   const ours = [config.topics.events, config.topics.deadLetter].filter((t) => existing.has(t));
   if (ours.length > 0) await admin.deleteTopics({ topics: ours });
   await admin.deleteGroups([config.processor.groupId]).catch(() => undefined);
-  // Topic deletion completes asynchronously in Kafka; creation retries until the old topic is gone.
+  // Topic deletion completes asynchronously in Kafka: until the old topics are gone from the metadata,
+  // ensureTopics would take them for present and skip creating them, and the processor would subscribe
+  // to partitions about to vanish.
+  for (let attempt = 0; ours.length > 0; attempt++) {
+    const left = new Set(await admin.listTopics());
+    if (!ours.some((t) => left.has(t))) break;
+    if (attempt >= 150) throw new Error(`Kafka did not finish deleting ${ours.join(', ')} within 30 s`);
+    await sleep(200);
+  }
   for (let attempt = 0; ; attempt++) {
     try {
       await ensureTopics(admin, { ...config.topics });
@@ -117,6 +125,27 @@ function scoreRow(name: string, story: string, s: StoredScore | undefined): stri
   ].join('  ');
 }
 
+/** Every process the demo starts: stopped on the way out, whether the demo succeeded or failed. */
+const children = new Set<ChildProcess>();
+
+function track(child: ChildProcess): ChildProcess {
+  children.add(child);
+  child.once('exit', () => children.delete(child));
+  return child;
+}
+
+/** SIGTERM to every child still running, and at most 10 s for them to exit. */
+async function stopChildren(): Promise<void> {
+  const running = [...children];
+  for (const child of running) child.kill('SIGTERM');
+  await Promise.race([
+    Promise.all(
+      running.map((c) => new Promise((r) => (c.exitCode !== null ? r(undefined) : c.once('exit', r)))),
+    ),
+    sleep(10_000),
+  ]);
+}
+
 async function main(): Promise<void> {
   const redis = new Redis(config.redis.url, { lazyConnect: true, maxRetriesPerRequest: 3 });
   redis.on('error', () => undefined);
@@ -131,10 +160,10 @@ async function main(): Promise<void> {
   await resetDemoState(redis);
 
   say('- starting the processor (services/processor) as its own process');
-  const processor = startProcessor();
+  const processor = track(startProcessor());
   let processorExit: string | undefined;
   processor.on('exit', (code, signal) => (processorExit = signal ?? `code ${code}`));
-  const dashboard = startDashboard();
+  const dashboard = track(startDashboard());
   const dashboardUrl = `http://127.0.0.1:${DASHBOARD_PORT}/`;
   say(`- starting the dashboard (services/dashboard): open ${dashboardUrl} and watch it fill up`);
 
@@ -150,7 +179,7 @@ async function main(): Promise<void> {
   const others = events.filter((e) => e.type !== 'DataProductPublished');
   const gatewayConfig = writeGatewayConfig(releases);
   say('- starting the ingest gateway (services/ingest) as its own process');
-  const gateway = startGateway({ ...env, ...gatewayConfig.env });
+  const gateway = track(startGateway({ ...env, ...gatewayConfig.env }));
   let gatewayExit: string | undefined;
   gateway.on('exit', (code, signal) => (gatewayExit = signal ?? `code ${code}`));
   await waitForGateway();
@@ -271,7 +300,8 @@ async function main(): Promise<void> {
   );
 }
 
-main().catch((error: unknown) => {
+main().catch(async (error: unknown) => {
   console.error(`demo failed: ${error instanceof Error ? error.message : String(error)}`);
+  await stopChildren();
   process.exit(1);
 });
