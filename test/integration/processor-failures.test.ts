@@ -8,7 +8,7 @@ import { ScoreReader } from '@mesh-momentum/store';
 import { ScoreStore } from '@mesh-momentum/store-writer';
 import { isolatedEnv, waitFor } from '@mesh-momentum/testing';
 import { TestPipeline, processorConfig } from './support/pipeline.ts';
-import { ProcessorProcess } from './support/processor-process.ts';
+import { ProcessorProcess } from './support/service-process.ts';
 import { expectRedisMatchesReference, toScoring } from './support/reference.ts';
 import { byDomain } from './support/store-harness.ts';
 

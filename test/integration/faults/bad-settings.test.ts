@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, inject, it } from 'vitest';
 import { isolatedEnv } from '@mesh-momentum/testing';
-import { ProcessorProcess } from '../support/processor-process.ts';
+import { ProcessorProcess } from '../support/service-process.ts';
 
 const processes: ProcessorProcess[] = [];
 afterEach(async () => {

@@ -4,7 +4,7 @@ import { ScoreReader } from '@mesh-momentum/store';
 import { isolatedEnv, startPrivateRedis, waitFor, type PrivateRedis } from '@mesh-momentum/testing';
 import { loadProcessorConfig } from '@mesh-momentum/processor';
 import { TestPipeline } from '../support/pipeline.ts';
-import { ProcessorProcess } from '../support/processor-process.ts';
+import { ProcessorProcess } from '../support/service-process.ts';
 import { expectRedisMatchesReference, toScoring } from '../support/reference.ts';
 
 /** Redis SIGKILLs during the stream; each restarts from its own AOF (up to a second of writes lost). */

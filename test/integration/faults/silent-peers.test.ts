@@ -8,7 +8,7 @@ import {
   waitFor,
   type SilentServer,
 } from '@mesh-momentum/testing';
-import { ProcessorProcess } from '../support/processor-process.ts';
+import { ProcessorProcess } from '../support/service-process.ts';
 
 /**
  * Dependencies that accept connections and never answer (a hung Redis, broker or registry, a black-holing
@@ -27,7 +27,7 @@ async function silent(): Promise<SilentServer> {
 
 function processor(env: Record<string, string>): ProcessorProcess {
   const child = new ProcessorProcess(env);
-  cleanups.push(() => child.stop(2_000));
+  cleanups.push(async () => void (await child.stop(2_000)));
   return child;
 }
 

@@ -1,4 +1,3 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { RedisClient } from '@mesh-momentum/store';
@@ -8,7 +7,6 @@ import { createLogger } from '@mesh-momentum/common';
 import { DEFAULT_SCORING_CONFIG, type ScoringEvent } from '@mesh-momentum/scoring';
 import type { KeySpace } from '@mesh-momentum/store';
 import { ScoreStore } from '@mesh-momentum/store-writer';
-import { REPO_ROOT, waitFor } from '@mesh-momentum/testing';
 import { byDomain } from './store-harness.ts';
 
 export const DAY_MS = 86_400_000;
@@ -175,46 +173,4 @@ export function rhythm(
   return out;
 }
 
-/** The alerter as production runs it: its own Node process, configured by MM_* variables. */
-export class AlerterProcess {
-  readonly child: ChildProcess;
-  readonly #exit: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
-  output = '';
-
-  constructor(env: Record<string, string>) {
-    this.child = spawn(
-      process.execPath,
-      ['--conditions=@mesh-momentum/source', 'services/alerter/src/main.ts'],
-      {
-        cwd: REPO_ROOT,
-        env: { PATH: process.env['PATH'] ?? '', ...env },
-        stdio: ['ignore', 'pipe', 'pipe'],
-      },
-    );
-    const collect = (chunk: Buffer) => (this.output += chunk.toString('utf8'));
-    this.child.stdout?.on('data', collect);
-    this.child.stderr?.on('data', collect);
-    this.#exit = new Promise((resolve) =>
-      this.child.once('exit', (code, signal) => resolve({ code, signal })),
-    );
-  }
-
-  /** Base URL of its HTTP server, from the start-up log line (MM_LOG_LEVEL info). */
-  async url(timeoutMs = 30_000): Promise<string> {
-    return waitFor(
-      () => {
-        const line = this.output.split('\n').find((l) => l.includes('alerter listening'));
-        return line === undefined ? undefined : (JSON.parse(line) as { url: string }).url;
-      },
-      { what: 'the alerter address in its log', timeoutMs, intervalMs: 50 },
-    );
-  }
-
-  async stop(): Promise<{ code: number | null; signal: NodeJS.Signals | null }> {
-    if (this.child.exitCode === null && this.child.signalCode === null) this.child.kill('SIGTERM');
-    const timer = setTimeout(() => this.child.kill('SIGKILL'), 15_000);
-    const exit = await this.#exit;
-    clearTimeout(timer);
-    return exit;
-  }
-}
+export { AlerterProcess } from './service-process.ts';

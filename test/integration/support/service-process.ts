@@ -1,0 +1,86 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { REPO_ROOT, waitFor } from '@mesh-momentum/testing';
+
+export interface ProcessExit {
+  readonly code: number | null;
+  readonly signal: NodeJS.Signals | null;
+}
+
+/** A service as production runs it: its own Node process, configured by MM_* variables. */
+export class ServiceProcess {
+  readonly child: ChildProcess;
+  readonly #exit: Promise<ProcessExit>;
+  output = '';
+
+  /** `entry`: the service's main module, relative to the repository root. */
+  constructor(entry: string, env: Record<string, string>) {
+    this.child = spawn(process.execPath, ['--conditions=@mesh-momentum/source', entry], {
+      cwd: REPO_ROOT,
+      env: { PATH: process.env['PATH'] ?? '', ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    const collect = (chunk: Buffer) => {
+      this.output += chunk.toString('utf8');
+    };
+    this.child.stdout?.on('data', collect);
+    this.child.stderr?.on('data', collect);
+    this.#exit = new Promise((resolve) =>
+      this.child.once('exit', (code, signal) => resolve({ code, signal })),
+    );
+  }
+
+  signal(signal: NodeJS.Signals): void {
+    this.child.kill(signal);
+  }
+
+  exited(): Promise<ProcessExit> {
+    return this.#exit;
+  }
+
+  /**
+   * The `url` field of the first JSON log line whose message contains `message` (needs MM_LOG_LEVEL info
+   * or lower; with port 0 this is the only way to learn the port).
+   */
+  async urlFromLog(message: string, timeoutMs = 30_000): Promise<string> {
+    return waitFor(
+      () => {
+        const line = this.output.split('\n').find((l) => l.includes(message));
+        return line === undefined ? undefined : (JSON.parse(line) as { url: string }).url;
+      },
+      { what: `"${message}" in the service's log`, timeoutMs, intervalMs: 50 },
+    );
+  }
+
+  /** SIGTERM, then SIGKILL if it has not exited within `graceMs`. */
+  async stop(graceMs = 15_000): Promise<ProcessExit> {
+    if (this.child.exitCode === null && this.child.signalCode === null) this.child.kill('SIGTERM');
+    const timer = setTimeout(() => this.child.kill('SIGKILL'), graceMs);
+    const exit = await this.#exit;
+    clearTimeout(timer);
+    return exit;
+  }
+}
+
+/** The processor in its own process. */
+export class ProcessorProcess extends ServiceProcess {
+  constructor(env: Record<string, string>) {
+    super('services/processor/src/main.ts', env);
+  }
+
+  /** Base URL of its health and metrics server. */
+  opsUrl(timeoutMs?: number): Promise<string> {
+    return this.urlFromLog('health and metrics server listening', timeoutMs);
+  }
+}
+
+/** The alerter in its own process. */
+export class AlerterProcess extends ServiceProcess {
+  constructor(env: Record<string, string>) {
+    super('services/alerter/src/main.ts', env);
+  }
+
+  /** Base URL of its HTTP server. */
+  url(timeoutMs?: number): Promise<string> {
+    return this.urlFromLog('alerter listening', timeoutMs);
+  }
+}
