@@ -46,6 +46,17 @@ describe('engine: a domain goes silent and recovers', () => {
     expect(new Set(a.sent.map((n) => n.idempotencyKey)).size).toBe(3);
   });
 
+  it('gives a later stall of the same scope (a new episode) keys of its own', () => {
+    const a = new SimulatedAlerter();
+    a.run(() => [obs(HR, true)], 1 * HOUR_MS, 5 * MINUTE_MS);
+    a.run(() => [obs(HR, false)], 7 * HOUR_MS, 5 * MINUTE_MS);
+    // Long past the resolved alert's retention: the scope stalls again, the sequence starts again at 1.
+    a.run(() => [obs(HR, false)], 30 * DAY_MS, HOUR_MS);
+    a.run(() => [obs(HR, true)], 1 * HOUR_MS, 5 * MINUTE_MS);
+    expect(firingOf(a.sent)).toBe(2);
+    expect(new Set(a.sent.map((n) => n.idempotencyKey)).size).toBe(a.sent.length);
+  });
+
   it('flapping around the threshold does not spam', () => {
     const a = new SimulatedAlerter();
     // Alternating verdicts every 5 minutes for two days: pending resets (for = 10 min), nothing fires.

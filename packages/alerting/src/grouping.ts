@@ -23,11 +23,15 @@ export interface Decided {
 }
 
 /**
- * `mmn_` and 32 hex digits of SHA-256 over the group and each alert's fingerprint, status and sequence:
- * the same decision (after a crash and a replay of the evaluation) yields the same key.
+ * `mmn_` and 32 hex digits of SHA-256 over the group and each alert's fingerprint, episode start, status
+ * and sequence: the same decision (after a crash and a replay of the evaluation) yields the same key, and
+ * a later stall of the same scope (a new episode, whose sequence starts again at 1 once the resolved one
+ * was forgotten) a new one — receivers de-duplicate on it.
  */
 export function idempotencyKeyOf(groupKey: string, decided: readonly Decided[]): string {
-  const parts = decided.map((d) => `${d.alert.fingerprint}:${d.alert.status}:${d.sequence}`).sort();
+  const parts = decided
+    .map((d) => `${d.alert.fingerprint}:${d.alert.startsAtMs}:${d.alert.status}:${d.sequence}`)
+    .sort();
   const hash = createHash('sha256')
     .update([groupKey, ...parts].join('\n'), 'utf8')
     .digest('hex');
