@@ -19,6 +19,8 @@ export class AlerterService {
   #timer: NodeJS.Timeout | undefined;
   #running: Promise<void> | undefined;
   #lastEvaluationMs = Number.NEGATIVE_INFINITY;
+  /** A stall transition was announced: evaluate at the next step. */
+  #evaluateSoon = false;
   #lastError: unknown;
 
   constructor(
@@ -44,19 +46,27 @@ export class AlerterService {
    * when the store announces a stall transition, so an alert does not wait a whole interval to begin.
    */
   evaluateSoon(): void {
-    this.#lastEvaluationMs = Number.NEGATIVE_INFINITY;
+    this.#evaluateSoon = true;
   }
 
   async #step(): Promise<void> {
     const now = this.#clock();
     try {
-      if (now - this.#lastEvaluationMs >= this.#intervalMs) {
+      if (this.#evaluateSoon || now - this.#lastEvaluationMs >= this.#intervalMs) {
+        // Cleared before the evaluation reads its snapshot: a transition announced while it runs asks
+        // for another one, instead of being taken as seen.
+        this.#evaluateSoon = false;
         await this.#alerter.tick(now);
         this.#lastEvaluationMs = now;
       } else {
         const epoch = await this.#alerter.lease.tick();
         this.#alerter.metrics.leader.set(epoch === undefined ? 0 : 1);
-        if (epoch !== undefined) await this.#alerter.deliverDue(epoch, now);
+        if (epoch !== undefined) {
+          await this.#alerter.deliverDue(epoch, now);
+          // Between evaluations too: Alertmanager resolves an alert not re-sent before its endsAt
+          // (4 resend periods), and the evaluation interval may be longer than that.
+          await this.#alerter.postAlertmanager(now);
+        }
       }
       this.#lastError = undefined;
     } catch (error) {
