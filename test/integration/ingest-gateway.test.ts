@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { loadConfig } from '@mesh-momentum/common';
+import { bodyDeliveryId } from '@mesh-momentum/adapters';
 import { PROCESSOR_SECTION } from '@mesh-momentum/processor';
 import type { RunningGateway } from '@mesh-momentum/ingest';
 import { ScoreReader } from '@mesh-momentum/store';
@@ -84,9 +85,14 @@ describe('ingest gateway → Kafka → processor → Redis', () => {
     expect(again.status).toBe(200);
     expect(await again.json()).toMatchObject({ duplicate: true });
 
+    // A replay of the signed body under a fresh delivery id (the header is not signed): still a duplicate.
+    const replayed = await github(body, 'delivery-forged-replay');
+    expect(replayed.status).toBe(200);
+    expect(await replayed.json()).toMatchObject({ duplicate: true });
+
     // Even when the gateway's memory of it is gone (TTL passed, another Redis), the event id is the same.
     await pipeline.redis.del(
-      gateway.context.keys.delivery('github', 'https://github.com/acme-data', 'delivery-1'),
+      gateway.context.keys.delivery('github', 'https://github.com/acme-data', bodyDeliveryId(body)),
     );
     const forgotten = await github(body, 'delivery-1');
     expect(forgotten.status).toBe(202);

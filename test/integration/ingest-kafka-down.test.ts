@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { bodyDeliveryId } from '@mesh-momentum/adapters';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { loadConfig } from '@mesh-momentum/common';
 import { PROCESSOR_SECTION } from '@mesh-momentum/processor';
@@ -88,7 +89,8 @@ describe('ingest gateway with Kafka unavailable', () => {
     const webhook = await sendRelease(down.address.url);
     expect(webhook.status).toBe(503);
     // The delivery id was released, so GitHub's redelivery is processed rather than called a duplicate.
-    const key = down.context.keys.delivery('github', 'https://github.com/acme-data', 'down-delivery-1');
+    // (The replay ledger is keyed on the signed body's hash: the delivery-id header is not signed.)
+    const key = down.context.keys.delivery('github', 'https://github.com/acme-data', bodyDeliveryId(release));
     expect(await pipeline.redis.get(key)).toBeNull();
 
     const ready = await fetch(`${down.opsAddress.url}/readyz`);

@@ -38,8 +38,9 @@ export function signGithubPayload(body: RawBody, secret: string): string {
 /**
  * Verifies a `sha256=<hex>` header holding the HMAC-SHA256 of the raw body (GitHub's
  * X-Hub-Signature-256, OpenMetadata's X-OM-Signature), compared in constant time against every
- * configured secret (rotation). Such tools sign no timestamp, so replays are caught by the delivery id
- * downstream, not here.
+ * configured secret (rotation). Such tools sign neither a timestamp nor their delivery-id header, so a
+ * receiver must recognise replays by the signed body (the ingest gateway keys its replay ledger on the
+ * body's hash), never by the unsigned delivery id alone.
  *
  * @throws WebhookVerificationError MM_ERR_WEBHOOK_HEADER_MISSING, _HEADER_MALFORMED or _SIGNATURE_INVALID.
  * @throws ConfigError when no secret, or an empty one, is configured.

@@ -38,7 +38,7 @@ function fromFastify(error: FastifyError): IngestError | undefined {
       cause: error,
     });
   if (status === 400 || error.code?.startsWith('FST_ERR_CTP_'))
-    return new IngestError(IngestErrorCodes.BODY_INVALID, error.message, { cause: error });
+    return new IngestError(IngestErrorCodes.BODY_INVALID, error.message, { field: '(body)', cause: error });
   return undefined;
 }
 

@@ -20,9 +20,10 @@ import {
 /**
  * 403 for an event its token may not send (events of an unknown type are left to validation: 400), then
  * the envelope defaults of the API: `source` names the token (`urn:meshmomentum:token:<id>`), and an event
- * without `id` gets one derived from its content, so a client that retries after a 503 or a lost answer
- * sends the same id and the event counts once. (Two events identical in every field, `time` included,
- * and without ids are therefore one event: send an `id` when that is not what you mean.)
+ * with a `time` but without `id` gets one derived from its content, so a client that retries after a 503
+ * or a lost answer sends the same id and the event counts once. (Two events identical in every field,
+ * `time` included, and without ids are therefore one event: send an `id` when that is not what you mean.)
+ * Without a `time` either, the SDK's defaults apply: a fresh id and the time of receipt.
  */
 function prepare(request: FastifyRequest, event: Record<string, unknown>): Record<string, unknown> {
   const type = event['type'];
@@ -30,7 +31,9 @@ function prepare(request: FastifyRequest, event: Record<string, unknown>): Recor
   if (token && typeof type === 'string' && isEventType(type)) checkScope(token, type, event['domain']);
   const source = event['source'] ?? `urn:meshmomentum:token:${token?.id ?? 'anonymous'}`;
   const prepared: Record<string, unknown> = { ...event, source };
-  if (prepared['id'] === undefined && typeof source === 'string') {
+  // Derived from the content only when the event carries its own time: without one, two real events
+  // alike (a champion regained, a second identical workshop) would collapse into one.
+  if (prepared['id'] === undefined && prepared['time'] !== undefined && typeof source === 'string') {
     const digest = createHash('sha256').update(JSON.stringify(event)).digest('hex');
     prepared['id'] = deterministicEventId(source, `content:${digest}`, 'api');
   }

@@ -25,7 +25,15 @@ interface VerifiedDelivery {
   /** Label in metrics and the ledger key: `github`, `openmetadata`, `generic:<name>`. */
   readonly label: string;
   readonly source: string;
+  /** The tool's delivery id: event ids derive from it, so a redelivery counts once downstream. */
   readonly deliveryId: string;
+  /**
+   * What the replay ledger is keyed on. For signatures over the body alone (GitHub, OpenMetadata, generic
+   * HMAC) the delivery-id header is not signed: anyone holding one signed body could send it again under
+   * a fresh id. Keyed on the body's hash, such a replay is answered `duplicate` (a genuine redelivery
+   * resends the same body). Standard Webhooks sign the id itself, so it keys the ledger.
+   */
+  readonly replayKey: string;
   readonly map: (payload: unknown, receivedAtMs: number) => Promise<readonly AdapterOutcome[]>;
 }
 
@@ -69,7 +77,7 @@ export function registerWebhookRoutes(app: FastifyInstance, ctx: GatewayContext)
     scope.addContentTypeParser('*', { parseAs: 'buffer' }, (_request, body, done) => done(null, body));
 
     const handle = async (request: FastifyRequest, reply: FastifyReply, delivery: VerifiedDelivery) => {
-      const key = ctx.keys.delivery(delivery.label, delivery.source, delivery.deliveryId);
+      const key = ctx.keys.delivery(delivery.label, delivery.source, delivery.replayKey);
       const claim = await ctx.deliveries.claim(key);
       if (claim === 'done') {
         ctx.metrics.duplicates.inc({ tool: delivery.label });
@@ -125,6 +133,7 @@ export function registerWebhookRoutes(app: FastifyInstance, ctx: GatewayContext)
         label: 'github',
         source: github.source,
         deliveryId,
+        replayKey: bodyDeliveryId(raw),
         map: async (_body, receivedAtMs) => [
           mapGithubWebhook(
             { event, deliveryId, payload },
@@ -147,6 +156,7 @@ export function registerWebhookRoutes(app: FastifyInstance, ctx: GatewayContext)
         label: 'openmetadata',
         source: om.source,
         deliveryId: bodyDeliveryId(raw),
+        replayKey: bodyDeliveryId(raw),
         map: async (_body, receivedAtMs) =>
           mapOpenMetadataWebhook(payload, { source: om.source, identity: ctx.identity, receivedAtMs }),
       });
@@ -158,12 +168,15 @@ export function registerWebhookRoutes(app: FastifyInstance, ctx: GatewayContext)
       if (!hook) throw notConfigured(`generic "${name}"`);
       const raw = request.body as Buffer;
       let deliveryId: string;
+      let replayKey: string;
       if (hook.scheme === 'standard-webhooks') {
         deliveryId = verifyStandardWebhook(request.headers, raw, {
           secrets: hook.secrets,
           nowMs: ctx.clock(),
         }).webhookId;
+        replayKey = deliveryId;
       } else {
+        replayKey = bodyDeliveryId(raw);
         verifyBodySignature(hook.header, request.headers, raw, { secrets: hook.secrets });
         deliveryId = hook.deliveryIdHeader
           ? requireHeader(request.headers, hook.deliveryIdHeader)
@@ -176,6 +189,7 @@ export function registerWebhookRoutes(app: FastifyInstance, ctx: GatewayContext)
         label: `generic:${name}`,
         source: hook.source,
         deliveryId,
+        replayKey,
         map: async (_body, receivedAtMs) => [
           await applyGenericMapping(
             hook.mapping,
