@@ -17,49 +17,59 @@ const run = promisify(execFile);
  * timer, delivers to the webhook and the alerts topic (Avro, registered schema), serves /healthz, /readyz, /metrics and the silences API (also
  * through `pnpm alerter:silence`), and hands its lease over on SIGTERM.
  */
-describe('alerter process', () => {
+/**
+ * An alerter process of its own per describe block: isolated MM_* variables, a webhook receiver, a Redis
+ * client on the same key prefix (namespace pointer set), and the clean-up of all three.
+ */
+function alerterFixture(name: string, extra: Record<string, string>) {
   const env = isolatedEnv(inject('services'), {
-    name: 'alerter-process',
-    env: {
-      MM_LOG_LEVEL: 'info',
-      MM_ALERTER_HTTP_PORT: '0',
-      MM_ALERTER_FOR_MS: '0',
-      MM_ALERTER_EVALUATION_INTERVAL_MS: '1000',
-    },
+    name,
+    env: { MM_LOG_LEVEL: 'info', MM_ALERTER_HTTP_PORT: '0', MM_ALERTER_FOR_MS: '0', ...extra },
   });
-  const prefix = env['MM_REDIS_KEY_PREFIX']!;
-  const receiver = new Receiver();
-  let redis: Redis;
-  let alerter: AlerterProcess | undefined;
-  let consumer: Consumer | undefined;
-
+  const fixture = {
+    env,
+    prefix: env['MM_REDIS_KEY_PREFIX']!,
+    receiver: new Receiver(),
+    redis: undefined as unknown as Redis,
+    alerter: undefined as AlerterProcess | undefined,
+  };
   beforeAll(async () => {
-    await receiver.start();
-    redis = new Redis(env['MM_REDIS_URL']!);
-    await redis.set(keys.namespacePointer(prefix), INITIAL_NAMESPACE);
+    await fixture.receiver.start();
+    fixture.redis = new Redis(env['MM_REDIS_URL']!);
+    await fixture.redis.set(keys.namespacePointer(fixture.prefix), INITIAL_NAMESPACE);
   });
   afterAll(async () => {
-    await alerter?.stop();
+    await fixture.alerter?.stop();
+    await fixture.receiver.stop();
+    const leftovers = await fixture.redis.keys(`${fixture.prefix}:*`);
+    if (leftovers.length > 0) await fixture.redis.unlink(...leftovers);
+    fixture.redis.disconnect();
+  });
+  return fixture;
+}
+
+describe('alerter process', () => {
+  const fixture = alerterFixture('alerter-process', { MM_ALERTER_EVALUATION_INTERVAL_MS: '1000' });
+  const { env, prefix, receiver } = fixture;
+  let consumer: Consumer | undefined;
+  afterAll(async () => {
     await consumer?.disconnect();
-    await receiver.stop();
-    const leftovers = await redis.keys(`${prefix}:*`);
-    if (leftovers.length > 0) await redis.unlink(...leftovers);
-    redis.disconnect();
   });
 
   it('notifies, reports its state, manages silences and hands over on SIGTERM', async () => {
     const now = Date.now();
+    const { redis } = fixture;
     const driver = new ScoreDriver(redis, { prefix, namespace: INITIAL_NAMESPACE });
     await driver.apply(rhythm('hr', 'hr.payroll', now - 220 * DAY_MS, now - 40 * DAY_MS, 7), now);
     await driver.refresh(now);
 
     const alertsTopic = `${env['MM_TOPIC_EVENTS']!.replace(/\.events$/, '')}.alerts`;
     const alertsOnTopic: KafkaMessage[] = [];
-    alerter = new AlerterProcess({
+    const alerter = (fixture.alerter = new AlerterProcess({
       ...env,
       MM_ALERTER_WEBHOOK_URL: receiver.url,
       MM_ALERTER_KAFKA_TOPIC: alertsTopic,
-    });
+    }));
     const url = await alerter.url();
     consumer = new Kafka({
       brokers: env['MM_KAFKA_BROKERS']!.split(','),
@@ -167,41 +177,20 @@ describe('alerter process', () => {
 });
 
 describe('alerter process: stall transitions', () => {
-  const env = isolatedEnv(inject('services'), {
-    name: 'alerter-transitions',
-    // An interval far longer than the test: only the change feed can trigger the evaluation.
-    env: {
-      MM_LOG_LEVEL: 'info',
-      MM_ALERTER_HTTP_PORT: '0',
-      MM_ALERTER_FOR_MS: '0',
-      MM_ALERTER_EVALUATION_INTERVAL_MS: '600000',
-      MM_ALERTER_PRODUCT_ALERTS: 'false',
-    },
+  // An interval far longer than the test: only the change feed can trigger the evaluation.
+  const fixture = alerterFixture('alerter-transitions', {
+    MM_ALERTER_EVALUATION_INTERVAL_MS: '600000',
+    MM_ALERTER_PRODUCT_ALERTS: 'false',
   });
-  const prefix = env['MM_REDIS_KEY_PREFIX']!;
-  const receiver = new Receiver();
-  let redis: Redis;
-  let alerter: AlerterProcess | undefined;
-
-  beforeAll(async () => {
-    await receiver.start();
-    redis = new Redis(env['MM_REDIS_URL']!);
-    await redis.set(keys.namespacePointer(prefix), INITIAL_NAMESPACE);
-  });
-  afterAll(async () => {
-    await alerter?.stop();
-    await receiver.stop();
-    const leftovers = await redis.keys(`${prefix}:*`);
-    if (leftovers.length > 0) await redis.unlink(...leftovers);
-    redis.disconnect();
-  });
+  const { env, prefix, receiver } = fixture;
 
   it('a stall announced by the store is evaluated at once, not at the next interval', async () => {
     const now = Date.now();
+    const { redis } = fixture;
     const driver = new ScoreDriver(redis, { prefix, namespace: INITIAL_NAMESPACE });
     await driver.apply(rhythm('ops', 'ops.orders', now - 180 * DAY_MS, now - DAY_MS, 7), now);
     await driver.refresh(now);
-    alerter = new AlerterProcess({ ...env, MM_ALERTER_WEBHOOK_URL: receiver.url });
+    const alerter = (fixture.alerter = new AlerterProcess({ ...env, MM_ALERTER_WEBHOOK_URL: receiver.url }));
     const url = await alerter.url();
     await waitFor(async () => ((await fetch(`${url}/readyz`)).ok ? true : undefined), { what: 'readiness' });
     expect(receiver.requests).toHaveLength(0);
