@@ -80,9 +80,17 @@ describe('alerter process', () => {
     await consumer.connect();
     await consumer.subscribe({ topic: alertsTopic, fromBeginning: true });
     await consumer.run({ eachMessage: async ({ message }) => void alertsOnTopic.push(message) });
-    await waitFor(async () => ((await fetch(`${url}/readyz`)).ok ? true : undefined), { what: 'readiness' });
+    // Generous bounds: on a Kafka started moments ago, the alerts topic's creation and the group
+    // coordinator can take tens of seconds (seen once right after `infra up`).
+    await waitFor(async () => ((await fetch(`${url}/readyz`)).ok ? true : undefined), {
+      what: 'readiness',
+      timeoutMs: 60_000,
+    });
     expect((await fetch(`${url}/healthz`)).status).toBe(200);
-    await waitFor(() => (receiver.requests.length > 0 ? true : undefined), { what: 'a notification' });
+    await waitFor(() => (receiver.requests.length > 0 ? true : undefined), {
+      what: 'a notification',
+      timeoutMs: 60_000,
+    });
     expect(
       receiver
         .alerts('firing')
@@ -173,7 +181,7 @@ describe('alerter process', () => {
     const exit = await alerter.stop();
     expect(exit.code).toBe(0);
     expect(await redis.get(`${prefix}:{alerter}:lease`)).toBeNull();
-  });
+  }, 150_000);
 });
 
 describe('alerter process: stall transitions', () => {
