@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { fixture, validated } from '../fixtures.test-support.ts';
 import { EMPTY_IDENTITY_CONFIG, parseIdentityConfig } from '../identity/config.ts';
 import { createIdentityResolver } from '../identity/resolver.ts';
-import { diffBackstageSnapshots } from './diff.ts';
+import { advanceSnapshot, diffBackstageSnapshots } from './diff.ts';
 import { catalogEntities, catalogNextCursor } from './entities.ts';
 import { buildBackstageSnapshot, type BackstageSnapshot } from './snapshot.ts';
 
@@ -57,6 +57,25 @@ describe('Backstage catalog snapshots', () => {
 });
 
 describe('diffBackstageSnapshots', () => {
+  it('gives a change undone and redone in later rounds ids of its own (A → B → A → B)', () => {
+    let kept = advanceSnapshot(undefined, before, false);
+    const ids: (string | undefined)[] = [];
+    for (const next of [after, before, after]) {
+      const outcome = diffBackstageSnapshots(kept, next, context);
+      ids.push(...outcome.events.map((e) => e.id));
+      kept = advanceSnapshot(kept, next, outcome.events.length > 0);
+    }
+    expect(ids.length).toBeGreaterThan(3);
+    expect(new Set(ids).size).toBe(ids.length);
+  });
+
+  it('keeps the ids of a round that is retried (the snapshot was not saved)', () => {
+    const kept = advanceSnapshot(undefined, before, false);
+    const first = diffBackstageSnapshots(kept, after, context).events.map((e) => e.id);
+    const retried = diffBackstageSnapshots(kept, after, context).events.map((e) => e.id);
+    expect(retried).toEqual(first);
+  });
+
   it('emits publications, retirements, onboardings and offboardings, all valid', () => {
     const outcome = diffBackstageSnapshots(before, after, context);
     const events = validated(outcome);

@@ -35,8 +35,11 @@ export function diffBackstageSnapshots(
     );
   }
   const events: EventInput[] = [];
+  // Stable while a round is retried (the poller saves the next snapshot only once Kafka acknowledged),
+  // different for the same change in a later round.
+  const round = previous.round ?? 0;
   const envelope = (key: string, change: string) => ({
-    id: deterministicEventId(context.source, `backstage:${key}`, change),
+    id: deterministicEventId(context.source, `backstage:${key}`, `${change}#${round}`),
     source: context.source,
     timeMs: context.nowMs,
   });
@@ -105,4 +108,17 @@ export function diffBackstageSnapshots(
   }
   if (events.length === 0) return ignored('no-change', 'the catalog did not change', current.unmapped);
   return produced(events, current.unmapped);
+}
+
+/**
+ * The snapshot to keep after a round: `current`, numbered one round after `previous` when the round
+ * produced events (so their ids are not reused), or at the same round when nothing changed.
+ */
+export function advanceSnapshot(
+  previous: BackstageSnapshot | undefined,
+  current: BackstageSnapshot,
+  changed: boolean,
+): BackstageSnapshot {
+  const round = previous?.round ?? 0;
+  return { ...current, round: changed ? round + 1 : round };
 }

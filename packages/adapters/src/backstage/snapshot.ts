@@ -60,6 +60,12 @@ export interface BackstageSnapshot {
   readonly products: Readonly<Record<string, SnapshotProduct>>;
   readonly consumptions: Readonly<Record<string, SnapshotConsumption>>;
   readonly unmapped: readonly UnmappedEntity[];
+  /**
+   * How many rounds with changes led to this snapshot (`advanceSnapshot`): part of every event id, so a
+   * change undone and redone later (a consumer relation removed by mistake and restored) is a new event
+   * and not a copy the processor's de-duplication would drop. Absent in a freshly built snapshot.
+   */
+  readonly round?: number;
 }
 
 function isProduct(entity: BackstageEntity, options: BackstageOptions): boolean {

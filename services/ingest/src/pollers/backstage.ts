@@ -2,6 +2,7 @@ import {
   buildBackstageSnapshot,
   catalogEntities,
   catalogNextCursor,
+  advanceSnapshot,
   diffBackstageSnapshots,
   type BackstageSnapshot,
   type IdentityResolver,
@@ -84,7 +85,7 @@ export class BackstagePoller {
     const outcome = diffBackstageSnapshots(previous, current, { source: this.#options.source, nowMs });
     await this.#deps.unmapped.record(outcome.unmapped, nowMs);
     await this.#deps.publisher.publishAll(outcome.events as unknown as Record<string, unknown>[]);
-    await redis.set(key, JSON.stringify(current));
+    await redis.set(key, JSON.stringify(advanceSnapshot(previous, current, outcome.events.length > 0)));
     return { entities: entities.length, sent: outcome.events.length, baseline: previous === undefined };
   }
 }
