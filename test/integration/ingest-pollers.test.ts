@@ -114,6 +114,39 @@ describe('pollers on recorded tool responses', () => {
     expect(processor.stats).toMatchObject({ applied: 4, skipped: 0, deadLettered: 0 });
   });
 
+  it('Data Mesh Manager feed: an item that can never be mapped is listed and skipped, not retried forever', async () => {
+    const page = fixture('dmm/fixtures/events-page.json') as {
+      id: string;
+      subject: string;
+      data: Record<string, unknown>;
+    }[];
+    const product = fixture('dmm/fixtures/dataproduct-orders-daily.json');
+    // An access activated, then deleted in the tool before the poller read it: GET answers 404 for good.
+    const activated = page[2]!;
+    const gone = {
+      ...activated,
+      id: 'ffffffff-0000-4000-8000-00000000gone',
+      subject: 'gone-access',
+      data: { ...activated.data, id: 'gone-access' },
+    };
+    const { server, url } = await serve((u, response) => {
+      if (u.pathname === '/api/events')
+        return u.searchParams.get('lastEventId') === null
+          ? json(response, 200, [gone, page[0]])
+          : json(response, 200, []);
+      if (u.pathname === '/api/dataproducts/orders-daily') return json(response, 200, product);
+      return json(response, 404, {});
+    });
+    servers.push(server);
+    const options = { source: 'https://skip.entropy-data.example', url, apiKey: 'k' };
+
+    const round = await new DmmPoller(options, deps).pollOnce();
+    expect(round).toMatchObject({ read: 2, sent: 1, cursor: page[0]?.id });
+    expect(await deps.redis.get(deps.keys.dmmCursor(options.source))).toBe(page[0]?.id);
+    const listed = await deps.unmapped.list(100);
+    expect(listed.map((l) => l.ref)).toContain(`event ${gone.id} (AccessActivatedEvent gone-access)`);
+  });
+
   it('Backstage catalog: first poll is the baseline, the next sends the difference, a restart sends nothing again', async () => {
     const before = fixture('backstage/fixtures/catalog-before.json') as unknown[];
     const after = fixture('backstage/fixtures/catalog-after-by-query.json');

@@ -12,6 +12,7 @@ import type { IngestKeys } from '../keys.ts';
 import type { Publisher } from '../publisher.ts';
 import type { UnmappedRegistry } from '../unmapped.ts';
 import { getJson } from './http-json.ts';
+import { publishSkippingRefused } from './refusals.ts';
 
 export interface BackstagePollerOptions {
   /** Stable URI of the Backstage instance (event ids derive from it). */
@@ -83,8 +84,8 @@ export class BackstagePoller {
     const previous = saved === null ? undefined : (JSON.parse(saved) as BackstageSnapshot);
     const nowMs = this.#deps.clock();
     const outcome = diffBackstageSnapshots(previous, current, { source: this.#options.source, nowMs });
-    await this.#deps.unmapped.record(outcome.unmapped, nowMs);
-    await this.#deps.publisher.publishAll(outcome.events as unknown as Record<string, unknown>[]);
+    const published = await publishSkippingRefused(this.#deps.publisher, 'backstage', outcome.events);
+    await this.#deps.unmapped.record([...outcome.unmapped, ...published.refused], nowMs);
     await redis.set(key, JSON.stringify(advanceSnapshot(previous, current, outcome.events.length > 0)));
     return { entities: entities.length, sent: outcome.events.length, baseline: previous === undefined };
   }

@@ -13,6 +13,7 @@ import type { IngestKeys } from '../keys.ts';
 import type { Publisher } from '../publisher.ts';
 import type { UnmappedRegistry } from '../unmapped.ts';
 import { getJson, PollHttpError } from './http-json.ts';
+import { isPermanent, publishSkippingRefused, refusal } from './refusals.ts';
 
 export interface DmmPollerOptions {
   /** Stable URI of the Data Mesh Manager / Entropy Data instance (event ids derive from it). */
@@ -92,20 +93,25 @@ export class DmmPoller {
             ) as unknown;
         }
         const context = { source: this.#options.source, identity: this.#deps.identity, receivedAtMs: nowMs };
-        let outcome = mapDmmFeedEvent(item, resources, context);
-        while (outcome.needs.length > 0) {
-          for (const need of outcome.needs) await this.#fetchInto(resources, need);
-          outcome = mapDmmFeedEvent(item, resources, context);
+        try {
+          let outcome = mapDmmFeedEvent(item, resources, context);
+          while (outcome.needs.length > 0) {
+            for (const need of outcome.needs) await this.#fetchInto(resources, need);
+            outcome = mapDmmFeedEvent(item, resources, context);
+          }
+          events.push(...outcome.events);
+          unmapped.push(...outcome.unmapped);
+        } catch (error) {
+          if (!isPermanent(error)) throw error;
+          unmapped.push(refusal('dmm', `event ${item.id} (${item.type} ${item.resourceId})`, error));
         }
-        events.push(...outcome.events);
-        unmapped.push(...outcome.unmapped);
       }
-      await this.#deps.unmapped.record(unmapped, nowMs);
-      await this.#deps.publisher.publishAll(events as unknown as Record<string, unknown>[]);
+      const published = await publishSkippingRefused(this.#deps.publisher, 'dmm', events);
+      await this.#deps.unmapped.record([...unmapped, ...published.refused], nowMs);
       cursor = nextDmmCursor(feed, cursor);
       if (cursor !== undefined) await redis.set(keys.dmmCursor(this.#options.source), cursor);
       read += feed.length;
-      sent += events.length;
+      sent += published.sent;
     }
     return { read, sent, cursor };
   }
