@@ -229,5 +229,19 @@ describe('ingest gateway → Kafka → processor → Redis', () => {
     const keys = await pipeline.redis.keys(`${gateway.context.keys.rateLimitNamespace}token:burst*`);
     expect(keys).toHaveLength(1);
     expect(process.memoryUsage().heapUsed - heapBefore).toBeLessThan(64 * 1024 * 1024);
+
+    // Unsigned junk to the GitHub webhook under other spellings of its URL: counted in the one bucket of
+    // the route and this client, not in a new Redis key per spelling.
+    for (const path of ['/v1/webhooks/github', '/v1/webhooks/%67ithub', '/v1/%77ebhooks/github']) {
+      const junk = await fetch(`${url}${path}`, {
+        method: 'POST',
+        body: '{}',
+        headers: { 'content-type': 'application/json' },
+      });
+      expect(junk.status).toBe(401);
+      await junk.body?.cancel();
+    }
+    const webhookKeys = await pipeline.redis.keys(`${gateway.context.keys.rateLimitNamespace}webhook:*`);
+    expect(webhookKeys).toHaveLength(1);
   });
 });

@@ -85,8 +85,12 @@ export async function buildGateway(ctx: GatewayContext): Promise<FastifyInstance
     skipOnError: true,
     keyGenerator: (request) => {
       if (request.apiToken) return `token:${request.apiToken.id}`;
+      // Webhooks are counted before their signature is checked, so per route pattern (not the raw URL,
+      // which has many spellings), per configured hook (an unknown name shares one bucket) and per client
+      // address: unsigned junk from one address cannot spend a tool's whole budget.
       const params = request.params as { name?: string } | undefined;
-      return `webhook:${request.url.split('?')[0] ?? ''}:${params?.name ?? ''}`;
+      const name = params?.name !== undefined && ctx.file.generic.has(params.name) ? params.name : '';
+      return `webhook:${request.routeOptions.url ?? ''}:${name}:${request.ip}`;
     },
     allowList: (request) => (request.routeOptions.config.auth ?? 'none') === 'none',
     errorResponseBuilder: (_request, context) => {
