@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Notification } from '@mesh-momentum/alerting';
 import { createSilence, webhookChannel, type Alerter } from '@mesh-momentum/alerter';
 import { keys, ScoreReader } from '@mesh-momentum/store';
@@ -10,6 +10,7 @@ import {
   MINUTE_MS,
   onboarded,
   Receiver,
+  receiverForBlock,
   rhythm,
   rules,
   ScoreDriver,
@@ -57,11 +58,7 @@ async function silentDomainScenario(
 
 describe('alerter: a domain goes silent, then recovers', () => {
   const harness = storeHarness('alerter-silent');
-  const receiver = new Receiver();
-  beforeAll(async () => {
-    await receiver.start();
-  });
-  afterAll(async () => receiver.stop());
+  const receiver = receiverForBlock();
 
   it('sends exactly one firing notification after `for`, none before, and exactly one resolved', async () => {
     const redis = harness.redis();
@@ -101,11 +98,7 @@ describe('alerter: a domain goes silent, then recovers', () => {
 
 describe('alerter: silences', () => {
   const harness = storeHarness('alerter-silence');
-  const receiver = new Receiver();
-  beforeAll(async () => {
-    await receiver.start();
-  });
-  afterAll(async () => receiver.stop());
+  const receiver = receiverForBlock();
 
   it('suppresses the notification while the silence lasts, and notifies once it expired', async () => {
     const redis = harness.redis();
@@ -181,11 +174,7 @@ describe('alerter: broken rhythm', () => {
 
 describe('alerter: crash, two instances, failover', () => {
   const harness = storeHarness('alerter-ha');
-  const receiver = new Receiver();
-  beforeAll(async () => {
-    await receiver.start();
-  });
-  afterAll(async () => receiver.stop());
+  const receiver = receiverForBlock();
 
   it('two alerters notify once; a crash between deciding and delivering delivers after restart, once per key', async () => {
     const redis = harness.redis();
@@ -269,11 +258,7 @@ describe('alerter: crash, two instances, failover', () => {
 
 describe('alerter: flapping', () => {
   const harness = storeHarness('alerter-flapping');
-  const receiver = new Receiver();
-  beforeAll(async () => {
-    await receiver.start();
-  });
-  afterAll(async () => receiver.stop());
+  const receiver = receiverForBlock();
 
   it('a verdict that flips at every evaluation fires once and does not resolve while it flips', async () => {
     const redis = harness.redis();

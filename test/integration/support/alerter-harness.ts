@@ -1,4 +1,5 @@
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
+import { afterAll, beforeAll } from 'vitest';
 import type { AddressInfo } from 'node:net';
 import type { RedisClient } from '@mesh-momentum/store';
 import { DEFAULT_ALERTING_CONFIG, type AlertingConfig, type Notification } from '@mesh-momentum/alerting';
@@ -12,6 +13,16 @@ import { byDomain } from './store-harness.ts';
 export const DAY_MS = 86_400_000;
 export const HOUR_MS = 3_600_000;
 export const MINUTE_MS = 60_000;
+
+/** A receiver started before the describe block's tests and stopped after them. */
+export function receiverForBlock(): Receiver {
+  const receiver = new Receiver();
+  beforeAll(async () => {
+    await receiver.start();
+  });
+  afterAll(async () => receiver.stop());
+  return receiver;
+}
 
 /** A real HTTP receiver: records every request (headers and parsed body). */
 export class Receiver {
