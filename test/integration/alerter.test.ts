@@ -179,7 +179,8 @@ describe('alerter: crash, two instances, failover', () => {
   it('two alerters notify once; a crash between deciding and delivering delivers after restart, once per key', async () => {
     const redis = harness.redis();
     const config = alerterConfig(
-      { webhookUrl: receiver.url, leaseTtlMs: 1_500 },
+      // A send starts only while the lease outlasts its bound: TTL ≥ 2 × the delivery timeout.
+      { webhookUrl: receiver.url, leaseTtlMs: 1_500, deliveryTimeoutMs: 500 },
       { rules: rules(0, 0, true), repeatIntervalMs: 30 * DAY_MS },
     );
     const driver = new ScoreDriver(redis, harness.ks);

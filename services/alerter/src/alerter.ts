@@ -51,10 +51,16 @@ export class Alerter {
     this.#deps = deps;
     const keys = alerterKeys(deps.keyPrefix);
     this.store = new AlertStore(deps.redis, keys);
-    this.lease = new NotifierLease(deps.redis, keys, deps.instanceId, deps.config.leaseTtlMs);
+    this.#log = deps.logger.child({ component: 'alerter' });
+    this.lease = new NotifierLease(deps.redis, keys, deps.instanceId, deps.config.leaseTtlMs, {
+      onRenewalError: (error) =>
+        this.#log.warn(
+          { err: error },
+          'notifier lease renewal failed; it lapses unless the next one succeeds',
+        ),
+    });
     this.#reader = new MomentumReader(deps.redis, { prefix: deps.keyPrefix });
     this.metrics = deps.metrics ?? new AlerterMetrics();
-    this.#log = deps.logger.child({ component: 'alerter' });
   }
 
   get lastEvaluationOkMs(): number | undefined {
@@ -116,10 +122,23 @@ export class Alerter {
     return result.notifications;
   }
 
-  /** Attempts every due delivery; channels never wait for each other. */
+  /**
+   * True while this instance surely holds the lease with `epoch` until a send started now has ended
+   * (its bound, `deliveryTimeoutMs`): another instance cannot take over while the send may still land.
+   */
+  #maySend(epoch: number): boolean {
+    return this.lease.holds(epoch, this.#deps.config.deliveryTimeoutMs);
+  }
+
+  /**
+   * Attempts every due delivery; channels never wait for each other. Each send starts only while the
+   * lease is surely held for the send's whole bound; once it is not, no further send starts and the
+   * step ends fenced (AlerterFencedError): the deliveries stay in the outbox for the holder.
+   */
   async deliverDue(epoch: number, nowMs: number): Promise<void> {
     const due = await this.store.due(nowMs, DELIVERY_BATCH);
     const byName = new Map(this.#deps.channels.map((c) => [c.name, c]));
+    let lapsed = false;
     await Promise.all(
       due.map(async (delivery) => {
         const channel = byName.get(delivery.channel);
@@ -127,6 +146,10 @@ export class Alerter {
           // A channel switched off since the decision: nothing to send it to.
           await this.store.settle(epoch, delivery, 'done');
           this.metrics.deliveries.inc({ channel: delivery.channel, outcome: 'abandoned' });
+          return;
+        }
+        if (lapsed || !this.#maySend(epoch)) {
+          lapsed = true;
           return;
         }
         try {
@@ -140,6 +163,7 @@ export class Alerter {
       }),
     );
     this.metrics.outbox.set(await this.store.outboxSize());
+    if (lapsed) throw new AlerterFencedError(epoch, { lapsed: true });
   }
 
   async #failed(epoch: number, delivery: Delivery, error: unknown, nowMs: number): Promise<void> {
@@ -167,6 +191,9 @@ export class Alerter {
   async postAlertmanager(nowMs: number): Promise<void> {
     const { config } = this.#deps;
     if (!config.alertmanagerUrl) return;
+    const epoch = this.lease.epoch;
+    // Only the holder posts, and only while it surely holds the lease for the post's whole bound.
+    if (epoch === undefined || !this.#maySend(epoch)) return;
     const last = await this.store.lastAlertmanagerPostMs();
     const states = await this.store.states();
     // A transition since the last post is posted at once, not at the next resend.

@@ -50,6 +50,16 @@ describe('alerter configuration', () => {
     }
   });
 
+  it('refuses a lease shorter than twice the delivery bound (no send could start safely)', () => {
+    expect(() =>
+      loadAlerterConfig({ MM_ALERTER_LEASE_TTL_MS: '9000', MM_ALERTER_DELIVERY_TIMEOUT_MS: '5000' }),
+    ).toThrow(/MM_ALERTER_LEASE_TTL_MS: must be at least twice MM_ALERTER_DELIVERY_TIMEOUT_MS/);
+    expect(
+      loadAlerterConfig({ MM_ALERTER_LEASE_TTL_MS: '10000', MM_ALERTER_DELIVERY_TIMEOUT_MS: '5000' }).alerter
+        .leaseTtlMs,
+    ).toBe(10_000);
+  });
+
   it('is ignored by a service that does not load it, and never prints a webhook secret', () => {
     expect(() => loadConfig({ MM_ALERTER_TYPO: '1' })).not.toThrow();
     try {

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { DEFAULT_ALERTING_CONFIG, type AlertingConfig } from '@mesh-momentum/alerting';
 import {
   bool,
+  ConfigError,
   defineConfigSection,
   integer,
   loadConfig,
@@ -154,10 +155,21 @@ export const ALERTER_SECTION = defineConfigSection({
     MM_ALERTER_LEASE_TTL_MS: variable(
       integer(1_000, 600_000),
       '15000',
-      'Notifier lease: another instance takes over within about this long after the holder died, ms.',
+      'Notifier lease, renewed every third of it: another instance takes over this long after the holder died (≥ 2 × delivery timeout), ms.',
     ),
   },
   build: (get): AlerterConfig => {
+    // The lease must outlast a send by a renewal period or two: a send starts only while the lease is
+    // held for the send's whole bound, and the lease renews every TTL/3.
+    if (get('MM_ALERTER_LEASE_TTL_MS') < 2 * get('MM_ALERTER_DELIVERY_TIMEOUT_MS')) {
+      throw new ConfigError([
+        {
+          field: 'MM_ALERTER_LEASE_TTL_MS',
+          reason:
+            'must be at least twice MM_ALERTER_DELIVERY_TIMEOUT_MS (a send starts only while the lease outlasts it)',
+        },
+      ]);
+    }
     const rules = DEFAULT_ALERTING_CONFIG.rules.map((r) => ({
       ...r,
       forMs: get('MM_ALERTER_FOR_MS'),

@@ -1,11 +1,22 @@
 import { ErrorCodes, MeshMomentumError, type FieldIssue } from '@mesh-momentum/common';
 
-/** This instance no longer holds the notifier lease: another one notifies now. */
+/**
+ * This instance no longer holds the notifier lease: another one notifies now (Redis refused a write
+ * carrying an outdated epoch), or may soon (`lapsed`: the lease was not renewed in time, so no send may
+ * start).
+ */
 export class AlerterFencedError extends MeshMomentumError {
   readonly epoch: number;
-  constructor(epoch: number) {
-    super(ErrorCodes.ALERTER_FENCED, `notifier epoch ${epoch} is outdated: another alerter holds the lease`);
+  readonly lapsed: boolean;
+  constructor(epoch: number, options: { lapsed?: boolean } = {}) {
+    super(
+      ErrorCodes.ALERTER_FENCED,
+      options.lapsed === true
+        ? `notifier lease (epoch ${epoch}) lapsed: not renewed in time, so no send may start`
+        : `notifier epoch ${epoch} is outdated: another alerter holds the lease`,
+    );
     this.epoch = epoch;
+    this.lapsed = options.lapsed === true;
   }
 }
 

@@ -1,29 +1,65 @@
+import { performance } from 'node:perf_hooks';
 import type { RedisClient } from '@mesh-momentum/store';
 import type { AlerterKeys } from './keys.ts';
 import { withAlerterScripts, type AlerterScripts } from './scripts.ts';
 
+/** Renewals per TTL when the lease renews itself (`startRenewing`): two may fail before it lapses. */
+export const RENEWALS_PER_TTL = 3;
+
+export interface NotifierLeaseOptions {
+  /**
+   * A monotonic clock in ms, for the local "held until" time (never compared with simulated alert
+   * time, only with itself). @defaultValue performance.now
+   */
+  readonly clock?: () => number;
+  /** Called when a renewal on the timer fails (Redis unreachable): the lease then lapses locally. */
+  readonly onRenewalError?: (error: unknown) => void;
+}
+
 /**
- * One notifier at a time: a lease in Redis (`SET NX PX`) renewed at every tick, and a fencing epoch
- * that grows with each new holder. Every decision and settlement carries the epoch, so an instance
- * that lost the lease (a long pause, a partition) cannot write after the new holder started. The
- * other instance takes over at its first tick after the TTL lapses: within TTL + one tick.
+ * One notifier at a time: a lease in Redis (`SET NX PX`) and a fencing epoch that grows with each new
+ * holder. Every decision and settlement carries the epoch, so an instance that lost the lease (a long
+ * pause, a partition) cannot write after the new holder started.
+ *
+ * Sends to receivers are not writes Redis can fence, so the lease also keeps a local "held until" time:
+ * the instant a renewal was *sent* plus the TTL, which is never later than the expiry Redis set (Redis
+ * starts the TTL when it receives the call). `startRenewing` renews on a timer every TTL/3, independent
+ * of how long a step takes; `holds(epoch, forMs)` answers, without a round trip, whether this instance
+ * is sure to hold the lease with that epoch for another `forMs`: the alerter asks before every send.
  */
 export class NotifierLease {
   readonly #redis: RedisClient & AlerterScripts;
   readonly #keys: AlerterKeys;
   readonly #instanceId: string;
   readonly #ttlMs: number;
+  readonly #clock: () => number;
+  readonly #onRenewalError: (error: unknown) => void;
   #epoch: number | undefined;
+  /** Local monotonic time until which the lease is surely ours; -Infinity when not held. */
+  #heldUntil = Number.NEGATIVE_INFINITY;
+  #timer: NodeJS.Timeout | undefined;
 
-  constructor(redis: RedisClient, keys: AlerterKeys, instanceId: string, ttlMs: number) {
+  constructor(
+    redis: RedisClient,
+    keys: AlerterKeys,
+    instanceId: string,
+    ttlMs: number,
+    options: NotifierLeaseOptions = {},
+  ) {
     this.#redis = withAlerterScripts(redis);
     this.#keys = keys;
     this.#instanceId = instanceId;
     this.#ttlMs = ttlMs;
+    this.#clock = options.clock ?? (() => performance.now());
+    this.#onRenewalError = options.onRenewalError ?? (() => undefined);
   }
 
   get instanceId(): string {
     return this.#instanceId;
+  }
+
+  get ttlMs(): number {
+    return this.#ttlMs;
   }
 
   /** The epoch held after the last `tick`, undefined when another instance holds the lease. */
@@ -33,6 +69,8 @@ export class NotifierLease {
 
   /** Acquires or renews the lease; returns the epoch held, or undefined. */
   async tick(): Promise<number | undefined> {
+    // Taken before the call: Redis starts the TTL later than this, never earlier.
+    const sentAt = this.#clock();
     const epoch = await this.#redis.mmAlerterLease(
       2,
       this.#keys.lease,
@@ -40,17 +78,57 @@ export class NotifierLease {
       this.#instanceId,
       this.#ttlMs,
     );
-    this.#epoch = epoch > 0 ? epoch : undefined;
+    if (epoch > 0) {
+      // Answers come back in the order Redis ran the calls (one connection), so the last answer is the
+      // truth; `max` only keeps an overlapping renewal from shortening the time within one epoch.
+      if (epoch !== this.#epoch) this.#heldUntil = Number.NEGATIVE_INFINITY;
+      this.#epoch = epoch;
+      this.#heldUntil = Math.max(this.#heldUntil, sentAt + this.#ttlMs);
+    } else {
+      this.lost();
+    }
     return this.#epoch;
+  }
+
+  /**
+   * True while this instance surely holds the lease with `epoch` for at least `forMs` more (ms): the
+   * last successful renewal, sent at T, holds it until T + TTL. No round trip: checked before each send.
+   */
+  holds(epoch: number, forMs = 0): boolean {
+    return this.#epoch === epoch && this.#clock() + forMs < this.#heldUntil;
+  }
+
+  /** Renews every TTL/3 on its own timer, so a long step (slow receivers) never outlives the lease. */
+  startRenewing(): void {
+    if (this.#timer) return;
+    let renewing = false;
+    this.#timer = setInterval(
+      () => {
+        if (renewing) return; // one call in flight at a time; a hung Redis shows as a lapse
+        renewing = true;
+        this.tick()
+          .catch((error: unknown) => this.#onRenewalError(error))
+          .finally(() => (renewing = false));
+      },
+      Math.max(1, Math.floor(this.#ttlMs / RENEWALS_PER_TTL)),
+    );
+    this.#timer.unref();
+  }
+
+  stopRenewing(): void {
+    if (this.#timer) clearInterval(this.#timer);
+    this.#timer = undefined;
   }
 
   /** Forgets the lease locally (after a fenced write): the next tick finds out who holds it. */
   lost(): void {
     this.#epoch = undefined;
+    this.#heldUntil = Number.NEGATIVE_INFINITY;
   }
 
   async release(): Promise<void> {
-    this.#epoch = undefined;
+    this.stopRenewing();
+    this.lost();
     await this.#redis.mmAlerterRelease(1, this.#keys.lease, this.#instanceId);
   }
 }

@@ -7,9 +7,10 @@ import { AlerterFencedError } from './errors.ts';
 export const DELIVERY_POLL_MS = 1_000;
 
 /**
- * Runs the alerter on the wall clock: a tick every DELIVERY_POLL_MS renews the lease and delivers what
- * is due; every `evaluationIntervalMs` (or sooner, after `evaluateSoon`) it also evaluates. One tick at
- * a time.
+ * Runs the alerter on the wall clock: a tick every DELIVERY_POLL_MS acquires or renews the lease and
+ * delivers what is due; every `evaluationIntervalMs` (or sooner, after `evaluateSoon`) it also
+ * evaluates. One tick at a time. The lease also renews on its own timer (every TTL/3), so a step that
+ * takes longer than the TTL (slow receivers) does not let another instance take over meanwhile.
  */
 export class AlerterService {
   readonly #alerter: Alerter;
@@ -34,6 +35,7 @@ export class AlerterService {
   }
 
   start(): void {
+    this.#alerter.lease.startRenewing();
     const run = () => {
       this.#running ??= this.#step().finally(() => (this.#running = undefined));
     };
@@ -97,6 +99,7 @@ export class AlerterService {
 
   async stop(): Promise<void> {
     if (this.#timer) clearInterval(this.#timer);
+    this.#alerter.lease.stopRenewing();
     await this.#running;
     // Hand over at once instead of after the TTL.
     await this.#alerter.lease.release().catch(() => undefined);

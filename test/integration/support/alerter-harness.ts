@@ -117,7 +117,9 @@ export function makeAlerter(
     keyPrefix: prefix,
     channels:
       channels ??
-      (config.webhookUrl ? [webhookChannel(config.webhookUrl, config.webhookSecrets, 2_000)] : []),
+      (config.webhookUrl
+        ? [webhookChannel(config.webhookUrl, config.webhookSecrets, config.deliveryTimeoutMs)]
+        : []),
     logger: createLogger({ name: 'alerter-test', level: 'warn' }),
     instanceId,
   });
