@@ -1,6 +1,7 @@
 import type { RedisClient } from '@mesh-momentum/store';
 import { alertmanagerAlerts, evaluate, type Notification } from '@mesh-momentum/alerting';
 import type { Logger } from '@mesh-momentum/common';
+import { withDeadline } from '@mesh-momentum/service-kit';
 import { MomentumReader } from '@mesh-momentum/store';
 import { AlertStore, type Delivery } from './alert-store.ts';
 import { postToAlertmanager, type Channel } from './channels.ts';
@@ -153,7 +154,7 @@ export class Alerter {
           return;
         }
         try {
-          await channel.send(delivery.notification, nowMs);
+          await this.#send(channel, delivery, nowMs);
           await this.store.settle(epoch, delivery, 'done');
           this.metrics.deliveries.inc({ channel: delivery.channel, outcome: 'delivered' });
         } catch (error) {
@@ -164,6 +165,20 @@ export class Alerter {
     );
     this.metrics.outbox.set(await this.store.outboxSize());
     if (lapsed) throw new AlerterFencedError(epoch, { lapsed: true });
+  }
+
+  /**
+   * One send, bounded by `deliveryTimeoutMs` whatever the channel does (the HTTP channels also abort
+   * their request at that bound; the Kafka channel bounds itself the same way): a receiver that never
+   * answers fails as retriable and is retried with back-off, and never holds the other channels.
+   */
+  #send(channel: Channel, delivery: Delivery, nowMs: number): Promise<void> {
+    const timeoutMs = this.#deps.config.deliveryTimeoutMs;
+    return withDeadline(
+      channel.send(delivery.notification, nowMs),
+      timeoutMs,
+      () => new DeliveryFailedError(channel.name, `no answer within ${timeoutMs} ms`, { retriable: true }),
+    );
   }
 
   async #failed(epoch: number, delivery: Delivery, error: unknown, nowMs: number): Promise<void> {

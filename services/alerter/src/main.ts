@@ -19,7 +19,12 @@ async function main(): Promise<void> {
   const producer = alertsTopic === undefined ? undefined : await connectAlertsProducer(kafka, alertsTopic);
   const kafkaAlerts =
     producer && alertsTopic
-      ? kafkaChannel(producer, new RegistryClient(registryOptionsFrom(config)), alertsTopic)
+      ? kafkaChannel(
+          producer,
+          new RegistryClient(registryOptionsFrom(config)),
+          alertsTopic,
+          alerterConfig.deliveryTimeoutMs,
+        )
       : undefined;
   const alerter = new Alerter({
     config: alerterConfig,
