@@ -1,6 +1,6 @@
 import { DEFAULT_ALERTING_CONFIG, type AlertingConfig } from './config.ts';
 import { evaluate, type EvaluationResult } from './engine.ts';
-import type { Silence } from './silences.ts';
+import { SilenceCache, type Silence } from './silences.ts';
 import type { AlertScope, AlertState, Notification, Observation } from './types.ts';
 
 export const MINUTE_MS = 60_000;
@@ -41,6 +41,7 @@ export function obs(scope: AlertScope, stalled: boolean, asOfMs = T0): Observati
 export class SimulatedAlerter {
   states = new Map<string, AlertState>();
   silences: Silence[] = [];
+  readonly #silenceCache = new SilenceCache();
   sent: Notification[] = [];
   nowMs = T0;
   last: EvaluationResult | undefined;
@@ -55,7 +56,7 @@ export class SimulatedAlerter {
     const result = evaluate({
       states: this.states,
       observations,
-      silences: this.silences,
+      silences: this.#silenceCache.compile(this.silences),
       nowMs: this.nowMs,
       config: this.config,
     });

@@ -3,7 +3,7 @@ import { annotationsOf, evidenceOf } from './evidence.ts';
 import { alertLabels, fingerprintOf } from './fingerprint.ts';
 import { groupNotifications, type Decided } from './grouping.ts';
 import { step, type Transition } from './lifecycle.ts';
-import { silencesMatching, type Silence } from './silences.ts';
+import { silencesMatching, type CompiledSilence } from './silences.ts';
 import type { AlertState, Notification, Observation } from './types.ts';
 
 export interface EvaluationInput {
@@ -11,7 +11,8 @@ export interface EvaluationInput {
   readonly states: ReadonlyMap<string, AlertState>;
   /** This evaluation's view of every scope; a remembered alert whose scope is absent no longer holds. */
   readonly observations: readonly Observation[];
-  readonly silences: readonly Silence[];
+  /** Compiled once per silence (SilenceCache), not per evaluation. */
+  readonly silences: readonly CompiledSilence[];
   readonly nowMs: number;
   readonly config: AlertingConfig;
 }

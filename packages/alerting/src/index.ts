@@ -8,6 +8,7 @@ export * from './fingerprint.ts';
 export * from './evidence.ts';
 export * from './lifecycle.ts';
 export * from './silences.ts';
+export * from './silence-request.ts';
 export * from './grouping.ts';
 export * from './engine.ts';
 export * from './payloads/alertmanager.ts';

@@ -8,6 +8,7 @@ import { alertmanagerAlerts, ENDS_AT_RESEND_PERIODS } from './payloads/alertmana
 import { alertRecords } from './payloads/avro.ts';
 import { chatPayload } from './payloads/chat.ts';
 import { webhookRequest } from './payloads/webhook.ts';
+import { compileSilence } from './silences.ts';
 
 function firedAndResolved() {
   const a = new SimulatedAlerter();
@@ -74,7 +75,9 @@ describe('Alertmanager v2 alerts', () => {
       createdBy: 'x',
       comment: 'y',
     };
-    expect(alertmanagerAlerts(a.states.values(), [silence], a.nowMs, DEFAULT_ALERTING_CONFIG)).toEqual([]);
+    expect(
+      alertmanagerAlerts(a.states.values(), [compileSilence(silence)], a.nowMs, DEFAULT_ALERTING_CONFIG),
+    ).toEqual([]);
     expect(alertmanagerAlerts(a.states.values(), [], a.nowMs, DEFAULT_ALERTING_CONFIG)).toHaveLength(1);
   });
 });

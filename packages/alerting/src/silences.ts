@@ -1,4 +1,5 @@
-import type { FieldIssue } from '@mesh-momentum/common';
+import { RE2JS } from 're2js';
+import safeRegex from 'safe-regex2';
 
 /** One label matcher, as in Alertmanager: `=`, `!=`, `=~`, `!~` (regexes anchored at both ends). */
 export interface Matcher {
@@ -20,62 +21,8 @@ export interface Silence {
   readonly comment: string;
 }
 
-/** Longest accepted regex matcher, characters: a guard against pathological patterns in a shared service. */
-const MAX_PATTERN_LENGTH = 256;
-
-/** The input of a silence before it is accepted; `validateSilence` names each bad field. */
-export interface SilenceInput {
-  readonly matchers?: unknown;
-  readonly startsAtMs?: unknown;
-  readonly endsAtMs?: unknown;
-  readonly createdBy?: unknown;
-  readonly comment?: unknown;
-}
-
-const nonEmptyString = (v: unknown): v is string => typeof v === 'string' && v.trim() !== '';
-
-/** Problems of a silence request; empty when it can be stored. */
-export function validateSilence(input: SilenceInput, nowMs: number): FieldIssue[] {
-  const issues: FieldIssue[] = [];
-  if (!Array.isArray(input.matchers) || input.matchers.length === 0) {
-    issues.push({ field: 'matchers', reason: 'at least one matcher is required' });
-  } else {
-    input.matchers.forEach((m: unknown, i) => {
-      const matcher = m as Partial<Matcher> | null;
-      if (!matcher || !nonEmptyString(matcher.name))
-        issues.push({ field: `matchers.${i}.name`, reason: 'required' });
-      if (!matcher || typeof matcher.value !== 'string') {
-        issues.push({ field: `matchers.${i}.value`, reason: 'must be a string' });
-      } else if (matcher.isRegex === true) {
-        if (matcher.value.length > MAX_PATTERN_LENGTH) {
-          issues.push({
-            field: `matchers.${i}.value`,
-            reason: `longer than ${MAX_PATTERN_LENGTH} characters`,
-          });
-        } else {
-          try {
-            new RegExp(matcher.value);
-          } catch {
-            issues.push({ field: `matchers.${i}.value`, reason: 'not a valid regular expression' });
-          }
-        }
-      }
-    });
-  }
-  const starts = input.startsAtMs ?? nowMs;
-  if (typeof starts !== 'number' || !Number.isSafeInteger(starts)) {
-    issues.push({ field: 'startsAtMs', reason: 'must be an integer, ms since the epoch' });
-  }
-  if (typeof input.endsAtMs !== 'number' || !Number.isSafeInteger(input.endsAtMs)) {
-    issues.push({ field: 'endsAtMs', reason: 'must be an integer, ms since the epoch' });
-  } else if (typeof starts === 'number' && input.endsAtMs <= Math.max(starts, nowMs)) {
-    issues.push({ field: 'endsAtMs', reason: 'must be after startsAtMs and in the future' });
-  }
-  if (!nonEmptyString(input.createdBy))
-    issues.push({ field: 'createdBy', reason: 'required (who silences)' });
-  if (!nonEmptyString(input.comment)) issues.push({ field: 'comment', reason: 'required (why)' });
-  return issues;
-}
+/** Labels of an alert, `name → value`. */
+export type Labels = Readonly<Record<string, string>>;
 
 /** Parses `name=value`, `name!=value`, `name=~regex`, `name!~regex` (CLI form). */
 export function parseMatcher(text: string): Matcher | undefined {
@@ -90,11 +37,91 @@ export function parseMatcher(text: string): Matcher | undefined {
   };
 }
 
-function matches(matcher: Matcher, labels: Readonly<Record<string, string>>): boolean {
+/**
+ * Why a regex matcher's pattern is refused, or undefined when it is accepted. Patterns are RE2 syntax,
+ * as in Alertmanager (no look-arounds, no back-references), and matched by re2js in time linear in the
+ * label's length, so none can hang the alerter; patterns that would be catastrophic in a backtracking
+ * engine (nested quantifiers such as `(a+)+`, safe-regex2's star-height test) are refused all the same,
+ * because other readers of the stored silences (any tool, any language) may use one.
+ */
+export function patternProblem(pattern: string): string | undefined {
+  try {
+    RE2JS.compile(pattern);
+  } catch (error) {
+    return `not a valid RE2 regular expression: ${(error as Error).message}`;
+  }
+  if (!safeRegex(pattern)) {
+    return 'catastrophic-looking regular expression (nested quantifiers, e.g. (a+)+): refused';
+  }
+  return undefined;
+}
+
+/** One matcher as a predicate; a regex is compiled here, once, anchored at both ends. */
+function compileMatcher(matcher: Matcher): (labels: Labels) => boolean {
+  let hit: (value: string) => boolean;
+  if (matcher.isRegex) {
+    // `matches` is a whole-input match: Alertmanager's `^(?:…)$`.
+    const re = RE2JS.compile(matcher.value);
+    hit = (value) => re.matches(value);
+  } else {
+    hit = (value) => value === matcher.value;
+  }
   // A missing label matches as the empty string, as in Alertmanager.
-  const value = labels[matcher.name] ?? '';
-  const hit = matcher.isRegex ? new RegExp(`^(?:${matcher.value})$`).test(value) : value === matcher.value;
-  return matcher.isEqual === false ? !hit : hit;
+  return matcher.isEqual === false
+    ? (labels) => !hit(labels[matcher.name] ?? '')
+    : (labels) => hit(labels[matcher.name] ?? '');
+}
+
+/** A silence ready to match: its matchers compiled once, when it was created or loaded. */
+export interface CompiledSilence {
+  readonly silence: Silence;
+  /** True when every matcher matches the labels. */
+  readonly matches: (labels: Labels) => boolean;
+}
+
+/** @throws Error (from re2js) when a regex matcher does not compile: stored data that was never validated. */
+export function compileSilence(silence: Silence): CompiledSilence {
+  const predicates = silence.matchers.map(compileMatcher);
+  return { silence, matches: (labels) => predicates.every((p) => p(labels)) };
+}
+
+/**
+ * Compiled silences kept between evaluations: a silence is compiled when first seen and again only if
+ * its matchers change (an expiry changes only its end); silences gone from the input are dropped.
+ */
+export class SilenceCache {
+  readonly #byId = new Map<string, { readonly matchersJson: string; readonly compiled: CompiledSilence }>();
+
+  /**
+   * The silences compiled (cached ones reused, with the given silence's current times); one that does
+   * not compile is left out and reported through `onInvalid`.
+   */
+  compile(
+    silences: readonly Silence[],
+    onInvalid?: (silence: Silence, error: unknown) => void,
+  ): CompiledSilence[] {
+    const seen = new Set<string>();
+    const out: CompiledSilence[] = [];
+    for (const silence of silences) {
+      seen.add(silence.id);
+      const matchersJson = JSON.stringify(silence.matchers);
+      const cached = this.#byId.get(silence.id);
+      if (cached && cached.matchersJson === matchersJson) {
+        out.push(cached.compiled.silence === silence ? cached.compiled : { ...cached.compiled, silence });
+        continue;
+      }
+      try {
+        const compiled = compileSilence(silence);
+        this.#byId.set(silence.id, { matchersJson, compiled });
+        out.push(compiled);
+      } catch (error) {
+        this.#byId.delete(silence.id);
+        onInvalid?.(silence, error);
+      }
+    }
+    for (const id of this.#byId.keys()) if (!seen.has(id)) this.#byId.delete(id);
+    return out;
+  }
 }
 
 export function isActive(silence: Silence, nowMs: number): boolean {
@@ -103,9 +130,9 @@ export function isActive(silence: Silence, nowMs: number): boolean {
 
 /** The active silences whose every matcher matches the labels. */
 export function silencesMatching(
-  labels: Readonly<Record<string, string>>,
-  silences: readonly Silence[],
+  labels: Labels,
+  silences: readonly CompiledSilence[],
   nowMs: number,
 ): Silence[] {
-  return silences.filter((s) => isActive(s, nowMs) && s.matchers.every((m) => matches(m, labels)));
+  return silences.filter((s) => isActive(s.silence, nowMs) && s.matches(labels)).map((s) => s.silence);
 }

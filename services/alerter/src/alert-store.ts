@@ -1,5 +1,11 @@
 import type { RedisClient } from '@mesh-momentum/store';
-import type { AlertState, Notification, Silence } from '@mesh-momentum/alerting';
+import {
+  SilenceCache,
+  type AlertState,
+  type CompiledSilence,
+  type Notification,
+  type Silence,
+} from '@mesh-momentum/alerting';
 import { AlerterFencedError } from './errors.ts';
 import type { AlerterKeys } from './keys.ts';
 import { SCRIPT_STATUS, withAlerterScripts, type AlerterScripts } from './scripts.ts';
@@ -26,10 +32,17 @@ export interface Delivery {
 export class AlertStore {
   readonly #redis: RedisClient & AlerterScripts;
   readonly #keys: AlerterKeys;
+  readonly #silenceCache = new SilenceCache();
+  readonly #onInvalidSilence: (silence: Silence, error: unknown) => void;
 
-  constructor(redis: RedisClient, keys: AlerterKeys) {
+  constructor(
+    redis: RedisClient,
+    keys: AlerterKeys,
+    options: { onInvalidSilence?: (silence: Silence, error: unknown) => void } = {},
+  ) {
     this.#redis = withAlerterScripts(redis);
     this.#keys = keys;
+    this.#onInvalidSilence = options.onInvalidSilence ?? (() => undefined);
   }
 
   async states(): Promise<Map<string, AlertState>> {
@@ -83,6 +96,14 @@ export class AlertStore {
     return Object.values(hash)
       .map((json) => JSON.parse(json) as Silence)
       .sort((a, b) => a.startsAtMs - b.startsAtMs || (a.id < b.id ? -1 : 1));
+  }
+
+  /**
+   * The silences ready to match, each compiled once (when first loaded, and again only if its matchers
+   * change); one whose pattern does not compile (written around the API) is left out and reported.
+   */
+  async compiledSilences(): Promise<CompiledSilence[]> {
+    return this.#silenceCache.compile(await this.silences(), this.#onInvalidSilence);
   }
 
   async putSilence(silence: Silence): Promise<void> {

@@ -51,7 +51,10 @@ export class Alerter {
   constructor(deps: AlerterDeps) {
     this.#deps = deps;
     const keys = alerterKeys(deps.keyPrefix);
-    this.store = new AlertStore(deps.redis, keys);
+    this.store = new AlertStore(deps.redis, keys, {
+      onInvalidSilence: (silence, error) =>
+        this.#log.error({ silence: silence.id, err: error }, 'stored silence does not compile; ignored'),
+    });
     this.#log = deps.logger.child({ component: 'alerter' });
     this.lease = new NotifierLease(deps.redis, keys, deps.instanceId, deps.config.leaseTtlMs, {
       onRenewalError: (error) =>
@@ -101,7 +104,7 @@ export class Alerter {
     const [observations, states, silences] = await Promise.all([
       observeAll(this.#reader, includeProducts),
       this.store.states(),
-      this.store.silences(),
+      this.store.compiledSilences(),
     ]);
     const result = evaluate({ states, observations, silences, nowMs, config: config.alerting });
     const deliveries: Delivery[] = result.notifications.flatMap((n) =>
@@ -216,7 +219,12 @@ export class Alerter {
       (s) => (s.firingSinceMs ?? 0) > (last ?? 0) || (s.resolvedAtMs ?? 0) > (last ?? 0),
     );
     if (!changed && last !== undefined && nowMs - last < config.alerting.alertmanagerResendMs) return;
-    const alerts = alertmanagerAlerts(states.values(), await this.store.silences(), nowMs, config.alerting);
+    const alerts = alertmanagerAlerts(
+      states.values(),
+      await this.store.compiledSilences(),
+      nowMs,
+      config.alerting,
+    );
     try {
       await postToAlertmanager(config.alertmanagerUrl, alerts, config.deliveryTimeoutMs);
       await this.store.setLastAlertmanagerPostMs(nowMs);

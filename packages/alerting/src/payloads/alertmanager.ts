@@ -1,6 +1,6 @@
 import type { AlertingConfig } from '../config.ts';
 import { annotationsOf } from '../evidence.ts';
-import { silencesMatching, type Silence } from '../silences.ts';
+import { silencesMatching, type CompiledSilence } from '../silences.ts';
 import type { AlertState } from '../types.ts';
 
 /** One element of the body of Alertmanager's `POST /api/v2/alerts` (its `postableAlert`). */
@@ -27,7 +27,7 @@ export const ENDS_AT_RESEND_PERIODS = 4;
  */
 export function alertmanagerAlerts(
   states: Iterable<AlertState>,
-  silences: readonly Silence[],
+  silences: readonly CompiledSilence[],
   nowMs: number,
   config: AlertingConfig,
 ): PostableAlert[] {

@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util';
+import { parseSilenceRequest } from '@mesh-momentum/alerting';
 import { parseDuration } from '../duration.ts';
 
 /**
@@ -8,8 +9,9 @@ import { parseDuration } from '../duration.ts';
  *   list
  *   expire <id>
  *
- * --url (default http://127.0.0.1:8091, the alerter's MM_ALERTER_HTTP_PORT). Exit codes: 0 done,
- * 1 refused (the answer's message is printed), 2 usage.
+ * --url (default http://127.0.0.1:8091, the alerter's MM_ALERTER_HTTP_PORT). A silence is checked here
+ * with the API's own validation (`parseSilenceRequest`) before it is sent. Exit codes: 0 done,
+ * 1 refused (the answer's message is printed), 2 usage or an invalid silence (each flag named).
  */
 const USAGE = `usage: alerter:silence add --matcher NAME=VALUE... --duration 2h|30m|1d --by WHO --comment WHY [--url URL]
        alerter:silence list [--url URL]
@@ -29,6 +31,20 @@ async function call(url: string, method: string, body?: unknown): Promise<unknow
     process.exit(1);
   }
   return answer;
+}
+
+/** The flag behind a request field: `matchers.1.value` → `--matcher #2 (matchers.1.value)`. */
+function flagOf(field: string): string {
+  const [head, index] = field.split('.');
+  if (head === 'matchers')
+    return index === undefined ? '--matcher' : `--matcher #${Number(index) + 1} (${field})`;
+  const flags: Record<string, string> = {
+    durationMs: '--duration',
+    endsAtMs: '--duration',
+    createdBy: '--by',
+    comment: '--comment',
+  };
+  return flags[field] ?? field;
 }
 
 async function main(): Promise<void> {
@@ -56,12 +72,14 @@ async function main(): Promise<void> {
       console.error(`--duration: ${values.duration} is not like 30m, 2h or 7d\n${USAGE}`);
       process.exit(2);
     }
-    const silence = await call(`${base}/api/silences`, 'POST', {
-      matchers: values.matcher,
-      durationMs,
-      createdBy: values.by,
-      comment: values.comment,
-    });
+    const request = { matchers: values.matcher, durationMs, createdBy: values.by, comment: values.comment };
+    const checked = parseSilenceRequest(request, Date.now());
+    if (!checked.ok) {
+      for (const issue of checked.issues) console.error(`${flagOf(issue.field)}: ${issue.reason}`);
+      console.error(USAGE);
+      process.exit(2);
+    }
+    const silence = await call(`${base}/api/silences`, 'POST', request);
     console.log(JSON.stringify(silence, null, 2));
   } else {
     console.error(USAGE);

@@ -1,0 +1,148 @@
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SILENCE_LIMITS } from '@mesh-momentum/alerting';
+import { AlerterMetrics, alerterKeys, AlertStore, registerAlerterApi } from '@mesh-momentum/alerter';
+import { createOpsServer } from '@mesh-momentum/service-kit';
+import { REPO_ROOT } from '@mesh-momentum/testing';
+import { storeHarness } from './support/store-harness.ts';
+
+const run = promisify(execFile);
+
+type App = ReturnType<typeof createOpsServer>;
+
+/** The alerter's HTTP server as main.ts builds it: the ops routes and the API. */
+function alerterApp(store: AlertStore, clock: () => number): App {
+  const app = createOpsServer(
+    { live: () => true, ready: async () => ({ ready: true, checks: {} }) },
+    new AlerterMetrics({ defaultMetrics: false }).registry,
+  );
+  registerAlerterApi(app, store, clock);
+  return app;
+}
+
+/**
+ * The alerter's HTTP API on real Redis (fastify's `inject`: the whole request pipeline, no socket),
+ * and the CLI's own checks before it calls the API.
+ */
+const NOW = Date.UTC(2026, 2, 2, 9);
+
+interface Refusal {
+  statusCode: number;
+  code: string;
+  issues: { field: string; reason: string }[];
+}
+
+describe('alerter API: silences', () => {
+  const harness = storeHarness('alerter-api-silences');
+  let app: App;
+  let store: AlertStore;
+  beforeAll(async () => {
+    store = new AlertStore(harness.redis(), alerterKeys(harness.ks.prefix));
+    app = alerterApp(store, () => NOW);
+    await app.ready();
+  });
+  afterAll(async () => app?.close());
+
+  const post = (body: unknown) =>
+    app.inject({ method: 'POST', url: '/api/silences', payload: body as object });
+  const valid = { matchers: ['domain=hr'], durationMs: 3_600_000, createdBy: 'lead', comment: 'reorg' };
+
+  it.each([
+    [
+      'a string for a boolean',
+      { matchers: [{ name: 'domain', value: 'hr', isEqual: 'false' }] },
+      'matchers.0.isEqual',
+    ],
+    ['a comment too long', { comment: 'x'.repeat(SILENCE_LIMITS.maxCommentLength + 1) }, 'comment'],
+    ['an author too long', { createdBy: 'x'.repeat(SILENCE_LIMITS.maxCreatedByLength + 1) }, 'createdBy'],
+    ['a matcher name too long', { matchers: [`${'n'.repeat(65)}=x`] }, 'matchers.0.name'],
+    ['a matcher value too long', { matchers: [`domain=${'v'.repeat(257)}`] }, 'matchers.0.value'],
+    ['too many matchers', { matchers: Array.from({ length: 17 }, () => 'domain=hr') }, 'matchers'],
+    ['a catastrophic-looking regex', { matchers: ['product=~(a+)+'] }, 'matchers.0.value'],
+    ['an invalid regex', { matchers: ['product=~('] }, 'matchers.0.value'],
+    ['an unknown field', { endAt: NOW + 1 }, 'endAt'],
+    ['a silence longer than the maximum', { durationMs: SILENCE_LIMITS.maxDurationMs + 1 }, 'durationMs'],
+    [
+      'an end before the start',
+      { durationMs: undefined, startsAt: '2026-03-03T00:00:00Z', endsAt: '2026-03-02T23:00:00Z' },
+      'endsAt',
+    ],
+    ['a time without a zone', { durationMs: undefined, endsAt: '2026-03-03T00:00:00' }, 'endsAt'],
+  ])('refuses %s with 400 naming the field, and stores nothing', async (_what, change, field) => {
+    const response = await post({ ...valid, ...change });
+    expect(response.statusCode).toBe(400);
+    const refusal = response.json<Refusal>();
+    expect(refusal).toMatchObject({ statusCode: 400, code: 'MM_ERR_SILENCE_INVALID' });
+    expect(refusal.issues.map((i) => i.field)).toEqual([field]);
+    expect(await store.silences()).toEqual([]);
+  });
+
+  it('accepts a valid silence with ISO times and lists it', async () => {
+    const response = await post({
+      matchers: [{ name: 'product', value: 'hr\\..*', isRegex: true }, 'domain!=payments'],
+      startsAt: '2026-03-02T09:00:00Z',
+      endsAt: '2026-03-09T09:00:00Z',
+      createdBy: 'lead@example.com',
+      comment: 'reorg',
+    });
+    expect(response.statusCode).toBe(201);
+    const created = response.json<{
+      id: string;
+      startsAtMs: number;
+      endsAtMs: number;
+      matchers: unknown[];
+    }>();
+    expect(created.startsAtMs).toBe(NOW);
+    expect(created.endsAtMs).toBe(NOW + 7 * 86_400_000);
+    expect(created.matchers).toEqual([
+      { name: 'product', value: 'hr\\..*', isRegex: true, isEqual: true },
+      { name: 'domain', value: 'payments', isRegex: false, isEqual: false },
+    ]);
+    const listed = (await app.inject({ method: 'GET', url: '/api/silences' })).json<{ id: string }[]>();
+    expect(listed.map((s) => s.id)).toEqual([created.id]);
+    // Compiled for the evaluation: matches hr's products, not payments'.
+    const [compiled] = await store.compiledSilences();
+    expect(compiled!.matches({ domain: 'hr', product: 'hr.payroll' })).toBe(true);
+    expect(compiled!.matches({ domain: 'payments', product: 'hr.payroll' })).toBe(false);
+  });
+});
+
+describe('alerter:silence CLI: the same checks before it calls the API', () => {
+  const cli = (...args: string[]) =>
+    run(
+      process.execPath,
+      [
+        '--conditions=@mesh-momentum/source',
+        'services/alerter/src/bin/silence.ts',
+        ...args,
+        // Nothing listens there: a request that got past the checks would fail with exit code 1.
+        '--url',
+        'http://127.0.0.1:9',
+      ],
+      { cwd: REPO_ROOT },
+    );
+
+  it.each([
+    [
+      'a catastrophic regex',
+      ['--matcher', 'product=~(a+)+'],
+      /--matcher #1 \(matchers\.0\.value\): catastrophic-looking/,
+    ],
+    [
+      'a comment too long',
+      ['--matcher', 'domain=hr', '--comment', 'x'.repeat(1_025)],
+      /--comment: at most 1024 characters/,
+    ],
+    ['a matcher without operator', ['--matcher', 'not a matcher'], /--matcher #1 \(matchers\.0\): must be/],
+  ])('%s → exit 2 naming the flag', async (_what, args, message) => {
+    const base = { '--duration': '2h', '--by': 'lead', '--comment': 'why' };
+    const flags = Object.entries(base).flatMap(([flag, value]) => (args.includes(flag) ? [] : [flag, value]));
+    const failure = await cli('add', ...args, ...flags).then(
+      () => undefined,
+      (error: unknown) => error as { code: number; stderr: string },
+    );
+    expect(failure?.code).toBe(2);
+    expect(failure?.stderr).toMatch(message);
+  });
+});
