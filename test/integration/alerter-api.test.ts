@@ -1,8 +1,8 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SILENCE_LIMITS } from '@mesh-momentum/alerting';
-import { AlerterMetrics, alerterKeys, AlertStore, registerAlerterApi } from '@mesh-momentum/alerter';
+import { alerterKeys, SILENCE_LIMITS } from '@mesh-momentum/alerting';
+import { AlerterMetrics, AlertStore, registerAlerterApi } from '@mesh-momentum/alerter';
 import { createOpsServer } from '@mesh-momentum/service-kit';
 import { REPO_ROOT } from '@mesh-momentum/testing';
 import { storeHarness } from './support/store-harness.ts';

@@ -1,6 +1,7 @@
 /**
  * @mesh-momentum/alerting — the alerter's pure logic: lifecycle, fingerprints, silences, grouping,
- * evidence and channel payloads. No I/O and no clock: services/alerter wires it to Redis and HTTP.
+ * evidence and channel payloads, and the alert-state contract (Redis keys, stored records, what a reader
+ * shows). No I/O and no clock: services/alerter wires it to Redis and HTTP.
  */
 export * from './types.ts';
 export * from './config.ts';
@@ -15,3 +16,4 @@ export * from './payloads/alertmanager.ts';
 export * from './payloads/avro.ts';
 export * from './payloads/webhook.ts';
 export * from './payloads/chat.ts';
+export * from './contract/index.ts';

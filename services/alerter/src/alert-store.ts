@@ -1,13 +1,16 @@
 import type { RedisClient } from '@mesh-momentum/store';
 import {
+  parseAlertStates,
+  parseSilences,
   SilenceCache,
+  type AlerterKeys,
   type AlertState,
   type CompiledSilence,
+  type InvalidRecord,
   type Notification,
   type Silence,
 } from '@mesh-momentum/alerting';
 import { AlerterFencedError } from './errors.ts';
-import type { AlerterKeys } from './keys.ts';
 import { SCRIPT_STATUS, withAlerterScripts, type AlerterScripts } from './scripts.ts';
 
 export const CHANNELS = ['webhook', 'chat', 'kafka'] as const;
@@ -24,30 +27,32 @@ export interface Delivery {
   readonly lastError?: string;
 }
 
+/** A stored record the alerter could not use: which hash, which field, why. */
+export type InvalidRecordReport = (hash: 'alerts' | 'silences', record: InvalidRecord) => void;
+
 /**
- * Alert state, silences and the outbox in Redis under the alerter's keys (keys.ts). Writes that decide
- * or settle notifications carry the notifier epoch and are refused (AlerterFencedError) once another
- * instance took the lease.
+ * Alert state, silences and the outbox in Redis under the alerter's keys (the alert-state contract of
+ * packages/alerting: `alerterKeys`, `parseAlertStates`, `parseSilences`). A stored record that cannot
+ * be read is left out and reported (`onInvalid`), never fatal. Writes that decide or settle
+ * notifications carry the notifier epoch and are refused (AlerterFencedError) once another instance
+ * took the lease.
  */
 export class AlertStore {
   readonly #redis: RedisClient & AlerterScripts;
   readonly #keys: AlerterKeys;
   readonly #silenceCache = new SilenceCache();
-  readonly #onInvalidSilence: (silence: Silence, error: unknown) => void;
+  readonly #onInvalid: InvalidRecordReport;
 
-  constructor(
-    redis: RedisClient,
-    keys: AlerterKeys,
-    options: { onInvalidSilence?: (silence: Silence, error: unknown) => void } = {},
-  ) {
+  constructor(redis: RedisClient, keys: AlerterKeys, options: { onInvalid?: InvalidRecordReport } = {}) {
     this.#redis = withAlerterScripts(redis);
     this.#keys = keys;
-    this.#onInvalidSilence = options.onInvalidSilence ?? (() => undefined);
+    this.#onInvalid = options.onInvalid ?? (() => undefined);
   }
 
   async states(): Promise<Map<string, AlertState>> {
-    const hash = await this.#redis.hgetall(this.#keys.alerts);
-    return new Map(Object.entries(hash).map(([fp, json]) => [fp, JSON.parse(json) as AlertState]));
+    const { records, invalid } = parseAlertStates(await this.#redis.hgetall(this.#keys.alerts));
+    for (const record of invalid) this.#onInvalid('alerts', record);
+    return new Map(records.map((s) => [s.fingerprint, s]));
   }
 
   /** Writes one evaluation: states, forgotten alerts and the new deliveries, atomically. */
@@ -91,11 +96,11 @@ export class AlertStore {
     return status === SCRIPT_STATUS.OK;
   }
 
+  /** Every stored silence, earliest start first. */
   async silences(): Promise<Silence[]> {
-    const hash = await this.#redis.hgetall(this.#keys.silences);
-    return Object.values(hash)
-      .map((json) => JSON.parse(json) as Silence)
-      .sort((a, b) => a.startsAtMs - b.startsAtMs || (a.id < b.id ? -1 : 1));
+    const { records, invalid } = parseSilences(await this.#redis.hgetall(this.#keys.silences));
+    for (const record of invalid) this.#onInvalid('silences', record);
+    return records;
   }
 
   /**
@@ -103,7 +108,12 @@ export class AlertStore {
    * change); one whose pattern does not compile (written around the API) is left out and reported.
    */
   async compiledSilences(): Promise<CompiledSilence[]> {
-    return this.#silenceCache.compile(await this.silences(), this.#onInvalidSilence);
+    return this.#silenceCache.compile(await this.silences(), (silence, error) =>
+      this.#onInvalid('silences', {
+        id: silence.id,
+        reason: `does not compile: ${(error as Error).message}`,
+      }),
+    );
   }
 
   async putSilence(silence: Silence): Promise<void> {
@@ -112,7 +122,7 @@ export class AlertStore {
 
   async getSilence(id: string): Promise<Silence | undefined> {
     const json = await this.#redis.hget(this.#keys.silences, id);
-    return json === null ? undefined : (JSON.parse(json) as Silence);
+    return json === null ? undefined : parseSilences({ [id]: json }).records[0];
   }
 
   /** Removes silences that ended before `olderThanMs`. */

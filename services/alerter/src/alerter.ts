@@ -1,5 +1,5 @@
 import type { RedisClient } from '@mesh-momentum/store';
-import { alertmanagerAlerts, evaluate, type Notification } from '@mesh-momentum/alerting';
+import { alerterKeys, alertmanagerAlerts, evaluate, type Notification } from '@mesh-momentum/alerting';
 import type { Logger } from '@mesh-momentum/common';
 import { withDeadline } from '@mesh-momentum/service-kit';
 import { MomentumReader } from '@mesh-momentum/store';
@@ -7,7 +7,6 @@ import { AlertStore, type Delivery } from './alert-store.ts';
 import { postToAlertmanager, type Channel } from './channels.ts';
 import type { AlerterConfig } from './config.ts';
 import { AlerterFencedError, DeliveryFailedError } from './errors.ts';
-import { alerterKeys } from './keys.ts';
 import { NotifierLease } from './lease.ts';
 import { AlerterMetrics } from './metrics.ts';
 import { observeAll } from './observe.ts';
@@ -52,8 +51,8 @@ export class Alerter {
     this.#deps = deps;
     const keys = alerterKeys(deps.keyPrefix);
     this.store = new AlertStore(deps.redis, keys, {
-      onInvalidSilence: (silence, error) =>
-        this.#log.error({ silence: silence.id, err: error }, 'stored silence does not compile; ignored'),
+      onInvalid: (hash, record) =>
+        this.#log.error({ hash, id: record.id, reason: record.reason }, 'stored record unreadable; ignored'),
     });
     this.#log = deps.logger.child({ component: 'alerter' });
     this.lease = new NotifierLease(deps.redis, keys, deps.instanceId, deps.config.leaseTtlMs, {

@@ -5,7 +5,6 @@ export * from './channels-from-config.ts';
 export * from './config.ts';
 export * from './errors.ts';
 export * from './http-api.ts';
-export * from './keys.ts';
 export * from './lease.ts';
 export * from './metrics.ts';
 export * from './observe.ts';

@@ -1,6 +1,6 @@
 import { performance } from 'node:perf_hooks';
 import type { RedisClient } from '@mesh-momentum/store';
-import type { AlerterKeys } from './keys.ts';
+import type { AlerterKeys } from '@mesh-momentum/alerting';
 import { withAlerterScripts, type AlerterScripts } from './scripts.ts';
 
 /** Renewals per TTL when the lease renews itself (`startRenewing`): two may fail before it lapses. */

@@ -1,14 +1,17 @@
 /**
- * Every Redis key of the alerter, built here; docs/alerter.md documents them. All share the hash tag
- * `{alerter}`, so one Lua script updates alert state and the outbox atomically (one Redis Cluster slot).
- * They live beside, not inside, the score namespaces: a rebuild of the scores keeps the alert history.
+ * Every Redis key of the alerter, built here (the alert-state contract: the alerter writes them; a
+ * reader such as the dashboard reads `alerts` and `silences` without importing the alerter); docs/alerter.md
+ * documents them. All share the hash tag `{alerter}`, so one Lua script updates alert state and the
+ * outbox atomically (one Redis Cluster slot). They live beside, not inside, the score namespaces
+ * (`<prefix>:{alerter}:…`, where the score keys are `<prefix>:<namespace>:…`): a rebuild of the scores
+ * keeps the alert history.
  */
 export function alerterKeys(prefix: string) {
   const base = `${prefix}:{alerter}`;
   return {
-    /** Hash: fingerprint → AlertState JSON (packages/alerting). */
+    /** Hash: fingerprint → AlertState JSON (`parseAlertStates`). */
     alerts: `${base}:alerts`,
-    /** Hash: silence id → Silence JSON; expired silences are removed by the evaluation. */
+    /** Hash: silence id → Silence JSON (`parseSilences`); removed by the evaluation a while after they end. */
     silences: `${base}:silences`,
     /** Hash: delivery id (`<idempotency key>:<channel>`) → Delivery JSON: what to send, attempts, last error. */
     outbox: `${base}:outbox`,
