@@ -1,9 +1,9 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { alerterKeys, SILENCE_LIMITS } from '@mesh-momentum/alerting';
+import { alerterKeys, PAUSE_LIMITS, SILENCE_LIMITS } from '@mesh-momentum/alerting';
 import { AlerterMetrics, AlertStore, registerAlerterApi } from '@mesh-momentum/alerter';
-import { createOpsServer } from '@mesh-momentum/service-kit';
+import { createOpsServer, listenOps } from '@mesh-momentum/service-kit';
 import { REPO_ROOT } from '@mesh-momentum/testing';
 import { storeHarness } from './support/store-harness.ts';
 
@@ -105,6 +105,119 @@ describe('alerter API: silences', () => {
     const [compiled] = await store.compiledSilences();
     expect(compiled!.matches({ domain: 'hr', product: 'hr.payroll' })).toBe(true);
     expect(compiled!.matches({ domain: 'payments', product: 'hr.payroll' })).toBe(false);
+  });
+});
+
+describe('alerter API: pauses', () => {
+  const harness = storeHarness('alerter-api-pauses');
+  let app: App;
+  let store: AlertStore;
+  let url: string;
+  beforeAll(async () => {
+    store = new AlertStore(harness.redis(), alerterKeys(harness.ks.prefix));
+    app = alerterApp(store, () => NOW);
+    url = (await listenOps(app, { host: '127.0.0.1', port: 0 })).url;
+  });
+  afterAll(async () => app?.close());
+
+  const post = (body: unknown) => app.inject({ method: 'POST', url: '/api/pauses', payload: body as object });
+
+  it('pauses a scope under the documented key, replaces it, lists and resumes it', async () => {
+    const created = await post({
+      scope: 'domain:hr',
+      reason: 'reorg',
+      createdBy: 'lead',
+      durationMs: 86_400_000,
+    });
+    expect(created.statusCode).toBe(201);
+    expect(created.json()).toEqual({
+      scope: { kind: 'domain', domain: 'hr' },
+      scopeKey: 'domain:hr',
+      reason: 'reorg',
+      createdBy: 'lead',
+      createdAtMs: NOW,
+      untilMs: NOW + 86_400_000,
+    });
+    // The documented key: <prefix>:{alerter}:pauses, field = scope key.
+    const stored = await harness.redis().hget(`${harness.ks.prefix}:{alerter}:pauses`, 'domain:hr');
+    expect(JSON.parse(stored!)).toMatchObject({ scopeKey: 'domain:hr', reason: 'reorg' });
+    // Paused again: the new pause replaces the old one (200), without an end now.
+    const replaced = await post({
+      scope: { kind: 'domain', domain: 'hr' },
+      reason: 'on hold',
+      createdBy: 'cto',
+    });
+    expect(replaced.statusCode).toBe(200);
+    expect(replaced.json()).not.toHaveProperty('untilMs');
+    const product = await post({ scope: 'product:hr/hr.payroll', reason: 'migrating', createdBy: 'lead' });
+    expect(product.statusCode).toBe(201);
+    const listed = (await app.inject({ method: 'GET', url: '/api/pauses' })).json<{ scopeKey: string }[]>();
+    expect(listed.map((p) => p.scopeKey)).toEqual(['domain:hr', 'product:hr/hr.payroll']);
+    // Resumed by scope key, URL-encoded (a product's key holds a /).
+    const resumed = await fetch(`${url}/api/pauses/${encodeURIComponent('product:hr/hr.payroll')}`, {
+      method: 'DELETE',
+    });
+    expect(resumed.status).toBe(200);
+    expect(((await resumed.json()) as { reason: string }).reason).toBe('migrating');
+    const again = await app.inject({
+      method: 'DELETE',
+      url: `/api/pauses/${encodeURIComponent('product:hr/hr.payroll')}`,
+    });
+    expect(again.statusCode).toBe(404);
+    expect(again.json()).toMatchObject({ code: 'MM_ERR_PAUSE_NOT_FOUND' });
+    expect((await store.pauses()).map((p) => p.scopeKey)).toEqual(['domain:hr']);
+    await store.removePause('domain:hr');
+  });
+
+  it.each([
+    ['no scope', { scope: undefined }, 'scope'],
+    ['an unknown scope kind', { scope: 'team:data' }, 'scope'],
+    ['a string for a number', { untilMs: String(NOW + 1) }, 'untilMs'],
+    ['an end in the past', { untilMs: NOW - 1 }, 'untilMs'],
+    ['a reason too long', { reason: 'x'.repeat(PAUSE_LIMITS.maxReasonLength + 1) }, 'reason'],
+    ['an unknown field', { comment: 'x' }, 'comment'],
+  ])('refuses %s with 400 naming the field', async (_what, change, field) => {
+    const response = await post({ scope: 'domain:hr', reason: 'reorg', createdBy: 'lead', ...change });
+    expect(response.statusCode).toBe(400);
+    const refusal = response.json<Refusal>();
+    expect(refusal.code).toBe('MM_ERR_PAUSE_INVALID');
+    expect(refusal.issues.map((i) => i.field)).toEqual([field]);
+    expect(await store.pauses()).toEqual([]);
+  });
+
+  it('pnpm alerter:pause adds, lists and removes through the API', async () => {
+    const cli = (...args: string[]) =>
+      run(
+        process.execPath,
+        ['--conditions=@mesh-momentum/source', 'services/alerter/src/bin/pause.ts', ...args, '--url', url],
+        { cwd: REPO_ROOT },
+      );
+    const added = JSON.parse(
+      (
+        await cli(
+          'add',
+          '--scope',
+          'mesh',
+          '--reason',
+          'programme on hold',
+          '--by',
+          'cto',
+          '--duration',
+          '30d',
+        )
+      ).stdout,
+    ) as { scopeKey: string; untilMs: number };
+    expect(added).toMatchObject({ scopeKey: 'mesh', untilMs: NOW + 30 * 86_400_000 });
+    const listed = JSON.parse((await cli('list')).stdout) as { scopeKey: string }[];
+    expect(listed.map((p) => p.scopeKey)).toEqual(['mesh']);
+    expect(JSON.parse((await cli('remove', 'mesh')).stdout)).toMatchObject({ scopeKey: 'mesh' });
+    await expect(cli('remove', 'mesh')).rejects.toMatchObject({ code: 1 });
+    const refused = await cli('add', '--scope', 'team:x', '--reason', 'r', '--by', 'b').then(
+      () => undefined,
+      (error: unknown) => error as { code: number; stderr: string },
+    );
+    expect(refused?.code).toBe(2);
+    expect(refused?.stderr).toMatch(/--scope \(scope\): must be mesh, domain:<domain> or product/);
   });
 });
 

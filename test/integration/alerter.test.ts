@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Notification } from '@mesh-momentum/alerting';
-import { createSilence, webhookChannel, type Alerter } from '@mesh-momentum/alerter';
+import { createSilence, pauseScope, resumeScope, webhookChannel, type Alerter } from '@mesh-momentum/alerter';
 import { keys, ScoreReader } from '@mesh-momentum/store';
 import {
   alerterConfig,
@@ -321,5 +321,68 @@ describe('alerter: flapping', () => {
     }
     expect(sent.map((n) => n.status)).toEqual(['firing', 'resolved']);
     expect(receiver.alerts().map((a) => a.status)).toEqual(['firing', 'resolved']);
+  });
+});
+
+describe('alerter: pauses', () => {
+  const harness = storeHarness('alerter-pauses');
+  const receiver = receiverForBlock();
+
+  it('a paused scope does not alert: its firing alert resolves once, saying paused; resumed, it is judged again', async () => {
+    const redis = harness.redis();
+    const config = alerterConfig(
+      { webhookUrl: receiver.url },
+      { rules: rules(0, 0, true), repeatIntervalMs: 30 * DAY_MS },
+    );
+    const alerter = makeAlerter(redis, harness.ks.prefix, config, 'p');
+    const driver = new ScoreDriver(redis, harness.ks);
+    // Two silent domains: hr will be paused, ops not.
+    await driver.apply(
+      [...rhythm('hr', 'hr.payroll', START, LAST, 7), ...rhythm('ops', 'ops.orders', START, LAST, 7)],
+      LAST,
+    );
+    const t = LAST + 40 * DAY_MS;
+    await driver.refresh(t);
+    const fired = await alerter.tick(t);
+    const firingScopes = (ns: Notification[]) =>
+      ns
+        .flatMap((n) => n.alerts)
+        .filter((a) => a.status === 'firing')
+        .map((a) => a.labels['product'] ?? a.labels['domain'] ?? 'mesh')
+        .sort();
+    expect(firingScopes(fired)).toEqual(['hr', 'hr.payroll', 'mesh', 'ops', 'ops.orders']);
+
+    // hr is paused (the domain covers its products): resolved once, saying so; ops goes on firing.
+    await pauseScope(
+      alerter.store,
+      { scope: 'domain:hr', reason: 'reorg until March', createdBy: 'lead' },
+      t + HOUR_MS,
+    );
+    const paused = await alerter.tick(t + HOUR_MS);
+    const resolved = paused.flatMap((n) => n.alerts);
+    expect(resolved.map((a) => [a.labels['product'] ?? a.labels['domain'], a.status]).sort()).toEqual([
+      ['hr', 'resolved'],
+      ['hr.payroll', 'resolved'],
+    ]);
+    for (const a of resolved) {
+      expect(a.evidence.exemption).toBe('paused');
+      expect(a.annotations['summary']).toMatch(/not judged: paused \(reorg until March\)$/);
+    }
+    // While paused (the processor still judges hr stalled), nothing more about hr, however long.
+    const during: Notification[] = [];
+    for (let d = 1; d <= 3; d++) {
+      await driver.refresh(t + d * DAY_MS);
+      during.push(...(await alerter.tick(t + d * DAY_MS)));
+    }
+    expect(during.flatMap((n) => n.alerts).filter((a) => a.labels['domain'] === 'hr')).toEqual([]);
+    const hrStates = [...(await alerter.store.states()).values()].filter((s) => s.labels['domain'] === 'hr');
+    expect(hrStates.every((s) => s.status === 'resolved' || s.status === 'inactive')).toBe(true);
+    expect(receiver.alerts('resolved').filter((a) => a.labels['domain'] === 'hr')).toHaveLength(2);
+
+    // Resumed: judged afresh, a new episode (for = 0: firing at once).
+    await resumeScope(alerter.store, 'domain:hr');
+    const resumed = await alerter.tick(t + 4 * DAY_MS);
+    expect(firingScopes(resumed)).toEqual(['hr', 'hr.payroll']);
+    expect(await alerter.store.pauses()).toEqual([]);
   });
 });

@@ -23,6 +23,8 @@ import { AdapterPayloadError, MappingInvalidError } from '@mesh-momentum/adapter
 import {
   AlerterFencedError,
   DeliveryFailedError,
+  PauseInvalidError,
+  PauseNotFoundError,
   SilenceInvalidError,
   SilenceNotFoundError,
 } from '@mesh-momentum/alerter';
@@ -68,6 +70,9 @@ const SAMPLES: readonly MeshMomentumError[] = [
   new AlerterFencedError(3),
   new SilenceInvalidError([{ field: 'comment', reason: 'required' }]),
   new SilenceNotFoundError('s-1'),
+  new PauseInvalidError([{ field: 'reason', reason: 'required' }]),
+  new PauseNotFoundError('domain:hr'),
+  new AlerterFencedError(3, { lapsed: true }),
   new DeliveryFailedError('webhook', 'HTTP 503', { retriable: true, status: 503 }),
   new DeliveryFailedError('webhook', 'HTTP 400', { retriable: false, status: 400 }),
 ];

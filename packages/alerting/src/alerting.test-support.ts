@@ -1,5 +1,6 @@
 import { DEFAULT_ALERTING_CONFIG, type AlertingConfig } from './config.ts';
 import { evaluate, type EvaluationResult } from './engine.ts';
+import type { Pause } from './pauses.ts';
 import { SilenceCache, type Silence } from './silences.ts';
 import type { AlertScope, AlertState, Notification, Observation } from './types.ts';
 
@@ -41,6 +42,7 @@ export function obs(scope: AlertScope, stalled: boolean, asOfMs = T0): Observati
 export class SimulatedAlerter {
   states = new Map<string, AlertState>();
   silences: Silence[] = [];
+  pauses: Pause[] = [];
   readonly #silenceCache = new SilenceCache();
   sent: Notification[] = [];
   nowMs = T0;
@@ -57,6 +59,7 @@ export class SimulatedAlerter {
       states: this.states,
       observations,
       silences: this.#silenceCache.compile(this.silences),
+      pauses: this.pauses,
       nowMs: this.nowMs,
       config: this.config,
     });

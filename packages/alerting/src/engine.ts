@@ -1,8 +1,9 @@
 import { ruleFor, type AlertingConfig } from './config.ts';
 import { annotationsOf, evidenceOf } from './evidence.ts';
-import { alertLabels, fingerprintOf } from './fingerprint.ts';
+import { alertLabels, fingerprintOf, scopeOfLabels } from './fingerprint.ts';
 import { groupNotifications, type Decided } from './grouping.ts';
-import { step, type Transition } from './lifecycle.ts';
+import { step, type StepInput, type Transition } from './lifecycle.ts';
+import { pauseCovering, pauseNoteOf, type Pause } from './pauses.ts';
 import { silencesMatching, type CompiledSilence } from './silences.ts';
 import type { AlertState, Notification, Observation } from './types.ts';
 
@@ -13,6 +14,8 @@ export interface EvaluationInput {
   readonly observations: readonly Observation[];
   /** Compiled once per silence (SilenceCache), not per evaluation. */
   readonly silences: readonly CompiledSilence[];
+  /** Paused scopes (a pause covers its scope and the scopes inside it). @defaultValue none */
+  readonly pauses?: readonly Pause[];
   readonly nowMs: number;
   readonly config: AlertingConfig;
 }
@@ -28,8 +31,23 @@ export interface EvaluationResult {
 }
 
 /**
+ * The step input for a scope under a pause: the scope is not judged, so its condition does not hold
+ * and a firing alert resolves at once (no `keep_firing_for`), its evidence saying it was paused; a
+ * pending one is cleared, and none starts.
+ */
+function paused(input: StepInput, pause: Pause): StepInput {
+  return {
+    ...input,
+    rule: { ...input.rule, keepFiringForMs: 0 },
+    holds: false,
+    evidence: { ...input.evidence, exemption: 'paused', pause: pauseNoteOf(pause) },
+  };
+}
+
+/**
  * One evaluation of every rule over every scope: advances each alert's lifecycle and decides the
- * notifications.
+ * notifications. A paused scope (`pauses`) never goes pending or firing; a firing alert of a scope that
+ * gets paused is resolved, once, its resolution saying so.
  * - firing (newly, or when a silence that hid it ended) and not silenced → a firing notification;
  * - still firing, not silenced, `repeatIntervalMs` since the last one → a repeat;
  * - resolved → a resolved notification iff a firing one was decided for this episode (whoever heard
@@ -65,7 +83,7 @@ export function evaluate(input: EvaluationInput): EvaluationResult {
     if (seen.has(fingerprint)) continue;
     seen.add(fingerprint);
     const previous = input.states.get(fingerprint);
-    const next = step(previous, {
+    const judged: StepInput = {
       rule,
       fingerprint,
       labels: alertLabels(rule, observation.scope),
@@ -73,8 +91,9 @@ export function evaluate(input: EvaluationInput): EvaluationResult {
       evidence: evidenceOf(observation, rule, config),
       nowMs,
       resolvedRetentionMs: config.resolvedRetentionMs,
-    });
-    advance(previous, next, fingerprint);
+    };
+    const pause = pauseCovering(observation.scope, input.pauses ?? [], nowMs);
+    advance(previous, step(previous, pause ? paused(judged, pause) : judged), fingerprint);
   }
 
   // Alerts whose scope was not observed (gone from the store, or its rule switched off) stop holding.
@@ -83,7 +102,7 @@ export function evaluate(input: EvaluationInput): EvaluationResult {
     const rule = config.rules.find((r) => r.name === previous.rule);
     const effective =
       rule && rule.enabled ? rule : { ...(rule ?? offRule(previous.rule)), keepFiringForMs: 0 };
-    const next = step(previous, {
+    const unseen: StepInput = {
       rule: effective,
       fingerprint,
       labels: previous.labels,
@@ -91,8 +110,9 @@ export function evaluate(input: EvaluationInput): EvaluationResult {
       evidence: previous.evidence,
       nowMs,
       resolvedRetentionMs: config.resolvedRetentionMs,
-    });
-    advance(previous, next, fingerprint);
+    };
+    const pause = pauseCovering(scopeOfLabels(previous.labels), input.pauses ?? [], nowMs);
+    advance(previous, step(previous, pause ? paused(unseen, pause) : unseen), fingerprint);
   }
 
   return {

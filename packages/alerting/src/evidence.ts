@@ -1,4 +1,5 @@
 import type { AlertingConfig, AlertRule } from './config.ts';
+import { scopeKeyOf, scopeOfLabels } from './fingerprint.ts';
 import type { AlertScope, Evidence, Observation } from './types.ts';
 
 const DAY_MS = 86_400_000;
@@ -47,11 +48,36 @@ function scopeName(labels: Readonly<Record<string, string>>): string {
 
 const round1 = (n: number) => Math.round(n * 10) / 10;
 
+/** The annotations of an alert resolved because its scope was paused: who paused it, until when, why. */
+function pausedAnnotations(
+  labels: Readonly<Record<string, string>>,
+  evidence: Evidence,
+  pause: NonNullable<Evidence['pause']>,
+): Record<string, string> {
+  const until =
+    pause.untilMs === undefined ? 'until resumed' : `until ${new Date(pause.untilMs).toISOString()}`;
+  const of = pause.scopeKey === scopeKeyOf(scopeOfLabels(labels)) ? '' : ` (the pause of ${pause.scopeKey})`;
+  return {
+    summary: `Momentum of ${scopeName(labels)} not judged: paused (${pause.reason})`,
+    description:
+      `Paused by ${pause.createdBy} since ${new Date(pause.sinceMs).toISOString()}, ${until}${of}: ${pause.reason}. ` +
+      'A paused scope does not alert; this alert is resolved, and the scope is judged afresh when the pause ends.',
+    stall_reason: evidence.stallReason ?? '',
+    exemption: 'paused',
+    paused_by: pause.createdBy,
+    momentum: String(round1(evidence.momentum)),
+    trend30: String(round1(evidence.trend30)),
+    dashboard_url: evidence.dashboardUrl,
+  };
+}
+
 /** Alertmanager-style annotations: a one-line summary, a description with the evidence, the link. */
 export function annotationsOf(
   labels: Readonly<Record<string, string>>,
   evidence: Evidence,
 ): Record<string, string> {
+  if (evidence.exemption === 'paused' && evidence.pause)
+    return pausedAnnotations(labels, evidence, evidence.pause);
   const last =
     evidence.lastMomentumEventMs === undefined
       ? 'no momentum-building event on record'

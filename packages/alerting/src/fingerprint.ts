@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { AlertRule } from './config.ts';
-import type { AlertScope } from './types.ts';
+import type { AlertScope, ScopeKind } from './types.ts';
 
 /**
  * The identity labels of an alert: rule and scope only. Values that change while the alert fires
@@ -39,4 +39,18 @@ export function scopeKeyOf(scope: AlertScope): string {
   if (scope.kind === 'mesh') return 'mesh';
   if (scope.kind === 'domain') return `domain:${scope.domain ?? ''}`;
   return `product:${scope.domain ?? ''}/${scope.productId ?? ''}`;
+}
+
+const KINDS: readonly ScopeKind[] = ['mesh', 'domain', 'product'];
+
+/** The scope an alert is about, from its identity labels. */
+export function scopeOfLabels(labels: Readonly<Record<string, string>>): AlertScope {
+  const kind = KINDS.find((k) => k === labels['scope_kind']) ?? 'mesh';
+  if (kind === 'mesh') return { kind };
+  const domain = labels['domain'] ?? '';
+  const ownerTeam = labels['owner_team'];
+  const withTeam = ownerTeam === undefined ? {} : { ownerTeam };
+  return kind === 'domain'
+    ? { kind, domain, ...withTeam }
+    : { kind, domain, productId: labels['product'] ?? '', ...withTeam };
 }

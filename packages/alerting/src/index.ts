@@ -10,6 +10,8 @@ export * from './evidence.ts';
 export * from './lifecycle.ts';
 export * from './silences.ts';
 export * from './silence-request.ts';
+export * from './pauses.ts';
+export * from './pause-request.ts';
 export * from './grouping.ts';
 export * from './engine.ts';
 export * from './payloads/alertmanager.ts';

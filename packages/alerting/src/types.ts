@@ -83,6 +83,16 @@ export interface AlertState {
   readonly evidence: Evidence;
 }
 
+/** What an alert's evidence says of the pause that holds its scope (packages/alerting `Pause`). */
+export interface PauseNote {
+  /** The paused scope (`mesh`, `domain:<d>`, `product:<d>/<p>`): the alert's own, or one containing it. */
+  readonly scopeKey: string;
+  readonly reason: string;
+  readonly createdBy: string;
+  readonly sinceMs: number;
+  readonly untilMs?: number;
+}
+
 export interface Evidence {
   /** Name of the alert rule (`DomainMomentumStalled`, ...). */
   readonly rule: string;
@@ -99,6 +109,13 @@ export interface Evidence {
   /** The scope's dashboard page. */
   readonly dashboardUrl: string;
   readonly asOfMs: number;
+  /**
+   * Why the scope is not judged: `paused` (as packages/scoring's `stallOf` says of a paused scope), set
+   * on the evidence of an alert resolved because its scope was paused.
+   */
+  readonly exemption?: 'paused';
+  /** The pause that holds the scope, with `exemption: 'paused'`. */
+  readonly pause?: PauseNote;
 }
 
 export type NotificationStatus = 'firing' | 'resolved';

@@ -44,6 +44,8 @@ export const ErrorCodes = {
   ALERTER_FENCED: 'MM_ERR_ALERTER_FENCED',
   SILENCE_INVALID: 'MM_ERR_SILENCE_INVALID',
   SILENCE_NOT_FOUND: 'MM_ERR_SILENCE_NOT_FOUND',
+  PAUSE_INVALID: 'MM_ERR_PAUSE_INVALID',
+  PAUSE_NOT_FOUND: 'MM_ERR_PAUSE_NOT_FOUND',
   DELIVERY_FAILED: 'MM_ERR_DELIVERY_FAILED',
 } as const;
 
@@ -112,6 +114,8 @@ export const ERROR_CODE_INFO: Readonly<Record<ErrorCode, ErrorCodeInfo>> = {
   MM_ERR_ALERTER_FENCED: { retriable: false, httpStatus: 409 },
   MM_ERR_SILENCE_INVALID: { retriable: false, httpStatus: 400 },
   MM_ERR_SILENCE_NOT_FOUND: { retriable: false, httpStatus: 404 },
+  MM_ERR_PAUSE_INVALID: { retriable: false, httpStatus: 400 },
+  MM_ERR_PAUSE_NOT_FOUND: { retriable: false, httpStatus: 404 },
   // A receiver (webhook, chat, Alertmanager, Kafka) refused or failed a delivery: a bad gateway.
   MM_ERR_DELIVERY_FAILED: { retriable: 'depends', httpStatus: 502 },
 };

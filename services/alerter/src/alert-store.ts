@@ -1,6 +1,7 @@
 import type { RedisClient } from '@mesh-momentum/store';
 import {
   parseAlertStates,
+  parsePauses,
   parseSilences,
   SilenceCache,
   type AlerterKeys,
@@ -8,6 +9,7 @@ import {
   type CompiledSilence,
   type InvalidRecord,
   type Notification,
+  type Pause,
   type Silence,
 } from '@mesh-momentum/alerting';
 import { AlerterFencedError } from './errors.ts';
@@ -28,7 +30,7 @@ export interface Delivery {
 }
 
 /** A stored record the alerter could not use: which hash, which field, why. */
-export type InvalidRecordReport = (hash: 'alerts' | 'silences', record: InvalidRecord) => void;
+export type InvalidRecordReport = (hash: 'alerts' | 'silences' | 'pauses', record: InvalidRecord) => void;
 
 /**
  * Alert state, silences and the outbox in Redis under the alerter's keys (the alert-state contract of
@@ -129,6 +131,35 @@ export class AlertStore {
   async pruneSilences(olderThanMs: number): Promise<number> {
     const stale = (await this.silences()).filter((s) => s.endsAtMs < olderThanMs).map((s) => s.id);
     return stale.length === 0 ? 0 : this.#redis.hdel(this.#keys.silences, ...stale);
+  }
+
+  /** Every stored pause (active, future or ended and not yet pruned), by scope key. */
+  async pauses(): Promise<Pause[]> {
+    const { records, invalid } = parsePauses(await this.#redis.hgetall(this.#keys.pauses));
+    for (const record of invalid) this.#onInvalid('pauses', record);
+    return records;
+  }
+
+  /** Stores a pause under its scope key: it replaces the scope's earlier pause, if any. */
+  async putPause(pause: Pause): Promise<void> {
+    await this.#redis.hset(this.#keys.pauses, pause.scopeKey, JSON.stringify(pause));
+  }
+
+  async getPause(scopeKey: string): Promise<Pause | undefined> {
+    const json = await this.#redis.hget(this.#keys.pauses, scopeKey);
+    return json === null ? undefined : parsePauses({ [scopeKey]: json }).records[0];
+  }
+
+  async removePause(scopeKey: string): Promise<boolean> {
+    return (await this.#redis.hdel(this.#keys.pauses, scopeKey)) > 0;
+  }
+
+  /** Removes pauses that ended before `olderThanMs` (a pause without an end stays until removed). */
+  async prunePauses(olderThanMs: number): Promise<number> {
+    const stale = (await this.pauses())
+      .filter((p) => p.untilMs !== undefined && p.untilMs < olderThanMs)
+      .map((p) => p.scopeKey);
+    return stale.length === 0 ? 0 : this.#redis.hdel(this.#keys.pauses, ...stale);
   }
 
   async lastAlertmanagerPostMs(): Promise<number | undefined> {

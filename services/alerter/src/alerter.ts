@@ -100,12 +100,13 @@ export class Alerter {
   async evaluateOnce(epoch: number, nowMs: number): Promise<Notification[]> {
     const { config } = this.#deps;
     const includeProducts = config.alerting.rules.some((r) => r.scopeKind === 'product' && r.enabled);
-    const [observations, states, silences] = await Promise.all([
+    const [observations, states, silences, pauses] = await Promise.all([
       observeAll(this.#reader, includeProducts),
       this.store.states(),
       this.store.compiledSilences(),
+      this.store.pauses(),
     ]);
-    const result = evaluate({ states, observations, silences, nowMs, config: config.alerting });
+    const result = evaluate({ states, observations, silences, pauses, nowMs, config: config.alerting });
     const deliveries: Delivery[] = result.notifications.flatMap((n) =>
       this.#deps.channels.map((c) => ({
         id: `${n.idempotencyKey}:${c.name}`,
@@ -122,6 +123,7 @@ export class Alerter {
     for (const [state, n] of Object.entries(counts)) this.metrics.alerts.set({ state }, n);
     for (const t of result.transitions) this.#log.info(t, 'alert transition');
     await this.store.pruneSilences(nowMs - config.alerting.resolvedRetentionMs);
+    await this.store.prunePauses(nowMs - config.alerting.resolvedRetentionMs);
     return result.notifications;
   }
 

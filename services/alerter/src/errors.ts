@@ -39,6 +39,25 @@ export class SilenceNotFoundError extends MeshMomentumError {
   }
 }
 
+export class PauseInvalidError extends MeshMomentumError {
+  readonly issues: readonly FieldIssue[];
+  constructor(issues: readonly FieldIssue[]) {
+    super(
+      ErrorCodes.PAUSE_INVALID,
+      `invalid pause: ${issues.map((i) => `${i.field}: ${i.reason}`).join('; ')}`,
+    );
+    this.issues = issues;
+  }
+}
+
+export class PauseNotFoundError extends MeshMomentumError {
+  readonly scopeKey: string;
+  constructor(scopeKey: string) {
+    super(ErrorCodes.PAUSE_NOT_FOUND, `scope ${JSON.stringify(scopeKey)} is not paused`);
+    this.scopeKey = scopeKey;
+  }
+}
+
 /** A receiver refused or failed one delivery; `retriable` says whether trying again can help. */
 export class DeliveryFailedError extends MeshMomentumError {
   readonly channel: string;

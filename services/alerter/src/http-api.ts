@@ -1,7 +1,8 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { MeshMomentumError } from '@mesh-momentum/common';
 import type { AlertStore } from './alert-store.ts';
-import { SilenceInvalidError } from './errors.ts';
+import { PauseInvalidError, SilenceInvalidError } from './errors.ts';
+import { pauseScope, resumeScope } from './pause-admin.ts';
 import { createSilence, expireSilence } from './silence-admin.ts';
 
 /** Largest accepted request body, bytes: a silence is a few hundred (SILENCE_LIMITS bound its fields). */
@@ -14,7 +15,9 @@ function sendError(reply: FastifyReply, error: unknown): FastifyReply {
       code: error.code,
       error: error.name,
       message: error.message,
-      ...(error instanceof SilenceInvalidError ? { issues: error.issues } : {}),
+      ...(error instanceof SilenceInvalidError || error instanceof PauseInvalidError
+        ? { issues: error.issues }
+        : {}),
     });
   }
   throw error;
@@ -26,6 +29,10 @@ function sendError(reply: FastifyReply, error: unknown): FastifyReply {
  *   GET    /api/silences        every silence, active or not yet pruned
  *   POST   /api/silences        {matchers, endsAtMs | durationMs, createdBy, comment[, startsAtMs]} → 201 silence
  *   DELETE /api/silences/:id    expires it now → 200 silence
+ *   GET    /api/pauses          every pause, active or not yet pruned
+ *   POST   /api/pauses          {scope, reason, createdBy[, untilMs | until | durationMs]} → 201 pause (200 when
+ *                               it replaced the scope's earlier pause)
+ *   DELETE /api/pauses/:scope   resumes the scope (`mesh`, `domain:<d>`, `product:<d>/<p>`, URL-encoded) → 200 pause
  */
 export function registerAlerterApi(app: FastifyInstance, store: AlertStore, clock: () => number): void {
   app.get('/api/alerts', async () => [...(await store.states()).values()]);
@@ -40,6 +47,22 @@ export function registerAlerterApi(app: FastifyInstance, store: AlertStore, cloc
   app.delete<{ Params: { id: string } }>('/api/silences/:id', async (req, reply) => {
     try {
       return reply.send(await expireSilence(store, req.params.id, clock()));
+    } catch (error) {
+      return sendError(reply, error);
+    }
+  });
+  app.get('/api/pauses', async () => store.pauses());
+  app.post('/api/pauses', { bodyLimit: MAX_BODY_BYTES }, async (req, reply) => {
+    try {
+      const { pause, replaced } = await pauseScope(store, req.body, clock());
+      return reply.code(replaced ? 200 : 201).send(pause);
+    } catch (error) {
+      return sendError(reply, error);
+    }
+  });
+  app.delete<{ Params: { scope: string } }>('/api/pauses/:scope', async (req, reply) => {
+    try {
+      return reply.send(await resumeScope(store, req.params.scope));
     } catch (error) {
       return sendError(reply, error);
     }

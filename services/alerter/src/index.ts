@@ -10,4 +10,5 @@ export * from './metrics.ts';
 export * from './observe.ts';
 export * from './service.ts';
 export * from './silence-admin.ts';
+export * from './pause-admin.ts';
 export * from './kafka-channel.ts';

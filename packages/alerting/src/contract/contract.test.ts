@@ -12,8 +12,10 @@ import {
 } from '../alerting.test-support.ts';
 import { compileSilence, parseMatcher, type Silence } from '../silences.ts';
 import { alerterKeys } from './keys.ts';
-import { parseAlertStates, parseSilences } from './records.ts';
-import { alertViews, scopeOfLabels } from './view.ts';
+import { parseAlertStates, parsePauses, parseSilences } from './records.ts';
+import type { Pause } from '../pauses.ts';
+import { scopeOfLabels } from '../fingerprint.ts';
+import { alertViews } from './view.ts';
 
 const silence: Silence = {
   id: 'sil-1',
@@ -37,6 +39,7 @@ describe('alert-state contract: keys', () => {
     expect(Object.values(keys).every((k) => k.startsWith('mm:{alerter}:'))).toBe(true);
     expect(keys.alerts).toBe('mm:{alerter}:alerts');
     expect(keys.silences).toBe('mm:{alerter}:silences');
+    expect(keys.pauses).toBe('mm:{alerter}:pauses');
   });
 });
 
@@ -81,7 +84,51 @@ describe('alert-state contract: stored records', () => {
   });
 });
 
+const pause: Pause = {
+  scope: { kind: 'domain', domain: 'hr' },
+  scopeKey: 'domain:hr',
+  reason: 'reorg',
+  createdBy: 'lead',
+  createdAtMs: T0,
+};
+
+describe('alert-state contract: pauses', () => {
+  it('reads pauses by scope key, and refuses one stored under another scope', () => {
+    const mesh: Pause = { ...pause, scope: { kind: 'mesh' }, scopeKey: 'mesh', untilMs: T0 + DAY_MS };
+    const parsed = parsePauses({
+      mesh: JSON.stringify(mesh),
+      'domain:hr': JSON.stringify(pause),
+      'domain:ops': JSON.stringify(pause),
+    });
+    expect(parsed.records).toEqual([pause, mesh]);
+    expect(parsed.invalid).toEqual([
+      { id: 'domain:ops', reason: 'stored under domain:ops but names domain:hr' },
+    ]);
+    expect(
+      parsePauses({ x: JSON.stringify({ ...pause, scopeKey: 'x', scope: { kind: 'team' } }) }).invalid,
+    ).toHaveLength(1);
+  });
+});
+
 describe('alert-state contract: what a reader shows', () => {
+  it("the pause that holds an alert's scope", () => {
+    const { records } = parseAlertStates(storedStates());
+    const views = alertViews({ states: records, silences: [], pauses: [pause], nowMs: T0 + HOUR_MS });
+    expect(views.map((v) => [v.scopeKey, v.paused?.scopeKey])).toEqual([
+      ['domain:hr', 'domain:hr'],
+      ['product:hr/hr.payroll', 'domain:hr'],
+    ]);
+    expect(views[0]!.paused).toEqual({
+      scopeKey: 'domain:hr',
+      reason: 'reorg',
+      createdBy: 'lead',
+      sinceMs: T0,
+    });
+    expect(
+      alertViews({ states: records, silences: [], nowMs: T0 }).every((v) => v.paused === undefined),
+    ).toBe(true);
+  });
+
   it('scope, state, since, rule and the silences that hold it', () => {
     const { records } = parseAlertStates(storedStates());
     const views = alertViews({ states: records, silences: [compileSilence(silence)], nowMs: T0 + HOUR_MS });

@@ -13,6 +13,11 @@ export function alerterKeys(prefix: string) {
     alerts: `${base}:alerts`,
     /** Hash: silence id → Silence JSON (`parseSilences`); removed by the evaluation a while after they end. */
     silences: `${base}:silences`,
+    /**
+     * Hash: scope key (`mesh`, `domain:<d>`, `product:<d>/<p>`) → Pause JSON (`parsePauses`): the scopes
+     * put on hold, one pause per scope; removed by the evaluation a while after they end.
+     */
+    pauses: `${base}:pauses`,
     /** Hash: delivery id (`<idempotency key>:<channel>`) → Delivery JSON: what to send, attempts, last error. */
     outbox: `${base}:outbox`,
     /** Sorted set: delivery id → next attempt, ms since the epoch. */

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { Pause } from '../pauses.ts';
 import type { Silence } from '../silences.ts';
 import { ALERT_STATES, type AlertState } from '../types.ts';
 
@@ -68,11 +69,29 @@ export const silenceSchema = z.looseObject({
   comment: z.string(),
 });
 
+const pauseScope = z.discriminatedUnion('kind', [
+  z.looseObject({ kind: z.literal('mesh') }),
+  z.looseObject({ kind: z.literal('domain'), domain: z.string() }),
+  z.looseObject({ kind: z.literal('product'), domain: z.string(), productId: z.string() }),
+]);
+
+/** `Pause` as stored in the `pauses` hash, under its `scopeKey`. */
+export const pauseSchema = z.looseObject({
+  scope: pauseScope,
+  scopeKey: z.string().min(1),
+  reason: z.string(),
+  createdBy: z.string(),
+  createdAtMs: ms,
+  untilMs: ms.optional(),
+});
+
 // The schemas describe the types, field by field: either drifting from the other fails the type check.
 const _alertState: AlertState = {} as z.output<typeof alertStateSchema>;
 const _silence: Silence = {} as z.output<typeof silenceSchema>;
+const _pause: Pause = {} as z.output<typeof pauseSchema>;
 void _alertState;
 void _silence;
+void _pause;
 
 /** One stored record that could not be read: its hash field and why. */
 export interface InvalidRecord {
@@ -125,5 +144,12 @@ export function parseAlertStates(hash: Readonly<Record<string, string>>): Parsed
 export function parseSilences(hash: Readonly<Record<string, string>>): ParsedRecords<Silence> {
   const parsed = parseHash<Silence>(hash, silenceSchema, (s) => s.id);
   parsed.records.sort((a, b) => a.startsAtMs - b.startsAtMs || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  return parsed;
+}
+
+/** The `pauses` hash (HGETALL) as pauses, by scope key. */
+export function parsePauses(hash: Readonly<Record<string, string>>): ParsedRecords<Pause> {
+  const parsed = parseHash<Pause>(hash, pauseSchema, (p) => p.scopeKey);
+  parsed.records.sort((a, b) => (a.scopeKey < b.scopeKey ? -1 : a.scopeKey > b.scopeKey ? 1 : 0));
   return parsed;
 }

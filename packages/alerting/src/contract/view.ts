@@ -1,6 +1,7 @@
-import { scopeKeyOf } from '../fingerprint.ts';
+import { scopeKeyOf, scopeOfLabels } from '../fingerprint.ts';
+import { pauseCovering, pauseNoteOf, type Pause } from '../pauses.ts';
 import { isActive, silencesMatching, type CompiledSilence } from '../silences.ts';
-import type { AlertScope, AlertState, ScopeKind } from '../types.ts';
+import type { AlertScope, AlertState, PauseNote } from '../types.ts';
 
 /** What a reader (the dashboard) shows of one alert. */
 export interface AlertView {
@@ -17,21 +18,12 @@ export interface AlertView {
   readonly severity?: string;
   /** Ids of the active silences whose matchers match the alert, earliest start first. */
   readonly silencedBy: readonly string[];
+  /**
+   * The active pause that holds the alert's scope now (its own, its domain's or the mesh's), if any:
+   * such an alert is resolved, or being resolved at the next evaluation.
+   */
+  readonly paused?: PauseNote;
   readonly dashboardUrl: string;
-}
-
-const KINDS: readonly ScopeKind[] = ['mesh', 'domain', 'product'];
-
-/** The scope an alert is about, from its identity labels. */
-export function scopeOfLabels(labels: Readonly<Record<string, string>>): AlertScope {
-  const kind = KINDS.find((k) => k === labels['scope_kind']) ?? 'mesh';
-  if (kind === 'mesh') return { kind };
-  const domain = labels['domain'] ?? '';
-  const ownerTeam = labels['owner_team'];
-  const withTeam = ownerTeam === undefined ? {} : { ownerTeam };
-  return kind === 'domain'
-    ? { kind, domain, ...withTeam }
-    : { kind, domain, productId: labels['product'] ?? '', ...withTeam };
 }
 
 function sinceOf(state: AlertState): number {
@@ -43,13 +35,16 @@ function sinceOf(state: AlertState): number {
 const ORDER = { firing: 0, pending: 1, resolved: 2 } as const;
 
 /**
- * The stored alert states and silences (parsed with `parseAlertStates` / `parseSilences`, silences
- * compiled with `SilenceCache` or `compileSilence`) as a reader shows them at `nowMs`: firing first, then
- * pending, then resolved, each the longest-standing first.
+ * The stored alert states, silences and pauses (parsed with `parseAlertStates`, `parseSilences`,
+ * `parsePauses`; silences compiled with `SilenceCache` or `compileSilence`) as a reader shows them at
+ * `nowMs`: firing first, then pending, then resolved, each the longest-standing first. The paused scopes
+ * themselves (with or without an alert) are `parsePauses`' records, `isPauseActive` at `nowMs`.
  */
 export function alertViews(input: {
   readonly states: Iterable<AlertState>;
   readonly silences: readonly CompiledSilence[];
+  /** @defaultValue none */
+  readonly pauses?: readonly Pause[];
   readonly nowMs: number;
 }): AlertView[] {
   const active = input.silences.filter((s) => isActive(s.silence, input.nowMs));
@@ -58,6 +53,7 @@ export function alertViews(input: {
     if (state.status === 'inactive') continue;
     const scope = scopeOfLabels(state.labels);
     const severity = state.labels['severity'];
+    const pause = pauseCovering(scope, input.pauses ?? [], input.nowMs);
     views.push({
       fingerprint: state.fingerprint,
       scope,
@@ -68,6 +64,7 @@ export function alertViews(input: {
       ...(state.evidence.stallReason === undefined ? {} : { stallReason: state.evidence.stallReason }),
       ...(severity === undefined ? {} : { severity }),
       silencedBy: silencesMatching(state.labels, active, input.nowMs).map((s) => s.id),
+      ...(pause === undefined ? {} : { paused: pauseNoteOf(pause) }),
       dashboardUrl: state.evidence.dashboardUrl,
     });
   }

@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util';
 import { parseSilenceRequest } from '@mesh-momentum/alerting';
 import { parseDuration } from '../duration.ts';
+import { callAlerterApi as call, refuseLocally } from './api-call.ts';
 
 /**
  * `pnpm alerter:silence <add|list|expire>`: manages silences through a running alerter's HTTP API.
@@ -16,22 +17,6 @@ import { parseDuration } from '../duration.ts';
 const USAGE = `usage: alerter:silence add --matcher NAME=VALUE... --duration 2h|30m|1d --by WHO --comment WHY [--url URL]
        alerter:silence list [--url URL]
        alerter:silence expire ID [--url URL]`;
-
-async function call(url: string, method: string, body?: unknown): Promise<unknown> {
-  const response = await fetch(url, {
-    method,
-    ...(body === undefined
-      ? {}
-      : { headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }),
-    signal: AbortSignal.timeout(10_000),
-  });
-  const answer = (await response.json()) as unknown;
-  if (!response.ok) {
-    console.error(JSON.stringify(answer, null, 2));
-    process.exit(1);
-  }
-  return answer;
-}
 
 /** The flag behind a request field: `matchers.1.value` → `--matcher #2 (matchers.1.value)`. */
 function flagOf(field: string): string {
@@ -74,11 +59,7 @@ async function main(): Promise<void> {
     }
     const request = { matchers: values.matcher, durationMs, createdBy: values.by, comment: values.comment };
     const checked = parseSilenceRequest(request, Date.now());
-    if (!checked.ok) {
-      for (const issue of checked.issues) console.error(`${flagOf(issue.field)}: ${issue.reason}`);
-      console.error(USAGE);
-      process.exit(2);
-    }
+    if (!checked.ok) refuseLocally(checked.issues, flagOf, USAGE);
     const silence = await call(`${base}/api/silences`, 'POST', request);
     console.log(JSON.stringify(silence, null, 2));
   } else {
