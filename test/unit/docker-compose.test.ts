@@ -1,8 +1,8 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { ENV_VARIABLES } from '@mesh-momentum/common';
+import { ENV_VARIABLES, loadConfig } from '@mesh-momentum/common';
 import { CONFIG_SECTIONS } from '../../scripts/config-sections.ts';
 
 /**
@@ -15,6 +15,10 @@ const read = (path: string): string => readFileSync(`${root}${path}`, 'utf8');
 
 interface Service {
   readonly image?: string;
+  readonly command?: string | readonly string[];
+  readonly entrypoint?: string | readonly string[];
+  readonly volumes?: readonly string[];
+  readonly network_mode?: string;
   readonly ports?: readonly string[];
   readonly environment?: Readonly<Record<string, string | number | boolean | null>> | readonly string[];
   readonly profiles?: readonly string[];
@@ -95,18 +99,6 @@ describe('docker-compose.yml', () => {
     }
   });
 
-  it('uses only MM_* variables that the configuration knows (shared, or a service section)', () => {
-    const known = [
-      ...Object.keys(ENV_VARIABLES),
-      ...CONFIG_SECTIONS.flatMap((s) => Object.keys(s.variables)),
-    ];
-    for (const name of Object.keys(compose.services)) {
-      for (const key of Object.keys(environment(name))) {
-        if (key.startsWith('MM_')) expect(known, `${name}: ${key}`).toContain(key);
-      }
-    }
-  });
-
   it('publishes Alertmanager where infra/local runs it, and runs the alerter under the app profile', () => {
     expect(hostPort('alertmanager', 9093)).toBe(scriptDefault('MM_LOCAL_ALERTMANAGER_PORT'));
     expect(service('alertmanager').healthcheck?.test).toBeDefined();
@@ -178,3 +170,178 @@ describe('infra/local/local-infra.sh', () => {
     expect(scriptDefault('MM_LOCAL_REDIS_PORT')).toBe(redisPort);
   });
 });
+
+/**
+ * The app services (run from the mounted repository), checked against the code: what they run, the
+ * variables they set, and the addresses between the containers.
+ */
+const rootScripts = (JSON.parse(read('package.json')) as { scripts: Record<string, string> }).scripts;
+
+/** Compose's `${VAR:-default}` / `${VAR}` as `docker compose` resolves them with VAR unset. */
+const interpolate = (value: string): string =>
+  value.replace(/\$\{[A-Z0-9_]+(?::?-([^}]*))?\}/g, (_m, fallback: string | undefined) => fallback ?? '');
+
+const argv = (value: string | readonly string[] | undefined): string[] =>
+  value === undefined ? [] : typeof value === 'string' ? value.split(/\s+/) : [...value];
+
+/** The service's main module when it runs one of ours (`node … services/<name>/src/main.ts`). */
+function mainModule(name: string): string | undefined {
+  return argv(service(name).command).find((a) => /^(services|packages)\/.+\.ts$/.test(a));
+}
+
+const appServices = Object.keys(compose.services).filter((name) => service(name).image?.startsWith('node:'));
+
+/** Container ports a service listens on: the container side of its published ports, and Kafka's listeners. */
+function containerPorts(name: string): number[] {
+  const published = (service(name).ports ?? []).map((m) => Number(String(m).split(':').at(-1)));
+  const listeners = environment(name)['KAFKA_LISTENERS'] ?? '';
+  const kafka = [...listeners.matchAll(/:(\d+)/g)].map((m) => Number(m[1]));
+  return [...published, ...kafka];
+}
+
+/** `host:port` pairs an MM_* value names: URLs, and comma-separated `host:port` lists (brokers). */
+function addressesIn(value: string): { host: string; port: number }[] {
+  return value.split(',').flatMap((part) => {
+    const text = part.trim();
+    if (/^[a-z][a-z0-9+.-]*:\/\//i.test(text)) {
+      const url = new URL(text);
+      const port =
+        url.port ||
+        ({ 'http:': '80', 'https:': '443', 'redis:': '6379' } as Record<string, string>)[url.protocol];
+      return port ? [{ host: url.hostname, port: Number(port) }] : [];
+    }
+    const m = /^([a-z0-9.-]+):(\d+)$/i.exec(text);
+    return m ? [{ host: m[1] as string, port: Number(m[2]) }] : [];
+  });
+}
+
+function dependsOn(name: string): string[] {
+  const d = service(name).depends_on ?? {};
+  return Array.isArray(d) ? [...d] : Object.keys(d);
+}
+
+describe('docker-compose.yml: the app services', () => {
+  it('runs each app with a command that exists: a module a pnpm script runs', () => {
+    expect(appServices.sort()).toEqual(['alerter', 'dashboard', 'ingest', 'processor']);
+    const scriptTargets = Object.values(rootScripts).flatMap((line) => line.split(/\s+/));
+    for (const name of appServices) {
+      const main = mainModule(name);
+      expect(main, `${name}: command runs none of our modules`).toBeDefined();
+      expect(existsSync(`${root}${main}`), `${name}: ${main} does not exist`).toBe(true);
+      expect(scriptTargets, `${name}: no pnpm script runs ${main}`).toContain(main);
+      expect(argv(service(name).command)[0]).toBe('node');
+      expect(argv(service(name).command)).toContain('--conditions=@mesh-momentum/source');
+    }
+  });
+
+  it('refers only to files that exist (bind mounts, entrypoints)', () => {
+    for (const name of Object.keys(compose.services)) {
+      for (const volume of service(name).volumes ?? []) {
+        const source = String(volume).split(':')[0] ?? '';
+        if (source.startsWith('.')) expect(existsSync(`${root}${source}`), `${name}: ${source}`).toBe(true);
+      }
+      for (const arg of [...argv(service(name).entrypoint), ...argv(service(name).command)]) {
+        if (/^(\.\/)?(services|packages|scripts|infra)\//.test(arg))
+          expect(existsSync(`${root}${arg}`), `${name}: ${arg}`).toBe(true);
+      }
+    }
+  });
+
+  it("sets only MM_* variables of the app's own configuration (shared, or its section), with values it accepts", () => {
+    for (const name of appServices) {
+      const sectionName = /^services\/([^/]+)\//.exec(mainModule(name) ?? '')?.[1];
+      const section = CONFIG_SECTIONS.find((s) => s.name === sectionName);
+      expect(section, `${name}: no config section ${sectionName}`).toBeDefined();
+      const known = new Set([...Object.keys(ENV_VARIABLES), ...Object.keys(section!.variables)]);
+      const env = Object.fromEntries(
+        Object.entries(environment(name))
+          .filter(([key]) => key.startsWith('MM_'))
+          .map(([key, value]) => [key, interpolate(value)]),
+      );
+      for (const key of Object.keys(env))
+        expect(known.has(key), `${name}: ${key} is not a variable of ${sectionName}`).toBe(true);
+      // The service's own loader, as it starts: unknown variables of its prefix and bad values refused.
+      expect(() => loadConfig(env, section!), name).not.toThrow();
+    }
+  });
+
+  it('points every address at a service that listens there, and starts after it', () => {
+    for (const name of appServices) {
+      for (const [key, value] of Object.entries(environment(name))) {
+        if (!key.startsWith('MM_')) continue;
+        for (const { host, port } of addressesIn(interpolate(value))) {
+          if (compose.services[host] === undefined) continue; // the host's own address (127.0.0.1, 0.0.0.0)
+          expect(containerPorts(host), `${name}: ${key} → ${host}:${port}`).toContain(port);
+          expect(dependsOn(name), `${name}: uses ${host} (${key}) without depending on it`).toContain(host);
+        }
+      }
+    }
+    // Kafka advertises to the containers the address they are given.
+    for (const name of appServices) {
+      const brokers = environment(name)['MM_KAFKA_BROKERS'];
+      if (brokers) expect(environment('kafka')['KAFKA_ADVERTISED_LISTENERS']).toContain(`//${brokers}`);
+    }
+  });
+
+  it('uses the registry and Redis where they listen, on the registry path of the default', () => {
+    const registryUrl = defaultOf('MM_SCHEMA_REGISTRY_URL');
+    for (const name of appServices) {
+      const env = environment(name);
+      const registry = env['MM_SCHEMA_REGISTRY_URL'];
+      if (registry !== undefined) {
+        expect(new URL(registry).host, name).toBe(`registry:${hostToContainer('registry', registryPort)}`);
+        expect(new URL(registry).pathname, name).toBe(new URL(registryUrl).pathname);
+      }
+      const redis = env['MM_REDIS_URL'];
+      expect(redis, `${name}: MM_REDIS_URL`).toBeDefined();
+      expect(new URL(redis!).host, name).toBe(`redis:${hostToContainer('redis', redisPort)}`);
+    }
+  });
+
+  it('publishes each app on loopback at the port it listens on, bound to every interface inside', () => {
+    for (const name of appServices) {
+      const section = CONFIG_SECTIONS.find((s) => mainModule(name)?.startsWith(`services/${s.name}/`))!;
+      const env = environment(name);
+      const portOf = (variable: string) => Number(env[variable] ?? section.variables[variable]?.default);
+      const listening = Object.keys(section.variables)
+        .filter((v) => /_PORT$/.test(v))
+        .map(portOf);
+      for (const mapping of service(name).ports ?? []) {
+        const [host, hostPort, containerPort] = String(mapping).split(':');
+        expect(host, `${name}: ${mapping}`).toBe('127.0.0.1');
+        expect(hostPort, `${name}: ${mapping}`).toBe(containerPort);
+        expect(
+          listening,
+          `${name}: publishes ${containerPort}, listens on ${listening.join(', ')}`,
+        ).toContain(Number(containerPort));
+      }
+      if ((service(name).ports ?? []).length > 0) {
+        const hostVariable = Object.keys(section.variables).find((v) => /_HTTP_HOST$/.test(v))!;
+        expect(env[hostVariable], `${name}: ${hostVariable}`).toBe('0.0.0.0');
+      }
+    }
+  });
+
+  it("links the alerter's notifications to the dashboard where the host reaches it", () => {
+    const alerter = environment('alerter');
+    const dashboardUrl = new URL(
+      alerter['MM_ALERTER_DASHBOARD_URL'] ??
+        (CONFIG_SECTIONS.find((s) => s.name === 'alerter')!.variables['MM_ALERTER_DASHBOARD_URL']
+          ?.default as string),
+    );
+    const published = (service('dashboard').ports ?? []).map((m) => String(m).split(':'));
+    expect(published.map(([host, port]) => `${host}:${port}`)).toContain(dashboardUrl.host);
+    const am = new URL(alerter['MM_ALERTER_ALERTMANAGER_URL'] ?? '');
+    expect(am.hostname).toBe('alertmanager');
+    expect(containerPorts('alertmanager')).toContain(Number(am.port));
+  });
+});
+
+/** The container port a service publishes on `hostPort` (`127.0.0.1:18081:8080` → 8080). */
+function hostToContainer(name: string, hostPortNumber: number): number {
+  for (const mapping of service(name).ports ?? []) {
+    const parts = String(mapping).split(':');
+    if (Number(parts.at(-2)) === hostPortNumber) return Number(parts.at(-1));
+  }
+  throw new Error(`service "${name}" does not publish host port ${hostPortNumber}`);
+}
