@@ -63,6 +63,14 @@ interface DomainMirror {
   version: number;
 }
 
+export interface MirrorStats {
+  readonly domains: number;
+  readonly scopes: number;
+  /** Day buckets across the scopes' momentum, value and count series. */
+  readonly dayBuckets: number;
+  readonly standingEntries: number;
+}
+
 /** Scopes whose scores one call of the apply script rewrites at most, in the periodic refresh. */
 const REFRESH_SCOPES_PER_CALL = 500;
 
@@ -149,6 +157,23 @@ export class ScoreStore {
         cause: error,
       });
     }
+  }
+
+  /**
+   * What the in-memory mirrors hold (for the processor's metrics and the benchmark): domains, scopes,
+   * day buckets (two metric series and the counts series per scope) and standing entries.
+   */
+  mirrorStats(): MirrorStats {
+    const stats = { domains: this.#mirrors.size, scopes: 0, dayBuckets: 0, standingEntries: 0 };
+    for (const mirror of this.#mirrors.values()) {
+      for (const { state } of mirror.scopes.values()) {
+        stats.scopes += 1;
+        stats.dayBuckets +=
+          state.anchoredByDay.momentum.size + state.anchoredByDay.value.size + state.countsByDay.size;
+        stats.standingEntries += state.standing.size;
+      }
+    }
+    return stats;
   }
 
   /** Drops every mirror: after a rebalance, domains may have been written by another instance. */

@@ -48,6 +48,16 @@ export const PROCESSOR_SECTION = defineConfigSection({
       '7',
       'Copies of an event (same source, id) reaching Kafka within this many days count once; bounds dedup memory.',
     ),
+    MM_PROCESSOR_FETCH_PARTITION_MB: variable(
+      integer(1, 64),
+      '4',
+      'Largest fetch the consumer asks for per partition, MiB: bigger batches write each touched scope once for more events (faster catch-up) but every fetched record is held in memory until its batch is applied.',
+    ),
+    MM_PROCESSOR_FETCH_MB: variable(
+      integer(1, 50),
+      '16',
+      "Largest fetch response over all partitions, MiB (the broker's fetch.max.bytes, 55 MiB by default, caps it too): with the per-partition limit, what bounds the records held in memory.",
+    ),
   },
   build: (get) => ({
     groupId: get('MM_PROCESSOR_GROUP_ID'),
@@ -57,6 +67,8 @@ export const PROCESSOR_SECTION = defineConfigSection({
     stallTimeoutMs: get('MM_PROCESSOR_STALL_TIMEOUT_MS'),
     tickMs: get('MM_PROCESSOR_TICK_MS'),
     dedupWindowDays: get('MM_PROCESSOR_DEDUP_WINDOW_DAYS'),
+    fetchPartitionBytes: get('MM_PROCESSOR_FETCH_PARTITION_MB') * 1024 * 1024,
+    fetchBytes: get('MM_PROCESSOR_FETCH_MB') * 1024 * 1024,
   }),
 });
 
