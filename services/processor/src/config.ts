@@ -1,4 +1,5 @@
 import {
+  decimal,
   defineConfigSection,
   integer,
   loadConfig,
@@ -58,6 +59,11 @@ export const PROCESSOR_SECTION = defineConfigSection({
       '16',
       "Largest fetch response over all partitions, MiB (the broker's fetch.max.bytes, 55 MiB by default, caps it too): with the per-partition limit, what bounds the records held in memory.",
     ),
+    MM_PROCESSOR_MIRROR_MB: variable(
+      decimal(0.01, 65_536),
+      '256',
+      "Heap the in-memory copies of the domains' scoring state may take, MiB (estimated at 160 B per day bucket): past it the least recently used domains are dropped and read from Redis again when needed. Scores do not change; a budget below the working set costs Redis reads.",
+    ),
   },
   build: (get) => ({
     groupId: get('MM_PROCESSOR_GROUP_ID'),
@@ -69,6 +75,7 @@ export const PROCESSOR_SECTION = defineConfigSection({
     dedupWindowDays: get('MM_PROCESSOR_DEDUP_WINDOW_DAYS'),
     fetchPartitionBytes: get('MM_PROCESSOR_FETCH_PARTITION_MB') * 1024 * 1024,
     fetchBytes: get('MM_PROCESSOR_FETCH_MB') * 1024 * 1024,
+    mirrorMaxBytes: Math.floor(get('MM_PROCESSOR_MIRROR_MB') * 1024 * 1024),
   }),
 });
 

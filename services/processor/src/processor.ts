@@ -199,7 +199,10 @@ export class Processor {
       this.#deps.redis,
       { prefix: this.#deps.config.redis.keyPrefix, namespace },
       this.#deps.scoring,
-      { dedupWindowDays: this.#deps.config.processor.dedupWindowDays },
+      {
+        dedupWindowDays: this.#deps.config.processor.dedupWindowDays,
+        mirrorMaxBytes: this.#deps.config.processor.mirrorMaxBytes,
+      },
     );
   }
 
