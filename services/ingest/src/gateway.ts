@@ -1,17 +1,15 @@
 import { readFileSync } from 'node:fs';
 import { createIdentityResolver, EMPTY_IDENTITY_CONFIG, parseIdentityConfig } from '@mesh-momentum/adapters';
-import { createLogger, type Logger } from '@mesh-momentum/common';
-import { EventCodec, RegistryClient, registryOptionsFrom } from '@mesh-momentum/events';
+import type { Logger } from '@mesh-momentum/common';
+import { registryOptionsFrom } from '@mesh-momentum/events';
 import { createMeshMomentumProducer, type MeshMomentumProducer } from '@mesh-momentum/sdk';
 import {
-  connectRedis,
+  connectRuntimeWith,
   createOpsServer,
-  createRedis,
   listenOps,
   registryAnswers,
   withDeadline,
   type OpsAddress,
-  type RedisClient,
 } from '@mesh-momentum/service-kit';
 import type { FastifyInstance } from 'fastify';
 import { buildGateway } from './app.ts';
@@ -60,7 +58,6 @@ export async function startGateway(
   options: GatewayOptions = {},
 ): Promise<RunningGateway> {
   const settings = config.ingest;
-  const logger = options.logger ?? createLogger({ name: 'ingest', level: config.logLevel });
   const clock = options.clock ?? Date.now;
   const file = options.file ?? loadGatewayFile(settings.configFile);
   const identity = createIdentityResolver(
@@ -68,14 +65,18 @@ export async function startGateway(
       ? EMPTY_IDENTITY_CONFIG
       : parseIdentityConfig(readFileSync(settings.identityFile, 'utf8'), settings.identityFile),
   );
-  const redis: RedisClient = createRedis(config.redis, logger.child({ component: 'redis' }));
-  await connectRedis(redis, config.redis);
+  const { logger, kafka, redis, codec } = await connectRuntimeWith(
+    'ingest',
+    config,
+    options.logger === undefined ? {} : { logger: options.logger },
+  );
   const registry = registryOptionsFrom(config);
   const producer = createMeshMomentumProducer({
     config,
     source: 'urn:meshmomentum:ingest',
     logger: logger.child({ component: 'producer' }),
-    codec: new EventCodec(new RegistryClient(registry)),
+    kafka,
+    codec,
     // A full queue is an overload: answer 503 at once rather than hold the request.
     whenQueueFull: 'fail',
     // Events accepted and not yet acknowledged, across all requests (~0.5 KiB each: ~25 MiB at most).

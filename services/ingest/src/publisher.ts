@@ -1,6 +1,10 @@
 import { KafkaUnavailableError, MeshMomentumError, type Config } from '@mesh-momentum/common';
 import { validateEvent, withDefaults, type DomainEvent, type EventType } from '@mesh-momentum/events';
 import type { MeshMomentumProducer } from '@mesh-momentum/sdk';
+import { withDeadline } from '@mesh-momentum/service-kit';
+
+/** What the publisher needs of the SDK producer. */
+export type EnqueueingProducer = Pick<MeshMomentumProducer, 'enqueue'>;
 
 /** An event Kafka acknowledged. */
 export interface SentEvent {
@@ -33,17 +37,17 @@ function asMeshError(error: unknown, brokers: readonly string[]): MeshMomentumEr
  * webhooks and polls, the client's own `id` for the API) and the processor counts an id once.
  */
 export class Publisher {
-  readonly #producer: MeshMomentumProducer;
+  readonly #producer: EnqueueingProducer;
   readonly #options: PublisherOptions;
   readonly #clock: () => number;
 
-  constructor(producer: MeshMomentumProducer, options: PublisherOptions) {
+  constructor(producer: EnqueueingProducer, options: PublisherOptions) {
     this.#producer = producer;
     this.#options = options;
     this.#clock = options.clock ?? Date.now;
   }
 
-  static fromConfig(producer: MeshMomentumProducer, config: Config, ackTimeoutMs: number): Publisher {
+  static fromConfig(producer: EnqueueingProducer, config: Config, ackTimeoutMs: number): Publisher {
     return new Publisher(producer, {
       ackTimeoutMs,
       maxFutureSkewMs: config.maxFutureSkewMs,
@@ -82,33 +86,27 @@ export class Publisher {
   }
 
   async #send(events: readonly Readonly<Record<string, unknown>>[]): Promise<PublishOutcome[]> {
-    const deadlineMs = this.#clock() + this.#options.ackTimeoutMs;
-    const deliveries = events.map(async (event): Promise<PublishOutcome> => {
+    // Filled in as Kafka answers each event; what is still empty at the deadline is answered 503.
+    const outcomes = new Array<PublishOutcome | undefined>(events.length);
+    const settled = events.map(async (event, i) => {
       const { type, ...input } = event as { type: EventType } & Record<string, unknown>;
-      const delivery = await this.#producer.enqueue(type, input as never);
-      await delivery.delivered;
-      return { ok: true, id: delivery.event.id, type: delivery.event.type };
+      try {
+        const delivery = await this.#producer.enqueue(type, input as never);
+        await delivery.delivered;
+        outcomes[i] = { ok: true, id: delivery.event.id, type: delivery.event.type };
+      } catch (error) {
+        outcomes[i] = { ok: false, error: asMeshError(error, this.#options.brokers) };
+      }
     });
-    const late = new KafkaUnavailableError(
-      this.#options.brokers,
-      `no acknowledgement within ${this.#options.ackTimeoutMs} ms (MM_INGEST_ACK_TIMEOUT_MS)`,
+    const late = () =>
+      new KafkaUnavailableError(
+        this.#options.brokers,
+        `no acknowledgement within ${this.#options.ackTimeoutMs} ms (MM_INGEST_ACK_TIMEOUT_MS)`,
+      );
+    const expired = await withDeadline(Promise.all(settled), this.#options.ackTimeoutMs, late).then(
+      () => undefined,
+      (error: unknown) => error as KafkaUnavailableError,
     );
-    let timer: NodeJS.Timeout | undefined;
-    const expired = new Promise<'expired'>((resolve) => {
-      timer = setTimeout(() => resolve('expired'), Math.max(0, deadlineMs - this.#clock()));
-    });
-    const settled = deliveries.map((d) =>
-      Promise.race([
-        d.catch(
-          (error: unknown) => ({ ok: false, error: asMeshError(error, this.#options.brokers) }) as const,
-        ),
-        expired,
-      ]).then((r): PublishOutcome => (r === 'expired' ? { ok: false, error: late } : r)),
-    );
-    try {
-      return await Promise.all(settled);
-    } finally {
-      clearTimeout(timer);
-    }
+    return Array.from(outcomes, (o) => o ?? { ok: false, error: expired ?? late() });
   }
 }
