@@ -4,8 +4,10 @@ import type { Logger } from '@mesh-momentum/common';
 import { registryOptionsFrom } from '@mesh-momentum/events';
 import { createMeshMomentumProducer, type MeshMomentumProducer } from '@mesh-momentum/sdk';
 import {
+  cachedProbe,
   connectRuntimeWith,
   createOpsServer,
+  kafkaAnswers,
   listenOps,
   registryAnswers,
   withDeadline,
@@ -26,6 +28,10 @@ import { UnmappedRegistry } from './unmapped.ts';
 
 /** Bound of the producer's queue: beyond it requests are answered 503 (retriable) at once. */
 const PRODUCER_QUEUE_EVENTS = 50_000;
+/** /readyz waits at most this long for Kafka's answer (under the kit's 3 s readiness bound), ms. */
+const KAFKA_PROBE_TIMEOUT_MS = 2_000;
+/** Kafka's answer is reused for this long, so frequent readiness polls cost one connection, ms. */
+const KAFKA_PROBE_TTL_MS = 5_000;
 
 export interface GatewayOptions {
   /** Replaces MM_INGEST_CONFIG_FILE (tests, the demo). */
@@ -83,13 +89,18 @@ export async function startGateway(
     maxQueuedEvents: PRODUCER_QUEUE_EVENTS,
     lingerMs: 1,
   });
-  let kafkaConnected = false;
+  // Early connect, so the first request does not pay for it; a failure is retried by each send.
   void producer
     .connect()
-    .then(() => (kafkaConnected = true))
     .catch((error: unknown) =>
       logger.warn({ err: error }, 'Kafka not reachable yet; requests answer 503 until it is'),
     );
+  // Readiness follows Kafka as it is now (lost after start, or back after a failed start), not the
+  // producer's first connect: a fresh metadata request, at most one every KAFKA_PROBE_TTL_MS.
+  const kafkaReady = cachedProbe(() => kafkaAnswers(kafka), {
+    timeoutMs: KAFKA_PROBE_TIMEOUT_MS,
+    ttlMs: KAFKA_PROBE_TTL_MS,
+  });
   const keys = ingestKeys(config.redis.keyPrefix);
   const metrics = new IngestMetrics();
   const context: GatewayContext = {
@@ -116,15 +127,16 @@ export async function startGateway(
     {
       live: () => true,
       ready: async () => {
-        const [redisOk, registryOk] = await Promise.all([
+        const [redisOk, registryOk, kafkaOk] = await Promise.all([
           redis.ping().then(
             () => true,
             () => false,
           ),
           registryAnswers(registry),
+          kafkaReady(),
         ]);
-        const checks = { redis: redisOk, registry: registryOk, kafka: kafkaConnected };
-        return { ready: redisOk && registryOk && kafkaConnected, checks };
+        const checks = { redis: redisOk, registry: registryOk, kafka: kafkaOk };
+        return { ready: redisOk && registryOk && kafkaOk, checks };
       },
     },
     metrics.registry,
