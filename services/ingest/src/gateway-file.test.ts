@@ -21,6 +21,7 @@ describe('the gateway config file', () => {
     const file = parseGatewayFile(
       `tokens:
   - { id: ci, hash: "${hash}", eventTypes: [ChampionGained], domains: [payments] }
+  - { id: jira, hash: "${hash}", eventTypes: ["*"], domains: ["*"], sources: ["https://jira.example", "https://jira2.example"] }
 webhooks:
   github: { source: "https://github.com/acme/", secrets: [s1, s2] }
   generic:
@@ -31,8 +32,32 @@ pollers:
       '/etc/mm/ingest.yaml',
       read,
     );
-    expect(file.tokens.map((t) => [t.id, [...t.eventTypes], [...t.domains], t.admin])).toEqual([
-      ['ci', ['ChampionGained'], ['payments'], false],
+    expect(
+      file.tokens.map((t) => [
+        t.id,
+        [...t.eventTypes],
+        [...t.domains],
+        t.admin,
+        [...t.sources],
+        t.defaultSource,
+      ]),
+    ).toEqual([
+      [
+        'ci',
+        ['ChampionGained'],
+        ['payments'],
+        false,
+        ['urn:meshmomentum:token:ci'],
+        'urn:meshmomentum:token:ci',
+      ],
+      [
+        'jira',
+        ['*'],
+        ['*'],
+        false,
+        ['https://jira.example', 'https://jira2.example'],
+        'https://jira.example',
+      ],
     ]);
     expect(file.github).toEqual({ source: 'https://github.com/acme', secrets: ['s1', 's2'] });
     expect(file.generic.get('champions')?.mapping.entries).toHaveLength(1);
@@ -44,7 +69,8 @@ pollers:
     try {
       parseGatewayFile(
         `tokens:
-  - { id: "bad id", hash: "plain-text-secret", eventTypes: [Nope], domains: [] }
+  - { id: "bad id", hash: "plain-text-secret", eventTypes: [Nope], domains: [], sources: ["*", "https://x.example"] }
+  - { id: spaced, hash: "plain-text-secret", eventTypes: ["*"], domains: ["*"], sources: ["a b"] }
 webhooks:
   github: { source: "not a url", secrets: [] }
 `,
@@ -62,6 +88,8 @@ webhooks:
         'ingest.yaml: tokens.0.hash',
         'ingest.yaml: tokens.0.eventTypes.0',
         'ingest.yaml: tokens.0.domains',
+        'ingest.yaml: tokens.0.sources',
+        'ingest.yaml: tokens.1.sources.0',
         'ingest.yaml: webhooks.github.source',
         'ingest.yaml: webhooks.github.secrets',
       ]),

@@ -6,7 +6,7 @@ import { parseGenericMapping, toolSource, type GenericMapping } from '@mesh-mome
 import { ConfigError, type FieldIssue } from '@mesh-momentum/common';
 import { EVENT_TYPES } from '@mesh-momentum/events';
 import { decodeStandardWebhookSecret } from '@mesh-momentum/webhook-auth';
-import { parseTokenHash, TOKEN_ID_PATTERN, type ApiToken } from './auth/tokens.ts';
+import { parseTokenHash, TOKEN_ID_PATTERN, tokenSources, type ApiToken } from './auth/tokens.ts';
 
 /**
  * The gateway's structured configuration (`MM_INGEST_CONFIG_FILE`, YAML or JSON): API tokens (hashed),
@@ -37,6 +37,12 @@ const fileSchema = z
               )
               .min(1),
             domains: z.array(z.string().min(1)).min(1),
+            // The sources its events may carry; absent: only urn:meshmomentum:token:<id>.
+            sources: z
+              .array(z.string().regex(/^\S+$/, 'a URI reference without spaces, or "*"'))
+              .min(1)
+              .refine((list) => !list.includes('*') || list.length === 1, '"*" stands alone')
+              .optional(),
             admin: z.boolean().default(false),
           })
           .strict(),
@@ -190,6 +196,7 @@ export function parseGatewayFile(
       eventTypes: new Set(t.eventTypes),
       domains: new Set(t.domains),
       admin: t.admin,
+      ...tokenSources(t.id, t.sources),
     };
   });
   const hook = (h: { source: string; secrets: string[] } | undefined) =>
