@@ -18,6 +18,7 @@ const adapters = (path: string) =>
   readFileSync(new URL(`../../packages/adapters/src/${path}`, import.meta.url), 'utf8');
 const WHSEC = 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw';
 const OM_SECRET = 'om-secret';
+const PERSON_ID_KEY = 'webhooks-test-person-id-key-0123456789';
 
 describe('generic and OpenMetadata webhooks', () => {
   let pipeline: TestPipeline;
@@ -29,23 +30,27 @@ describe('generic and OpenMetadata webhooks', () => {
     pipeline = new TestPipeline(loadConfig(env, PROCESSOR_SECTION));
     await pipeline.createTopics();
     const mappingFile = 'contracts-mapping.yaml';
-    gateway = await startTestGateway(env, {
-      openmetadata: { source: 'https://openmetadata.acme.example', secrets: [OM_SECRET] },
-      generic: new Map([
-        [
-          'contracts',
-          {
-            name: 'contracts',
-            source: 'https://contracts.acme.example',
-            mapping: parseGenericMapping(adapters(`generic/fixtures/${mappingFile}`), mappingFile),
-            scheme: 'standard-webhooks',
-            header: 'x-signature-256',
-            deliveryIdHeader: undefined,
-            secrets: [WHSEC],
-          },
-        ],
-      ]),
-    });
+    gateway = await startTestGateway(
+      env,
+      {
+        openmetadata: { source: 'https://openmetadata.acme.example', secrets: [OM_SECRET] },
+        generic: new Map([
+          [
+            'contracts',
+            {
+              name: 'contracts',
+              source: 'https://contracts.acme.example',
+              mapping: parseGenericMapping(adapters(`generic/fixtures/${mappingFile}`), mappingFile),
+              scheme: 'standard-webhooks',
+              header: 'x-signature-256',
+              deliveryIdHeader: undefined,
+              secrets: [WHSEC],
+            },
+          ],
+        ]),
+      },
+      { MM_INGEST_PERSON_ID_KEY: PERSON_ID_KEY },
+    );
     url = gateway.address.url;
   });
 
@@ -95,6 +100,16 @@ describe('generic and OpenMetadata webhooks', () => {
     const noMatch = await sendGeneric('{"event":"something.else"}', 'msg_3');
     expect(noMatch.status).toBe(202);
     expect(await noMatch.json()).toMatchObject({ accepted: 0, ignored: { code: 'no-match' } });
+  });
+
+  it('does not start an OpenMetadata webhook without the person-id key, naming the variable', async () => {
+    const env = gatewayEnv(inject('services'), 'ingest-webhooks-nokey');
+    await expect(
+      startTestGateway(env, { openmetadata: { source: 'https://om.example', secrets: [OM_SECRET] } }),
+    ).rejects.toMatchObject({
+      code: 'MM_ERR_CONFIG_INVALID',
+      message: expect.stringContaining('MM_INGEST_PERSON_ID_KEY'),
+    });
   });
 
   it('maps a signed OpenMetadata ChangeEvent and refuses a body whose signature does not match', async () => {

@@ -16,7 +16,7 @@ import {
 import type { FastifyInstance } from 'fastify';
 import { buildGateway } from './app.ts';
 import { TokenVerifier } from './auth/tokens.ts';
-import type { IngestConfig } from './config.ts';
+import { checkSettingsForFile, type IngestConfig } from './config.ts';
 import type { GatewayContext } from './context.ts';
 import { DeliveryLedger } from './deliveries.ts';
 import { loadGatewayFile, type GatewayFile } from './gateway-file.ts';
@@ -66,6 +66,7 @@ export async function startGateway(
   const settings = config.ingest;
   const clock = options.clock ?? Date.now;
   const file = options.file ?? loadGatewayFile(settings.configFile);
+  checkSettingsForFile(settings, file);
   const identity = createIdentityResolver(
     settings.identityFile === undefined
       ? EMPTY_IDENTITY_CONFIG

@@ -2,8 +2,13 @@ import { describe, expect, it } from 'vitest';
 import { fixture, validated } from '../fixtures.test-support.ts';
 import { EMPTY_IDENTITY_CONFIG, parseIdentityConfig } from '../identity/config.ts';
 import { createIdentityResolver } from '../identity/resolver.ts';
-import type { AdapterContext } from '../outcome.ts';
-import { mapOpenMetadataChangeEvent, mapOpenMetadataWebhook, openMetadataPersonId } from './adapter.ts';
+import { createHash, createHmac } from 'node:crypto';
+import {
+  mapOpenMetadataChangeEvent,
+  mapOpenMetadataWebhook,
+  openMetadataPersonId,
+  type OpenMetadataContext,
+} from './adapter.ts';
 
 const load = (name: string): unknown => fixture(new URL(`./fixtures/${name}.json`, import.meta.url));
 const identity = createIdentityResolver(
@@ -12,13 +17,34 @@ const identity = createIdentityResolver(
     'identity.yaml',
   ),
 );
-const context: AdapterContext = {
+const KEY = 'a-person-id-key-of-at-least-32-characters';
+const context: OpenMetadataContext = {
   source: 'https://openmetadata.acme.example',
   identity,
   receivedAtMs: Date.UTC(2026, 10, 30),
+  personIdKey: KEY,
 };
-const ALICE = openMetadataPersonId('3f2504e0-4f89-11d3-9a0c-0305e82c3301');
-const BOB = openMetadataPersonId('9a1c7d3e-2b4f-4e6a-8c0d-1e2f3a4b5c6d');
+const ALICE_ID = '3f2504e0-4f89-11d3-9a0c-0305e82c3301';
+const ALICE = openMetadataPersonId(ALICE_ID, KEY);
+const BOB = openMetadataPersonId('9a1c7d3e-2b4f-4e6a-8c0d-1e2f3a4b5c6d', KEY);
+
+describe('openMetadataPersonId', () => {
+  it('is an HMAC under the configured key: not the unkeyed hash anyone could recompute from a user id', () => {
+    const unkeyed = createHash('sha256').update(`openmetadata:user:${ALICE_ID}`).digest('hex').slice(0, 24);
+    expect(ALICE).not.toBe(`om-${unkeyed}`);
+    const keyed = createHmac('sha256', KEY)
+      .update(`openmetadata:user:${ALICE_ID}`)
+      .digest('hex')
+      .slice(0, 24);
+    expect(ALICE).toBe(`om-${keyed}`);
+  });
+
+  it('is stable under one key and changes with the key (rotation gives every person a new id)', () => {
+    expect(openMetadataPersonId(ALICE_ID, KEY)).toBe(ALICE);
+    expect(openMetadataPersonId(ALICE_ID, `${KEY}-rotated`)).not.toBe(ALICE);
+    expect(() => openMetadataPersonId(ALICE_ID, '')).toThrow(RangeError);
+  });
+});
 
 describe('mapOpenMetadataChangeEvent', () => {
   it('data product created → DataProductPublished in the mapped domain', () => {
@@ -88,8 +114,8 @@ describe('mapOpenMetadataChangeEvent', () => {
     };
     const events = validated(mapOpenMetadataChangeEvent(changed, context));
     expect(events.map((e) => [e.type, 'personId' in e && e.personId])).toEqual([
-      ['ChampionGained', openMetadataPersonId('u3')],
-      ['ChampionLost', openMetadataPersonId('u1')],
+      ['ChampionGained', openMetadataPersonId('u3', KEY)],
+      ['ChampionLost', openMetadataPersonId('u1', KEY)],
     ]);
   });
 

@@ -145,7 +145,9 @@ export function registerWebhookRoutes(app: FastifyInstance, ctx: GatewayContext)
 
     scope.post('/v1/webhooks/openmetadata', { config: { auth: 'webhook' } }, async (request, reply) => {
       const om = ctx.file.openmetadata;
-      if (!om) throw notConfigured('OpenMetadata');
+      // The key is required with the webhook at start-up (checkSettingsForFile).
+      const personIdKey = ctx.settings.personIdKey;
+      if (!om || personIdKey === undefined) throw notConfigured('OpenMetadata');
       const raw = request.body as Buffer;
       verifyOpenMetadataSignature(request.headers, raw, { secrets: om.secrets });
       const payload = parseJson(raw);
@@ -158,7 +160,12 @@ export function registerWebhookRoutes(app: FastifyInstance, ctx: GatewayContext)
         deliveryId: bodyDeliveryId(raw),
         replayKey: bodyDeliveryId(raw),
         map: async (_body, receivedAtMs) =>
-          mapOpenMetadataWebhook(payload, { source: om.source, identity: ctx.identity, receivedAtMs }),
+          mapOpenMetadataWebhook(payload, {
+            source: om.source,
+            identity: ctx.identity,
+            receivedAtMs,
+            personIdKey,
+          }),
       });
     });
 
