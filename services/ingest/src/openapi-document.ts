@@ -115,7 +115,16 @@ export const OPENAPI_DOCUMENT = {
       post: { summary: 'GitHub webhook (X-Hub-Signature-256)', responses: webhookResponses },
     },
     '/v1/webhooks/openmetadata': {
-      post: { summary: 'OpenMetadata event subscription (X-OM-Signature)', responses: webhookResponses },
+      post: {
+        summary: 'OpenMetadata event subscription (X-OM-Signature)',
+        responses: {
+          ...webhookResponses,
+          '207': {
+            description:
+              'Several ChangeEvents, some refused for good: `refused`, and `results[i]` = `{index, statusCode: 202, ids}` or the error shape for ChangeEvent i (the others were acknowledged)',
+          },
+        },
+      },
     },
     '/v1/webhooks/generic/{name}': {
       post: {

@@ -94,4 +94,31 @@ describe('Publisher', () => {
     expect(late).toMatchObject({ ok: false, error: { code: 'MM_ERR_KAFKA_UNAVAILABLE' } });
     expect(invalid).toMatchObject({ ok: false, error: { code: 'MM_ERR_EVENT_INVALID' } });
   });
+
+  it('sends each valid group whole, and refuses a group with an invalid event without queuing any of it', async () => {
+    const { publisher, kafka } = setup();
+    const waiting = publisher.publishGroups([
+      [champion('a-1'), champion('a-2')],
+      [champion('b-1'), { type: 'ChampionGained', domain: 'payments', source: 'urn:test' }],
+      [champion('c-1')],
+      [],
+    ]);
+    await vi.advanceTimersByTimeAsync(10);
+    kafka.acknowledge();
+    const [a, b, c, empty] = await waiting;
+    expect(a).toMatchObject({ ok: true, sent: [{ ok: true }, { ok: true }] });
+    expect(b).toMatchObject({ ok: false, error: { code: 'MM_ERR_EVENT_INVALID' } });
+    expect(c).toMatchObject({ ok: true, sent: [{ ok: true }] });
+    expect(empty).toEqual({ ok: true, sent: [] });
+    // b-1 was valid, but its group was not: nothing of it reached Kafka.
+    expect(kafka.enqueued).toBe(3);
+  });
+
+  it('publishAll throws the refusal of its one group, having queued nothing', async () => {
+    const { publisher, kafka } = setup();
+    await expect(
+      publisher.publishAll([champion('a-1'), { type: 'ChampionGained', source: 'urn:test' }]),
+    ).rejects.toMatchObject({ code: 'MM_ERR_EVENT_INVALID' });
+    expect(kafka.enqueued).toBe(0);
+  });
 });

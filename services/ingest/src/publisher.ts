@@ -16,6 +16,16 @@ export interface SentEvent {
 /** One event's fate in a batch: acknowledged by Kafka, or the error that refused or failed it. */
 export type PublishOutcome = SentEvent | { readonly ok: false; readonly error: MeshMomentumError };
 
+/**
+ * One group's fate (the events of one tool event, e.g. one ChangeEvent): every event acknowledged, or
+ * the error that refused the group before any of it was queued, or failed one of its events.
+ */
+export type GroupOutcome =
+  | { readonly ok: true; readonly sent: readonly SentEvent[] }
+  | { readonly ok: false; readonly error: MeshMomentumError };
+
+type RawEvent = Readonly<Record<string, unknown>>;
+
 export interface PublisherOptions {
   /** A request waits this long for Kafka's acknowledgement (acks=all) before answering 503, ms. */
   readonly ackTimeoutMs: number;
@@ -69,12 +79,40 @@ export class Publisher {
    * is queued, so a bad one sends none (one event is validated once, by the SDK, before it is queued).
    * Resolves when Kafka acknowledged every event; throws the first failure otherwise.
    */
-  async publishAll(inputs: readonly Readonly<Record<string, unknown>>[]): Promise<SentEvent[]> {
-    const events = inputs.length > 1 ? inputs.map((input) => this.validate(input)) : inputs;
-    const outcomes = await this.#send(events as readonly Readonly<Record<string, unknown>>[]);
-    const failed = outcomes.find((o) => !o.ok);
-    if (failed && !failed.ok) throw failed.error;
-    return outcomes as SentEvent[];
+  async publishAll(inputs: readonly RawEvent[]): Promise<SentEvent[]> {
+    const [outcome] = await this.publishGroups([inputs]);
+    if (outcome && !outcome.ok) throw outcome.error;
+    return outcome ? [...outcome.sent] : [];
+  }
+
+  /**
+   * Several groups, each all or nothing (as {@link publishAll}) and independent of the others: a group
+   * with an invalid event is refused without queuing any of its events, and the valid groups are sent
+   * all the same (one webhook delivery carrying several tool events). Outcomes in input order.
+   */
+  async publishGroups(groups: readonly (readonly RawEvent[])[]): Promise<GroupOutcome[]> {
+    const refused = new Map<number, MeshMomentumError>();
+    const toSend: { readonly group: number; readonly event: RawEvent }[] = [];
+    groups.forEach((inputs, group) => {
+      try {
+        const events = inputs.length > 1 ? inputs.map((input) => this.validate(input)) : inputs;
+        for (const event of events) toSend.push({ group, event: event as RawEvent });
+      } catch (error) {
+        refused.set(group, asMeshError(error, this.#options.brokers));
+      }
+    });
+    const outcomes = await this.#send(toSend.map((s) => s.event));
+    const sent = groups.map((): SentEvent[] => []);
+    const failed = new Map(refused);
+    outcomes.forEach((outcome, i) => {
+      const group = (toSend[i] as { group: number }).group;
+      if (outcome.ok) (sent[group] as SentEvent[]).push(outcome);
+      else if (!failed.has(group)) failed.set(group, outcome.error);
+    });
+    return groups.map((_, group): GroupOutcome => {
+      const error = failed.get(group);
+      return error === undefined ? { ok: true, sent: sent[group] as SentEvent[] } : { ok: false, error };
+    });
   }
 
   /**
@@ -82,10 +120,10 @@ export class Publisher {
    * SDK's (an invalid item is refused before it is queued), so each event is validated once.
    */
   publishEach(inputs: readonly unknown[]): Promise<PublishOutcome[]> {
-    return this.#send(inputs.map((input) => (input ?? {}) as Readonly<Record<string, unknown>>));
+    return this.#send(inputs.map((input) => (input ?? {}) as RawEvent));
   }
 
-  async #send(events: readonly Readonly<Record<string, unknown>>[]): Promise<PublishOutcome[]> {
+  async #send(events: readonly RawEvent[]): Promise<PublishOutcome[]> {
     // Filled in as Kafka answers each event; what is still empty at the deadline is answered 503.
     const outcomes = new Array<PublishOutcome | undefined>(events.length);
     const settled = events.map(async (event, i) => {

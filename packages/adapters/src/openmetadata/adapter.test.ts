@@ -63,9 +63,10 @@ describe('mapOpenMetadataChangeEvent', () => {
   });
 
   it('data product deleted (batched { data: [...] } body) → DataProductRetired', () => {
-    const [outcome, ...rest] = mapOpenMetadataWebhook(load('dataproduct-deleted-batch'), context);
+    const [item, ...rest] = mapOpenMetadataWebhook(load('dataproduct-deleted-batch'), context);
     expect(rest).toEqual([]);
-    expect(validated(outcome!)).toEqual([
+    if (!item || !('outcome' in item)) throw new Error('expected an outcome');
+    expect(validated(item.outcome)).toEqual([
       expect.objectContaining({
         type: 'DataProductRetired',
         productId: 'payments.OrdersDaily',
@@ -146,5 +147,31 @@ describe('mapOpenMetadataChangeEvent', () => {
     const ids = () =>
       mapOpenMetadataChangeEvent(load('domain-experts-added'), context).events.map((e) => e.id);
     expect(ids()).toEqual(ids());
+  });
+});
+
+describe('mapOpenMetadataWebhook', () => {
+  it('maps each ChangeEvent of a batch on its own: an unreadable one is an item with its error', () => {
+    const created = load('dataproduct-created') as Record<string, unknown>;
+    const experts = load('domain-experts-added');
+    const { entityFullyQualifiedName: _dropped, ...broken } = { ...created, id: 'broken-1' } as Record<
+      string,
+      unknown
+    >;
+    const items = mapOpenMetadataWebhook({ data: [created, broken, experts, 'junk'] }, context);
+    expect(items.map((i) => [i.ref, 'error' in i ? i.error.field : 'ok'])).toEqual([
+      [`ChangeEvent ${String(created['id'])}`, 'ok'],
+      ['ChangeEvent broken-1', 'entityFullyQualifiedName'],
+      [`ChangeEvent ${String((experts as Record<string, unknown>)['id'])}`, 'ok'],
+      ['ChangeEvent [3]', 'id'],
+    ]);
+    const events = items.flatMap((i) => ('outcome' in i ? validated(i.outcome) : []));
+    expect(events.map((e) => e.type)).toEqual(['DataProductPublished', 'ChampionGained', 'ChampionGained']);
+  });
+
+  it('refuses a body that is neither a ChangeEvent nor a data list', () => {
+    expect(() => mapOpenMetadataWebhook({ nope: true }, context)).toThrow(
+      expect.objectContaining({ code: 'MM_ERR_ADAPTER_PAYLOAD_INVALID', field: '(body)' }),
+    );
   });
 });

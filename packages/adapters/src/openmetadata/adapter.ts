@@ -10,6 +10,7 @@ import {
   UNASSIGNED_TEAM,
   type AdapterContext,
   type AdapterOutcome,
+  type DeliveryItem,
 } from '../outcome.ts';
 import { isRecord, PayloadReader } from '../payload.ts';
 
@@ -221,9 +222,20 @@ export function mapOpenMetadataChangeEvent(
   return ignored('unsupported-event', `${entityType} ${eventType} is not mapped`);
 }
 
-/** Every ChangeEvent of one webhook request, outcomes in order. */
-export function mapOpenMetadataWebhook(body: unknown, context: OpenMetadataContext): AdapterOutcome[] {
-  return openMetadataChangeEvents(body).map((changeEvent) =>
-    mapOpenMetadataChangeEvent(changeEvent, context),
-  );
+/**
+ * Every ChangeEvent of one webhook request, in order, each mapped on its own: a ChangeEvent the adapter
+ * cannot read is an item with its error, and the others still map.
+ * @throws AdapterPayloadError when the body is neither a ChangeEvent nor a `data` list of them.
+ */
+export function mapOpenMetadataWebhook(body: unknown, context: OpenMetadataContext): DeliveryItem[] {
+  return openMetadataChangeEvents(body).map((changeEvent, index): DeliveryItem => {
+    const id = isRecord(changeEvent) ? changeEvent['id'] : undefined;
+    const ref = typeof id === 'string' ? `ChangeEvent ${id}` : `ChangeEvent [${index}]`;
+    try {
+      return { ref, outcome: mapOpenMetadataChangeEvent(changeEvent, context) };
+    } catch (error) {
+      if (error instanceof AdapterPayloadError) return { ref, error };
+      throw error;
+    }
+  });
 }

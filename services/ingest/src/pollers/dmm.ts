@@ -11,9 +11,9 @@ import type { EventInput } from '@mesh-momentum/events';
 import type { RedisClient } from '@mesh-momentum/service-kit';
 import type { IngestKeys } from '../keys.ts';
 import type { Publisher } from '../publisher.ts';
-import type { UnmappedRegistry } from '../unmapped.ts';
 import { getJson, PollHttpError } from './http-json.ts';
-import { isPermanent, publishSkippingRefused, refusal } from './refusals.ts';
+import { refusal, type UnmappedRegistry } from '../unmapped.ts';
+import { isPermanent, publishSkippingRefused } from './refusals.ts';
 
 export interface DmmPollerOptions {
   /** Stable URI of the Data Mesh Manager / Entropy Data instance (event ids derive from it). */
