@@ -58,7 +58,7 @@ export class BackstagePoller {
     this.#deps = deps;
   }
 
-  async #readCatalog(): Promise<unknown[]> {
+  async #readCatalog(signal: AbortSignal | undefined): Promise<unknown[]> {
     const headers: Record<string, string> =
       this.#options.token === undefined ? {} : { authorization: `Bearer ${this.#options.token}` };
     const entities: unknown[] = [];
@@ -67,7 +67,7 @@ export class BackstagePoller {
       const url = new URL('entities/by-query', this.#options.url.replace(/\/*$/, '/'));
       url.searchParams.set('limit', String(PAGE_LIMIT));
       if (cursor !== undefined) url.searchParams.set('cursor', cursor);
-      const body = await getJson(url.toString(), headers);
+      const body = await getJson(url.toString(), headers, { signal });
       entities.push(...catalogEntities(body));
       cursor = catalogNextCursor(body);
       if (cursor === undefined) return entities;
@@ -75,15 +75,21 @@ export class BackstagePoller {
     throw new Error(`catalog has more than ${MAX_PAGES} pages of ${PAGE_LIMIT}; not read`);
   }
 
-  async pollOnce(): Promise<BackstageRound> {
+  /**
+   * One round. `signal` stops it (the gateway stopping): reading the catalog is aborted and the round
+   * rejects with the signal's reason; once the difference is being sent, it is finished and the snapshot
+   * saved, so a stop never loses what was sent nor skips what was not.
+   */
+  async pollOnce(signal?: AbortSignal): Promise<BackstageRound> {
     const { redis, keys } = this.#deps;
     const key = keys.backstageSnapshot(this.#options.source);
-    const entities = await this.#readCatalog();
+    const entities = await this.#readCatalog(signal);
     const current = buildBackstageSnapshot(entities, this.#deps.identity);
     const saved = await redis.get(key);
     const previous = saved === null ? undefined : (JSON.parse(saved) as BackstageSnapshot);
     const nowMs = this.#deps.clock();
     const outcome = diffBackstageSnapshots(previous, current, { source: this.#options.source, nowMs });
+    signal?.throwIfAborted();
     const published = await publishSkippingRefused(this.#deps.publisher, 'backstage', outcome.events);
     await this.#deps.unmapped.record([...outcome.unmapped, ...published.refused], nowMs);
     await redis.set(key, JSON.stringify(advanceSnapshot(previous, current, outcome.events.length > 0)));

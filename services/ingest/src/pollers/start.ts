@@ -6,36 +6,51 @@ import { DmmPoller } from './dmm.ts';
 
 export interface RunningPollers {
   readonly names: readonly string[];
-  /** Stops scheduling and waits for a round in progress. */
+  /**
+   * Stops scheduling and stops a round in progress: its requests to the tool are aborted, and only a
+   * send already under way is finished (bounded by MM_INGEST_ACK_TIMEOUT_MS) with its state saved.
+   */
   stop(): Promise<void>;
 }
 
 /**
  * Runs `round` now and then every `intervalMs` after the previous round ended (rounds never overlap). A
- * failed round is logged and counted; the next one retries from the saved position.
+ * failed round is logged and counted; the next one retries from the saved position. The returned stop
+ * aborts the round in progress through its signal and waits for what it still has to save.
  */
-function schedule(name: string, intervalMs: number, round: () => Promise<unknown>, ctx: GatewayContext) {
+function schedule(
+  name: string,
+  intervalMs: number,
+  round: (signal: AbortSignal) => Promise<unknown>,
+  ctx: GatewayContext,
+) {
   const logger = ctx.logger.child({ component: `poller-${name}` });
-  let stopped = false;
+  const stopping = new AbortController();
   let timer: NodeJS.Timeout | undefined;
   let running: Promise<void> = Promise.resolve();
   const tick = () => {
-    running = round()
+    running = round(stopping.signal)
       .then((result) => {
         ctx.metrics.polls.inc({ poller: name, outcome: 'ok' });
         logger.debug({ result }, 'poll round done');
       })
       .catch((error: unknown) => {
+        if (stopping.signal.aborted) {
+          logger.info(
+            'poll round stopped: the gateway is stopping; the next start resumes from the saved state',
+          );
+          return;
+        }
         ctx.metrics.polls.inc({ poller: name, outcome: 'failed' });
         logger.warn({ err: error }, 'poll round failed; retrying at the next interval');
       })
       .finally(() => {
-        if (!stopped) timer = setTimeout(tick, intervalMs);
+        if (!stopping.signal.aborted) timer = setTimeout(tick, intervalMs);
       });
   };
   tick();
   return async () => {
-    stopped = true;
+    stopping.abort(new Error(`poller ${name} stopped`));
     clearTimeout(timer);
     await running;
   };
@@ -58,12 +73,12 @@ export function startPollers(ctx: GatewayContext, file: GatewayFile): RunningPol
       { source: toolSource(backstage.source), url: backstage.url, token: backstage.token },
       deps,
     );
-    stops.push(schedule('backstage', backstage.intervalMs, () => poller.pollOnce(), ctx));
+    stops.push(schedule('backstage', backstage.intervalMs, (signal) => poller.pollOnce(signal), ctx));
     names.push('backstage');
   }
   if (dmm) {
     const poller = new DmmPoller({ source: toolSource(dmm.source), url: dmm.url, apiKey: dmm.apiKey }, deps);
-    stops.push(schedule('dmm', dmm.intervalMs, () => poller.pollOnce(), ctx));
+    stops.push(schedule('dmm', dmm.intervalMs, (signal) => poller.pollOnce(signal), ctx));
     names.push('dmm');
   }
   return { names, stop: async () => void (await Promise.all(stops.map((s) => s()))) };
