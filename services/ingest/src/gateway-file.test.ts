@@ -28,6 +28,7 @@ webhooks:
     - { name: champions, source: "https://people.example", mappingFile: champions.yaml, secrets: [whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw] }
 pollers:
   dmm: { source: "https://app.entropy-data.com", url: "http://127.0.0.1:1", intervalMs: 500 }
+  backstage: { source: "https://backstage.example", url: "http://127.0.0.1:2/api/catalog" }
 `,
       '/etc/mm/ingest.yaml',
       read,
@@ -62,6 +63,7 @@ pollers:
     expect(file.github).toEqual({ source: 'https://github.com/acme', secrets: ['s1', 's2'] });
     expect(file.generic.get('champions')?.mapping.entries).toHaveLength(1);
     expect(file.pollers.dmm?.intervalMs).toBe(500);
+    expect(file.pollers.backstage?.maxRetireShare).toBe(0.5);
   });
 
   it('reports every problem at once, naming the path, and never echoes a secret', () => {
@@ -73,6 +75,8 @@ pollers:
   - { id: spaced, hash: "plain-text-secret", eventTypes: ["*"], domains: ["*"], sources: ["a b"] }
 webhooks:
   github: { source: "not a url", secrets: [] }
+pollers:
+  backstage: { source: "https://b.example", url: "https://b.example/api/catalog", maxRetireShare: 0 }
 `,
         'ingest.yaml',
         read,
@@ -92,6 +96,7 @@ webhooks:
         'ingest.yaml: tokens.1.sources.0',
         'ingest.yaml: webhooks.github.source',
         'ingest.yaml: webhooks.github.secrets',
+        'ingest.yaml: pollers.backstage.maxRetireShare',
       ]),
     );
     expect((caught as Error).message).not.toContain('plain-text-secret');

@@ -2,7 +2,12 @@ import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
-import { parseGenericMapping, toolSource, type GenericMapping } from '@mesh-momentum/adapters';
+import {
+  DEFAULT_MAX_RETIRE_SHARE,
+  parseGenericMapping,
+  toolSource,
+  type GenericMapping,
+} from '@mesh-momentum/adapters';
 import { ConfigError, type FieldIssue } from '@mesh-momentum/common';
 import { EVENT_TYPES } from '@mesh-momentum/events';
 import { decodeStandardWebhookSecret } from '@mesh-momentum/webhook-auth';
@@ -79,6 +84,12 @@ const fileSchema = z
             url: z.string().url(),
             token: z.string().min(1).optional(),
             intervalMs: z.number().int().min(1_000).default(300_000),
+            // A round retiring more than this share of the known products is held until confirmed.
+            maxRetireShare: z
+              .number()
+              .gt(0, 'must be more than 0 (a share of the known products, 0..1)')
+              .max(1, 'must be at most 1 (1: never hold)')
+              .default(DEFAULT_MAX_RETIRE_SHARE),
           })
           .strict()
           .optional(),

@@ -151,6 +151,33 @@ export const OPENAPI_DOCUMENT = {
         },
       },
     },
+    '/v1/admin/backstage/retirements': {
+      get: {
+        summary: 'A Backstage round held for retiring more than maxRetireShare of the known products',
+        security: [{ token: [] }],
+        responses: {
+          '200': {
+            description:
+              '`{held: false, source}`, or `{held: true, source, since, lastSeen, knownProducts, retiring, share, maxShare, confirmedAt?, products}` (`products`: the refs it would retire, at most 1000)',
+          },
+          '401': common['401'],
+          '403': errorResponse('Not an admin token'),
+          '404': errorResponse('No Backstage poller is configured'),
+        },
+      },
+    },
+    '/v1/admin/backstage/retirements/confirm': {
+      post: {
+        summary: 'Confirm the held Backstage round: the next round sends its retirements',
+        security: [{ token: [] }],
+        responses: {
+          '202': { description: '`{confirmed: true, …the hold}`; applied by the next round' },
+          '401': common['401'],
+          '403': errorResponse('Not an admin token'),
+          '404': errorResponse('No Backstage poller is configured, or no round is held'),
+        },
+      },
+    },
     '/openapi.json': {
       get: { summary: 'This document', responses: { '200': { description: 'OpenAPI 3.1' } } },
     },

@@ -1,7 +1,9 @@
 import { toolSource } from '@mesh-momentum/adapters';
 import type { GatewayContext } from '../context.ts';
 import type { GatewayFile } from '../gateway-file.ts';
-import { BackstagePoller } from './backstage.ts';
+import type { Logger } from '@mesh-momentum/common';
+import type { IngestMetrics } from '../metrics.ts';
+import { BackstagePoller, type BackstageRound } from './backstage.ts';
 import { DmmPoller } from './dmm.ts';
 
 export interface RunningPollers {
@@ -56,6 +58,18 @@ function schedule(
   };
 }
 
+/** A held Backstage round is seen by operators: the gauge says how many retirements wait, a warning why. */
+export function reportBackstageRound(round: BackstageRound, metrics: IngestMetrics, logger: Logger): void {
+  metrics.backstageHeld.set(round.held?.retiring.length ?? 0);
+  if (!round.held) return;
+  const { knownProducts, retiring, share, maxShare, since } = round.held;
+  logger.warn(
+    { knownProducts, retiring: retiring.length, share, maxShare, since },
+    'Backstage round held: it would retire more than maxRetireShare of the known products; nothing sent. ' +
+      'If the catalog is right, confirm with POST /v1/admin/backstage/retirements/confirm',
+  );
+}
+
 export function startPollers(ctx: GatewayContext, file: GatewayFile): RunningPollers {
   const deps = {
     redis: ctx.redis,
@@ -70,10 +84,21 @@ export function startPollers(ctx: GatewayContext, file: GatewayFile): RunningPol
   const { backstage, dmm } = file.pollers;
   if (backstage) {
     const poller = new BackstagePoller(
-      { source: toolSource(backstage.source), url: backstage.url, token: backstage.token },
+      {
+        source: toolSource(backstage.source),
+        url: backstage.url,
+        token: backstage.token,
+        maxRetireShare: backstage.maxRetireShare,
+      },
       deps,
     );
-    stops.push(schedule('backstage', backstage.intervalMs, (signal) => poller.pollOnce(signal), ctx));
+    const logger = ctx.logger.child({ component: 'poller-backstage' });
+    const round = async (signal: AbortSignal) => {
+      const result = await poller.pollOnce(signal);
+      reportBackstageRound(result, ctx.metrics, logger);
+      return result;
+    };
+    stops.push(schedule('backstage', backstage.intervalMs, round, ctx));
     names.push('backstage');
   }
   if (dmm) {
