@@ -7,6 +7,7 @@ import {
   loadIngestConfig,
   parseTokenHash,
   startGateway,
+  tokenSources,
 } from '@mesh-momentum/ingest';
 import { createLogger } from '@mesh-momentum/common';
 
@@ -69,6 +70,7 @@ const gateway = await startGateway(loadIngestConfig(benchEnv), {
         eventTypes: new Set(['*']),
         domains: new Set(['*']),
         admin: false,
+        ...tokenSources('bench', undefined),
       },
     ],
   },

@@ -18,6 +18,33 @@ export interface ApiToken {
   readonly domains: ReadonlySet<string>;
   /** May call /v1/admin/*. */
   readonly admin: boolean;
+  /**
+   * The `source` values its events may carry (`*` = any). Without this binding a token scoped to a few
+   * types and domains could still speak as any tool. See {@link tokenSources}.
+   */
+  readonly sources: ReadonlySet<string>;
+  /** The `source` given to its events that carry none. */
+  readonly defaultSource: string;
+}
+
+/** The source of a token's events when its config names none: `urn:meshmomentum:token:<id>`. */
+export function tokenUrn(id: string): string {
+  return `urn:meshmomentum:token:${id}`;
+}
+
+/**
+ * A token's source binding from its config entry: the `sources` listed (the first is the default for
+ * events without one; `["*"]` allows any, with the token's URN as default), or else only the token's
+ * URN.
+ */
+export function tokenSources(
+  id: string,
+  configured: readonly string[] | undefined,
+): Pick<ApiToken, 'sources' | 'defaultSource'> {
+  if (configured === undefined || configured.length === 0)
+    return { sources: new Set([tokenUrn(id)]), defaultSource: tokenUrn(id) };
+  const first = configured[0] as string;
+  return { sources: new Set(configured), defaultSource: first === '*' ? tokenUrn(id) : first };
 }
 
 export const TOKEN_ID_PATTERN = /^[a-zA-Z0-9_-]{1,64}$/;
@@ -92,6 +119,21 @@ export function checkScope(token: ApiToken, type: string, domain: unknown): void
       { field: 'domain' },
     );
   }
+}
+
+/**
+ * The `source` an event of `token` goes out with: its own when the token may use it, the token's default
+ * when it has none; 403 naming `source` otherwise. A value that is not a string is returned as is, for
+ * validation to refuse (400).
+ */
+export function checkSource(token: ApiToken, source: unknown): unknown {
+  if (source === undefined || source === null) return token.defaultSource;
+  if (typeof source !== 'string' || token.sources.has('*') || token.sources.has(source)) return source;
+  throw new IngestError(
+    IngestErrorCodes.FORBIDDEN,
+    `source: token ${token.id} may not send events as ${JSON.stringify(source)} (allowed: ${[...token.sources].join(', ')})`,
+    { field: 'source' },
+  );
 }
 
 export function requireAdmin(token: ApiToken): void {
