@@ -2,7 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
 import { buildGateway } from './app.ts';
 import { offlineContext } from './app.test-support.ts';
-import { generateToken, parseTokenHash, tokenSources } from './auth/tokens.ts';
+import { generateToken, parseTokenHash } from '@mesh-momentum/service-kit';
+import { tokenSources } from './auth/tokens.ts';
 import { OPENAPI_DOCUMENT } from './openapi-document.ts';
 
 let app: FastifyInstance;

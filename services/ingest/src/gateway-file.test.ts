@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { generateToken } from './auth/tokens.ts';
+import { generateToken } from '@mesh-momentum/service-kit';
 import { parseGatewayFile } from './gateway-file.ts';
 
 const MAPPING = `mappings:

@@ -11,7 +11,8 @@ import {
 import { ConfigError, type FieldIssue } from '@mesh-momentum/common';
 import { EVENT_TYPES } from '@mesh-momentum/events';
 import { decodeStandardWebhookSecret } from '@mesh-momentum/webhook-auth';
-import { parseTokenHash, TOKEN_ID_PATTERN, tokenSources, type ApiToken } from './auth/tokens.ts';
+import { parseTokenHash, TOKEN_ID_PATTERN } from '@mesh-momentum/service-kit';
+import { tokenSources, type ApiToken } from './auth/tokens.ts';
 
 /**
  * The gateway's structured configuration (`MM_INGEST_CONFIG_FILE`, YAML or JSON): API tokens (hashed),

@@ -1,13 +1,12 @@
 import {
-  generateToken,
   loadIngestConfig,
-  parseTokenHash,
   startGateway,
   tokenSources,
   type ApiToken,
   type GatewayFile,
   type RunningGateway,
 } from '@mesh-momentum/ingest';
+import { generateToken, parseTokenHash } from '@mesh-momentum/service-kit';
 import { EMPTY_GATEWAY_FILE } from '@mesh-momentum/ingest';
 import { isolatedEnv, type ServiceEndpoints } from '@mesh-momentum/testing';
 

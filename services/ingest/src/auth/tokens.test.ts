@@ -1,9 +1,8 @@
 import { describe, expect, it } from 'vitest';
+import { generateToken, parseTokenHash } from '@mesh-momentum/service-kit';
 import {
   checkScope,
   checkSource,
-  generateToken,
-  parseTokenHash,
   requireAdmin,
   tokenSources,
   TokenVerifier,

@@ -1,4 +1,4 @@
-import { generateToken } from '../auth/tokens.ts';
+import { generateToken } from '@mesh-momentum/service-kit';
 
 /**
  * `pnpm ingest:token <id>`: prints a new API token (give it to the client, once) and the entry to put
