@@ -1,13 +1,8 @@
 import autocannon from 'autocannon';
 import { loadConfig } from '@mesh-momentum/common';
 import { createKafka, ensureTopics } from '@mesh-momentum/kafka';
-import {
-  EMPTY_GATEWAY_FILE,
-  generateToken,
-  loadIngestConfig,
-  parseTokenHash,
-  startGateway,
-} from '@mesh-momentum/ingest';
+import { EMPTY_GATEWAY_FILE, loadIngestConfig, startGateway, tokenSources } from '@mesh-momentum/ingest';
+import { generateToken, parseTokenHash } from '@mesh-momentum/service-kit';
 import { createLogger } from '@mesh-momentum/common';
 
 /**
@@ -69,6 +64,7 @@ const gateway = await startGateway(loadIngestConfig(benchEnv), {
         eventTypes: new Set(['*']),
         domains: new Set(['*']),
         admin: false,
+        ...tokenSources('bench', undefined),
       },
     ],
   },

@@ -39,7 +39,8 @@ import { summarise } from './support/summarise-profile.ts';
  *   pnpm bench:processor -- --profile                     # + CPU profile of the batch processor
  *   pnpm bench:processor -- --same-scopes-as 100000       # N events over the scopes and days of 100,000
  *                                                         # (copies under new ids): memory per event at fixed scopes
- *   pnpm bench:processor -- --experiment no-mesh-refresh,fetch-mib=2   # what-if runs, see support/processor-child.ts
+ *   pnpm bench:processor -- --experiment no-mesh-refresh,heap-mib=320  # what-if runs, see support/processor-child.ts
+ *   MM_PROCESSOR_FETCH_PARTITION_MB=16 MM_PROCESSOR_FETCH_MB=48 pnpm bench:processor   # other fetch sizes
  *   (or BENCH_EVENTS, BENCH_NAIVE_EVENTS, BENCH_PROFILE=1, BENCH_EXPERIMENTS)
  *
  * Everything is created fresh (topics, key prefix, consumer groups) and deleted at the end.
@@ -323,4 +324,18 @@ function printMemory(run: Run, byFamily: readonly FamilyMemory[]): void {
     `processor memory at the target: RSS ${mb(m.rss)} (peak ${mb(m.peakRss)}), JS heap used ${mb(m.heapUsed)} ` +
       `of ${mb(m.heapTotal)}, external ${mb(m.external)} (array buffers ${mb(m.arrayBuffers)})`,
   );
+  const kept = run.done.retained;
+  if (kept) {
+    console.log(
+      `  after a full GC: RSS ${mb(kept.rss)}, JS heap used ${mb(kept.heapUsed)} of ${mb(kept.heapTotal)}, ` +
+        `external ${mb(kept.external)}`,
+    );
+  }
+  const mirror = run.done.mirror;
+  if (mirror) {
+    console.log(
+      `  mirrors: ${fmtInt(mirror.domains)} domains, ${fmtInt(mirror.scopes)} scopes, ` +
+        `${fmtInt(mirror.dayBuckets)} day buckets, ${fmtInt(mirror.standingEntries)} standing entries`,
+    );
+  }
 }

@@ -13,7 +13,7 @@ import {
 } from '@mesh-momentum/processor';
 import type { ScoringConfig } from '@mesh-momentum/scoring';
 import { INITIAL_NAMESPACE } from '@mesh-momentum/store';
-import { ScoreStore } from '@mesh-momentum/store-writer';
+import { ScoreStore, type MirrorStats } from '@mesh-momentum/store-writer';
 import type { ChildReport, ParentMessage } from './processor-host.ts';
 
 /**
@@ -26,15 +26,12 @@ import type { ChildReport, ParentMessage } from './processor-host.ts';
  * BENCH_EXPERIMENTS (comma-separated, off by default) changes the processor at run time, without editing
  * it, to measure what a proposed fix would gain:
  *   no-mesh-refresh  ScoreStore.refreshMesh does nothing (the mesh-wide refresh after batches and ticks)
- *   fetch-mib=N      the consumer fetches up to N MiB per partition (the processor's own: 16): batch size
+ *   heap-mib=N       the child runs with --max-old-space-size=N (set by processor-host.ts)
  */
 
 const mode = process.env['BENCH_MODE'] ?? 'batch';
 const target = Number(process.env['BENCH_TARGET'] ?? 0);
 const experiments = new Set((process.env['BENCH_EXPERIMENTS'] ?? '').split(',').filter(Boolean));
-const fetchMib = Number(
-  [...experiments].find((e) => e.startsWith('fetch-mib='))?.slice('fetch-mib='.length) ?? 0,
-);
 const config = loadProcessorConfig(process.env);
 const logger = createLogger({ name: 'bench-processor', level: config.logLevel });
 
@@ -57,9 +54,7 @@ const kafkaRequests = new Map<string, { count: number; ms: number }>();
 const baseKafka = createKafka(config.kafka, { logger });
 const kafka: Kafka = Object.create(baseKafka) as Kafka;
 kafka.consumer = (cfg) => {
-  const consumer = baseKafka.consumer(
-    fetchMib ? { ...cfg, maxBytesPerPartition: fetchMib << 20, maxBytes: Math.max(48, fetchMib) << 20 } : cfg,
-  );
+  const consumer = baseKafka.consumer(cfg);
   consumer.on(consumer.events.REQUEST, ({ payload }) => {
     const r = kafkaRequests.get(payload.apiName) ?? { count: 0, ms: 0 };
     r.count += 1;
@@ -80,6 +75,7 @@ let firstCount = 0;
 let doneAt: number | undefined;
 let stop: () => Promise<void>;
 let ready: () => Promise<boolean>;
+let mirrorStats: () => MirrorStats | undefined = () => undefined;
 
 function timeApply(store: ScoreStore): void {
   const apply = store.applyPartitionBatch.bind(store);
@@ -104,6 +100,7 @@ if (mode === 'batch') {
     namespace: INITIAL_NAMESPACE,
   });
   timeApply(processor.store);
+  mirrorStats = () => processor.store.mirrorStats();
   if (experiments.has('no-mesh-refresh')) processor.store.refreshMesh = () => Promise.resolve();
   await processor.start();
   // The processor's own counters, shared by reference.
@@ -154,7 +151,16 @@ if (mode === 'batch') {
 
 const live = (counters as { live?: typeof counters }).live ?? counters;
 
+/** Memory after a full collection (the child runs with --expose-gc): what is really retained. */
+function retainedMemory(): NodeJS.MemoryUsage | undefined {
+  const gc = (globalThis as { gc?: () => void }).gc;
+  if (gc === undefined) return undefined;
+  gc();
+  return process.memoryUsage();
+}
+
 function report(type: ChildReport['type']): void {
+  const memory = { ...process.memoryUsage(), peakRss: Math.max(peakRss, process.memoryUsage.rss()) };
   send({
     type,
     at: Date.now(),
@@ -168,7 +174,8 @@ function report(type: ChildReport['type']): void {
     applyMs,
     clientCommands: Object.fromEntries(clientCommands),
     kafkaRequests: Object.fromEntries(kafkaRequests),
-    memory: { ...process.memoryUsage(), peakRss: Math.max(peakRss, process.memoryUsage.rss()) },
+    memory,
+    ...(type === 'done' ? { retained: retainedMemory(), mirror: mirrorStats() } : {}),
   });
 }
 

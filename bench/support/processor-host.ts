@@ -1,3 +1,4 @@
+import type { MirrorStats } from '@mesh-momentum/store-writer';
 import { fork, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
@@ -23,6 +24,9 @@ export interface ChildReport {
   readonly kafkaRequests: Record<string, { count: number; ms: number }>;
   /** The process's memory now (process.memoryUsage(), bytes) and its peak RSS so far. */
   readonly memory: NodeJS.MemoryUsage & { readonly peakRss: number };
+  /** On `done`: memory right after a full garbage collection, and what the mirrors hold. */
+  readonly retained?: NodeJS.MemoryUsage;
+  readonly mirror?: MirrorStats;
 }
 
 export interface ParentMessage {
@@ -47,8 +51,11 @@ export class ProcessorHost {
     /** Run-time changes to the processor (see processor-child.ts), comma-separated. */
     experiments?: string | undefined;
   }) {
-    const execArgv = ['--conditions=@mesh-momentum/source'];
+    const execArgv = ['--conditions=@mesh-momentum/source', '--expose-gc'];
     if (options.cpuProfDir) execArgv.push('--cpu-prof', `--cpu-prof-dir=${options.cpuProfDir}`);
+    // heap-mib=N: the processor under a V8 old-space limit of N MiB (what MM_PROCESSOR_HEAP_MB would set).
+    const heapMib = /(?:^|,)heap-mib=(\d+)/.exec(options.experiments ?? '')?.[1];
+    if (heapMib) execArgv.push(`--max-old-space-size=${heapMib}`);
     this.#child = fork(CHILD, [], {
       execArgv,
       env: {

@@ -1,7 +1,8 @@
+import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { loadConfig } from '@mesh-momentum/common';
-import { bodyDeliveryId } from '@mesh-momentum/adapters';
+import { bodyDeliveryId, deterministicEventId } from '@mesh-momentum/adapters';
 import { PROCESSOR_SECTION } from '@mesh-momentum/processor';
 import type { RunningGateway } from '@mesh-momentum/ingest';
 import { ScoreReader } from '@mesh-momentum/store';
@@ -25,7 +26,11 @@ describe('ingest gateway → Kafka → processor → Redis', () => {
   let reader: ScoreReader;
   let url: string;
   const writer = testToken('writer');
-  const scoped = testToken('payments-champions', { eventTypes: ['ChampionGained'], domains: ['payments'] });
+  const scoped = testToken('payments-champions', {
+    eventTypes: ['ChampionGained'],
+    domains: ['payments'],
+    sources: ['https://hr.example'],
+  });
   const admin = testToken('admin', { admin: true });
   const burst = testToken('burst');
 
@@ -165,6 +170,25 @@ describe('ingest gateway → Kafka → processor → Redis', () => {
       'application/cloudevents+json',
     );
     expect(ce.status).toBe(202);
+
+    // A token speaks only as the sources it is bound to: no impersonating another tool.
+    const foreign = await post(
+      '/v1/events',
+      scoped.header,
+      champion('p-6', { source: 'https://github.com/acme' }),
+    );
+    expect(foreign.status).toBe(403);
+    expect(await foreign.json()).toMatchObject({ code: 'MM_ERR_INGEST_FORBIDDEN', field: 'source' });
+
+    // Without a source, an event gets its token's (here the token's URN): the id derived from the
+    // content says which source it went out with.
+    const { id: _ignored, ...noId } = champion('p-7', { domain: 'ops' });
+    const derived = await post('/v1/events', writer.header, noId);
+    expect(derived.status).toBe(202);
+    const digest = createHash('sha256').update(JSON.stringify(noId)).digest('hex');
+    expect(((await derived.json()) as { id: string }).id).toBe(
+      deterministicEventId('urn:meshmomentum:token:writer', `content:${digest}`, 'api'),
+    );
 
     const otherDomain = await post('/v1/events', scoped.header, champion('p-3', { domain: 'hr' }));
     expect(otherDomain.status).toBe(403);

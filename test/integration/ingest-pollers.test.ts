@@ -3,6 +3,8 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createIdentityResolver, EMPTY_IDENTITY_CONFIG } from '@mesh-momentum/adapters';
+import { loadConfig } from '@mesh-momentum/common';
+import { PROCESSOR_SECTION } from '@mesh-momentum/processor';
 import {
   BackstagePoller,
   DmmPoller,
@@ -12,7 +14,8 @@ import {
   type DmmPollerDeps,
 } from '@mesh-momentum/ingest';
 import { createMeshMomentumProducer, type MeshMomentumProducer } from '@mesh-momentum/sdk';
-import { waitFor } from '@mesh-momentum/testing';
+import { startSilentServer, waitFor } from '@mesh-momentum/testing';
+import { gatewayEnv, startTestGateway, testToken } from './support/ingest.ts';
 import { processorConfig, TestPipeline } from './support/pipeline.ts';
 
 /**
@@ -23,6 +26,9 @@ const fixture = (path: string): unknown =>
   JSON.parse(readFileSync(new URL(`../../packages/adapters/src/${path}`, import.meta.url), 'utf8'));
 
 type Route = (url: URL, response: ServerResponse) => void;
+
+/** A stop must not wait for a tool's request timeout (30 s): only for a send under way and a Redis write, ms. */
+const STOP_BOUND_MS = 3_000;
 
 async function serve(route: Route): Promise<{ server: Server; url: string }> {
   const server = createServer((request: IncomingMessage, response: ServerResponse) => {
@@ -177,5 +183,166 @@ describe('pollers on recorded tool responses', () => {
     expect(changed.baseline).toBe(false);
     expect(changed.sent).toBeGreaterThan(0);
     expect(await new BackstagePoller(options, deps).pollOnce()).toMatchObject({ baseline: false, sent: 0 });
+  });
+
+  it('Data Mesh Manager feed: a round stopped mid-feed keeps the sent page and resumes after it', async () => {
+    const page = fixture('dmm/fixtures/events-page.json') as { id: string }[];
+    const product = fixture('dmm/fixtures/dataproduct-orders-daily.json');
+    const access = fixture('dmm/fixtures/access-2OzPnlv1OVp20sKQaqRQAl.json');
+    let hang = true;
+    let hanging: (() => void) | undefined;
+    const secondPageAsked = new Promise<void>((resolve) => (hanging = resolve));
+    const held: ServerResponse[] = [];
+    const { server, url } = await serve((u, response) => {
+      if (u.pathname === '/api/events') {
+        const last = u.searchParams.get('lastEventId');
+        if (last === null) return json(response, 200, page.slice(0, 3));
+        if (last === page[2]?.id && hang) {
+          // A long-poll that holds its answer: the round is stopped while it waits.
+          held.push(response);
+          hanging?.();
+          return;
+        }
+        return json(response, 200, last === page[2]?.id ? page.slice(3) : []);
+      }
+      if (u.pathname === '/api/dataproducts/orders-daily') return json(response, 200, product);
+      if (u.pathname === '/api/access/2OzPnlv1OVp20sKQaqRQAl') return json(response, 200, access);
+      return json(response, 404, {});
+    });
+    servers.push(server);
+    const options = { source: 'https://stop.entropy-data.example', url, apiKey: 'k' };
+
+    const stopping = new AbortController();
+    const round = new DmmPoller(options, deps).pollOnce(stopping.signal);
+    await secondPageAsked;
+    const started = Date.now();
+    stopping.abort(new Error('stopping'));
+    await expect(round).rejects.toThrow('stopping');
+    expect(Date.now() - started).toBeLessThan(STOP_BOUND_MS);
+    for (const r of held) r.destroy();
+    // The first page was sent and its position saved; nothing past it.
+    expect(await deps.redis.get(deps.keys.dmmCursor(options.source))).toBe(page[2]?.id);
+
+    hang = false;
+    expect(await new DmmPoller(options, deps).pollOnce()).toMatchObject({ read: 2, cursor: page[4]?.id });
+  });
+
+  it('gateway close() stops pollers waiting on silent tools within a bound, not after their request timeout', async () => {
+    const silent = await startSilentServer();
+    try {
+      const env = gatewayEnv(inject('services'), 'ingest-pollers-stop');
+      const gateway = await startTestGateway(env, {
+        pollers: {
+          dmm: {
+            source: 'https://silent.entropy-data.example',
+            url: `http://127.0.0.1:${silent.port}`,
+            intervalMs: 60_000,
+          },
+          backstage: {
+            source: 'https://silent.backstage.example',
+            url: `http://127.0.0.1:${silent.port}/api/catalog`,
+            intervalMs: 60_000,
+            maxRetireShare: 0.5,
+          },
+        },
+      });
+      expect(gateway.pollers.names).toEqual(['backstage', 'dmm']);
+      await waitFor(() => (silent.accepted >= 2 ? true : undefined), {
+        what: 'both pollers waiting on the silent tool',
+        timeoutMs: 10_000,
+      });
+      const started = Date.now();
+      await gateway.close();
+      expect(Date.now() - started).toBeLessThan(STOP_BOUND_MS);
+    } finally {
+      await silent.close();
+    }
+  });
+
+  it('Backstage catalog suddenly empty: the round is held and listed until confirmed or recovered', async () => {
+    const before = fixture('backstage/fixtures/catalog-before.json') as unknown[];
+    let catalog: unknown[] = before;
+    const { server, url } = await serve((u, response) => {
+      if (u.pathname !== '/api/catalog/entities/by-query') return json(response, 404, {});
+      return json(response, 200, { items: catalog, pageInfo: {} });
+    });
+    servers.push(server);
+    const source = 'https://guarded.backstage.example';
+    const admin = testToken('ops', { admin: true });
+    // The admin API of a gateway that knows this Backstage source; its context (Redis, keys, publisher)
+    // is the one its own poller would use. The round is run here, by hand.
+    const env = gatewayEnv(inject('services'), 'ingest-backstage-guard');
+    const topics = new TestPipeline(loadConfig(env, PROCESSOR_SECTION));
+    await topics.createTopics();
+    const gateway = await startTestGateway(
+      env,
+      {
+        tokens: [admin.token],
+        pollers: {
+          backstage: { source, url: `${url}/api/catalog`, intervalMs: 60_000, maxRetireShare: 0.5 },
+        },
+      },
+      { MM_INGEST_POLLERS: 'false' },
+    );
+    try {
+      const ctx = gateway.context;
+      const poller = new BackstagePoller(
+        { source, url: `${url}/api/catalog`, token: undefined, maxRetireShare: 0.5 },
+        ctx,
+      );
+      const snapshot = () => ctx.redis.get(ctx.keys.backstageSnapshot(source));
+      const listing = async () => {
+        const response = await fetch(`${gateway.address.url}/v1/admin/backstage/retirements`, {
+          headers: { authorization: admin.header },
+        });
+        expect(response.status).toBe(200);
+        return (await response.json()) as Record<string, unknown>;
+      };
+      expect(await poller.pollOnce()).toMatchObject({ baseline: true, sent: 0 });
+      const baseline = await snapshot();
+
+      // The catalog answers with nothing: both known products would be retired. Held.
+      catalog = [];
+      const held = await poller.pollOnce();
+      expect(held).toMatchObject({ sent: 0, held: { knownProducts: 2, share: 1, maxShare: 0.5 } });
+      expect(held.held?.retiring).toHaveLength(2);
+      expect(await snapshot()).toBe(baseline);
+      expect(await listing()).toMatchObject({
+        held: true,
+        knownProducts: 2,
+        retiring: 2,
+        products: expect.arrayContaining(['component:default/orders-daily']),
+      });
+
+      // It recovers: the round goes ahead against the kept snapshot (no change) and the hold is gone.
+      catalog = before;
+      const recovered = await poller.pollOnce();
+      expect(recovered.sent).toBe(0);
+      expect(recovered.held).toBeUndefined();
+      expect(await listing()).toEqual({ held: false, source });
+
+      // Empty again, and an operator confirms: the next round sends the retirements.
+      catalog = [];
+      expect((await poller.pollOnce()).held).toBeDefined();
+      const confirm = await fetch(`${gateway.address.url}/v1/admin/backstage/retirements/confirm`, {
+        method: 'POST',
+        headers: { authorization: admin.header },
+      });
+      expect(confirm.status).toBe(202);
+      expect(await confirm.json()).toMatchObject({ confirmed: true, retiring: 2 });
+      const sent = await poller.pollOnce();
+      // Two products retired, and their two consumers offboarded.
+      expect(sent.sent).toBe(4);
+      expect(sent.held).toBeUndefined();
+      expect(await listing()).toEqual({ held: false, source });
+      const nothingHeld = await fetch(`${gateway.address.url}/v1/admin/backstage/retirements/confirm`, {
+        method: 'POST',
+        headers: { authorization: admin.header },
+      });
+      expect(nothingHeld.status).toBe(404);
+    } finally {
+      await gateway.close();
+      await topics.close();
+    }
   });
 });

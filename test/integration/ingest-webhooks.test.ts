@@ -18,6 +18,7 @@ const adapters = (path: string) =>
   readFileSync(new URL(`../../packages/adapters/src/${path}`, import.meta.url), 'utf8');
 const WHSEC = 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw';
 const OM_SECRET = 'om-secret';
+const PERSON_ID_KEY = 'webhooks-test-person-id-key-0123456789';
 
 describe('generic and OpenMetadata webhooks', () => {
   let pipeline: TestPipeline;
@@ -29,23 +30,27 @@ describe('generic and OpenMetadata webhooks', () => {
     pipeline = new TestPipeline(loadConfig(env, PROCESSOR_SECTION));
     await pipeline.createTopics();
     const mappingFile = 'contracts-mapping.yaml';
-    gateway = await startTestGateway(env, {
-      openmetadata: { source: 'https://openmetadata.acme.example', secrets: [OM_SECRET] },
-      generic: new Map([
-        [
-          'contracts',
-          {
-            name: 'contracts',
-            source: 'https://contracts.acme.example',
-            mapping: parseGenericMapping(adapters(`generic/fixtures/${mappingFile}`), mappingFile),
-            scheme: 'standard-webhooks',
-            header: 'x-signature-256',
-            deliveryIdHeader: undefined,
-            secrets: [WHSEC],
-          },
-        ],
-      ]),
-    });
+    gateway = await startTestGateway(
+      env,
+      {
+        openmetadata: { source: 'https://openmetadata.acme.example', secrets: [OM_SECRET] },
+        generic: new Map([
+          [
+            'contracts',
+            {
+              name: 'contracts',
+              source: 'https://contracts.acme.example',
+              mapping: parseGenericMapping(adapters(`generic/fixtures/${mappingFile}`), mappingFile),
+              scheme: 'standard-webhooks',
+              header: 'x-signature-256',
+              deliveryIdHeader: undefined,
+              secrets: [WHSEC],
+            },
+          ],
+        ]),
+      },
+      { MM_INGEST_PERSON_ID_KEY: PERSON_ID_KEY },
+    );
     url = gateway.address.url;
   });
 
@@ -97,6 +102,16 @@ describe('generic and OpenMetadata webhooks', () => {
     expect(await noMatch.json()).toMatchObject({ accepted: 0, ignored: { code: 'no-match' } });
   });
 
+  it('does not start an OpenMetadata webhook without the person-id key, naming the variable', async () => {
+    const env = gatewayEnv(inject('services'), 'ingest-webhooks-nokey');
+    await expect(
+      startTestGateway(env, { openmetadata: { source: 'https://om.example', secrets: [OM_SECRET] } }),
+    ).rejects.toMatchObject({
+      code: 'MM_ERR_CONFIG_INVALID',
+      message: expect.stringContaining('MM_INGEST_PERSON_ID_KEY'),
+    });
+  });
+
   it('maps a signed OpenMetadata ChangeEvent and refuses a body whose signature does not match', async () => {
     const body = adapters('openmetadata/fixtures/dataproduct-created.json');
     const signature = `sha256=${createHmac('sha256', OM_SECRET).update(body).digest('hex')}`;
@@ -112,5 +127,73 @@ describe('generic and OpenMetadata webhooks', () => {
     const tampered = await send(signature, body.replace('OrdersDaily', 'OrdersDailx'));
     expect(tampered.status).toBe(401);
     expect(await tampered.json()).toMatchObject({ code: 'MM_ERR_WEBHOOK_SIGNATURE_INVALID' });
+  });
+
+  it('sends the good ChangeEvents of an OpenMetadata batch and lists the bad ones, answering 207 per item', async () => {
+    const created = JSON.parse(adapters('openmetadata/fixtures/dataproduct-created.json')) as Record<
+      string,
+      unknown
+    >;
+    const experts = JSON.parse(adapters('openmetadata/fixtures/domain-experts-added.json')) as Record<
+      string,
+      unknown
+    >;
+    const { entityFullyQualifiedName: _dropped, ...unreadable } = {
+      ...created,
+      id: 'om-batch-unreadable',
+    } as Record<string, unknown>;
+    const body = JSON.stringify({
+      data: [
+        { ...created, id: 'om-batch-created' },
+        unreadable,
+        { ...experts, id: 'om-batch-experts' },
+        // Maps, but its event is refused by validation (dated a day ahead).
+        { ...created, id: 'om-batch-future', timestamp: Date.now() + 86_400_000 },
+      ],
+    });
+    const send = (payload: string) =>
+      fetch(`${url}/v1/webhooks/openmetadata`, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          'x-om-signature': `sha256=${createHmac('sha256', OM_SECRET).update(payload).digest('hex')}`,
+        },
+        body: payload,
+      });
+
+    const first = await send(body);
+    expect(first.status).toBe(207);
+    const answer = (await first.json()) as {
+      accepted: number;
+      ids: string[];
+      refused: number;
+      results: { index: number; statusCode: number; ids?: string[]; code?: string; field?: string }[];
+    };
+    expect(answer).toMatchObject({ accepted: 3, refused: 2 });
+    expect(answer.results.map((r) => r.statusCode)).toEqual([202, 400, 202, 400]);
+    expect(answer.results[0]?.ids).toHaveLength(1);
+    expect(answer.results[1]).toMatchObject({
+      code: 'MM_ERR_ADAPTER_PAYLOAD_INVALID',
+      field: 'entityFullyQualifiedName',
+    });
+    expect(answer.results[2]?.ids).toHaveLength(2);
+    expect(answer.results[3]).toMatchObject({ code: 'MM_ERR_EVENT_FUTURE_DATED' });
+    const listed = (await gateway.context.unmapped.list(100)).map((l) => l.ref);
+    expect(listed).toEqual(
+      expect.arrayContaining(['ChangeEvent om-batch-unreadable', 'ChangeEvent om-batch-future']),
+    );
+
+    // Acknowledged: OpenMetadata's retry of the same delivery is a duplicate, not a second try.
+    const again = await send(body);
+    expect(again.status).toBe(200);
+    expect(await again.json()).toMatchObject({ duplicate: true });
+
+    // A delivery of one ChangeEvent stays all or nothing: refused whole, 400 naming the field.
+    const alone = await send(JSON.stringify({ ...unreadable, id: 'om-alone-unreadable' }));
+    expect(alone.status).toBe(400);
+    expect(await alone.json()).toMatchObject({
+      code: 'MM_ERR_ADAPTER_PAYLOAD_INVALID',
+      field: 'entityFullyQualifiedName',
+    });
   });
 });

@@ -8,6 +8,7 @@ export * from './github/adapter.ts';
 export { catalogEntities, catalogNextCursor, entityRef, type BackstageEntity } from './backstage/entities.ts';
 export * from './backstage/snapshot.ts';
 export * from './backstage/diff.ts';
+export * from './backstage/guard.ts';
 export * from './dmm/feed.ts';
 export * from './dmm/adapter.ts';
 export * from './openmetadata/adapter.ts';

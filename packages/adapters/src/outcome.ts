@@ -8,6 +8,7 @@ import type {
   EventInput,
 } from '@mesh-momentum/events';
 import { subjectFieldOf } from '@mesh-momentum/events';
+import type { AdapterPayloadError } from './errors.ts';
 import type { IdentityResolver, UnmappedEntity } from './identity/types.ts';
 
 /** Why a delivery produced no events on purpose (the service answers 2xx and counts it as ignored). */
@@ -38,6 +39,15 @@ export interface AdapterOutcome {
   readonly ignored?: IgnoredReason;
   readonly unmapped: readonly UnmappedEntity[];
 }
+
+/**
+ * One tool event of a delivery that carries several (OpenMetadata batches ChangeEvents): what the adapter
+ * made of it, or the payload error that refuses it alone, so one bad item never blocks the others.
+ * `ref` names it for the refusals listing (`ChangeEvent <id>`).
+ */
+export type DeliveryItem =
+  | { readonly ref: string; readonly outcome: AdapterOutcome }
+  | { readonly ref: string; readonly error: AdapterPayloadError };
 
 export interface AdapterContext {
   /** Stable URI of the tool instance (see `toolSource`); every event's `source`, part of its id. */

@@ -23,6 +23,16 @@ export const integer = (min: number, max: number) =>
     .transform(Number)
     .pipe(z.number().int().min(min, `must be >= ${min}`).max(max, `must be <= ${max}`));
 
+/** A non-negative decimal number in [min, max] (`0.5`, `256`); same strictness as `integer`. */
+export const decimal = (min: number, max: number) =>
+  z
+    .string()
+    .trim()
+    .min(1, { message: 'must not be empty', abort: true })
+    .regex(/^\d+(\.\d+)?$/, 'must be a decimal number such as 0.5 or 256')
+    .transform(Number)
+    .pipe(z.number().min(min, `must be >= ${min}`).max(max, `must be <= ${max}`));
+
 export interface UrlRules {
   readonly protocols: readonly string[];
   /**

@@ -307,7 +307,8 @@ export function loadConfig(env: Env = process.env, section?: ConfigSection): Con
 }
 
 function deepFreeze<T>(value: T): T {
-  if (value !== null && typeof value === 'object') {
+  // Typed arrays and Buffers (token digests) cannot be frozen; their owners treat them as read-only.
+  if (value !== null && typeof value === 'object' && !ArrayBuffer.isView(value)) {
     for (const v of Object.values(value)) deepFreeze(v);
     Object.freeze(value);
   }

@@ -20,6 +20,11 @@ export interface Runtime<C extends Config = Config> {
   readonly codec: EventCodec;
 }
 
+export interface RuntimeOptions {
+  /** The service's logger. @defaultValue a logger named for the role at `config.logLevel` */
+  readonly logger?: Logger;
+}
+
 /**
  * Validates the shared configuration and the service's own section (throws ConfigError naming each bad variable), then connects Redis within
  * its connect timeout (a silent or missing Redis fails start-up with a clear error, never a hang).
@@ -30,8 +35,19 @@ export async function connectRuntime<N extends string, T>(
   env: Env,
   section: ConfigSection<N, T>,
 ): Promise<Runtime<Config & { readonly [K in N]: T }>> {
-  const config = loadConfig(env, section);
-  const logger = createLogger({ name: role, level: config.logLevel });
+  return connectRuntimeWith(role, loadConfig(env, section));
+}
+
+/**
+ * `connectRuntime` for a configuration already loaded (a service started by a test, a benchmark or the
+ * demo with its own config and logger): the same clients, built the same way.
+ */
+export async function connectRuntimeWith<C extends Config>(
+  role: string,
+  config: C,
+  options: RuntimeOptions = {},
+): Promise<Runtime<C>> {
+  const logger = options.logger ?? createLogger({ name: role, level: config.logLevel });
   const kafka = createKafka(config.kafka, { logger, clientId: `${config.kafka.clientId}-${role}` });
   const redis = createRedis(config.redis, logger.child({ component: 'redis' }));
   await connectRedis(redis, config.redis);

@@ -11,11 +11,17 @@ import {
   type RoutedCommand,
   type MeshChanged,
 } from '@mesh-momentum/store';
-import { planDomainBatch, type BatchEvent, type ScopeMirror } from './domain-batch-plan.ts';
+import { planDomainBatch, type BatchEvent } from './domain-batch-plan.ts';
 import { meshStallAfter } from './mesh-stall.ts';
 import { loadDomains, versionsOf } from './domain-loader.ts';
 import { execPipeline, execRouted, replyAt, replyError } from './redis-replies.ts';
 import { SCRIPTS, SCRIPT_STATUS } from './scripts.ts';
+import {
+  HEAP_BYTES_PER_DAY_BUCKET,
+  MirrorCache,
+  type DomainMirror,
+  type MirrorStats,
+} from './mirror-cache.ts';
 
 type ApplyReply = number[];
 
@@ -45,23 +51,15 @@ export interface ApplyResult {
 export interface ScoreStoreOptions {
   /** MM_PROCESSOR_DEDUP_WINDOW_DAYS: how far apart (by record timestamp) copies of an event are recognised. */
   readonly dedupWindowDays?: number;
+  /**
+   * Heap the in-memory mirrors may take before the least recently used are dropped (MirrorCache),
+   * bytes, estimated at HEAP_BYTES_PER_DAY_BUCKET per day bucket. @defaultValue Infinity
+   */
+  readonly mirrorMaxBytes?: number;
 }
 
 /** The de-duplication window when none is configured, days (the MM_PROCESSOR_DEDUP_WINDOW_DAYS default). */
 export const DEFAULT_DEDUP_WINDOW_DAYS = 7;
-
-interface DomainMirror {
-  /**
-   * Scope states as they are in Redis, by scope id: what this instance wrote last. Planning a batch
-   * merges it in place, so a mirror whose batch is not confirmed applied is dropped and read again.
-   */
-  readonly scopes: Map<string, ScopeMirror>;
-  /** The partition the domain's events come from, for fencing the periodic refresh. */
-  topic: string;
-  partition: number;
-  /** The domain's version in Redis that the mirror reflects (see the apply script). */
-  version: number;
-}
 
 /** Scopes whose scores one call of the apply script rewrites at most, in the periodic refresh. */
 const REFRESH_SCOPES_PER_CALL = 500;
@@ -84,7 +82,7 @@ export class ScoreStore {
   readonly #keySpace: KeySpace;
   readonly #config: ScoringConfig;
   readonly #dedupWindowMs: number;
-  readonly #mirrors = new Map<string, DomainMirror>();
+  readonly #mirrors: MirrorCache;
   /** Domains known to be in the mesh's domain set (written once, not with every batch). */
   readonly #listed = new Set<string>();
   /** Per domain, the apply or refresh in progress (see #exclusive). */
@@ -100,6 +98,9 @@ export class ScoreStore {
     this.#keySpace = keySpace;
     this.#config = config;
     this.#dedupWindowMs = (options.dedupWindowDays ?? DEFAULT_DEDUP_WINDOW_DAYS) * 86_400_000;
+    this.#mirrors = new MirrorCache(
+      Math.floor((options.mirrorMaxBytes ?? Number.POSITIVE_INFINITY) / HEAP_BYTES_PER_DAY_BUCKET),
+    );
     if (typeof (redis as { mmApplyDomainBatch?: unknown }).mmApplyDomainBatch !== 'function') {
       redis.defineCommand('mmApplyDomainBatch', { lua: SCRIPTS.applyDomainBatch.lua });
     }
@@ -149,6 +150,14 @@ export class ScoreStore {
         cause: error,
       });
     }
+  }
+
+  /**
+   * What the in-memory mirrors hold (for the processor's metrics and the benchmark): domains, scopes,
+   * day buckets (two metric series and the counts series per scope) and standing entries.
+   */
+  mirrorStats(): MirrorStats {
+    return this.#mirrors.stats();
   }
 
   /** Drops every mirror: after a rebalance, domains may have been written by another instance. */
@@ -258,6 +267,7 @@ export class ScoreStore {
           unconfirmed.delete(domain);
           const mirror = this.#mirrors.get(domain);
           if (mirror && events.length > 0) mirror.version += 1;
+          this.#mirrors.recount(domain);
           applied += events.length;
           for (const { event } of events)
             appliedByType.set(event.type, (appliedByType.get(event.type) ?? 0) + 1);
@@ -272,6 +282,7 @@ export class ScoreStore {
         await this.#ensureMirrors(stale, batch.topic, batch.partition);
       }
     }
+    this.#evictOverBudget();
     return { applied, skipped, appliedByType };
   }
 
@@ -286,10 +297,23 @@ export class ScoreStore {
     epochOf: (topic: string, partition: number) => number | undefined,
   ): Promise<number> {
     let refreshed = 0;
-    for (const domain of [...this.#mirrors.keys()]) {
-      if (await this.#exclusive([domain], () => this.#refreshDomain(domain, asOfMs, epochOf))) refreshed++;
+    for (const [domain, { topic, partition }] of this.#mirrors.owned()) {
+      if (epochOf(topic, partition) === undefined) continue;
+      const done = await this.#exclusive([domain], async () => {
+        // A mirror dropped for the budget (or after a failed write) is read again: decay moves every
+        // owned domain's scores, mirrored or not.
+        await this.#ensureMirrors([domain], topic, partition);
+        return this.#refreshDomain(domain, asOfMs, epochOf);
+      });
+      if (done) refreshed++;
+      this.#evictOverBudget();
     }
     return refreshed;
+  }
+
+  /** Keeps the mirrors within their budget, never dropping one a batch or refresh is using. */
+  #evictOverBudget(): void {
+    this.#mirrors.evictOverBudget((domain) => this.#busy.has(domain));
   }
 
   async #refreshDomain(
@@ -324,7 +348,11 @@ export class ScoreStore {
       // Fenced: another instance owns the domain now; stop refreshing it from a mirror that ages.
       // Stale: the mirror is not what Redis holds; the next batch reads it again.
       const status = (reply as ApplyReply)[0];
-      if (status === SCRIPT_STATUS.FENCED || status === SCRIPT_STATUS.STALE) {
+      if (status === SCRIPT_STATUS.FENCED) {
+        this.#mirrors.disown(domain);
+        return false;
+      }
+      if (status === SCRIPT_STATUS.STALE) {
         this.#mirrors.delete(domain);
         return false;
       }
@@ -422,13 +450,7 @@ export class ScoreStore {
         this.#mirrors.set(domain, { scopes, topic, partition, version: versions.get(domain) ?? 0 });
       }
     }
-    for (const d of domains) {
-      const mirror = this.#mirrors.get(d);
-      if (mirror) {
-        mirror.topic = topic;
-        mirror.partition = partition;
-      }
-    }
+    for (const d of domains) this.#mirrors.touch(d, topic, partition);
   }
 }
 

@@ -2,12 +2,23 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
 import { buildGateway } from './app.ts';
 import { offlineContext } from './app.test-support.ts';
+import { generateToken, parseTokenHash } from '@mesh-momentum/service-kit';
+import { tokenSources } from './auth/tokens.ts';
 import { OPENAPI_DOCUMENT } from './openapi-document.ts';
 
 let app: FastifyInstance;
+const { token, hash } = generateToken('payments-ci');
+const writer = {
+  id: 'payments-ci',
+  ...(parseTokenHash(hash) as NonNullable<ReturnType<typeof parseTokenHash>>),
+  eventTypes: new Set(['*']),
+  domains: new Set(['payments']),
+  admin: false,
+  ...tokenSources('payments-ci', undefined),
+};
 
 beforeAll(async () => {
-  const ctx = offlineContext();
+  const ctx = offlineContext([writer]);
   app = await buildGateway(ctx);
   await app.ready();
 });
@@ -52,5 +63,33 @@ describe('the gateway HTTP API, without services', () => {
     // The rate limit counts webhooks in Redis, which is down here: the request is not refused for that.
     expect(response.statusCode).toBe(404);
     expect(response.json()).toMatchObject({ code: 'MM_ERR_INGEST_NOT_FOUND' });
+  });
+
+  it('refuses an event claiming a source its token is not bound to (403 naming source), before sending', async () => {
+    const event = { type: 'ChampionGained', domain: 'payments', personId: 'p-1', role: 'champion' };
+    const single = await app.inject({
+      method: 'POST',
+      url: '/v1/events',
+      headers: { authorization: `Bearer ${token}` },
+      payload: { ...event, source: 'https://github.com/acme' },
+    });
+    expect(single.statusCode).toBe(403);
+    expect(single.json()).toMatchObject({ code: 'MM_ERR_INGEST_FORBIDDEN', field: 'source' });
+    expect(single.json().message).toMatch(/payments-ci may not send events as "https:\/\/github.com\/acme"/);
+
+    const cloudEvent = await app.inject({
+      method: 'POST',
+      url: '/v1/events',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/cloudevents+json' },
+      payload: {
+        specversion: '1.0',
+        id: 'ce-1',
+        source: 'https://openmetadata.acme.example',
+        type: 'ChampionGained',
+        data: { domain: 'payments', personId: 'p-1', role: 'champion' },
+      },
+    });
+    expect(cloudEvent.statusCode).toBe(403);
+    expect(cloudEvent.json()).toMatchObject({ field: 'source' });
   });
 });

@@ -1,5 +1,18 @@
 import { z } from 'zod';
-import { bool, defineConfigSection, integer, loadConfig, nonEmpty, type Env } from '@mesh-momentum/common';
+import {
+  bool,
+  ConfigError,
+  defineConfigSection,
+  integer,
+  loadConfig,
+  nonEmpty,
+  type Env,
+  type FieldIssue,
+} from '@mesh-momentum/common';
+import type { GatewayFile } from './gateway-file.ts';
+
+/** Shortest person-id key accepted: 32 characters (128 bits as hex, more as random text). */
+const PERSON_ID_KEY_MIN_LENGTH = 32;
 
 /**
  * The ingest gateway's variables (`MM_INGEST_*`). Tokens, webhook secrets, mappings and pollers live in
@@ -79,6 +92,14 @@ export const INGEST_SECTION = defineConfigSection({
       default: '30000',
       doc: 'A request not fully received within this long is answered 408 and closed (slow uploads), ms.',
     },
+    MM_INGEST_PERSON_ID_KEY: {
+      schema: z.string().refine((v) => v === '' || v.length >= PERSON_ID_KEY_MIN_LENGTH, {
+        message: `must be at least ${PERSON_ID_KEY_MIN_LENGTH} characters (e.g. openssl rand -hex 32)`,
+      }),
+      default: '',
+      secret: true,
+      doc: 'Secret HMAC key turning OpenMetadata user ids into person ids; required with that webhook. A new key, new ids.',
+    },
     MM_INGEST_POLLERS: {
       schema: bool,
       default: 'true',
@@ -101,6 +122,7 @@ export const INGEST_SECTION = defineConfigSection({
     connectionTimeoutMs: get('MM_INGEST_CONNECTION_TIMEOUT_MS'),
     requestTimeoutMs: get('MM_INGEST_REQUEST_TIMEOUT_MS'),
     pollers: get('MM_INGEST_POLLERS'),
+    personIdKey: get('MM_INGEST_PERSON_ID_KEY') || undefined,
   }),
 });
 
@@ -114,4 +136,23 @@ export type IngestConfig = ReturnType<typeof loadIngestConfig>;
 
 export function loadIngestConfig(env: Env = process.env) {
   return loadConfig(env, INGEST_SECTION);
+}
+
+/**
+ * Variables that become required by what the config file configures: checked at start-up, so a gateway
+ * never runs half-configured. Throws ConfigError naming each missing variable.
+ */
+export function checkSettingsForFile(
+  settings: IngestSettings,
+  file: Pick<GatewayFile, 'openmetadata'>,
+): void {
+  const issues: FieldIssue[] = [];
+  if (file.openmetadata !== undefined && settings.personIdKey === undefined) {
+    issues.push({
+      field: 'MM_INGEST_PERSON_ID_KEY',
+      reason:
+        'required when the config file configures webhooks.openmetadata: the secret key that pseudonymises OpenMetadata user ids (e.g. openssl rand -hex 32)',
+    });
+  }
+  if (issues.length > 0) throw new ConfigError(issues);
 }

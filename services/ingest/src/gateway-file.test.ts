@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { generateToken } from './auth/tokens.ts';
+import { generateToken } from '@mesh-momentum/service-kit';
 import { parseGatewayFile } from './gateway-file.ts';
 
 const MAPPING = `mappings:
@@ -21,22 +21,49 @@ describe('the gateway config file', () => {
     const file = parseGatewayFile(
       `tokens:
   - { id: ci, hash: "${hash}", eventTypes: [ChampionGained], domains: [payments] }
+  - { id: jira, hash: "${hash}", eventTypes: ["*"], domains: ["*"], sources: ["https://jira.example", "https://jira2.example"] }
 webhooks:
   github: { source: "https://github.com/acme/", secrets: [s1, s2] }
   generic:
     - { name: champions, source: "https://people.example", mappingFile: champions.yaml, secrets: [whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw] }
 pollers:
   dmm: { source: "https://app.entropy-data.com", url: "http://127.0.0.1:1", intervalMs: 500 }
+  backstage: { source: "https://backstage.example", url: "http://127.0.0.1:2/api/catalog" }
 `,
       '/etc/mm/ingest.yaml',
       read,
     );
-    expect(file.tokens.map((t) => [t.id, [...t.eventTypes], [...t.domains], t.admin])).toEqual([
-      ['ci', ['ChampionGained'], ['payments'], false],
+    expect(
+      file.tokens.map((t) => [
+        t.id,
+        [...t.eventTypes],
+        [...t.domains],
+        t.admin,
+        [...t.sources],
+        t.defaultSource,
+      ]),
+    ).toEqual([
+      [
+        'ci',
+        ['ChampionGained'],
+        ['payments'],
+        false,
+        ['urn:meshmomentum:token:ci'],
+        'urn:meshmomentum:token:ci',
+      ],
+      [
+        'jira',
+        ['*'],
+        ['*'],
+        false,
+        ['https://jira.example', 'https://jira2.example'],
+        'https://jira.example',
+      ],
     ]);
     expect(file.github).toEqual({ source: 'https://github.com/acme', secrets: ['s1', 's2'] });
     expect(file.generic.get('champions')?.mapping.entries).toHaveLength(1);
     expect(file.pollers.dmm?.intervalMs).toBe(500);
+    expect(file.pollers.backstage?.maxRetireShare).toBe(0.5);
   });
 
   it('reports every problem at once, naming the path, and never echoes a secret', () => {
@@ -44,9 +71,12 @@ pollers:
     try {
       parseGatewayFile(
         `tokens:
-  - { id: "bad id", hash: "plain-text-secret", eventTypes: [Nope], domains: [] }
+  - { id: "bad id", hash: "plain-text-secret", eventTypes: [Nope], domains: [], sources: ["*", "https://x.example"] }
+  - { id: spaced, hash: "plain-text-secret", eventTypes: ["*"], domains: ["*"], sources: ["a b"] }
 webhooks:
   github: { source: "not a url", secrets: [] }
+pollers:
+  backstage: { source: "https://b.example", url: "https://b.example/api/catalog", maxRetireShare: 0 }
 `,
         'ingest.yaml',
         read,
@@ -62,8 +92,11 @@ webhooks:
         'ingest.yaml: tokens.0.hash',
         'ingest.yaml: tokens.0.eventTypes.0',
         'ingest.yaml: tokens.0.domains',
+        'ingest.yaml: tokens.0.sources',
+        'ingest.yaml: tokens.1.sources.0',
         'ingest.yaml: webhooks.github.source',
         'ingest.yaml: webhooks.github.secrets',
+        'ingest.yaml: pollers.backstage.maxRetireShare',
       ]),
     );
     expect((caught as Error).message).not.toContain('plain-text-secret');

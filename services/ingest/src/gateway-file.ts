@@ -2,11 +2,17 @@ import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
-import { parseGenericMapping, toolSource, type GenericMapping } from '@mesh-momentum/adapters';
+import {
+  DEFAULT_MAX_RETIRE_SHARE,
+  parseGenericMapping,
+  toolSource,
+  type GenericMapping,
+} from '@mesh-momentum/adapters';
 import { ConfigError, type FieldIssue } from '@mesh-momentum/common';
 import { EVENT_TYPES } from '@mesh-momentum/events';
 import { decodeStandardWebhookSecret } from '@mesh-momentum/webhook-auth';
-import { parseTokenHash, TOKEN_ID_PATTERN, type ApiToken } from './auth/tokens.ts';
+import { parseTokenHash, TOKEN_ID_PATTERN } from '@mesh-momentum/service-kit';
+import { tokenSources, type ApiToken } from './auth/tokens.ts';
 
 /**
  * The gateway's structured configuration (`MM_INGEST_CONFIG_FILE`, YAML or JSON): API tokens (hashed),
@@ -37,6 +43,12 @@ const fileSchema = z
               )
               .min(1),
             domains: z.array(z.string().min(1)).min(1),
+            // The sources its events may carry; absent: only urn:meshmomentum:token:<id>.
+            sources: z
+              .array(z.string().regex(/^\S+$/, 'a URI reference without spaces, or "*"'))
+              .min(1)
+              .refine((list) => !list.includes('*') || list.length === 1, '"*" stands alone')
+              .optional(),
             admin: z.boolean().default(false),
           })
           .strict(),
@@ -73,6 +85,12 @@ const fileSchema = z
             url: z.string().url(),
             token: z.string().min(1).optional(),
             intervalMs: z.number().int().min(1_000).default(300_000),
+            // A round retiring more than this share of the known products is held until confirmed.
+            maxRetireShare: z
+              .number()
+              .gt(0, 'must be more than 0 (a share of the known products, 0..1)')
+              .max(1, 'must be at most 1 (1: never hold)')
+              .default(DEFAULT_MAX_RETIRE_SHARE),
           })
           .strict()
           .optional(),
@@ -190,6 +208,7 @@ export function parseGatewayFile(
       eventTypes: new Set(t.eventTypes),
       domains: new Set(t.domains),
       admin: t.admin,
+      ...tokenSources(t.id, t.sources),
     };
   });
   const hook = (h: { source: string; secrets: string[] } | undefined) =>

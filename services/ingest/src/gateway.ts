@@ -1,22 +1,22 @@
 import { readFileSync } from 'node:fs';
 import { createIdentityResolver, EMPTY_IDENTITY_CONFIG, parseIdentityConfig } from '@mesh-momentum/adapters';
-import { createLogger, type Logger } from '@mesh-momentum/common';
-import { EventCodec, RegistryClient, registryOptionsFrom } from '@mesh-momentum/events';
+import type { Logger } from '@mesh-momentum/common';
+import { registryOptionsFrom } from '@mesh-momentum/events';
 import { createMeshMomentumProducer, type MeshMomentumProducer } from '@mesh-momentum/sdk';
 import {
-  connectRedis,
+  cachedProbe,
+  connectRuntimeWith,
   createOpsServer,
-  createRedis,
+  kafkaAnswers,
   listenOps,
   registryAnswers,
   withDeadline,
   type OpsAddress,
-  type RedisClient,
 } from '@mesh-momentum/service-kit';
 import type { FastifyInstance } from 'fastify';
 import { buildGateway } from './app.ts';
 import { TokenVerifier } from './auth/tokens.ts';
-import type { IngestConfig } from './config.ts';
+import { checkSettingsForFile, type IngestConfig } from './config.ts';
 import type { GatewayContext } from './context.ts';
 import { DeliveryLedger } from './deliveries.ts';
 import { loadGatewayFile, type GatewayFile } from './gateway-file.ts';
@@ -28,6 +28,10 @@ import { UnmappedRegistry } from './unmapped.ts';
 
 /** Bound of the producer's queue: beyond it requests are answered 503 (retriable) at once. */
 const PRODUCER_QUEUE_EVENTS = 50_000;
+/** /readyz waits at most this long for Kafka's answer (under the kit's 3 s readiness bound), ms. */
+const KAFKA_PROBE_TIMEOUT_MS = 2_000;
+/** Kafka's answer is reused for this long, so frequent readiness polls cost one connection, ms. */
+const KAFKA_PROBE_TTL_MS = 5_000;
 
 export interface GatewayOptions {
   /** Replaces MM_INGEST_CONFIG_FILE (tests, the demo). */
@@ -60,35 +64,44 @@ export async function startGateway(
   options: GatewayOptions = {},
 ): Promise<RunningGateway> {
   const settings = config.ingest;
-  const logger = options.logger ?? createLogger({ name: 'ingest', level: config.logLevel });
   const clock = options.clock ?? Date.now;
   const file = options.file ?? loadGatewayFile(settings.configFile);
+  checkSettingsForFile(settings, file);
   const identity = createIdentityResolver(
     settings.identityFile === undefined
       ? EMPTY_IDENTITY_CONFIG
       : parseIdentityConfig(readFileSync(settings.identityFile, 'utf8'), settings.identityFile),
   );
-  const redis: RedisClient = createRedis(config.redis, logger.child({ component: 'redis' }));
-  await connectRedis(redis, config.redis);
+  const { logger, kafka, redis, codec } = await connectRuntimeWith(
+    'ingest',
+    config,
+    options.logger === undefined ? {} : { logger: options.logger },
+  );
   const registry = registryOptionsFrom(config);
   const producer = createMeshMomentumProducer({
     config,
     source: 'urn:meshmomentum:ingest',
     logger: logger.child({ component: 'producer' }),
-    codec: new EventCodec(new RegistryClient(registry)),
+    kafka,
+    codec,
     // A full queue is an overload: answer 503 at once rather than hold the request.
     whenQueueFull: 'fail',
     // Events accepted and not yet acknowledged, across all requests (~0.5 KiB each: ~25 MiB at most).
     maxQueuedEvents: PRODUCER_QUEUE_EVENTS,
     lingerMs: 1,
   });
-  let kafkaConnected = false;
+  // Early connect, so the first request does not pay for it; a failure is retried by each send.
   void producer
     .connect()
-    .then(() => (kafkaConnected = true))
     .catch((error: unknown) =>
       logger.warn({ err: error }, 'Kafka not reachable yet; requests answer 503 until it is'),
     );
+  // Readiness follows Kafka as it is now (lost after start, or back after a failed start), not the
+  // producer's first connect: a fresh metadata request, at most one every KAFKA_PROBE_TTL_MS.
+  const kafkaReady = cachedProbe(() => kafkaAnswers(kafka), {
+    timeoutMs: KAFKA_PROBE_TIMEOUT_MS,
+    ttlMs: KAFKA_PROBE_TTL_MS,
+  });
   const keys = ingestKeys(config.redis.keyPrefix);
   const metrics = new IngestMetrics();
   const context: GatewayContext = {
@@ -115,15 +128,16 @@ export async function startGateway(
     {
       live: () => true,
       ready: async () => {
-        const [redisOk, registryOk] = await Promise.all([
+        const [redisOk, registryOk, kafkaOk] = await Promise.all([
           redis.ping().then(
             () => true,
             () => false,
           ),
           registryAnswers(registry),
+          kafkaReady(),
         ]);
-        const checks = { redis: redisOk, registry: registryOk, kafka: kafkaConnected };
-        return { ready: redisOk && registryOk && kafkaConnected, checks };
+        const checks = { redis: redisOk, registry: registryOk, kafka: kafkaOk };
+        return { ready: redisOk && registryOk && kafkaOk, checks };
       },
     },
     metrics.registry,

@@ -17,6 +17,8 @@ export interface IngestKeys {
   dmmProducts(source: string): string;
   /** Backstage poller: the last snapshot (JSON). String. */
   backstageSnapshot(source: string): string;
+  /** Backstage poller: a round held for retiring too many products, until confirmed (JSON). String. */
+  backstageHold(source: string): string;
 }
 
 /** Short, fixed-length key part for a URI or a tool's id (any characters, any length). */
@@ -33,5 +35,6 @@ export function ingestKeys(prefix: string): IngestKeys {
     dmmCursor: (source) => `${base}:dmm:${digest(source)}:cursor`,
     dmmProducts: (source) => `${base}:dmm:${digest(source)}:products`,
     backstageSnapshot: (source) => `${base}:backstage:${digest(source)}:snapshot`,
+    backstageHold: (source) => `${base}:backstage:${digest(source)}:hold`,
   };
 }

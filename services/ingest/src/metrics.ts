@@ -1,4 +1,4 @@
-import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 
 /** Metric names, in one place (dashboards and alerts refer to them). */
 export const INGEST_METRICS = {
@@ -9,6 +9,7 @@ export const INGEST_METRICS = {
   duplicates: 'mm_ingest_duplicate_deliveries_total',
   ackSeconds: 'mm_ingest_kafka_ack_seconds',
   polls: 'mm_ingest_polls_total',
+  backstageHeld: 'mm_ingest_backstage_retirements_held',
 } as const;
 
 export class IngestMetrics {
@@ -55,6 +56,13 @@ export class IngestMetrics {
     name: INGEST_METRICS.polls,
     help: 'Poller rounds, by poller and outcome (ok, failed).',
     labelNames: ['poller', 'outcome'] as const,
+    registers: [this.registry],
+  });
+
+  /** Retirements a held Backstage round holds back; 0 when none is held (by this instance's poller). */
+  readonly backstageHeld = new Gauge({
+    name: INGEST_METRICS.backstageHeld,
+    help: 'Products a held Backstage round would retire (more than maxRetireShare of the known ones at once), 0 when none; GET /v1/admin/backstage/retirements.',
     registers: [this.registry],
   });
 

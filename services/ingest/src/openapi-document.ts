@@ -115,7 +115,16 @@ export const OPENAPI_DOCUMENT = {
       post: { summary: 'GitHub webhook (X-Hub-Signature-256)', responses: webhookResponses },
     },
     '/v1/webhooks/openmetadata': {
-      post: { summary: 'OpenMetadata event subscription (X-OM-Signature)', responses: webhookResponses },
+      post: {
+        summary: 'OpenMetadata event subscription (X-OM-Signature)',
+        responses: {
+          ...webhookResponses,
+          '207': {
+            description:
+              'Several ChangeEvents, some refused for good: `refused`, and `results[i]` = `{index, statusCode: 202, ids}` or the error shape for ChangeEvent i (the others were acknowledged)',
+          },
+        },
+      },
     },
     '/v1/webhooks/generic/{name}': {
       post: {
@@ -139,6 +148,33 @@ export const OPENAPI_DOCUMENT = {
           '200': { description: '`{entities: [{tool, ref, reason, lastSeen}], kept}`' },
           '401': common['401'],
           '403': errorResponse('Not an admin token'),
+        },
+      },
+    },
+    '/v1/admin/backstage/retirements': {
+      get: {
+        summary: 'A Backstage round held for retiring more than maxRetireShare of the known products',
+        security: [{ token: [] }],
+        responses: {
+          '200': {
+            description:
+              '`{held: false, source}`, or `{held: true, source, since, lastSeen, knownProducts, retiring, share, maxShare, confirmedAt?, products}` (`products`: the refs it would retire, at most 1000)',
+          },
+          '401': common['401'],
+          '403': errorResponse('Not an admin token'),
+          '404': errorResponse('No Backstage poller is configured'),
+        },
+      },
+    },
+    '/v1/admin/backstage/retirements/confirm': {
+      post: {
+        summary: 'Confirm the held Backstage round: the next round sends its retirements',
+        security: [{ token: [] }],
+        responses: {
+          '202': { description: '`{confirmed: true, …the hold}`; applied by the next round' },
+          '401': common['401'],
+          '403': errorResponse('Not an admin token'),
+          '404': errorResponse('No Backstage poller is configured, or no round is held'),
         },
       },
     },

@@ -1,6 +1,14 @@
 import type { RedisClient } from '@mesh-momentum/service-kit';
-import type { UnmappedEntity } from '@mesh-momentum/adapters';
+import type { ToolName, UnmappedEntity } from '@mesh-momentum/adapters';
 import { storeCall } from './store-call.ts';
+
+/**
+ * An item refused for good (a payload the adapter cannot read, an event validation refuses), listed with
+ * the unmapped entities: where teams look for their mapping problems (GET /v1/admin/unmapped).
+ */
+export function refusal(tool: ToolName, ref: string, error: unknown): UnmappedEntity {
+  return { status: 'unmapped', tool, ref, reason: `refused: ${(error as Error).message}` };
+}
 
 export interface UnmappedListing {
   readonly tool: string;

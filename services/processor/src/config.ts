@@ -1,4 +1,5 @@
 import {
+  decimal,
   defineConfigSection,
   integer,
   loadConfig,
@@ -48,6 +49,21 @@ export const PROCESSOR_SECTION = defineConfigSection({
       '7',
       'Copies of an event (same source, id) reaching Kafka within this many days count once; bounds dedup memory.',
     ),
+    MM_PROCESSOR_FETCH_PARTITION_MB: variable(
+      integer(1, 64),
+      '4',
+      'Largest fetch the consumer asks for per partition, MiB: bigger batches write each touched scope once for more events (faster catch-up) but every fetched record is held in memory until its batch is applied.',
+    ),
+    MM_PROCESSOR_FETCH_MB: variable(
+      integer(1, 50),
+      '16',
+      "Largest fetch response over all partitions, MiB (the broker's fetch.max.bytes, 55 MiB by default, caps it too): with the per-partition limit, what bounds the records held in memory.",
+    ),
+    MM_PROCESSOR_MIRROR_MB: variable(
+      decimal(0.01, 65_536),
+      '256',
+      "Heap the in-memory copies of the domains' scoring state may take, MiB (estimated at 160 B per day bucket): past it the least recently used domains are dropped and read from Redis again when needed. Scores do not change; a budget below the working set costs Redis reads.",
+    ),
   },
   build: (get) => ({
     groupId: get('MM_PROCESSOR_GROUP_ID'),
@@ -57,6 +73,9 @@ export const PROCESSOR_SECTION = defineConfigSection({
     stallTimeoutMs: get('MM_PROCESSOR_STALL_TIMEOUT_MS'),
     tickMs: get('MM_PROCESSOR_TICK_MS'),
     dedupWindowDays: get('MM_PROCESSOR_DEDUP_WINDOW_DAYS'),
+    fetchPartitionBytes: get('MM_PROCESSOR_FETCH_PARTITION_MB') * 1024 * 1024,
+    fetchBytes: get('MM_PROCESSOR_FETCH_MB') * 1024 * 1024,
+    mirrorMaxBytes: Math.floor(get('MM_PROCESSOR_MIRROR_MB') * 1024 * 1024),
   }),
 });
 

@@ -86,7 +86,7 @@ export class Processor {
    */
   readonly #fenced = new Set<string>();
   readonly stats: ProcessorStats = { applied: 0, skipped: 0, deadLettered: 0, batches: 0 };
-  readonly metrics: ProcessorMetrics = createProcessorMetrics();
+  readonly metrics: ProcessorMetrics = createProcessorMetrics(() => this.#store.mirrorStats());
   #crashed = false;
   #joined = false;
   /** Partitions of the current assignment, by topic. */
@@ -112,12 +112,13 @@ export class Processor {
       groupId: deps.groupId ?? deps.config.processor.groupId,
       // Short waits keep produce-to-Redis latency low when traffic is light; large fetches make large
       // batches under load (catching up, rebuilding), and a batch writes each touched scope once however
-      // many of its events it holds: 16 MiB per partition applied 1M events 11% faster than 8 MiB, 2 MiB
-      // 25% slower. A fetch stays under the broker's fetch.max.bytes (55 MiB by default); decoded, 48 MiB
-      // of records is a few hundred MB of heap at most.
+      // many of its events it holds. But every fetched record stays in memory until its batch is
+      // applied, decoded several times over: 16 MiB per partition (48 in all) held ~150 MB more heap
+      // and ~90 MB more buffers than 4 MiB (16 in all) on a 200k-event backlog (bench:processor), for
+      // no measurable gain on a busy machine. Configurable (MM_PROCESSOR_FETCH_*_MB).
       maxWaitTimeInMs: 50,
-      maxBytesPerPartition: 16 * 1024 * 1024,
-      maxBytes: 48 * 1024 * 1024,
+      maxBytesPerPartition: deps.config.processor.fetchPartitionBytes,
+      maxBytes: deps.config.processor.fetchBytes,
       sessionTimeout: deps.config.processor.sessionTimeoutMs,
       heartbeatInterval: Math.min(3_000, Math.floor(deps.config.processor.sessionTimeoutMs / 3)),
     });
@@ -198,7 +199,10 @@ export class Processor {
       this.#deps.redis,
       { prefix: this.#deps.config.redis.keyPrefix, namespace },
       this.#deps.scoring,
-      { dedupWindowDays: this.#deps.config.processor.dedupWindowDays },
+      {
+        dedupWindowDays: this.#deps.config.processor.dedupWindowDays,
+        mirrorMaxBytes: this.#deps.config.processor.mirrorMaxBytes,
+      },
     );
   }
 

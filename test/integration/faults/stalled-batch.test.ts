@@ -10,13 +10,14 @@ afterEach(async () => {
   pipeline = undefined;
 });
 
-/** Sum of the lag gauge over every partition, as a Prometheus scrape would read it. */
-async function lagOf(metrics: { getSingleMetric(name: string): unknown }): Promise<number> {
-  const gauge = metrics.getSingleMetric('mm_processor_consumer_lag') as {
-    get(): Promise<{ values: { value: number }[] }>;
-  };
+/** Sum of a gauge over its labels, as a Prometheus scrape would read it. */
+async function gaugeSum(metrics: { getSingleMetric(name: string): unknown }, name: string): Promise<number> {
+  const gauge = metrics.getSingleMetric(name) as { get(): Promise<{ values: { value: number }[] }> };
   return (await gauge.get()).values.reduce((sum, v) => sum + v.value, 0);
 }
+
+const lagOf = (metrics: { getSingleMetric(name: string): unknown }) =>
+  gaugeSum(metrics, 'mm_processor_consumer_lag');
 
 describe('a batch that makes no progress', () => {
   it('turns readiness false, reports the true lag, and is retried once the hang clears', async () => {
@@ -68,5 +69,8 @@ describe('a batch that makes no progress', () => {
           : undefined,
       { what: 'ready again with no lag', timeoutMs: 30_000, intervalMs: 250 },
     );
+    // What the processor's memory grows with, mirrored afresh after the abandoned attempts.
+    expect(await gaugeSum(processor.metrics.registry, 'mm_processor_mirror_scopes')).toBeGreaterThan(0);
+    expect(await gaugeSum(processor.metrics.registry, 'mm_processor_mirror_day_buckets')).toBeGreaterThan(0);
   }, 120_000);
 });

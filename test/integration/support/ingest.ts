@@ -1,19 +1,19 @@
 import {
-  generateToken,
   loadIngestConfig,
-  parseTokenHash,
   startGateway,
+  tokenSources,
   type ApiToken,
   type GatewayFile,
   type RunningGateway,
 } from '@mesh-momentum/ingest';
+import { generateToken, parseTokenHash } from '@mesh-momentum/service-kit';
 import { EMPTY_GATEWAY_FILE } from '@mesh-momentum/ingest';
 import { isolatedEnv, type ServiceEndpoints } from '@mesh-momentum/testing';
 
 /** A token for tests: the secret to send and the stored form the gateway keeps. */
 export function testToken(
   id: string,
-  scope: { eventTypes?: string[]; domains?: string[]; admin?: boolean } = {},
+  scope: { eventTypes?: string[]; domains?: string[]; admin?: boolean; sources?: string[] } = {},
 ): { readonly header: string; readonly token: ApiToken } {
   const { token, hash } = generateToken(id);
   const parsed = parseTokenHash(hash);
@@ -26,6 +26,7 @@ export function testToken(
       eventTypes: new Set(scope.eventTypes ?? ['*']),
       domains: new Set(scope.domains ?? ['*']),
       admin: scope.admin ?? false,
+      ...tokenSources(id, scope.sources),
     },
   };
 }

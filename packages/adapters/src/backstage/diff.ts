@@ -1,7 +1,7 @@
 import type { EventInput } from '@mesh-momentum/events';
 import { deterministicEventId } from '../ids.ts';
 import { ignored, makeEvent, produced, type AdapterOutcome } from '../outcome.ts';
-import type { BackstageSnapshot } from './snapshot.ts';
+import type { BackstageSnapshot, SnapshotProduct } from './snapshot.ts';
 
 export interface BackstageDiffContext {
   /** Stable URI of the Backstage instance. */
@@ -56,12 +56,10 @@ export function diffBackstageSnapshots(
       ),
     );
   }
-  // A product that now fails to resolve (an annotation removed by mistake) is listed as unmapped, not
-  // retired: retiring it would be a false signal, and fixing the mapping would then re-publish it.
   const unmappedNow = new Set(current.unmapped.map((u) => u.ref));
-  for (const [ref, before] of Object.entries(previous.products)) {
+  for (const ref of retiringProducts(previous, current)) {
+    const before = previous.products[ref] as SnapshotProduct;
     const now = current.products[ref];
-    if (before.retired || (now && !now.retired) || unmappedNow.has(ref)) continue;
     events.push(
       makeEvent.dataProductRetired(
         {
@@ -108,6 +106,21 @@ export function diffBackstageSnapshots(
   }
   if (events.length === 0) return ignored('no-change', 'the catalog did not change', current.unmapped);
   return produced(events, current.unmapped);
+}
+
+/**
+ * Refs of the products `current` retires: live in `previous`, and now gone or in a retired lifecycle. A
+ * product that now fails to resolve (an annotation removed by mistake) is listed as unmapped, not
+ * retired: retiring it would be a false signal, and fixing the mapping would then re-publish it.
+ */
+export function retiringProducts(previous: BackstageSnapshot, current: BackstageSnapshot): string[] {
+  const unmappedNow = new Set(current.unmapped.map((u) => u.ref));
+  return Object.entries(previous.products)
+    .filter(([ref, before]) => {
+      const now = current.products[ref];
+      return !before.retired && !(now && !now.retired) && !unmappedNow.has(ref);
+    })
+    .map(([ref]) => ref);
 }
 
 /**

@@ -2,8 +2,13 @@ import { describe, expect, it } from 'vitest';
 import { fixture, validated } from '../fixtures.test-support.ts';
 import { EMPTY_IDENTITY_CONFIG, parseIdentityConfig } from '../identity/config.ts';
 import { createIdentityResolver } from '../identity/resolver.ts';
-import type { AdapterContext } from '../outcome.ts';
-import { mapOpenMetadataChangeEvent, mapOpenMetadataWebhook, openMetadataPersonId } from './adapter.ts';
+import { createHash, createHmac } from 'node:crypto';
+import {
+  mapOpenMetadataChangeEvent,
+  mapOpenMetadataWebhook,
+  openMetadataPersonId,
+  type OpenMetadataContext,
+} from './adapter.ts';
 
 const load = (name: string): unknown => fixture(new URL(`./fixtures/${name}.json`, import.meta.url));
 const identity = createIdentityResolver(
@@ -12,13 +17,34 @@ const identity = createIdentityResolver(
     'identity.yaml',
   ),
 );
-const context: AdapterContext = {
+const KEY = 'a-person-id-key-of-at-least-32-characters';
+const context: OpenMetadataContext = {
   source: 'https://openmetadata.acme.example',
   identity,
   receivedAtMs: Date.UTC(2026, 10, 30),
+  personIdKey: KEY,
 };
-const ALICE = openMetadataPersonId('3f2504e0-4f89-11d3-9a0c-0305e82c3301');
-const BOB = openMetadataPersonId('9a1c7d3e-2b4f-4e6a-8c0d-1e2f3a4b5c6d');
+const ALICE_ID = '3f2504e0-4f89-11d3-9a0c-0305e82c3301';
+const ALICE = openMetadataPersonId(ALICE_ID, KEY);
+const BOB = openMetadataPersonId('9a1c7d3e-2b4f-4e6a-8c0d-1e2f3a4b5c6d', KEY);
+
+describe('openMetadataPersonId', () => {
+  it('is an HMAC under the configured key: not the unkeyed hash anyone could recompute from a user id', () => {
+    const unkeyed = createHash('sha256').update(`openmetadata:user:${ALICE_ID}`).digest('hex').slice(0, 24);
+    expect(ALICE).not.toBe(`om-${unkeyed}`);
+    const keyed = createHmac('sha256', KEY)
+      .update(`openmetadata:user:${ALICE_ID}`)
+      .digest('hex')
+      .slice(0, 24);
+    expect(ALICE).toBe(`om-${keyed}`);
+  });
+
+  it('is stable under one key and changes with the key (rotation gives every person a new id)', () => {
+    expect(openMetadataPersonId(ALICE_ID, KEY)).toBe(ALICE);
+    expect(openMetadataPersonId(ALICE_ID, `${KEY}-rotated`)).not.toBe(ALICE);
+    expect(() => openMetadataPersonId(ALICE_ID, '')).toThrow(RangeError);
+  });
+});
 
 describe('mapOpenMetadataChangeEvent', () => {
   it('data product created → DataProductPublished in the mapped domain', () => {
@@ -37,9 +63,10 @@ describe('mapOpenMetadataChangeEvent', () => {
   });
 
   it('data product deleted (batched { data: [...] } body) → DataProductRetired', () => {
-    const [outcome, ...rest] = mapOpenMetadataWebhook(load('dataproduct-deleted-batch'), context);
+    const [item, ...rest] = mapOpenMetadataWebhook(load('dataproduct-deleted-batch'), context);
     expect(rest).toEqual([]);
-    expect(validated(outcome!)).toEqual([
+    if (!item || !('outcome' in item)) throw new Error('expected an outcome');
+    expect(validated(item.outcome)).toEqual([
       expect.objectContaining({
         type: 'DataProductRetired',
         productId: 'payments.OrdersDaily',
@@ -88,8 +115,8 @@ describe('mapOpenMetadataChangeEvent', () => {
     };
     const events = validated(mapOpenMetadataChangeEvent(changed, context));
     expect(events.map((e) => [e.type, 'personId' in e && e.personId])).toEqual([
-      ['ChampionGained', openMetadataPersonId('u3')],
-      ['ChampionLost', openMetadataPersonId('u1')],
+      ['ChampionGained', openMetadataPersonId('u3', KEY)],
+      ['ChampionLost', openMetadataPersonId('u1', KEY)],
     ]);
   });
 
@@ -120,5 +147,31 @@ describe('mapOpenMetadataChangeEvent', () => {
     const ids = () =>
       mapOpenMetadataChangeEvent(load('domain-experts-added'), context).events.map((e) => e.id);
     expect(ids()).toEqual(ids());
+  });
+});
+
+describe('mapOpenMetadataWebhook', () => {
+  it('maps each ChangeEvent of a batch on its own: an unreadable one is an item with its error', () => {
+    const created = load('dataproduct-created') as Record<string, unknown>;
+    const experts = load('domain-experts-added');
+    const { entityFullyQualifiedName: _dropped, ...broken } = { ...created, id: 'broken-1' } as Record<
+      string,
+      unknown
+    >;
+    const items = mapOpenMetadataWebhook({ data: [created, broken, experts, 'junk'] }, context);
+    expect(items.map((i) => [i.ref, 'error' in i ? i.error.field : 'ok'])).toEqual([
+      [`ChangeEvent ${String(created['id'])}`, 'ok'],
+      ['ChangeEvent broken-1', 'entityFullyQualifiedName'],
+      [`ChangeEvent ${String((experts as Record<string, unknown>)['id'])}`, 'ok'],
+      ['ChangeEvent [3]', 'id'],
+    ]);
+    const events = items.flatMap((i) => ('outcome' in i ? validated(i.outcome) : []));
+    expect(events.map((e) => e.type)).toEqual(['DataProductPublished', 'ChampionGained', 'ChampionGained']);
+  });
+
+  it('refuses a body that is neither a ChangeEvent nor a data list', () => {
+    expect(() => mapOpenMetadataWebhook({ nope: true }, context)).toThrow(
+      expect.objectContaining({ code: 'MM_ERR_ADAPTER_PAYLOAD_INVALID', field: '(body)' }),
+    );
   });
 });

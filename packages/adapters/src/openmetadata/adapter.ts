@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHmac } from 'node:crypto';
 import type { EventInput } from '@mesh-momentum/events';
 import { AdapterPayloadError } from '../errors.ts';
 import { deterministicEventId } from '../ids.ts';
@@ -10,6 +10,7 @@ import {
   UNASSIGNED_TEAM,
   type AdapterContext,
   type AdapterOutcome,
+  type DeliveryItem,
 } from '../outcome.ts';
 import { isRecord, PayloadReader } from '../payload.ts';
 
@@ -51,12 +52,25 @@ function userRefs(value: unknown, field: string): UserRef[] {
   );
 }
 
+/** What the OpenMetadata adapter needs beyond the common context. */
+export interface OpenMetadataContext extends AdapterContext {
+  /**
+   * Secret key of the person-id HMAC (the gateway's MM_INGEST_PERSON_ID_KEY). Keyed, so that nobody who
+   * knows a user id can recompute the person id and join it to other data.
+   */
+  readonly personIdKey: string;
+}
+
 /**
- * A person's pseudonymous id: a hash of the OpenMetadata user id, never the user name or e-mail (the
- * catalogue requires `personId` to be pseudonymous). Stable, so a champion lost matches the one gained.
+ * A person's pseudonymous id: HMAC-SHA-256 of the OpenMetadata user id under a secret key, never the user
+ * name or e-mail (the catalogue requires `personId` to be pseudonymous), and not an unkeyed hash, which
+ * anyone could recompute from a user id. Stable under one key, so a champion lost matches the one gained;
+ * a new key gives every person a new id.
+ * @throws RangeError when the key is empty.
  */
-export function openMetadataPersonId(userId: string): string {
-  return `om-${createHash('sha256').update(`openmetadata:user:${userId}`).digest('hex').slice(0, 24)}`;
+export function openMetadataPersonId(userId: string, key: string): string {
+  if (key.length === 0) throw new RangeError('the person-id key must not be empty');
+  return `om-${createHmac('sha256', key).update(`openmetadata:user:${userId}`).digest('hex').slice(0, 24)}`;
 }
 
 interface ExpertChanges {
@@ -154,7 +168,11 @@ function dataProduct(
   ]);
 }
 
-function domainExperts(reader: PayloadReader, context: AdapterContext, changeId: string): AdapterOutcome {
+function domainExperts(
+  reader: PayloadReader,
+  context: OpenMetadataContext,
+  changeId: string,
+): AdapterOutcome {
   const { gained, lost } = expertChanges(reader);
   if (gained.length === 0 && lost.length === 0)
     return ignored('no-change', 'domain change without expert changes');
@@ -164,7 +182,7 @@ function domainExperts(reader: PayloadReader, context: AdapterContext, changeId:
   const timeMs = reader.optionalNumber('timestamp') ?? context.receivedAtMs;
   const events: EventInput[] = [];
   const emit = (user: UserRef, kind: 'gained' | 'lost') => {
-    const personId = openMetadataPersonId(user.id);
+    const personId = openMetadataPersonId(user.id, context.personIdKey);
     const fields = { domain: resolved.domain, personId, role: 'champion' as const };
     const envelope = {
       id: deterministicEventId(context.source, `openmetadata:${changeId}`, `${kind}:${personId}`),
@@ -189,7 +207,10 @@ function domainExperts(reader: PayloadReader, context: AdapterContext, changeId:
  * and event types are ignored. Event ids derive from the ChangeEvent id (and the person), so a retried
  * delivery yields the same ids.
  */
-export function mapOpenMetadataChangeEvent(changeEvent: unknown, context: AdapterContext): AdapterOutcome {
+export function mapOpenMetadataChangeEvent(
+  changeEvent: unknown,
+  context: OpenMetadataContext,
+): AdapterOutcome {
   const reader = new PayloadReader('openmetadata', changeEvent);
   const changeId = reader.string('id');
   const entityType = reader.string('entityType');
@@ -201,9 +222,20 @@ export function mapOpenMetadataChangeEvent(changeEvent: unknown, context: Adapte
   return ignored('unsupported-event', `${entityType} ${eventType} is not mapped`);
 }
 
-/** Every ChangeEvent of one webhook request, outcomes in order. */
-export function mapOpenMetadataWebhook(body: unknown, context: AdapterContext): AdapterOutcome[] {
-  return openMetadataChangeEvents(body).map((changeEvent) =>
-    mapOpenMetadataChangeEvent(changeEvent, context),
-  );
+/**
+ * Every ChangeEvent of one webhook request, in order, each mapped on its own: a ChangeEvent the adapter
+ * cannot read is an item with its error, and the others still map.
+ * @throws AdapterPayloadError when the body is neither a ChangeEvent nor a `data` list of them.
+ */
+export function mapOpenMetadataWebhook(body: unknown, context: OpenMetadataContext): DeliveryItem[] {
+  return openMetadataChangeEvents(body).map((changeEvent, index): DeliveryItem => {
+    const id = isRecord(changeEvent) ? changeEvent['id'] : undefined;
+    const ref = typeof id === 'string' ? `ChangeEvent ${id}` : `ChangeEvent [${index}]`;
+    try {
+      return { ref, outcome: mapOpenMetadataChangeEvent(changeEvent, context) };
+    } catch (error) {
+      if (error instanceof AdapterPayloadError) return { ref, error };
+      throw error;
+    }
+  });
 }

@@ -1,14 +1,18 @@
 import { describe, expect, it } from 'vitest';
+import { generateToken, parseTokenHash } from '@mesh-momentum/service-kit';
 import {
   checkScope,
-  generateToken,
-  parseTokenHash,
+  checkSource,
   requireAdmin,
+  tokenSources,
   TokenVerifier,
   type ApiToken,
 } from './tokens.ts';
 
-function tokenFor(id: string, scope: Partial<Pick<ApiToken, 'eventTypes' | 'domains' | 'admin'>> = {}) {
+function tokenFor(
+  id: string,
+  scope: Partial<Pick<ApiToken, 'eventTypes' | 'domains' | 'admin'>> & { sources?: string[] } = {},
+) {
   const { token, hash } = generateToken(id);
   const parsed = parseTokenHash(hash);
   if (!parsed) throw new Error('generated hash does not parse');
@@ -18,6 +22,7 @@ function tokenFor(id: string, scope: Partial<Pick<ApiToken, 'eventTypes' | 'doma
     eventTypes: scope.eventTypes ?? new Set(['*']),
     domains: scope.domains ?? new Set(['*']),
     admin: scope.admin ?? false,
+    ...tokenSources(id, scope.sources),
   };
   return { token, hash, api };
 }
@@ -73,6 +78,27 @@ describe('API tokens', () => {
     expect(() => checkScope(api, 'ChampionGained', undefined)).toThrow(
       expect.objectContaining({ field: 'domain' }),
     );
+  });
+
+  it('binds a token without configured sources to its own URN (403 naming source for any other)', () => {
+    const { api } = tokenFor('payments-ci');
+    expect(checkSource(api, undefined)).toBe('urn:meshmomentum:token:payments-ci');
+    expect(checkSource(api, 'urn:meshmomentum:token:payments-ci')).toBe('urn:meshmomentum:token:payments-ci');
+    expect(() => checkSource(api, 'https://github.com/acme')).toThrow(
+      expect.objectContaining({ code: 'MM_ERR_INGEST_FORBIDDEN', httpStatus: 403, field: 'source' }),
+    );
+  });
+
+  it('lets a token use its configured sources, the first being the default, and any with "*"', () => {
+    const { api } = tokenFor('bridge', { sources: ['https://jira.acme.example', 'https://ci.acme.example'] });
+    expect(checkSource(api, undefined)).toBe('https://jira.acme.example');
+    expect(checkSource(api, 'https://ci.acme.example')).toBe('https://ci.acme.example');
+    expect(() => checkSource(api, 'urn:meshmomentum:token:bridge')).toThrow(/may not send events as/);
+    const relay = tokenFor('relay', { sources: ['*'] }).api;
+    expect(checkSource(relay, undefined)).toBe('urn:meshmomentum:token:relay');
+    expect(checkSource(relay, 'https://github.com/acme')).toBe('https://github.com/acme');
+    // Not a string: left for validation to refuse with 400 naming the field.
+    expect(checkSource(api, 42)).toBe(42);
   });
 
   it('lets only admin tokens call admin endpoints', () => {

@@ -1,4 +1,4 @@
-import { generateToken } from '../auth/tokens.ts';
+import { generateToken } from '@mesh-momentum/service-kit';
 
 /**
  * `pnpm ingest:token <id>`: prints a new API token (give it to the client, once) and the entry to put
@@ -14,6 +14,9 @@ try {
   console.log(`token (give to the client; shown once): ${token}`);
   console.log('config file entry:');
   console.log(`  - { id: ${id}, hash: "${hash}", eventTypes: ["*"], domains: ["*"] }`);
+  console.log(
+    `  (its events go out as urn:meshmomentum:token:${id}; add sources: [<URI>, …] to bind others)`,
+  );
 } catch (error) {
   console.error((error as Error).message);
   process.exit(2);

@@ -3,7 +3,9 @@ import {
   catalogEntities,
   catalogNextCursor,
   advanceSnapshot,
+  DEFAULT_MAX_RETIRE_SHARE,
   diffBackstageSnapshots,
+  massRetirement,
   type BackstageSnapshot,
   type IdentityResolver,
 } from '@mesh-momentum/adapters';
@@ -11,6 +13,7 @@ import type { RedisClient } from '@mesh-momentum/service-kit';
 import type { IngestKeys } from '../keys.ts';
 import type { Publisher } from '../publisher.ts';
 import type { UnmappedRegistry } from '../unmapped.ts';
+import { RetirementHolds, type RetirementHold } from './backstage-hold.ts';
 import { getJson } from './http-json.ts';
 import { publishSkippingRefused } from './refusals.ts';
 
@@ -21,6 +24,12 @@ export interface BackstagePollerOptions {
   readonly url: string;
   /** Static service token (Authorization: Bearer). */
   readonly token: string | undefined;
+  /**
+   * Largest share of the known products one round may retire; a round retiring more is held (nothing
+   * sent, the snapshot kept) until an operator confirms it or the catalog recovers. 1: never held.
+   * @defaultValue DEFAULT_MAX_RETIRE_SHARE (0.5)
+   */
+  readonly maxRetireShare?: number;
 }
 
 export interface BackstagePollerDeps {
@@ -42,23 +51,29 @@ export interface BackstageRound {
   readonly sent: number;
   /** True on the first round: the catalog's state was taken as the baseline. */
   readonly baseline: boolean;
+  /** Set when the round was held for retiring too many products (nothing sent, snapshot kept). */
+  readonly held?: RetirementHold;
 }
 
 /**
  * Polls the Backstage catalog (`GET /entities/by-query`, paged by cursor), builds a snapshot of the data
  * products and their consumers, and sends the difference from the previous snapshot (kept in Redis). The
- * new snapshot is saved only after Kafka acknowledged the events, so a failed round is diffed again.
+ * new snapshot is saved only after Kafka acknowledged the events, so a failed round is diffed again. A
+ * round that would retire more than `maxRetireShare` of the known products is held (see
+ * RetirementHolds): a catalog suddenly empty is more likely broken than retired.
  */
 export class BackstagePoller {
   readonly #options: BackstagePollerOptions;
   readonly #deps: BackstagePollerDeps;
+  readonly #holds: RetirementHolds;
 
   constructor(options: BackstagePollerOptions, deps: BackstagePollerDeps) {
     this.#options = options;
     this.#deps = deps;
+    this.#holds = new RetirementHolds(deps.redis, deps.keys);
   }
 
-  async #readCatalog(): Promise<unknown[]> {
+  async #readCatalog(signal: AbortSignal | undefined): Promise<unknown[]> {
     const headers: Record<string, string> =
       this.#options.token === undefined ? {} : { authorization: `Bearer ${this.#options.token}` };
     const entities: unknown[] = [];
@@ -67,7 +82,7 @@ export class BackstagePoller {
       const url = new URL('entities/by-query', this.#options.url.replace(/\/*$/, '/'));
       url.searchParams.set('limit', String(PAGE_LIMIT));
       if (cursor !== undefined) url.searchParams.set('cursor', cursor);
-      const body = await getJson(url.toString(), headers);
+      const body = await getJson(url.toString(), headers, { signal });
       entities.push(...catalogEntities(body));
       cursor = catalogNextCursor(body);
       if (cursor === undefined) return entities;
@@ -75,18 +90,35 @@ export class BackstagePoller {
     throw new Error(`catalog has more than ${MAX_PAGES} pages of ${PAGE_LIMIT}; not read`);
   }
 
-  async pollOnce(): Promise<BackstageRound> {
+  /**
+   * One round. `signal` stops it (the gateway stopping): reading the catalog is aborted and the round
+   * rejects with the signal's reason; once the difference is being sent, it is finished and the snapshot
+   * saved, so a stop never loses what was sent nor skips what was not.
+   */
+  async pollOnce(signal?: AbortSignal): Promise<BackstageRound> {
     const { redis, keys } = this.#deps;
     const key = keys.backstageSnapshot(this.#options.source);
-    const entities = await this.#readCatalog();
+    const entities = await this.#readCatalog(signal);
     const current = buildBackstageSnapshot(entities, this.#deps.identity);
     const saved = await redis.get(key);
     const previous = saved === null ? undefined : (JSON.parse(saved) as BackstageSnapshot);
     const nowMs = this.#deps.clock();
-    const outcome = diffBackstageSnapshots(previous, current, { source: this.#options.source, nowMs });
+    const { source } = this.#options;
+    if (previous !== undefined) {
+      const maxShare = this.#options.maxRetireShare ?? DEFAULT_MAX_RETIRE_SHARE;
+      const mass = massRetirement(previous, current, maxShare);
+      if (mass !== undefined && !RetirementHolds.allows(await this.#holds.get(source), mass)) {
+        const held = await this.#holds.hold(source, mass, maxShare, nowMs);
+        return { entities: entities.length, sent: 0, baseline: false, held };
+      }
+    }
+    const outcome = diffBackstageSnapshots(previous, current, { source, nowMs });
+    signal?.throwIfAborted();
     const published = await publishSkippingRefused(this.#deps.publisher, 'backstage', outcome.events);
     await this.#deps.unmapped.record([...outcome.unmapped, ...published.refused], nowMs);
     await redis.set(key, JSON.stringify(advanceSnapshot(previous, current, outcome.events.length > 0)));
+    // Sent and saved: the catalog recovered, or the confirmed retirements went out.
+    await this.#holds.clear(source);
     return { entities: entities.length, sent: outcome.events.length, baseline: previous === undefined };
   }
 }

@@ -11,9 +11,9 @@ import type { EventInput } from '@mesh-momentum/events';
 import type { RedisClient } from '@mesh-momentum/service-kit';
 import type { IngestKeys } from '../keys.ts';
 import type { Publisher } from '../publisher.ts';
-import type { UnmappedRegistry } from '../unmapped.ts';
 import { getJson, PollHttpError } from './http-json.ts';
-import { isPermanent, publishSkippingRefused, refusal } from './refusals.ts';
+import { refusal, type UnmappedRegistry } from '../unmapped.ts';
+import { isPermanent, publishSkippingRefused } from './refusals.ts';
 
 export interface DmmPollerOptions {
   /** Stable URI of the Data Mesh Manager / Entropy Data instance (event ids derive from it). */
@@ -69,14 +69,22 @@ export class DmmPoller {
     return url.toString();
   }
 
-  /** Reads pages until the feed is drained (or MAX_PAGES_PER_ROUND), sending and saving each in turn. */
-  async pollOnce(): Promise<DmmRound> {
+  /**
+   * Reads pages until the feed is drained (or MAX_PAGES_PER_ROUND), sending and saving each in turn.
+   * `signal` stops the round (the gateway stopping): a request to the tool in flight is aborted and the
+   * round rejects with the signal's reason; a page already being sent is finished and its position saved
+   * first, so nothing sent is lost and the position never passes an unsent event.
+   */
+  async pollOnce(signal?: AbortSignal): Promise<DmmRound> {
     const { redis, keys } = this.#deps;
     let cursor = (await redis.get(keys.dmmCursor(this.#options.source))) ?? undefined;
     let read = 0;
     let sent = 0;
     for (let page = 0; page < MAX_PAGES_PER_ROUND; page++) {
-      const body = await getJson(this.#url('api/events', dmmFeedQuery(cursor)), this.#headers());
+      signal?.throwIfAborted();
+      const body = await getJson(this.#url('api/events', dmmFeedQuery(cursor)), this.#headers(), {
+        signal,
+      });
       const feed = parseDmmFeedPage(body);
       if (feed.length === 0) break;
       const events: EventInput[] = [];
@@ -96,7 +104,7 @@ export class DmmPoller {
         try {
           let outcome = mapDmmFeedEvent(item, resources, context);
           while (outcome.needs.length > 0) {
-            for (const need of outcome.needs) await this.#fetchInto(resources, need);
+            for (const need of outcome.needs) await this.#fetchInto(resources, need, signal);
             outcome = mapDmmFeedEvent(item, resources, context);
           }
           events.push(...outcome.events);
@@ -106,6 +114,8 @@ export class DmmPoller {
           unmapped.push(refusal('dmm', `event ${item.id} (${item.type} ${item.resourceId})`, error));
         }
       }
+      // From here the page is sent and its position saved, even when the round is being stopped.
+      signal?.throwIfAborted();
       const published = await publishSkippingRefused(this.#deps.publisher, 'dmm', events);
       await this.#deps.unmapped.record([...unmapped, ...published.refused], nowMs);
       cursor = nextDmmCursor(feed, cursor);
@@ -120,6 +130,7 @@ export class DmmPoller {
   async #fetchInto(
     resources: DmmResources,
     need: { kind: 'dataProduct' | 'access'; id: string },
+    signal: AbortSignal | undefined,
   ): Promise<void> {
     const { redis, keys } = this.#deps;
     const seen = keys.dmmProducts(this.#options.source);
@@ -127,12 +138,15 @@ export class DmmPoller {
       (resources.accesses as Record<string, unknown>)[need.id] = await getJson(
         this.#url(`api/access/${encodeURIComponent(need.id)}`),
         this.#headers(),
+        { signal },
       );
       return;
     }
     let body: unknown;
     try {
-      body = await getJson(this.#url(`api/dataproducts/${encodeURIComponent(need.id)}`), this.#headers());
+      body = await getJson(this.#url(`api/dataproducts/${encodeURIComponent(need.id)}`), this.#headers(), {
+        signal,
+      });
       await redis.hset(seen, need.id, JSON.stringify(body));
     } catch (error) {
       const last =

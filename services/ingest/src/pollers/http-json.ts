@@ -10,15 +10,23 @@ export class PollHttpError extends Error {
   }
 }
 
+export interface GetJsonOptions {
+  /** Ends the request early (the gateway stopping); it then rejects with the signal's reason. */
+  readonly signal?: AbortSignal | undefined;
+  /** @defaultValue POLL_REQUEST_TIMEOUT_MS */
+  readonly timeoutMs?: number;
+}
+
 /** GET a JSON document; throws PollHttpError on a non-2xx answer (the round fails and is retried). */
 export async function getJson(
   url: string,
   headers: Readonly<Record<string, string>>,
-  timeoutMs = POLL_REQUEST_TIMEOUT_MS,
+  options: GetJsonOptions = {},
 ): Promise<unknown> {
+  const timeout = AbortSignal.timeout(options.timeoutMs ?? POLL_REQUEST_TIMEOUT_MS);
   const response = await fetch(url, {
     headers: { accept: 'application/json', ...headers },
-    signal: AbortSignal.timeout(timeoutMs),
+    signal: options.signal ? AbortSignal.any([options.signal, timeout]) : timeout,
   });
   if (!response.ok) {
     await response.body?.cancel();

@@ -1,6 +1,7 @@
 import type { ToolName, UnmappedEntity } from '@mesh-momentum/adapters';
 import { isRetriable } from '@mesh-momentum/common';
 import type { Publisher } from '../publisher.ts';
+import { refusal } from '../unmapped.ts';
 import { PollHttpError } from './http-json.ts';
 
 /**
@@ -14,10 +15,6 @@ export function isPermanent(error: unknown): boolean {
   if (error instanceof PollHttpError)
     return error.status >= 400 && error.status < 500 && ![408, 429].includes(error.status);
   return error instanceof Error && 'code' in error && !isRetriable(error);
-}
-
-export function refusal(tool: ToolName, ref: string, error: unknown): UnmappedEntity {
-  return { status: 'unmapped', tool, ref, reason: `refused: ${(error as Error).message}` };
 }
 
 /**

@@ -1,44 +1,73 @@
 import { toolSource } from '@mesh-momentum/adapters';
 import type { GatewayContext } from '../context.ts';
 import type { GatewayFile } from '../gateway-file.ts';
-import { BackstagePoller } from './backstage.ts';
+import type { Logger } from '@mesh-momentum/common';
+import type { IngestMetrics } from '../metrics.ts';
+import { BackstagePoller, type BackstageRound } from './backstage.ts';
 import { DmmPoller } from './dmm.ts';
 
 export interface RunningPollers {
   readonly names: readonly string[];
-  /** Stops scheduling and waits for a round in progress. */
+  /**
+   * Stops scheduling and stops a round in progress: its requests to the tool are aborted, and only a
+   * send already under way is finished (bounded by MM_INGEST_ACK_TIMEOUT_MS) with its state saved.
+   */
   stop(): Promise<void>;
 }
 
 /**
  * Runs `round` now and then every `intervalMs` after the previous round ended (rounds never overlap). A
- * failed round is logged and counted; the next one retries from the saved position.
+ * failed round is logged and counted; the next one retries from the saved position. The returned stop
+ * aborts the round in progress through its signal and waits for what it still has to save.
  */
-function schedule(name: string, intervalMs: number, round: () => Promise<unknown>, ctx: GatewayContext) {
+function schedule(
+  name: string,
+  intervalMs: number,
+  round: (signal: AbortSignal) => Promise<unknown>,
+  ctx: GatewayContext,
+) {
   const logger = ctx.logger.child({ component: `poller-${name}` });
-  let stopped = false;
+  const stopping = new AbortController();
   let timer: NodeJS.Timeout | undefined;
   let running: Promise<void> = Promise.resolve();
   const tick = () => {
-    running = round()
+    running = round(stopping.signal)
       .then((result) => {
         ctx.metrics.polls.inc({ poller: name, outcome: 'ok' });
         logger.debug({ result }, 'poll round done');
       })
       .catch((error: unknown) => {
+        if (stopping.signal.aborted) {
+          logger.info(
+            'poll round stopped: the gateway is stopping; the next start resumes from the saved state',
+          );
+          return;
+        }
         ctx.metrics.polls.inc({ poller: name, outcome: 'failed' });
         logger.warn({ err: error }, 'poll round failed; retrying at the next interval');
       })
       .finally(() => {
-        if (!stopped) timer = setTimeout(tick, intervalMs);
+        if (!stopping.signal.aborted) timer = setTimeout(tick, intervalMs);
       });
   };
   tick();
   return async () => {
-    stopped = true;
+    stopping.abort(new Error(`poller ${name} stopped`));
     clearTimeout(timer);
     await running;
   };
+}
+
+/** A held Backstage round is seen by operators: the gauge says how many retirements wait, a warning why. */
+export function reportBackstageRound(round: BackstageRound, metrics: IngestMetrics, logger: Logger): void {
+  metrics.backstageHeld.set(round.held?.retiring.length ?? 0);
+  if (!round.held) return;
+  const { knownProducts, retiring, share, maxShare, since } = round.held;
+  logger.warn(
+    { knownProducts, retiring: retiring.length, share, maxShare, since },
+    'Backstage round held: it would retire more than maxRetireShare of the known products; nothing sent. ' +
+      'If the catalog is right, confirm with POST /v1/admin/backstage/retirements/confirm',
+  );
 }
 
 export function startPollers(ctx: GatewayContext, file: GatewayFile): RunningPollers {
@@ -55,15 +84,26 @@ export function startPollers(ctx: GatewayContext, file: GatewayFile): RunningPol
   const { backstage, dmm } = file.pollers;
   if (backstage) {
     const poller = new BackstagePoller(
-      { source: toolSource(backstage.source), url: backstage.url, token: backstage.token },
+      {
+        source: toolSource(backstage.source),
+        url: backstage.url,
+        token: backstage.token,
+        maxRetireShare: backstage.maxRetireShare,
+      },
       deps,
     );
-    stops.push(schedule('backstage', backstage.intervalMs, () => poller.pollOnce(), ctx));
+    const logger = ctx.logger.child({ component: 'poller-backstage' });
+    const round = async (signal: AbortSignal) => {
+      const result = await poller.pollOnce(signal);
+      reportBackstageRound(result, ctx.metrics, logger);
+      return result;
+    };
+    stops.push(schedule('backstage', backstage.intervalMs, round, ctx));
     names.push('backstage');
   }
   if (dmm) {
     const poller = new DmmPoller({ source: toolSource(dmm.source), url: dmm.url, apiKey: dmm.apiKey }, deps);
-    stops.push(schedule('dmm', dmm.intervalMs, () => poller.pollOnce(), ctx));
+    stops.push(schedule('dmm', dmm.intervalMs, (signal) => poller.pollOnce(signal), ctx));
     names.push('dmm');
   }
   return { names, stop: async () => void (await Promise.all(stops.map((s) => s()))) };

@@ -3,7 +3,7 @@ import { STATUS_CODES } from 'node:http';
 import { deterministicEventId } from '@mesh-momentum/adapters';
 import { isEventType } from '@mesh-momentum/events';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { checkScope } from '../auth/tokens.ts';
+import { checkScope, checkSource, type ApiToken } from '../auth/tokens.ts';
 import type { GatewayContext } from '../context.ts';
 import { errorBody, retryAfterOf } from '../error-reply.ts';
 import { IngestError, IngestErrorCodes } from '../errors.ts';
@@ -18,18 +18,20 @@ import {
 } from './bodies.ts';
 
 /**
- * 403 for an event its token may not send (events of an unknown type are left to validation: 400), then
- * the envelope defaults of the API: `source` names the token (`urn:meshmomentum:token:<id>`), and an event
- * with a `time` but without `id` gets one derived from its content, so a client that retries after a 503
- * or a lost answer sends the same id and the event counts once. (Two events identical in every field,
- * `time` included, and without ids are therefore one event: send an `id` when that is not what you mean.)
- * Without a `time` either, the SDK's defaults apply: a fresh id and the time of receipt.
+ * 403 for an event its token may not send: a type or domain outside its scope, or a `source` it is not
+ * bound to (events of an unknown type are left to validation: 400). Then the envelope defaults of the
+ * API: an event without `source` gets the token's (`urn:meshmomentum:token:<id>` unless configured), and
+ * an event with a `time` but without `id` gets one derived from its content, so a client that retries
+ * after a 503 or a lost answer sends the same id and the event counts once. (Two events identical in
+ * every field, `time` included, and without ids are therefore one event: send an `id` when that is not
+ * what you mean.) Without a `time` either, the SDK's defaults apply: a fresh id and the time of receipt.
  */
 function prepare(request: FastifyRequest, event: Record<string, unknown>): Record<string, unknown> {
   const type = event['type'];
-  const token = request.apiToken;
-  if (token && typeof type === 'string' && isEventType(type)) checkScope(token, type, event['domain']);
-  const source = event['source'] ?? `urn:meshmomentum:token:${token?.id ?? 'anonymous'}`;
+  // The route authenticates (auth: 'token') before the body is read.
+  const token = request.apiToken as ApiToken;
+  if (typeof type === 'string' && isEventType(type)) checkScope(token, type, event['domain']);
+  const source = checkSource(token, event['source']);
   const prepared: Record<string, unknown> = { ...event, source };
   // Derived from the content only when the event carries its own time: without one, two real events
   // alike (a champion regained, a second identical workshop) would collapse into one.

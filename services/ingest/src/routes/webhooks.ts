@@ -1,9 +1,11 @@
+import { STATUS_CODES } from 'node:http';
 import {
   applyGenericMapping,
   bodyDeliveryId,
   mapGithubWebhook,
   mapOpenMetadataWebhook,
   type AdapterOutcome,
+  type DeliveryItem,
   type ToolName,
 } from '@mesh-momentum/adapters';
 import {
@@ -18,6 +20,7 @@ import {
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { GatewayContext } from '../context.ts';
 import { IngestError, IngestErrorCodes } from '../errors.ts';
+import { publishDeliveryItems } from './delivery-items.ts';
 
 /** What a verified webhook delivery is: who sent it, its identity, and how to map it. */
 interface VerifiedDelivery {
@@ -34,7 +37,17 @@ interface VerifiedDelivery {
    * resends the same body). Standard Webhooks sign the id itself, so it keys the ledger.
    */
   readonly replayKey: string;
-  readonly map: (payload: unknown, receivedAtMs: number) => Promise<readonly AdapterOutcome[]>;
+  /**
+   * The delivery's tool events, mapped. One item (GitHub, generic, a single ChangeEvent): all or nothing,
+   * the mapping throws. Several (an OpenMetadata batch): each stands alone, and a refused one is listed
+   * while the others are sent.
+   */
+  readonly map: (receivedAtMs: number) => Promise<readonly DeliveryItem[]>;
+}
+
+/** The single item of a delivery that carries one tool event. */
+function only(ref: string, outcome: AdapterOutcome): readonly DeliveryItem[] {
+  return [{ ref, outcome }];
 }
 
 function parseJson(raw: Buffer): unknown {
@@ -76,7 +89,7 @@ export function registerWebhookRoutes(app: FastifyInstance, ctx: GatewayContext)
     scope.removeAllContentTypeParsers();
     scope.addContentTypeParser('*', { parseAs: 'buffer' }, (_request, body, done) => done(null, body));
 
-    const handle = async (request: FastifyRequest, reply: FastifyReply, delivery: VerifiedDelivery) => {
+    const handle = async (reply: FastifyReply, delivery: VerifiedDelivery) => {
       const key = ctx.keys.delivery(delivery.label, delivery.source, delivery.replayKey);
       const claim = await ctx.deliveries.claim(key);
       if (claim === 'done') {
@@ -92,24 +105,19 @@ export function registerWebhookRoutes(app: FastifyInstance, ctx: GatewayContext)
       }
       try {
         const nowMs = ctx.clock();
-        const outcomes = await delivery.map(request.body, nowMs);
-        const events = outcomes.flatMap((o) => o.events);
-        const unmapped = outcomes.flatMap((o) => o.unmapped);
-        for (const u of unmapped) ctx.metrics.unmapped.inc({ tool: u.tool });
-        await ctx.unmapped.record(unmapped, nowMs);
-        const started = performance.now();
-        const sent = await ctx.publisher.publishAll(events as unknown as Record<string, unknown>[]);
-        if (sent.length > 0) ctx.metrics.ackSeconds.observe((performance.now() - started) / 1000);
-        ctx.metrics.events.inc({ origin: delivery.label, outcome: 'accepted', code: '' }, sent.length);
-        const ignored = outcomes.map((o) => o.ignored).filter((i) => i !== undefined);
-        for (const i of ignored) ctx.metrics.ignored.inc({ tool: delivery.label, reason: i.code });
+        const items = await delivery.map(nowMs);
+        const published = await publishDeliveryItems(ctx, delivery, items, nowMs);
         await ctx.deliveries.complete(key);
-        return reply.code(202).send({
-          statusCode: 202,
+        const { sent, ignored, unmapped } = published;
+        const status = published.refused > 0 ? 207 : 202;
+        return reply.code(status).send({
+          statusCode: status,
+          ...(status === 207 ? { error: STATUS_CODES[status] } : {}),
           deliveryId: delivery.deliveryId,
           accepted: sent.length,
-          ids: sent.map((e) => e.id),
-          ...(sent.length === 0 && ignored[0] ? { ignored: ignored[0] } : {}),
+          ids: sent,
+          ...(sent.length === 0 && ignored ? { ignored } : {}),
+          ...(published.results ? { refused: published.refused, results: published.results } : {}),
           ...(unmapped.length > 0
             ? { unmapped: unmapped.map((u) => ({ tool: u.tool, ref: u.ref, reason: u.reason })) }
             : {}),
@@ -128,37 +136,46 @@ export function registerWebhookRoutes(app: FastifyInstance, ctx: GatewayContext)
       const deliveryId = requireHeader(request.headers, GITHUB_DELIVERY_HEADER);
       const event = requireHeader(request.headers, GITHUB_EVENT_HEADER);
       const payload = parseJson(raw);
-      return handle(request, reply, {
+      return handle(reply, {
         tool: 'github',
         label: 'github',
         source: github.source,
         deliveryId,
         replayKey: bodyDeliveryId(raw),
-        map: async (_body, receivedAtMs) => [
-          mapGithubWebhook(
-            { event, deliveryId, payload },
-            { source: github.source, identity: ctx.identity, receivedAtMs },
+        map: async (receivedAtMs) =>
+          only(
+            deliveryId,
+            mapGithubWebhook(
+              { event, deliveryId, payload },
+              { source: github.source, identity: ctx.identity, receivedAtMs },
+            ),
           ),
-        ],
       });
     });
 
     scope.post('/v1/webhooks/openmetadata', { config: { auth: 'webhook' } }, async (request, reply) => {
       const om = ctx.file.openmetadata;
-      if (!om) throw notConfigured('OpenMetadata');
+      // The key is required with the webhook at start-up (checkSettingsForFile).
+      const personIdKey = ctx.settings.personIdKey;
+      if (!om || personIdKey === undefined) throw notConfigured('OpenMetadata');
       const raw = request.body as Buffer;
       verifyOpenMetadataSignature(request.headers, raw, { secrets: om.secrets });
       const payload = parseJson(raw);
       // OpenMetadata sends no delivery id: the body's hash is one (its ChangeEvents carry their own ids,
       // which the adapter uses for the event ids).
-      return handle(request, reply, {
+      return handle(reply, {
         tool: 'openmetadata',
         label: 'openmetadata',
         source: om.source,
         deliveryId: bodyDeliveryId(raw),
         replayKey: bodyDeliveryId(raw),
-        map: async (_body, receivedAtMs) =>
-          mapOpenMetadataWebhook(payload, { source: om.source, identity: ctx.identity, receivedAtMs }),
+        map: async (receivedAtMs) =>
+          mapOpenMetadataWebhook(payload, {
+            source: om.source,
+            identity: ctx.identity,
+            receivedAtMs,
+            personIdKey,
+          }),
       });
     });
 
@@ -184,19 +201,21 @@ export function registerWebhookRoutes(app: FastifyInstance, ctx: GatewayContext)
       }
       const payload = parseJson(raw);
       const headers = flatHeaders(request);
-      return handle(request, reply, {
+      return handle(reply, {
         tool: 'generic',
         label: `generic:${name}`,
         source: hook.source,
         deliveryId,
         replayKey,
-        map: async (_body, receivedAtMs) => [
-          await applyGenericMapping(
-            hook.mapping,
-            { deliveryId, payload, headers },
-            { source: hook.source, receivedAtMs },
+        map: async (receivedAtMs) =>
+          only(
+            deliveryId,
+            await applyGenericMapping(
+              hook.mapping,
+              { deliveryId, payload, headers },
+              { source: hook.source, receivedAtMs },
+            ),
           ),
-        ],
       });
     });
   });

@@ -1,4 +1,5 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import type { MirrorStats } from '@mesh-momentum/store-writer';
 
 /** Metric names, one place: dashboards and alerts depend on them. */
 export const METRIC_NAMES = {
@@ -10,6 +11,8 @@ export const METRIC_NAMES = {
   consumerLag: 'mm_processor_consumer_lag',
   transientFailures: 'mm_processor_transient_failures_total',
   fencedBatches: 'mm_processor_fenced_batches_total',
+  mirrorScopes: 'mm_processor_mirror_scopes',
+  mirrorDayBuckets: 'mm_processor_mirror_day_buckets',
 } as const;
 
 export interface ProcessorMetrics {
@@ -24,9 +27,31 @@ export interface ProcessorMetrics {
   readonly fencedBatches: Counter;
 }
 
-/** A registry per processor (not the global one), so tests and several instances in one process stay apart. */
-export function createProcessorMetrics(): ProcessorMetrics {
+/**
+ * A registry per processor (not the global one), so tests and several instances in one process stay apart.
+ * `mirrorStats` feeds the mirror gauges at each scrape: the processor's memory grows with them
+ * (~160 B of heap per day bucket, bench:processor), not with events.
+ */
+export function createProcessorMetrics(mirrorStats?: () => MirrorStats): ProcessorMetrics {
   const registry = new Registry();
+  if (mirrorStats) {
+    new Gauge({
+      name: METRIC_NAMES.mirrorScopes,
+      help: 'Scopes (domains and data products) whose state this instance holds in memory.',
+      registers: [registry],
+      collect() {
+        this.set(mirrorStats().scopes);
+      },
+    });
+    new Gauge({
+      name: METRIC_NAMES.mirrorDayBuckets,
+      help: 'Day buckets (momentum, value and count series) this instance holds in memory: what its heap grows with.',
+      registers: [registry],
+      collect() {
+        this.set(mirrorStats().dayBuckets);
+      },
+    });
+  }
   collectDefaultMetrics({ register: registry, prefix: 'mm_processor_' });
   return {
     registry,
