@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { z } from 'zod';
 import type { ScoringConfig } from '@mesh-momentum/scoring';
-import { buildDetail, daysToRead, domainScopeOf, refOf } from './detail.ts';
+import { buildDetail, daysToRead, refOf } from './detail.ts';
 import { ScopeNotFoundError } from './errors.ts';
 import { parse, sendTagged } from './http.ts';
 import type { SnapshotCache } from './snapshot.ts';
@@ -160,11 +160,13 @@ export function registerReadRoutes(app: FastifyInstance, deps: ReadRouteDeps): v
   const detail = async (id: string, query: unknown) => {
     const q = parse(detailQuery, query);
     const view = findView(id);
-    const namespace = cache.current.namespace ?? '';
-    const read = view.kind === 'mesh' ? readMesh(namespace, q.movers) : readScope(namespace, view, q.movers);
-    const [{ momentum, value }, days, targets] = await Promise.all([
-      read,
-      deps.store.history(namespace, refOf(view), daysToRead(q.days)),
+    // The namespace the view was read from: history and movers come from the same one.
+    const snapshot = deps.store.snapshotOf(cache.current.namespace ?? '');
+    const refs = view.kind === 'mesh' ? cache.current.domains.map(refOf) : [refOf(view)];
+    const [momentum, value, days, targets] = await Promise.all([
+      deps.store.movers(snapshot, refs, 'momentum', q.movers),
+      deps.store.movers(snapshot, refs, 'value', q.movers),
+      deps.store.history(snapshot, refOf(view), daysToRead(q.days)),
       deps.store.targets(),
     ]);
     return buildDetail({
@@ -172,36 +174,25 @@ export function registerReadRoutes(app: FastifyInstance, deps: ReadRouteDeps): v
       kind: view.kind,
       days,
       raw: { momentum: view.momentumRaw, value: view.valueRaw },
-      movers: { momentum, value },
+      movers: { momentum: largest('momentum', momentum, q.movers), value: largest('value', value, q.movers) },
       targets: decodeTargets(targets).filter((t) => t.scopeId === id),
       historyDays: q.days,
       horizonDays: q.horizon,
       config: deps.scoring,
     });
   };
-  const readScope = async (namespace: string, view: ScopeView, limit: number) => {
-    const domain = view.domain ?? '';
-    const scope = domainScopeOf(view);
-    const [momentum, value] = await Promise.all([
-      deps.store.movers(namespace, domain, scope, 'momentum', limit),
-      deps.store.movers(namespace, domain, scope, 'value', limit),
-    ]);
-    return { momentum, value };
-  };
-  // The mesh has no movers set of its own: the largest of the domains'.
-  const readMesh = async (namespace: string, limit: number) => {
-    const parts = await Promise.all(cache.current.domains.map((d) => readScope(namespace, d, limit)));
-    const top = (metric: 'momentum' | 'value') => {
-      const halfLifeMs = deps.scoring[metric].halfLifeDays * 86_400_000;
-      // |w| · 2^(t/H) orders contributions as at any common instant (the movers sets' own order).
-      const size = (m: Mover) =>
-        Math.abs(m.weight) * 2 ** ((m.timeMs - deps.scoring.anchorEpochMs) / halfLifeMs);
-      return parts
-        .flatMap((p) => p[metric])
-        .sort((a, b) => size(b) - size(a))
-        .slice(0, limit);
-    };
-    return { momentum: top('momentum'), value: top('value') };
+  // One scope's movers as read; the mesh (no movers set of its own): the largest of its domains'.
+  const largest = (metric: 'momentum' | 'value', byScope: ReadonlyMap<string, Mover[]>, limit: number) => {
+    const parts = [...byScope.values()];
+    if (parts.length <= 1) return parts[0] ?? [];
+    const halfLifeMs = deps.scoring[metric].halfLifeDays * 86_400_000;
+    // |w| · 2^(t/H) orders contributions as at any common instant (the movers sets' own order).
+    const size = (m: Mover) =>
+      Math.abs(m.weight) * 2 ** ((m.timeMs - deps.scoring.anchorEpochMs) / halfLifeMs);
+    return parts
+      .flat()
+      .sort((a, b) => size(b) - size(a))
+      .slice(0, limit);
   };
   const detailVersion = () => `${generation()}/${deps.targetsVersion()}`;
 
@@ -228,7 +219,8 @@ export function registerReadRoutes(app: FastifyInstance, deps: ReadRouteDeps): v
     const q = parse(historyQuery, request.query);
     const view = findView(scopeId('domain', request.params.domain));
     return sendTagged(request, reply, generation(), async () => {
-      const days = await deps.store.history(cache.current.namespace ?? '', refOf(view), q.days);
+      const snapshot = deps.store.snapshotOf(cache.current.namespace ?? '');
+      const days = await deps.store.history(snapshot, refOf(view), q.days);
       return {
         scope: view.id,
         history: days.map(({ dayMs, momentum, value }) => ({ dayMs, momentum, value })),

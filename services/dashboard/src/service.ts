@@ -1,4 +1,4 @@
-import type { RedisClient as Redis } from '@mesh-momentum/store';
+import type { RedisClient } from '@mesh-momentum/store';
 import { Gauge, Registry } from 'prom-client';
 import type { Logger } from '@mesh-momentum/common';
 import type { ScoringConfig } from '@mesh-momentum/scoring';
@@ -7,10 +7,11 @@ import { createDashboardApp } from './app.ts';
 import type { DashboardConfig } from './config.ts';
 import { SnapshotCache } from './snapshot.ts';
 import { ChangeHub } from './sse.ts';
-import { DashboardStore } from './store-access.ts';
+import { DashboardStore, type Subscription } from './store-access.ts';
 
 export interface DashboardOptions {
-  readonly redis: Redis;
+  /** A single Redis or a Redis Cluster (read-only credentials and the targets hash suffice). */
+  readonly redis: RedisClient;
   readonly keyPrefix: string;
   readonly scoring: ScoringConfig;
   readonly config: DashboardConfig;
@@ -19,9 +20,10 @@ export interface DashboardOptions {
 }
 
 /**
- * The running dashboard: the snapshot kept current by change notifications (gathered for
- * `debounceMs`) and by a periodic refresh (`refreshMs`, which also catches a missed notification, the
- * processor's tick and a namespace switch), and the HTTP app. `start` reads once before it returns.
+ * The running dashboard: the snapshot kept current by the reader's change feed (notifications gathered
+ * for `debounceMs`; a missed one, a reconnection or a namespace switch found by the feed's catch-up)
+ * and by a periodic refresh (`refreshMs`: the feed's catch-up, and a re-read that also catches a missed
+ * mesh notification), and the HTTP app. `start` subscribes, then reads once, before it returns.
  */
 export class DashboardService {
   readonly store: DashboardStore;
@@ -31,8 +33,7 @@ export class DashboardService {
   #app: FastifyInstance | undefined;
   #timer: NodeJS.Timeout | undefined;
   #debounce: NodeJS.Timeout | undefined;
-  #unsubscribe: (() => Promise<void>) | undefined;
-  #subscribedNamespace: string | undefined;
+  #subscription: Subscription | undefined;
   #lastRefreshOk = false;
   readonly #options: DashboardOptions;
 
@@ -61,8 +62,21 @@ export class DashboardService {
   }
 
   async start(): Promise<FastifyInstance> {
+    // Subscribed first, read second: a change landing in between is both read and announced.
+    const changed = () => this.#onNotification();
+    this.#subscription = await this.store.subscribe({
+      onScores: changed,
+      onStall: changed,
+      onMesh: changed,
+      onNamespace: changed,
+      onError: (error) =>
+        this.#options.logger.warn({ err: error }, 'change feed failed; its next catch-up tries again'),
+    });
     await this.refresh();
-    this.#timer = setInterval(() => void this.refresh(), this.#options.config.refreshMs);
+    this.#timer = setInterval(() => {
+      void this.#subscription?.feed.catchUp();
+      void this.refresh();
+    }, this.#options.config.refreshMs);
     this.#app = await createDashboardApp({
       store: this.store,
       cache: this.cache,
@@ -81,24 +95,16 @@ export class DashboardService {
     return this.#app;
   }
 
-  /** Re-reads what changed, pushes it to SSE clients, and follows a namespace switch. */
+  /** Re-reads what changed (in the namespace in use now) and pushes it to SSE clients. */
   async refresh(): Promise<void> {
     try {
       const changed = await this.cache.refresh();
       this.#lastRefreshOk = true;
       this.hub.publish(this.cache.current, changed);
-      await this.#follow(this.cache.current.namespace);
     } catch (error) {
       this.#lastRefreshOk = false;
       this.#options.logger.warn({ err: error }, 'reading the scores failed; the next refresh tries again');
     }
-  }
-
-  async #follow(namespace: string | undefined): Promise<void> {
-    if (namespace === undefined || namespace === this.#subscribedNamespace) return;
-    await this.#unsubscribe?.();
-    this.#subscribedNamespace = namespace;
-    this.#unsubscribe = await this.store.subscribe(namespace, () => this.#onNotification());
   }
 
   #onNotification(): void {
@@ -113,7 +119,7 @@ export class DashboardService {
     clearInterval(this.#timer);
     clearTimeout(this.#debounce);
     this.hub.closeAll();
-    await this.#unsubscribe?.();
+    await this.#subscription?.close();
     await this.#app?.close();
   }
 }
