@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger } from '@mesh-momentum/common';
-import { DashboardService } from '@mesh-momentum/dashboard';
+import { DashboardService, loadDashboardConfig } from '@mesh-momentum/dashboard';
 import { DEFAULT_SCORING_CONFIG, type ScoringEvent } from '@mesh-momentum/scoring';
 import { INITIAL_NAMESPACE, keys, type KeySpace } from '@mesh-momentum/store';
 import { ScoreStore } from '@mesh-momentum/store-writer';
@@ -57,7 +57,11 @@ describe('the dashboard with the documented read-only Redis user', () => {
       redis: reader,
       keyPrefix: ks.prefix,
       scoring: DEFAULT_SCORING_CONFIG,
-      config: { httpHost: '127.0.0.1', httpPort: 0, refreshMs: 60_000, debounceMs: 10 },
+      config: loadDashboardConfig({
+        MM_DASHBOARD_HTTP_PORT: '0',
+        MM_DASHBOARD_REFRESH_MS: '60000',
+        MM_DASHBOARD_DEBOUNCE_MS: '10',
+      }).dashboard,
       logger: createLogger({ name: 'test', level: 'warn' }),
     });
   }, 60_000);

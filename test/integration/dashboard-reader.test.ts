@@ -1,7 +1,12 @@
 import type { ChainableCommander } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger } from '@mesh-momentum/common';
-import { DashboardService, type ScopeDetail, type ScopeView } from '@mesh-momentum/dashboard';
+import {
+  DashboardService,
+  loadDashboardConfig,
+  type ScopeDetail,
+  type ScopeView,
+} from '@mesh-momentum/dashboard';
 import { DEFAULT_SCORING_CONFIG, type ScoringEvent } from '@mesh-momentum/scoring';
 import { simulateProgramme } from '@mesh-momentum/simulator';
 import { keys, ScoreReader, slotOf, type KeySpace, type RedisClient } from '@mesh-momentum/store';
@@ -89,7 +94,11 @@ describe('dashboard over the store reader (cluster-safe reads)', () => {
       keyPrefix: harness.ks.prefix,
       scoring: DEFAULT_SCORING_CONFIG,
       // A minute between timed refreshes: what arrives sooner came through the change feed.
-      config: { httpHost: '127.0.0.1', httpPort: 0, refreshMs: 60_000, debounceMs: 10 },
+      config: loadDashboardConfig({
+        MM_DASHBOARD_HTTP_PORT: '0',
+        MM_DASHBOARD_REFRESH_MS: '60000',
+        MM_DASHBOARD_DEBOUNCE_MS: '10',
+      }).dashboard,
       logger: createLogger({ name: 'test', level: 'warn' }),
     });
     app = await service.start();

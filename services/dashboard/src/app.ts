@@ -4,6 +4,7 @@ import type { FastifyInstance } from 'fastify';
 import type { Registry } from 'prom-client';
 import type { ScoringConfig } from '@mesh-momentum/scoring';
 import { createOpsServer, type HealthProbe } from '@mesh-momentum/service-kit';
+import type { AnswerCache } from './answer-cache.ts';
 import { installErrorHandler } from './http.ts';
 import { OPENAPI } from './openapi.ts';
 import { registerReadRoutes } from './routes-read.ts';
@@ -15,6 +16,7 @@ import type { DashboardStore } from './store-access.ts';
 export interface DashboardAppDeps {
   readonly store: DashboardStore;
   readonly cache: SnapshotCache;
+  readonly answers: AnswerCache;
   readonly hub: ChangeHub;
   readonly scoring: ScoringConfig;
   readonly probe: HealthProbe;
@@ -35,6 +37,7 @@ export async function createDashboardApp(deps: DashboardAppDeps): Promise<Fastif
   registerReadRoutes(app, {
     store: deps.store,
     cache: deps.cache,
+    answers: deps.answers,
     scoring: deps.scoring,
     targetsVersion: () => targetsVersion,
   });

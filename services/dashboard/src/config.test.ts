@@ -9,6 +9,7 @@ describe('dashboard config', () => {
       httpPort: 8090,
       refreshMs: 5000,
       debounceMs: 100,
+      answerCache: { maxEntries: 1000, maxBytes: 67_108_864 },
     });
   });
 

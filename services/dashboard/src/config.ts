@@ -29,12 +29,26 @@ export const DASHBOARD_SECTION = defineConfigSection({
       '100',
       'How long the dashboard gathers change notifications before it re-reads the changed domains, ms.',
     ),
+    MM_DASHBOARD_ANSWER_CACHE_ENTRIES: variable(
+      integer(1, 1_000_000),
+      '1000',
+      'List answers (overview, scope pages, leaderboards, stalled; JSON or CSV) the dashboard keeps per snapshot generation, least recently used dropped first.',
+    ),
+    MM_DASHBOARD_ANSWER_CACHE_BYTES: variable(
+      integer(1_048_576, 4_294_967_296),
+      '67108864',
+      'Bytes of list answers the dashboard keeps at most (a page of 1000 scopes is ~600 kB), bytes.',
+    ),
   },
   build: (get) => ({
     httpHost: get('MM_DASHBOARD_HTTP_HOST'),
     httpPort: get('MM_DASHBOARD_HTTP_PORT'),
     refreshMs: get('MM_DASHBOARD_REFRESH_MS'),
     debounceMs: get('MM_DASHBOARD_DEBOUNCE_MS'),
+    answerCache: {
+      maxEntries: get('MM_DASHBOARD_ANSWER_CACHE_ENTRIES'),
+      maxBytes: get('MM_DASHBOARD_ANSWER_CACHE_BYTES'),
+    },
   }),
 });
 

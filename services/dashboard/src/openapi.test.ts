@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { Registry } from 'prom-client';
 import type { DEFAULT_SCORING_CONFIG } from '@mesh-momentum/scoring';
+import { AnswerCache } from './answer-cache.ts';
 import { createDashboardApp } from './app.ts';
 import { OPENAPI } from './openapi.ts';
 import { SnapshotCache } from './snapshot.ts';
@@ -14,6 +15,7 @@ describe('OpenAPI document', () => {
     const app = await createDashboardApp({
       store,
       cache: new SnapshotCache(store),
+      answers: new AnswerCache({ maxEntries: 10, maxBytes: 1_048_576 }),
       hub: new ChangeHub(),
       scoring: {} as typeof DEFAULT_SCORING_CONFIG,
       probe: { live: () => true, ready: async () => ({ ready: true, checks: {} }) },

@@ -4,7 +4,8 @@ import type { ScoringConfig } from '@mesh-momentum/scoring';
 import { buildDetail, daysToRead, refOf } from './detail.ts';
 import { ScopeNotFoundError } from './errors.ts';
 import { parse, sendTagged } from './http.ts';
-import type { SnapshotCache } from './snapshot.ts';
+import type { SnapshotSource } from './snapshot.ts';
+import type { AnswerCache } from './answer-cache.ts';
 import { HISTORY_MAX_DAYS, type Mover } from '@mesh-momentum/store';
 import type { DashboardStore } from './store-access.ts';
 import { decodeTargets } from './targets.ts';
@@ -12,7 +13,9 @@ import { CSV_COLUMNS, SORT_FIELDS, isAtRisk, listScopes, scopeId, toCsv, type Sc
 
 export interface ReadRouteDeps {
   readonly store: DashboardStore;
-  readonly cache: SnapshotCache;
+  readonly cache: SnapshotSource;
+  /** List answers kept per snapshot generation (bounded). */
+  readonly answers: AnswerCache;
   readonly scoring: ScoringConfig;
   /** Changes when targets are set or removed through this instance (part of the detail ETag). */
   readonly targetsVersion: () => number;
@@ -60,26 +63,32 @@ const historyQuery = z
 const csvOnly = z.object({ format: z.enum(['json', 'csv']).default('json') }).strict();
 
 export function registerReadRoutes(app: FastifyInstance, deps: ReadRouteDeps): void {
-  const { cache } = deps;
+  const { cache, answers } = deps;
   const generation = () => String(cache.current.generation);
-  // Answers computed from the snapshot alone, by URL, for the current generation: a page of 10k sorted
-  // products is computed once per change, not once per viewer.
-  let memoGeneration = -1;
-  const memo = new Map<string, unknown>();
-  const memoised = (url: string, compute: () => unknown): unknown => {
-    if (memoGeneration !== cache.current.generation) {
-      memo.clear();
-      memoGeneration = cache.current.generation;
+  /** A list answer (from the snapshot alone): kept per generation under its route and parsed query. */
+  const cached = (
+    reply: FastifyReply,
+    route: string,
+    query: { readonly format: 'json' | 'csv' },
+    compute: () => string,
+    filename = `${route}.csv`,
+  ): Buffer => {
+    const body = answers.get(cache.current.generation, route, query, () => Buffer.from(compute()));
+    if (query.format === 'csv') {
+      reply.header('content-type', 'text/csv; charset=utf-8');
+      reply.header('content-disposition', `attachment; filename="${filename}"`);
+    } else {
+      reply.header('content-type', 'application/json; charset=utf-8');
     }
-    if (!memo.has(url)) memo.set(url, compute());
-    return memo.get(url);
+    return body;
   };
 
+  // The overview takes no parameters: one answer per generation, whatever the query string.
   app.get('/api/overview', (request, reply) =>
     sendTagged(request, reply, generation(), () =>
-      memoised(request.url, () => {
+      cached(reply, 'overview', { format: 'json' }, () => {
         const s = cache.current;
-        return {
+        return JSON.stringify({
           generation: s.generation,
           namespace: s.namespace,
           mesh: s.mesh,
@@ -91,64 +100,56 @@ export function registerReadRoutes(app: FastifyInstance, deps: ReadRouteDeps): v
             stalledProducts: s.products.filter((p) => p.stalled).length,
           },
           thresholds: deps.scoring.quadrant,
-        };
+        });
       }),
     ),
   );
 
   app.get('/api/scopes', (request, reply) => {
     const q = parse(listQuery, request.query);
-    return sendTagged(request, reply, generation(), () => {
-      const s = cache.current;
-      if (q.format === 'csv') {
-        return csv(
-          reply,
-          listScopes(q.kind === 'domain' ? s.domains : s.products, { ...q }).items,
-          'scopes.csv',
-        );
-      }
-      return memoised(request.url, () => listScopes(q.kind === 'domain' ? s.domains : s.products, { ...q }));
-    });
+    return sendTagged(request, reply, generation(), () =>
+      cached(reply, 'scopes', q, () => {
+        const s = cache.current;
+        const page = listScopes(q.kind === 'domain' ? s.domains : s.products, { ...q });
+        return q.format === 'csv' ? csvText(page.items, CSV_COLUMNS) : JSON.stringify(page);
+      }),
+    );
   });
 
   app.get('/api/leaderboards', (request, reply) => {
     const q = parse(boardQuery, request.query);
-    return sendTagged(request, reply, generation(), () => {
-      const s = cache.current;
-      const views = q.kind === 'domain' ? s.domains : s.products;
-      const top = (sort: 'momentum' | 'value' | 'momentumTrend30') =>
-        listScopes(views, { sort, order: 'desc', limit: q.limit, offset: 0 }).items;
-      const boards = memoised(`${request.url}#boards`, () => ({
-        momentum: top('momentum'),
-        value: top('value'),
-        rising: top('momentumTrend30'),
-      })) as Record<string, ScopeView[]>;
-      if (q.format === 'csv') {
+    return sendTagged(request, reply, generation(), () =>
+      cached(reply, 'leaderboards', q, () => {
+        const s = cache.current;
+        const views = q.kind === 'domain' ? s.domains : s.products;
+        const top = (sort: 'momentum' | 'value' | 'momentumTrend30') =>
+          listScopes(views, { sort, order: 'desc', limit: q.limit, offset: 0 }).items;
+        const boards = { momentum: top('momentum'), value: top('value'), rising: top('momentumTrend30') };
+        if (q.format === 'json') return JSON.stringify(boards);
         const rows = Object.entries(boards).flatMap(([board, items]) =>
           items.map((v, i) => ({ board, rank: i + 1, ...v })),
         );
-        return csv(reply, rows, 'leaderboards.csv', ['board', 'rank', ...CSV_COLUMNS]);
-      }
-      return boards;
-    });
+        return csvText(rows, ['board', 'rank', ...CSV_COLUMNS]);
+      }),
+    );
   });
 
   app.get('/api/stalled', (request, reply) => {
     const q = parse(csvOnly, request.query);
-    return sendTagged(request, reply, generation(), () => {
-      const s = cache.current;
-      const all = [...s.domains, ...s.products];
-      const stalled = all.filter((v) => v.stalled);
-      const atRisk = all.filter(isAtRisk).sort((a, b) => a.momentumTrend30 - b.momentumTrend30);
-      if (q.format === 'csv') {
+    return sendTagged(request, reply, generation(), () =>
+      cached(reply, 'stalled', q, () => {
+        const s = cache.current;
+        const all = [...s.domains, ...s.products];
+        const stalled = all.filter((v) => v.stalled);
+        const atRisk = all.filter(isAtRisk).sort((a, b) => a.momentumTrend30 - b.momentumTrend30);
+        if (q.format === 'json') return JSON.stringify({ stalled, atRisk });
         const rows = [
           ...stalled.map((v) => ({ list: 'stalled', ...v })),
           ...atRisk.map((v) => ({ list: 'at-risk', ...v })),
         ];
-        return csv(reply, rows, 'stalled.csv', ['list', ...CSV_COLUMNS]);
-      }
-      return { stalled, atRisk };
-    });
+        return csvText(rows, ['list', ...CSV_COLUMNS]);
+      }),
+    );
   });
 
   const findView = (id: string): ScopeView => {
@@ -229,13 +230,6 @@ export function registerReadRoutes(app: FastifyInstance, deps: ReadRouteDeps): v
   });
 }
 
-function csv<T>(
-  reply: FastifyReply,
-  rows: readonly T[],
-  filename: string,
-  columns: readonly string[] = CSV_COLUMNS,
-): string {
-  reply.header('content-type', 'text/csv; charset=utf-8');
-  reply.header('content-disposition', `attachment; filename="${filename}"`);
+function csvText<T>(rows: readonly T[], columns: readonly string[]): string {
   return toCsv(rows as readonly Record<string, unknown>[], columns);
 }

@@ -2,13 +2,13 @@ import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { ScopeNotFoundError } from './errors.ts';
 import { parse } from './http.ts';
-import type { SnapshotCache } from './snapshot.ts';
+import type { SnapshotSource } from './snapshot.ts';
 import type { DashboardStore } from './store-access.ts';
 import { decodeTargets, encodeTarget, targetBody, targetField } from './targets.ts';
 
 export interface TargetRouteDeps {
   readonly store: DashboardStore;
-  readonly cache: SnapshotCache;
+  readonly cache: SnapshotSource;
   readonly clock: () => number;
   /** Called after every change, so detail ETags change with the targets. */
   readonly onChange: () => void;

@@ -3,6 +3,7 @@ import { Gauge, Registry } from 'prom-client';
 import type { Logger } from '@mesh-momentum/common';
 import type { ScoringConfig } from '@mesh-momentum/scoring';
 import type { FastifyInstance } from 'fastify';
+import { AnswerCache } from './answer-cache.ts';
 import { createDashboardApp } from './app.ts';
 import type { DashboardConfig } from './config.ts';
 import { SnapshotCache } from './snapshot.ts';
@@ -28,6 +29,7 @@ export interface DashboardOptions {
 export class DashboardService {
   readonly store: DashboardStore;
   readonly cache: SnapshotCache;
+  readonly answers: AnswerCache;
   readonly hub = new ChangeHub();
   readonly metrics = new Registry();
   #app: FastifyInstance | undefined;
@@ -41,14 +43,32 @@ export class DashboardService {
     this.#options = options;
     this.store = new DashboardStore(options.redis, options.keyPrefix, options.scoring);
     this.cache = new SnapshotCache(this.store);
+    this.answers = new AnswerCache(options.config.answerCache);
     const hub = this.hub;
     const cache = this.cache;
+    const answers = this.answers;
     new Gauge({
       name: 'mm_dashboard_sse_clients',
       help: 'Open server-sent event streams.',
       registers: [this.metrics],
       collect() {
         this.set(hub.clients);
+      },
+    });
+    new Gauge({
+      name: 'mm_dashboard_answer_cache_entries',
+      help: 'List answers kept for the current snapshot generation.',
+      registers: [this.metrics],
+      collect() {
+        this.set(answers.entries);
+      },
+    });
+    new Gauge({
+      name: 'mm_dashboard_answer_cache_bytes',
+      help: 'Bytes of the list answers kept for the current snapshot generation.',
+      registers: [this.metrics],
+      collect() {
+        this.set(answers.bytes);
       },
     });
     new Gauge({
@@ -80,6 +100,7 @@ export class DashboardService {
     this.#app = await createDashboardApp({
       store: this.store,
       cache: this.cache,
+      answers: this.answers,
       hub: this.hub,
       scoring: this.#options.scoring,
       metrics: this.metrics,

@@ -19,6 +19,11 @@ export interface Snapshot {
   readonly byId: ReadonlyMap<string, ScopeView>;
 }
 
+/** Where the routes read the current snapshot from (the SnapshotCache, or a fixed one in tests). */
+export interface SnapshotSource {
+  readonly current: Snapshot;
+}
+
 const EMPTY: Snapshot = {
   namespace: undefined,
   generation: 0,
@@ -35,7 +40,7 @@ const versionOf = (s: StoredScore | undefined) => (s ? `${s.asOfMs}/${s.eventCou
 const fingerprint = (v: ScopeView) =>
   `${v.asOfMs}/${v.eventCount}/${v.momentum}/${v.value}/${v.quadrant}/${v.stalled ? 1 : 0}`;
 
-export class SnapshotCache {
+export class SnapshotCache implements SnapshotSource {
   readonly #store: DashboardStore;
   #snapshot: Snapshot = EMPTY;
   readonly #domainVersions = new Map<string, string>();

@@ -1,5 +1,5 @@
 import { inject } from 'vitest';
-import { DashboardService } from '@mesh-momentum/dashboard';
+import { DashboardService, loadDashboardConfig } from '@mesh-momentum/dashboard';
 import { DEFAULT_SCORING_CONFIG } from '@mesh-momentum/scoring';
 import { describeProgramme, simulateProgramme } from '@mesh-momentum/simulator';
 import { ScoreReader } from '@mesh-momentum/store';
@@ -46,7 +46,11 @@ export async function startDashboardFixture(
     redis: pipeline.redis,
     keyPrefix: config.redis.keyPrefix,
     scoring: DEFAULT_SCORING_CONFIG,
-    config: { httpHost: '127.0.0.1', httpPort: 0, refreshMs: 1_000, debounceMs: 20 },
+    config: loadDashboardConfig({
+      MM_DASHBOARD_HTTP_PORT: '0',
+      MM_DASHBOARD_REFRESH_MS: '1000',
+      MM_DASHBOARD_DEBOUNCE_MS: '20',
+    }).dashboard,
     logger: pipeline.logger,
     ...(options.webRoot ? { webRoot: options.webRoot } : {}),
   });
