@@ -39,6 +39,21 @@ export const DASHBOARD_SECTION = defineConfigSection({
       '67108864',
       'Bytes of list answers the dashboard keeps at most (a page of 1000 scopes is ~600 kB), bytes.',
     ),
+    MM_DASHBOARD_SSE_MAX_CLIENTS: variable(
+      integer(1, 1_000_000),
+      '1000',
+      'Live-update streams (GET /api/events) the dashboard serves at once; more are refused with 503 and Retry-After.',
+    ),
+    MM_DASHBOARD_SSE_HIGH_WATER_BYTES: variable(
+      integer(16_384, 268_435_456),
+      '1048576',
+      'Unsent bytes a live-update stream may hold when the next event is due; a client that far behind is dropped (it reconnects and reloads), bytes.',
+    ),
+    MM_DASHBOARD_SSE_HEARTBEAT_MS: variable(
+      integer(1_000, 300_000),
+      '15000',
+      'Interval of the keep-alive comment on live-update streams, so proxies keep idle streams open, ms.',
+    ),
   },
   build: (get) => ({
     httpHost: get('MM_DASHBOARD_HTTP_HOST'),
@@ -48,6 +63,11 @@ export const DASHBOARD_SECTION = defineConfigSection({
     answerCache: {
       maxEntries: get('MM_DASHBOARD_ANSWER_CACHE_ENTRIES'),
       maxBytes: get('MM_DASHBOARD_ANSWER_CACHE_BYTES'),
+    },
+    sse: {
+      maxClients: get('MM_DASHBOARD_SSE_MAX_CLIENTS'),
+      highWaterBytes: get('MM_DASHBOARD_SSE_HIGH_WATER_BYTES'),
+      heartbeatMs: get('MM_DASHBOARD_SSE_HEARTBEAT_MS'),
     },
   }),
 });

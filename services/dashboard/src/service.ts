@@ -1,11 +1,12 @@
 import type { RedisClient } from '@mesh-momentum/store';
-import { Gauge, Registry } from 'prom-client';
+import { Registry } from 'prom-client';
 import type { Logger } from '@mesh-momentum/common';
 import type { ScoringConfig } from '@mesh-momentum/scoring';
 import type { FastifyInstance } from 'fastify';
 import { AnswerCache } from './answer-cache.ts';
 import { createDashboardApp } from './app.ts';
 import type { DashboardConfig } from './config.ts';
+import { dashboardMetrics } from './metrics.ts';
 import { SnapshotCache } from './snapshot.ts';
 import { ChangeHub } from './sse.ts';
 import { DashboardStore, type Subscription } from './store-access.ts';
@@ -30,7 +31,7 @@ export class DashboardService {
   readonly store: DashboardStore;
   readonly cache: SnapshotCache;
   readonly answers: AnswerCache;
-  readonly hub = new ChangeHub();
+  readonly hub: ChangeHub;
   readonly metrics = new Registry();
   #app: FastifyInstance | undefined;
   #timer: NodeJS.Timeout | undefined;
@@ -44,41 +45,9 @@ export class DashboardService {
     this.store = new DashboardStore(options.redis, options.keyPrefix, options.scoring);
     this.cache = new SnapshotCache(this.store);
     this.answers = new AnswerCache(options.config.answerCache);
-    const hub = this.hub;
-    const cache = this.cache;
-    const answers = this.answers;
-    new Gauge({
-      name: 'mm_dashboard_sse_clients',
-      help: 'Open server-sent event streams.',
-      registers: [this.metrics],
-      collect() {
-        this.set(hub.clients);
-      },
-    });
-    new Gauge({
-      name: 'mm_dashboard_answer_cache_entries',
-      help: 'List answers kept for the current snapshot generation.',
-      registers: [this.metrics],
-      collect() {
-        this.set(answers.entries);
-      },
-    });
-    new Gauge({
-      name: 'mm_dashboard_answer_cache_bytes',
-      help: 'Bytes of the list answers kept for the current snapshot generation.',
-      registers: [this.metrics],
-      collect() {
-        this.set(answers.bytes);
-      },
-    });
-    new Gauge({
-      name: 'mm_dashboard_snapshot_generation',
-      help: 'Snapshot generation (grows with every change read).',
-      registers: [this.metrics],
-      collect() {
-        this.set(cache.current.generation);
-      },
-    });
+    const metrics = dashboardMetrics(this.metrics);
+    this.hub = new ChangeHub(options.config.sse, metrics.sseHooks);
+    metrics.observe({ hub: this.hub, answers: this.answers, cache: this.cache });
   }
 
   async start(): Promise<FastifyInstance> {
