@@ -132,7 +132,12 @@ export const OPENAPI = {
       get: {
         summary:
           'Server-sent events: `scopes` {generation, scopes, removed} after each change; `resync` when a reconnecting client (Last-Event-ID) missed some',
-        responses: { '200': { description: 'text/event-stream', content: { 'text/event-stream': {} } } },
+        responses: {
+          '200': { description: 'text/event-stream', content: { 'text/event-stream': {} } },
+          '503': json(
+            'MM_ERR_SSE_TOO_MANY_CLIENTS: as many streams are open as the dashboard serves; Retry-After says when to try again',
+          ),
+        },
       },
     },
     '/openapi.json': { get: { summary: 'This document', responses: { '200': json('OpenAPI 3.1') } } },
