@@ -58,7 +58,7 @@ export default tseslint.config(
   },
   {
     // Command-line tools, benchmarks and the demo talk to people through stdout.
-    files: ['bench/**', 'scripts/**', 'packages/cli/**', 'services/*/src/bin/**'],
+    files: ['bench/**', 'scripts/**', 'packages/cli/**', 'services/*/src/bin/**', 'packages/*/src/bin/**'],
     rules: { 'no-console': 'off' },
   },
 );

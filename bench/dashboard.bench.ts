@@ -66,6 +66,7 @@ function synthesise(nowMs: number): ScoringEvent[] {
         timeMs: at(start),
         productId,
         tier: 'standard',
+        ownerTeam: `${domain}-team-${p % 4}`,
       });
       for (const [i, lag] of [10, 40].entries()) {
         if (start - lag < 0) continue;

@@ -26,9 +26,9 @@ pnpm install --frozen-lockfile --reporter=append-only || fail_early "pnpm instal
 step "chromium"
 if [ -z "${MM_TEST_CHROMIUM:-}" ] && ! command -v chromium >/dev/null 2>&1; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
-    export DEBIAN_FRONTEND=noninteractive
-    apt-get install -y --no-install-recommends chromium >/dev/null ||
-      { apt-get update >/dev/null && apt-get install -y --no-install-recommends chromium >/dev/null; } ||
+    # shellcheck source=scripts/apt-install.sh
+    . scripts/apt-install.sh
+    apt_install chromium >/dev/null ||
       echo "chromium could not be installed: the dashboard's browser tests will fail" >&2
   else
     echo "chromium is missing (install it: apt-get install chromium): the dashboard's browser tests will fail" >&2

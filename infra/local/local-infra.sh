@@ -35,6 +35,8 @@ READY_TIMEOUT="${MM_LOCAL_READY_TIMEOUT:-120}"
 STOP_TIMEOUT="${MM_LOCAL_STOP_TIMEOUT:-30}"
 
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+# shellcheck source=scripts/apt-install.sh
+. "$HERE/../../scripts/apt-install.sh"
 REPO_ROOT="$(cd "$HERE/../.." && pwd)"
 STATE_DIR="${MM_LOCAL_STATE_DIR:-$REPO_ROOT/.local-infra}"
 CACHE_DIR="${MM_CACHE_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/mesh-momentum}"
@@ -205,9 +207,7 @@ install_redis() {
   command -v redis-server >/dev/null && command -v redis-cli >/dev/null && return 0
   if [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null; then
     say "installing redis-server with apt-get"
-    {
-      apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y redis-server
-    } >"$LOG_DIR/redis-install.log" 2>&1 || die "apt-get install redis-server failed; see $LOG_DIR/redis-install.log"
+    apt_install redis-server >"$LOG_DIR/redis-install.log" 2>&1 || die "apt-get install redis-server failed; see $LOG_DIR/redis-install.log"
     # The Debian package may start its own system instance on 6379; ours is separate and unaffected.
   else
     die "redis-server not found: install Redis 7 (sudo apt-get install -y redis-server, or brew install redis)"
@@ -221,10 +221,7 @@ install_alertmanager() {
   command -v prometheus-alertmanager >/dev/null && return 0
   if [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null; then
     say "installing prometheus-alertmanager with apt-get"
-    {
-      # The package lists may be missing or old on a fresh machine: update first, then install.
-      apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y prometheus-alertmanager
-    } >"$LOG_DIR/alertmanager-install.log" 2>&1 ||
+    apt_install prometheus-alertmanager >"$LOG_DIR/alertmanager-install.log" 2>&1 ||
       die "apt-get install prometheus-alertmanager failed; see $LOG_DIR/alertmanager-install.log"
     # The package's own system service (port 9093), if it starts at all, is separate from ours.
   else

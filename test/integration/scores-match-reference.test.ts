@@ -1,6 +1,5 @@
 import { afterEach, describe, expect, inject, it } from 'vitest';
-import { validateEvent } from '@mesh-momentum/events';
-import { toScoringEvent } from '@mesh-momentum/processor';
+import { toScoringEvent, validateEvent } from '@mesh-momentum/events';
 import { computeScores, DEFAULT_SCORING_CONFIG } from '@mesh-momentum/scoring';
 import { simulateProgramme, shuffled, withDuplicates } from '@mesh-momentum/simulator';
 import { ScoreReader } from '@mesh-momentum/store';

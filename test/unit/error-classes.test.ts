@@ -29,6 +29,7 @@ import {
 import { ProducerClosedError, ProducerQueueFullError, ProducerSendFailedError } from '@mesh-momentum/sdk';
 import { WebhookErrorCodes, WebhookVerificationError } from '@mesh-momentum/webhook-auth';
 import { QueryInvalidError, ScopeNotFoundError, SseClientLimitError } from '@mesh-momentum/dashboard';
+import { AdminUnauthenticatedError } from '@mesh-momentum/service-kit';
 import { IngestError, IngestErrorCodes } from '@mesh-momentum/ingest';
 import { documentedErrorCodes } from '../../packages/common/src/errors.test-support.ts';
 
@@ -40,6 +41,7 @@ const docs = documentedErrorCodes(readFileSync(new URL('../../docs/errors.md', i
 
 const SAMPLES: readonly MeshMomentumError[] = [
   new ConfigError([{ field: 'MM_X', reason: 'bad' }]),
+  new AdminUnauthenticatedError('unknown token'),
   new EventValidationError('ChampionGained', [{ field: 'role', reason: 'bad' }]),
   new FutureDatedEventError(2_000, 1_000),
   new EventTooLargeError('events', 2_000_000),

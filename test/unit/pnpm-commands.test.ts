@@ -42,9 +42,10 @@ const scripts = new Set(
 /** pnpm's built-in command names and aliases, from the pinned pnpm itself. */
 function pnpmBuiltins(): Set<string> {
   // Under `pnpm test:unit`, npm_execpath is pnpm's own script; elsewhere pnpm is on PATH (toolchain.sh).
+  // Under `npx vitest` it is npm's, whose help is not pnpm's.
   const execPath = process.env['npm_execpath'];
   const [file, args] =
-    execPath && /\.[cm]?js$/.test(execPath)
+    execPath && /pnpm[^/]*\.[cm]?js$/.test(execPath)
       ? [process.execPath, [execPath, 'help', '--all']]
       : ['pnpm', ['help', '--all']];
   const help = execFileSync(file, args, { cwd: ROOT, encoding: 'utf8' });

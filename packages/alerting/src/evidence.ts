@@ -22,7 +22,7 @@ export function evidenceOf(observation: Observation, rule: AlertRule, config: Al
   return {
     rule: rule.name,
     ...(o.reason === undefined ? {} : { stallReason: o.reason }),
-    // The score hash keeps only the reason; the findings' values come when the reader offers them.
+    // Every rule that holds with its value and threshold, as the processor wrote them (`stallFindings`).
     findings: o.findings ?? [],
     momentum: o.momentum,
     trend7: o.trend7,

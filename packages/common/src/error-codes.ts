@@ -33,6 +33,7 @@ export const ErrorCodes = {
   QUERY_INVALID: 'MM_ERR_QUERY_INVALID',
   SCOPE_NOT_FOUND: 'MM_ERR_SCOPE_NOT_FOUND',
   SSE_TOO_MANY_CLIENTS: 'MM_ERR_SSE_TOO_MANY_CLIENTS',
+  ADMIN_UNAUTHENTICATED: 'MM_ERR_ADMIN_UNAUTHENTICATED',
   INGEST_UNAUTHENTICATED: 'MM_ERR_INGEST_UNAUTHENTICATED',
   INGEST_FORBIDDEN: 'MM_ERR_INGEST_FORBIDDEN',
   INGEST_BODY_INVALID: 'MM_ERR_INGEST_BODY_INVALID',
@@ -98,6 +99,8 @@ export const ERROR_CODE_INFO: Readonly<Record<ErrorCode, ErrorCodeInfo>> = {
   MM_ERR_SCOPE_NOT_FOUND: { retriable: false, httpStatus: 404 },
   // The dashboard serves as many live-update streams as it allows; one may close soon (Retry-After).
   MM_ERR_SSE_TOO_MANY_CLIENTS: { retriable: true, httpStatus: 503 },
+  // A write to an admin API (dashboard targets, alerter silences and pauses) without a known admin token.
+  MM_ERR_ADMIN_UNAUTHENTICATED: { retriable: false, httpStatus: 401 },
   // Ingest gateway: no or an unknown API token (401); a token outside its event types or domains (403).
   MM_ERR_INGEST_UNAUTHENTICATED: { retriable: false, httpStatus: 401 },
   MM_ERR_INGEST_FORBIDDEN: { retriable: false, httpStatus: 403 },

@@ -25,3 +25,4 @@ export {
   timestampProblem,
 } from './validation/limits.ts';
 export { MAX_PRODUCT_IDS } from './validation/rules.ts';
+export { toScoringEvent } from './scoring-view.ts';

@@ -8,7 +8,10 @@ const t = { timeMs: T_2025 };
 describe('contributionOf', () => {
   it('weights simple events from the config tables', () => {
     expect(
-      contributionOf(ev(t, { type: 'DataProductPublished', productId: 'p', tier: 'critical' }), C),
+      contributionOf(
+        ev(t, { type: 'DataProductPublished', productId: 'p', tier: 'critical', ownerTeam: 't' }),
+        C,
+      ),
     ).toEqual({
       momentum: 8,
       value: 0,

@@ -49,6 +49,8 @@ export interface DataProductPublishedEvent extends EventEnvelope {
   readonly type: 'DataProductPublished';
   readonly productId: string;
   readonly tier: ProductTier;
+  /** The team owning the product as of this publication; the latest publication's team is the owner. */
+  readonly ownerTeam: string;
 }
 
 export interface DataProductRetiredEvent extends EventEnvelope {

@@ -4,7 +4,7 @@ import { decayedWeight } from './decay.ts';
 import { eventKey, type ScoringEvent } from './events.ts';
 import { assembleScore, halfLifeMs, zeroCounts, type ScopeScore } from './score.ts';
 import type { ScopeContext } from './stall.ts';
-import { applyStanding, EMPTY_STANDING, standingCounts } from './standing.ts';
+import { applyStanding, EMPTY_STANDING, ownerTeamOf, standingCounts } from './standing.ts';
 import { dayIndexOf } from './time.ts';
 
 /**
@@ -116,6 +116,7 @@ function scoreEvents(
         return days.length === 0 ? null : Math.max(...days);
       },
       standing: standingCounts(standing),
+      ownerTeam: () => ownerTeamOf(Object.values(standing)),
       eventCount: events.length,
       firstEventMs,
       lastEventMs,

@@ -1,4 +1,10 @@
-import { isLaterEntry, type StandingCounts, type StandingEntry, type StandingState } from './standing.ts';
+import {
+  isLaterEntry,
+  ownerTeamOf,
+  type StandingCounts,
+  type StandingEntry,
+  type StandingState,
+} from './standing.ts';
 
 /** Latest entry per entity, with the gained counts kept up to date as entries are replaced. */
 export class Standing {
@@ -22,7 +28,7 @@ export class Standing {
     if (entry.entity === 'champion') this.#champions += delta;
     else if (entry.entity === 'sponsor') this.#sponsors += delta;
     else if (entry.entity === 'executive_sponsor') this.#executiveSponsors += delta;
-    else this.#consumers += delta;
+    else if (entry.entity === 'consumer') this.#consumers += delta;
   }
 
   get size(): number {
@@ -44,6 +50,11 @@ export class Standing {
       executiveSponsors: this.#executiveSponsors,
       consumers: this.#consumers,
     };
+  }
+
+  /** The team of the latest publication (see `ownerTeamOf`); meaningful for a product's standing. */
+  ownerTeam(): string | undefined {
+    return ownerTeamOf(this.#entries.values());
   }
 
   toState(): StandingState {

@@ -131,6 +131,7 @@ export class ScopeState {
         daysWithAny: (types, fromDay, toDay) => this.countsByDay.daysWithAny(types, fromDay, toDay),
         lastDayWithAny: (types, toDay) => this.countsByDay.lastDayWithAny(types, toDay),
         standing: this.standing.counts(),
+        ownerTeam: () => this.standing.ownerTeam(),
         eventCount: this.eventCount,
         firstEventMs: this.firstEventMs,
         lastEventMs: this.lastEventMs,

@@ -12,7 +12,10 @@ const MESH = { kind: 'mesh' } as const;
 /** The scope the score tests look at: its momentum K is 30, value K 150. */
 const PAYMENTS = { kind: 'domain', id: 'payments' } as const;
 const published = (timeMs: number, domain = 'payments') =>
-  ev({ timeMs, domain }, { type: 'DataProductPublished', productId: 'orders', tier: 'standard' }); // momentum 5
+  ev(
+    { timeMs, domain },
+    { type: 'DataProductPublished', productId: 'orders', tier: 'standard', ownerTeam: 'checkout' },
+  ); // momentum 5
 const incident = (timeMs: number) =>
   ev({ timeMs }, { type: 'QualityIncidentOpened', productId: 'orders', severity: 'high' }); // momentum −4, value −2
 
@@ -177,5 +180,20 @@ describe('computeScores', () => {
     expect(scores.mesh.eventCount).toBe(2);
     expect(scores.products['leads']?.standing.consumers).toBe(1);
     expect(scores.domains['payments']?.momentum.raw).toBeCloseTo(5 * 2 ** -(1 / (14 * 24)), 12);
+  });
+
+  it("names a product's owner team (the latest publication), on products only, in both implementations", () => {
+    const first = published(T_2025);
+    const handedOver = ev(
+      { timeMs: T_2025 + DAY_MS },
+      { type: 'DataProductPublished', productId: 'orders', tier: 'standard', ownerTeam: 'payments-core' },
+    );
+    const scores = computeScores([handedOver, first], T_2025 + 2 * DAY_MS, C);
+    expect(scores.products['orders']?.ownerTeam).toBe('payments-core');
+    expect(scores.domains['payments']?.ownerTeam).toBeUndefined();
+    expect(scores.mesh.ownerTeam).toBeUndefined();
+    const product = { kind: 'product', id: 'orders' } as const;
+    const incremental = scoreOf(aggregate([first, handedOver]), T_2025 + 2 * DAY_MS, C, product);
+    expect(incremental.ownerTeam).toBe('payments-core');
   });
 });

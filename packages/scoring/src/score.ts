@@ -43,6 +43,8 @@ export interface ScopeScore {
   readonly eventCount: number;
   readonly lastEventMs: number | null;
   readonly stall: StallEvidence;
+  /** The team of the product's latest publication; products only, undefined before one. */
+  readonly ownerTeam?: string;
 }
 
 /** What an implementation must answer for one scope. */
@@ -58,6 +60,8 @@ export interface ScorePrimitives extends StallPrimitives {
   /** Events per type with UTC day index in [fromDay, toDay]. */
   countsInDays(fromDay: number, toDay: number): EventCounts;
   readonly standing: StandingCounts;
+  /** The owner team among the standing's owner entries (`ownerTeamOf`); read for products only. */
+  ownerTeam(): string | undefined;
   readonly eventCount: number;
   readonly firstEventMs: number | null;
   readonly lastEventMs: number | null;
@@ -115,7 +119,13 @@ export function assembleScore(
     eventCount: p.eventCount,
     lastEventMs: p.lastEventMs,
     stall: stallOf(p, asOfMs, momentum, config, scope),
+    ...ownerOf(p, scope),
   };
+}
+
+function ownerOf(p: ScorePrimitives, scope: ScopeContext): { ownerTeam?: string } {
+  const team = scope.kind === 'product' ? p.ownerTeam() : undefined;
+  return team === undefined ? {} : { ownerTeam: team };
 }
 
 /** Half-life of a metric in ms, for implementations of `ScorePrimitives`. */

@@ -54,6 +54,8 @@ const bodyArb: fc.Arbitrary<Without<ScoringEvent>> = fc.oneof(
     type: fc.constant('DataProductPublished' as const),
     productId: product,
     tier: fc.constantFrom(...PRODUCT_TIERS),
+    // Few teams, so later publications of a product often change its owner.
+    ownerTeam: fc.constantFrom('team-a', 'team-b', 'team-c'),
   }),
   fc.record({ type: fc.constant('DataProductRetired' as const), productId: product }),
   fc.record({

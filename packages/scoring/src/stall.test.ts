@@ -13,7 +13,10 @@ const PRODUCT: Scope = { kind: 'product', id: 'orders' };
 const DOMAIN: Scope = { kind: 'domain', id: 'payments' };
 
 const published = (timeMs: number) =>
-  ev({ timeMs }, { type: 'DataProductPublished', productId: 'orders', tier: 'standard' }); // momentum +5
+  ev(
+    { timeMs },
+    { type: 'DataProductPublished', productId: 'orders', tier: 'standard', ownerTeam: 'checkout' },
+  ); // momentum +5
 const onboarded = (timeMs: number, team = 't1') =>
   ev({ timeMs }, { type: 'ConsumerOnboarded', productId: 'orders', consumerTeam: team }); // momentum +4
 const incident = (timeMs: number) =>

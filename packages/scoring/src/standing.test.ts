@@ -4,6 +4,7 @@ import {
   applyStanding,
   EMPTY_STANDING,
   mergeStanding,
+  ownerTeamOf,
   standingCounts,
   type StandingState,
 } from './standing.ts';
@@ -74,5 +75,38 @@ describe('standing support', () => {
     expect(mergeStanding(a, b)).toEqual(mergeStanding(b, a));
     expect(standingCounts(mergeStanding(a, b)).champions).toBe(0);
     expect(mergeStanding(a, a)).toEqual(a);
+  });
+});
+
+describe('owner team', () => {
+  const publishedBy = (timeMs: number, ownerTeam: string, id?: string) =>
+    ev(
+      { timeMs, ...(id ? { id } : {}) },
+      { type: 'DataProductPublished', productId: 'orders', tier: 'standard', ownerTeam },
+    );
+
+  it('is the team of the latest publication, in any delivery order, and never counts as support', () => {
+    const events = [publishedBy(T_2025 + 1, 'checkout'), publishedBy(T_2025 + 2, 'payments-core')];
+    for (const order of [events, [...events].reverse()]) {
+      const state = fold(order);
+      expect(ownerTeamOf(Object.values(state))).toBe('payments-core');
+      expect(standingCounts(state)).toEqual({
+        champions: 0,
+        sponsors: 0,
+        executiveSponsors: 0,
+        consumers: 0,
+      });
+    }
+  });
+
+  it('breaks a same-time tie by event id, so every replica agrees', () => {
+    const a = publishedBy(T_2025, 'team-a', 'id-a');
+    const b = publishedBy(T_2025, 'team-b', 'id-b');
+    expect(ownerTeamOf(Object.values(fold([a, b])))).toBe('team-b');
+    expect(ownerTeamOf(Object.values(fold([b, a])))).toBe('team-b');
+  });
+
+  it('is undefined before any publication', () => {
+    expect(ownerTeamOf(Object.values(fold([gained(T_2025)])))).toBeUndefined();
   });
 });

@@ -1,7 +1,8 @@
 import type { ChampionRole, ScoringEvent } from './events.ts';
 
 /**
- * Standing support: current champions and sponsors (per domain) and current consumers (per product).
+ * Standing support: current champions and sponsors (per domain) and current consumers (per product),
+ * and each product's owner team (the team of its latest publication).
  *
  * Order-independent definition: every entity (a person in a role in a domain, or a consumer team of a
  * product) is in the state of its LATEST event, ordered by (timeMs, id, source) and, for a full tie, a
@@ -10,15 +11,18 @@ import type { ChampionRole, ScoringEvent } from './events.ts';
  * any number of times, gives the same state: the state is a per-key maximum, and max is a merge.
  */
 
-export type StandingEntity = ChampionRole | 'consumer';
+export type StandingEntity = ChampionRole | 'consumer' | 'owner';
 
 /** The latest event seen for one entity. */
 export interface StandingEntry {
   readonly entity: StandingEntity;
+  /** Always true for `owner`: a product always has the owner of its latest publication. */
   readonly gained: boolean;
   readonly timeMs: number;
   readonly id: string;
   readonly source: string;
+  /** The owning team, for `owner` entries only. */
+  readonly team?: string;
 }
 
 /** Entity key → latest entry. Plain data; keys come from `standingKeyOf`. */
@@ -49,6 +53,11 @@ export function standingEntryOf(event: ScoringEvent): { key: string; entry: Stan
       return {
         key: JSON.stringify(['consumer', event.productId, event.consumerTeam]),
         entry: { ...base, entity: 'consumer', gained: event.type === 'ConsumerOnboarded' },
+      };
+    case 'DataProductPublished':
+      return {
+        key: JSON.stringify(['owner', event.productId]),
+        entry: { ...base, entity: 'owner', gained: true, team: event.ownerTeam },
       };
     default:
       return undefined;
@@ -102,7 +111,19 @@ export function standingCounts(state: StandingState): StandingCounts {
     if (entry.entity === 'champion') champions += 1;
     else if (entry.entity === 'sponsor') sponsors += 1;
     else if (entry.entity === 'executive_sponsor') executiveSponsors += 1;
-    else consumers += 1;
+    else if (entry.entity === 'consumer') consumers += 1;
   }
   return { champions, sponsors, executiveSponsors, consumers };
+}
+
+/**
+ * The owner team of the latest publication among the state's owner entries: a product's owner (its
+ * standing holds its one owner entry); undefined before any publication.
+ */
+export function ownerTeamOf(entries: Iterable<StandingEntry>): string | undefined {
+  let latest: StandingEntry | undefined;
+  for (const entry of entries) {
+    if (entry.entity === 'owner' && (latest === undefined || isLaterEntry(entry, latest))) latest = entry;
+  }
+  return latest?.team;
 }

@@ -1,3 +1,4 @@
+export * from './admin-auth.ts';
 export * from './deadline.ts';
 export * from './ops-server.ts';
 export * from './redis-client.ts';

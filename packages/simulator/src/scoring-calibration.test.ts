@@ -8,7 +8,7 @@ import {
 } from '@mesh-momentum/scoring';
 import { DAY_MS } from './options.ts';
 import { describeProgramme, simulateProgramme } from './programme.ts';
-import { toScoringEvents } from './scoring-events.test-support.ts';
+import { toScoringEvent } from '@mesh-momentum/events';
 
 /**
  * The calibration of the stall defaults (docs/scoring.md, "Stall"), on the demo's programme: its stories
@@ -25,7 +25,7 @@ interface Programme {
 }
 
 function programme(seed: number): Programme {
-  const events = toScoringEvents(simulateProgramme({ seed, endMs: END_MS }));
+  const events = simulateProgramme({ seed, endMs: END_MS }).map(toScoringEvent);
   return { events, scores: computeScores(events, AS_OF_MS, DEFAULT_SCORING_CONFIG) };
 }
 

@@ -208,12 +208,13 @@ export function planDomainBatch(input: DomainBatchInput): DomainBatchPlan {
   const productDeltas = new Map<string, ScopeDelta>();
   for (const [index, { event }] of input.events.entries()) {
     const p = prepared[index] as PreparedEvent;
-    // Standing of a product scope holds only its own consumers; the domain holds everyone.
+    // Standing of a product scope holds only its own consumers and owner; the domain holds everyone.
     addTo((domainDelta ??= deltaFor({ kind: 'domain' })), p, index, true);
+    const entity = p.standing?.entry.entity;
     for (const productId of productIdsOf(event)) {
       let d = productDeltas.get(productId);
       if (!d) productDeltas.set(productId, (d = deltaFor({ kind: 'product', productId })));
-      addTo(d, p, index, p.standing?.entry.entity === 'consumer');
+      addTo(d, p, index, entity === 'consumer' || entity === 'owner');
     }
   }
   // Member JSON is built only for the contributions sent, not for every candidate.

@@ -6,6 +6,8 @@ import {
   type EventCounts,
   type Quadrant,
   type ScopeScore,
+  type StallExemption,
+  type StallFinding,
   type StallReason,
 } from '@mesh-momentum/scoring';
 
@@ -28,11 +30,14 @@ export const SCORE_FIELDS = [
   'stalled',
   'stallReason',
   'stalledSinceMs',
+  'stallFindings',
+  'stallExemption',
   'lastPositiveEventMs',
   'lastEventMs',
   'eventCount',
   'counts',
   'standing',
+  'ownerTeam',
 ] as const;
 
 export type ScoreField = (typeof SCORE_FIELDS)[number];
@@ -57,13 +62,21 @@ export function scoreToFields(score: ScopeScore): Record<ScoreField, string> {
     stalled: score.stall.stalled ? '1' : '0',
     stallReason: score.stall.reason ?? '',
     stalledSinceMs: '',
+    stallFindings: findingsToJson(score.stall.findings),
+    stallExemption: score.stall.exemption ?? '',
     lastPositiveEventMs:
       score.stall.lastMomentumEventMs === undefined ? '' : String(score.stall.lastMomentumEventMs),
     lastEventMs: score.lastEventMs === null ? '' : String(score.lastEventMs),
     eventCount: String(score.eventCount),
     counts: countsToJson(score.counts),
     standing: JSON.stringify(score.standing),
+    ownerTeam: score.ownerTeam ?? '',
   };
+}
+
+/** `[]` for the many scopes that are not stalled: no JSON.stringify on the hot path. */
+function findingsToJson(findings: readonly StallFinding[]): string {
+  return findings.length === 0 ? '[]' : JSON.stringify(findings);
 }
 
 /**
@@ -122,12 +135,20 @@ export interface StoredScore {
    * not stalled.
    */
   readonly stalledSinceMs: number | undefined;
+  /** Every stall rule that holds, with the value that crossed its threshold (same order as the rules). */
+  readonly stallFindings: readonly StallFinding[];
+  /** Why the scope is not judged (`retired` product); undefined when it is judged. */
+  readonly stallExemption: StallExemption | undefined;
   readonly lastPositiveEventMs: number | undefined;
   readonly lastEventMs: number | undefined;
   readonly eventCount: number;
   readonly counts: ScopeScore['counts'];
   readonly standing: ScopeScore['standing'];
+  /** The team of the product's latest publication; undefined for domains, the mesh and older data. */
+  readonly ownerTeam: string | undefined;
 }
+
+const STALL_EXEMPTIONS: readonly StallExemption[] = ['retired', 'paused'];
 
 export function scoreFromFields(hash: Readonly<Record<string, string>>): StoredScore | undefined {
   if (hash['asOfMs'] === undefined) return undefined;
@@ -151,12 +172,25 @@ export function scoreFromFields(hash: Readonly<Record<string, string>>): StoredS
     stalled: hash['stalled'] === '1',
     stallReason: hash['stallReason'] ? oneOf(STALL_REASONS, hash['stallReason'], 'stallReason') : undefined,
     stalledSinceMs: optional('stalledSinceMs'),
+    stallFindings: findingsFromJson(hash['stallFindings']),
+    stallExemption: hash['stallExemption']
+      ? oneOf(STALL_EXEMPTIONS, hash['stallExemption'], 'stallExemption')
+      : undefined,
     lastPositiveEventMs: optional('lastPositiveEventMs'),
     lastEventMs: optional('lastEventMs'),
     eventCount: num('eventCount'),
     counts: countsFromJson(hash['counts'] ?? '{}'),
     standing: JSON.parse(hash['standing'] ?? '{}') as ScopeScore['standing'],
+    ownerTeam: hash['ownerTeam'] || undefined,
   };
+}
+
+/** Absent in hashes written before the field existed: no findings on record. */
+function findingsFromJson(json: string | undefined): readonly StallFinding[] {
+  if (!json) return [];
+  const parsed = JSON.parse(json) as StallFinding[];
+  for (const f of parsed) oneOf(STALL_REASONS, f.rule, 'stallFindings[].rule');
+  return parsed;
 }
 
 /** A stored name checked against the contract's list: a value outside it is a contract violation. */

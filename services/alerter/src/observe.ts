@@ -4,18 +4,24 @@ import { refKey, type MomentumReader, type ScopeRef, type StoredScore } from '@m
 /** Events listed as evidence of a stalled scope. */
 const TOP_EVENTS = 5;
 
-function scopeOf(ref: ScopeRef): AlertScope {
+/** The alert's scope; a product carries its owner team (score hash `ownerTeam`) for grouping by team. */
+function scopeOf(ref: ScopeRef, ownerTeam: string | undefined): AlertScope {
   if (ref.kind === 'mesh') return { kind: 'mesh' };
-  return ref.kind === 'domain'
-    ? { kind: 'domain', domain: ref.domain }
-    : { kind: 'product', domain: ref.domain, productId: ref.productId };
+  if (ref.kind === 'domain') return { kind: 'domain', domain: ref.domain };
+  return {
+    kind: 'product',
+    domain: ref.domain,
+    productId: ref.productId,
+    ...(ownerTeam === undefined ? {} : { ownerTeam }),
+  };
 }
 
 function observation(ref: ScopeRef, score: StoredScore, topEvents: readonly TopEvent[]): Observation {
   return {
-    scope: scopeOf(ref),
+    scope: scopeOf(ref, score.ownerTeam),
     stalled: score.stalled,
     ...(score.stallReason === undefined ? {} : { reason: score.stallReason }),
+    findings: score.stallFindings,
     momentum: score.momentum.score,
     trend7: score.momentum.trend7,
     trend30: score.momentum.trend30,

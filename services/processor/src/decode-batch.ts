@@ -5,9 +5,8 @@ import {
   isRetriable,
   UndecodableEventError,
 } from '@mesh-momentum/common';
-import { unframe, validateEvent, type EventCodec } from '@mesh-momentum/events';
+import { toScoringEvent, unframe, validateEvent, type EventCodec } from '@mesh-momentum/events';
 import type { BatchEvent } from '@mesh-momentum/store-writer';
-import { toScoringEvent } from './to-scoring-event.ts';
 
 export interface DecodedBatch {
   /** Applicable events grouped by domain, in offset order. */

@@ -1,7 +1,6 @@
 export * from './processor.ts';
 export * from './decode-batch.ts';
 export * from './dead-letter.ts';
-export * from './to-scoring-event.ts';
 export * from './scoring-config.ts';
 export * from './ops/metrics.ts';
 export * from './rebuild.ts';

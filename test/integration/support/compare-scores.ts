@@ -30,6 +30,18 @@ export function expectSameScore(stored: StoredScore | undefined, reference: Scop
   expect(stored.quadrant, `${what}: quadrant`).toBe(reference.quadrant);
   expect(stored.stalled, `${what}: stalled`).toBe(reference.stall.stalled);
   expect(stored.stallReason, `${what}: stall reason`).toBe(reference.stall.reason);
+  expect(stored.stallExemption, `${what}: stall exemption`).toBe(reference.stall.exemption);
+  expect(
+    stored.stallFindings.map((f) => f.rule),
+    `${what}: stall findings`,
+  ).toEqual(reference.stall.findings.map((f) => f.rule));
+  for (const [i, finding] of reference.stall.findings.entries()) {
+    const at = stored.stallFindings[i];
+    expect(at?.threshold, `${what}: finding ${finding.rule} threshold`).toBe(finding.threshold);
+    // Momentum and trend values carry the scores' rounding; days of silence are exact.
+    expectClose(at?.value ?? NaN, finding.value, `${what}: finding ${finding.rule} value`, SCORE_SCALE);
+  }
+  expect(stored.ownerTeam, `${what}: owner team`).toBe(reference.ownerTeam);
   expect(stored.eventCount, `${what}: eventCount`).toBe(reference.eventCount);
   expect(stored.lastEventMs ?? null, `${what}: lastEventMs`).toBe(reference.lastEventMs);
   expect(stored.counts, `${what}: counts`).toEqual(JSON.parse(JSON.stringify(reference.counts)));

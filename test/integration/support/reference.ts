@@ -1,6 +1,5 @@
 import { expect } from 'vitest';
-import { validateEvent } from '@mesh-momentum/events';
-import { toScoringEvent } from '@mesh-momentum/processor';
+import { toScoringEvent, validateEvent } from '@mesh-momentum/events';
 import {
   anchoredWeight,
   computeScores,

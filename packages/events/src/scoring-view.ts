@@ -1,4 +1,4 @@
-import type { DomainEvent } from '@mesh-momentum/events';
+import type { DomainEvent } from './generated/event-types.ts';
 import type { ScoringEvent } from '@mesh-momentum/scoring';
 
 /**

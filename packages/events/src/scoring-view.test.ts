@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import * as events from '@mesh-momentum/events';
+import * as events from './index.ts';
 import * as scoring from '@mesh-momentum/scoring';
-import { toScoringEvent } from './to-scoring-event.ts';
+import { toScoringEvent } from './scoring-view.ts';
 
 /**
  * packages/scoring is pure and depends on nothing, so it names the event types and enum symbols itself;
