@@ -8,6 +8,7 @@ import {
   type ScopeView,
 } from '@mesh-momentum/dashboard';
 import { DEFAULT_SCORING_CONFIG, type ScoringEvent } from '@mesh-momentum/scoring';
+import { generateToken } from '@mesh-momentum/service-kit';
 import { simulateProgramme } from '@mesh-momentum/simulator';
 import { keys, ScoreReader, slotOf, type KeySpace, type RedisClient } from '@mesh-momentum/store';
 import { ScoreStore } from '@mesh-momentum/store-writer';
@@ -70,6 +71,7 @@ describe('dashboard over the store reader (cluster-safe reads)', () => {
   let epoch: number;
   let events: ScoringEvent[];
   const asOfMs = Date.now();
+  const admin = generateToken('lead');
 
   const write = async (target: ScoreStore, batch: readonly ScoringEvent[], topic: string, at: number) => {
     const taken = target === store ? epoch : await target.takeEpoch(topic, 0);
@@ -98,6 +100,7 @@ describe('dashboard over the store reader (cluster-safe reads)', () => {
         MM_DASHBOARD_HTTP_PORT: '0',
         MM_DASHBOARD_REFRESH_MS: '60000',
         MM_DASHBOARD_DEBOUNCE_MS: '10',
+        MM_DASHBOARD_ADMIN_TOKENS: `lead=${admin.hash}`,
       }).dashboard,
       logger: createLogger({ name: 'test', level: 'warn' }),
     });
@@ -204,13 +207,20 @@ describe('dashboard over the store reader (cluster-safe reads)', () => {
     );
   });
 
-  it('stores and lists targets in its own hash', async () => {
+  it('stores targets in its own hash for a holder of an admin token, and lists them to anyone', async () => {
     const domain = events[0]?.domain ?? '';
-    const put = await app.inject({
-      method: 'PUT',
-      url: `/api/targets?scope=domain:${domain}`,
-      payload: { metric: 'value', level: 40, date: '2027-06-30' },
-    });
+    const write = (headers: Record<string, string>) =>
+      app.inject({
+        method: 'PUT',
+        url: `/api/targets?scope=domain:${domain}`,
+        payload: { metric: 'value', level: 40, date: '2027-06-30' },
+        headers,
+      });
+    const anonymous = await write({});
+    expect(anonymous.statusCode).toBe(401);
+    expect(anonymous.json()).toMatchObject({ code: 'MM_ERR_ADMIN_UNAUTHENTICATED' });
+    expect(await get<{ targets: unknown[] }>('/api/targets')).toEqual({ targets: [] });
+    const put = await write({ authorization: `Bearer ${admin.token}` });
     expect(put.statusCode, put.body).toBe(200);
     expect(await get<{ targets: { scopeId: string }[] }>('/api/targets')).toMatchObject({
       targets: [{ scopeId: `domain:${domain}`, metric: 'value', level: 40 }],

@@ -5,6 +5,7 @@ import type { Registry } from 'prom-client';
 import type { ScoringConfig } from '@mesh-momentum/scoring';
 import { createOpsServer, type HealthProbe } from '@mesh-momentum/service-kit';
 import type { AnswerCache } from './answer-cache.ts';
+import type { AdminTokenHash } from './config.ts';
 import { installErrorHandler } from './http.ts';
 import { OPENAPI } from './openapi.ts';
 import { registerReadRoutes } from './routes-read.ts';
@@ -22,6 +23,8 @@ export interface DashboardAppDeps {
   readonly probe: HealthProbe;
   readonly metrics: Registry;
   readonly clock?: () => number;
+  /** Whether target writes are served, and the admin tokens they need (none: open, loopback only). */
+  readonly targetWrites: { readonly enabled: boolean; readonly adminTokens: readonly AdminTokenHash[] };
   /** The built web UI (services/dashboard/web/dist); served at / when it exists. */
   readonly webRoot?: string;
 }
@@ -45,6 +48,8 @@ export async function createDashboardApp(deps: DashboardAppDeps): Promise<Fastif
     store: deps.store,
     cache: deps.cache,
     clock: deps.clock ?? Date.now,
+    writes: deps.targetWrites.enabled,
+    adminTokens: deps.targetWrites.adminTokens,
     onChange: () => {
       targetsVersion += 1;
     },

@@ -1,4 +1,5 @@
 import {
+  bool,
   defineConfigSection,
   integer,
   loadConfig,
@@ -7,6 +8,35 @@ import {
   type Config,
   type Env,
 } from '@mesh-momentum/common';
+import {
+  adminTokenList,
+  assertAdminWritesProtected,
+  parseTokenHash,
+  type StoredToken,
+} from '@mesh-momentum/service-kit';
+
+/**
+ * An admin token as the configuration keeps it: its id and `sha256:<salt hex>:<digest hex>`. Strings,
+ * not the service kit's `StoredToken` with its Buffers: `loadConfig` freezes the configuration deeply,
+ * and a Buffer with content cannot be frozen. `storedTokens` turns them back for the check.
+ */
+export interface AdminTokenHash {
+  readonly id: string;
+  readonly hash: string;
+}
+
+const toTokenHash = (t: StoredToken): AdminTokenHash => ({
+  id: t.id,
+  hash: `sha256:${t.salt.toString('hex')}:${t.digest.toString('hex')}`,
+});
+
+/** The tokens for the service kit's admin-auth check. */
+export function storedTokens(tokens: readonly AdminTokenHash[]): StoredToken[] {
+  return tokens.flatMap((t) => {
+    const parsed = parseTokenHash(t.hash);
+    return parsed ? [{ id: t.id, ...parsed }] : [];
+  });
+}
 
 /** The dashboard's own variables (`MM_DASHBOARD_*`); the shared ones (Redis, log level) live in packages/common. */
 export const DASHBOARD_SECTION = defineConfigSection({
@@ -39,6 +69,16 @@ export const DASHBOARD_SECTION = defineConfigSection({
       '67108864',
       'Bytes of list answers the dashboard keeps at most (a page of 1000 scopes is ~600 kB), bytes.',
     ),
+    MM_DASHBOARD_TARGET_WRITES: variable(
+      bool,
+      'true',
+      'Whether PUT and DELETE /api/targets are served; false: a read-only dashboard (writes answer 403).',
+    ),
+    MM_DASHBOARD_ADMIN_TOKENS: variable(
+      adminTokenList,
+      '',
+      'Admin tokens target writes need (Bearer): comma-separated <id>=sha256:<salt>:<digest> from pnpm admin:token <id>; empty: writes open, loopback only.',
+    ),
     MM_DASHBOARD_SSE_MAX_CLIENTS: variable(
       integer(1, 1_000_000),
       '1000',
@@ -60,6 +100,8 @@ export const DASHBOARD_SECTION = defineConfigSection({
     httpPort: get('MM_DASHBOARD_HTTP_PORT'),
     refreshMs: get('MM_DASHBOARD_REFRESH_MS'),
     debounceMs: get('MM_DASHBOARD_DEBOUNCE_MS'),
+    targetWrites: get('MM_DASHBOARD_TARGET_WRITES'),
+    adminTokens: get('MM_DASHBOARD_ADMIN_TOKENS').map(toTokenHash),
     answerCache: {
       maxEntries: get('MM_DASHBOARD_ANSWER_CACHE_ENTRIES'),
       maxBytes: get('MM_DASHBOARD_ANSWER_CACHE_BYTES'),
@@ -77,6 +119,21 @@ export type DashboardConfig = ReturnType<(typeof DASHBOARD_SECTION)['build']>;
 /** The dashboard's configuration: the shared variables and its own section, under `dashboard`. */
 export type DashboardServiceConfig = Config & { readonly dashboard: DashboardConfig };
 
+/**
+ * Loads and validates the configuration. A dashboard that serves target writes to anyone beyond
+ * loopback (a host other than 127.0.0.1/::1/localhost, writes on, no admin token) is refused here, at
+ * start-up, with a ConfigError naming MM_DASHBOARD_ADMIN_TOKENS.
+ */
 export function loadDashboardConfig(env: Env = process.env): DashboardServiceConfig {
-  return loadConfig(env, DASHBOARD_SECTION);
+  const config = loadConfig(env, DASHBOARD_SECTION);
+  const { dashboard } = config;
+  if (dashboard.targetWrites) {
+    assertAdminWritesProtected({
+      host: dashboard.httpHost,
+      hostVariable: 'MM_DASHBOARD_HTTP_HOST',
+      tokens: storedTokens(dashboard.adminTokens),
+      tokensVariable: 'MM_DASHBOARD_ADMIN_TOKENS',
+    });
+  }
+  return config;
 }

@@ -38,3 +38,13 @@ export class SseClientLimitError extends MeshMomentumError {
     this.retryAfterS = retryAfterS;
   }
 }
+
+/** A target write to a dashboard started with `MM_DASHBOARD_TARGET_WRITES=false` (403). */
+export class TargetWritesDisabledError extends MeshMomentumError {
+  constructor() {
+    super(
+      ErrorCodes.TARGET_WRITES_DISABLED,
+      'targets are read-only on this dashboard (MM_DASHBOARD_TARGET_WRITES=false)',
+    );
+  }
+}

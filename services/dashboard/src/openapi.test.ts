@@ -20,6 +20,7 @@ describe('OpenAPI document', () => {
       scoring: {} as typeof DEFAULT_SCORING_CONFIG,
       probe: { live: () => true, ready: async () => ({ ready: true, checks: {} }) },
       metrics: new Registry(),
+      targetWrites: { enabled: true, adminTokens: [] },
     });
     await app.ready();
     for (const [path, methods] of Object.entries(OPENAPI.paths)) {

@@ -72,6 +72,10 @@ export class DashboardService {
       answers: this.answers,
       hub: this.hub,
       scoring: this.#options.scoring,
+      targetWrites: {
+        enabled: this.#options.config.targetWrites,
+        adminTokens: this.#options.config.adminTokens,
+      },
       metrics: this.metrics,
       probe: {
         live: () => true,

@@ -20,7 +20,11 @@ export interface DashboardFixture {
 
 export async function startDashboardFixture(
   name: string,
-  options: { readonly webRoot?: string } = {},
+  options: {
+    readonly webRoot?: string;
+    /** More `MM_DASHBOARD_*` variables (admin tokens, limits). */
+    readonly env?: Readonly<Record<string, string>>;
+  } = {},
 ): Promise<DashboardFixture> {
   const config = processorConfig(inject('services'), { name });
   const pipeline = new TestPipeline(config);
@@ -50,6 +54,7 @@ export async function startDashboardFixture(
       MM_DASHBOARD_HTTP_PORT: '0',
       MM_DASHBOARD_REFRESH_MS: '1000',
       MM_DASHBOARD_DEBOUNCE_MS: '20',
+      ...options.env,
     }).dashboard,
     logger: pipeline.logger,
     ...(options.webRoot ? { webRoot: options.webRoot } : {}),
