@@ -38,6 +38,7 @@ export class DashboardService {
   #debounce: NodeJS.Timeout | undefined;
   #subscription: Subscription | undefined;
   #lastRefreshOk = false;
+  #stopped = false;
   readonly #options: DashboardOptions;
 
   constructor(options: DashboardOptions) {
@@ -52,20 +53,9 @@ export class DashboardService {
 
   async start(): Promise<FastifyInstance> {
     // Subscribed first, read second: a change landing in between is both read and announced.
-    const changed = () => this.#onNotification();
-    this.#subscription = await this.store.subscribe({
-      onScores: changed,
-      onStall: changed,
-      onMesh: changed,
-      onNamespace: changed,
-      onError: (error) =>
-        this.#options.logger.warn({ err: error }, 'change feed failed; its next catch-up tries again'),
-    });
+    await this.#subscribe();
     await this.refresh();
-    this.#timer = setInterval(() => {
-      void this.#subscription?.feed.catchUp();
-      void this.refresh();
-    }, this.#options.config.refreshMs);
+    this.#timer = setInterval(() => void this.#tick(), this.#options.config.refreshMs);
     this.#app = await createDashboardApp({
       store: this.store,
       cache: this.cache,
@@ -89,6 +79,38 @@ export class DashboardService {
     return this.#app;
   }
 
+  /** Every `refreshMs`: the feed's catch-up (or a new subscription, if it failed) and a re-read. */
+  async #tick(): Promise<void> {
+    if (this.#subscription) void this.#subscription.feed.catchUp();
+    else await this.#subscribe();
+    await this.refresh();
+  }
+
+  /**
+   * Starts the change feed. A failure (Redis unreachable at that moment) is logged, not thrown: the
+   * timed refresh keeps the scores current meanwhile and the next tick subscribes again.
+   */
+  async #subscribe(): Promise<void> {
+    const changed = () => this.#onNotification();
+    try {
+      const subscription = await this.store.subscribe({
+        onScores: changed,
+        onStall: changed,
+        onMesh: changed,
+        onNamespace: changed,
+        onError: (error) =>
+          this.#options.logger.warn({ err: error }, 'change feed failed; its next catch-up tries again'),
+      });
+      if (this.#stopped) await subscription.close();
+      else this.#subscription = subscription;
+    } catch (error) {
+      this.#options.logger.warn(
+        { err: error },
+        'subscribing to change notifications failed; the next timed refresh tries again',
+      );
+    }
+  }
+
   /** Re-reads what changed (in the namespace in use now) and pushes it to SSE clients. */
   async refresh(): Promise<void> {
     try {
@@ -110,6 +132,7 @@ export class DashboardService {
   }
 
   async stop(): Promise<void> {
+    this.#stopped = true;
     clearInterval(this.#timer);
     clearTimeout(this.#debounce);
     this.hub.closeAll();
