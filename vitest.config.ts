@@ -26,7 +26,10 @@ function workspaceSourceAliases(): Record<string, string> {
 
 const resolveConfig = { resolve: { alias: workspaceSourceAliases() } };
 
-/** Integration files that run on the Redis Cluster too: what the processor writes, end to end. */
+/**
+ * Integration files that run on the Redis Cluster too: what the processor writes, end to end, and the
+ * dashboard that reads it.
+ */
 const CLUSTER_SCENARIOS = [
   'test/integration/scores-match-reference.test.ts',
   'test/integration/dedup-window.test.ts',
@@ -35,6 +38,8 @@ const CLUSTER_SCENARIOS = [
   'test/integration/reader-contract.test.ts',
   'test/integration/movers.test.ts',
   'test/integration/retention.test.ts',
+  'test/integration/dashboard-reader.test.ts',
+  'test/integration/dashboard-api.test.ts',
 ];
 
 // Three projects: `unit` needs no services and runs in parallel; `integration` talks to real Kafka,

@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { Redis } from 'ioredis';
 import { chromium } from 'playwright-core';
 import { createLogger } from '@mesh-momentum/common';
-import { DashboardService, ensureWebBuild } from '@mesh-momentum/dashboard';
+import { DashboardService, loadDashboardConfig, ensureWebBuild } from '@mesh-momentum/dashboard';
 import { DEFAULT_SCORING_CONFIG, type ScoringEvent } from '@mesh-momentum/scoring';
 import { INITIAL_NAMESPACE, keys, type KeySpace } from '@mesh-momentum/store';
 import { ScoreStore, type BatchEvent } from '@mesh-momentum/store-writer';
@@ -125,7 +125,7 @@ async function main(): Promise<void> {
     redis,
     keyPrefix: ks.prefix,
     scoring: DEFAULT_SCORING_CONFIG,
-    config: { httpHost: '127.0.0.1', httpPort: 0, refreshMs: 5_000, debounceMs: 20 },
+    config: loadDashboardConfig({ MM_DASHBOARD_HTTP_PORT: '0', MM_DASHBOARD_DEBOUNCE_MS: '20' }).dashboard,
     logger,
   });
   const browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });
@@ -159,7 +159,7 @@ async function main(): Promise<void> {
       redis,
       keyPrefix: ks.prefix,
       scoring: DEFAULT_SCORING_CONFIG,
-      config: { httpHost: '127.0.0.1', httpPort: 0, refreshMs: 5_000, debounceMs: 20 },
+      config: loadDashboardConfig({ MM_DASHBOARD_HTTP_PORT: '0', MM_DASHBOARD_DEBOUNCE_MS: '20' }).dashboard,
       logger,
       ...(webRoot ? { webRoot } : {}),
     });

@@ -2,11 +2,11 @@ import { readFileSync } from 'node:fs';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger } from '@mesh-momentum/common';
-import { DashboardService } from '@mesh-momentum/dashboard';
+import { DashboardService, loadDashboardConfig } from '@mesh-momentum/dashboard';
 import { DEFAULT_SCORING_CONFIG, type ScoringEvent } from '@mesh-momentum/scoring';
 import { INITIAL_NAMESPACE, keys, type KeySpace } from '@mesh-momentum/store';
 import { ScoreStore } from '@mesh-momentum/store-writer';
-import { startPrivateRedis, type PrivateRedis } from '@mesh-momentum/testing';
+import { startPrivateRedis, waitFor, type PrivateRedis } from '@mesh-momentum/testing';
 import { byDomain } from './support/store-harness.ts';
 
 /**
@@ -22,29 +22,31 @@ describe('the dashboard with the documented read-only Redis user', () => {
   let admin: Redis;
   let reader: Redis;
   let service: DashboardService;
+  let store: ScoreStore;
+  let epoch: number;
   const ks: KeySpace = { prefix: 'mm', namespace: INITIAL_NAMESPACE };
+  const event = (id: string): ScoringEvent => ({
+    id,
+    source: 'urn:test',
+    domain: 'payments',
+    type: 'ChampionGained',
+    timeMs: Date.now() - 86_400_000,
+    personId: id,
+    role: 'champion',
+  });
 
   beforeAll(async () => {
     server = await startPrivateRedis();
     admin = new Redis(server.url);
     await admin.set(keys.namespacePointer(ks.prefix), ks.namespace);
-    const store = new ScoreStore(admin, ks, DEFAULT_SCORING_CONFIG);
-    const epoch = await store.takeEpoch('acl', 0);
-    const event: ScoringEvent = {
-      id: 'e1',
-      source: 'urn:test',
-      domain: 'payments',
-      type: 'ChampionGained',
-      timeMs: Date.now() - 86_400_000,
-      personId: 'p1',
-      role: 'champion',
-    };
+    store = new ScoreStore(admin, ks, DEFAULT_SCORING_CONFIG);
+    epoch = await store.takeEpoch('acl', 0);
     await store.applyPartitionBatch({
       topic: 'acl',
       partition: 0,
       epoch,
       asOfMs: Date.now(),
-      byDomain: byDomain([event], 0),
+      byDomain: byDomain([event('e1')], 0),
     });
     expect(aclCommand).toMatch(/^ACL SETUSER dashboard /);
     const args = aclCommand.replace('<password>', 'pw-of-test').split(/\s+/).slice(1);
@@ -57,7 +59,11 @@ describe('the dashboard with the documented read-only Redis user', () => {
       redis: reader,
       keyPrefix: ks.prefix,
       scoring: DEFAULT_SCORING_CONFIG,
-      config: { httpHost: '127.0.0.1', httpPort: 0, refreshMs: 60_000, debounceMs: 10 },
+      config: loadDashboardConfig({
+        MM_DASHBOARD_HTTP_PORT: '0',
+        MM_DASHBOARD_REFRESH_MS: '60000',
+        MM_DASHBOARD_DEBOUNCE_MS: '10',
+      }).dashboard,
       logger: createLogger({ name: 'test', level: 'warn' }),
     });
   }, 60_000);
@@ -89,5 +95,50 @@ describe('the dashboard with the documented read-only Redis user', () => {
       reader.hset(keys.scopeScore(ks, 'payments', { kind: 'domain' }), 'momentum', '100'),
     ).rejects.toThrow(/NOPERM/);
     await expect(reader.set(keys.namespacePointer(ks.prefix), 'v9')).rejects.toThrow(/NOPERM/);
+  });
+
+  it('starts without the right to subscribe, and follows the scores by its timed refresh', async () => {
+    // The documented user without its channels: the change feed cannot start (as when Redis refuses
+    // the subscription for any other reason); reads still work.
+    const withoutChannels = aclCommand
+      .replace('ACL SETUSER dashboard ', 'ACL SETUSER dashboard-nosub ')
+      .replace(/ &\S+| \+subscribe| \+unsubscribe/g, '');
+    expect(withoutChannels).not.toMatch(/subscribe|&/);
+    await admin.call('ACL', ...withoutChannels.replace('<password>', 'pw-of-test').split(/\s+/).slice(1));
+    const url = new URL(server.url);
+    url.username = 'dashboard-nosub';
+    url.password = 'pw-of-test';
+    const client = new Redis(url.toString());
+    const polling = new DashboardService({
+      redis: client,
+      keyPrefix: ks.prefix,
+      scoring: DEFAULT_SCORING_CONFIG,
+      config: loadDashboardConfig({ MM_DASHBOARD_HTTP_PORT: '0', MM_DASHBOARD_REFRESH_MS: '100' }).dashboard,
+      logger: createLogger({ name: 'test', level: 'silent' }),
+    });
+    try {
+      const app = await polling.start();
+      const events = async () =>
+        ((await app.inject({ url: '/api/overview' })).json() as { domains: { eventCount: number }[] })
+          .domains[0]?.eventCount;
+      const before = (await events()) ?? 0;
+      expect(before).toBeGreaterThan(0);
+      expect((await app.inject({ url: '/readyz' })).statusCode).toBe(200);
+      await store.applyPartitionBatch({
+        topic: 'acl',
+        partition: 0,
+        epoch,
+        asOfMs: Date.now(),
+        byDomain: byDomain([event('e-polled')], 100),
+      });
+      await waitFor(async () => ((await events()) === before + 1 ? true : undefined), {
+        timeoutMs: 10_000,
+        intervalMs: 20,
+        what: 'the timed refresh to read the new event',
+      });
+    } finally {
+      await polling.stop();
+      client.disconnect();
+    }
   });
 });

@@ -5,6 +5,7 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger } from '@mesh-momentum/common';
 import { ensureWebBuild } from '@mesh-momentum/dashboard';
+import { generateToken } from '@mesh-momentum/service-kit';
 import { startDashboardFixture, type DashboardFixture } from './support/dashboard-fixture.ts';
 
 /**
@@ -21,6 +22,7 @@ describe('dashboard in a real browser', () => {
   let browser: Browser;
   let page: Page;
   let base: string;
+  const admin = generateToken('lead');
 
   beforeAll(async () => {
     if (!existsSync(CHROMIUM)) {
@@ -31,7 +33,10 @@ describe('dashboard in a real browser', () => {
       force: true,
     });
     expect(webRoot, 'the web UI builds').toBeDefined();
-    f = await startDashboardFixture('dashboard-browser', webRoot ? { webRoot } : {});
+    f = await startDashboardFixture('dashboard-browser', {
+      ...(webRoot ? { webRoot } : {}),
+      env: { MM_DASHBOARD_ADMIN_TOKENS: `lead=${admin.hash}` },
+    });
     await f.app.listen({ host: '127.0.0.1', port: 0 });
     base = `http://127.0.0.1:${(f.app.server.address() as AddressInfo).port}`;
     browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });
@@ -92,9 +97,13 @@ describe('dashboard in a real browser', () => {
     await page.screenshot({ path: `${SHOTS}hr-why.png`, fullPage: true });
   });
 
-  it('shows a target set through the page as off track', async () => {
+  it('refuses a target without the admin token, and shows one set with it as off track', async () => {
     await page.locator('#target-form select[name="metric"]').selectOption('momentum');
     await page.locator('#target-form input[name="level"]').fill('85');
+    await page.locator('#target-form button').click();
+    await expect.poll(() => page.locator('#target-msg').innerText()).toContain('admin token');
+    expect(await page.locator('#targets tr[data-metric="momentum"]').count()).toBe(0);
+    await page.locator('#target-form input[name="token"]').fill(admin.token);
     await page.locator('#target-form button').click();
     const target = page.locator('#targets tr[data-metric="momentum"]');
     await target.waitFor();

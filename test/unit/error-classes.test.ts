@@ -30,7 +30,12 @@ import {
 } from '@mesh-momentum/alerter';
 import { ProducerClosedError, ProducerQueueFullError, ProducerSendFailedError } from '@mesh-momentum/sdk';
 import { WebhookErrorCodes, WebhookVerificationError } from '@mesh-momentum/webhook-auth';
-import { QueryInvalidError, ScopeNotFoundError } from '@mesh-momentum/dashboard';
+import {
+  QueryInvalidError,
+  ScopeNotFoundError,
+  SseClientLimitError,
+  TargetWritesDisabledError,
+} from '@mesh-momentum/dashboard';
 import { AdminUnauthenticatedError } from '@mesh-momentum/service-kit';
 import { IngestError, IngestErrorCodes } from '@mesh-momentum/ingest';
 import { documentedErrorCodes } from '../../packages/common/src/errors.test-support.ts';
@@ -68,6 +73,8 @@ const SAMPLES: readonly MeshMomentumError[] = [
   new MappingInvalidError('m.yaml', [{ entry: 'a', reason: 'bad' }]),
   new QueryInvalidError([{ field: 'limit', reason: 'must be <= 1000' }]),
   new ScopeNotFoundError('domain:nowhere'),
+  new SseClientLimitError(1000, 10),
+  new TargetWritesDisabledError(),
   ...Object.values(IngestErrorCodes).map((code) => new IngestError(code, 'x')),
   new AlerterFencedError(3),
   new SilenceInvalidError([{ field: 'comment', reason: 'required' }]),

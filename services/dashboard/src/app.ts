@@ -4,6 +4,8 @@ import type { FastifyInstance } from 'fastify';
 import type { Registry } from 'prom-client';
 import type { ScoringConfig } from '@mesh-momentum/scoring';
 import { createOpsServer, type HealthProbe } from '@mesh-momentum/service-kit';
+import type { AnswerCache } from './answer-cache.ts';
+import type { StoredToken } from '@mesh-momentum/service-kit';
 import { installErrorHandler } from './http.ts';
 import { OPENAPI } from './openapi.ts';
 import { registerReadRoutes } from './routes-read.ts';
@@ -15,11 +17,14 @@ import type { DashboardStore } from './store-access.ts';
 export interface DashboardAppDeps {
   readonly store: DashboardStore;
   readonly cache: SnapshotCache;
+  readonly answers: AnswerCache;
   readonly hub: ChangeHub;
   readonly scoring: ScoringConfig;
   readonly probe: HealthProbe;
   readonly metrics: Registry;
   readonly clock?: () => number;
+  /** Whether target writes are served, and the admin tokens they need (none: open, loopback only). */
+  readonly targetWrites: { readonly enabled: boolean; readonly adminTokens: readonly StoredToken[] };
   /** The built web UI (services/dashboard/web/dist); served at / when it exists. */
   readonly webRoot?: string;
 }
@@ -35,6 +40,7 @@ export async function createDashboardApp(deps: DashboardAppDeps): Promise<Fastif
   registerReadRoutes(app, {
     store: deps.store,
     cache: deps.cache,
+    answers: deps.answers,
     scoring: deps.scoring,
     targetsVersion: () => targetsVersion,
   });
@@ -42,6 +48,8 @@ export async function createDashboardApp(deps: DashboardAppDeps): Promise<Fastif
     store: deps.store,
     cache: deps.cache,
     clock: deps.clock ?? Date.now,
+    writes: deps.targetWrites.enabled,
+    adminTokens: deps.targetWrites.adminTokens,
     onChange: () => {
       targetsVersion += 1;
     },

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigError } from '@mesh-momentum/common';
+import { generateToken } from '@mesh-momentum/service-kit';
 import { loadDashboardConfig } from './config.ts';
 
 describe('dashboard config', () => {
@@ -9,6 +10,10 @@ describe('dashboard config', () => {
       httpPort: 8090,
       refreshMs: 5000,
       debounceMs: 100,
+      targetWrites: true,
+      adminTokens: [],
+      answerCache: { maxEntries: 1000, maxBytes: 67_108_864 },
+      sse: { maxClients: 1000, highWaterBytes: 1_048_576, heartbeatMs: 15_000 },
     });
   });
 
@@ -27,5 +32,35 @@ describe('dashboard config', () => {
         'MM_DASHBOARD_REFRESH',
       ]);
     }
+  });
+
+  it('reads admin tokens, and refuses open target writes beyond loopback at start-up', () => {
+    const { hash } = generateToken('lead');
+    const withToken = loadDashboardConfig({
+      MM_DASHBOARD_HTTP_HOST: '0.0.0.0',
+      MM_DASHBOARD_ADMIN_TOKENS: `lead=${hash}`,
+    }).dashboard;
+    expect(withToken.adminTokens.map((t) => t.id)).toEqual(['lead']);
+    try {
+      loadDashboardConfig({ MM_DASHBOARD_HTTP_HOST: '0.0.0.0' });
+      expect.unreachable();
+    } catch (error) {
+      expect(error).toBeInstanceOf(ConfigError);
+      const [issue] = (error as ConfigError).issues;
+      expect(issue?.field).toBe('MM_DASHBOARD_ADMIN_TOKENS');
+      expect(issue?.reason).toContain('MM_DASHBOARD_HTTP_HOST=0.0.0.0');
+    }
+    // Read-only, or on loopback: no token needed.
+    expect(
+      loadDashboardConfig({ MM_DASHBOARD_HTTP_HOST: '0.0.0.0', MM_DASHBOARD_TARGET_WRITES: 'false' })
+        .dashboard.targetWrites,
+    ).toBe(false);
+    expect(loadDashboardConfig({ MM_DASHBOARD_HTTP_HOST: '::1' }).dashboard.adminTokens).toEqual([]);
+  });
+
+  it('names a malformed admin token entry', () => {
+    expect(() => loadDashboardConfig({ MM_DASHBOARD_ADMIN_TOKENS: 'lead=plain-text' })).toThrow(
+      /MM_DASHBOARD_ADMIN_TOKENS/,
+    );
   });
 });

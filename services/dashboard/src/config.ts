@@ -1,4 +1,5 @@
 import {
+  bool,
   defineConfigSection,
   integer,
   loadConfig,
@@ -7,6 +8,7 @@ import {
   type Config,
   type Env,
 } from '@mesh-momentum/common';
+import { adminTokenList, assertAdminWritesProtected } from '@mesh-momentum/service-kit';
 
 /** The dashboard's own variables (`MM_DASHBOARD_*`); the shared ones (Redis, log level) live in packages/common. */
 export const DASHBOARD_SECTION = defineConfigSection({
@@ -29,12 +31,58 @@ export const DASHBOARD_SECTION = defineConfigSection({
       '100',
       'How long the dashboard gathers change notifications before it re-reads the changed domains, ms.',
     ),
+    MM_DASHBOARD_ANSWER_CACHE_ENTRIES: variable(
+      integer(1, 1_000_000),
+      '1000',
+      'List answers (overview, scope pages, leaderboards, stalled; JSON or CSV) the dashboard keeps per snapshot generation, least recently used dropped first.',
+    ),
+    MM_DASHBOARD_ANSWER_CACHE_BYTES: variable(
+      integer(1_048_576, 4_294_967_296),
+      '67108864',
+      'Bytes of list answers the dashboard keeps at most (a page of 1000 scopes is ~600 kB), bytes.',
+    ),
+    MM_DASHBOARD_TARGET_WRITES: variable(
+      bool,
+      'true',
+      'Whether PUT and DELETE /api/targets are served; false: a read-only dashboard (writes answer 403).',
+    ),
+    MM_DASHBOARD_ADMIN_TOKENS: variable(
+      adminTokenList,
+      '',
+      'Admin tokens target writes need (Bearer): comma-separated <id>=sha256:<salt>:<digest> from pnpm admin:token <id>; empty: writes open, loopback only.',
+    ),
+    MM_DASHBOARD_SSE_MAX_CLIENTS: variable(
+      integer(1, 1_000_000),
+      '1000',
+      'Live-update streams (GET /api/events) the dashboard serves at once; more are refused with 503 and Retry-After.',
+    ),
+    MM_DASHBOARD_SSE_HIGH_WATER_BYTES: variable(
+      integer(16_384, 268_435_456),
+      '1048576',
+      'Unsent bytes a live-update stream may hold when the next event is due; a client that far behind is dropped (it reconnects and reloads), bytes.',
+    ),
+    MM_DASHBOARD_SSE_HEARTBEAT_MS: variable(
+      integer(1_000, 300_000),
+      '15000',
+      'Interval of the keep-alive comment on live-update streams, so proxies keep idle streams open, ms.',
+    ),
   },
   build: (get) => ({
     httpHost: get('MM_DASHBOARD_HTTP_HOST'),
     httpPort: get('MM_DASHBOARD_HTTP_PORT'),
     refreshMs: get('MM_DASHBOARD_REFRESH_MS'),
     debounceMs: get('MM_DASHBOARD_DEBOUNCE_MS'),
+    targetWrites: get('MM_DASHBOARD_TARGET_WRITES'),
+    adminTokens: get('MM_DASHBOARD_ADMIN_TOKENS'),
+    answerCache: {
+      maxEntries: get('MM_DASHBOARD_ANSWER_CACHE_ENTRIES'),
+      maxBytes: get('MM_DASHBOARD_ANSWER_CACHE_BYTES'),
+    },
+    sse: {
+      maxClients: get('MM_DASHBOARD_SSE_MAX_CLIENTS'),
+      highWaterBytes: get('MM_DASHBOARD_SSE_HIGH_WATER_BYTES'),
+      heartbeatMs: get('MM_DASHBOARD_SSE_HEARTBEAT_MS'),
+    },
   }),
 });
 
@@ -43,6 +91,21 @@ export type DashboardConfig = ReturnType<(typeof DASHBOARD_SECTION)['build']>;
 /** The dashboard's configuration: the shared variables and its own section, under `dashboard`. */
 export type DashboardServiceConfig = Config & { readonly dashboard: DashboardConfig };
 
+/**
+ * Loads and validates the configuration. A dashboard that serves target writes to anyone beyond
+ * loopback (a host other than 127.0.0.1/::1/localhost, writes on, no admin token) is refused here, at
+ * start-up, with a ConfigError naming MM_DASHBOARD_ADMIN_TOKENS.
+ */
 export function loadDashboardConfig(env: Env = process.env): DashboardServiceConfig {
-  return loadConfig(env, DASHBOARD_SECTION);
+  const config = loadConfig(env, DASHBOARD_SECTION);
+  const { dashboard } = config;
+  if (dashboard.targetWrites) {
+    assertAdminWritesProtected({
+      host: dashboard.httpHost,
+      hostVariable: 'MM_DASHBOARD_HTTP_HOST',
+      tokens: dashboard.adminTokens,
+      tokensVariable: 'MM_DASHBOARD_ADMIN_TOKENS',
+    });
+  }
+  return config;
 }

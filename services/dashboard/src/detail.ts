@@ -1,6 +1,6 @@
 import { checkTarget, dailyContributions, forecast, type Forecast } from '@mesh-momentum/forecast';
 import type { ScopeKind, ScoringConfig } from '@mesh-momentum/scoring';
-import type { DomainScope, Mover, ScopeRef } from '@mesh-momentum/store';
+import type { Mover, ScopeRef } from '@mesh-momentum/store';
 import type { DayScores } from './store-access.ts';
 import type { StoredTarget } from './targets.ts';
 import type { ScopeView } from './views.ts';
@@ -111,8 +111,4 @@ export function refOf(view: ScopeView): ScopeRef {
   return view.kind === 'domain'
     ? { kind: 'domain', domain: view.domain ?? '' }
     : { kind: 'product', domain: view.domain ?? '', productId: view.productId ?? '' };
-}
-
-export function domainScopeOf(view: ScopeView): DomainScope {
-  return view.kind === 'product' ? { kind: 'product', productId: view.productId ?? '' } : { kind: 'domain' };
 }

@@ -22,3 +22,29 @@ export class ScopeNotFoundError extends MeshMomentumError {
     this.scopeId = scopeId;
   }
 }
+
+/** As many event streams are open as the dashboard serves (`MM_DASHBOARD_SSE_MAX_CLIENTS`): 503, retriable. */
+export class SseClientLimitError extends MeshMomentumError {
+  readonly maxClients: number;
+  /** What the answer's Retry-After says, s. */
+  readonly retryAfterS: number;
+
+  constructor(maxClients: number, retryAfterS: number) {
+    super(
+      ErrorCodes.SSE_TOO_MANY_CLIENTS,
+      `${maxClients} event streams are open, the most this dashboard serves; try again in ${retryAfterS} s`,
+    );
+    this.maxClients = maxClients;
+    this.retryAfterS = retryAfterS;
+  }
+}
+
+/** A target write to a dashboard started with `MM_DASHBOARD_TARGET_WRITES=false` (403). */
+export class TargetWritesDisabledError extends MeshMomentumError {
+  constructor() {
+    super(
+      ErrorCodes.TARGET_WRITES_DISABLED,
+      'targets are read-only on this dashboard (MM_DASHBOARD_TARGET_WRITES=false)',
+    );
+  }
+}

@@ -1,8 +1,8 @@
 import { fileURLToPath } from 'node:url';
 import { createLogger } from '@mesh-momentum/common';
-import { loadScoringConfig } from '@mesh-momentum/processor';
 import { connectRedis, createRedis, installShutdown, listenOps } from '@mesh-momentum/service-kit';
 import { loadDashboardConfig } from './config.ts';
+import { loadScoringConfigFile } from './scoring-config.ts';
 import { DashboardService } from './service.ts';
 import { ensureWebBuild } from './web-build.ts';
 
@@ -11,7 +11,7 @@ async function main(): Promise<void> {
   const config = loadDashboardConfig(process.env);
   const { dashboard } = config;
   const logger = createLogger({ name: 'dashboard', level: config.logLevel });
-  const scoring = loadScoringConfig(config.scoringConfigFile);
+  const scoring = loadScoringConfigFile(config.scoringConfigFile);
   const redis = createRedis(config.redis, logger.child({ component: 'redis' }));
   await connectRedis(redis, config.redis);
   const webRoot = await ensureWebBuild(fileURLToPath(new URL('../web', import.meta.url)), logger);

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { Registry } from 'prom-client';
 import type { DEFAULT_SCORING_CONFIG } from '@mesh-momentum/scoring';
+import { AnswerCache } from './answer-cache.ts';
 import { createDashboardApp } from './app.ts';
 import { OPENAPI } from './openapi.ts';
 import { SnapshotCache } from './snapshot.ts';
@@ -14,10 +15,12 @@ describe('OpenAPI document', () => {
     const app = await createDashboardApp({
       store,
       cache: new SnapshotCache(store),
-      hub: new ChangeHub(),
+      answers: new AnswerCache({ maxEntries: 10, maxBytes: 1_048_576 }),
+      hub: new ChangeHub({ maxClients: 1, highWaterBytes: 65_536, heartbeatMs: 15_000 }),
       scoring: {} as typeof DEFAULT_SCORING_CONFIG,
       probe: { live: () => true, ready: async () => ({ ready: true, checks: {} }) },
       metrics: new Registry(),
+      targetWrites: { enabled: true, adminTokens: [] },
     });
     await app.ready();
     for (const [path, methods] of Object.entries(OPENAPI.paths)) {

@@ -22,6 +22,14 @@ const errors = {
   '304': { description: 'Not modified (If-None-Match matched the ETag)' },
   '400': json('MM_ERR_QUERY_INVALID: a bad parameter; `issues` names each'),
 };
+/** Target writes: a bearer admin token when the dashboard has MM_DASHBOARD_ADMIN_TOKENS. */
+const adminWrite = {
+  security: [{ adminToken: [] }],
+};
+const writeErrors = {
+  '401': json('MM_ERR_ADMIN_UNAUTHENTICATED: no or an unknown admin token (tokens are configured)'),
+  '403': json('MM_ERR_TARGET_WRITES_DISABLED: a read-only dashboard (MM_DASHBOARD_TARGET_WRITES=false)'),
+};
 const detailParams = [
   q('days', 'days of history, 1..400 (default 365)', { type: 'integer' }),
   q('horizon', 'forecast days, 1..365 (default 90)', { type: 'integer' }),
@@ -34,7 +42,7 @@ export const OPENAPI = {
     title: 'Mesh Momentum dashboard API',
     version: '0.1.0',
     description:
-      'Read API over the Redis key contract: scores, quadrants, trends, history, explanations, forecasts and targets. Every GET answers with a weak ETag; send it back in If-None-Match to get 304 when nothing changed.',
+      'Read API over the Redis key contract: scores, quadrants, trends, history, explanations, forecasts and targets. Every GET answers with a weak ETag; send it back in If-None-Match to get 304 when nothing changed. Reads are open; target writes need an admin token when the dashboard has any.',
   },
   paths: {
     '/api/overview': {
@@ -109,6 +117,7 @@ export const OPENAPI = {
     '/api/targets': {
       get: { summary: 'Every target', responses: { '200': json('{targets}') } },
       put: {
+        ...adminWrite,
         summary: 'Set the target of a scope for a metric (replaces the previous one)',
         parameters: [{ ...q('scope', 'scope id: mesh, domain:<d> or product:<d>/<id>'), required: true }],
         requestBody: json('{metric, level 0..100, date (ISO 8601)}', {
@@ -120,21 +129,46 @@ export const OPENAPI = {
             date: { type: 'string' },
           },
         }),
-        responses: { '200': json('The stored target'), '404': json('MM_ERR_SCOPE_NOT_FOUND'), ...errors },
+        responses: {
+          '200': json('The stored target'),
+          '404': json('MM_ERR_SCOPE_NOT_FOUND'),
+          ...errors,
+          ...writeErrors,
+        },
       },
       delete: {
+        ...adminWrite,
         summary: 'Remove a target',
         parameters: [q('scope', 'scope id'), q('metric', 'momentum or value')],
-        responses: { '204': { description: 'Removed' }, '404': { description: 'No such target' } },
+        responses: {
+          '204': { description: 'Removed' },
+          '404': { description: 'No such target' },
+          ...writeErrors,
+        },
       },
     },
     '/api/events': {
       get: {
         summary:
           'Server-sent events: `scopes` {generation, scopes, removed} after each change; `resync` when a reconnecting client (Last-Event-ID) missed some',
-        responses: { '200': { description: 'text/event-stream', content: { 'text/event-stream': {} } } },
+        responses: {
+          '200': { description: 'text/event-stream', content: { 'text/event-stream': {} } },
+          '503': json(
+            'MM_ERR_SSE_TOO_MANY_CLIENTS: as many streams are open as the dashboard serves; Retry-After says when to try again',
+          ),
+        },
       },
     },
     '/openapi.json': { get: { summary: 'This document', responses: { '200': json('OpenAPI 3.1') } } },
+  },
+  components: {
+    securitySchemes: {
+      adminToken: {
+        type: 'http',
+        scheme: 'bearer',
+        description:
+          'An admin token (`pnpm admin:token <id>`; its hash in MM_DASHBOARD_ADMIN_TOKENS), for target writes only; reads are open',
+      },
+    },
   },
 } as const;

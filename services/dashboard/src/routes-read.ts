@@ -1,10 +1,11 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { z } from 'zod';
 import type { ScoringConfig } from '@mesh-momentum/scoring';
-import { buildDetail, daysToRead, domainScopeOf, refOf } from './detail.ts';
+import { buildDetail, daysToRead, refOf } from './detail.ts';
 import { ScopeNotFoundError } from './errors.ts';
 import { parse, sendTagged } from './http.ts';
-import type { SnapshotCache } from './snapshot.ts';
+import type { SnapshotSource } from './snapshot.ts';
+import type { AnswerCache } from './answer-cache.ts';
 import { HISTORY_MAX_DAYS, type Mover } from '@mesh-momentum/store';
 import type { DashboardStore } from './store-access.ts';
 import { decodeTargets } from './targets.ts';
@@ -12,7 +13,9 @@ import { CSV_COLUMNS, SORT_FIELDS, isAtRisk, listScopes, scopeId, toCsv, type Sc
 
 export interface ReadRouteDeps {
   readonly store: DashboardStore;
-  readonly cache: SnapshotCache;
+  readonly cache: SnapshotSource;
+  /** List answers kept per snapshot generation (bounded). */
+  readonly answers: AnswerCache;
   readonly scoring: ScoringConfig;
   /** Changes when targets are set or removed through this instance (part of the detail ETag). */
   readonly targetsVersion: () => number;
@@ -60,26 +63,32 @@ const historyQuery = z
 const csvOnly = z.object({ format: z.enum(['json', 'csv']).default('json') }).strict();
 
 export function registerReadRoutes(app: FastifyInstance, deps: ReadRouteDeps): void {
-  const { cache } = deps;
+  const { cache, answers } = deps;
   const generation = () => String(cache.current.generation);
-  // Answers computed from the snapshot alone, by URL, for the current generation: a page of 10k sorted
-  // products is computed once per change, not once per viewer.
-  let memoGeneration = -1;
-  const memo = new Map<string, unknown>();
-  const memoised = (url: string, compute: () => unknown): unknown => {
-    if (memoGeneration !== cache.current.generation) {
-      memo.clear();
-      memoGeneration = cache.current.generation;
+  /** A list answer (from the snapshot alone): kept per generation under its route and parsed query. */
+  const cached = (
+    reply: FastifyReply,
+    route: string,
+    query: { readonly format: 'json' | 'csv' },
+    compute: () => string,
+    filename = `${route}.csv`,
+  ): Buffer => {
+    const body = answers.get(cache.current.generation, route, query, () => Buffer.from(compute()));
+    if (query.format === 'csv') {
+      reply.header('content-type', 'text/csv; charset=utf-8');
+      reply.header('content-disposition', `attachment; filename="${filename}"`);
+    } else {
+      reply.header('content-type', 'application/json; charset=utf-8');
     }
-    if (!memo.has(url)) memo.set(url, compute());
-    return memo.get(url);
+    return body;
   };
 
+  // The overview takes no parameters: one answer per generation, whatever the query string.
   app.get('/api/overview', (request, reply) =>
     sendTagged(request, reply, generation(), () =>
-      memoised(request.url, () => {
+      cached(reply, 'overview', { format: 'json' }, () => {
         const s = cache.current;
-        return {
+        return JSON.stringify({
           generation: s.generation,
           namespace: s.namespace,
           mesh: s.mesh,
@@ -91,64 +100,56 @@ export function registerReadRoutes(app: FastifyInstance, deps: ReadRouteDeps): v
             stalledProducts: s.products.filter((p) => p.stalled).length,
           },
           thresholds: deps.scoring.quadrant,
-        };
+        });
       }),
     ),
   );
 
   app.get('/api/scopes', (request, reply) => {
     const q = parse(listQuery, request.query);
-    return sendTagged(request, reply, generation(), () => {
-      const s = cache.current;
-      if (q.format === 'csv') {
-        return csv(
-          reply,
-          listScopes(q.kind === 'domain' ? s.domains : s.products, { ...q }).items,
-          'scopes.csv',
-        );
-      }
-      return memoised(request.url, () => listScopes(q.kind === 'domain' ? s.domains : s.products, { ...q }));
-    });
+    return sendTagged(request, reply, generation(), () =>
+      cached(reply, 'scopes', q, () => {
+        const s = cache.current;
+        const page = listScopes(q.kind === 'domain' ? s.domains : s.products, { ...q });
+        return q.format === 'csv' ? csvText(page.items, CSV_COLUMNS) : JSON.stringify(page);
+      }),
+    );
   });
 
   app.get('/api/leaderboards', (request, reply) => {
     const q = parse(boardQuery, request.query);
-    return sendTagged(request, reply, generation(), () => {
-      const s = cache.current;
-      const views = q.kind === 'domain' ? s.domains : s.products;
-      const top = (sort: 'momentum' | 'value' | 'momentumTrend30') =>
-        listScopes(views, { sort, order: 'desc', limit: q.limit, offset: 0 }).items;
-      const boards = memoised(`${request.url}#boards`, () => ({
-        momentum: top('momentum'),
-        value: top('value'),
-        rising: top('momentumTrend30'),
-      })) as Record<string, ScopeView[]>;
-      if (q.format === 'csv') {
+    return sendTagged(request, reply, generation(), () =>
+      cached(reply, 'leaderboards', q, () => {
+        const s = cache.current;
+        const views = q.kind === 'domain' ? s.domains : s.products;
+        const top = (sort: 'momentum' | 'value' | 'momentumTrend30') =>
+          listScopes(views, { sort, order: 'desc', limit: q.limit, offset: 0 }).items;
+        const boards = { momentum: top('momentum'), value: top('value'), rising: top('momentumTrend30') };
+        if (q.format === 'json') return JSON.stringify(boards);
         const rows = Object.entries(boards).flatMap(([board, items]) =>
           items.map((v, i) => ({ board, rank: i + 1, ...v })),
         );
-        return csv(reply, rows, 'leaderboards.csv', ['board', 'rank', ...CSV_COLUMNS]);
-      }
-      return boards;
-    });
+        return csvText(rows, ['board', 'rank', ...CSV_COLUMNS]);
+      }),
+    );
   });
 
   app.get('/api/stalled', (request, reply) => {
     const q = parse(csvOnly, request.query);
-    return sendTagged(request, reply, generation(), () => {
-      const s = cache.current;
-      const all = [...s.domains, ...s.products];
-      const stalled = all.filter((v) => v.stalled);
-      const atRisk = all.filter(isAtRisk).sort((a, b) => a.momentumTrend30 - b.momentumTrend30);
-      if (q.format === 'csv') {
+    return sendTagged(request, reply, generation(), () =>
+      cached(reply, 'stalled', q, () => {
+        const s = cache.current;
+        const all = [...s.domains, ...s.products];
+        const stalled = all.filter((v) => v.stalled);
+        const atRisk = all.filter(isAtRisk).sort((a, b) => a.momentumTrend30 - b.momentumTrend30);
+        if (q.format === 'json') return JSON.stringify({ stalled, atRisk });
         const rows = [
           ...stalled.map((v) => ({ list: 'stalled', ...v })),
           ...atRisk.map((v) => ({ list: 'at-risk', ...v })),
         ];
-        return csv(reply, rows, 'stalled.csv', ['list', ...CSV_COLUMNS]);
-      }
-      return { stalled, atRisk };
-    });
+        return csvText(rows, ['list', ...CSV_COLUMNS]);
+      }),
+    );
   });
 
   const findView = (id: string): ScopeView => {
@@ -160,11 +161,13 @@ export function registerReadRoutes(app: FastifyInstance, deps: ReadRouteDeps): v
   const detail = async (id: string, query: unknown) => {
     const q = parse(detailQuery, query);
     const view = findView(id);
-    const namespace = cache.current.namespace ?? '';
-    const read = view.kind === 'mesh' ? readMesh(namespace, q.movers) : readScope(namespace, view, q.movers);
-    const [{ momentum, value }, days, targets] = await Promise.all([
-      read,
-      deps.store.history(namespace, refOf(view), daysToRead(q.days)),
+    // The namespace the view was read from: history and movers come from the same one.
+    const snapshot = deps.store.snapshotOf(cache.current.namespace ?? '');
+    const refs = view.kind === 'mesh' ? cache.current.domains.map(refOf) : [refOf(view)];
+    const [momentum, value, days, targets] = await Promise.all([
+      deps.store.movers(snapshot, refs, 'momentum', q.movers),
+      deps.store.movers(snapshot, refs, 'value', q.movers),
+      deps.store.history(snapshot, refOf(view), daysToRead(q.days)),
       deps.store.targets(),
     ]);
     return buildDetail({
@@ -172,36 +175,25 @@ export function registerReadRoutes(app: FastifyInstance, deps: ReadRouteDeps): v
       kind: view.kind,
       days,
       raw: { momentum: view.momentumRaw, value: view.valueRaw },
-      movers: { momentum, value },
+      movers: { momentum: largest('momentum', momentum, q.movers), value: largest('value', value, q.movers) },
       targets: decodeTargets(targets).filter((t) => t.scopeId === id),
       historyDays: q.days,
       horizonDays: q.horizon,
       config: deps.scoring,
     });
   };
-  const readScope = async (namespace: string, view: ScopeView, limit: number) => {
-    const domain = view.domain ?? '';
-    const scope = domainScopeOf(view);
-    const [momentum, value] = await Promise.all([
-      deps.store.movers(namespace, domain, scope, 'momentum', limit),
-      deps.store.movers(namespace, domain, scope, 'value', limit),
-    ]);
-    return { momentum, value };
-  };
-  // The mesh has no movers set of its own: the largest of the domains'.
-  const readMesh = async (namespace: string, limit: number) => {
-    const parts = await Promise.all(cache.current.domains.map((d) => readScope(namespace, d, limit)));
-    const top = (metric: 'momentum' | 'value') => {
-      const halfLifeMs = deps.scoring[metric].halfLifeDays * 86_400_000;
-      // |w| · 2^(t/H) orders contributions as at any common instant (the movers sets' own order).
-      const size = (m: Mover) =>
-        Math.abs(m.weight) * 2 ** ((m.timeMs - deps.scoring.anchorEpochMs) / halfLifeMs);
-      return parts
-        .flatMap((p) => p[metric])
-        .sort((a, b) => size(b) - size(a))
-        .slice(0, limit);
-    };
-    return { momentum: top('momentum'), value: top('value') };
+  // One scope's movers as read; the mesh (no movers set of its own): the largest of its domains'.
+  const largest = (metric: 'momentum' | 'value', byScope: ReadonlyMap<string, Mover[]>, limit: number) => {
+    const parts = [...byScope.values()];
+    if (parts.length <= 1) return parts[0] ?? [];
+    const halfLifeMs = deps.scoring[metric].halfLifeDays * 86_400_000;
+    // |w| · 2^(t/H) orders contributions as at any common instant (the movers sets' own order).
+    const size = (m: Mover) =>
+      Math.abs(m.weight) * 2 ** ((m.timeMs - deps.scoring.anchorEpochMs) / halfLifeMs);
+    return parts
+      .flat()
+      .sort((a, b) => size(b) - size(a))
+      .slice(0, limit);
   };
   const detailVersion = () => `${generation()}/${deps.targetsVersion()}`;
 
@@ -228,7 +220,8 @@ export function registerReadRoutes(app: FastifyInstance, deps: ReadRouteDeps): v
     const q = parse(historyQuery, request.query);
     const view = findView(scopeId('domain', request.params.domain));
     return sendTagged(request, reply, generation(), async () => {
-      const days = await deps.store.history(cache.current.namespace ?? '', refOf(view), q.days);
+      const snapshot = deps.store.snapshotOf(cache.current.namespace ?? '');
+      const days = await deps.store.history(snapshot, refOf(view), q.days);
       return {
         scope: view.id,
         history: days.map(({ dayMs, momentum, value }) => ({ dayMs, momentum, value })),
@@ -237,13 +230,6 @@ export function registerReadRoutes(app: FastifyInstance, deps: ReadRouteDeps): v
   });
 }
 
-function csv<T>(
-  reply: FastifyReply,
-  rows: readonly T[],
-  filename: string,
-  columns: readonly string[] = CSV_COLUMNS,
-): string {
-  reply.header('content-type', 'text/csv; charset=utf-8');
-  reply.header('content-disposition', `attachment; filename="${filename}"`);
+function csvText<T>(rows: readonly T[], columns: readonly string[]): string {
   return toCsv(rows as readonly Record<string, unknown>[], columns);
 }

@@ -1,16 +1,19 @@
-import type { RedisClient as Redis } from '@mesh-momentum/store';
-import { Gauge, Registry } from 'prom-client';
+import type { RedisClient } from '@mesh-momentum/store';
+import { Registry } from 'prom-client';
 import type { Logger } from '@mesh-momentum/common';
 import type { ScoringConfig } from '@mesh-momentum/scoring';
 import type { FastifyInstance } from 'fastify';
+import { AnswerCache } from './answer-cache.ts';
 import { createDashboardApp } from './app.ts';
 import type { DashboardConfig } from './config.ts';
+import { dashboardMetrics } from './metrics.ts';
 import { SnapshotCache } from './snapshot.ts';
 import { ChangeHub } from './sse.ts';
-import { DashboardStore } from './store-access.ts';
+import { DashboardStore, type Subscription } from './store-access.ts';
 
 export interface DashboardOptions {
-  readonly redis: Redis;
+  /** A single Redis or a Redis Cluster (read-only credentials and the targets hash suffice). */
+  readonly redis: RedisClient;
   readonly keyPrefix: string;
   readonly scoring: ScoringConfig;
   readonly config: DashboardConfig;
@@ -19,55 +22,50 @@ export interface DashboardOptions {
 }
 
 /**
- * The running dashboard: the snapshot kept current by change notifications (gathered for
- * `debounceMs`) and by a periodic refresh (`refreshMs`, which also catches a missed notification, the
- * processor's tick and a namespace switch), and the HTTP app. `start` reads once before it returns.
+ * The running dashboard: the snapshot kept current by the reader's change feed (notifications gathered
+ * for `debounceMs`; a missed one, a reconnection or a namespace switch found by the feed's catch-up)
+ * and by a periodic refresh (`refreshMs`: the feed's catch-up, and a re-read that also catches a missed
+ * mesh notification), and the HTTP app. `start` subscribes, then reads once, before it returns.
  */
 export class DashboardService {
   readonly store: DashboardStore;
   readonly cache: SnapshotCache;
-  readonly hub = new ChangeHub();
+  readonly answers: AnswerCache;
+  readonly hub: ChangeHub;
   readonly metrics = new Registry();
   #app: FastifyInstance | undefined;
   #timer: NodeJS.Timeout | undefined;
   #debounce: NodeJS.Timeout | undefined;
-  #unsubscribe: (() => Promise<void>) | undefined;
-  #subscribedNamespace: string | undefined;
+  #subscription: Subscription | undefined;
   #lastRefreshOk = false;
+  #stopped = false;
   readonly #options: DashboardOptions;
 
   constructor(options: DashboardOptions) {
     this.#options = options;
     this.store = new DashboardStore(options.redis, options.keyPrefix, options.scoring);
     this.cache = new SnapshotCache(this.store);
-    const hub = this.hub;
-    const cache = this.cache;
-    new Gauge({
-      name: 'mm_dashboard_sse_clients',
-      help: 'Open server-sent event streams.',
-      registers: [this.metrics],
-      collect() {
-        this.set(hub.clients);
-      },
-    });
-    new Gauge({
-      name: 'mm_dashboard_snapshot_generation',
-      help: 'Snapshot generation (grows with every change read).',
-      registers: [this.metrics],
-      collect() {
-        this.set(cache.current.generation);
-      },
-    });
+    this.answers = new AnswerCache(options.config.answerCache);
+    const metrics = dashboardMetrics(this.metrics);
+    this.hub = new ChangeHub(options.config.sse, metrics.sseHooks);
+    metrics.observe({ hub: this.hub, answers: this.answers, cache: this.cache });
   }
 
   async start(): Promise<FastifyInstance> {
+    // Subscribed first, read second: a change landing in between is both read and announced.
+    await this.#subscribe();
     await this.refresh();
-    this.#timer = setInterval(() => void this.refresh(), this.#options.config.refreshMs);
+    this.#timer = setInterval(() => void this.#tick(), this.#options.config.refreshMs);
     this.#app = await createDashboardApp({
       store: this.store,
       cache: this.cache,
+      answers: this.answers,
       hub: this.hub,
       scoring: this.#options.scoring,
+      targetWrites: {
+        enabled: this.#options.config.targetWrites,
+        adminTokens: this.#options.config.adminTokens,
+      },
       metrics: this.metrics,
       probe: {
         live: () => true,
@@ -81,24 +79,48 @@ export class DashboardService {
     return this.#app;
   }
 
-  /** Re-reads what changed, pushes it to SSE clients, and follows a namespace switch. */
+  /** Every `refreshMs`: the feed's catch-up (or a new subscription, if it failed) and a re-read. */
+  async #tick(): Promise<void> {
+    if (this.#subscription) void this.#subscription.feed.catchUp();
+    else await this.#subscribe();
+    await this.refresh();
+  }
+
+  /**
+   * Starts the change feed. A failure (Redis unreachable at that moment) is logged, not thrown: the
+   * timed refresh keeps the scores current meanwhile and the next tick subscribes again.
+   */
+  async #subscribe(): Promise<void> {
+    const changed = () => this.#onNotification();
+    try {
+      const subscription = await this.store.subscribe({
+        onScores: changed,
+        onStall: changed,
+        onMesh: changed,
+        onNamespace: changed,
+        onError: (error) =>
+          this.#options.logger.warn({ err: error }, 'change feed failed; its next catch-up tries again'),
+      });
+      if (this.#stopped) await subscription.close();
+      else this.#subscription = subscription;
+    } catch (error) {
+      this.#options.logger.warn(
+        { err: error },
+        'subscribing to change notifications failed; the next timed refresh tries again',
+      );
+    }
+  }
+
+  /** Re-reads what changed (in the namespace in use now) and pushes it to SSE clients. */
   async refresh(): Promise<void> {
     try {
       const changed = await this.cache.refresh();
       this.#lastRefreshOk = true;
       this.hub.publish(this.cache.current, changed);
-      await this.#follow(this.cache.current.namespace);
     } catch (error) {
       this.#lastRefreshOk = false;
       this.#options.logger.warn({ err: error }, 'reading the scores failed; the next refresh tries again');
     }
-  }
-
-  async #follow(namespace: string | undefined): Promise<void> {
-    if (namespace === undefined || namespace === this.#subscribedNamespace) return;
-    await this.#unsubscribe?.();
-    this.#subscribedNamespace = namespace;
-    this.#unsubscribe = await this.store.subscribe(namespace, () => this.#onNotification());
   }
 
   #onNotification(): void {
@@ -110,10 +132,11 @@ export class DashboardService {
   }
 
   async stop(): Promise<void> {
+    this.#stopped = true;
     clearInterval(this.#timer);
     clearTimeout(this.#debounce);
     this.hub.closeAll();
-    await this.#unsubscribe?.();
+    await this.#subscription?.close();
     await this.#app?.close();
   }
 }

@@ -5,7 +5,7 @@ import { toView, type ScopeView } from './views.ts';
 /**
  * The scores as last read, held in memory so that every API answer is a filter over an array (10k
  * products cost ~1 ms), never a walk over Redis per request. `refresh` re-reads the domain scores (one
- * pipeline) and, for the domains whose score moved (asOfMs or eventCount: every applied batch and every
+ * round trip per slot, through the store's reader) and, for the domains whose score moved (asOfMs or eventCount: every applied batch and every
  * tick rewrites the domain's hash), their products. A missed notification is therefore caught by the
  * next refresh, whatever triggered it.
  */
@@ -17,6 +17,11 @@ export interface Snapshot {
   readonly domains: readonly ScopeView[];
   readonly products: readonly ScopeView[];
   readonly byId: ReadonlyMap<string, ScopeView>;
+}
+
+/** Where the routes read the current snapshot from (the SnapshotCache, or a fixed one in tests). */
+export interface SnapshotSource {
+  readonly current: Snapshot;
 }
 
 const EMPTY: Snapshot = {
@@ -35,7 +40,7 @@ const versionOf = (s: StoredScore | undefined) => (s ? `${s.asOfMs}/${s.eventCou
 const fingerprint = (v: ScopeView) =>
   `${v.asOfMs}/${v.eventCount}/${v.momentum}/${v.value}/${v.quadrant}/${v.stalled ? 1 : 0}`;
 
-export class SnapshotCache {
+export class SnapshotCache implements SnapshotSource {
   readonly #store: DashboardStore;
   #snapshot: Snapshot = EMPTY;
   readonly #domainVersions = new Map<string, string>();
@@ -76,32 +81,36 @@ export class SnapshotCache {
   }
 
   async #refreshOnce(): Promise<string[]> {
-    const namespace = await this.#store.namespace();
+    // One namespace for the whole cycle: a rebuild switching it meanwhile never mixes old and new keys.
+    const snapshot = await this.#store.snapshot();
+    const namespace = snapshot?.namespace;
     const previous = this.#snapshot;
     if (namespace !== previous.namespace) {
       this.#domainVersions.clear();
       this.#productsByDomain.clear();
     }
-    if (namespace === undefined) {
+    if (snapshot === undefined || namespace === undefined) {
       this.#snapshot = { ...EMPTY, generation: previous.generation + (previous.namespace ? 1 : 0) };
       return [];
     }
-    const { mesh, domains } = await this.#store.domainScores(namespace);
+    const { mesh, domains } = await this.#store.domainScores(snapshot);
     const domainViews: ScopeView[] = [];
     const seen = new Set<string>();
-    const reread = new Set<string>();
+    const reread = new Map<string, string>();
     for (const { domain, score } of domains) {
-      if (!score) continue;
       seen.add(domain);
       domainViews.push(toView('domain', score, domain));
       const version = versionOf(score);
-      if (this.#domainVersions.get(domain) === version) continue;
-      const { products } = await this.#store.productScores(namespace, domain);
+      if (this.#domainVersions.get(domain) !== version) reread.set(domain, version);
+    }
+    // The moved domains' products, all in one batch (one round trip per slot, not per domain).
+    const productScores = await this.#store.productScores(snapshot, [...reread.keys()]);
+    for (const [domain, version] of reread) {
+      const products = productScores.get(domain) ?? new Map<string, StoredScore>();
       const views = [...products].map(([productId, s]) => toView('product', s, domain, productId));
       views.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
       this.#productsByDomain.set(domain, views);
       this.#domainVersions.set(domain, version);
-      reread.add(domain);
     }
     for (const domain of [...this.#productsByDomain.keys()]) {
       if (!seen.has(domain)) {
@@ -120,7 +129,7 @@ export class SnapshotCache {
     const candidates = [
       ...(meshView ? [meshView] : []),
       ...domainViews,
-      ...[...reread].flatMap((d) => this.#productsByDomain.get(d) ?? []),
+      ...[...reread.keys()].flatMap((d) => this.#productsByDomain.get(d) ?? []),
     ];
     for (const view of candidates) {
       const before = previous.byId.get(view.id);

@@ -1,36 +1,41 @@
-import type { RedisClient as Redis } from '@mesh-momentum/store';
 import type { ScoringConfig } from '@mesh-momentum/scoring';
 import {
-  keys,
+  ChangeFeed,
+  domainRef,
+  MESH_REF,
   MomentumReader,
-  scoreFromFields,
-  type DomainScope,
-  type KeySpace,
+  productRef,
+  refKey,
+  type ChangeFeedHandlers,
   type Mover,
   type RankedMetric,
+  type ReadSnapshot,
+  type RedisClient,
   type ScopeRef,
   type StoredScore,
 } from '@mesh-momentum/store';
 
 /**
- * Every Redis access of the dashboard, and the only one: reads under the key contract
- * (docs/redis-contract.md) plus the dashboard's own targets hash (docs/dashboard.md). Daily history
- * comes from the store's reader (`MomentumReader`, exact to the score hash); the score lists, movers
- * and notifications still read the contract directly (see the report of issue 12 for the switch).
+ * Every Redis access of the dashboard, and the only one. Scores, products, movers and history come
+ * from the store's reader (`MomentumReader` → `ReadSnapshot`: one namespace per read cycle, multi-scope
+ * reads batched per hash tag, so one round trip per slot and never a pipeline across slots: a Redis
+ * Cluster serves it as a single Redis does); notifications and catching up after a missed one from its
+ * `ChangeFeed`. Besides, single-key commands on the dashboard's own targets hash (docs/dashboard.md).
+ * Nothing here builds a contract key itself.
  */
 
 /** The dashboard's own key (outside any namespace, so a rebuild keeps the targets): hash, docs/dashboard.md. */
 export const targetsKey = (prefix: string): string => `${prefix}:dashboard:targets`;
 
+/** The mesh's and every domain's score, as read in one cycle (domains without a score are left out). */
 export interface DomainScores {
-  readonly domain: string;
-  readonly score: StoredScore | undefined;
+  readonly mesh: StoredScore | undefined;
+  /** Sorted by domain name. */
+  readonly domains: readonly { readonly domain: string; readonly score: StoredScore }[];
 }
 
-export interface ProductScores {
-  readonly products: ReadonlyMap<string, StoredScore>;
-  readonly stalledProducts: ReadonlySet<string>;
-}
+/** Some domains' data products with their scores (products without a score are left out). */
+export type ProductScores = ReadonlyMap<string, ReadonlyMap<string, StoredScore>>;
 
 /** One day of a scope's history as the dashboard shows it: normalised scores at the end of the day. */
 export interface DayScores {
@@ -43,12 +48,18 @@ export interface DayScores {
   readonly valueRaw: number;
 }
 
+/** A running change feed and the connection it holds in subscriber mode. */
+export interface Subscription {
+  readonly feed: ChangeFeed;
+  close(): Promise<void>;
+}
+
 export class DashboardStore {
-  readonly #redis: Redis;
+  readonly #redis: RedisClient;
   readonly #prefix: string;
   readonly #reader: MomentumReader;
 
-  constructor(redis: Redis, prefix: string, scoring: ScoringConfig) {
+  constructor(redis: RedisClient, prefix: string, scoring: ScoringConfig) {
     this.#redis = redis;
     this.#prefix = prefix;
     this.#reader = new MomentumReader(redis, { prefix, scoring });
@@ -58,60 +69,57 @@ export class DashboardStore {
     return this.#prefix;
   }
 
-  /** The namespace in use; undefined before any processor ran. */
-  async namespace(): Promise<string | undefined> {
-    return (await this.#redis.get(keys.namespacePointer(this.#prefix))) ?? undefined;
+  /** A snapshot of the namespace in use now (resolved once); undefined before any processor ran. */
+  snapshot(): Promise<ReadSnapshot | undefined> {
+    return this.#reader.snapshot();
   }
 
-  #ks(namespace: string): KeySpace {
-    return { prefix: this.#prefix, namespace };
+  /** A snapshot of a namespace already resolved (a request reads the namespace its view came from). */
+  snapshotOf(namespace: string): ReadSnapshot {
+    return this.#reader.snapshotOf(namespace);
   }
 
-  /** The mesh score and every domain's score, in two round trips. */
-  async domainScores(namespace: string): Promise<{ mesh: StoredScore | undefined; domains: DomainScores[] }> {
-    const ks = this.#ks(namespace);
-    const [names, meshHash] = await Promise.all([
-      this.#redis.smembers(keys.domains(ks)),
-      this.#redis.hgetall(keys.meshScore(ks)),
+  /** The mesh score and every domain's score: one SMEMBERS, then one round trip per slot. */
+  async domainScores(snapshot: ReadSnapshot): Promise<DomainScores> {
+    const names = await snapshot.domains();
+    // Two reads, not one: a domain called `mesh` would share the mesh's refKey in one result map.
+    const [mesh, scores] = await Promise.all([
+      snapshot.score(MESH_REF),
+      snapshot.scores(names.map(domainRef)),
     ]);
-    names.sort();
-    const pipeline = this.#redis.pipeline();
-    for (const domain of names) pipeline.hgetall(keys.scopeScore(ks, domain, { kind: 'domain' }));
-    const results = (await pipeline.exec()) ?? [];
-    return {
-      mesh: scoreFromFields(meshHash),
-      domains: names.map((domain, i) => ({
-        domain,
-        score: scoreFromFields(resultOf<Record<string, string>>(results[i]) ?? {}),
-      })),
-    };
+    const domains: { domain: string; score: StoredScore }[] = [];
+    for (const domain of names) {
+      const score = scores.get(refKey(domainRef(domain)));
+      if (score) domains.push({ domain, score });
+    }
+    return { mesh, domains };
   }
 
-  /** One domain's products with their scores, and which of them are stalled. */
-  async productScores(namespace: string, domain: string): Promise<ProductScores> {
-    const ks = this.#ks(namespace);
-    const [ids, stalled] = await Promise.all([
-      this.#redis.smembers(keys.domainProducts(ks, domain)),
-      this.#redis.smembers(keys.stalledProducts(ks, domain)),
-    ]);
-    const pipeline = this.#redis.pipeline();
-    for (const productId of ids)
-      pipeline.hgetall(keys.scopeScore(ks, domain, { kind: 'product', productId }));
-    const results = (await pipeline.exec()) ?? [];
-    const products = new Map<string, StoredScore>();
-    ids.forEach((productId, i) => {
-      const score = scoreFromFields(resultOf<Record<string, string>>(results[i]) ?? {});
-      if (score) products.set(productId, score);
-    });
-    return { products, stalledProducts: new Set(stalled) };
+  /** The products of the given domains with their scores: one round trip per slot for each step. */
+  async productScores(snapshot: ReadSnapshot, domains: readonly string[]): Promise<ProductScores> {
+    if (domains.length === 0) return new Map();
+    const products = await snapshot.products(domains);
+    const refs: ScopeRef[] = [];
+    for (const [domain, ids] of products) for (const id of ids) refs.push(productRef(domain, id));
+    const scores = await snapshot.scores(refs);
+    const out = new Map<string, Map<string, StoredScore>>();
+    for (const [domain, ids] of products) {
+      const byId = new Map<string, StoredScore>();
+      for (const id of ids) {
+        const score = scores.get(refKey(productRef(domain, id)));
+        if (score) byId.set(id, score);
+      }
+      out.set(domain, byId);
+    }
+    return out;
   }
 
   /**
    * The scope's daily history (the store's `historyOf`: each past day at its end, the last day at the
    * score's asOf); empty for a scope without data.
    */
-  async history(namespace: string, ref: ScopeRef, days: number): Promise<DayScores[]> {
-    const found = await this.#reader.snapshotOf(namespace).history(ref, { days });
+  async history(snapshot: ReadSnapshot, ref: ScopeRef, days: number): Promise<DayScores[]> {
+    const found = await snapshot.history(ref, { days });
     return (found?.points ?? []).map((p) => ({
       dayMs: p.day * 86_400_000,
       momentum: p.momentum.score,
@@ -121,16 +129,17 @@ export class DashboardStore {
     }));
   }
 
-  async movers(
-    namespace: string,
-    domain: string,
-    scope: DomainScope,
+  /**
+   * The largest contributions to each of the scopes' metric, largest first, by `refKey` (one round trip
+   * per slot, however many scopes: the mesh's page asks every domain).
+   */
+  movers(
+    snapshot: ReadSnapshot,
+    refs: readonly ScopeRef[],
     metric: RankedMetric,
     limit: number,
-  ): Promise<Mover[]> {
-    const key = keys.scopeMovers(this.#ks(namespace), domain, scope, metric);
-    const members = await this.#redis.zrevrange(key, 0, limit - 1);
-    return members.map((m) => JSON.parse(m) as Mover);
+  ): Promise<Map<string, Mover[]>> {
+    return snapshot.movers(refs, metric, limit);
   }
 
   /** Every stored target: field → JSON (targets.ts reads both). */
@@ -147,27 +156,29 @@ export class DashboardStore {
   }
 
   /**
-   * Subscribes to the namespace's change notifications and to namespace switches on a connection of its
-   * own (a subscribed connection can do nothing else). Returns a function that unsubscribes and closes it.
+   * The reader's change feed (the namespace's change notifications, namespace switches, catching up
+   * after a missed message or a reconnection) on a connection of its own: a subscribed connection can
+   * do nothing else. Subscribed and baselined when this resolves.
    */
-  async subscribe(namespace: string, onChange: () => void): Promise<() => Promise<void>> {
+  async subscribe(handlers: ChangeFeedHandlers): Promise<Subscription> {
     const subscriber = this.#redis.duplicate();
-    const channels = [keys.changesChannel(this.#ks(namespace)), keys.namespaceChannel(this.#prefix)];
-    subscriber.on('message', () => onChange());
-    await subscriber.subscribe(...channels);
-    return async () => {
+    const feed = new ChangeFeed(this.#reader, subscriber, handlers);
+    try {
+      await feed.start();
+    } catch (error) {
       subscriber.disconnect();
+      throw error;
+    }
+    return {
+      feed,
+      close: async () => {
+        await feed.stop();
+        subscriber.disconnect();
+      },
     };
   }
 
   async ping(): Promise<boolean> {
     return (await this.#redis.ping()) === 'PONG';
   }
-}
-
-function resultOf<T>(entry: [Error | null, unknown] | undefined): T | undefined {
-  if (!entry) return undefined;
-  const [error, value] = entry;
-  if (error) throw error;
-  return value as T;
 }

@@ -1,5 +1,5 @@
 import { inject } from 'vitest';
-import { DashboardService } from '@mesh-momentum/dashboard';
+import { DashboardService, loadDashboardConfig } from '@mesh-momentum/dashboard';
 import { DEFAULT_SCORING_CONFIG } from '@mesh-momentum/scoring';
 import { describeProgramme, simulateProgramme } from '@mesh-momentum/simulator';
 import { ScoreReader } from '@mesh-momentum/store';
@@ -20,7 +20,11 @@ export interface DashboardFixture {
 
 export async function startDashboardFixture(
   name: string,
-  options: { readonly webRoot?: string } = {},
+  options: {
+    readonly webRoot?: string;
+    /** More `MM_DASHBOARD_*` variables (admin tokens, limits). */
+    readonly env?: Readonly<Record<string, string>>;
+  } = {},
 ): Promise<DashboardFixture> {
   const config = processorConfig(inject('services'), { name });
   const pipeline = new TestPipeline(config);
@@ -46,7 +50,12 @@ export async function startDashboardFixture(
     redis: pipeline.redis,
     keyPrefix: config.redis.keyPrefix,
     scoring: DEFAULT_SCORING_CONFIG,
-    config: { httpHost: '127.0.0.1', httpPort: 0, refreshMs: 1_000, debounceMs: 20 },
+    config: loadDashboardConfig({
+      MM_DASHBOARD_HTTP_PORT: '0',
+      MM_DASHBOARD_REFRESH_MS: '1000',
+      MM_DASHBOARD_DEBOUNCE_MS: '20',
+      ...options.env,
+    }).dashboard,
     logger: pipeline.logger,
     ...(options.webRoot ? { webRoot: options.webRoot } : {}),
   });

@@ -80,15 +80,28 @@ export async function getJson<T>(url: string): Promise<T> {
   return (await res.json()) as T;
 }
 
+/** The admin token given on the target form, kept for this tab only (sessionStorage, never on disk). */
+const TOKEN_KEY = 'mm-admin-token';
+export const adminToken = {
+  get: (): string => sessionStorage.getItem(TOKEN_KEY) ?? '',
+  set: (token: string): void => {
+    if (token) sessionStorage.setItem(TOKEN_KEY, token);
+    else sessionStorage.removeItem(TOKEN_KEY);
+  },
+};
+
+/** Sets a target; with the admin token when one was given (a dashboard with tokens refuses writes without). */
 export async function putTarget(
   scope: string,
   body: { metric: string; level: number; date: string },
 ): Promise<void> {
+  const token = adminToken.get();
   const res = await fetch(`/api/targets?scope=${encodeURIComponent(scope)}`, {
     method: 'PUT',
-    headers: { 'content-type': 'application/json' },
+    headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
     body: JSON.stringify(body),
   });
+  if (res.status === 401) throw new Error('an admin token is needed to set targets here (enter it above)');
   if (!res.ok) throw new Error(((await res.json()) as { message?: string }).message ?? 'refused');
 }
 

@@ -30,15 +30,24 @@ async function route(changed: ReadonlySet<string> = new Set()): Promise<void> {
   }
 }
 
-function connect(): void {
+/** Before a new stream after the dashboard refused or closed one for good (503 over its limit), ms. */
+const RECONNECT_MS = 10_000;
+
+function connect(reopened = false): void {
   const source = new EventSource('/api/events');
   source.addEventListener('open', () => {
     live.textContent = 'live';
     live.classList.add('on');
+    // A new EventSource has no Last-Event-ID to get a resync with: what changed meanwhile is reloaded here.
+    if (reopened) rerender([]);
   });
   source.addEventListener('error', () => {
     live.textContent = 'reconnecting…';
     live.classList.remove('on');
+    // EventSource retries a dropped stream itself (and gets `resync`), but gives up on a refused one.
+    if (source.readyState === EventSource.CLOSED) {
+      setTimeout(() => connect(true), RECONNECT_MS * (1 + Math.random()));
+    }
   });
   let pending: Set<string> | undefined;
   const rerender = (ids: readonly string[]) => {

@@ -1,4 +1,4 @@
-import { detailUrl, getJson, putTarget, type Detail, type Mover, type ScopeView } from './api.ts';
+import { adminToken, detailUrl, getJson, putTarget, type Detail, type Mover, type ScopeView } from './api.ts';
 import { detailChart } from './charts.ts';
 import { badge, day, esc, mount, num, trend } from './dom.ts';
 
@@ -58,6 +58,7 @@ export async function renderScope(
         <label>metric <select name="metric"><option>momentum</option><option>value</option></select></label>
         <label>level <input name="level" type="number" min="0" max="100" value="60" required /></label>
         <label>by <input name="date" type="date" required value="${day(Date.now() + 90 * 86_400_000)}" /></label>
+        <label>admin token <input name="token" type="password" autocomplete="off" placeholder="if required" value="${esc(adminToken.get())}" /></label>
         <button>Set target</button> <span id="target-msg" role="status"></span>
       </form>
     </section>`);
@@ -66,6 +67,7 @@ export async function renderScope(
   el.querySelector('#target-form')?.addEventListener('submit', (e) => {
     e.preventDefault();
     const data = new FormData(e.target as HTMLFormElement);
+    adminToken.set(String(data.get('token') ?? '').trim());
     putTarget(s.id, {
       metric: String(data.get('metric')),
       level: Number(data.get('level')),
