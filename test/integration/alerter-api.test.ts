@@ -1,10 +1,10 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { alerterKeys, PAUSE_LIMITS, SILENCE_LIMITS } from '@mesh-momentum/alerting';
-import { AlerterMetrics, AlertStore, registerAlerterApi } from '@mesh-momentum/alerter';
-import { createOpsServer, listenOps } from '@mesh-momentum/service-kit';
-import { REPO_ROOT } from '@mesh-momentum/testing';
+import { AlerterMetrics, AlertStore, registerAlerterApi, type AdminAccess } from '@mesh-momentum/alerter';
+import { adminTokenList, createOpsServer, generateToken, listenOps } from '@mesh-momentum/service-kit';
+import { isolatedEnv, REPO_ROOT } from '@mesh-momentum/testing';
 import { storeHarness } from './support/store-harness.ts';
 
 const run = promisify(execFile);
@@ -12,12 +12,16 @@ const run = promisify(execFile);
 type App = ReturnType<typeof createOpsServer>;
 
 /** The alerter's HTTP server as main.ts builds it: the ops routes and the API. */
-function alerterApp(store: AlertStore, clock: () => number): App {
+function alerterApp(
+  store: AlertStore,
+  clock: () => number,
+  access: AdminAccess = { writes: true, adminTokens: [] },
+): App {
   const app = createOpsServer(
     { live: () => true, ready: async () => ({ ready: true, checks: {} }) },
     new AlerterMetrics({ defaultMetrics: false }).registry,
   );
-  registerAlerterApi(app, store, clock);
+  registerAlerterApi(app, store, clock, access);
   return app;
 }
 
@@ -257,5 +261,134 @@ describe('alerter:silence CLI: the same checks before it calls the API', () => {
     );
     expect(failure?.code).toBe(2);
     expect(failure?.stderr).toMatch(message);
+  });
+});
+
+describe('alerter API: admin tokens', () => {
+  const harness = storeHarness('alerter-api-auth');
+  const lead = generateToken('lead');
+  const adminTokens = adminTokenList.parse(`lead=${lead.hash}`);
+  let app: App;
+  let readOnly: App;
+  let store: AlertStore;
+  let url: string;
+  beforeAll(async () => {
+    store = new AlertStore(harness.redis(), alerterKeys(harness.ks.prefix));
+    app = alerterApp(store, () => NOW, { writes: true, adminTokens });
+    readOnly = alerterApp(store, () => NOW, { writes: false, adminTokens });
+    url = (await listenOps(app, { host: '127.0.0.1', port: 0 })).url;
+  });
+  afterAll(async () => {
+    await app?.close();
+    await readOnly?.close();
+  });
+
+  const silence = { matchers: ['domain=hr'], durationMs: 3_600_000, createdBy: 'lead', comment: 'reorg' };
+  const pause = { scope: 'domain:hr', reason: 'reorg', createdBy: 'lead' };
+  const writes = [
+    { method: 'POST' as const, url: '/api/silences', payload: silence },
+    { method: 'DELETE' as const, url: '/api/silences/nope' },
+    { method: 'POST' as const, url: '/api/pauses', payload: pause },
+    { method: 'DELETE' as const, url: `/api/pauses/${encodeURIComponent('domain:hr')}` },
+  ];
+
+  it('refuses every write without a configured token (401, Bearer), and stores nothing', async () => {
+    for (const authorization of [
+      undefined,
+      'Bearer lead.wrong',
+      `Bearer other.${lead.token.split('.')[1]}`,
+      lead.token,
+    ]) {
+      for (const request of writes) {
+        const response = await app.inject({ ...request, headers: authorization ? { authorization } : {} });
+        expect(response.statusCode, `${request.method} ${request.url} with ${authorization}`).toBe(401);
+        expect(response.headers['www-authenticate']).toBe('Bearer');
+        expect(response.json()).toMatchObject({ code: 'MM_ERR_ADMIN_UNAUTHENTICATED' });
+      }
+    }
+    expect(await store.silences()).toEqual([]);
+    expect(await store.pauses()).toEqual([]);
+  });
+
+  it('accepts writes with the token; reads stay open', async () => {
+    const authorization = `Bearer ${lead.token}`;
+    const created = await app.inject({ ...writes[0]!, headers: { authorization } });
+    expect(created.statusCode).toBe(201);
+    expect(
+      (await app.inject({ method: 'POST', url: '/api/pauses', payload: pause, headers: { authorization } }))
+        .statusCode,
+    ).toBe(201);
+    for (const path of ['/api/silences', '/api/pauses', '/api/alerts']) {
+      expect((await app.inject({ method: 'GET', url: path })).statusCode, path).toBe(200);
+    }
+    const id = created.json<{ id: string }>().id;
+    expect(
+      (await app.inject({ method: 'DELETE', url: `/api/silences/${id}`, headers: { authorization } }))
+        .statusCode,
+    ).toBe(200);
+    expect((await app.inject({ ...writes[3]!, headers: { authorization } })).statusCode).toBe(200);
+  });
+
+  it('a read-only alerter answers every write 403, token or not', async () => {
+    for (const request of writes) {
+      const response = await readOnly.inject({
+        ...request,
+        headers: { authorization: `Bearer ${lead.token}` },
+      });
+      expect(response.statusCode).toBe(403);
+      expect(response.json()).toMatchObject({ code: 'MM_ERR_ALERTER_WRITES_DISABLED' });
+    }
+    expect((await readOnly.inject({ method: 'GET', url: '/api/silences' })).statusCode).toBe(200);
+  });
+
+  it('the CLIs send --token, else ALERTER_ADMIN_TOKEN', async () => {
+    const cli = (bin: string, args: string[], env: Record<string, string> = {}) =>
+      run(
+        process.execPath,
+        ['--conditions=@mesh-momentum/source', `services/alerter/src/bin/${bin}.ts`, ...args, '--url', url],
+        {
+          cwd: REPO_ROOT,
+          env: { PATH: process.env['PATH'] ?? '', ...env },
+        },
+      );
+    const add = ['add', '--scope', 'domain:ops', '--reason', 'reorg', '--by', 'lead'];
+    await expect(cli('pause', add)).rejects.toMatchObject({
+      code: 1,
+      stderr: expect.stringContaining('MM_ERR_ADMIN_UNAUTHENTICATED'),
+    });
+    await cli('pause', [...add, '--token', lead.token]);
+    await cli('pause', ['remove', 'domain:ops'], { ALERTER_ADMIN_TOKEN: lead.token });
+    const added = JSON.parse(
+      (
+        await cli(
+          'silence',
+          ['add', '--matcher', 'domain=ops', '--duration', '1h', '--by', 'lead', '--comment', 'c'],
+          { ALERTER_ADMIN_TOKEN: lead.token },
+        )
+      ).stdout,
+    ) as { id: string };
+    await cli('silence', ['expire', added.id, '--token', lead.token]);
+    expect(await store.pauses()).toEqual([]);
+  });
+
+  it('an alerter reachable beyond loopback with writes and no token refuses to start', async () => {
+    const env = isolatedEnv(inject('services'), {
+      name: 'alerter-open',
+      env: { MM_ALERTER_HTTP_HOST: '0.0.0.0' },
+    });
+    const start = (extra: Record<string, string>) =>
+      run(process.execPath, ['--conditions=@mesh-momentum/source', 'services/alerter/src/main.ts'], {
+        cwd: REPO_ROOT,
+        env: { PATH: process.env['PATH'] ?? '', ...env, ...extra },
+        timeout: 30_000,
+      });
+    const refused = await start({}).then(
+      () => undefined,
+      (error: unknown) => error as { code: number; stderr: string },
+    );
+    expect(refused?.code).toBe(1);
+    expect(refused?.stderr).toMatch(
+      /MM_ALERTER_ADMIN_TOKENS: must hold at least one admin token when MM_ALERTER_HTTP_HOST=0\.0\.0\.0/,
+    );
   });
 });

@@ -22,6 +22,7 @@ import {
 import { AdapterPayloadError, MappingInvalidError } from '@mesh-momentum/adapters';
 import {
   AlerterFencedError,
+  AlerterWritesDisabledError,
   DeliveryFailedError,
   PauseInvalidError,
   PauseNotFoundError,
@@ -81,6 +82,7 @@ const SAMPLES: readonly MeshMomentumError[] = [
   new SilenceNotFoundError('s-1'),
   new PauseInvalidError([{ field: 'reason', reason: 'required' }]),
   new PauseNotFoundError('domain:hr'),
+  new AlerterWritesDisabledError(),
   new AlerterFencedError(3, { lapsed: true }),
   new DeliveryFailedError('webhook', 'HTTP 503', { retriable: true, status: 503 }),
   new DeliveryFailedError('webhook', 'HTTP 400', { retriable: false, status: 400 }),

@@ -49,6 +49,7 @@ export const ErrorCodes = {
   SILENCE_NOT_FOUND: 'MM_ERR_SILENCE_NOT_FOUND',
   PAUSE_INVALID: 'MM_ERR_PAUSE_INVALID',
   PAUSE_NOT_FOUND: 'MM_ERR_PAUSE_NOT_FOUND',
+  ALERTER_WRITES_DISABLED: 'MM_ERR_ALERTER_WRITES_DISABLED',
   DELIVERY_FAILED: 'MM_ERR_DELIVERY_FAILED',
 } as const;
 
@@ -125,6 +126,7 @@ export const ERROR_CODE_INFO: Readonly<Record<ErrorCode, ErrorCodeInfo>> = {
   MM_ERR_SILENCE_NOT_FOUND: { retriable: false, httpStatus: 404 },
   MM_ERR_PAUSE_INVALID: { retriable: false, httpStatus: 400 },
   MM_ERR_PAUSE_NOT_FOUND: { retriable: false, httpStatus: 404 },
+  MM_ERR_ALERTER_WRITES_DISABLED: { retriable: false, httpStatus: 403 },
   // A receiver (webhook, chat, Alertmanager, Kafka) refused or failed a delivery: a bad gateway.
   MM_ERR_DELIVERY_FAILED: { retriable: 'depends', httpStatus: 502 },
 };

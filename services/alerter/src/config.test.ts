@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '@mesh-momentum/common';
+import { generateToken } from '@mesh-momentum/service-kit';
 import { loadAlerterConfig } from './config.ts';
 import { retryDelayMs } from './alerter.ts';
 import { parseDuration } from './duration.ts';
@@ -48,6 +49,25 @@ describe('alerter configuration', () => {
         'MM_ALERTER_WEBHOOK_URL',
       ]);
     }
+  });
+
+  it('refuses writes open beyond loopback: tokens, or read-only, or loopback', () => {
+    expect(() => loadAlerterConfig({ MM_ALERTER_HTTP_HOST: '0.0.0.0' })).toThrow(
+      /MM_ALERTER_ADMIN_TOKENS: must hold at least one admin token when MM_ALERTER_HTTP_HOST=0\.0\.0\.0/,
+    );
+    const { hash } = generateToken('lead');
+    const withToken = loadAlerterConfig({
+      MM_ALERTER_HTTP_HOST: '0.0.0.0',
+      MM_ALERTER_ADMIN_TOKENS: `lead=${hash}`,
+    });
+    expect(withToken.alerter.adminTokens.map((t) => t.id)).toEqual(['lead']);
+    expect(withToken.alerter.adminWrites).toBe(true);
+    const readOnly = loadAlerterConfig({ MM_ALERTER_HTTP_HOST: '0.0.0.0', MM_ALERTER_ADMIN_WRITES: 'false' });
+    expect(readOnly.alerter.adminWrites).toBe(false);
+    expect(loadAlerterConfig({ MM_ALERTER_HTTP_HOST: '::1' }).alerter.adminTokens).toEqual([]);
+    expect(() => loadAlerterConfig({ MM_ALERTER_ADMIN_TOKENS: 'lead=plain' })).toThrow(
+      /MM_ALERTER_ADMIN_TOKENS/,
+    );
   });
 
   it('refuses a lease shorter than twice the delivery bound (no send could start safely)', () => {

@@ -13,6 +13,7 @@ import {
   type Config,
   type Env,
 } from '@mesh-momentum/common';
+import { adminTokenList, assertAdminWritesProtected, type StoredToken } from '@mesh-momentum/service-kit';
 
 const DAY_MS = 86_400_000;
 const HTTP = ['http:', 'https:'];
@@ -38,6 +39,10 @@ export interface AlerterConfig {
   readonly retryMaxMs: number;
   readonly deliveryMaxAgeMs: number;
   readonly leaseTtlMs: number;
+  /** Whether the silences and pauses API accepts writes; false: read-only (writes answer 403). */
+  readonly adminWrites: boolean;
+  /** Tokens the writes need (Bearer); none: writes open, which is allowed on loopback only. */
+  readonly adminTokens: readonly StoredToken[];
 }
 
 const optional = (v: string) => (v === '' ? undefined : v.replace(/\/+$/, ''));
@@ -152,6 +157,16 @@ export const ALERTER_SECTION = defineConfigSection({
       String(DAY_MS),
       'A delivery still failing this long after it was decided is given up, ms.',
     ),
+    MM_ALERTER_ADMIN_WRITES: variable(
+      bool,
+      'true',
+      'Whether the silences and pauses API accepts writes (POST, DELETE); false: read-only (writes answer 403).',
+    ),
+    MM_ALERTER_ADMIN_TOKENS: variable(
+      adminTokenList,
+      '',
+      'Admin tokens silence and pause writes need (Bearer): <id>=sha256:<salt>:<digest>, comma-separated, from pnpm admin:token <id>; empty: writes open, loopback only.',
+    ),
     MM_ALERTER_LEASE_TTL_MS: variable(
       integer(1_000, 600_000),
       '15000',
@@ -169,6 +184,16 @@ export const ALERTER_SECTION = defineConfigSection({
             'must be at least twice MM_ALERTER_DELIVERY_TIMEOUT_MS (a send starts only while the lease outlasts it)',
         },
       ]);
+    }
+    // Silences and pauses change who hears of a stall: anyone who reaches the API must prove who they
+    // are, unless only this machine can reach it.
+    if (get('MM_ALERTER_ADMIN_WRITES')) {
+      assertAdminWritesProtected({
+        host: get('MM_ALERTER_HTTP_HOST'),
+        hostVariable: 'MM_ALERTER_HTTP_HOST',
+        tokens: get('MM_ALERTER_ADMIN_TOKENS'),
+        tokensVariable: 'MM_ALERTER_ADMIN_TOKENS',
+      });
     }
     const rules = DEFAULT_ALERTING_CONFIG.rules.map((r) => ({
       ...r,
@@ -200,6 +225,8 @@ export const ALERTER_SECTION = defineConfigSection({
       retryMaxMs: get('MM_ALERTER_RETRY_MAX_MS'),
       deliveryMaxAgeMs: get('MM_ALERTER_DELIVERY_MAX_AGE_MS'),
       leaseTtlMs: get('MM_ALERTER_LEASE_TTL_MS'),
+      adminWrites: get('MM_ALERTER_ADMIN_WRITES'),
+      adminTokens: Object.freeze([...get('MM_ALERTER_ADMIN_TOKENS')]),
     });
   },
 });

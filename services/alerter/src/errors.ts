@@ -58,6 +58,16 @@ export class PauseNotFoundError extends MeshMomentumError {
   }
 }
 
+/** A silence or pause write reached a read-only alerter (MM_ALERTER_ADMIN_WRITES=false). */
+export class AlerterWritesDisabledError extends MeshMomentumError {
+  constructor() {
+    super(
+      ErrorCodes.ALERTER_WRITES_DISABLED,
+      'silences and pauses are read-only on this alerter (MM_ALERTER_ADMIN_WRITES=false)',
+    );
+  }
+}
+
 /** A receiver refused or failed one delivery; `retriable` says whether trying again can help. */
 export class DeliveryFailedError extends MeshMomentumError {
   readonly channel: string;

@@ -1,7 +1,8 @@
-import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { MeshMomentumError } from '@mesh-momentum/common';
+import { AdminUnauthenticatedError, adminAuthHook, type StoredToken } from '@mesh-momentum/service-kit';
 import type { AlertStore } from './alert-store.ts';
-import { PauseInvalidError, SilenceInvalidError } from './errors.ts';
+import { AlerterWritesDisabledError, PauseInvalidError, SilenceInvalidError } from './errors.ts';
 import { pauseScope, resumeScope } from './pause-admin.ts';
 import { createSilence, expireSilence } from './silence-admin.ts';
 
@@ -23,8 +24,32 @@ function sendError(reply: FastifyReply, error: unknown): FastifyReply {
   throw error;
 }
 
+/** Who may write silences and pauses (the alerter config's `adminWrites` and `adminTokens`). */
+export interface AdminAccess {
+  /** False: a read-only API, every write answers 403 `MM_ERR_ALERTER_WRITES_DISABLED`. */
+  readonly writes: boolean;
+  /** With tokens, a write needs `Authorization: Bearer <id>.<secret>` (401 otherwise); none: writes open. */
+  readonly adminTokens: readonly StoredToken[];
+}
+
+/** The `onRequest` hook of every write route: writes on, and a configured token when there are any. */
+function writeGuard(access: AdminAccess) {
+  const authenticate = adminAuthHook(access.adminTokens);
+  return async (request: FastifyRequest, reply: FastifyReply) => {
+    try {
+      if (!access.writes) throw new AlerterWritesDisabledError();
+      await authenticate(request);
+    } catch (error) {
+      // RFC 6750: a 401 names the scheme the client should use.
+      if (error instanceof AdminUnauthenticatedError) reply.header('www-authenticate', 'Bearer');
+      return sendError(reply, error);
+    }
+  };
+}
+
 /**
- * The alerter's own API beside /healthz, /readyz, /metrics:
+ * The alerter's own API beside /healthz, /readyz, /metrics. Reads are open; writes (POST, DELETE) pass
+ * `writeGuard` (`access`):
  *   GET    /api/alerts          every remembered alert (pending, firing, resolved) with its evidence
  *   GET    /api/silences        every silence, active or not yet pruned
  *   POST   /api/silences        {matchers, endsAtMs | durationMs, createdBy, comment[, startsAtMs]} → 201 silence
@@ -34,17 +59,23 @@ function sendError(reply: FastifyReply, error: unknown): FastifyReply {
  *                               it replaced the scope's earlier pause)
  *   DELETE /api/pauses/:scope   resumes the scope (`mesh`, `domain:<d>`, `product:<d>/<p>`, URL-encoded) → 200 pause
  */
-export function registerAlerterApi(app: FastifyInstance, store: AlertStore, clock: () => number): void {
+export function registerAlerterApi(
+  app: FastifyInstance,
+  store: AlertStore,
+  clock: () => number,
+  access: AdminAccess,
+): void {
+  const write = { onRequest: writeGuard(access) };
   app.get('/api/alerts', async () => [...(await store.states()).values()]);
   app.get('/api/silences', async () => store.silences());
-  app.post('/api/silences', { bodyLimit: MAX_BODY_BYTES }, async (req, reply) => {
+  app.post('/api/silences', { ...write, bodyLimit: MAX_BODY_BYTES }, async (req, reply) => {
     try {
       return reply.code(201).send(await createSilence(store, req.body, clock()));
     } catch (error) {
       return sendError(reply, error);
     }
   });
-  app.delete<{ Params: { id: string } }>('/api/silences/:id', async (req, reply) => {
+  app.delete<{ Params: { id: string } }>('/api/silences/:id', write, async (req, reply) => {
     try {
       return reply.send(await expireSilence(store, req.params.id, clock()));
     } catch (error) {
@@ -52,7 +83,7 @@ export function registerAlerterApi(app: FastifyInstance, store: AlertStore, cloc
     }
   });
   app.get('/api/pauses', async () => store.pauses());
-  app.post('/api/pauses', { bodyLimit: MAX_BODY_BYTES }, async (req, reply) => {
+  app.post('/api/pauses', { ...write, bodyLimit: MAX_BODY_BYTES }, async (req, reply) => {
     try {
       const { pause, replaced } = await pauseScope(store, req.body, clock());
       return reply.code(replaced ? 200 : 201).send(pause);
@@ -60,7 +91,7 @@ export function registerAlerterApi(app: FastifyInstance, store: AlertStore, cloc
       return sendError(reply, error);
     }
   });
-  app.delete<{ Params: { scope: string } }>('/api/pauses/:scope', async (req, reply) => {
+  app.delete<{ Params: { scope: string } }>('/api/pauses/:scope', write, async (req, reply) => {
     try {
       return reply.send(await resumeScope(store, req.params.scope));
     } catch (error) {

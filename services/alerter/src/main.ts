@@ -48,7 +48,10 @@ async function main(): Promise<void> {
   });
   await feed.start();
   const ops = createOpsServer(service.health, alerter.metrics.registry);
-  registerAlerterApi(ops, alerter.store, Date.now);
+  registerAlerterApi(ops, alerter.store, Date.now, {
+    writes: alerterConfig.adminWrites,
+    adminTokens: alerterConfig.adminTokens,
+  });
   const address = await listenOps(ops, { host: alerterConfig.httpHost, port: alerterConfig.httpPort });
   logger.info({ ...address, instance: alerter.lease.instanceId }, 'alerter listening');
   installShutdown(

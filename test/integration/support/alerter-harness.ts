@@ -90,6 +90,8 @@ export function alerterConfig(
     retryMaxMs: HOUR_MS,
     deliveryMaxAgeMs: DAY_MS,
     leaseTtlMs: 60_000,
+    adminWrites: true,
+    adminTokens: [],
     ...overrides,
   };
 }

@@ -1,13 +1,30 @@
 /**
- * One call to a running alerter's HTTP API for the admin CLIs (`alerter:silence`, `alerter:pause`):
- * prints the refusal and exits 1 when the API refuses.
+ * The admin token a CLI sends with writes: `--token`, else the environment's ALERTER_ADMIN_TOKEN (kept
+ * out of MM_ALERTER_*, which the alerter itself would refuse as an unknown variable of its own).
  */
-export async function callAlerterApi(url: string, method: string, body?: unknown): Promise<unknown> {
+export const TOKEN_ENV = 'ALERTER_ADMIN_TOKEN';
+
+export function adminToken(flag: string | undefined, env = process.env): string | undefined {
+  return flag ?? (env[TOKEN_ENV] || undefined);
+}
+
+/**
+ * One call to a running alerter's HTTP API for the admin CLIs (`alerter:silence`, `alerter:pause`):
+ * prints the refusal and exits 1 when the API refuses. `token` (`<id>.<secret>`) goes as a Bearer token.
+ */
+export async function callAlerterApi(
+  url: string,
+  method: string,
+  body?: unknown,
+  token?: string,
+): Promise<unknown> {
+  const headers: Record<string, string> = {};
+  if (body !== undefined) headers['content-type'] = 'application/json';
+  if (token !== undefined) headers['authorization'] = `Bearer ${token}`;
   const response = await fetch(url, {
     method,
-    ...(body === undefined
-      ? {}
-      : { headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }),
+    headers,
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
     signal: AbortSignal.timeout(10_000),
   });
   const answer = (await response.json()) as unknown;

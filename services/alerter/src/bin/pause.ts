@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util';
 import { parsePauseRequest } from '@mesh-momentum/alerting';
 import { parseDuration } from '../duration.ts';
-import { callAlerterApi as call, refuseLocally } from './api-call.ts';
+import { adminToken, callAlerterApi as call, refuseLocally, TOKEN_ENV } from './api-call.ts';
 
 /**
  * `pnpm alerter:pause <add|list|remove>`: puts scopes on hold through a running alerter's HTTP API.
@@ -11,13 +11,15 @@ import { callAlerterApi as call, refuseLocally } from './api-call.ts';
  *   remove domain:hr
  *
  * Scopes: `mesh`, `domain:<domain>`, `product:<domain>/<product id>`; a pause covers the scopes inside
- * it. Without --duration the pause lasts until removed. --url (default http://127.0.0.1:8091). A pause is
+ * it. Without --duration the pause lasts until removed. --url (default http://127.0.0.1:8091); writes send
+ * --token (else ALERTER_ADMIN_TOKEN) as a Bearer token. A pause is
  * checked here with the API's own validation (`parsePauseRequest`) before it is sent. Exit codes: 0 done,
  * 1 refused (the answer is printed), 2 usage or an invalid pause (each flag named).
  */
-const USAGE = `usage: alerter:pause add --scope mesh|domain:D|product:D/P --reason WHY --by WHO [--duration 30d] [--url URL]
+const USAGE = `usage: alerter:pause add --scope mesh|domain:D|product:D/P --reason WHY --by WHO [--duration 30d] [--url URL] [--token ID.SECRET]
        alerter:pause list [--url URL]
-       alerter:pause remove SCOPE [--url URL]`;
+       alerter:pause remove SCOPE [--url URL] [--token ID.SECRET]
+writes send --token, else $${TOKEN_ENV}, as a Bearer token (an alerter with MM_ALERTER_ADMIN_TOKENS needs one)`;
 
 function flagOf(field: string): string {
   const flags: Record<string, string> = {
@@ -33,6 +35,7 @@ async function main(): Promise<void> {
     allowPositionals: true,
     options: {
       url: { type: 'string', default: 'http://127.0.0.1:8091' },
+      token: { type: 'string' },
       scope: { type: 'string' },
       reason: { type: 'string' },
       by: { type: 'string' },
@@ -40,11 +43,12 @@ async function main(): Promise<void> {
     },
   });
   const base = values.url.replace(/\/+$/, '');
+  const token = adminToken(values.token);
   const [command, scope] = positionals;
   if (command === 'list') {
     console.log(JSON.stringify(await call(`${base}/api/pauses`, 'GET'), null, 2));
   } else if (command === 'remove' && scope) {
-    const removed = await call(`${base}/api/pauses/${encodeURIComponent(scope)}`, 'DELETE');
+    const removed = await call(`${base}/api/pauses/${encodeURIComponent(scope)}`, 'DELETE', undefined, token);
     console.log(JSON.stringify(removed, null, 2));
   } else if (command === 'add') {
     const durationMs = values.duration === undefined ? undefined : parseDuration(values.duration);
@@ -55,7 +59,7 @@ async function main(): Promise<void> {
     const request = { scope: values.scope, reason: values.reason, createdBy: values.by, durationMs };
     const checked = parsePauseRequest(request, Date.now());
     if (!checked.ok) refuseLocally(checked.issues, flagOf, USAGE);
-    console.log(JSON.stringify(await call(`${base}/api/pauses`, 'POST', request), null, 2));
+    console.log(JSON.stringify(await call(`${base}/api/pauses`, 'POST', request, token), null, 2));
   } else {
     console.error(USAGE);
     process.exit(2);

@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util';
 import { parseSilenceRequest } from '@mesh-momentum/alerting';
 import { parseDuration } from '../duration.ts';
-import { callAlerterApi as call, refuseLocally } from './api-call.ts';
+import { adminToken, callAlerterApi as call, refuseLocally, TOKEN_ENV } from './api-call.ts';
 
 /**
  * `pnpm alerter:silence <add|list|expire>`: manages silences through a running alerter's HTTP API.
@@ -10,13 +10,15 @@ import { callAlerterApi as call, refuseLocally } from './api-call.ts';
  *   list
  *   expire <id>
  *
- * --url (default http://127.0.0.1:8091, the alerter's MM_ALERTER_HTTP_PORT). A silence is checked here
+ * --url (default http://127.0.0.1:8091, the alerter's MM_ALERTER_HTTP_PORT); writes send --token (else
+ * ALERTER_ADMIN_TOKEN) as a Bearer token. A silence is checked here
  * with the API's own validation (`parseSilenceRequest`) before it is sent. Exit codes: 0 done,
  * 1 refused (the answer's message is printed), 2 usage or an invalid silence (each flag named).
  */
-const USAGE = `usage: alerter:silence add --matcher NAME=VALUE... --duration 2h|30m|1d --by WHO --comment WHY [--url URL]
+const USAGE = `usage: alerter:silence add --matcher NAME=VALUE... --duration 2h|30m|1d --by WHO --comment WHY [--url URL] [--token ID.SECRET]
        alerter:silence list [--url URL]
-       alerter:silence expire ID [--url URL]`;
+       alerter:silence expire ID [--url URL] [--token ID.SECRET]
+writes send --token, else $${TOKEN_ENV}, as a Bearer token (an alerter with MM_ALERTER_ADMIN_TOKENS needs one)`;
 
 /** The flag behind a request field: `matchers.1.value` → `--matcher #2 (matchers.1.value)`. */
 function flagOf(field: string): string {
@@ -37,6 +39,7 @@ async function main(): Promise<void> {
     allowPositionals: true,
     options: {
       url: { type: 'string', default: 'http://127.0.0.1:8091' },
+      token: { type: 'string' },
       matcher: { type: 'string', multiple: true, default: [] },
       duration: { type: 'string' },
       by: { type: 'string' },
@@ -44,12 +47,17 @@ async function main(): Promise<void> {
     },
   });
   const base = values.url.replace(/\/+$/, '');
+  const token = adminToken(values.token);
   const [command, id] = positionals;
   if (command === 'list') {
     console.log(JSON.stringify(await call(`${base}/api/silences`, 'GET'), null, 2));
   } else if (command === 'expire' && id) {
     console.log(
-      JSON.stringify(await call(`${base}/api/silences/${encodeURIComponent(id)}`, 'DELETE'), null, 2),
+      JSON.stringify(
+        await call(`${base}/api/silences/${encodeURIComponent(id)}`, 'DELETE', undefined, token),
+        null,
+        2,
+      ),
     );
   } else if (command === 'add') {
     const durationMs = values.duration === undefined ? undefined : parseDuration(values.duration);
@@ -60,7 +68,7 @@ async function main(): Promise<void> {
     const request = { matchers: values.matcher, durationMs, createdBy: values.by, comment: values.comment };
     const checked = parseSilenceRequest(request, Date.now());
     if (!checked.ok) refuseLocally(checked.issues, flagOf, USAGE);
-    const silence = await call(`${base}/api/silences`, 'POST', request);
+    const silence = await call(`${base}/api/silences`, 'POST', request, token);
     console.log(JSON.stringify(silence, null, 2));
   } else {
     console.error(USAGE);
