@@ -88,7 +88,12 @@ export class Alerter {
     } catch (error) {
       if (error instanceof AlerterFencedError) {
         this.metrics.evaluations.inc({ result: 'fenced' });
-        this.#log.warn({ epoch }, 'lost the notifier lease to another instance; standing by');
+        this.#log.warn(
+          { epoch },
+          error.lapsed
+            ? 'notifier lease not renewed in time: no send started; standing by until it is renewed'
+            : 'lost the notifier lease to another instance; standing by',
+        );
         this.lease.lost();
         return [];
       }
