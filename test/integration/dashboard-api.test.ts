@@ -1,6 +1,6 @@
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ScopeDetail, ScopeView } from '@mesh-momentum/dashboard';
+import type { Page, ScopeDetail, ScopeView, TeamDay, TeamSummary } from '@mesh-momentum/dashboard';
 import { waitFor } from '@mesh-momentum/testing';
 import { startDashboardFixture, type DashboardFixture } from './support/dashboard-fixture.ts';
 
@@ -155,9 +155,120 @@ describe('dashboard read API on the demo programme', () => {
     controller.abort();
   });
 
+  /** Each simulated product's owner team: the team of its latest publication (event time, then id). */
+  const expectedTeams = () => {
+    const latest = new Map<string, { time: number; id: string; team: string }>();
+    for (const e of f.events) {
+      if (e.type !== 'DataProductPublished') continue;
+      const key = `product:${e.domain}/${e.productId}`;
+      const seen = latest.get(key);
+      if (!seen || e.time > seen.time || (e.time === seen.time && e.id > seen.id)) {
+        latest.set(key, { time: e.time, id: e.id, team: e.ownerTeam });
+      }
+    }
+    const byTeam = new Map<string, string[]>();
+    for (const [id, { team }] of latest) byTeam.set(team, [...(byTeam.get(team) ?? []), id]);
+    return byTeam;
+  };
+
+  it("groups the simulated products by owner team, as each product's latest publication names it", async () => {
+    const expected = expectedTeams();
+    expect(expected.size).toBeGreaterThan(10);
+    const teams = await get<Page<TeamSummary> & { withoutOwnerTeam: number }>('/api/teams?limit=1000');
+    expect(teams.status).toBe(200);
+    expect(teams.body?.items.map((t) => t.team).sort()).toEqual([...expected.keys()].sort());
+    for (const t of teams.body?.items ?? []) expect(t.products, t.team).toBe(expected.get(t.team)?.length);
+    // Sorted by mean momentum, highest first.
+    const means = teams.body?.items.map((t) => t.momentumMean) ?? [];
+    expect(means).toEqual([...means].sort((a, b) => b - a));
+    // Every product is in one team or counted without one.
+    const overview = await get<{ totals: { products: number } }>('/api/overview');
+    const owned = (teams.body?.items ?? []).reduce((n, t) => n + t.products, 0);
+    expect(owned + (teams.body?.withoutOwnerTeam ?? -1)).toBe(overview.body?.totals.products);
+
+    const csv = await get('/api/teams?format=csv&limit=1000');
+    expect(csv.headers['content-type']).toMatch(/^text\/csv/);
+    expect(csv.text.trim().split('\r\n')).toHaveLength(expected.size + 1);
+    const etag = String(teams.headers['etag']);
+    expect((await get('/api/teams?limit=1000', { 'if-none-match': etag })).status).toBe(304);
+  });
+
+  it("answers a team's page: its products across domains, its figures, its daily history", async () => {
+    const expected = expectedTeams().get('payments-core') ?? [];
+    expect(expected.length).toBeGreaterThan(1);
+    const { body, status, text } = await get<{
+      team: TeamSummary;
+      products: Page<ScopeView>;
+      history: TeamDay[];
+    }>('/api/teams/payments-core?days=90&limit=1000');
+    expect(status, text).toBe(200);
+    expect(body?.products.items.map((v) => v.id).sort()).toEqual([...expected].sort());
+    expect(body?.products.items.every((v) => v.ownerTeam === 'payments-core')).toBe(true);
+    const momenta = body?.products.items.map((v) => v.momentum) ?? [];
+    expect(momenta).toEqual([...momenta].sort((a, b) => b - a));
+    expect(body?.team).toMatchObject({
+      team: 'payments-core',
+      products: expected.length,
+      domains: ['payments'],
+    });
+    const mean = momenta.reduce((a, b) => a + b, 0) / momenta.length;
+    expect(body?.team.momentumMean).toBeCloseTo(mean, 1);
+    expect(body?.history).toHaveLength(90);
+    // The last day is each product's score as of now: its mean is the team's mean.
+    expect(Math.abs((body?.history.at(-1)?.momentum ?? -1) - mean)).toBeLessThan(0.5);
+    expect(body?.history.at(-1)?.products).toBe(expected.length);
+
+    // The product list's owner-team filter gives the same products, with the team in its CSV.
+    const filtered = await get<Page<ScopeView>>(
+      '/api/scopes?kind=product&ownerTeam=payments-core&limit=1000',
+    );
+    expect(filtered.body?.items.map((v) => v.id).sort()).toEqual([...expected].sort());
+    const csv = await get('/api/scopes?kind=product&ownerTeam=payments-core&format=csv&limit=1000');
+    const [header, first] = csv.text.split('\r\n');
+    expect(header?.split(',').at(-1)).toBe('ownerTeam');
+    expect(first?.split(',').at(-1)).toBe('payments-core');
+
+    const missing = await get<{ code: string }>('/api/teams/no-such-team');
+    expect(missing.status).toBe(404);
+    expect(missing.body?.code).toBe('MM_ERR_TEAM_NOT_FOUND');
+  });
+
+  it('counts a product never published apart from the teams, and lists it under the empty owner team', async () => {
+    const before = await get<{ withoutOwnerTeam: number }>('/api/teams');
+    const productId = `unpublished-${Date.now()}`;
+    await f.pipeline.produce([
+      {
+        id: `onboard-${productId}`,
+        source: 'urn:meshmomentum:test',
+        type: 'ConsumerOnboarded',
+        time: Date.now() - 60_000,
+        subject: productId,
+        domain: 'logistics',
+        productId,
+        consumerTeam: 'finance-analytics',
+        useCaseId: null,
+      },
+    ]);
+    const id = `product:logistics/${productId}`;
+    await waitFor(
+      async () =>
+        (await get('/api/domains/logistics/products/' + productId)).status === 200 ? true : undefined,
+      { timeoutMs: 15_000, intervalMs: 100, what: 'the unpublished product to be scored' },
+    );
+    const after = await get<Page<TeamSummary> & { withoutOwnerTeam: number }>('/api/teams?limit=1000');
+    expect(after.body?.withoutOwnerTeam).toBe((before.body?.withoutOwnerTeam ?? 0) + 1);
+    const unowned = await get<Page<ScopeView>>('/api/scopes?kind=product&ownerTeam=&limit=1000');
+    expect(unowned.body?.items.map((v) => v.id)).toContain(id);
+    expect(unowned.body?.items.every((v) => v.ownerTeam === undefined)).toBe(true);
+    const refused = await get<{ issues: { field: string }[] }>('/api/scopes?kind=domain&ownerTeam=x');
+    expect(refused.status).toBe(400);
+    expect(refused.body?.issues.map((i) => i.field)).toEqual(['ownerTeam']);
+  });
+
   it('serves its OpenAPI document', async () => {
     const { body } = await get<{ openapi: string; paths: Record<string, unknown> }>('/openapi.json');
     expect(body?.openapi).toBe('3.1.0');
     expect(Object.keys(body?.paths ?? {})).toContain('/api/overview');
+    expect(Object.keys(body?.paths ?? {})).toContain('/api/teams/{team}');
   });
 });

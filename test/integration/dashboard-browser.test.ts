@@ -111,6 +111,35 @@ describe('dashboard in a real browser', () => {
     await page.screenshot({ path: `${SHOTS}hr-target.png`, fullPage: true });
   });
 
+  it('lists the owner teams and opens a team with its products, by keyboard', async () => {
+    await page.goto(`${base}/#/`);
+    await page.locator('nav a[href="#/teams"]').click();
+    const team = page.locator('#teams tr[data-team="payments-core"]');
+    await team.waitFor();
+    const products = Number(await team.getAttribute('data-products'));
+    expect(products).toBeGreaterThan(1);
+    await page.screenshot({ path: `${SHOTS}teams.png`, fullPage: true });
+    // Keyboard only: focus the team's link, Enter.
+    await team.locator('a').first().focus();
+    await page.keyboard.press('Enter');
+    await page.waitForURL(/#\/team\/payments-core/);
+    const rows = page.locator('#team-products tbody tr');
+    await rows.first().waitFor();
+    expect(await rows.count()).toBe(products);
+    for (const owner of await page.locator('#team-products [data-testid="owner-team"]').allInnerTexts()) {
+      expect(owner).toBe('payments-core');
+    }
+    expect(await page.locator('h1').innerText()).toContain('payments-core');
+    await page.locator('#chart canvas').waitFor();
+    await page.screenshot({ path: `${SHOTS}team.png`, fullPage: true });
+    // A product row shows its owner team on the products list too, linked to the team.
+    await page.goto(`${base}/#/products?domain=payments`);
+    await page.locator('#products tbody tr').first().waitFor();
+    const owners = await page.locator('#products [data-testid="owner-team"] a').allInnerTexts();
+    expect(owners.length).toBeGreaterThan(0);
+    expect(owners.every((o) => o.startsWith('payments-') || o === 'merchant-platform')).toBe(true);
+  });
+
   it('is readable on a phone', async () => {
     const phone = await browser.newPage({ viewport: { width: 390, height: 844 } });
     await phone.goto(`${base}/#/`);
@@ -119,6 +148,13 @@ describe('dashboard in a real browser', () => {
     const overflow = await phone.evaluate<number>('document.documentElement.scrollWidth - window.innerWidth');
     expect(overflow).toBeLessThanOrEqual(0);
     await phone.screenshot({ path: `${SHOTS}phone.png`, fullPage: true });
+    for (const view of ['#/teams', '#/team/payments-core']) {
+      await phone.goto(`${base}/${view}`);
+      await phone.locator('#teams, #team-products').first().locator('tbody tr').first().waitFor();
+      const wide = await phone.evaluate<number>('document.documentElement.scrollWidth - window.innerWidth');
+      expect(wide, view).toBeLessThanOrEqual(0);
+    }
+    await phone.screenshot({ path: `${SHOTS}phone-team.png`, fullPage: true });
     await phone.close();
   });
 });

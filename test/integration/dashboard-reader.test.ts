@@ -183,6 +183,48 @@ describe('dashboard over the store reader (cluster-safe reads)', () => {
     );
   });
 
+  it("answers a team's page across domains (histories of two slots, never in one pipeline)", async () => {
+    const domains = [...new Set(events.map((e) => e.domain))].sort().slice(0, 2);
+    expect(domains).toHaveLength(2);
+    // Any non-empty owner team is valid: spaces, `&` and `/` must survive the URL.
+    const team = 'data & ai/platform ops';
+    const published: ScoringEvent[] = domains.map((domain, i) => ({
+      id: `shared-${i}-${asOfMs}`,
+      source: 'urn:test',
+      domain,
+      type: 'DataProductPublished',
+      timeMs: asOfMs - 30 * 86_400_000,
+      productId: `shared-${i}`,
+      tier: 'standard',
+      ownerTeam: team,
+    }));
+    await write(store, published, 'dashboard-reader', asOfMs + 2_000);
+    const url = `/api/teams/${encodeURIComponent(team)}?days=60`;
+    await waitFor(async () => ((await app.inject({ url })).statusCode === 200 ? true : undefined), {
+      timeoutMs: 10_000,
+      intervalMs: 20,
+      what: 'the team to reach the dashboard',
+    });
+    const before = count.pipelines;
+    const page = await get<{
+      team: { products: number; domains: string[] };
+      products: { items: ScopeView[] };
+      history: { products: number; momentum: number }[];
+    }>(url);
+    expect(count.pipelines, 'the histories went through pipelines the guard checked').toBeGreaterThan(before);
+    expect(page.team).toMatchObject({ products: 2, domains });
+    expect(page.products.items.map((v) => v.id).sort()).toEqual(
+      domains.map((d, i) => `product:${d}/shared-${i}`),
+    );
+    expect(page.history).toHaveLength(60);
+    expect(page.history.at(-1)?.products).toBe(2);
+    // Published 30 days ago: no momentum 40 days ago, some on the day of the publication.
+    expect(page.history.at(-41)?.momentum).toBe(0);
+    expect(page.history.at(-30)?.momentum).toBeGreaterThan(0);
+    const teams = await get<{ items: { team: string }[] }>('/api/teams?sort=team&order=asc&limit=1000');
+    expect(teams.items.map((t) => t.team)).toContain(team);
+  });
+
   it('switches to a rebuilt namespace announced on the namespace channel', async () => {
     const redis = harness.redis();
     const rebuilt: KeySpace = { prefix: harness.ks.prefix, namespace: 'v2' };

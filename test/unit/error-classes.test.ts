@@ -36,6 +36,7 @@ import {
   ScopeNotFoundError,
   SseClientLimitError,
   TargetWritesDisabledError,
+  TeamNotFoundError,
 } from '@mesh-momentum/dashboard';
 import { AdminUnauthenticatedError } from '@mesh-momentum/service-kit';
 import { IngestError, IngestErrorCodes } from '@mesh-momentum/ingest';
@@ -74,6 +75,7 @@ const SAMPLES: readonly MeshMomentumError[] = [
   new MappingInvalidError('m.yaml', [{ entry: 'a', reason: 'bad' }]),
   new QueryInvalidError([{ field: 'limit', reason: 'must be <= 1000' }]),
   new ScopeNotFoundError('domain:nowhere'),
+  new TeamNotFoundError('nobody'),
   new SseClientLimitError(1000, 10),
   new TargetWritesDisabledError(),
   ...Object.values(IngestErrorCodes).map((code) => new IngestError(code, 'x')),

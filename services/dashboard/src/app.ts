@@ -10,6 +10,7 @@ import { installErrorHandler } from './http.ts';
 import { OPENAPI } from './openapi.ts';
 import { registerReadRoutes } from './routes-read.ts';
 import { registerTargetRoutes } from './routes-targets.ts';
+import { registerTeamRoutes } from './routes-teams.ts';
 import type { SnapshotCache } from './snapshot.ts';
 import type { ChangeHub } from './sse.ts';
 import type { DashboardStore } from './store-access.ts';
@@ -37,13 +38,15 @@ export async function createDashboardApp(deps: DashboardAppDeps): Promise<Fastif
   const app = createOpsServer(deps.probe, deps.metrics);
   installErrorHandler(app);
   let targetsVersion = 0;
-  registerReadRoutes(app, {
+  const readDeps = {
     store: deps.store,
     cache: deps.cache,
     answers: deps.answers,
     scoring: deps.scoring,
     targetsVersion: () => targetsVersion,
-  });
+  };
+  registerReadRoutes(app, readDeps);
+  registerTeamRoutes(app, readDeps);
   registerTargetRoutes(app, {
     store: deps.store,
     cache: deps.cache,

@@ -23,6 +23,16 @@ export class ScopeNotFoundError extends MeshMomentumError {
   }
 }
 
+/** An owner team that no data product in the current namespace names (404). */
+export class TeamNotFoundError extends MeshMomentumError {
+  readonly team: string;
+
+  constructor(team: string) {
+    super(ErrorCodes.TEAM_NOT_FOUND, `no data product is owned by team ${JSON.stringify(team)}`);
+    this.team = team;
+  }
+}
+
 /** As many event streams are open as the dashboard serves (`MM_DASHBOARD_SSE_MAX_CLIENTS`): 503, retriable. */
 export class SseClientLimitError extends MeshMomentumError {
   readonly maxClients: number;

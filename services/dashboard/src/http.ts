@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { z } from 'zod';
 import { MeshMomentumError } from '@mesh-momentum/common';
+import type { AnswerCache } from './answer-cache.ts';
 import { QueryInvalidError } from './errors.ts';
 
 /** Parses query or body with a zod schema; bad input is a QueryInvalidError naming each field. */
@@ -33,6 +34,29 @@ export async function sendTagged(
 ): Promise<FastifyReply> {
   if (isFresh(request, reply, version)) return reply.code(304).send();
   return reply.send(await produce());
+}
+
+/**
+ * A list answer computed from the snapshot alone: kept per generation under its route and parsed query
+ * (`answers`), with its content type (a CSV as an attachment named `filename`).
+ */
+export function cachedAnswer(
+  reply: FastifyReply,
+  answers: AnswerCache,
+  generation: number,
+  route: string,
+  query: { readonly format: 'json' | 'csv' },
+  compute: () => string,
+  filename = `${route}.csv`,
+): Buffer {
+  const body = answers.get(generation, route, query, () => Buffer.from(compute()));
+  if (query.format === 'csv') {
+    reply.header('content-type', 'text/csv; charset=utf-8');
+    reply.header('content-disposition', `attachment; filename="${filename}"`);
+  } else {
+    reply.header('content-type', 'application/json; charset=utf-8');
+  }
+  return body;
 }
 
 /** `400 {statusCode, code, error, message, issues}` as fastify answers, with our stable codes. */

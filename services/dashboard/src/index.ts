@@ -9,5 +9,6 @@ export * from './snapshot.ts';
 export * from './sse.ts';
 export * from './store-access.ts';
 export * from './targets.ts';
+export * from './teams.ts';
 export * from './views.ts';
 export * from './web-build.ts';

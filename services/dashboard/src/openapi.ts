@@ -57,6 +57,10 @@ export const OPENAPI = {
         parameters: [
           q('kind', 'domain (default) or product', { enum: ['domain', 'product'] }),
           q('domain', 'only this domain (its products, or itself)'),
+          q(
+            'ownerTeam',
+            'only the data products of this owner team (kind=product); empty: the products without an owner team',
+          ),
           q('quadrant', 'thriving, hype, grind or stalled', {
             enum: ['thriving', 'hype', 'grind', 'stalled'],
           }),
@@ -83,6 +87,45 @@ export const OPENAPI = {
           'Stalled scopes (the stall rules) and scopes at risk (momentum down >= 10 points in 30 days)',
         parameters: [format],
         responses: { '200': jsonOrCsv('{stalled, atRisk}'), ...errors },
+      },
+    },
+    '/api/teams': {
+      get: {
+        summary:
+          'Owner teams: per team its data products (count, domains), mean and median momentum and value, quadrant counts, stalled and at-risk counts; sorted and paged. Products without an owner team are left out and counted in `withoutOwnerTeam`',
+        parameters: [
+          q(
+            'sort',
+            'momentumMean (default), momentumMedian, valueMean, valueMedian, products, stalled, atRisk or team',
+          ),
+          q('order', 'desc (default) or asc', { enum: ['asc', 'desc'] }),
+          q('limit', 'page size 1..1000 (default 100)', { type: 'integer' }),
+          q('offset', 'teams to skip (default 0)', { type: 'integer' }),
+          format,
+        ],
+        responses: {
+          '200': jsonOrCsv('A page {total, offset, limit, items, withoutOwnerTeam}'),
+          ...errors,
+        },
+      },
+    },
+    '/api/teams/{team}': {
+      get: {
+        summary:
+          "One owner team: its figures, its data products across domains (paged, with scores, quadrant, stall) and its daily history (the mean of its products')",
+        parameters: [
+          p('team'),
+          detailParams[0],
+          q('sort', 'momentum (default), value, momentumTrend7, momentumTrend30, eventCount or id'),
+          q('order', 'desc (default) or asc', { enum: ['asc', 'desc'] }),
+          q('limit', 'products per page 1..1000 (default 100)', { type: 'integer' }),
+          q('offset', 'products to skip (default 0)', { type: 'integer' }),
+        ],
+        responses: {
+          '200': json('{team, products: {total, offset, limit, items}, history}'),
+          '404': json('MM_ERR_TEAM_NOT_FOUND: no data product names this owner team'),
+          ...errors,
+        },
       },
     },
     '/api/mesh': {

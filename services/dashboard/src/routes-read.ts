@@ -3,7 +3,7 @@ import { z } from 'zod';
 import type { ScoringConfig } from '@mesh-momentum/scoring';
 import { buildDetail, daysToRead, refOf } from './detail.ts';
 import { ScopeNotFoundError } from './errors.ts';
-import { parse, sendTagged } from './http.ts';
+import { cachedAnswer, parse, sendTagged } from './http.ts';
 import type { SnapshotSource } from './snapshot.ts';
 import type { AnswerCache } from './answer-cache.ts';
 import { HISTORY_MAX_DAYS, type Mover } from '@mesh-momentum/store';
@@ -28,6 +28,8 @@ const listQuery = z
   .object({
     kind: z.enum(['domain', 'product']).default('domain'),
     domain: z.string().min(1).optional(),
+    // Empty: the products without an owner team (docs/dashboard.md, "Owner teams").
+    ownerTeam: z.string().optional(),
     quadrant: z.enum(['thriving', 'hype', 'grind', 'stalled']).optional(),
     stalled: z
       .enum(['true', 'false'])
@@ -39,7 +41,16 @@ const listQuery = z
     offset: z.coerce.number().int().min(0).default(0),
     format: z.enum(['json', 'csv']).default('json'),
   })
-  .strict();
+  .strict()
+  .superRefine((q, ctx) => {
+    if (q.ownerTeam !== undefined && q.kind !== 'product') {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['ownerTeam'],
+        message: 'only data products have an owner team: use it with kind=product',
+      });
+    }
+  });
 
 const boardQuery = z
   .object({
@@ -71,17 +82,7 @@ export function registerReadRoutes(app: FastifyInstance, deps: ReadRouteDeps): v
     route: string,
     query: { readonly format: 'json' | 'csv' },
     compute: () => string,
-    filename = `${route}.csv`,
-  ): Buffer => {
-    const body = answers.get(cache.current.generation, route, query, () => Buffer.from(compute()));
-    if (query.format === 'csv') {
-      reply.header('content-type', 'text/csv; charset=utf-8');
-      reply.header('content-disposition', `attachment; filename="${filename}"`);
-    } else {
-      reply.header('content-type', 'application/json; charset=utf-8');
-    }
-    return body;
-  };
+  ): Buffer => cachedAnswer(reply, answers, cache.current.generation, route, query, compute);
 
   // The overview takes no parameters: one answer per generation, whatever the query string.
   app.get('/api/overview', (request, reply) =>

@@ -38,7 +38,7 @@ const versionOf = (s: StoredScore | undefined) => (s ? `${s.asOfMs}/${s.eventCou
 
 /** Whether a scope changed for the people watching it (SSE pushes these). */
 const fingerprint = (v: ScopeView) =>
-  `${v.asOfMs}/${v.eventCount}/${v.momentum}/${v.value}/${v.quadrant}/${v.stalled ? 1 : 0}`;
+  `${v.asOfMs}/${v.eventCount}/${v.momentum}/${v.value}/${v.quadrant}/${v.stalled ? 1 : 0}/${v.ownerTeam ?? ''}`;
 
 export class SnapshotCache implements SnapshotSource {
   readonly #store: DashboardStore;

@@ -119,14 +119,34 @@ export class DashboardStore {
    * score's asOf); empty for a scope without data.
    */
   async history(snapshot: ReadSnapshot, ref: ScopeRef, days: number): Promise<DayScores[]> {
-    const found = await snapshot.history(ref, { days });
-    return (found?.points ?? []).map((p) => ({
-      dayMs: p.day * 86_400_000,
-      momentum: p.momentum.score,
-      value: p.value.score,
-      momentumRaw: p.momentum.raw,
-      valueRaw: p.value.raw,
-    }));
+    return (await this.histories(snapshot, [ref], days)).get(refKey(ref)) ?? [];
+  }
+
+  /**
+   * Many scopes' daily histories (a team's products, across domains), by `refKey`: one round trip per
+   * slot however many scopes. Scopes without data are absent.
+   */
+  async histories(
+    snapshot: ReadSnapshot,
+    refs: readonly ScopeRef[],
+    days: number,
+  ): Promise<Map<string, DayScores[]>> {
+    if (refs.length === 0) return new Map();
+    const found = await snapshot.histories(refs, { days });
+    const out = new Map<string, DayScores[]>();
+    for (const [key, history] of found) {
+      out.set(
+        key,
+        history.points.map((p) => ({
+          dayMs: p.day * 86_400_000,
+          momentum: p.momentum.score,
+          value: p.value.score,
+          momentumRaw: p.momentum.raw,
+          valueRaw: p.value.raw,
+        })),
+      );
+    }
+    return out;
   }
 
   /**

@@ -48,6 +48,16 @@ describe('toView', () => {
     expect(toView('mesh', score()).id).toBe('mesh');
   });
 
+  it("carries a product's owner team, and none for domains, the mesh or a hash without the field", () => {
+    expect(toView('product', score({ ownerTeam: 'payments-core' }), 'payments', 'orders').ownerTeam).toBe(
+      'payments-core',
+    );
+    expect(toView('product', score(), 'payments', 'orders').ownerTeam).toBeUndefined();
+    expect(toView('product', score({ ownerTeam: '' }), 'payments', 'orders').ownerTeam).toBeUndefined();
+    expect(toView('domain', score({ ownerTeam: 'stray' }), 'payments').ownerTeam).toBeUndefined();
+    expect(toView('mesh', score({ ownerTeam: 'stray' })).ownerTeam).toBeUndefined();
+  });
+
   it('reads a stall and its reason', () => {
     const v = toView('domain', score({ stalled: '1', stallReason: 'inactivity' }), 'hr');
     expect(v.stalled).toBe(true);
@@ -63,10 +73,15 @@ describe('toView', () => {
 
 describe('listScopes', () => {
   const views: ScopeView[] = [
-    toView('product', score({ momentum: '10', quadrant: 'stalled', stalled: '1' }), 'a', 'p1'),
-    toView('product', score({ momentum: '30' }), 'a', 'p2'),
+    toView(
+      'product',
+      score({ momentum: '10', quadrant: 'stalled', stalled: '1', ownerTeam: 'team-x' }),
+      'a',
+      'p1',
+    ),
+    toView('product', score({ momentum: '30', ownerTeam: 'team-x' }), 'a', 'p2'),
     toView('product', score({ momentum: '30' }), 'b', 'p3'),
-    toView('product', score({ momentum: '20', quadrant: 'thriving' }), 'b', 'p4'),
+    toView('product', score({ momentum: '20', quadrant: 'thriving', ownerTeam: 'team-x' }), 'b', 'p4'),
   ];
   const base = { sort: 'momentum', order: 'desc', limit: 10, offset: 0 } as const;
 
@@ -84,6 +99,14 @@ describe('listScopes', () => {
     expect(listScopes(views, { ...base, domain: 'b' }).items.map((v) => v.productId)).toEqual(['p3', 'p4']);
     expect(listScopes(views, { ...base, quadrant: 'thriving' }).total).toBe(1);
     expect(listScopes(views, { ...base, stalled: true }).items.map((v) => v.productId)).toEqual(['p1']);
+    expect(listScopes(views, { ...base, ownerTeam: 'team-x' }).items.map((v) => v.productId)).toEqual([
+      'p2',
+      'p4',
+      'p1',
+    ]);
+    // Empty: the products without an owner team.
+    expect(listScopes(views, { ...base, ownerTeam: '' }).items.map((v) => v.productId)).toEqual(['p3']);
+    expect(listScopes(views, { ...base, ownerTeam: 'team-y' }).total).toBe(0);
     const page = listScopes(views, { ...base, limit: 2, offset: 1 });
     expect(page.total).toBe(4);
     expect(page.items.map((v) => v.productId)).toEqual(['p3', 'p4']);

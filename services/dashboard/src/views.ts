@@ -32,6 +32,11 @@ export interface ScopeView {
   readonly standing: StoredScore['standing'];
   /** Current consumers (standing), what the quadrant chart sizes points by. */
   readonly consumers: number;
+  /**
+   * The owner team of a data product (its latest DataProductPublished); undefined for domains, the mesh,
+   * a product never published and scores written before the processor kept the field.
+   */
+  readonly ownerTeam: string | undefined;
 }
 
 export function scopeId(kind: ScopeKindName, domain?: string, productId?: string): string {
@@ -75,6 +80,7 @@ export function toView(
     counts,
     standing: score.standing,
     consumers: score.standing.consumers,
+    ownerTeam: kind === 'product' ? score.ownerTeam : undefined,
   };
 }
 
@@ -100,6 +106,8 @@ export type SortField = (typeof SORT_FIELDS)[number];
 
 export interface ListQuery {
   readonly domain?: string | undefined;
+  /** Only products of this owner team; `''`: only products without an owner team. */
+  readonly ownerTeam?: string | undefined;
   readonly quadrant?: string | undefined;
   readonly stalled?: boolean | undefined;
   readonly sort: SortField;
@@ -120,6 +128,7 @@ export function listScopes(views: readonly ScopeView[], query: ListQuery): Page<
   const filtered = views.filter(
     (v) =>
       (query.domain === undefined || v.domain === query.domain) &&
+      (query.ownerTeam === undefined || (v.ownerTeam ?? '') === query.ownerTeam) &&
       (query.quadrant === undefined || v.quadrant === query.quadrant) &&
       (query.stalled === undefined || v.stalled === query.stalled),
   );
@@ -157,6 +166,8 @@ export const CSV_COLUMNS = [
   'eventCount',
   'consumers',
   'lastEventMs',
+  // Last, so that the columns before it keep the places they had before owner teams were kept.
+  'ownerTeam',
 ] as const satisfies readonly (keyof ScopeView)[];
 
 /** RFC 4180: fields with a comma, quote or line break are quoted, quotes doubled; CRLF line ends. */

@@ -1,7 +1,7 @@
 import { inject } from 'vitest';
 import { DashboardService, loadDashboardConfig } from '@mesh-momentum/dashboard';
 import { DEFAULT_SCORING_CONFIG } from '@mesh-momentum/scoring';
-import { describeProgramme, simulateProgramme } from '@mesh-momentum/simulator';
+import { describeProgramme, simulateProgramme, type SimulatedEvent } from '@mesh-momentum/simulator';
 import { ScoreReader } from '@mesh-momentum/store';
 import { waitFor } from '@mesh-momentum/testing';
 import { processorConfig, TestPipeline } from './pipeline.ts';
@@ -15,6 +15,8 @@ export interface DashboardFixture {
   readonly service: DashboardService;
   readonly app: Awaited<ReturnType<DashboardService['start']>>;
   readonly domains: readonly string[];
+  /** The simulated programme's events, as produced (what the expectations are computed from). */
+  readonly events: readonly SimulatedEvent[];
   close(): Promise<void>;
 }
 
@@ -65,6 +67,7 @@ export async function startDashboardFixture(
     service,
     app,
     domains,
+    events,
     close: async () => {
       await service.stop();
       await pipeline.close();

@@ -17,6 +17,8 @@ export interface ScopeView {
   lastPositiveEventMs?: number;
   eventCount: number;
   consumers: number;
+  /** Data products only: the team of its latest publication (absent when never published). */
+  ownerTeam?: string;
 }
 
 export interface Overview {
@@ -71,6 +73,28 @@ export interface Page<T> {
   items: T[];
 }
 
+/** An owner team's figures (services/dashboard/src/teams.ts). */
+export interface TeamSummary {
+  team: string;
+  products: number;
+  domains: string[];
+  momentumMean: number;
+  momentumMedian: number;
+  valueMean: number;
+  valueMedian: number;
+  quadrants: Record<'thriving' | 'hype' | 'grind' | 'stalled', number>;
+  stalled: number;
+  atRisk: number;
+  eventCount: number;
+  lastPositiveEventMs?: number;
+}
+
+export interface TeamDetail {
+  team: TeamSummary;
+  products: Page<ScopeView>;
+  history: HistoryPoint[];
+}
+
 export async function getJson<T>(url: string): Promise<T> {
   const res = await fetch(url, { headers: { accept: 'application/json' } });
   if (!res.ok) {
@@ -112,6 +136,8 @@ export function detailUrl(v: Pick<ScopeView, 'kind' | 'domain' | 'productId'>): 
     ? `/api/domains/${d}/products/${encodeURIComponent(v.productId ?? '')}`
     : `/api/domains/${d}`;
 }
+
+export const teamHref = (team: string): string => `#/team/${encodeURIComponent(team)}`;
 
 export function pageHref(v: Pick<ScopeView, 'kind' | 'domain' | 'productId'>): string {
   if (v.kind === 'mesh') return '#/mesh';

@@ -1,6 +1,6 @@
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
-import type { Detail, ScopeView } from './api.ts';
+import type { Detail, HistoryPoint, ScopeView } from './api.ts';
 
 /** Quadrant colours, also used by the badges in styles.css. */
 export const QUADRANT_COLOURS: Record<string, string> = {
@@ -177,6 +177,26 @@ export function detailChart(el: HTMLElement, detail: Detail): uPlot {
       forecastOnly(fv, (r) => r.low),
       forecastOnly(fv, (r) => r.high),
     ] as uPlot.AlignedData,
+    el,
+  );
+}
+
+/** Daily momentum and value (a team's: the mean of its products'), without forecast or events. */
+export function historyChart(el: HTMLElement, history: readonly HistoryPoint[]): uPlot {
+  return new uPlot(
+    {
+      width: width(el),
+      height: 240,
+      legend: { show: false },
+      scales: { y: { range: [0, 100] } },
+      axes: [{}, { label: 'score' }],
+      series: [
+        {},
+        { label: 'momentum', stroke: '#e08a1e', width: 2 },
+        { label: 'value', stroke: '#3c6fd1', width: 2 },
+      ],
+    },
+    [history.map((p) => p.dayMs / 1000), history.map((p) => p.momentum), history.map((p) => p.value)],
     el,
   );
 }

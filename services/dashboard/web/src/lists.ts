@@ -1,14 +1,23 @@
-import { getJson, pageHref, type Page, type ScopeView } from './api.ts';
+import { getJson, pageHref, teamHref, type Page, type ScopeView } from './api.ts';
 import { badge, day, esc, mount, num, trend } from './dom.ts';
 
-const row = (v: ScopeView) => `<tr data-scope="${esc(v.id)}">
+/** A product's owner team, linked to the team's page (domains have none). */
+const team = (v: ScopeView) =>
+  v.ownerTeam
+    ? `<a href="${teamHref(v.ownerTeam)}">${esc(v.ownerTeam)}</a>`
+    : v.kind === 'product'
+      ? '–'
+      : '';
+
+/** One scope per row (the stalled lists, the products, a team's products). */
+export const row = (v: ScopeView) => `<tr data-scope="${esc(v.id)}">
   <td><a href="${pageHref(v)}">${esc(v.kind === 'product' ? v.productId : v.domain)}</a></td>
-  <td>${esc(v.domain)}</td><td>${badge(v.quadrant)}</td>
+  <td>${esc(v.domain)}</td><td data-testid="owner-team">${team(v)}</td><td>${badge(v.quadrant)}</td>
   <td class="num">${num(v.momentum)}</td><td class="num">${trend(v.momentumTrend30)}</td>
   <td class="num">${num(v.value)}</td><td class="num">${v.consumers}</td>
   <td>${v.stalled ? badge('alert', v.stallReason ?? 'stalled') : ''}</td><td>${day(v.lastPositiveEventMs)}</td></tr>`;
 
-const HEAD = `<thead><tr><th>scope</th><th>domain</th><th>quadrant</th><th class="num">momentum</th><th class="num">30 d</th>
+export const HEAD = `<thead><tr><th>scope</th><th>domain</th><th>owner team</th><th>quadrant</th><th class="num">momentum</th><th class="num">30 d</th>
   <th class="num">value</th><th class="num">consumers</th><th>stall</th><th>last momentum event</th></tr></thead>`;
 
 /** Stalled scopes (the stall rules' verdict) and scopes at risk (falling fast, not stalled yet). */
@@ -28,6 +37,9 @@ export async function renderProducts(params: URLSearchParams): Promise<void> {
     const v = params.get(key);
     if (v) query.set(key, v);
   }
+  // Present but empty: the products without an owner team (the teams page links here).
+  const ownerTeam = params.get('ownerTeam');
+  if (ownerTeam !== null) query.set('ownerTeam', ownerTeam);
   const page = await getJson<Page<ScopeView>>(`/api/scopes?${query}`);
   const offset = page.offset;
   const nav = (to: number) => {
@@ -37,9 +49,10 @@ export async function renderProducts(params: URLSearchParams): Promise<void> {
     next.delete('limit');
     return `#/products?${next}`;
   };
-  const el = mount(`<h1>Data products</h1>
+  const el = mount(`<h1>${ownerTeam === '' ? 'Data products without an owner team' : 'Data products'}</h1>
     <form class="card target" id="filters">
       <label>domain <input name="domain" value="${esc(params.get('domain') ?? '')}" size="12" /></label>
+      <label>owner team <input name="ownerTeam" value="${esc(ownerTeam ?? '')}" size="14" /></label>
       <label>quadrant <select name="quadrant"><option value="">any</option>${[
         'thriving',
         'hype',

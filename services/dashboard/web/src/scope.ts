@@ -1,4 +1,13 @@
-import { adminToken, detailUrl, getJson, putTarget, type Detail, type Mover, type ScopeView } from './api.ts';
+import {
+  adminToken,
+  detailUrl,
+  getJson,
+  putTarget,
+  teamHref,
+  type Detail,
+  type Mover,
+  type ScopeView,
+} from './api.ts';
 import { detailChart } from './charts.ts';
 import { badge, day, esc, mount, num, trend } from './dom.ts';
 
@@ -27,7 +36,9 @@ export async function renderScope(
     <h1>${esc(name)} ${badge(s.quadrant)} ${s.stalled ? badge('alert', `stalled: ${s.stallReason ?? ''}`) : ''}</h1>
     <p>momentum <strong>${num(s.momentum)}</strong> ${trend(s.momentumTrend30)} over 30 days ·
        value <strong>${num(s.value)}</strong> ${trend(s.valueTrend30)} · ${s.eventCount} events ·
-       last momentum-building event ${day(s.lastPositiveEventMs)}</p>
+       last momentum-building event ${day(s.lastPositiveEventMs)}${
+         s.ownerTeam ? ` · owner team <a href="${teamHref(s.ownerTeam)}">${esc(s.ownerTeam)}</a>` : ''
+       }</p>
     <section class="card"><h2>History and forecast (80 % band)</h2><div id="chart"></div>
       <p class="legend"><span style="color:#e08a1e">━ momentum</span><span style="color:#3c6fd1">━ value</span>
         <span class="muted">┅ forecast (median, shaded: 10–90 %)</span></p>
