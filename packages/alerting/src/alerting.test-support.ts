@@ -22,7 +22,11 @@ export function obs(scope: AlertScope, stalled: boolean, asOfMs = T0): Observati
     scope,
     stalled,
     ...(stalled
-      ? { reason: 'inactivity', findings: [{ rule: 'inactivity', value: 30, threshold: 21 }] }
+      ? {
+          reason: 'inactivity',
+          findings: [{ rule: 'inactivity', value: 30, threshold: 21 }],
+          stalledSinceMs: asOfMs - 9 * DAY_MS,
+        }
       : {}),
     momentum: stalled ? 8 : 60,
     trend7: stalled ? -3 : 2,

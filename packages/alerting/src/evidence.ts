@@ -34,6 +34,7 @@ export function evidenceOf(observation: Observation, rule: AlertRule, config: Al
           lastMomentumEventMs: o.lastMomentumEventMs,
           silenceDays: Math.floor((o.asOfMs - o.lastMomentumEventMs) / DAY_MS),
         }),
+    ...(o.stalledSinceMs === undefined ? {} : { stalledSinceMs: o.stalledSinceMs }),
     topEvents: (o.topEvents ?? []).slice(0, config.topEvents),
     dashboardUrl: dashboardUrlOf(config.dashboardBaseUrl, o.scope),
     asOfMs: o.asOfMs,
@@ -101,6 +102,9 @@ export function annotationsOf(
     stall_reason: evidence.stallReason ?? '',
     momentum: String(round1(evidence.momentum)),
     trend30: String(round1(evidence.trend30)),
+    ...(evidence.stalledSinceMs === undefined
+      ? {}
+      : { stalled_since: new Date(evidence.stalledSinceMs).toISOString() }),
     dashboard_url: evidence.dashboardUrl,
   };
 }

@@ -35,6 +35,11 @@ describe('evidence on every notification', () => {
       silenceDays: 30,
       dashboardUrl: 'http://127.0.0.1:8090/#/domain/hr',
     });
+    // Stalled since the processor first found it so (the observation says 9 days before the score).
+    expect(domainAlert.evidence.stalledSinceMs).toBeLessThan(domainAlert.evidence.asOfMs);
+    expect(domainAlert.annotations['stalled_since']).toBe(
+      new Date(domainAlert.evidence.stalledSinceMs!).toISOString(),
+    );
     expect(domainAlert.evidence.topEvents[0]).toMatchObject({ id: 'e1', type: 'ChampionLost' });
     expect(domainAlert.annotations['description']).toContain('inactivity (30 vs threshold 21)');
     const productAlert = firing.alerts.find((x) => x.labels['scope_kind'] === 'product')!;

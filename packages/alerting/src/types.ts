@@ -49,6 +49,8 @@ export interface Observation {
   readonly trend30: number;
   /** Time of the latest momentum-building event. */
   readonly lastMomentumEventMs?: number;
+  /** Since when the processor has found the scope stalled without interruption (score hash `stalledSinceMs`). */
+  readonly stalledSinceMs?: number;
   /** The event time the score is as of. */
   readonly asOfMs: number;
   /** Largest contributions to momentum, largest first. */
@@ -105,6 +107,8 @@ export interface Evidence {
   readonly lastMomentumEventMs?: number;
   /** Whole days since the last momentum-building event, as of the score. */
   readonly silenceDays?: number;
+  /** Since when the scope has been stalled without interruption, as the processor recorded it. */
+  readonly stalledSinceMs?: number;
   readonly topEvents: readonly TopEvent[];
   /** The scope's dashboard page. */
   readonly dashboardUrl: string;

@@ -26,6 +26,7 @@ function observation(ref: ScopeRef, score: StoredScore, topEvents: readonly TopE
     trend7: score.momentum.trend7,
     trend30: score.momentum.trend30,
     ...(score.lastPositiveEventMs === undefined ? {} : { lastMomentumEventMs: score.lastPositiveEventMs }),
+    ...(score.stalledSinceMs === undefined ? {} : { stalledSinceMs: score.stalledSinceMs }),
     asOfMs: score.asOfMs,
     topEvents,
   };
