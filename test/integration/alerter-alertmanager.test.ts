@@ -69,6 +69,13 @@ describe('alerter → Alertmanager', () => {
       `Momentum of domain ${domain} stalled: ${fired[0]!.alerts[0]!.evidence.stallReason}`,
     );
     expect(active[0]!.annotations['dashboard_url']).toBe(`http://127.0.0.1:8090/#/domain/${domain}`);
+    // The evidence the processor wrote: every rule that holds with its value and threshold, and since when.
+    const evidence = fired.find((n) => n.groupKey === `domain=${domain}`)!.alerts[0]!.evidence;
+    expect(evidence.findings.length).toBeGreaterThan(0);
+    expect(evidence.findings[0]!.rule).toBe(evidence.stallReason);
+    expect(active[0]!.annotations['description']).toContain(`${evidence.stallReason} (`);
+    expect(active[0]!.annotations['description']).toMatch(/vs threshold \d/);
+    expect(Date.parse(active[0]!.annotations['stalled_since'] ?? '')).toBeLessThanOrEqual(now);
 
     // The domain moves again: resolved at the next evaluation (keep_firing_for 0), posted with endsAt.
     const later = Date.now();

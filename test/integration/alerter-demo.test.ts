@@ -48,3 +48,49 @@ describe('alerter on the demo programme', () => {
     ]);
   });
 });
+
+describe('alerter on the demo programme, grouped by owner team', () => {
+  const harness = storeHarness('alerter-demo-teams');
+
+  it('every product alert carries the owner team the processor stored, and notifications group by it', async () => {
+    const redis = harness.redis();
+    const driver = new ScoreDriver(redis, harness.ks);
+    const programme = simulateProgramme({ seed: 42, endMs: END_MS });
+    // The owner of each product as its latest publication names it: what the score hash must carry.
+    const ownerOf = new Map<string, { timeMs: number; team: string }>();
+    for (const e of programme) {
+      if (e.type !== 'DataProductPublished') continue;
+      const held = ownerOf.get(e.productId);
+      if (!held || e.time >= held.timeMs) ownerOf.set(e.productId, { timeMs: e.time, team: e.ownerTeam });
+    }
+    const events = toScoring(programme);
+    for (let i = 0; i < events.length; i += 500) await driver.apply(events.slice(i, i + 500), AS_OF_MS);
+    await driver.refresh(AS_OF_MS);
+    const alerter = makeAlerter(
+      redis,
+      harness.ks.prefix,
+      alerterConfig({}, { rules: rules(0, 0, true), groupBy: 'ownerTeam' }),
+      'demo-teams',
+    );
+    const notifications = await alerter.tick(AS_OF_MS);
+    const productAlerts = notifications
+      .flatMap((n) => n.alerts)
+      .filter((a) => a.labels['scope_kind'] === 'product');
+    expect(productAlerts.length).toBe(28);
+    for (const alert of productAlerts) {
+      expect(alert.labels['owner_team'], alert.labels['product']).toBe(
+        ownerOf.get(alert.labels['product']!)?.team,
+      );
+    }
+    const teams = new Set(productAlerts.map((a) => a.labels['owner_team']));
+    for (const team of teams) {
+      const group = notifications.find((n) => n.groupKey === `owner_team=${team}`);
+      expect(
+        group?.alerts.every((a) => a.labels['owner_team'] === team),
+        team,
+      ).toBe(true);
+    }
+    // The domain alert has no owner team: it is grouped by its domain.
+    expect(notifications.some((n) => n.groupKey === 'domain=hr')).toBe(true);
+  });
+});
