@@ -6,3 +6,4 @@ export * from './redis-client.ts';
 export * from './registry-probe.ts';
 export * from './runtime.ts';
 export * from './shutdown.ts';
+export * from './scoring-config-file.ts';

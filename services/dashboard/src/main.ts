@@ -1,8 +1,13 @@
 import { fileURLToPath } from 'node:url';
 import { createLogger } from '@mesh-momentum/common';
-import { connectRedis, createRedis, installShutdown, listenOps } from '@mesh-momentum/service-kit';
+import {
+  connectRedis,
+  createRedis,
+  installShutdown,
+  listenOps,
+  loadScoringConfigFile,
+} from '@mesh-momentum/service-kit';
 import { loadDashboardConfig } from './config.ts';
-import { loadScoringConfigFile } from './scoring-config.ts';
 import { DashboardService } from './service.ts';
 import { ensureWebBuild } from './web-build.ts';
 

@@ -1,21 +1,16 @@
-import { readFileSync } from 'node:fs';
 import { ConfigError } from '@mesh-momentum/common';
 import { EARLIEST_EVENT_TIME_MS } from '@mesh-momentum/events';
-import {
-  DEFAULT_SCORING_CONFIG,
-  parseScoringConfig,
-  ScoringConfigError,
-  type ScoringConfig,
-} from '@mesh-momentum/scoring';
+import { DEFAULT_SCORING_CONFIG, type ScoringConfig } from '@mesh-momentum/scoring';
+import { loadScoringConfigFile } from '@mesh-momentum/service-kit';
 import { representableRangeOf } from './event-time-range.ts';
 
 /**
- * The scoring config: the documented defaults, or the JSON file named by MM_SCORING_CONFIG_FILE,
- * validated by packages/scoring (unknown keys refused). Errors name the file and each field.
+ * The scoring config (service-kit `loadScoringConfigFile`), refused when it cannot represent the
+ * accepted event times.
  */
 export function loadScoringConfig(file: string | undefined): ScoringConfig {
   if (file === undefined) return DEFAULT_SCORING_CONFIG;
-  const config = parseScoringConfigFile(file);
+  const config = loadScoringConfigFile(file);
   checkRepresentableRange(config, file);
   return config;
 }
@@ -40,23 +35,4 @@ function checkRepresentableRange(config: ScoringConfig, file: string, nowMs = Da
         '(a longer shortest half-life, or an anchor epoch nearer today)',
     },
   ]);
-}
-
-function parseScoringConfigFile(file: string): ScoringConfig {
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(readFileSync(file, 'utf8'));
-  } catch (error) {
-    throw new ConfigError([
-      { field: 'MM_SCORING_CONFIG_FILE', reason: `cannot read ${file}: ${(error as Error).message}` },
-    ]);
-  }
-  try {
-    return parseScoringConfig(parsed);
-  } catch (error) {
-    if (error instanceof ScoringConfigError) {
-      throw new ConfigError(error.issues.map((i) => ({ field: `${file}: ${i.field}`, reason: i.reason })));
-    }
-    throw error;
-  }
 }

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ConfigError } from '@mesh-momentum/common';
 import { DEFAULT_SCORING_CONFIG } from '@mesh-momentum/scoring';
-import { loadScoringConfigFile } from './scoring-config.ts';
+import { loadScoringConfigFile } from './scoring-config-file.ts';
 
 describe('the scoring config the dashboard reads', () => {
   const dir = mkdtempSync(join(tmpdir(), 'mm-dashboard-scoring-'));

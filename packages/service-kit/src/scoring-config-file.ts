@@ -8,11 +8,10 @@ import {
 } from '@mesh-momentum/scoring';
 
 /**
- * The processor's scoring config (MM_SCORING_CONFIG_FILE, or the defaults): history and forecasts
- * use its half-lives, K and anchor epoch. Read here with packages/scoring rather than imported from
- * the processor, whose package loads the write engine, Kafka and the Lua scripts: a reader depends on
- * the key contract only. The processor refuses a config that cannot represent its event times; the
- * dashboard reads what the processor accepted.
+ * The scoring config every service reads (MM_SCORING_CONFIG_FILE, or the documented defaults): the
+ * JSON file validated by packages/scoring (unknown keys refused), errors naming the file and each
+ * field. The processor checks on top that it can represent the accepted event times; readers (the
+ * dashboard's history and forecasts) take what the processor accepted.
  */
 export function loadScoringConfigFile(file: string | undefined): ScoringConfig {
   if (file === undefined) return DEFAULT_SCORING_CONFIG;
