@@ -19,11 +19,11 @@ const team = (v: ScopeView) =>
       : '';
 
 /** One scope per row (the stalled lists, the products, a team's products). */
-export const row = (v: ScopeView) => rowWith(v, '');
+export const row = (v: ScopeView) => rowWith(v, '', '');
 
-/** A scope's row with more cells at its end (the stalled lists' alert). */
-const rowWith = (v: ScopeView, extra: string) => `<tr data-scope="${esc(v.id)}">
-  <td><a href="${pageHref(v)}">${esc(v.kind === 'product' ? v.productId : v.domain)}</a></td>
+/** A scope's row with more cells after the scope's name and at its end (the stalled lists' alert). */
+const rowWith = (v: ScopeView, afterName: string, extra: string) => `<tr data-scope="${esc(v.id)}">
+  <td><a href="${pageHref(v)}">${esc(v.kind === 'product' ? v.productId : v.domain)}</a></td>${afterName}
   <td>${esc(v.domain)}</td><td data-testid="owner-team">${team(v)}</td><td>${badge(v.quadrant)}</td>
   <td class="num">${num(v.momentum)}</td><td class="num">${trend(v.momentumTrend30)}</td>
   <td class="num">${num(v.value)}</td><td class="num">${v.consumers}</td>
@@ -34,12 +34,10 @@ export const HEAD = `<thead><tr><th>scope</th><th>domain</th><th>owner team</th>
 
 type WithAlert = ScopeView & { alert: ScopeAlert };
 
-/** The scope's alert: its badge, and the silence or pause that holds it. */
-const alertCells = (v: WithAlert) =>
-  `<td data-testid="alert">${alertBadge(v.alert)}</td><td class="wrap hide-narrow">${holdText(v.alert)}</td>`;
-const HEAD_ALERT = HEAD.replace(
+/** The scope's alert: its badge beside its name (in sight on any screen), what holds it at the end. */
+const HEAD_ALERT = HEAD.replace('<th>scope</th>', '<th>scope</th><th>alert</th>').replace(
   '</tr></thead>',
-  '<th>alert</th><th class="hide-narrow">silence or pause</th></tr></thead>',
+  '<th class="hide-narrow">silence or pause</th></tr></thead>',
 );
 
 /**
@@ -52,7 +50,12 @@ export async function renderStalled(): Promise<void> {
     stalled: WithAlert[];
     atRisk: WithAlert[];
   }>('/api/stalled');
-  const alertRow = (v: WithAlert) => rowWith(v, alertCells(v));
+  const alertRow = (v: WithAlert) =>
+    rowWith(
+      v,
+      `<td data-testid="alert">${alertBadge(v.alert)}</td>`,
+      `<td class="wrap hide-narrow">${holdText(v.alert)}</td>`,
+    );
   mount(`<h1>Stalled and at risk</h1>
     ${alertingNote(
       alerting,
