@@ -6,7 +6,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger } from '@mesh-momentum/common';
 import { ensureWebBuild } from '@mesh-momentum/dashboard';
 import { generateToken } from '@mesh-momentum/service-kit';
-import { startDashboardFixture, type DashboardFixture } from './support/dashboard-fixture.ts';
+import {
+  startDashboardFixture,
+  startFixtureAlerter,
+  type DashboardFixture,
+  type FixtureAlerter,
+} from './support/dashboard-fixture.ts';
 
 /**
  * What a person sees, in Debian's Chromium (scripts/test.sh installs it; no browser download) driven by
@@ -19,6 +24,7 @@ const WEB = fileURLToPath(new URL('../../services/dashboard/web', import.meta.ur
 
 describe('dashboard in a real browser', () => {
   let f: DashboardFixture;
+  let alerter: FixtureAlerter | undefined;
   let browser: Browser;
   let page: Page;
   let base: string;
@@ -45,6 +51,7 @@ describe('dashboard in a real browser', () => {
 
   afterAll(async () => {
     await browser?.close();
+    await alerter?.stop();
     await f?.close();
   });
 
@@ -140,6 +147,55 @@ describe('dashboard in a real browser', () => {
     expect(owners.every((o) => o.startsWith('payments-') || o === 'merchant-platform')).toBe(true);
   });
 
+  it("shows the alerter's badges on the stalled list, a silence on the scope page and the Alerts view", async () => {
+    await page.goto(`${base}/#/stalled`);
+    await page.locator('#stalled tbody tr').first().waitFor();
+    // No alerter yet: the page says so, and no scope wears a badge.
+    await page.locator('#alerting-off').waitFor();
+    expect(await page.locator('#stalled [data-alert]').count()).toBe(0);
+
+    alerter = await startFixtureAlerter(f);
+    const silence = await alerter.post<{ id: string }>('/api/silences', {
+      matchers: ['domain=hr', 'scope_kind=domain'],
+      durationMs: 7 * 86_400_000,
+      createdBy: 'lead@example.com',
+      comment: 'hr reorganises until the spring',
+    });
+    // The page re-renders on the live update that the dashboard's next refresh sends.
+    const hrBadge = page.locator('#stalled tr[data-scope="domain:hr"] [data-alert]');
+    await expect.poll(() => hrBadge.getAttribute('data-alert'), { timeout: 30_000 }).toBe('silenced');
+    expect(await page.locator('#alerting-off').count()).toBe(0);
+    // hr's products are not silenced (the silence matches the domain's alert only): they fire.
+    const firing = page.locator('#stalled tr[data-scope^="product:hr/"] [data-alert="firing"]');
+    await expect.poll(() => firing.count(), { timeout: 30_000 }).toBeGreaterThan(0);
+    expect(await page.locator('#stalled tr[data-scope="domain:hr"]').innerText()).toContain(
+      'hr reorganises until the spring',
+    );
+    await page.screenshot({ path: `${SHOTS}stalled-alerts.png`, fullPage: true });
+
+    // Keyboard: from the stalled list to hr's page, which shows the alert and its silence.
+    await page.locator('#stalled tr[data-scope="domain:hr"] a').first().focus();
+    await page.keyboard.press('Enter');
+    await page.waitForURL(/#\/domain\/hr/);
+    await page.locator('#alert').waitFor();
+    expect(await page.locator('#alert').getAttribute('data-state')).toBe('firing');
+    const hold = await page.locator('#alert [data-testid="hold"]').innerText();
+    expect(hold).toContain('lead@example.com');
+    expect(hold).toContain('hr reorganises until the spring');
+    expect(await page.locator('#alert [data-testid="evidence"]').getAttribute('href')).toMatch(
+      /^\/api\/alerts\//,
+    );
+
+    await page.locator('nav a[href="#/alerts"]').click();
+    await page.locator('#alerts tbody tr').first().waitFor();
+    expect(
+      await page.locator('#alerts tr[data-scope="domain:hr"] [data-alert]').getAttribute('data-alert'),
+    ).toBe('silenced');
+    const row = page.locator(`#silences tr[data-silence="${silence.id}"]`);
+    expect(await row.innerText()).toContain('domain=hr, scope_kind=domain');
+    await page.screenshot({ path: `${SHOTS}alerts.png`, fullPage: true });
+  });
+
   it('is readable on a phone', async () => {
     const phone = await browser.newPage({ viewport: { width: 390, height: 844 } });
     await phone.goto(`${base}/#/`);
@@ -148,9 +204,14 @@ describe('dashboard in a real browser', () => {
     const overflow = await phone.evaluate<number>('document.documentElement.scrollWidth - window.innerWidth');
     expect(overflow).toBeLessThanOrEqual(0);
     await phone.screenshot({ path: `${SHOTS}phone.png`, fullPage: true });
-    for (const view of ['#/teams', '#/team/payments-core']) {
+    for (const view of ['#/teams', '#/team/payments-core', '#/stalled', '#/alerts']) {
       await phone.goto(`${base}/${view}`);
-      await phone.locator('#teams, #team-products').first().locator('tbody tr').first().waitFor();
+      await phone
+        .locator('#teams, #team-products, #stalled, #alerts')
+        .first()
+        .locator('tbody tr')
+        .first()
+        .waitFor();
       const wide = await phone.evaluate<number>('document.documentElement.scrollWidth - window.innerWidth');
       expect(wide, view).toBeLessThanOrEqual(0);
     }

@@ -34,6 +34,7 @@ import { WebhookErrorCodes, WebhookVerificationError } from '@mesh-momentum/webh
 import {
   QueryInvalidError,
   ScopeNotFoundError,
+  AlertNotFoundError,
   SseClientLimitError,
   TargetWritesDisabledError,
   TeamNotFoundError,
@@ -76,6 +77,7 @@ const SAMPLES: readonly MeshMomentumError[] = [
   new QueryInvalidError([{ field: 'limit', reason: 'must be <= 1000' }]),
   new ScopeNotFoundError('domain:nowhere'),
   new TeamNotFoundError('nobody'),
+  new AlertNotFoundError('0123456789abcdef'),
   new SseClientLimitError(1000, 10),
   new TargetWritesDisabledError(),
   ...Object.values(IngestErrorCodes).map((code) => new IngestError(code, 'x')),

@@ -33,6 +33,7 @@ export const ErrorCodes = {
   QUERY_INVALID: 'MM_ERR_QUERY_INVALID',
   SCOPE_NOT_FOUND: 'MM_ERR_SCOPE_NOT_FOUND',
   TEAM_NOT_FOUND: 'MM_ERR_TEAM_NOT_FOUND',
+  ALERT_NOT_FOUND: 'MM_ERR_ALERT_NOT_FOUND',
   SSE_TOO_MANY_CLIENTS: 'MM_ERR_SSE_TOO_MANY_CLIENTS',
   TARGET_WRITES_DISABLED: 'MM_ERR_TARGET_WRITES_DISABLED',
   ADMIN_UNAUTHENTICATED: 'MM_ERR_ADMIN_UNAUTHENTICATED',
@@ -104,6 +105,8 @@ export const ERROR_CODE_INFO: Readonly<Record<ErrorCode, ErrorCodeInfo>> = {
   MM_ERR_SCOPE_NOT_FOUND: { retriable: false, httpStatus: 404 },
   // No data product names this owner team (yet): it appears with its first published product.
   MM_ERR_TEAM_NOT_FOUND: { retriable: false, httpStatus: 404 },
+  // The alerter forgot the alert (resolved long enough ago), or never had it; the list shows what it keeps.
+  MM_ERR_ALERT_NOT_FOUND: { retriable: false, httpStatus: 404 },
   // The dashboard serves as many live-update streams as it allows; one may close soon (Retry-After).
   MM_ERR_SSE_TOO_MANY_CLIENTS: { retriable: true, httpStatus: 503 },
   // A read-only dashboard (MM_DASHBOARD_TARGET_WRITES=false) refuses target writes, whoever asks.

@@ -8,6 +8,7 @@ import type { AnswerCache } from './answer-cache.ts';
 import type { StoredToken } from '@mesh-momentum/service-kit';
 import { installErrorHandler } from './http.ts';
 import { OPENAPI } from './openapi.ts';
+import { registerAlertRoutes } from './routes-alerts.ts';
 import { registerReadRoutes } from './routes-read.ts';
 import { registerTargetRoutes } from './routes-targets.ts';
 import { registerTeamRoutes } from './routes-teams.ts';
@@ -47,6 +48,7 @@ export async function createDashboardApp(deps: DashboardAppDeps): Promise<Fastif
   };
   registerReadRoutes(app, readDeps);
   registerTeamRoutes(app, readDeps);
+  registerAlertRoutes(app, readDeps);
   registerTargetRoutes(app, {
     store: deps.store,
     cache: deps.cache,

@@ -1,6 +1,7 @@
 import { checkTarget, dailyContributions, forecast, type Forecast } from '@mesh-momentum/forecast';
 import type { ScopeKind, ScoringConfig } from '@mesh-momentum/scoring';
 import type { Mover, ScopeRef } from '@mesh-momentum/store';
+import type { ScopeAlertDetail } from './alerts.ts';
 import type { DayScores } from './store-access.ts';
 import type { StoredTarget } from './targets.ts';
 import type { ScopeView } from './views.ts';
@@ -16,6 +17,8 @@ export interface ScopeDetail {
   readonly targets: readonly TargetView[];
   /** The events that moved each metric most, with their contribution decayed to asOf. */
   readonly movers: { readonly momentum: readonly MoverView[]; readonly value: readonly MoverView[] };
+  /** The scope's alert state (the alerter's), when the caller read it. */
+  readonly alert?: ScopeAlertDetail;
 }
 
 export interface ForecastRow {
@@ -50,6 +53,7 @@ export interface DetailInput {
   readonly historyDays: number;
   readonly horizonDays: number;
   readonly config: ScoringConfig;
+  readonly alert?: ScopeAlertDetail;
 }
 
 const r2 = (x: number) => Math.round(x * 100) / 100;
@@ -103,6 +107,7 @@ export function buildDetail(input: DetailInput): ScopeDetail {
       return { ...t, ...check, probability: r2(check.probability), expectedScore: r2(check.expectedScore) };
     }),
     movers: { momentum: moverViews('momentum'), value: moverViews('value') },
+    ...(input.alert === undefined ? {} : { alert: input.alert }),
   };
 }
 

@@ -33,6 +33,16 @@ export class TeamNotFoundError extends MeshMomentumError {
   }
 }
 
+/** An alert fingerprint the alerter's state does not hold (404). */
+export class AlertNotFoundError extends MeshMomentumError {
+  readonly fingerprint: string;
+
+  constructor(fingerprint: string) {
+    super(ErrorCodes.ALERT_NOT_FOUND, `the alerter holds no alert ${JSON.stringify(fingerprint)}`);
+    this.fingerprint = fingerprint;
+  }
+}
+
 /** As many event streams are open as the dashboard serves (`MM_DASHBOARD_SSE_MAX_CLIENTS`): 503, retriable. */
 export class SseClientLimitError extends MeshMomentumError {
   readonly maxClients: number;

@@ -1,3 +1,4 @@
+export * from './alerts.ts';
 export * from './answer-cache.ts';
 export * from './app.ts';
 export * from './config.ts';

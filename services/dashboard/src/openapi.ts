@@ -42,7 +42,7 @@ export const OPENAPI = {
     title: 'Mesh Momentum dashboard API',
     version: '0.1.0',
     description:
-      'Read API over the Redis key contract: scores, quadrants, trends, history, explanations, forecasts and targets. Every GET answers with a weak ETag; send it back in If-None-Match to get 304 when nothing changed. Reads are open; target writes need an admin token when the dashboard has any.',
+      "Read API over the Redis key contract: scores, quadrants, trends, history, explanations, forecasts and targets, and (read-only) the alerter's alerts, silences and pauses. Every GET answers with a weak ETag; send it back in If-None-Match to get 304 when nothing changed. Reads are open; target writes need an admin token when the dashboard has any.",
   },
   paths: {
     '/api/overview': {
@@ -84,9 +84,9 @@ export const OPENAPI = {
     '/api/stalled': {
       get: {
         summary:
-          'Stalled scopes (the stall rules) and scopes at risk (momentum down >= 10 points in 30 days)',
+          "Stalled scopes (the stall rules) and scopes at risk (momentum down >= 10 points in 30 days), each with its `alert` (the alerter's state: inactive, pending, firing or resolved, since, rule, badge firing/pending/silenced/paused, the silence or pause that holds it)",
         parameters: [format],
-        responses: { '200': jsonOrCsv('{stalled, atRisk}'), ...errors },
+        responses: { '200': jsonOrCsv('{alerting: {running, invalid}, stalled, atRisk}'), ...errors },
       },
     },
     '/api/teams': {
@@ -128,6 +128,48 @@ export const OPENAPI = {
         },
       },
     },
+    '/api/alerts': {
+      get: {
+        summary:
+          "The alerter's alerts (read-only: the alerter's API is the writer), firing first, then pending, then resolved: scope, state, since, rule, badge, the silence and the pause that hold each. No alerter: an empty list, `alerting.running` false",
+        parameters: [
+          q('state', 'pending, firing or resolved', { enum: ['pending', 'firing', 'resolved'] }),
+          q('domain', 'only the alerts of this domain (its own and its products)'),
+          q('limit', 'page size 1..1000 (default 100)', { type: 'integer' }),
+          q('offset', 'rows to skip (default 0)', { type: 'integer' }),
+          format,
+        ],
+        responses: {
+          '200': jsonOrCsv('{alerting: {running, invalid}, total, offset, limit, items}'),
+          ...errors,
+        },
+      },
+    },
+    '/api/alerts/{fingerprint}': {
+      get: {
+        summary: 'One alert as the list shows it and as the alerter stores it, with its evidence',
+        parameters: [p('fingerprint')],
+        responses: {
+          '200': json('{alert, stored}'),
+          '404': json('MM_ERR_ALERT_NOT_FOUND: the alerter holds no alert with this fingerprint'),
+          ...errors,
+        },
+      },
+    },
+    '/api/silences': {
+      get: {
+        summary:
+          "The alerter's silences not yet pruned (read-only), earliest start first: matchers, start, end, author, comment, status (pending, active, expired), alerts it silences now",
+        responses: { '200': json('{alerting: {running, invalid}, items}'), ...errors },
+      },
+    },
+    '/api/pauses': {
+      get: {
+        summary:
+          "The alerter's paused scopes not yet pruned (read-only): scope, reason, author, since, until, whether in force",
+        responses: { '200': json('{alerting: {running, invalid}, items}'), ...errors },
+      },
+    },
     '/api/mesh': {
       get: {
         summary:
@@ -138,7 +180,8 @@ export const OPENAPI = {
     },
     '/api/domains/{domain}': {
       get: {
-        summary: "A domain's scores, daily history, forecast with band, targets and explanation (movers)",
+        summary:
+          "A domain's scores, daily history, forecast with band, targets, explanation (movers) and alert (state, since, rule, evidence, silence or pause)",
         parameters: [p('domain'), ...detailParams],
         responses: { '200': json('Scope detail'), '404': json('MM_ERR_SCOPE_NOT_FOUND'), ...errors },
       },

@@ -2,6 +2,7 @@ import fastify from 'fastify';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_SCORING_CONFIG } from '@mesh-momentum/scoring';
 import { scoreFromFields, type StoredScore } from '@mesh-momentum/store';
+import { EMPTY_ALERT_BOARD } from './alerts.ts';
 import { AnswerCache } from './answer-cache.ts';
 import { installErrorHandler } from './http.ts';
 import { registerReadRoutes } from './routes-read.ts';
@@ -40,7 +41,15 @@ function snapshotOf(domains: number, productsPerDomain: number): Snapshot {
   }
   const mesh = toView('mesh', score(50));
   const byId = new Map([mesh, ...domainViews, ...products].map((v) => [v.id, v]));
-  return { namespace: 'v1', generation: 7, mesh, domains: domainViews, products, byId };
+  return {
+    namespace: 'v1',
+    generation: 7,
+    mesh,
+    domains: domainViews,
+    products,
+    byId,
+    alerts: EMPTY_ALERT_BOARD,
+  };
 }
 
 async function appWith(answers: AnswerCache) {

@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { z } from 'zod';
 import type { ScoringConfig } from '@mesh-momentum/scoring';
+import { scopeAlertDetailOf, scopeAlertOf } from './alerts.ts';
 import { buildDetail, daysToRead, refOf } from './detail.ts';
 import { ScopeNotFoundError } from './errors.ts';
 import { cachedAnswer, parse, sendTagged } from './http.ts';
@@ -135,20 +136,30 @@ export function registerReadRoutes(app: FastifyInstance, deps: ReadRouteDeps): v
     );
   });
 
+  // Each scope with its alert state (the alerter's: firing, pending, silenced, paused).
   app.get('/api/stalled', (request, reply) => {
     const q = parse(csvOnly, request.query);
     return sendTagged(request, reply, generation(), () =>
       cached(reply, 'stalled', q, () => {
         const s = cache.current;
         const all = [...s.domains, ...s.products];
-        const stalled = all.filter((v) => v.stalled);
-        const atRisk = all.filter(isAtRisk).sort((a, b) => a.momentumTrend30 - b.momentumTrend30);
-        if (q.format === 'json') return JSON.stringify({ stalled, atRisk });
-        const rows = [
-          ...stalled.map((v) => ({ list: 'stalled', ...v })),
-          ...atRisk.map((v) => ({ list: 'at-risk', ...v })),
-        ];
-        return csvText(rows, ['list', ...CSV_COLUMNS]);
+        const withAlert = (v: ScopeView) => ({ ...v, alert: scopeAlertOf(s.alerts, v) });
+        const stalled = all.filter((v) => v.stalled).map(withAlert);
+        const atRisk = all
+          .filter(isAtRisk)
+          .sort((a, b) => a.momentumTrend30 - b.momentumTrend30)
+          .map(withAlert);
+        if (q.format === 'json') return JSON.stringify({ alerting: s.alerts.status, stalled, atRisk });
+        const flat = (list: string) => (v: ReturnType<typeof withAlert>) => ({
+          list,
+          ...v,
+          alertState: v.alert.state,
+          alertBadge: v.alert.badge,
+          alertSinceMs: v.alert.sinceMs,
+        });
+        const rows = [...stalled.map(flat('stalled')), ...atRisk.map(flat('at-risk'))];
+        // The alert's columns last, so the scope columns keep their places.
+        return csvText(rows, ['list', ...CSV_COLUMNS, 'alertState', 'alertBadge', 'alertSinceMs']);
       }),
     );
   });
@@ -181,6 +192,7 @@ export function registerReadRoutes(app: FastifyInstance, deps: ReadRouteDeps): v
       historyDays: q.days,
       horizonDays: q.horizon,
       config: deps.scoring,
+      alert: scopeAlertDetailOf(cache.current.alerts, view),
     });
   };
   // One scope's movers as read; the mesh (no movers set of its own): the largest of its domains'.

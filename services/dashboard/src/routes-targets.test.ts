@@ -1,5 +1,6 @@
 import fastify from 'fastify';
 import { describe, expect, it } from 'vitest';
+import { EMPTY_ALERT_BOARD } from './alerts.ts';
 import { adminTokenList, generateToken, type StoredToken } from '@mesh-momentum/service-kit';
 import { installErrorHandler } from './http.ts';
 import { registerTargetRoutes } from './routes-targets.ts';
@@ -25,6 +26,7 @@ async function appWith(writes: boolean, adminTokens: readonly StoredToken[]) {
         domains: [],
         products: [],
         byId: new Map(),
+        alerts: EMPTY_ALERT_BOARD,
       },
     },
     clock: () => 0,

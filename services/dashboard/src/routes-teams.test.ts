@@ -1,5 +1,6 @@
 import fastify from 'fastify';
 import { describe, expect, it } from 'vitest';
+import { EMPTY_ALERT_BOARD } from './alerts.ts';
 import { DEFAULT_SCORING_CONFIG } from '@mesh-momentum/scoring';
 import { scoreFromFields, type StoredScore } from '@mesh-momentum/store';
 import { AnswerCache } from './answer-cache.ts';
@@ -44,7 +45,15 @@ function snapshot(): Snapshot {
     }
   }
   const byId = new Map([...domains, ...products].map((v) => [v.id, v]));
-  return { namespace: 'v1', generation: 3, mesh: undefined, domains, products, byId };
+  return {
+    namespace: 'v1',
+    generation: 3,
+    mesh: undefined,
+    domains,
+    products,
+    byId,
+    alerts: EMPTY_ALERT_BOARD,
+  };
 }
 
 async function app() {

@@ -19,6 +19,8 @@ export interface DashboardOptions {
   readonly config: DashboardConfig;
   readonly logger: Logger;
   readonly webRoot?: string;
+  /** The instant alert silences and pauses are judged at, ms since the epoch. @defaultValue Date.now */
+  readonly clock?: () => number;
 }
 
 /**
@@ -44,7 +46,11 @@ export class DashboardService {
   constructor(options: DashboardOptions) {
     this.#options = options;
     this.store = new DashboardStore(options.redis, options.keyPrefix, options.scoring);
-    this.cache = new SnapshotCache(this.store);
+    this.cache = new SnapshotCache(this.store, {
+      ...(options.clock ? { clock: options.clock } : {}),
+      onInvalidAlertRecords: (invalid) =>
+        options.logger.warn({ invalid }, 'alerter records the alert-state contract refuses are left out'),
+    });
     this.answers = new AnswerCache(options.config.answerCache);
     const metrics = dashboardMetrics(this.metrics);
     this.hub = new ChangeHub(options.config.sse, metrics.sseHooks);
@@ -62,6 +68,7 @@ export class DashboardService {
       answers: this.answers,
       hub: this.hub,
       scoring: this.#options.scoring,
+      ...(this.#options.clock ? { clock: this.#options.clock } : {}),
       targetWrites: {
         enabled: this.#options.config.targetWrites,
         adminTokens: this.#options.config.adminTokens,
@@ -116,7 +123,7 @@ export class DashboardService {
     try {
       const changed = await this.cache.refresh();
       this.#lastRefreshOk = true;
-      this.hub.publish(this.cache.current, changed);
+      this.hub.publish(this.cache.current, changed.scopes, changed.alerts);
     } catch (error) {
       this.#lastRefreshOk = false;
       this.#options.logger.warn({ err: error }, 'reading the scores failed; the next refresh tries again');

@@ -1,4 +1,6 @@
+import { SilenceCache } from '@mesh-momentum/alerting';
 import type { StoredScore } from '@mesh-momentum/store';
+import { alertBoardOf, EMPTY_ALERT_BOARD, type AlertBoard, type AlertRow } from './alerts.ts';
 import type { DashboardStore } from './store-access.ts';
 import { toView, type ScopeView } from './views.ts';
 
@@ -7,7 +9,9 @@ import { toView, type ScopeView } from './views.ts';
  * products cost ~1 ms), never a walk over Redis per request. `refresh` re-reads the domain scores (one
  * round trip per slot, through the store's reader) and, for the domains whose score moved (asOfMs or eventCount: every applied batch and every
  * tick rewrites the domain's hash), their products. A missed notification is therefore caught by the
- * next refresh, whatever triggered it.
+ * next refresh, whatever triggered it. Each refresh also reads the alerter's state (alerts, silences,
+ * pauses: the alerter announces nothing, so the periodic refresh is what keeps it current) and maps it
+ * as of the refresh's instant.
  */
 export interface Snapshot {
   readonly namespace: string | undefined;
@@ -17,6 +21,21 @@ export interface Snapshot {
   readonly domains: readonly ScopeView[];
   readonly products: readonly ScopeView[];
   readonly byId: ReadonlyMap<string, ScopeView>;
+  /** The alerter's state as of this refresh (empty when no alerter ever ran). */
+  readonly alerts: AlertBoard;
+}
+
+/** What one refresh changed: the scopes whose view or alert changed, and whether alerting changed at all. */
+export interface Refreshed {
+  readonly scopes: string[];
+  readonly alerts: boolean;
+}
+
+export interface SnapshotCacheOptions {
+  /** The instant silences and pauses are judged at, ms since the epoch. @defaultValue Date.now */
+  readonly clock?: () => number;
+  /** Told when the alerter's state holds records the contract's parsers refuse (written around it). */
+  readonly onInvalidAlertRecords?: (invalid: AlertBoard['status']['invalid']) => void;
 }
 
 /** Where the routes read the current snapshot from (the SnapshotCache, or a fixed one in tests). */
@@ -31,6 +50,7 @@ const EMPTY: Snapshot = {
   domains: [],
   products: [],
   byId: new Map(),
+  alerts: EMPTY_ALERT_BOARD,
 };
 
 /** Whether a domain's products need to be read again. */
@@ -42,14 +62,19 @@ const fingerprint = (v: ScopeView) =>
 
 export class SnapshotCache implements SnapshotSource {
   readonly #store: DashboardStore;
+  readonly #clock: () => number;
+  readonly #onInvalid: SnapshotCacheOptions['onInvalidAlertRecords'];
+  readonly #silences = new SilenceCache();
   #snapshot: Snapshot = EMPTY;
   readonly #domainVersions = new Map<string, string>();
   readonly #productsByDomain = new Map<string, ScopeView[]>();
-  #running: Promise<string[]> | undefined;
+  #running: Promise<Refreshed> | undefined;
   #again = false;
 
-  constructor(store: DashboardStore) {
+  constructor(store: DashboardStore, options: SnapshotCacheOptions = {}) {
     this.#store = store;
+    this.#clock = options.clock ?? Date.now;
+    this.#onInvalid = options.onInvalidAlertRecords;
   }
 
   get current(): Snapshot {
@@ -57,22 +82,25 @@ export class SnapshotCache implements SnapshotSource {
   }
 
   /**
-   * Re-reads what changed and returns the ids of the scopes whose view changed. Concurrent calls share
-   * one read, and a call during a read schedules exactly one more (a notification is never lost).
+   * Re-reads what changed and returns the ids of the scopes whose view or alert state changed. Concurrent
+   * calls share one read, and a call during a read schedules exactly one more (a notification is never
+   * lost).
    */
-  refresh(): Promise<string[]> {
+  refresh(): Promise<Refreshed> {
     if (this.#running) {
       this.#again = true;
       return this.#running;
     }
     this.#running = (async () => {
       try {
-        let changed = await this.#refreshOnce();
+        let { scopes, alerts } = await this.#refreshOnce();
         while (this.#again) {
           this.#again = false;
-          changed = [...changed, ...(await this.#refreshOnce())];
+          const more = await this.#refreshOnce();
+          scopes = [...scopes, ...more.scopes];
+          alerts ||= more.alerts;
         }
-        return [...new Set(changed)];
+        return { scopes: [...new Set(scopes)], alerts };
       } finally {
         this.#running = undefined;
       }
@@ -80,18 +108,30 @@ export class SnapshotCache implements SnapshotSource {
     return this.#running;
   }
 
-  async #refreshOnce(): Promise<string[]> {
-    // One namespace for the whole cycle: a rebuild switching it meanwhile never mixes old and new keys.
-    const snapshot = await this.#store.snapshot();
-    const namespace = snapshot?.namespace;
+  /** The alerter's state, read once per refresh and mapped as of now. */
+  async #readAlerts(previous: AlertBoard): Promise<{ board: AlertBoard; changed: string[] }> {
+    const board = alertBoardOf(await this.#store.alerterHashes(), this.#clock(), this.#silences);
+    if (board.version === previous.version) return { board: previous, changed: [] };
+    const { invalid } = board.status;
+    if (invalid.alerts.length + invalid.silences.length + invalid.pauses.length > 0)
+      this.#onInvalid?.(invalid);
+    return { board, changed: alertChanges(previous, board) };
+  }
+
+  async #refreshOnce(): Promise<Refreshed> {
     const previous = this.#snapshot;
+    // One namespace for the whole cycle: a rebuild switching it meanwhile never mixes old and new keys.
+    const [snapshot, alerts] = await Promise.all([this.#store.snapshot(), this.#readAlerts(previous.alerts)]);
+    const alertsChanged = alerts.board !== previous.alerts;
+    const namespace = snapshot?.namespace;
     if (namespace !== previous.namespace) {
       this.#domainVersions.clear();
       this.#productsByDomain.clear();
     }
     if (snapshot === undefined || namespace === undefined) {
-      this.#snapshot = { ...EMPTY, generation: previous.generation + (previous.namespace ? 1 : 0) };
-      return [];
+      const moved = previous.namespace !== undefined || alertsChanged;
+      this.#snapshot = { ...EMPTY, alerts: alerts.board, generation: previous.generation + (moved ? 1 : 0) };
+      return { scopes: [], alerts: alertsChanged };
     }
     const { mesh, domains } = await this.#store.domainScores(snapshot);
     const domainViews: ScopeView[] = [];
@@ -136,14 +176,34 @@ export class SnapshotCache implements SnapshotSource {
       if (!before || fingerprint(before) !== fingerprint(view)) changed.push(view.id);
     }
     for (const id of previous.byId.keys()) if (!byId.has(id)) changed.push(id);
+    changed.push(...alerts.changed);
+    const moved = changed.length > 0 || alertsChanged || namespace !== previous.namespace;
     this.#snapshot = {
       namespace,
-      generation: previous.generation + (changed.length > 0 || namespace !== previous.namespace ? 1 : 0),
+      generation: previous.generation + (moved ? 1 : 0),
       mesh: meshView,
       domains: domainViews,
       products,
       byId,
+      alerts: alerts.board,
     };
-    return changed;
+    return { scopes: changed, alerts: alertsChanged };
   }
+}
+
+/**
+ * The scopes whose alert row changed between two boards, and the scopes whose pause began or ended (a
+ * domain's pause also holds its products: they are re-rendered with it, the pages showing them reload).
+ */
+export function alertChanges(before: AlertBoard, after: AlertBoard): string[] {
+  const changed = new Set<string>();
+  const rowKey = (row: AlertRow | undefined) => (row === undefined ? '' : JSON.stringify(row));
+  for (const id of new Set([...before.byScope.keys(), ...after.byScope.keys()])) {
+    if (rowKey(before.byScope.get(id)) !== rowKey(after.byScope.get(id))) changed.add(id);
+  }
+  const paused = (board: AlertBoard) =>
+    new Map(board.activePauses.map((p) => [p.scopeKey, JSON.stringify(p)]));
+  const [was, is] = [paused(before), paused(after)];
+  for (const id of new Set([...was.keys(), ...is.keys()])) if (was.get(id) !== is.get(id)) changed.add(id);
+  return [...changed];
 }

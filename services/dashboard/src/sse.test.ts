@@ -2,6 +2,7 @@ import { connect, type Socket } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import fastify, { type FastifyInstance } from 'fastify';
 import { afterEach, describe, expect, it } from 'vitest';
+import { EMPTY_ALERT_BOARD } from './alerts.ts';
 import { scoreFromFields, type StoredScore } from '@mesh-momentum/store';
 import { installErrorHandler } from './http.ts';
 import type { Snapshot } from './snapshot.ts';
@@ -38,6 +39,7 @@ function snapshotOf(n: number, generation: number): Snapshot {
     domains: [],
     products,
     byId: new Map(products.map((v) => [v.id, v])),
+    alerts: EMPTY_ALERT_BOARD,
   };
 }
 

@@ -6,7 +6,8 @@ import type { ScopeView } from './views.ts';
 
 /**
  * Server-sent events (`GET /api/events`): after every refresh that changed something, one `scopes` event
- * with the snapshot generation as its id and the changed scopes' views. A client that reconnects with a
+ * with the snapshot generation as its id and the changed scopes' views (`alerts: true` when the alerter's
+ * state changed: alerts, silences or pauses). A client that reconnects with a
  * Last-Event-ID older than the current generation (it missed events) first gets a `resync` event: it
  * reloads what it shows.
  *
@@ -73,15 +74,15 @@ export class ChangeHub {
     return sum;
   }
 
-  publish(snapshot: Snapshot, changedIds: readonly string[]): void {
-    if (changedIds.length === 0 || this.#clients.size === 0) return;
+  publish(snapshot: Snapshot, changedIds: readonly string[], alertsChanged = false): void {
+    if ((changedIds.length === 0 && !alertsChanged) || this.#clients.size === 0) return;
     const scopes = changedIds
       .map((id) => snapshot.byId.get(id))
       .filter((v): v is ScopeView => v !== undefined);
     const removed = changedIds.filter((id) => !snapshot.byId.has(id));
     // Encoded once: every client's socket holds the same buffer, not a copy of its own.
     const frame = Buffer.from(
-      `id: ${snapshot.generation}\nevent: scopes\ndata: ${JSON.stringify({ generation: snapshot.generation, scopes, removed })}\n\n`,
+      `id: ${snapshot.generation}\nevent: scopes\ndata: ${JSON.stringify({ generation: snapshot.generation, scopes, removed, ...(alertsChanged ? { alerts: true } : {}) })}\n\n`,
     );
     this.#broadcast(frame);
   }

@@ -1,3 +1,4 @@
+import { alerterKeys } from '@mesh-momentum/alerting';
 import type { ScoringConfig } from '@mesh-momentum/scoring';
 import {
   ChangeFeed,
@@ -14,13 +15,15 @@ import {
   type ScopeRef,
   type StoredScore,
 } from '@mesh-momentum/store';
+import type { AlerterHashes } from './alerts.ts';
 
 /**
  * Every Redis access of the dashboard, and the only one. Scores, products, movers and history come
  * from the store's reader (`MomentumReader` → `ReadSnapshot`: one namespace per read cycle, multi-scope
  * reads batched per hash tag, so one round trip per slot and never a pipeline across slots: a Redis
  * Cluster serves it as a single Redis does); notifications and catching up after a missed one from its
- * `ChangeFeed`. Besides, single-key commands on the dashboard's own targets hash (docs/dashboard.md).
+ * `ChangeFeed`. Besides, single-key commands on the dashboard's own targets hash (docs/dashboard.md),
+ * and reads of the alerter's state through the alert-state contract's key builder (`alerterKeys`).
  * Nothing here builds a contract key itself.
  */
 
@@ -165,6 +168,23 @@ export class DashboardStore {
   /** Every stored target: field → JSON (targets.ts reads both). */
   async targets(): Promise<Record<string, string>> {
     return this.#redis.hgetall(targetsKey(this.#prefix));
+  }
+
+  /**
+   * The alerter's state (docs/alerter.md, "Redis keys"): its alerts, silences and pauses hashes and its
+   * lease, four single-key reads of one slot (the `{alerter}` hash tag), sent together. Empty hashes and
+   * no lease when no alerter ever ran. Not atomic across the four: a commit of the alerter in between
+   * shows at the next refresh.
+   */
+  async alerterHashes(): Promise<AlerterHashes> {
+    const k = alerterKeys(this.#prefix);
+    const [alerts, silences, pauses, leaseHolder] = await Promise.all([
+      this.#redis.hgetall(k.alerts),
+      this.#redis.hgetall(k.silences),
+      this.#redis.hgetall(k.pauses),
+      this.#redis.get(k.lease),
+    ]);
+    return { alerts, silences, pauses, leaseHolder };
   }
 
   async setTarget(field: string, json: string): Promise<void> {

@@ -3,8 +3,9 @@ import { DashboardService, loadDashboardConfig } from '@mesh-momentum/dashboard'
 import { DEFAULT_SCORING_CONFIG } from '@mesh-momentum/scoring';
 import { describeProgramme, simulateProgramme, type SimulatedEvent } from '@mesh-momentum/simulator';
 import { ScoreReader } from '@mesh-momentum/store';
-import { waitFor } from '@mesh-momentum/testing';
+import { isolatedEnv, waitFor } from '@mesh-momentum/testing';
 import { processorConfig, TestPipeline } from './pipeline.ts';
+import { AlerterProcess } from './service-process.ts';
 
 /**
  * The demo's programme (seed 42, a year ending an hour ago) through the real pipeline: Avro, Kafka,
@@ -71,6 +72,65 @@ export async function startDashboardFixture(
     close: async () => {
       await service.stop();
       await pipeline.close();
+    },
+  };
+}
+
+/** A real alerter process over a fixture's Redis (its key prefix), and its HTTP API. */
+export interface FixtureAlerter {
+  readonly process: AlerterProcess;
+  /** Base URL of its API (`/api/silences`, `/api/pauses`: the only writers of those). */
+  readonly url: string;
+  /** POSTs `body` to its API path, expecting a 2xx; the stored record. */
+  post<T>(path: string, body: unknown): Promise<T>;
+  stop(): Promise<void>;
+}
+
+/**
+ * The alerter as production runs it (`services/alerter/src/main.ts`, its own process), on the fixture's
+ * Redis and key prefix: no `for` (a stalled scope fires at its first evaluation), product alerts on, an
+ * evaluation every second, no channel (its state in Redis is what the dashboard reads).
+ */
+export async function startFixtureAlerter(
+  f: DashboardFixture,
+  env: Readonly<Record<string, string>> = {},
+): Promise<FixtureAlerter> {
+  const process = new AlerterProcess(
+    isolatedEnv(inject('services'), {
+      name: 'dashboard-alerter',
+      env: {
+        MM_REDIS_KEY_PREFIX: f.pipeline.config.redis.keyPrefix,
+        MM_LOG_LEVEL: 'info',
+        MM_ALERTER_HTTP_PORT: '0',
+        MM_ALERTER_FOR_MS: '0',
+        MM_ALERTER_PRODUCT_ALERTS: 'true',
+        MM_ALERTER_EVALUATION_INTERVAL_MS: '1000',
+        ...env,
+      },
+    }),
+  );
+  let url: string;
+  try {
+    url = await process.url(60_000);
+  } catch (error) {
+    await process.stop();
+    throw new Error(`the alerter did not start: ${process.output.slice(-2000)}`, { cause: error });
+  }
+  return {
+    process,
+    url,
+    post: async <T>(path: string, body: unknown): Promise<T> => {
+      const res = await fetch(`${url}${path}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
+      const text = await res.text();
+      if (!res.ok) throw new Error(`POST ${path}: ${res.status} ${text}`);
+      return JSON.parse(text) as T;
+    },
+    stop: async () => {
+      await process.stop();
     },
   };
 }

@@ -21,6 +21,69 @@ export interface ScopeView {
   ownerTeam?: string;
 }
 
+/** The alerter's state of one scope (services/dashboard/src/alerts.ts `ScopeAlert`). */
+export type AlertBadge = 'firing' | 'pending' | 'silenced' | 'paused';
+export interface SilenceNote {
+  id: string;
+  comment: string;
+  createdBy: string;
+  startsAtMs: number;
+  endsAtMs: number;
+}
+export interface PauseNote {
+  scopeKey: string;
+  reason: string;
+  createdBy: string;
+  sinceMs: number;
+  untilMs?: number;
+}
+export interface ScopeAlert {
+  state: 'inactive' | 'pending' | 'firing' | 'resolved';
+  badge?: AlertBadge;
+  fingerprint?: string;
+  sinceMs?: number;
+  rule?: string;
+  stallReason?: string;
+  silence?: SilenceNote;
+  pause?: PauseNote;
+  evidence?: {
+    findings: { rule: string; value: number; threshold: number }[];
+    momentum: number;
+    trend30: number;
+    silenceDays?: number;
+    asOfMs: number;
+  };
+}
+export interface AlertingStatus {
+  running: boolean;
+  invalid: Record<'alerts' | 'silences' | 'pauses', { id: string; reason: string }[]>;
+}
+export interface AlertRow extends Omit<ScopeAlert, 'state' | 'evidence'> {
+  fingerprint: string;
+  scope: string;
+  kind: 'mesh' | 'domain' | 'product';
+  domain?: string;
+  productId?: string;
+  ownerTeam?: string;
+  state: 'pending' | 'firing' | 'resolved';
+  sinceMs: number;
+  rule: string;
+  silencedBy: string[];
+}
+export interface SilenceRow extends SilenceNote {
+  matchers: string[];
+  status: 'pending' | 'active' | 'expired';
+  silencing: number;
+}
+export interface PauseRow {
+  scope: string;
+  reason: string;
+  createdBy: string;
+  createdAtMs: number;
+  untilMs?: number;
+  active: boolean;
+}
+
 export interface Overview {
   generation: number;
   mesh?: ScopeView;
@@ -64,6 +127,7 @@ export interface Detail {
   forecast: { momentum: ForecastRow[]; value: ForecastRow[] };
   targets: TargetView[];
   movers: { momentum: Mover[]; value: Mover[] };
+  alert?: ScopeAlert;
 }
 
 export interface Page<T> {

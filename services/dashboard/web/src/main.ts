@@ -1,11 +1,12 @@
 import './styles.css';
+import { renderAlerts } from './alerts.ts';
 import { renderProducts, renderStalled } from './lists.ts';
 import { renderOverview } from './overview.ts';
 import { renderScope } from './scope.ts';
 import { renderTeam, renderTeams } from './teams.ts';
 
 /**
- * Hash routes: `#/` overview, `#/products?…`, `#/stalled`, `#/teams?…`, `#/team/<t>?…`, `#/mesh`,
+ * Hash routes: `#/` overview, `#/products?…`, `#/stalled`, `#/alerts?…`, `#/teams?…`, `#/team/<t>?…`, `#/mesh`,
  * `#/domain/<d>`, `#/product/<d>/<p>`. Live:
  * one EventSource; each `scopes` event re-renders the current view when it shows a changed scope (the
  * overview always), a `resync` (events were missed while disconnected) re-renders anyway.
@@ -24,6 +25,7 @@ async function route(changed: ReadonlySet<string> = new Set()): Promise<void> {
     else if (parts[0] === 'product' && parts[1] && parts[2])
       await renderScope({ kind: 'product', domain: parts[1], productId: parts[2] }, rangeDays());
     else if (parts[0] === 'stalled') await renderStalled();
+    else if (parts[0] === 'alerts') await renderAlerts(new URLSearchParams(queryText));
     else if (parts[0] === 'products') await renderProducts(new URLSearchParams(queryText));
     else if (parts[0] === 'teams') await renderTeams(new URLSearchParams(queryText));
     else if (parts[0] === 'team' && parts[1])

@@ -8,6 +8,7 @@ import {
   type Mover,
   type ScopeView,
 } from './api.ts';
+import { alertBadge, holdText, when } from './alerts.ts';
 import { detailChart } from './charts.ts';
 import { badge, day, esc, mount, num, trend } from './dom.ts';
 
@@ -39,6 +40,7 @@ export async function renderScope(
        last momentum-building event ${day(s.lastPositiveEventMs)}${
          s.ownerTeam ? ` · owner team <a href="${teamHref(s.ownerTeam)}">${esc(s.ownerTeam)}</a>` : ''
        }</p>
+    ${alertCard(d)}
     <section class="card"><h2>History and forecast (80 % band)</h2><div id="chart"></div>
       <p class="legend"><span style="color:#e08a1e">━ momentum</span><span style="color:#3c6fd1">━ value</span>
         <span class="muted">┅ forecast (median, shaded: 10–90 %)</span></p>
@@ -90,6 +92,28 @@ export async function renderScope(
         if (msg) msg.textContent = String((error as Error).message);
       });
   });
+}
+
+/** The alerter's alert for the scope: state, since, rule, evidence, the silence or pause that holds it. */
+function alertCard(d: Detail): string {
+  const a = d.alert;
+  if (!a || (a.state === 'inactive' && !a.badge)) return '';
+  const e = a.evidence;
+  const findings = e?.findings.map((f) => `${esc(f.rule)} ${num(f.value)} (threshold ${num(f.threshold)})`);
+  return `<section class="card" id="alert" aria-labelledby="alert-h" data-state="${a.state}">
+    <h2 id="alert-h">Alert ${alertBadge(a)}</h2>
+    ${
+      a.state === 'inactive'
+        ? '<p>No alert: the scope is not judged while paused.</p>'
+        : `<p>${esc(a.rule)} <strong>${esc(a.state)}</strong> since ${when(a.sinceMs)}${a.stallReason ? ` · ${esc(a.stallReason)}` : ''}${
+            a.fingerprint
+              ? ` · <a href="/api/alerts/${encodeURIComponent(a.fingerprint)}" data-testid="evidence">evidence</a>`
+              : ''
+          }</p>`
+    }
+    ${findings && findings.length > 0 ? `<p class="muted">Rules that hold: ${findings.join('; ')}${e?.silenceDays === undefined ? '' : ` · ${e.silenceDays} days without a momentum-building event`}</p>` : ''}
+    ${a.silence || a.pause ? `<p data-testid="hold">${holdText(a)}</p>` : ''}
+  </section>`;
 }
 
 function moversTable(metric: string, movers: readonly Mover[]): string {
