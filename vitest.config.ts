@@ -40,6 +40,7 @@ const CLUSTER_SCENARIOS = [
   'test/integration/retention.test.ts',
   'test/integration/dashboard-reader.test.ts',
   'test/integration/dashboard-api.test.ts',
+  'test/integration/dashboard-alerts.test.ts',
 ];
 
 // Three projects: `unit` needs no services and runs in parallel; `integration` talks to real Kafka,
