@@ -1,6 +1,6 @@
+import { storedScore } from './score.test-support.ts';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_SCORING_CONFIG as C, dayIndexOf, normalise } from '@mesh-momentum/scoring';
-import { scoreFromFields, type StoredScore } from '@mesh-momentum/store';
 import { buildDetail } from './detail.ts';
 import { toView } from './views.ts';
 
@@ -12,25 +12,19 @@ function quietDomain() {
   const eventMs = ASOF - 14 * DAY;
   const H = C.momentum.halfLifeDays * DAY;
   const raw = 10 * 2 ** -((ASOF - eventMs) / H);
-  const score = scoreFromFields({
+  const score = storedScore({
     asOfMs: String(ASOF),
     momentum: String(normalise(raw, C.momentum.normalisationK.domain)),
     value: '0',
     momentumRaw: String(raw),
     valueRaw: '0',
-    momentumTrend7: '0',
-    momentumTrend30: '0',
-    valueTrend7: '0',
-    valueTrend30: '0',
     quadrant: 'stalled',
     stalled: '1',
     stallReason: 'inactivity',
     lastPositiveEventMs: String(eventMs),
     lastEventMs: String(eventMs),
-    eventCount: '1',
-    counts: '{}',
     standing: '{"champions":1,"sponsors":0,"executiveSponsors":0,"consumers":0}',
-  }) as StoredScore;
+  });
   // The store's history: S at the end of each of the last 60 UTC days, the last one at asOf.
   const lastDay = dayIndexOf(ASOF);
   const days = Array.from({ length: 60 }, (_, i) => {

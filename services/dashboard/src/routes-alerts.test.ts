@@ -1,8 +1,8 @@
 import fastify from 'fastify';
+import { storedScore } from './score.test-support.ts';
 import { describe, expect, it } from 'vitest';
 import { SilenceCache, type AlertState } from '@mesh-momentum/alerting';
 import { DEFAULT_SCORING_CONFIG } from '@mesh-momentum/scoring';
-import { scoreFromFields, type StoredScore } from '@mesh-momentum/store';
 import { alertBoardOf, EMPTY_ALERT_BOARD, type AlertBoard } from './alerts.ts';
 import { AnswerCache } from './answer-cache.ts';
 import { installErrorHandler } from './http.ts';
@@ -14,25 +14,15 @@ import { toView } from './views.ts';
 
 const T0 = Date.parse('2026-06-01T00:00:00Z');
 
-const stalledScore = scoreFromFields({
+const stalledScore = storedScore({
   asOfMs: String(T0),
   momentum: '5',
-  value: '20',
   momentumRaw: '1',
-  valueRaw: '10',
-  momentumTrend7: '0',
   momentumTrend30: '-30',
-  valueTrend7: '0',
-  valueTrend30: '0',
   quadrant: 'stalled',
   stalled: '1',
   stallReason: 'inactivity',
-  lastPositiveEventMs: '',
-  lastEventMs: '',
-  eventCount: '1',
-  counts: '{}',
-  standing: '{"champions":0,"sponsors":0,"executiveSponsors":0,"consumers":0}',
-}) as StoredScore;
+});
 
 const firing = (domain: string): AlertState => ({
   fingerprint: `fp-${domain}`,

@@ -1,7 +1,8 @@
 import fastify from 'fastify';
+import { storedScore } from './score.test-support.ts';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_SCORING_CONFIG } from '@mesh-momentum/scoring';
-import { scoreFromFields, type StoredScore } from '@mesh-momentum/store';
+import type { StoredScore } from '@mesh-momentum/store';
 import { EMPTY_ALERT_BOARD } from './alerts.ts';
 import { AnswerCache } from './answer-cache.ts';
 import { installErrorHandler } from './http.ts';
@@ -11,26 +12,7 @@ import type { DashboardStore } from './store-access.ts';
 import { toView, type ScopeView } from './views.ts';
 
 /** A score hash as the processor writes it, with the momentum given. */
-const score = (momentum: number): StoredScore =>
-  scoreFromFields({
-    asOfMs: '1764547200000',
-    momentum: String(momentum),
-    value: '20',
-    momentumRaw: '10',
-    valueRaw: '10',
-    momentumTrend7: '0',
-    momentumTrend30: '0',
-    valueTrend7: '0',
-    valueTrend30: '0',
-    quadrant: 'grind',
-    stalled: '0',
-    stallReason: '',
-    lastPositiveEventMs: '',
-    lastEventMs: '',
-    eventCount: '1',
-    counts: '{}',
-    standing: '{"champions":0,"sponsors":0,"executiveSponsors":0,"consumers":0}',
-  }) as StoredScore;
+const score = (momentum: number): StoredScore => storedScore({ momentum: String(momentum) });
 
 function snapshotOf(domains: number, productsPerDomain: number): Snapshot {
   const domainViews: ScopeView[] = [];

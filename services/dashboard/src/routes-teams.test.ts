@@ -1,8 +1,9 @@
 import fastify from 'fastify';
+import { storedScore } from './score.test-support.ts';
 import { describe, expect, it } from 'vitest';
 import { EMPTY_ALERT_BOARD } from './alerts.ts';
 import { DEFAULT_SCORING_CONFIG } from '@mesh-momentum/scoring';
-import { scoreFromFields, type StoredScore } from '@mesh-momentum/store';
+import type { StoredScore } from '@mesh-momentum/store';
 import { AnswerCache } from './answer-cache.ts';
 import { installErrorHandler } from './http.ts';
 import { registerReadRoutes } from './routes-read.ts';
@@ -13,26 +14,7 @@ import type { TeamSummary } from './teams.ts';
 import { toView, type Page, type ScopeView } from './views.ts';
 
 const score = (momentum: number, ownerTeam: string): StoredScore =>
-  scoreFromFields({
-    asOfMs: '1764547200000',
-    momentum: String(momentum),
-    value: '20',
-    momentumRaw: '10',
-    valueRaw: '10',
-    momentumTrend7: '0',
-    momentumTrend30: '0',
-    valueTrend7: '0',
-    valueTrend30: '0',
-    quadrant: 'grind',
-    stalled: '0',
-    stallReason: '',
-    lastPositiveEventMs: '',
-    lastEventMs: '',
-    eventCount: '1',
-    counts: '{}',
-    standing: '{"champions":0,"sponsors":0,"executiveSponsors":0,"consumers":0}',
-    ownerTeam,
-  }) as StoredScore;
+  storedScore({ momentum: String(momentum), ownerTeam });
 
 /** 3 domains × 10 products; product p<i> belongs to team t<i mod 4>, p9 to none. */
 function snapshot(): Snapshot {

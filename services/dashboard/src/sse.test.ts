@@ -1,9 +1,9 @@
+import { storedScore } from './score.test-support.ts';
 import { connect, type Socket } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import fastify, { type FastifyInstance } from 'fastify';
 import { afterEach, describe, expect, it } from 'vitest';
 import { EMPTY_ALERT_BOARD } from './alerts.ts';
-import { scoreFromFields, type StoredScore } from '@mesh-momentum/store';
 import { installErrorHandler } from './http.ts';
 import type { Snapshot } from './snapshot.ts';
 import { ChangeHub, SSE_RETRY_AFTER_S, type SseLimits } from './sse.ts';
@@ -15,18 +15,7 @@ import { toView, type ScopeView } from './views.ts';
  * buffers are full).
  */
 
-const score = scoreFromFields({
-  asOfMs: '1764547200000',
-  momentum: '50',
-  value: '20',
-  momentumRaw: '10',
-  valueRaw: '10',
-  eventCount: '1',
-  quadrant: 'grind',
-  stalled: '0',
-  counts: '{}',
-  standing: '{"champions":0,"sponsors":0,"executiveSponsors":0,"consumers":0}',
-}) as StoredScore;
+const score = storedScore();
 
 /** A snapshot of `n` products: a `scopes` event naming all of them is ~0.6 kB per product. */
 function snapshotOf(n: number, generation: number): Snapshot {

@@ -1,5 +1,6 @@
+import { storedScore } from './score.test-support.ts';
 import { describe, expect, it } from 'vitest';
-import { scoreFromFields, type StoredScore } from '@mesh-momentum/store';
+import type { StoredScore } from '@mesh-momentum/store';
 import type { DayScores } from './store-access.ts';
 import {
   indexTeams,
@@ -14,27 +15,7 @@ import {
 import { toCsv, toView, type ScopeView } from './views.ts';
 
 /** A product's score hash as the processor writes it (docs/redis-contract.md), as Redis returns it. */
-const score = (over: Record<string, string>): StoredScore =>
-  scoreFromFields({
-    asOfMs: '1764547200000',
-    momentum: '50',
-    value: '20',
-    momentumRaw: '10',
-    valueRaw: '10',
-    momentumTrend7: '0',
-    momentumTrend30: '0',
-    valueTrend7: '0',
-    valueTrend30: '0',
-    quadrant: 'grind',
-    stalled: '0',
-    stallReason: '',
-    lastPositiveEventMs: '',
-    lastEventMs: '',
-    eventCount: '3',
-    counts: '{}',
-    standing: '{"champions":0,"sponsors":0,"executiveSponsors":0,"consumers":0}',
-    ...over,
-  }) as StoredScore;
+const score = (over: Record<string, string>): StoredScore => storedScore({ eventCount: '3', ...over });
 
 const product = (domain: string, id: string, over: Record<string, string>): ScopeView =>
   toView('product', score(over), domain, id);
