@@ -62,3 +62,16 @@ describe('MirrorCache', () => {
     expect(cache.stats()).toEqual({ domains: 0, scopes: 0, dayBuckets: 0, standingEntries: 0 });
   });
 });
+
+describe('MirrorCache after a reconnect', () => {
+  it('drops every mirror but keeps the domains owned, so the tick still refreshes them', () => {
+    const cache = new MirrorCache(40);
+    cache.set('a', mirrorWith('a', 10));
+    cache.set('b', mirrorWith('b', 10));
+    expect(cache.overBudget()).toBe(true);
+    cache.dropMirrors();
+    expect(cache.stats()).toMatchObject({ domains: 0, dayBuckets: 0 });
+    expect(cache.overBudget()).toBe(false);
+    expect(cache.owned().map(([d]) => d)).toEqual(['a', 'b']);
+  });
+});

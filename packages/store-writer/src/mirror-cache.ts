@@ -40,8 +40,9 @@ function bucketsOf(mirror: DomainMirror): number {
  * The mirrors of the domains this instance writes, least recently used first, within a budget of day
  * buckets: what the processor's heap grows with (scopes × days with events). Past the budget the least
  * recently used mirrors are dropped; a dropped domain stays owned (the periodic refresh still covers it)
- * and is read from Redis again when next needed, one round trip per Redis node. A budget below the
- * working set trades memory for those reads; it never changes a score.
+ * and is read from Redis again when next needed: a read of the whole domain (aggregates, standing,
+ * movers bounds) for each batch or tick that needs it. A budget below the working set trades memory for
+ * those reads; it never changes a score.
  */
 export class MirrorCache {
   /** Insertion order is use order: a used mirror is re-inserted at the end. */
@@ -109,6 +110,18 @@ export class MirrorCache {
   disown(domain: string): void {
     this.delete(domain);
     this.#owned.delete(domain);
+  }
+
+  /** True while the mirrors hold more day buckets than the budget. */
+  overBudget(): boolean {
+    return this.#total > this.#maxDayBuckets;
+  }
+
+  /** Drops every mirror, keeping the domains owned (each is read again when next needed). */
+  dropMirrors(): void {
+    this.#mirrors.clear();
+    this.#buckets.clear();
+    this.#total = 0;
   }
 
   clear(): void {

@@ -160,9 +160,19 @@ export class ScoreStore {
     return this.#mirrors.stats();
   }
 
-  /** Drops every mirror: after a rebalance, domains may have been written by another instance. */
+  /** Drops every mirror and what this instance owns: after a rebalance, domains may be another's now. */
   forgetAll(): void {
     this.#mirrors.clear();
+    this.#listed.clear();
+  }
+
+  /**
+   * Drops every mirror but keeps the domains owned (a Redis reconnect, an abandoned batch): the
+   * partitions are still this instance's, so the tick keeps refreshing quiet domains, reading each
+   * from Redis first.
+   */
+  forgetMirrors(): void {
+    this.#mirrors.dropMirrors();
     this.#listed.clear();
   }
 
@@ -297,13 +307,22 @@ export class ScoreStore {
     epochOf: (topic: string, partition: number) => number | undefined,
   ): Promise<number> {
     let refreshed = 0;
-    for (const [domain, { topic, partition }] of this.#mirrors.owned()) {
+    // Mirrored domains first; then the ones read again for this refresh alone (dropped for the budget
+    // or after a failed write: decay moves every owned domain's scores), each let go again at once
+    // while over budget, so a cycle through more domains than fit never pushes out the hot mirrors.
+    const owned = this.#mirrors.owned();
+    const ordered = [
+      ...owned.filter(([d]) => this.#mirrors.has(d)),
+      ...owned.filter(([d]) => !this.#mirrors.has(d)),
+    ];
+    for (const [domain, { topic, partition }] of ordered) {
       if (epochOf(topic, partition) === undefined) continue;
+      const readAgain = !this.#mirrors.has(domain);
       const done = await this.#exclusive([domain], async () => {
-        // A mirror dropped for the budget (or after a failed write) is read again: decay moves every
-        // owned domain's scores, mirrored or not.
         await this.#ensureMirrors([domain], topic, partition);
-        return this.#refreshDomain(domain, asOfMs, epochOf);
+        const ok = await this.#refreshDomain(domain, asOfMs, epochOf);
+        if (readAgain && this.#mirrors.overBudget()) this.#mirrors.delete(domain);
+        return ok;
       });
       if (done) refreshed++;
       this.#evictOverBudget();

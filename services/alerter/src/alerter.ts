@@ -231,6 +231,8 @@ export class Alerter {
       nowMs,
       config.alerting,
     );
+    // Checked again right before the post: the reads above may have taken long enough to lose it.
+    if (!this.#maySend(epoch)) return;
     try {
       await postToAlertmanager(config.alertmanagerUrl, alerts, config.deliveryTimeoutMs);
       await this.store.setLastAlertmanagerPostMs(nowMs);

@@ -174,7 +174,7 @@ export class Processor {
     // trust nothing held in memory. Mirrors are re-read, and each partition seeks back to the progress
     // Redis still has, so whatever it lost is applied again (and what it kept is recognised as applied).
     deps.redis.on('ready', () => {
-      this.#store.forgetAll();
+      this.#store.forgetMirrors();
       this.#positions.reset();
       this.#log.info('redis (re)connected: in-memory state dropped, partitions re-positioned from Redis');
       // Quiet partitions too: they may have nothing new to fetch, yet need to replay what Redis lost.
@@ -355,7 +355,7 @@ export class Processor {
           () => {
             // Whatever the abandoned attempt still does, nothing it holds is trusted any more: mirrors are
             // re-read and the partition re-positioned from Redis before the retry.
-            this.#store.forgetAll();
+            this.#store.forgetMirrors();
             this.#positions.reset();
             return new BatchStalledError(topic, partition, this.#deps.config.processor.stallTimeoutMs);
           },
