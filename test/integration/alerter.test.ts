@@ -385,4 +385,32 @@ describe('alerter: pauses', () => {
     expect(firingScopes(resumed)).toEqual(['hr', 'hr.payroll']);
     expect(await alerter.store.pauses()).toEqual([]);
   });
+
+  it('pruning an ended pause keeps the pause set again for the same scope while the prune ran', async () => {
+    const redis = harness.redis();
+    const alerter = makeAlerter(redis, harness.ks.prefix, alerterConfig(), 'prune');
+    const t = LAST;
+    await pauseScope(
+      alerter.store,
+      { scope: 'domain:ops', reason: 'freeze', createdBy: 'lead', durationMs: HOUR_MS },
+      t,
+    );
+    // The prune reads the ended pause; before it deletes, someone pauses ops again (the API's write).
+    const hgetall = redis.hgetall.bind(redis);
+    redis.hgetall = (async (...args: Parameters<typeof hgetall>) => {
+      const read = await hgetall(...args);
+      redis.hgetall = hgetall;
+      await pauseScope(
+        alerter.store,
+        { scope: 'domain:ops', reason: 'freeze again', createdBy: 'lead', durationMs: DAY_MS },
+        t + 2 * HOUR_MS,
+      );
+      return read;
+    }) as typeof redis.hgetall;
+    expect(await alerter.store.prunePauses(t + 2 * HOUR_MS)).toBe(0);
+    expect((await alerter.store.getPause('domain:ops'))?.reason).toBe('freeze again');
+    // Once it has ended too, it goes.
+    expect(await alerter.store.prunePauses(t + 2 * DAY_MS)).toBe(1);
+    expect(await alerter.store.pauses()).toEqual([]);
+  });
 });

@@ -154,12 +154,17 @@ export class AlertStore {
     return (await this.#redis.hdel(this.#keys.pauses, scopeKey)) > 0;
   }
 
-  /** Removes pauses that ended before `olderThanMs` (a pause without an end stays until removed). */
+  /**
+   * Removes pauses that ended before `olderThanMs` (a pause without an end stays until removed). Only
+   * while each still holds what was read: a pause set again for the scope meanwhile is kept.
+   */
   async prunePauses(olderThanMs: number): Promise<number> {
-    const stale = (await this.pauses())
+    const stored = await this.#redis.hgetall(this.#keys.pauses);
+    const { records } = parsePauses(stored);
+    const stale = records
       .filter((p) => p.untilMs !== undefined && p.untilMs < olderThanMs)
-      .map((p) => p.scopeKey);
-    return stale.length === 0 ? 0 : this.#redis.hdel(this.#keys.pauses, ...stale);
+      .flatMap((p) => [p.scopeKey, stored[p.scopeKey] as string]);
+    return stale.length === 0 ? 0 : this.#redis.mmAlerterPrune(1, this.#keys.pauses, ...stale);
   }
 
   async lastAlertmanagerPostMs(): Promise<number | undefined> {

@@ -16,6 +16,7 @@ export interface AlerterScripts {
   mmAlerterSettle(numKeys: number, ...args: (string | number)[]): Promise<number>;
   mmAlerterLease(numKeys: number, ...args: (string | number)[]): Promise<number>;
   mmAlerterRelease(numKeys: number, ...args: (string | number)[]): Promise<number>;
+  mmAlerterPrune(numKeys: number, ...args: (string | number)[]): Promise<number>;
 }
 
 /** Loads the scripts once per client (EVALSHA afterwards) and returns the client typed with them. */
@@ -26,6 +27,7 @@ export function withAlerterScripts(redis: RedisClient): RedisClient & AlerterScr
     redis.defineCommand('mmAlerterSettle', { lua: lua('settle-delivery') });
     redis.defineCommand('mmAlerterLease', { lua: lua('lease') });
     redis.defineCommand('mmAlerterRelease', { lua: lua('release-lease') });
+    redis.defineCommand('mmAlerterPrune', { lua: lua('prune-hash-entries') });
   }
   return redis as RedisClient & AlerterScripts;
 }
