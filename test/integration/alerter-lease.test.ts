@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { AlerterService } from '@mesh-momentum/alerter';
+import { AlerterService, NotifierLease } from '@mesh-momentum/alerter';
+import { alerterKeys } from '@mesh-momentum/alerting';
 import { createLogger } from '@mesh-momentum/common';
 import { startSilentServer } from '@mesh-momentum/testing';
 import {
@@ -110,5 +111,27 @@ describe('alerter lease: renewal on its own timer', () => {
     }
     // SIGTERM's release: b takes over at once.
     expect(await b.lease.tick()).toBeDefined();
+  });
+});
+
+describe('alerter lease: a suspended host', () => {
+  const harness = storeHarness('alerter-lease-suspend');
+
+  it('does not trust a monotonic clock that stood still while the wall clock (and Redis) moved on', async () => {
+    const redis = harness.redis();
+    let monotonicMs = 0;
+    let wallMs = Date.now();
+    const lease = new NotifierLease(redis, alerterKeys(harness.ks.prefix), 'suspended', 10_000, {
+      clock: () => monotonicMs,
+      wallClock: () => wallMs,
+    });
+    const epoch = await lease.tick();
+    expect(epoch).toBeGreaterThan(0);
+    expect(lease.holds(epoch!, 1_000)).toBe(true);
+    // The VM was paused for 20 s: CLOCK_MONOTONIC did not advance, the lease expired in Redis.
+    wallMs += 20_000;
+    expect(lease.holds(epoch!, 0)).toBe(false);
+    monotonicMs += 1;
+    expect(lease.holds(epoch!, 0)).toBe(false);
   });
 });

@@ -12,6 +12,11 @@ export interface NotifierLeaseOptions {
    * time, only with itself). @defaultValue performance.now
    */
   readonly clock?: () => number;
+  /**
+   * The wall clock in ms, checked as well: a monotonic clock stops while the host is suspended (a paused
+   * VM), Redis' TTL elsewhere does not. @defaultValue Date.now
+   */
+  readonly wallClock?: () => number;
   /** Called when a renewal on the timer fails (Redis unreachable): the lease then lapses locally. */
   readonly onRenewalError?: (error: unknown) => void;
 }
@@ -33,10 +38,13 @@ export class NotifierLease {
   readonly #instanceId: string;
   readonly #ttlMs: number;
   readonly #clock: () => number;
+  readonly #wallClock: () => number;
   readonly #onRenewalError: (error: unknown) => void;
   #epoch: number | undefined;
   /** Local monotonic time until which the lease is surely ours; -Infinity when not held. */
   #heldUntil = Number.NEGATIVE_INFINITY;
+  /** The same on the wall clock. */
+  #heldUntilWall = Number.NEGATIVE_INFINITY;
   #timer: NodeJS.Timeout | undefined;
 
   constructor(
@@ -51,6 +59,7 @@ export class NotifierLease {
     this.#instanceId = instanceId;
     this.#ttlMs = ttlMs;
     this.#clock = options.clock ?? (() => performance.now());
+    this.#wallClock = options.wallClock ?? Date.now;
     this.#onRenewalError = options.onRenewalError ?? (() => undefined);
   }
 
@@ -71,6 +80,7 @@ export class NotifierLease {
   async tick(): Promise<number | undefined> {
     // Taken before the call: Redis starts the TTL later than this, never earlier.
     const sentAt = this.#clock();
+    const sentAtWall = this.#wallClock();
     const epoch = await this.#redis.mmAlerterLease(
       2,
       this.#keys.lease,
@@ -81,9 +91,13 @@ export class NotifierLease {
     if (epoch > 0) {
       // Answers come back in the order Redis ran the calls (one connection), so the last answer is the
       // truth; `max` only keeps an overlapping renewal from shortening the time within one epoch.
-      if (epoch !== this.#epoch) this.#heldUntil = Number.NEGATIVE_INFINITY;
+      if (epoch !== this.#epoch) {
+        this.#heldUntil = Number.NEGATIVE_INFINITY;
+        this.#heldUntilWall = Number.NEGATIVE_INFINITY;
+      }
       this.#epoch = epoch;
       this.#heldUntil = Math.max(this.#heldUntil, sentAt + this.#ttlMs);
+      this.#heldUntilWall = Math.max(this.#heldUntilWall, sentAtWall + this.#ttlMs);
     } else {
       this.lost();
     }
@@ -95,7 +109,11 @@ export class NotifierLease {
    * last successful renewal, sent at T, holds it until T + TTL. No round trip: checked before each send.
    */
   holds(epoch: number, forMs = 0): boolean {
-    return this.#epoch === epoch && this.#clock() + forMs < this.#heldUntil;
+    return (
+      this.#epoch === epoch &&
+      this.#clock() + forMs < this.#heldUntil &&
+      this.#wallClock() + forMs < this.#heldUntilWall
+    );
   }
 
   /** Renews every TTL/3 on its own timer, so a long step (slow receivers) never outlives the lease. */
@@ -124,6 +142,7 @@ export class NotifierLease {
   lost(): void {
     this.#epoch = undefined;
     this.#heldUntil = Number.NEGATIVE_INFINITY;
+    this.#heldUntilWall = Number.NEGATIVE_INFINITY;
   }
 
   async release(): Promise<void> {
