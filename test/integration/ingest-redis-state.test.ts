@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { Redis } from 'ioredis';
-import { DeliveryLedger, ingestKeys, UnmappedRegistry } from '@mesh-momentum/ingest';
+import { DeliveryLedger, ingestKeys, RetirementHolds, UnmappedRegistry } from '@mesh-momentum/ingest';
 import { uniqueSuffix } from '@mesh-momentum/testing';
 
 /** The gateway's state in real Redis: the delivery ledger's life cycle and the bounded unmapped list. */
@@ -49,5 +49,20 @@ describe('ingest state in Redis', () => {
     expect(new Set(listed.map((e) => e.ref))).toEqual(new Set(['a', 'c', 'd']));
     expect(listed[0]?.lastSeen).toBe('1970-01-01T00:00:03.000Z');
     expect(await redis.zcard(keys.unmapped)).toBe(3);
+  });
+
+  it('keeps a Backstage confirmation given while a round covered by it was being judged', async () => {
+    const holds = new RetirementHolds(redis, keys);
+    const mass = { known: 10, retiring: ['component:a', 'component:b'], share: 0.2 };
+    await holds.hold('bs-race', mass, 0.1, 1_000);
+    // The operator confirms after the poller read the hold, before the poller writes it again.
+    expect((await holds.confirm('bs-race', 2_000))?.confirmedAt).toBeDefined();
+    const again = await holds.hold('bs-race', mass, 0.1, 3_000);
+    expect(again.confirmedAt).toBe(new Date(2_000).toISOString());
+    expect(RetirementHolds.allows(await holds.get('bs-race'), mass)).toBe(true);
+    // A round that would retire more than was confirmed needs a new confirmation.
+    const more = { known: 10, retiring: ['component:a', 'component:b', 'component:c'], share: 0.3 };
+    expect((await holds.hold('bs-race', more, 0.1, 4_000)).confirmedAt).toBeUndefined();
+    await holds.clear('bs-race');
   });
 });

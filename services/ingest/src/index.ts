@@ -9,3 +9,4 @@ export * from './unmapped.ts';
 export * from './deliveries.ts';
 export * from './pollers/dmm.ts';
 export * from './pollers/backstage.ts';
+export * from './pollers/backstage-hold.ts';

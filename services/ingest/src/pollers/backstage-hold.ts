@@ -50,7 +50,10 @@ export class RetirementHolds {
     return raw === null ? undefined : (JSON.parse(raw) as RetirementHold);
   }
 
-  /** Records (or refreshes) the hold of a round; a confirmation of an earlier one no longer applies. */
+  /**
+   * Records (or refreshes) the hold of a round. A confirmation stays when it covers the round (an
+   * operator confirmed while this round was being judged); one of fewer products no longer applies.
+   */
   async hold(source: string, mass: MassRetirement, maxShare: number, nowMs: number): Promise<RetirementHold> {
     const previous = await this.get(source);
     const now = new Date(nowMs).toISOString();
@@ -62,6 +65,9 @@ export class RetirementHolds {
       retiring: mass.retiring,
       share: mass.share,
       maxShare,
+      ...(previous?.confirmedAt !== undefined && RetirementHolds.allows(previous, mass)
+        ? { confirmedAt: previous.confirmedAt }
+        : {}),
     };
     await this.#write(hold);
     return hold;
