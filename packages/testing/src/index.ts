@@ -8,3 +8,4 @@ export * from './private-redis.ts';
 export * from './silent-server.ts';
 export * from './alertmanager.ts';
 export * from './private-redis-cluster.ts';
+export * from './module-graph.ts';

@@ -1,7 +1,7 @@
-import { execFileSync } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { modulesLoadedBy as loadedBy } from '@mesh-momentum/testing';
 
 /**
  * The dashboard is a reader: it depends on the key contract and its reader (`@mesh-momentum/store`),
@@ -12,22 +12,7 @@ import { describe, expect, it } from 'vitest';
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 const SRC = fileURLToPath(new URL('./', import.meta.url));
 
-/** Every module URL Node resolves while importing `specifier` in a fresh process (sources). */
-function modulesLoadedBy(specifier: string): string[] {
-  const program = `
-    import { registerHooks } from 'node:module';
-    const seen = new Set();
-    registerHooks({ resolve(spec, context, next) { const r = next(spec, context); seen.add(r.url); return r; } });
-    await import(${JSON.stringify(specifier)});
-    process.stdout.write(JSON.stringify([...seen]));
-  `;
-  const out = execFileSync(
-    process.execPath,
-    ['--conditions=@mesh-momentum/source', '--input-type=module', '-e', program],
-    { cwd: ROOT, encoding: 'utf8' },
-  );
-  return JSON.parse(out) as string[];
-}
+const modulesLoadedBy = (specifier: string) => loadedBy(specifier, ROOT);
 
 const sources = readdirSync(SRC)
   .filter((f) => f.endsWith('.ts') && !f.endsWith('.test.ts'))
