@@ -1,3 +1,5 @@
+import { parseDuration } from '../duration.ts';
+
 /**
  * The admin token a CLI sends with writes: `--token`, else the environment's ALERTER_ADMIN_TOKEN (kept
  * out of MM_ALERTER_*, which the alerter itself would refuse as an unknown variable of its own).
@@ -44,4 +46,15 @@ export function refuseLocally(
   for (const issue of issues) console.error(`${flagOf(issue.field)}: ${issue.reason}`);
   console.error(usage);
   process.exit(2);
+}
+
+/** `--duration` (30m, 2h, 7d) in ms; undefined when absent; exits 2 with the usage when unreadable. */
+export function durationFlag(value: string | undefined, usage: string): number | undefined {
+  if (value === undefined) return undefined;
+  const ms = parseDuration(value);
+  if (ms === undefined) {
+    console.error(`--duration: ${value} is not like 30m, 2h or 7d\n${usage}`);
+    process.exit(2);
+  }
+  return ms;
 }

@@ -1,7 +1,6 @@
 import { parseArgs } from 'node:util';
 import { parsePauseRequest } from '@mesh-momentum/alerting';
-import { parseDuration } from '../duration.ts';
-import { adminToken, callAlerterApi as call, refuseLocally, TOKEN_ENV } from './api-call.ts';
+import { adminToken, callAlerterApi as call, durationFlag, refuseLocally, TOKEN_ENV } from './api-call.ts';
 
 /**
  * `pnpm alerter:pause <add|list|remove>`: puts scopes on hold through a running alerter's HTTP API.
@@ -51,11 +50,7 @@ async function main(): Promise<void> {
     const removed = await call(`${base}/api/pauses/${encodeURIComponent(scope)}`, 'DELETE', undefined, token);
     console.log(JSON.stringify(removed, null, 2));
   } else if (command === 'add') {
-    const durationMs = values.duration === undefined ? undefined : parseDuration(values.duration);
-    if (values.duration !== undefined && durationMs === undefined) {
-      console.error(`--duration: ${values.duration} is not like 30m, 2h or 7d\n${USAGE}`);
-      process.exit(2);
-    }
+    const durationMs = durationFlag(values.duration, USAGE);
     const request = { scope: values.scope, reason: values.reason, createdBy: values.by, durationMs };
     const checked = parsePauseRequest(request, Date.now());
     if (!checked.ok) refuseLocally(checked.issues, flagOf, USAGE);

@@ -1,7 +1,6 @@
 import { parseArgs } from 'node:util';
 import { parseSilenceRequest } from '@mesh-momentum/alerting';
-import { parseDuration } from '../duration.ts';
-import { adminToken, callAlerterApi as call, refuseLocally, TOKEN_ENV } from './api-call.ts';
+import { adminToken, callAlerterApi as call, durationFlag, refuseLocally, TOKEN_ENV } from './api-call.ts';
 
 /**
  * `pnpm alerter:silence <add|list|expire>`: manages silences through a running alerter's HTTP API.
@@ -60,11 +59,7 @@ async function main(): Promise<void> {
       ),
     );
   } else if (command === 'add') {
-    const durationMs = values.duration === undefined ? undefined : parseDuration(values.duration);
-    if (values.duration !== undefined && durationMs === undefined) {
-      console.error(`--duration: ${values.duration} is not like 30m, 2h or 7d\n${USAGE}`);
-      process.exit(2);
-    }
+    const durationMs = durationFlag(values.duration, USAGE);
     const request = { matchers: values.matcher, durationMs, createdBy: values.by, comment: values.comment };
     const checked = parseSilenceRequest(request, Date.now());
     if (!checked.ok) refuseLocally(checked.issues, flagOf, USAGE);
