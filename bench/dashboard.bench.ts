@@ -4,7 +4,12 @@ import type { AddressInfo } from 'node:net';
 import { Redis } from 'ioredis';
 import { chromium } from 'playwright-core';
 import { createLogger } from '@mesh-momentum/common';
-import { DashboardService, loadDashboardConfig, ensureWebBuild } from '@mesh-momentum/dashboard';
+import {
+  DashboardService,
+  ensureWebBuild,
+  loadDashboardConfig,
+  renderScoreMetrics,
+} from '@mesh-momentum/dashboard';
 import { DEFAULT_SCORING_CONFIG, type ScoringEvent } from '@mesh-momentum/scoring';
 import { INITIAL_NAMESPACE, keys, type KeySpace } from '@mesh-momentum/store';
 import { ScoreStore, type BatchEvent } from '@mesh-momentum/store-writer';
@@ -29,6 +34,7 @@ import {
  * - a products page (100 of 10k, sorted) p99, likewise;
  * - one domain's 365-day history p99;
  * - first meaningful paint of the overview in Debian's Chromium (the domains table drawn);
+ * - the Prometheus scrape of every scope (/metrics/scores): render after a change, and scrape p99;
  * - a changed score on screen: from the write engine's batch returning to the new count in the page.
  *
  *   pnpm bench:dashboard
@@ -159,7 +165,11 @@ async function main(): Promise<void> {
       redis,
       keyPrefix: ks.prefix,
       scoring: DEFAULT_SCORING_CONFIG,
-      config: loadDashboardConfig({ MM_DASHBOARD_HTTP_PORT: '0', MM_DASHBOARD_DEBOUNCE_MS: '20' }).dashboard,
+      config: loadDashboardConfig({
+        MM_DASHBOARD_HTTP_PORT: '0',
+        MM_DASHBOARD_DEBOUNCE_MS: '20',
+        MM_DASHBOARD_METRICS_PRODUCTS: String(DOMAINS * PER_DOMAIN),
+      }).dashboard,
       logger,
       ...(webRoot ? { webRoot } : {}),
     });
@@ -193,6 +203,21 @@ async function main(): Promise<void> {
     await measure('domain detail (history+forecast)', '/api/domains/domain-7', 50);
     console.log('');
     printTable(['request', 'p50 ms', 'p99 ms', 'goal', 'p99 with ETag', 'status'], rows);
+
+    // The Prometheus scrape of every scope: rendered once per snapshot generation (a scrape right after
+    // a change), then served from memory (every other scrape).
+    const renders: number[] = [];
+    for (let i = 0; i < 5; i++) {
+      const t = performance.now();
+      await renderScoreMetrics(withWeb.cache.current, { maxProducts: DOMAINS * PER_DOMAIN });
+      renders.push(performance.now() - t);
+    }
+    renders.sort((a, b) => a - b);
+    const scrapeBody = await (await fetch(`${base}/metrics/scores`)).text();
+    const scrapes = await timeRequests(`${base}/metrics/scores`);
+    console.log(
+      `\nscores for Prometheus (/metrics/scores, ${fmtInt(DOMAINS * PER_DOMAIN)} products, ${fmtInt(scrapeBody.split('\n').length)} lines, ${fmtInt(scrapeBody.length)} B): render after a change median ${fmtNum(percentile(renders, 50), 0)} ms, max ${fmtNum(renders.at(-1) ?? NaN, 0)} ms; scrape p50 ${fmtNum(scrapes.p50, 1)} ms, p99 ${fmtNum(scrapes.p99, 1)} ms`,
+    );
 
     // First meaningful paint: a fresh page per load (a same-URL goto would only change the hash), from
     // its navigation start to the frame after the domains table is in the DOM.

@@ -10,6 +10,7 @@ import { installErrorHandler } from './http.ts';
 import { OPENAPI } from './openapi.ts';
 import { registerAlertRoutes } from './routes-alerts.ts';
 import { registerReadRoutes } from './routes-read.ts';
+import { registerScoreMetricsRoute } from './routes-score-metrics.ts';
 import { registerTargetRoutes } from './routes-targets.ts';
 import { registerTeamRoutes } from './routes-teams.ts';
 import type { SnapshotCache } from './snapshot.ts';
@@ -27,6 +28,8 @@ export interface DashboardAppDeps {
   readonly clock?: () => number;
   /** Whether target writes are served, and the admin tokens they need (none: open, loopback only). */
   readonly targetWrites: { readonly enabled: boolean; readonly adminTokens: readonly StoredToken[] };
+  /** Data products `GET /metrics/scores` exports (MM_DASHBOARD_METRICS_PRODUCTS). */
+  readonly metricsProducts: number;
   /** The built web UI (services/dashboard/web/dist); served at / when it exists. */
   readonly webRoot?: string;
 }
@@ -49,6 +52,7 @@ export async function createDashboardApp(deps: DashboardAppDeps): Promise<Fastif
   registerReadRoutes(app, readDeps);
   registerTeamRoutes(app, readDeps);
   registerAlertRoutes(app, readDeps);
+  registerScoreMetricsRoute(app, { cache: deps.cache, maxProducts: deps.metricsProducts });
   registerTargetRoutes(app, {
     store: deps.store,
     cache: deps.cache,

@@ -61,6 +61,11 @@ export const DASHBOARD_SECTION = defineConfigSection({
       '1048576',
       'Unsent bytes a live-update stream may hold when the next event is due; a client that far behind is dropped (it reconnects and reloads), bytes.',
     ),
+    MM_DASHBOARD_METRICS_PRODUCTS: variable(
+      integer(0, 100_000),
+      '0',
+      'Data products GET /metrics/scores exports for Prometheus, those of highest momentum first (the mesh and every domain always are); 0: none. Each costs 8 series.',
+    ),
     MM_DASHBOARD_SSE_HEARTBEAT_MS: variable(
       integer(1_000, 300_000),
       '15000',
@@ -73,6 +78,7 @@ export const DASHBOARD_SECTION = defineConfigSection({
     refreshMs: get('MM_DASHBOARD_REFRESH_MS'),
     debounceMs: get('MM_DASHBOARD_DEBOUNCE_MS'),
     targetWrites: get('MM_DASHBOARD_TARGET_WRITES'),
+    metricsProducts: get('MM_DASHBOARD_METRICS_PRODUCTS'),
     adminTokens: get('MM_DASHBOARD_ADMIN_TOKENS'),
     answerCache: {
       maxEntries: get('MM_DASHBOARD_ANSWER_CACHE_ENTRIES'),

@@ -13,3 +13,4 @@ export * from './targets.ts';
 export * from './teams.ts';
 export * from './views.ts';
 export * from './web-build.ts';
+export * from './score-metrics.ts';

@@ -89,6 +89,18 @@ export const OPENAPI = {
         responses: { '200': jsonOrCsv('{alerting: {running, invalid}, stalled, atRisk}'), ...errors },
       },
     },
+    '/metrics/scores': {
+      get: {
+        summary:
+          'The scores for Prometheus (OpenMetrics text): momentum, value, their 7/30-day trends, quadrant and stalled per scope, labelled scope_kind, domain, product and owner_team; the mesh and every domain, and the MM_DASHBOARD_METRICS_PRODUCTS data products of highest momentum (docs/prometheus.md)',
+        responses: {
+          '200': {
+            description: 'OpenMetrics text',
+            content: { 'application/openmetrics-text': { schema: { type: 'string' } } },
+          },
+        },
+      },
+    },
     '/api/teams': {
       get: {
         summary:

@@ -74,6 +74,7 @@ export class DashboardService {
         adminTokens: this.#options.config.adminTokens,
       },
       metrics: this.metrics,
+      metricsProducts: this.#options.config.metricsProducts,
       probe: {
         live: () => true,
         ready: async () => {
