@@ -7,3 +7,4 @@ export * from './registry-probe.ts';
 export * from './runtime.ts';
 export * from './shutdown.ts';
 export * from './scoring-config-file.ts';
+export * from './command-line.ts';

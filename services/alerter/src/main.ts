@@ -1,6 +1,12 @@
 import { hostname } from 'node:os';
 import { randomUUID } from 'node:crypto';
-import { connectRuntime, createOpsServer, installShutdown, listenOps } from '@mesh-momentum/service-kit';
+import {
+  commandLine,
+  connectRuntime,
+  createOpsServer,
+  installShutdown,
+  listenOps,
+} from '@mesh-momentum/service-kit';
 import type { Kafka, Producer } from 'kafkajs';
 import { RegistryClient, registryOptionsFrom } from '@mesh-momentum/events';
 import { ChangeFeed, MomentumReader } from '@mesh-momentum/store';
@@ -13,6 +19,12 @@ import { AlerterService } from './service.ts';
 
 /** Entry point: `pnpm alerter` (node --conditions=@mesh-momentum/source services/alerter/src/main.ts). */
 async function main(): Promise<void> {
+  commandLine({
+    name: 'alerter',
+    synopsis: '',
+    description:
+      'Judges stalled momentum and sends alerts to the configured channels.\nConfigured by MM_* environment variables only (pnpm docs:config lists them).',
+  });
   const { config, logger, redis, kafka } = await connectRuntime('alerter', process.env, ALERTER_SECTION);
   const alerterConfig = config.alerter;
   const alertsTopic = alerterConfig.kafkaTopic;

@@ -1,6 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import { createLogger } from '@mesh-momentum/common';
 import {
+  commandLine,
   connectRedis,
   createRedis,
   installShutdown,
@@ -13,6 +14,12 @@ import { ensureWebBuild } from './web-build.ts';
 
 /** Entry point: `pnpm dashboard` (node --conditions=@mesh-momentum/source services/dashboard/src/main.ts). */
 async function main(): Promise<void> {
+  commandLine({
+    name: 'dashboard',
+    synopsis: '',
+    description:
+      'Serves the web dashboard and its read API over the scores in Redis.\nConfigured by MM_* environment variables only (pnpm docs:config lists them).',
+  });
   const config = loadDashboardConfig(process.env);
   const { dashboard } = config;
   const logger = createLogger({ name: 'dashboard', level: config.logLevel });

@@ -1,6 +1,7 @@
 import { KafkaUnavailableError, MeshMomentumError } from '@mesh-momentum/common';
 import { ensureTopics } from '@mesh-momentum/kafka';
 import {
+  commandLine,
   connectRuntime,
   createOpsServer,
   installShutdown,
@@ -14,6 +15,12 @@ import { loadScoringConfig } from './scoring-config.ts';
 
 /** Entry point: `node --conditions=@mesh-momentum/source services/processor/src/main.ts`. */
 async function main(): Promise<void> {
+  commandLine({
+    name: 'processor',
+    synopsis: '',
+    description:
+      'Applies the events topic to the scores in Redis (the write engine).\nConfigured by MM_* environment variables only (pnpm docs:config lists them).',
+  });
   const { config, logger, kafka, redis, codec } = await connectRuntime(
     'processor',
     process.env,

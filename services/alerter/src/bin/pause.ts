@@ -1,5 +1,5 @@
-import { parseArgs } from 'node:util';
 import { parsePauseRequest } from '@mesh-momentum/alerting';
+import { commandLine, usageOf } from '@mesh-momentum/service-kit';
 import { adminToken, callAlerterApi as call, durationFlag, refuseLocally, TOKEN_ENV } from './api-call.ts';
 
 /**
@@ -7,7 +7,7 @@ import { adminToken, callAlerterApi as call, durationFlag, refuseLocally, TOKEN_
  *
  *   add --scope domain:hr --reason "reorg until March" --by lead@example.com [--duration 30d]
  *   list
- *   remove domain:hr
+ *   remove --scope domain:hr
  *
  * Scopes: `mesh`, `domain:<domain>`, `product:<domain>/<product id>`; a pause covers the scopes inside
  * it. Without --duration the pause lasts until removed. --url (default http://127.0.0.1:8091); writes send
@@ -15,10 +15,36 @@ import { adminToken, callAlerterApi as call, durationFlag, refuseLocally, TOKEN_
  * checked here with the API's own validation (`parsePauseRequest`) before it is sent. Exit codes: 0 done,
  * 1 refused (the answer is printed), 2 usage or an invalid pause (each flag named).
  */
-const USAGE = `usage: alerter:pause add --scope mesh|domain:D|product:D/P --reason WHY --by WHO [--duration 30d] [--url URL] [--token ID.SECRET]
-       alerter:pause list [--url URL]
-       alerter:pause remove SCOPE [--url URL] [--token ID.SECRET]
-writes send --token, else $${TOKEN_ENV}, as a Bearer token (an alerter with MM_ALERTER_ADMIN_TOKENS needs one)`;
+const SPEC = {
+  name: 'alerter:pause',
+  synopsis: [
+    'add --scope mesh|domain:D|product:D/P --reason WHY --by WHO [--duration 30d] [--url URL] [--token ID.SECRET]',
+    'list [--url URL]',
+    'remove --scope SCOPE [--url URL] [--token ID.SECRET]',
+  ],
+  description:
+    "Puts scopes on hold (no alerts) through a running alerter's HTTP API; a pause covers the scopes inside it.\n" +
+    `Writes send --token, else $${TOKEN_ENV}, as a Bearer token (an alerter with MM_ALERTER_ADMIN_TOKENS needs one).`,
+  optionHelp: [
+    '--scope SCOPE       mesh, domain:<domain> or product:<domain>/<product id>',
+    '--reason WHY        why the scope is paused',
+    '--by WHO            who pauses it',
+    '--duration D        how long: 30m, 2h, 7d (default: until removed)',
+    '--url URL           the alerter (default http://127.0.0.1:8091)',
+    '--token ID.SECRET   admin token for writes',
+  ],
+  options: {
+    url: { type: 'string', default: 'http://127.0.0.1:8091' },
+    token: { type: 'string' },
+    scope: { type: 'string' },
+    reason: { type: 'string' },
+    by: { type: 'string' },
+    duration: { type: 'string' },
+  },
+  // `remove SCOPE`, the scope as a positional argument, is read too.
+  positionals: { min: 1, max: 2 },
+} as const;
+const USAGE = usageOf(SPEC);
 
 function flagOf(field: string): string {
   const flags: Record<string, string> = {
@@ -30,20 +56,11 @@ function flagOf(field: string): string {
 }
 
 async function main(): Promise<void> {
-  const { values, positionals } = parseArgs({
-    allowPositionals: true,
-    options: {
-      url: { type: 'string', default: 'http://127.0.0.1:8091' },
-      token: { type: 'string' },
-      scope: { type: 'string' },
-      reason: { type: 'string' },
-      by: { type: 'string' },
-      duration: { type: 'string' },
-    },
-  });
+  const { values, positionals } = commandLine(SPEC);
   const base = values.url.replace(/\/+$/, '');
   const token = adminToken(values.token);
-  const [command, scope] = positionals;
+  const [command, positionalScope] = positionals;
+  const scope = values.scope ?? positionalScope;
   if (command === 'list') {
     console.log(JSON.stringify(await call(`${base}/api/pauses`, 'GET'), null, 2));
   } else if (command === 'remove' && scope) {

@@ -1,5 +1,5 @@
-import { parseArgs } from 'node:util';
 import { parseSilenceRequest } from '@mesh-momentum/alerting';
+import { commandLine, usageOf } from '@mesh-momentum/service-kit';
 import { adminToken, callAlerterApi as call, durationFlag, refuseLocally, TOKEN_ENV } from './api-call.ts';
 
 /**
@@ -14,10 +14,35 @@ import { adminToken, callAlerterApi as call, durationFlag, refuseLocally, TOKEN_
  * with the API's own validation (`parseSilenceRequest`) before it is sent. Exit codes: 0 done,
  * 1 refused (the answer's message is printed), 2 usage or an invalid silence (each flag named).
  */
-const USAGE = `usage: alerter:silence add --matcher NAME=VALUE... --duration 2h|30m|1d --by WHO --comment WHY [--url URL] [--token ID.SECRET]
-       alerter:silence list [--url URL]
-       alerter:silence expire ID [--url URL] [--token ID.SECRET]
-writes send --token, else $${TOKEN_ENV}, as a Bearer token (an alerter with MM_ALERTER_ADMIN_TOKENS needs one)`;
+const SPEC = {
+  name: 'alerter:silence',
+  synopsis: [
+    'add --matcher NAME=VALUE... --duration 2h|30m|1d --by WHO --comment WHY [--url URL] [--token ID.SECRET]',
+    'list [--url URL]',
+    'expire ID [--url URL] [--token ID.SECRET]',
+  ],
+  description:
+    'Manages the silences of a running alerter through its HTTP API.\n' +
+    `Writes send --token, else $${TOKEN_ENV}, as a Bearer token (an alerter with MM_ALERTER_ADMIN_TOKENS needs one).`,
+  optionHelp: [
+    '--matcher NAME=VALUE   label matcher (=, !=, =~, !~; RE2 regex); repeat for several',
+    '--duration D           how long it lasts: 30m, 2h, 7d',
+    '--by WHO               who sets it',
+    '--comment WHY          why',
+    '--url URL              the alerter (default http://127.0.0.1:8091)',
+    '--token ID.SECRET      admin token for writes',
+  ],
+  options: {
+    url: { type: 'string', default: 'http://127.0.0.1:8091' },
+    token: { type: 'string' },
+    matcher: { type: 'string', multiple: true, default: [] },
+    duration: { type: 'string' },
+    by: { type: 'string' },
+    comment: { type: 'string' },
+  },
+  positionals: { min: 1, max: 2 },
+} as const;
+const USAGE = usageOf(SPEC);
 
 /** The flag behind a request field: `matchers.1.value` → `--matcher #2 (matchers.1.value)`. */
 function flagOf(field: string): string {
@@ -34,17 +59,7 @@ function flagOf(field: string): string {
 }
 
 async function main(): Promise<void> {
-  const { values, positionals } = parseArgs({
-    allowPositionals: true,
-    options: {
-      url: { type: 'string', default: 'http://127.0.0.1:8091' },
-      token: { type: 'string' },
-      matcher: { type: 'string', multiple: true, default: [] },
-      duration: { type: 'string' },
-      by: { type: 'string' },
-      comment: { type: 'string' },
-    },
-  });
+  const { values, positionals } = commandLine(SPEC);
   const base = values.url.replace(/\/+$/, '');
   const token = adminToken(values.token);
   const [command, id] = positionals;
