@@ -35,7 +35,7 @@ const SPEC = {
   options: {
     url: { type: 'string', default: 'http://127.0.0.1:8091' },
     token: { type: 'string' },
-    matcher: { type: 'string', multiple: true, default: [] },
+    matcher: { type: 'string', multiple: true, default: [] as string[] },
     duration: { type: 'string' },
     by: { type: 'string' },
     comment: { type: 'string' },
