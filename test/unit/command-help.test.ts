@@ -51,5 +51,6 @@ describe('commands answer --help and refuse unknown flags', () => {
     const bogus = run(script, ['--no-such-flag']);
     expect(bogus.status, bogus.stderr).toBe(2);
     expect(bogus.stderr).toContain(`${script}: Unknown option '--no-such-flag'`);
-  });
+    // Two node start-ups with TypeScript stripping: seconds each on a busy 2-core machine.
+  }, 60_000);
 });
