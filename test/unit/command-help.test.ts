@@ -43,14 +43,18 @@ function run(script: string, args: string[]) {
 }
 
 describe('commands answer --help and refuse unknown flags', () => {
-  it.each(COMMANDS)('pnpm %s', (script) => {
-    expect(scripts[script], script).toMatch(/^node /);
-    const help = run(script, ['--help']);
-    expect(help.status, help.stderr).toBe(0);
-    expect(help.stdout.startsWith(`usage: pnpm ${script}`), help.stdout).toBe(true);
-    const bogus = run(script, ['--no-such-flag']);
-    expect(bogus.status, bogus.stderr).toBe(2);
-    expect(bogus.stderr).toContain(`${script}: Unknown option '--no-such-flag'`);
-    // Two node start-ups with TypeScript stripping: seconds each on a busy 2-core machine.
-  }, 60_000);
+  it.each(COMMANDS)(
+    'pnpm %s',
+    (script) => {
+      expect(scripts[script], script).toMatch(/^node /);
+      const help = run(script, ['--help']);
+      expect(help.status, help.stderr).toBe(0);
+      expect(help.stdout.startsWith(`usage: pnpm ${script}`), help.stdout).toBe(true);
+      const bogus = run(script, ['--no-such-flag']);
+      expect(bogus.status, bogus.stderr).toBe(2);
+      expect(bogus.stderr).toContain(`${script}: Unknown option '--no-such-flag'`);
+      // Two node start-ups with TypeScript stripping: seconds each on a busy 2-core machine.
+    },
+    60_000,
+  );
 });
