@@ -28,8 +28,8 @@ export interface DashboardAppDeps {
   readonly clock?: () => number;
   /** Whether target writes are served, and the admin tokens they need (none: open, loopback only). */
   readonly targetWrites: { readonly enabled: boolean; readonly adminTokens: readonly StoredToken[] };
-  /** Data products `GET /metrics/scores` exports (MM_DASHBOARD_METRICS_PRODUCTS). */
-  readonly metricsProducts: number;
+  /** Data products `GET /metrics/scores` exports (MM_DASHBOARD_METRICS_PRODUCTS). @defaultValue 0 */
+  readonly metricsProducts?: number;
   /** The built web UI (services/dashboard/web/dist); served at / when it exists. */
   readonly webRoot?: string;
 }
@@ -52,7 +52,7 @@ export async function createDashboardApp(deps: DashboardAppDeps): Promise<Fastif
   registerReadRoutes(app, readDeps);
   registerTeamRoutes(app, readDeps);
   registerAlertRoutes(app, readDeps);
-  registerScoreMetricsRoute(app, { cache: deps.cache, maxProducts: deps.metricsProducts });
+  registerScoreMetricsRoute(app, { cache: deps.cache, maxProducts: deps.metricsProducts ?? 0 });
   registerTargetRoutes(app, {
     store: deps.store,
     cache: deps.cache,

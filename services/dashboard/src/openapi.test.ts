@@ -21,7 +21,6 @@ describe('OpenAPI document', () => {
       probe: { live: () => true, ready: async () => ({ ready: true, checks: {} }) },
       metrics: new Registry(),
       targetWrites: { enabled: true, adminTokens: [] },
-      metricsProducts: 0,
     });
     await app.ready();
     for (const [path, methods] of Object.entries(OPENAPI.paths)) {
