@@ -15,8 +15,7 @@ export interface ScoreMetricsRouteDeps {
  */
 export function registerScoreMetricsRoute(app: FastifyInstance, deps: ScoreMetricsRouteDeps): void {
   const rendered = new ScoreMetricsCache({ maxProducts: deps.maxProducts });
-  app.get('/metrics/scores', async (_request, reply) => {
-    const text = await rendered.text(deps.cache.current);
-    return reply.header('content-type', SCORE_METRICS_CONTENT_TYPE).send(text);
-  });
+  app.get('/metrics/scores', (_request, reply) =>
+    reply.header('content-type', SCORE_METRICS_CONTENT_TYPE).send(rendered.text(deps.cache.current)),
+  );
 }
