@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# Runs the pinned `helm` with the given arguments (`bash scripts/helm.sh lint deploy/helm/mesh-momentum`).
+# helm is built from the Go module proxy on first use (`go install`, a few minutes on two cores) into the
+# project's cache directory, beside the Node toolchain, and reused afterwards. Needs Go on PATH.
+set -euo pipefail
+
+MM_HELM_VERSION="${MM_HELM_VERSION:-v4.3.2}"
+cache="${MM_CACHE_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/mesh-momentum}"
+bin_dir="$cache/helm-$MM_HELM_VERSION"
+
+if [ ! -x "$bin_dir/helm" ]; then
+  command -v go >/dev/null || { echo "helm.sh: Go is needed to build helm $MM_HELM_VERSION, and none is on PATH" >&2; exit 1; }
+  echo "helm.sh: building helm $MM_HELM_VERSION from the Go module proxy into $bin_dir (takes minutes)" >&2
+  mkdir -p "$bin_dir"
+  # Built into a scratch directory and moved into place, so an interrupted build never leaves a helm
+  # that looks installed.
+  scratch="$(mktemp -d)"
+  if ! GOBIN="$scratch" CGO_ENABLED=0 go install "helm.sh/helm/v4/cmd/helm@$MM_HELM_VERSION"; then
+    rm -rf "$scratch"
+    echo "helm.sh: building helm $MM_HELM_VERSION failed (see above)" >&2
+    exit 1
+  fi
+  mv "$scratch/helm" "$bin_dir/helm"
+  rm -rf "$scratch"
+fi
+
+exec "$bin_dir/helm" "$@"
