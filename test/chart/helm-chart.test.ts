@@ -1,7 +1,8 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
 import { ENV_VARIABLES } from '@mesh-momentum/common';
 import { generateToken, loadScoringConfigFile } from '@mesh-momentum/service-kit';
 import { CONFIG_SECTIONS } from '../../scripts/config-sections.ts';
@@ -10,6 +11,7 @@ import {
   COMPONENTS,
   LOADERS,
   PRODUCTION_VALUES,
+  ROOT,
   Rendered,
   probeAddress,
   helm,
@@ -325,17 +327,27 @@ describe('values-production.yaml', () => {
     expect(r.configEnv('alerter')['MM_ALERTER_DASHBOARD_URL']).toBe('https://momentum.example.com');
   });
 
-  it("scrapes each service's /metrics on a port its Service has, and opens only the pods' ports", () => {
+  it("scrapes each service's /metrics on a port its Service has, open to Prometheus and the API to the Ingress", () => {
     const r = render('values-production.yaml');
+    const { networkPolicy } = parse(readFileSync(`${ROOT}${PRODUCTION_VALUES}`, 'utf8')) as {
+      networkPolicy: { ingressFrom: unknown[]; metricsFrom: unknown[] };
+    };
     for (const component of COMPONENTS) {
       const name = r.deployment(component).metadata.name;
       const monitor = r.named('ServiceMonitor', name).spec as { endpoints: { port: string; path: string }[] };
       const servicePorts = (r.named('Service', name).spec as { ports: { name: string }[] }).ports.map(
         (p) => p.name,
       );
-      expect(monitor.endpoints.map((e) => e.path)).toEqual(['/metrics']);
-      expect(servicePorts).toContain(monitor.endpoints[0]?.port);
-      const policy = r.named('NetworkPolicy', name).spec as { ingress: { ports: { port: string }[] }[] };
+      const [endpoint, ...others] = monitor.endpoints;
+      expect(others).toEqual([]);
+      expect(endpoint?.path).toBe('/metrics');
+      expect(servicePorts).toContain(endpoint?.port);
+
+      const policy = r.named('NetworkPolicy', name).spec as {
+        ingress: { ports: { port: string }[]; from?: unknown[] }[];
+      };
+      const peersOf = (port: string) =>
+        policy.ingress.find((rule) => rule.ports.some((p) => p.port === port))?.from;
       const open = policy.ingress.flatMap((rule) => rule.ports.map((p) => p.port)).sort();
       expect(open, component).toEqual(
         r
@@ -343,6 +355,14 @@ describe('values-production.yaml', () => {
           .ports.map((p) => p.name)
           .sort(),
       );
+      expect(peersOf(endpoint!.port), `${component}: metrics`).toEqual(
+        expect.arrayContaining(networkPolicy.metricsFrom),
+      );
+      for (const port of r.container(component).ports.filter((p) => p.name === 'http')) {
+        expect(peersOf(port.name), `${component}: API`).toEqual(
+          expect.arrayContaining(networkPolicy.ingressFrom),
+        );
+      }
     }
   });
 
