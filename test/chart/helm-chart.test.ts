@@ -262,6 +262,13 @@ describe('values the chart refuses, naming the value and the reason', () => {
       ['dashboard.secretEnv.MM_REDIS_URL.name=s', 'dashboard.secretEnv.MM_REDIS_URL.key=k'],
       /both as a value and as a Secret reference/,
     ],
+    // values.schema.json: a misspelt key or a value out of its set, as the services' loaders refuse them.
+    [['procesor.replicas=2'], /additional properties 'procesor' not allowed/],
+    [
+      ['processor.extraEnv.NODE_OPTIONS=--inspect'],
+      /at '\/processor\/extraEnv': additional properties 'NODE_OPTIONS'/,
+    ],
+    [['kafka.sasl.mechanism=scram'], /at '\/kafka\/sasl\/mechanism': value must be one of/],
   ])('--set %j', (set, message) => {
     expect(renderRefusal({ set })).toMatch(message);
   });

@@ -98,11 +98,8 @@ existing Secrets. Argument of both: (dict "root" $ "component" name).
 {{- end }}
 {{- end }}
 
-{{- /* Further settings of the user's: non-secret MM_* names the chart does not set itself. */}}
+{{- /* Further settings of the user's (values.schema.json admits MM_* names only): ones the chart does not set itself. */}}
 {{- range $name, $value := $own.extraEnv }}
-{{- if not (hasPrefix "MM_" $name) }}
-{{- fail (printf "%s.extraEnv.%s: only MM_* variables belong here" $c $name) }}
-{{- end }}
 {{- if hasKey $env $name }}
 {{- fail (printf "%s.extraEnv.%s: the chart sets this variable from its values; set that value instead" $c $name) }}
 {{- end }}
@@ -137,12 +134,6 @@ existing Secrets. Argument of both: (dict "root" $ "component" name).
 {{- $refs = append $refs (dict "name" (printf "MM_%s_ADMIN_TOKENS" (upper $c)) "ref" $own.adminTokensSecret) }}
 {{- end }}
 {{- range $name, $ref := $own.secretEnv }}
-{{- if not (hasPrefix "MM_" $name) }}
-{{- fail (printf "%s.secretEnv.%s: only MM_* variables belong here" $c $name) }}
-{{- end }}
-{{- if not (and $ref.name $ref.key) }}
-{{- fail (printf "%s.secretEnv.%s needs name (an existing Secret) and key" $c $name) }}
-{{- end }}
 {{- $refs = append $refs (dict "name" $name "ref" $ref) }}
 {{- end }}
 {{- $plain := include "mm.env" . | fromJson }}
