@@ -15,7 +15,9 @@ if [ ! -x "$bin_dir/helm" ]; then
   # Built into a scratch directory and moved into place, so an interrupted build never leaves a helm
   # that looks installed.
   scratch="$(mktemp -d)"
-  if ! GOBIN="$scratch" CGO_ENABLED=0 go install "helm.sh/helm/v4/cmd/helm@$MM_HELM_VERSION"; then
+  # The version stamp `helm version` prints, as helm's own release build sets it; no debug symbols.
+  ldflags="-s -w -X helm.sh/helm/v4/internal/version.version=$MM_HELM_VERSION"
+  if ! GOBIN="$scratch" CGO_ENABLED=0 go install -trimpath -ldflags="$ldflags" "helm.sh/helm/v4/cmd/helm@$MM_HELM_VERSION"; then
     rm -rf "$scratch"
     echo "helm.sh: building helm $MM_HELM_VERSION failed (see above)" >&2
     exit 1
