@@ -334,7 +334,7 @@ describe('values-production.yaml', () => {
     expect(r.configEnv('alerter')['MM_ALERTER_DASHBOARD_URL']).toBe('https://momentum.example.com');
   });
 
-  it("scrapes each service's /metrics on a port its Service has, open to Prometheus and the API to the Ingress", () => {
+  it("scrapes each service's /metrics (and the dashboard's scores) on a port its Service has, open to Prometheus and the API to the Ingress", () => {
     const r = render('values-production.yaml');
     const { networkPolicy } = parse(readFileSync(`${ROOT}${PRODUCTION_VALUES}`, 'utf8')) as {
       networkPolicy: { ingressFrom: unknown[]; metricsFrom: unknown[] };
@@ -345,10 +345,11 @@ describe('values-production.yaml', () => {
       const servicePorts = (r.named('Service', name).spec as { ports: { name: string }[] }).ports.map(
         (p) => p.name,
       );
-      const [endpoint, ...others] = monitor.endpoints;
-      expect(others).toEqual([]);
-      expect(endpoint?.path).toBe('/metrics');
-      expect(servicePorts).toContain(endpoint?.port);
+      // The dashboard serves the scores as series too (docs/prometheus.md).
+      const paths = component === 'dashboard' ? ['/metrics', '/metrics/scores'] : ['/metrics'];
+      expect(monitor.endpoints.map((e) => e.path)).toEqual(paths);
+      for (const e of monitor.endpoints) expect(servicePorts).toContain(e.port);
+      const endpoint = monitor.endpoints[0];
 
       const policy = r.named('NetworkPolicy', name).spec as {
         ingress: { ports: { port: string }[]; from?: unknown[] }[];
@@ -389,7 +390,7 @@ describe('the scores:rebuild Job', () => {
     const pod = (job!.spec as { template: { spec: PodSpec } }).template.spec;
     const [container] = pod.containers;
     const processor = r.container('processor');
-    expect(container?.args).toEqual(['scores:rebuild']);
+    expect(container?.args).toEqual(['scores:rebuild', '--yes']);
     expect(container?.envFrom).toEqual(processor.envFrom);
     expect(container?.env).toEqual(processor.env);
     expect(container?.volumeMounts).toEqual(processor.volumeMounts);
