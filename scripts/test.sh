@@ -64,7 +64,8 @@ pnpm test
 status=$?
 
 # The Helm chart: lint and render with the pinned helm (built from the Go module proxy on first use into
-# the cache directory, minutes), manifests checked by vitest project chart (its own JSON report).
+# the cache directory, minutes), manifests checked by vitest project chart (its own JSON report), among
+# them against the Kubernetes API types (test/chart/kube-validate, Go too).
 step "helm chart"
 if bash scripts/helm.sh version >/dev/null; then
   pnpm test:chart || status=1

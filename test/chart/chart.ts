@@ -1,4 +1,7 @@
 import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseAllDocuments } from 'yaml';
 import type { Env } from '@mesh-momentum/common';
@@ -52,6 +55,48 @@ export function probeAddress(
       return { host: httpHost, port: httpPort };
     }
   }
+}
+
+const KUBE_VALIDATE = 'test/chart/kube-validate';
+
+/** kube-validate built into a directory of its own, and how to run it and remove it. */
+export interface KubeValidate {
+  /** One verdict per object of `manifests` (YAML documents). */
+  readonly run: (manifests: string) => KubeVerdict[];
+  readonly remove: () => void;
+}
+
+/**
+ * Builds test/chart/kube-validate (Go, the Kubernetes API types; modules from the Go module proxy, a
+ * minute or two the first time, then Go's build cache).
+ */
+export function buildKubeValidate(): KubeValidate {
+  const dir = mkdtempSync(join(tmpdir(), 'mm-kube-validate-'));
+  const binary = join(dir, 'kube-validate');
+  const build = spawnSync('go', ['build', '-trimpath', '-buildvcs=false', '-o', binary, '.'], {
+    cwd: join(ROOT, KUBE_VALIDATE),
+    encoding: 'utf8',
+  });
+  if (build.error) throw new Error(`go build ${KUBE_VALIDATE}: ${build.error.message} (Go is needed)`);
+  if (build.status !== 0) throw new Error(`go build ${KUBE_VALIDATE} failed: ${build.stderr}`);
+  const run = (manifests: string): KubeVerdict[] => {
+    const run = spawnSync(binary, [], { input: manifests, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+    if (run.error) throw run.error;
+    if (run.status === 2) throw new Error(`kube-validate could not read the manifests: ${run.stderr}`);
+    return run.stdout
+      .split('\n')
+      .filter((line) => line !== '')
+      .map((line) => JSON.parse(line) as KubeVerdict);
+  };
+  return { run, remove: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+/** kube-validate's verdict on one object: decoded into its API type with unknown fields refused, or not checked. */
+export interface KubeVerdict {
+  readonly kind: string;
+  readonly name: string;
+  readonly checked: boolean;
+  readonly error?: string;
 }
 
 export interface HelmRun {
@@ -154,11 +199,14 @@ export interface Deployment extends K8sObject {
 
 /** The objects `helm template` renders for `options`, failing with helm's message when it refuses. */
 export class Rendered {
+  /** The manifests as helm printed them. */
+  readonly text: string;
   readonly objects: readonly K8sObject[];
 
   constructor(options: RenderOptions = {}) {
     const run = helm(templateArgs(options));
     if (run.status !== 0) throw new Error(`helm template ${JSON.stringify(options)} failed: ${run.stderr}`);
+    this.text = run.stdout;
     this.objects = parseAllDocuments(run.stdout)
       .map((doc) => doc.toJS() as K8sObject | null)
       .filter((o): o is K8sObject => o !== null);
