@@ -181,6 +181,7 @@ export interface PodSpec {
   }[];
   readonly terminationGracePeriodSeconds: number;
   readonly automountServiceAccountToken?: boolean;
+  readonly enableServiceLinks?: boolean;
 }
 
 export interface Deployment extends K8sObject {

@@ -163,6 +163,23 @@ describe.each(Object.keys(RENDERS) as (keyof typeof RENDERS)[])('the chart rende
     }
   });
 
+  it("turns off Kubernetes' service-link variables, MM_* names the loaders refuse for a release named mm-…", () => {
+    const r = render(name);
+    for (const component of COMPONENTS) {
+      expect(r.deployment(component).spec.template.spec.enableServiceLinks, component).toBe(false);
+    }
+    // What the kubelet would add for the chart's own Services (this render's release is "mm").
+    const injected = Object.fromEntries(
+      r.ofKind('Service').flatMap((service) => {
+        const prefix = service.metadata.name.toUpperCase().replaceAll('-', '_');
+        return [`${prefix}_SERVICE_HOST`, `${prefix}_SERVICE_PORT`, `${prefix}_PORT`].map((v) => [v, '1']);
+      }),
+    );
+    expect(Object.keys(injected)).toContain('MM_MESH_MOMENTUM_PROCESSOR_SERVICE_HOST');
+    const env = { ...r.environment('processor', secretSample), ...injected };
+    expect(() => LOADERS.processor(env)).toThrow(/MM_MESH_MOMENTUM_PROCESSOR_SERVICE_HOST/);
+  });
+
   it('takes secrets only from Secret references: none in a ConfigMap, no literal value, no Secret of its own', () => {
     const r = render(name);
     expect(secretsInConfigMaps(r)).toEqual([]);
@@ -397,6 +414,7 @@ describe('the scores:rebuild Job', () => {
     expect(container?.resources).toEqual(processor.resources);
     expect(container?.securityContext).toEqual(processor.securityContext);
     expect(pod.securityContext).toEqual(r.deployment('processor').spec.template.spec.securityContext);
+    expect(pod.enableServiceLinks).toBe(false);
   });
 });
 
