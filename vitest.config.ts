@@ -43,9 +43,9 @@ const CLUSTER_SCENARIOS = [
   'test/integration/dashboard-alerts.test.ts',
 ];
 
-// Three projects: `unit` needs no services and runs in parallel; `integration` talks to real Kafka,
-// schema registry and Redis, found or started by the global set-up (see packages/testing);
-// `integration-cluster` runs the pipeline scenarios on a Redis Cluster.
+// Four projects: `unit` needs no services and runs in parallel; `chart` renders the Helm chart;
+// `integration` talks to real Kafka, schema registry and Redis, found or started by the global set-up
+// (see packages/testing); `integration-cluster` runs the pipeline scenarios on a Redis Cluster.
 export default defineConfig({
   ...resolveConfig,
   test: {
@@ -67,6 +67,17 @@ export default defineConfig({
           hookTimeout: 120_000,
           // Two cores: files run one or two at a time; each file owns its topics and key prefix.
           maxWorkers: 2,
+        },
+      },
+      {
+        ...resolveConfig,
+        test: {
+          // The Helm chart rendered by the pinned helm (scripts/helm.sh builds it on first use, minutes)
+          // and its manifests checked against the services' own config loaders. No services needed.
+          name: 'chart',
+          include: ['test/chart/**/*.test.ts'],
+          testTimeout: 60_000,
+          hookTimeout: 900_000,
         },
       },
       {

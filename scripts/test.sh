@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Runs the whole test suite on a fresh machine: bootstraps Node and pnpm, installs with the frozen
 # lockfile, starts the local infrastructure (Kafka, schema registry, Redis) unless it is already
-# running, runs `pnpm test` (lint, typecheck, unit, integration), then the integration scenarios on a
-# 3-master Redis Cluster (`pnpm test:integration:cluster`), and stops what it started, even on
-# failure. Its last line is "N passed, N failed", counted from vitest's JSON reports.
+# running, runs `pnpm test` (lint, typecheck, unit, integration), the Helm chart's tests
+# (`pnpm test:chart`), then the integration scenarios on a 3-master Redis Cluster
+# (`pnpm test:integration:cluster`), and stops what it started, even on failure. Its last line is
+# "N passed, N failed", counted from vitest's JSON reports.
 set -uo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
@@ -61,6 +62,17 @@ fi
 step "pnpm test"
 pnpm test
 status=$?
+
+# The Helm chart: lint and render with the pinned helm (built from the Go module proxy on first use into
+# the cache directory, minutes), manifests checked by vitest project chart (its own JSON report), among
+# them against the Kubernetes API types (test/chart/kube-validate, Go too).
+step "helm chart"
+if bash scripts/helm.sh version >/dev/null; then
+  pnpm test:chart || status=1
+else
+  echo "helm could not be built (see above): the chart is not tested" >&2
+  status=1
+fi
 
 # The pipeline scenarios again on a 3-master Redis Cluster (vitest project integration-cluster, its own
 # JSON report). A cluster this run starts is stopped again; one already running is left alone.
