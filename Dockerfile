@@ -48,6 +48,14 @@ RUN mkdir -p /out/deploy/image \
     && cp deploy/image/mesh-momentum.js deploy/image/commands.json /out/deploy/image/
 
 FROM ${BASE_IMAGE} AS runtime
+ENV NODE_ENV=production
+WORKDIR /app
+COPY --from=deps /app /app
+COPY --from=build /out /app
+RUN ln -s /app/deploy/image/mesh-momentum.js /usr/local/bin/mesh-momentum
+# A fixed uid, no home, nothing owned by it: the image runs with a read-only root filesystem.
+USER 10001:10001
+# Last: the labels change with every commit, and nothing after them has to be rebuilt.
 ARG VERSION=dev
 ARG REVISION=unknown
 ARG SOURCE=
@@ -56,12 +64,5 @@ LABEL org.opencontainers.image.title="mesh-momentum" \
       org.opencontainers.image.version="${VERSION}" \
       org.opencontainers.image.revision="${REVISION}" \
       org.opencontainers.image.source="${SOURCE}"
-ENV NODE_ENV=production
-WORKDIR /app
-COPY --from=deps /app /app
-COPY --from=build /out /app
-RUN ln -s /app/deploy/image/mesh-momentum.js /usr/local/bin/mesh-momentum
-# A fixed uid, no home, nothing owned by it: the image runs with a read-only root filesystem.
-USER 10001:10001
 ENTRYPOINT ["mesh-momentum"]
 CMD ["--help"]
