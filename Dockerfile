@@ -25,7 +25,7 @@ RUN cd /src && find . -type f ! -name package.json ! -name pnpm-lock.yaml ! -nam
 
 FROM tools AS deps
 COPY --from=manifests /src /app
-# shellcheck disable=SC2086
+# $MM_IMAGE_PACKAGES unquoted: it holds several options.
 RUN pnpm install --prod --frozen-lockfile $MM_IMAGE_PACKAGES --reporter=append-only \
     && rm -rf "$(pnpm store path)"
 
@@ -36,7 +36,6 @@ COPY . /app
 RUN pnpm build && (cd services/dashboard/web && ../node_modules/.bin/vite build --logLevel warn)
 # /out: what the runtime needs of each package it runs (manifest, compiled code, Lua scripts), the
 # web UI's build, the Avro schemas and the entry point, laid out as in the repository.
-# shellcheck disable=SC2086
 RUN mkdir -p /out/deploy/image \
     && for dir in $(pnpm --silent -r $MM_IMAGE_PACKAGES exec pwd); do \
          rel="${dir#/app/}"; mkdir -p "/out/$rel"; \

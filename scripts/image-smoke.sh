@@ -71,7 +71,7 @@ base="$(bash scripts/image-base.sh)" || die "the base image could not be made"
 step "docker build ($MM_IMAGE_TAG on $base)"
 build_started=$(date +%s)
 mkdir -p .test-results
-docker build --network host \
+docker build --network host --force-rm \
   --build-arg "BASE_IMAGE=$base" \
   --build-arg "VERSION=$(git describe --tags --always --dirty 2>/dev/null || echo dev)" \
   --build-arg "REVISION=$(git rev-parse HEAD)" \
