@@ -43,9 +43,10 @@ const CLUSTER_SCENARIOS = [
   'test/integration/dashboard-alerts.test.ts',
 ];
 
-// Four projects: `unit` needs no services and runs in parallel; `chart` renders the Helm chart;
+// The projects: `unit` needs no services and runs in parallel; `chart` renders the Helm chart;
 // `integration` talks to real Kafka, schema registry and Redis, found or started by the global set-up
-// (see packages/testing); `integration-cluster` runs the pipeline scenarios on a Redis Cluster.
+// (see packages/testing); `image` runs the container image against them; `integration-cluster` runs the
+// pipeline scenarios on a Redis Cluster.
 export default defineConfig({
   ...resolveConfig,
   test: {
@@ -78,6 +79,19 @@ export default defineConfig({
           include: ['test/chart/**/*.test.ts'],
           testTimeout: 60_000,
           hookTimeout: 900_000,
+        },
+      },
+      {
+        ...resolveConfig,
+        test: {
+          // The container image (test/image): its services in Docker against the same services as
+          // `integration`. Run by scripts/image-smoke.sh, which builds the image and names it in
+          // MM_TEST_IMAGE.
+          name: 'image',
+          include: ['test/image/**/*.test.ts'],
+          globalSetup: ['test/integration/global-setup.ts'],
+          testTimeout: 120_000,
+          hookTimeout: 600_000,
         },
       },
       {

@@ -3,7 +3,8 @@
 # lockfile, starts the local infrastructure (Kafka, schema registry, Redis) unless it is already
 # running, runs `pnpm test` (lint, typecheck, unit, integration), the Helm chart's tests
 # (`pnpm test:chart`), then the integration scenarios on a 3-master Redis Cluster
-# (`pnpm test:integration:cluster`), and stops what it started, even on failure. Its last line is
+# (`pnpm test:integration:cluster`), then builds and smoke-tests the container image
+# (scripts/image-smoke.sh), and stops what it started, even on failure. Its last line is
 # "N passed, N failed", counted from vitest's JSON reports.
 set -uo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -89,6 +90,12 @@ if [ "$stop_cluster" = true ]; then
   step "redis cluster down"
   bash infra/local/local-infra.sh redis-cluster down --purge || true
 fi
+
+# The container image: built from the Dockerfile on a base made from Debian packages, then its services
+# smoke-tested in Docker against the same infrastructure (scripts/image-smoke.sh, docs/image.md; its
+# own JSON report). It starts dockerd when none answers and stops it again.
+step "image build and smoke test"
+bash scripts/image-smoke.sh || status=1
 
 step "finished (exit $status)"
 # Stop what this run started before the summary, so the summary stays the last line.

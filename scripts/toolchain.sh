@@ -17,14 +17,9 @@ _mm_die() { echo "toolchain: $*" >&2; return 1; }
 
 _mm_node_major() { "$1" -p 'process.versions.node.split(".")[0]' 2>/dev/null; }
 
-_mm_ensure_node() {
-  local system_node major
-  system_node="$(command -v node || true)"
-  if [ -n "$system_node" ]; then
-    major="$(_mm_node_major "$system_node")"
-    if [ -n "$major" ] && [ "$major" -ge "$MM_NODE_MIN_MAJOR" ]; then return 0; fi
-  fi
-
+# Prints the folder holding the pinned official Node build (bin/node), downloading it from the npm
+# registry into the cache first when it is not there (scripts/image-base.sh puts it into the image base).
+_mm_node_dir() {
   local arch pkg dir
   case "$(uname -m)" in
     x86_64) arch=x64 ;;
@@ -50,6 +45,19 @@ _mm_ensure_node() {
     mv "$tmp/x/package/bin/node" "$dir/bin/node"
     rm -rf "$tmp"
   fi
+  echo "$dir"
+}
+
+_mm_ensure_node() {
+  local system_node major
+  system_node="$(command -v node || true)"
+  if [ -n "$system_node" ]; then
+    major="$(_mm_node_major "$system_node")"
+    if [ -n "$major" ] && [ "$major" -ge "$MM_NODE_MIN_MAJOR" ]; then return 0; fi
+  fi
+
+  local dir
+  dir="$(_mm_node_dir)" || return 1
   export PATH="$dir/bin:$PATH"
   major="$(_mm_node_major "$dir/bin/node")"
   [ "$major" -ge "$MM_NODE_MIN_MAJOR" ] || _mm_die "Node in $dir is $major, need >= $MM_NODE_MIN_MAJOR"

@@ -8,6 +8,7 @@ import { loadDashboardConfig } from '@mesh-momentum/dashboard';
 import { loadIngestConfig } from '@mesh-momentum/ingest';
 import { loadProcessorConfig } from '@mesh-momentum/processor';
 import { CONFIG_SECTIONS } from '../../scripts/config-sections.ts';
+import IMAGE_COMMANDS from '../../deploy/image/commands.json' with { type: 'json' };
 
 /** Each app's own loader, with the checks it makes at start-up beyond single variables. */
 const LOADERS: Readonly<Record<string, (env: Env) => unknown>> = {
@@ -27,6 +28,8 @@ const read = (path: string): string => readFileSync(`${root}${path}`, 'utf8');
 
 interface Service {
   readonly image?: string;
+  readonly build?: string | { readonly context?: string; readonly dockerfile?: string };
+  readonly read_only?: boolean;
   readonly command?: string | readonly string[];
   readonly entrypoint?: string | readonly string[];
   readonly volumes?: readonly string[];
@@ -184,7 +187,7 @@ describe('infra/local/local-infra.sh', () => {
 });
 
 /**
- * The app services (run from the mounted repository), checked against the code: what they run, the
+ * The app services (run from the project's image), checked against the code: what they run, the
  * variables they set, and the addresses between the containers.
  */
 const rootScripts = (JSON.parse(read('package.json')) as { scripts: Record<string, string> }).scripts;
@@ -196,12 +199,20 @@ const interpolate = (value: string): string =>
 const argv = (value: string | readonly string[] | undefined): string[] =>
   value === undefined ? [] : typeof value === 'string' ? value.split(/\s+/) : [...value];
 
-/** The service's main module when it runs one of ours (`node … services/<name>/src/main.ts`). */
+/**
+ * The source of the module the service runs: its command is an image entry point command
+ * (deploy/image/commands.json), whose compiled module `services/<name>/dist/main.js` is built from
+ * `services/<name>/src/main.ts`.
+ */
 function mainModule(name: string): string | undefined {
-  return argv(service(name).command).find((a) => /^(services|packages)\/.+\.ts$/.test(a));
+  const command = argv(service(name).command)[0] ?? '';
+  if (!Object.hasOwn(IMAGE_COMMANDS, command)) return undefined;
+  const compiled = IMAGE_COMMANDS[command as keyof typeof IMAGE_COMMANDS].module;
+  return compiled.replace('/dist/', '/src/').replace(/\.js$/, '.ts');
 }
 
-const appServices = Object.keys(compose.services).filter((name) => service(name).image?.startsWith('node:'));
+/** Our apps: the services built from the repository's Dockerfile. */
+const appServices = Object.keys(compose.services).filter((name) => service(name).build !== undefined);
 
 /** Container ports a service listens on: the container side of its published ports, and Kafka's listeners. */
 function containerPorts(name: string): number[] {
@@ -241,9 +252,18 @@ describe('docker-compose.yml: the app services', () => {
       expect(main, `${name}: command runs none of our modules`).toBeDefined();
       expect(existsSync(`${root}${main}`), `${name}: ${main} does not exist`).toBe(true);
       expect(scriptTargets, `${name}: no pnpm script runs ${main}`).toContain(main);
-      expect(argv(service(name).command)[0]).toBe('node');
-      expect(argv(service(name).command)).toContain('--conditions=@mesh-momentum/source');
     }
+  });
+
+  it('builds every app from the Dockerfile into one image, run with a read-only root filesystem', () => {
+    const images = new Set(appServices.map((name) => service(name).image));
+    expect(images.size, 'one image for every app').toBe(1);
+    for (const name of appServices) {
+      expect(service(name).build, name).toBe('.');
+      expect(service(name).read_only, name).toBe(true);
+      expect(service(name).volumes, `${name}: runs the image, not a mounted tree`).toBeUndefined();
+    }
+    expect(existsSync(`${root}Dockerfile`)).toBe(true);
   });
 
   it('refers only to files that exist (bind mounts, entrypoints)', () => {

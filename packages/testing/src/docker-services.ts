@@ -1,4 +1,4 @@
-import { GenericContainer, Wait, getContainerRuntimeClient, type StartedTestContainer } from 'testcontainers';
+import { GenericContainer, Wait, type StartedTestContainer } from 'testcontainers';
 import { KafkaContainer } from '@testcontainers/kafka';
 import { RedisContainer } from '@testcontainers/redis';
 import type { ServiceEndpoints } from './endpoints.ts';
@@ -12,16 +12,6 @@ export const DOCKER_IMAGES = {
   registry: 'apicurio/apicurio-registry:3.0.9',
   redis: 'redis:7',
 } as const;
-
-/** True when a container runtime answers; never throws. */
-export async function dockerAvailable(): Promise<boolean> {
-  try {
-    await getContainerRuntimeClient();
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 export interface DockerServices {
   readonly endpoints: ServiceEndpoints;

@@ -1,4 +1,4 @@
-import { dockerAvailable, startDockerServices } from './docker-services.ts';
+import { startDockerServices } from './docker-services.ts';
 import { endpointsFromEnv, type ServiceEndpoints } from './endpoints.ts';
 import { ensureLocalServices } from './local-services.ts';
 
@@ -7,20 +7,31 @@ export interface ResolvedServices {
   stop(): Promise<void>;
 }
 
+/** Where the integration services come from when no MM_TEST_* endpoints are given. */
+export type ServiceSource = 'local' | 'docker';
+
 /**
- * Finds the services for an integration run, in this order: endpoints given by MM_TEST_* variables;
- * else a reachable Docker engine (testcontainers); else the project's local infrastructure, started
- * for the run if it is not already up. `MM_TEST_SERVICES=local|docker` forces one of the last two.
+ * `MM_TEST_SERVICES`: `local` (the default) or `docker`. Docker is never chosen just because an engine
+ * answers: an engine that cannot pull the images (no registry reachable, as in CI) would fail the run,
+ * and the image smoke test starts one of those on the same machine.
+ */
+export function serviceSourceFromEnv(env: Readonly<Record<string, string | undefined>>): ServiceSource {
+  const value = env['MM_TEST_SERVICES'];
+  if (value === undefined || value === '' || value === 'local') return 'local';
+  if (value === 'docker') return 'docker';
+  throw new Error(`MM_TEST_SERVICES must be "local" or "docker", got ${JSON.stringify(value)}`);
+}
+
+/**
+ * Finds the services for an integration run: the endpoints given by MM_TEST_* variables; else the
+ * project's local infrastructure, started for the run if it is not already up; or, with
+ * `MM_TEST_SERVICES=docker`, containers started by testcontainers.
  */
 export async function resolveServices(env = process.env): Promise<ResolvedServices> {
   const given = endpointsFromEnv(env);
   if (given) return { endpoints: given, stop: async () => {} };
 
-  const forced = env['MM_TEST_SERVICES'];
-  if (forced !== undefined && forced !== 'local' && forced !== 'docker') {
-    throw new Error(`MM_TEST_SERVICES must be "local" or "docker", got ${JSON.stringify(forced)}`);
-  }
-  if (forced === 'docker' || (forced === undefined && (await dockerAvailable()))) {
+  if (serviceSourceFromEnv(env) === 'docker') {
     const docker = await startDockerServices();
     return { endpoints: docker.endpoints, stop: docker.stop };
   }
