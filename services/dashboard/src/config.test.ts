@@ -11,6 +11,7 @@ describe('dashboard config', () => {
       refreshMs: 5000,
       debounceMs: 100,
       targetWrites: true,
+      metricsProducts: 0,
       adminTokens: [],
       answerCache: { maxEntries: 1000, maxBytes: 67_108_864 },
       sse: { maxClients: 1000, highWaterBytes: 1_048_576, heartbeatMs: 15_000 },
