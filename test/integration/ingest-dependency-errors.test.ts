@@ -1,4 +1,3 @@
-import { createHmac } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -7,7 +6,7 @@ import { loadConfig } from '@mesh-momentum/common';
 import type { RunningGateway } from '@mesh-momentum/ingest';
 import { PROCESSOR_SECTION } from '@mesh-momentum/processor';
 import { waitFor } from '@mesh-momentum/testing';
-import { gatewayEnv, startTestGateway } from './support/ingest.ts';
+import { gatewayEnv, sendOpenMetadata, startTestGateway } from './support/ingest.ts';
 import { TestPipeline } from './support/pipeline.ts';
 
 /**
@@ -129,29 +128,16 @@ describe('dependency errors are not bad data', () => {
     expect(await cursor()).toBeNull();
 
     // An OpenMetadata delivery of several ChangeEvents is refused whole, not item by item.
-    const created = JSON.parse(adapters('openmetadata/fixtures/dataproduct-created.json')) as Record<
-      string,
-      unknown
-    >;
-    const experts = JSON.parse(adapters('openmetadata/fixtures/domain-experts-added.json')) as Record<
-      string,
-      unknown
-    >;
+    const [created, experts] = ['dataproduct-created', 'domain-experts-added'].map(
+      (name) => JSON.parse(adapters(`openmetadata/fixtures/${name}.json`)) as Record<string, unknown>,
+    );
     const body = JSON.stringify({
       data: [
         { ...created, id: 'dep-created' },
         { ...experts, id: 'dep-experts' },
       ],
     });
-    const send = () =>
-      fetch(`${gateway.address.url}/v1/webhooks/openmetadata`, {
-        method: 'POST',
-        headers: {
-          'content-type': 'application/json',
-          'x-om-signature': `sha256=${createHmac('sha256', OM_SECRET).update(body).digest('hex')}`,
-        },
-        body,
-      });
+    const send = () => sendOpenMetadata(gateway.address.url, OM_SECRET, body);
     const refused = await send();
     expect(refused.status).toBe(502);
     expect(await refused.json()).toMatchObject({ code: 'MM_ERR_REGISTRY_REFUSED' });

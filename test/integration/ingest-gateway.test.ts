@@ -322,7 +322,11 @@ describe('ingest gateway → Kafka → processor → Redis', () => {
     expect(new Set(statuses)).toEqual(new Set([401, 429]));
     expect(statuses.slice(-5)).toEqual([429, 429, 429, 429, 429]);
     // A genuine delivery from the same address is counted in its hook's budget alone.
-    const signed = await github(fixture('ping'), 'delivery-after-junk', 'ping');
+    const ping = JSON.stringify({
+      ...(JSON.parse(fixture('ping')) as object),
+      zen: 'Signed after the junk.',
+    });
+    const signed = await github(ping, 'delivery-after-junk', 'ping');
     expect(signed.status).toBe(202);
     expect(await signed.json()).toMatchObject({ ignored: { code: 'ping' } });
   });

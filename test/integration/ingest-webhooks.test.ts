@@ -4,7 +4,7 @@ import { parseGenericMapping } from '@mesh-momentum/adapters';
 import type { RunningGateway } from '@mesh-momentum/ingest';
 import { createHmac } from 'node:crypto';
 import { signStandardWebhook } from '@mesh-momentum/webhook-auth';
-import { gatewayEnv, startTestGateway } from './support/ingest.ts';
+import { gatewayEnv, sendOpenMetadata, startTestGateway } from './support/ingest.ts';
 import { loadConfig } from '@mesh-momentum/common';
 import { PROCESSOR_SECTION } from '@mesh-momentum/processor';
 import { TestPipeline } from './support/pipeline.ts';
@@ -20,8 +20,8 @@ const WHSEC = 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw';
 const OM_SECRET = 'om-secret';
 const PERSON_ID_KEY = 'webhooks-test-person-id-key-0123456789';
 const HMAC_SECRET = 'hmac-contracts-secret';
-/** MM_INGEST_WEBHOOK_MAX_EVENTS here: the contract fixture maps to 3 events, one more subscriber to 4. */
-const MAX_FAN_OUT = 3;
+/** MM_INGEST_WEBHOOK_MAX_EVENTS here: the contract fixture maps to 3 events, the OpenMetadata batch to 4. */
+const MAX_FAN_OUT = 4;
 
 describe('generic and OpenMetadata webhooks', () => {
   let pipeline: TestPipeline;
@@ -166,15 +166,7 @@ describe('generic and OpenMetadata webhooks', () => {
         { ...created, id: 'om-batch-future', timestamp: Date.now() + 86_400_000 },
       ],
     });
-    const send = (payload: string) =>
-      fetch(`${url}/v1/webhooks/openmetadata`, {
-        method: 'POST',
-        headers: {
-          'content-type': 'application/json',
-          'x-om-signature': `sha256=${createHmac('sha256', OM_SECRET).update(payload).digest('hex')}`,
-        },
-        body: payload,
-      });
+    const send = (payload: string) => sendOpenMetadata(url, OM_SECRET, payload);
 
     const first = await send(body);
     expect(first.status).toBe(207);
@@ -245,13 +237,13 @@ describe('generic and OpenMetadata webhooks', () => {
     };
     const body = JSON.stringify({
       ...contract,
-      subscribers: [...contract.subscribers, { team: 'one-too-many' }],
+      subscribers: [...contract.subscribers, { team: 'third' }, { team: 'one-too-many' }],
     });
     const refused = await sendGeneric(body, 'msg_fan_out');
     expect(refused.status).toBe(413);
     const answer = (await refused.json()) as { code: string; message: string; field: string };
     expect(answer).toMatchObject({ code: 'MM_ERR_INGEST_TOO_MANY_EVENTS', field: '(body)' });
-    expect(answer.message).toContain(`4 events, more than ${MAX_FAN_OUT} (MM_INGEST_WEBHOOK_MAX_EVENTS)`);
+    expect(answer.message).toContain(`5 events, more than ${MAX_FAN_OUT} (MM_INGEST_WEBHOOK_MAX_EVENTS)`);
     // Nothing was sent and the delivery id is free: the same delivery is refused again, not a duplicate.
     const again = await sendGeneric(body, 'msg_fan_out');
     expect(again.status).toBe(413);
