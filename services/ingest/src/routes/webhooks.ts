@@ -199,7 +199,9 @@ export function registerWebhookRoutes(app: FastifyInstance, ctx: GatewayContext)
                 source: github.source,
                 identity: ctx.identity,
                 receivedAtMs,
-                replayWindowMs: ctx.settings.deliveryTtlSeconds * 1_000,
+                ...(ctx.settings.webhookMaxAgeSeconds > 0
+                  ? { replayWindowMs: ctx.settings.webhookMaxAgeSeconds * 1_000 }
+                  : {}),
               },
             ),
           ),
