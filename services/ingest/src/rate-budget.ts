@@ -72,8 +72,8 @@ export class RateBudget {
     const seconds = Math.max(1, Math.ceil(ttlMs / 1000));
     throw new IngestError(
       IngestErrorCodes.RATE_LIMITED,
-      `${units} more ${unitName(bucket)} would exceed ${max} within ${windowMs} ms (${used} taken; ` +
-        `MM_INGEST_RATE_LIMIT_MAX); retry in ${seconds} s`,
+      `over the budget of ${max} ${unitName(bucket)} per ${windowMs} ms (MM_INGEST_RATE_LIMIT_MAX): ` +
+        `${used} taken in this window, ${units} more asked; retry in ${seconds} s`,
       { retryAfterSeconds: seconds },
     );
   }
