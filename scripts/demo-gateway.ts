@@ -2,7 +2,7 @@
 // simulated data products to repositories), started as its own process, and the simulated programme's
 // product releases sent through it as signed GitHub `release` webhooks, the way GitHub would send them.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -11,6 +11,8 @@ import { signGithubPayload } from '@mesh-momentum/webhook-auth';
 export const GATEWAY_ENV = {
   MM_INGEST_HTTP_PORT: '18088',
   MM_INGEST_OPS_PORT: '19465',
+  // The demo replays a year of releases through the webhook, which a live gateway would ignore as stale.
+  MM_INGEST_WEBHOOK_MAX_AGE_SECONDS: '0',
 } as const;
 
 /** The fields of a simulated DataProductPublished the webhook carries. */
@@ -25,6 +27,9 @@ export interface Release {
 
 const ORG = 'acme-demo';
 const repoOf = (productId: string) => productId.replace(/[^a-zA-Z0-9-]/g, '-');
+/** A stable numeric repository id, as GitHub gives one (event ids derive from it). */
+const repoIdOf = (repo: string) =>
+  Number.parseInt(createHash('sha256').update(repo).digest('hex').slice(0, 12), 16);
 
 /** Writes the gateway's config and identity files; returns the variables that name them, and the secret. */
 export function writeGatewayConfig(releases: readonly Release[]): {
@@ -82,6 +87,7 @@ export async function sendRelease(release: Release, secret: string, n: number): 
   const body = JSON.stringify({
     action: 'published',
     release: {
+      id: n + 1,
       tag_name: `v${release.version}`,
       name: `v${release.version}`,
       draft: false,
@@ -89,6 +95,7 @@ export async function sendRelease(release: Release, secret: string, n: number): 
       published_at: new Date(release.time).toISOString(),
     },
     repository: {
+      id: repoIdOf(repo),
       name: repo,
       full_name: `${ORG}/${repo}`,
       owner: { login: ORG },

@@ -33,6 +33,8 @@ describe('ingest gateway → Kafka → processor → Redis', () => {
   });
   const admin = testToken('admin', { admin: true });
   const burst = testToken('burst');
+  const flood = testToken('flood');
+  const calm = testToken('calm');
 
   beforeAll(async () => {
     const env = gatewayEnv(inject('services'), 'ingest');
@@ -42,7 +44,7 @@ describe('ingest gateway → Kafka → processor → Redis', () => {
     gateway = await startTestGateway(
       env,
       {
-        tokens: [writer.token, scoped.token, admin.token, burst.token],
+        tokens: [writer.token, scoped.token, admin.token, burst.token, flood.token, calm.token],
         github: { source: 'https://github.com/acme-data', secrets: ['old-secret', GITHUB_SECRET] },
       },
       { MM_INGEST_RATE_LIMIT_MAX: String(RATE_LIMIT), MM_INGEST_BODY_LIMIT_BYTES: '65536' },
@@ -95,11 +97,12 @@ describe('ingest gateway → Kafka → processor → Redis', () => {
     expect(replayed.status).toBe(200);
     expect(await replayed.json()).toMatchObject({ duplicate: true });
 
-    // Even when the gateway's memory of it is gone (TTL passed, another Redis), the event id is the same.
+    // Even when the gateway's memory of it is gone (TTL passed, another Redis), a replay under a fresh
+    // delivery id gets the same event ids: they derive from the signed body, never from the header.
     await pipeline.redis.del(
       gateway.context.keys.delivery('github', 'https://github.com/acme-data', bodyDeliveryId(body)),
     );
-    const forgotten = await github(body, 'delivery-1');
+    const forgotten = await github(body, 'delivery-replayed-after-ttl');
     expect(forgotten.status).toBe(202);
     expect(((await forgotten.json()) as { ids: string[] }).ids).toEqual(answer.ids);
     await waitFor(async () => (pipeline.processors[0]!.stats.skipped >= 1 ? true : undefined), {
@@ -265,7 +268,66 @@ describe('ingest gateway → Kafka → processor → Redis', () => {
       expect(junk.status).toBe(401);
       await junk.body?.cancel();
     }
-    const webhookKeys = await pipeline.redis.keys(`${gateway.context.keys.rateLimitNamespace}webhook:*`);
+    const webhookKeys = await pipeline.redis.keys(`${gateway.context.keys.rateLimitNamespace}unverified:*`);
     expect(webhookKeys).toHaveLength(1);
+  });
+
+  it('counts events, not requests, per token: one token’s flood is refused while another’s events flow', async () => {
+    const batch = (prefix: string, size: number) =>
+      Array.from({ length: size }, (_, i) => champion(`${prefix}-${i}`, { domain: 'ops' }));
+    // Ten batches that each fill the token's whole budget, at once, with another token's events among them.
+    const [floodAnswers, calmAnswers] = await Promise.all([
+      Promise.all(
+        Array.from({ length: 10 }, (_, b) =>
+          post('/v1/events/batch', flood.header, batch(`flood-${b}`, RATE_LIMIT)),
+        ),
+      ),
+      Promise.all(
+        Array.from({ length: 5 }, (_, i) => post('/v1/events', calm.header, champion(`calm-${i}`))),
+      ),
+    ]);
+    expect(calmAnswers.map((a) => a.status)).toEqual([202, 202, 202, 202, 202]);
+    const floodStatuses = floodAnswers.map((a) => a.status).sort();
+    expect(floodStatuses).toEqual([202, ...Array<number>(9).fill(429)]);
+    const refused = floodAnswers.find((a) => a.status === 429)!;
+    expect(await refused.json()).toMatchObject({ code: 'MM_ERR_INGEST_RATE_LIMITED' });
+    await Promise.all(
+      [...floodAnswers, ...calmAnswers].filter((a) => !a.bodyUsed).map((a) => a.body?.cancel()),
+    );
+
+    // Its budget spent, the token's next single event waits for the window too; a batch larger than a
+    // whole window's budget can never pass and says so.
+    const next = await post('/v1/events', flood.header, champion('flood-next'));
+    expect(next.status).toBe(429);
+    await next.body?.cancel();
+    const tooBig = await post('/v1/events/batch', calm.header, batch('calm-big', RATE_LIMIT + 1));
+    expect(tooBig.status).toBe(413);
+    expect(await tooBig.json()).toMatchObject({ code: 'MM_ERR_INGEST_TOO_MANY_EVENTS', field: '(body)' });
+  });
+
+  it('verifies webhook signatures before spending a budget: unsigned junk never drives a signed delivery to 429', async () => {
+    const junk = () =>
+      fetch(`${url}/v1/webhooks/github`, {
+        method: 'POST',
+        body: '{}',
+        headers: { 'content-type': 'application/json', 'x-github-event': 'release' },
+      });
+    const statuses: number[] = [];
+    for (let i = 0; i < RATE_LIMIT + 5; i++) {
+      const answer = await junk();
+      statuses.push(answer.status);
+      await answer.body?.cancel();
+    }
+    // Failed verifications fill a bucket of their own, per sender address: 401 each, then 429.
+    expect(new Set(statuses)).toEqual(new Set([401, 429]));
+    expect(statuses.slice(-5)).toEqual([429, 429, 429, 429, 429]);
+    // A genuine delivery from the same address is counted in its hook's budget alone.
+    const ping = JSON.stringify({
+      ...(JSON.parse(fixture('ping')) as object),
+      zen: 'Signed after the junk.',
+    });
+    const signed = await github(ping, 'delivery-after-junk', 'ping');
+    expect(signed.status).toBe(202);
+    expect(await signed.json()).toMatchObject({ ignored: { code: 'ping' } });
   });
 });

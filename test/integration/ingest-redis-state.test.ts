@@ -20,17 +20,43 @@ describe('ingest state in Redis', () => {
   it('claims a delivery once: pending while in flight, done after, free again when released', async () => {
     const ledger = new DeliveryLedger(redis, { pendingTtlMs: 10_000, doneTtlSeconds: 60 });
     const key = keys.delivery('github', 'https://github.com/acme', 'd-1');
-    expect(await ledger.claim(key)).toBe('claimed');
-    expect(await ledger.claim(key)).toBe('pending');
-    await ledger.release(key);
-    expect(await ledger.claim(key)).toBe('claimed');
+    const first = await ledger.claim(key);
+    expect(first.state).toBe('claimed');
+    expect(await ledger.claim(key)).toEqual({ state: 'pending' });
+    expect(await ledger.release(key, (first as { claim: string }).claim)).toBe(true);
+    expect((await ledger.claim(key)).state).toBe('claimed');
     await ledger.complete(key);
-    expect(await ledger.claim(key)).toBe('done');
+    expect(await ledger.claim(key)).toEqual({ state: 'done' });
     const ttl = await redis.ttl(key);
     expect(ttl).toBeGreaterThan(0);
     expect(ttl).toBeLessThanOrEqual(60);
     // Another tool instance with the same delivery id is another delivery.
-    expect(await ledger.claim(keys.delivery('github', 'https://github.com/other', 'd-1'))).toBe('claimed');
+    expect((await ledger.claim(keys.delivery('github', 'https://github.com/other', 'd-1'))).state).toBe(
+      'claimed',
+    );
+  });
+
+  it("never lets a request's late release erase another request's done marker (compare-and-delete)", async () => {
+    const ledger = new DeliveryLedger(redis, { pendingTtlMs: 10_000, doneTtlSeconds: 60 });
+    const key = keys.delivery('github', 'https://github.com/acme', 'd-late');
+    const slow = await ledger.claim(key);
+    expect(slow.state).toBe('claimed');
+    // The slow request's claim expires (deleted here instead of waiting for its TTL) ...
+    await redis.del(key);
+    // ... a redelivery claims the key and Kafka acknowledges it ...
+    const retry = await ledger.claim(key);
+    expect(retry.state).toBe('claimed');
+    await ledger.complete(key);
+    // ... then the slow request fails and releases what it believes is its claim.
+    expect(await ledger.release(key, (slow as { claim: string }).claim)).toBe(false);
+    expect(await ledger.claim(key)).toEqual({ state: 'done' });
+    // A claim taken over by another request is not released either.
+    const other = keys.delivery('github', 'https://github.com/acme', 'd-late-2');
+    const a = (await ledger.claim(other)) as { claim: string };
+    await redis.del(other);
+    expect((await ledger.claim(other)).state).toBe('claimed');
+    expect(await ledger.release(other, a.claim)).toBe(false);
+    expect(await ledger.claim(other)).toEqual({ state: 'pending' });
   });
 
   it('keeps only the most recently seen unmapped entities, without duplicates', async () => {

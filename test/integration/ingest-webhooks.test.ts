@@ -4,7 +4,7 @@ import { parseGenericMapping } from '@mesh-momentum/adapters';
 import type { RunningGateway } from '@mesh-momentum/ingest';
 import { createHmac } from 'node:crypto';
 import { signStandardWebhook } from '@mesh-momentum/webhook-auth';
-import { gatewayEnv, startTestGateway } from './support/ingest.ts';
+import { gatewayEnv, sendOpenMetadata, startTestGateway } from './support/ingest.ts';
 import { loadConfig } from '@mesh-momentum/common';
 import { PROCESSOR_SECTION } from '@mesh-momentum/processor';
 import { TestPipeline } from './support/pipeline.ts';
@@ -19,6 +19,9 @@ const adapters = (path: string) =>
 const WHSEC = 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw';
 const OM_SECRET = 'om-secret';
 const PERSON_ID_KEY = 'webhooks-test-person-id-key-0123456789';
+const HMAC_SECRET = 'hmac-contracts-secret';
+/** MM_INGEST_WEBHOOK_MAX_EVENTS here: the contract fixture maps to 3 events, the OpenMetadata batch to 4. */
+const MAX_FAN_OUT = 4;
 
 describe('generic and OpenMetadata webhooks', () => {
   let pipeline: TestPipeline;
@@ -47,9 +50,21 @@ describe('generic and OpenMetadata webhooks', () => {
               secrets: [WHSEC],
             },
           ],
+          [
+            'hmac-contracts',
+            {
+              name: 'hmac-contracts',
+              source: 'https://contracts-hmac.acme.example',
+              mapping: parseGenericMapping(adapters(`generic/fixtures/${mappingFile}`), mappingFile),
+              scheme: 'hmac-sha256',
+              header: 'x-signature-256',
+              deliveryIdHeader: 'x-delivery-id',
+              secrets: [HMAC_SECRET],
+            },
+          ],
         ]),
       },
-      { MM_INGEST_PERSON_ID_KEY: PERSON_ID_KEY },
+      { MM_INGEST_PERSON_ID_KEY: PERSON_ID_KEY, MM_INGEST_WEBHOOK_MAX_EVENTS: String(MAX_FAN_OUT) },
     );
     url = gateway.address.url;
   });
@@ -151,15 +166,7 @@ describe('generic and OpenMetadata webhooks', () => {
         { ...created, id: 'om-batch-future', timestamp: Date.now() + 86_400_000 },
       ],
     });
-    const send = (payload: string) =>
-      fetch(`${url}/v1/webhooks/openmetadata`, {
-        method: 'POST',
-        headers: {
-          'content-type': 'application/json',
-          'x-om-signature': `sha256=${createHmac('sha256', OM_SECRET).update(payload).digest('hex')}`,
-        },
-        body: payload,
-      });
+    const send = (payload: string) => sendOpenMetadata(url, OM_SECRET, payload);
 
     const first = await send(body);
     expect(first.status).toBe(207);
@@ -195,5 +202,50 @@ describe('generic and OpenMetadata webhooks', () => {
       code: 'MM_ERR_ADAPTER_PAYLOAD_INVALID',
       field: 'entityFullyQualifiedName',
     });
+  });
+
+  it('counts two genuine HMAC deliveries of an identical body twice when the hook names a delivery-id header', async () => {
+    const body = adapters('generic/fixtures/contract-published.json');
+    const send = (deliveryId: string) =>
+      fetch(`${url}/v1/webhooks/generic/hmac-contracts`, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          'x-delivery-id': deliveryId,
+          'x-signature-256': `sha256=${createHmac('sha256', HMAC_SECRET).update(body).digest('hex')}`,
+        },
+        body,
+      });
+    const first = await send('hmac-1');
+    expect(first.status).toBe(202);
+    const firstIds = ((await first.json()) as { ids: string[] }).ids;
+    // The same contract published again (a second, genuine delivery): its own id, its own events.
+    const second = await send('hmac-2');
+    expect(second.status).toBe(202);
+    const secondIds = ((await second.json()) as { ids: string[] }).ids;
+    expect(secondIds).toHaveLength(3);
+    expect(secondIds.filter((id) => firstIds.includes(id))).toEqual([]);
+    // The tool's retry of one of them (same delivery id) is a duplicate.
+    const retry = await send('hmac-1');
+    expect(retry.status).toBe(200);
+    expect(await retry.json()).toMatchObject({ duplicate: true });
+  });
+
+  it('refuses a delivery that fans out to more events than MM_INGEST_WEBHOOK_MAX_EVENTS, sending none', async () => {
+    const contract = JSON.parse(adapters('generic/fixtures/contract-published.json')) as {
+      subscribers: unknown[];
+    };
+    const body = JSON.stringify({
+      ...contract,
+      subscribers: [...contract.subscribers, { team: 'third' }, { team: 'one-too-many' }],
+    });
+    const refused = await sendGeneric(body, 'msg_fan_out');
+    expect(refused.status).toBe(413);
+    const answer = (await refused.json()) as { code: string; message: string; field: string };
+    expect(answer).toMatchObject({ code: 'MM_ERR_INGEST_TOO_MANY_EVENTS', field: '(body)' });
+    expect(answer.message).toContain(`5 events, more than ${MAX_FAN_OUT} (MM_INGEST_WEBHOOK_MAX_EVENTS)`);
+    // Nothing was sent and the delivery id is free: the same delivery is refused again, not a duplicate.
+    const again = await sendGeneric(body, 'msg_fan_out');
+    expect(again.status).toBe(413);
   });
 });

@@ -21,7 +21,8 @@ export type IgnoredCode =
   | 'resource-needed'
   | 'baseline'
   | 'no-change'
-  | 'no-match';
+  | 'no-match'
+  | 'stale-delivery';
 
 export interface IgnoredReason {
   readonly code: IgnoredCode;

@@ -44,6 +44,7 @@ export const ErrorCodes = {
   INGEST_MEDIA_TYPE_UNSUPPORTED: 'MM_ERR_INGEST_MEDIA_TYPE_UNSUPPORTED',
   INGEST_NOT_FOUND: 'MM_ERR_INGEST_NOT_FOUND',
   INGEST_RATE_LIMITED: 'MM_ERR_INGEST_RATE_LIMITED',
+  INGEST_TOO_MANY_EVENTS: 'MM_ERR_INGEST_TOO_MANY_EVENTS',
   INGEST_DELIVERY_IN_PROGRESS: 'MM_ERR_INGEST_DELIVERY_IN_PROGRESS',
   INGEST_INTERNAL: 'MM_ERR_INGEST_INTERNAL',
   ALERTER_FENCED: 'MM_ERR_ALERTER_FENCED',
@@ -122,6 +123,9 @@ export const ERROR_CODE_INFO: Readonly<Record<ErrorCode, ErrorCodeInfo>> = {
   MM_ERR_INGEST_NOT_FOUND: { retriable: false, httpStatus: 404 },
   // Over the token's request rate: the answer's Retry-After says when to try again.
   MM_ERR_INGEST_RATE_LIMITED: { retriable: true, httpStatus: 429 },
+  // More events in one request or webhook delivery than one window's budget or the fan-out cap allows:
+  // it can never pass as it is; split it.
+  MM_ERR_INGEST_TOO_MANY_EVENTS: { retriable: false, httpStatus: 413 },
   // The same delivery id is being sent to Kafka by a concurrent request; ask again in a moment.
   MM_ERR_INGEST_DELIVERY_IN_PROGRESS: { retriable: true, httpStatus: 409 },
   // A failure the gateway did not foresee (a bug); the log has the cause. A retry may meet a fixed state.
@@ -136,3 +140,20 @@ export const ERROR_CODE_INFO: Readonly<Record<ErrorCode, ErrorCodeInfo>> = {
   // A receiver (webhook, chat, Alertmanager, Kafka) refused or failed a delivery: a bad gateway.
   MM_ERR_DELIVERY_FAILED: { retriable: 'depends', httpStatus: 502 },
 };
+
+/**
+ * The codes that say the data itself is bad (an event or a tool payload that cannot be read, validated
+ * or sent as it is): refusing it for good is right, and no fix elsewhere would let it pass. Every other
+ * code is about a dependency or the configuration (a registry refusing our credentials or lacking a
+ * schema, Kafka refusing our principal, Redis down, a broken mapping file): the data may be fine, so it
+ * must never be skipped for it. docs/errors.md marks these codes "data".
+ */
+export const DATA_ERROR_CODES: ReadonlySet<ErrorCode> = new Set<ErrorCode>([
+  ErrorCodes.EVENT_INVALID,
+  ErrorCodes.EVENT_FUTURE_DATED,
+  ErrorCodes.EVENT_TOO_LARGE,
+  ErrorCodes.EVENT_OUT_OF_RANGE,
+  ErrorCodes.EVENT_UNDECODABLE,
+  ErrorCodes.ADAPTER_PAYLOAD_INVALID,
+  ErrorCodes.INGEST_BODY_INVALID,
+]);

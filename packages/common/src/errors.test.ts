@@ -2,10 +2,12 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import {
   ConfigError,
+  DATA_ERROR_CODES,
   ERROR_CODE_INFO,
   ErrorCodes,
   EventTooLargeError,
   EventValidationError,
+  isDataError,
   isRetriable,
   MeshMomentumError,
   RegistryRefusedError,
@@ -23,6 +25,21 @@ describe('error codes', () => {
     for (const [code, info] of documented) {
       expect(info, code).toEqual(ERROR_CODE_INFO[code as keyof typeof ERROR_CODE_INFO]);
     }
+  });
+
+  it('lists the data errors in docs/errors.md as DATA_ERROR_CODES does, and tells them from dependency errors', () => {
+    const paragraph = /^Data errors:([\s\S]*?)say the data itself is bad/m.exec(docs)?.[1] ?? '';
+    const listed = [...paragraph.matchAll(/`(MM_ERR_[A-Z_]+)`/g)].map((m) => m[1]);
+    expect(listed.sort()).toEqual([...DATA_ERROR_CODES].sort());
+    expect(isDataError(new EventValidationError('ChampionGained', [{ field: 'role', reason: 'x' }]))).toBe(
+      true,
+    );
+    expect(isDataError(new EventTooLargeError('t', 2_000_000))).toBe(true);
+    // A registry refusing the credentials (401) or missing the schema is the registry's problem, not the data's.
+    expect(isDataError(new RegistryRefusedError('401', 401))).toBe(false);
+    expect(isDataError(new MeshMomentumError(ErrorCodes.SCHEMA_UNKNOWN, 'no subject'))).toBe(false);
+    expect(isDataError(new StoreUnavailableError('down'))).toBe(false);
+    expect(isDataError(new Error('unknown'))).toBe(false);
   });
 
   it('takes retriable and httpStatus from the table, so no subclass can contradict the docs', () => {

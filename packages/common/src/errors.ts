@@ -1,6 +1,7 @@
-import { ERROR_CODE_INFO, ErrorCodes, type ErrorCode } from './error-codes.ts';
+import { DATA_ERROR_CODES, ERROR_CODE_INFO, ErrorCodes, type ErrorCode } from './error-codes.ts';
 
 export {
+  DATA_ERROR_CODES,
   ERROR_CODE_INFO,
   ErrorCodes,
   type ErrorCode,
@@ -190,6 +191,15 @@ export class FencedWriteError extends MeshMomentumError {
 
 export function isRetriable(error: unknown): boolean {
   return error instanceof MeshMomentumError && error.retriable;
+}
+
+/**
+ * True when the error says the data itself is bad (DATA_ERROR_CODES): the one test of whether an item
+ * may be refused for good and skipped. Anything else, an unknown error included, is a dependency or
+ * configuration failure: the item is kept and the operation fails, to be retried once it is fixed.
+ */
+export function isDataError(error: unknown): boolean {
+  return error instanceof MeshMomentumError && DATA_ERROR_CODES.has(error.code);
 }
 
 /** A schema the registry refuses (or would refuse) under the subject's compatibility mode. */

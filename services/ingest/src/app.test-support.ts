@@ -8,6 +8,7 @@ import { DeliveryLedger } from './deliveries.ts';
 import { EMPTY_GATEWAY_FILE } from './gateway-file.ts';
 import { ingestKeys } from './keys.ts';
 import { IngestMetrics } from './metrics.ts';
+import { RateBudget } from './rate-budget.ts';
 import type { Publisher } from './publisher.ts';
 import { UnmappedRegistry } from './unmapped.ts';
 
@@ -30,6 +31,7 @@ export function offlineContext(
   });
   redis.on('error', () => undefined);
   const keys = ingestKeys('test');
+  const logger = createLogger({ name: 'test', level: 'silent' });
   return {
     config,
     settings,
@@ -40,9 +42,18 @@ export function offlineContext(
     redis,
     keys,
     deliveries: new DeliveryLedger(redis, { pendingTtlMs: 1_000, doneTtlSeconds: 60 }),
+    budget: new RateBudget(
+      redis,
+      {
+        max: settings.rateLimitMax,
+        windowMs: settings.rateLimitWindowMs,
+        namespace: keys.rateLimitNamespace,
+      },
+      logger,
+    ),
     unmapped: new UnmappedRegistry(redis, keys.unmapped, 10),
     metrics: new IngestMetrics(),
-    logger: createLogger({ name: 'test', level: 'silent' }),
+    logger,
     clock: Date.now,
   };
 }

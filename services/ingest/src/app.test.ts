@@ -3,6 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import { buildGateway } from './app.ts';
 import { offlineContext } from './app.test-support.ts';
 import { generateToken, parseTokenHash } from '@mesh-momentum/service-kit';
+import { signGithubPayload } from '@mesh-momentum/webhook-auth';
 import { tokenSources } from './auth/tokens.ts';
 import { OPENAPI_DOCUMENT } from './openapi-document.ts';
 
@@ -17,8 +18,14 @@ const writer = {
   ...tokenSources('payments-ci', undefined),
 };
 
+const GITHUB_SECRET = 'app-test-github-secret';
+
 beforeAll(async () => {
-  const ctx = offlineContext([writer]);
+  const offline = offlineContext([writer]);
+  const ctx = {
+    ...offline,
+    file: { ...offline.file, github: { source: 'https://github.com/acme', secrets: [GITHUB_SECRET] } },
+  };
   app = await buildGateway(ctx);
   await app.ready();
 });
@@ -91,5 +98,41 @@ describe('the gateway HTTP API, without services', () => {
     });
     expect(cloudEvent.statusCode).toBe(403);
     expect(cloudEvent.json()).toMatchObject({ field: 'source' });
+  });
+
+  it('answers a webhook POST without body or content type 400 naming the body, not 500', async () => {
+    // A signature header (of an empty body) gets past the header checks to the body itself.
+    const response = await app.inject({
+      method: 'POST',
+      url: '/v1/webhooks/github',
+      headers: { 'x-hub-signature-256': signGithubPayload('', GITHUB_SECRET) },
+    });
+    expect(response.statusCode).toBe(400);
+    expect(response.json()).toMatchObject({ code: 'MM_ERR_INGEST_BODY_INVALID', field: '(body)' });
+    expect(response.json().message).toMatch(/^\(body\): empty/);
+  });
+
+  it('answers a dependency failure (Redis down here) with its code and a short message, no detail', async () => {
+    const body = '{"zen":"x","hook_id":1}';
+    const response = await app.inject({
+      method: 'POST',
+      url: '/v1/webhooks/github',
+      headers: {
+        'content-type': 'application/json',
+        'x-github-event': 'ping',
+        'x-github-delivery': 'd-1',
+        'x-hub-signature-256': signGithubPayload(body, GITHUB_SECRET),
+      },
+      payload: body,
+    });
+    expect(response.statusCode).toBe(503);
+    expect(response.headers['retry-after']).toBe('1');
+    expect(response.json()).toEqual({
+      statusCode: 503,
+      code: 'MM_ERR_STORE_UNAVAILABLE',
+      error: 'Service Unavailable',
+      message:
+        'the gateway cannot complete the request now (MM_ERR_STORE_UNAVAILABLE); retry after Retry-After seconds',
+    });
   });
 });

@@ -1,4 +1,3 @@
-import rateLimit from '@fastify/rate-limit';
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { ApiToken } from './auth/tokens.ts';
 import type { GatewayContext } from './context.ts';
@@ -34,8 +33,8 @@ function routeLabel(url: string | undefined): string {
 /**
  * The gateway's HTTP API on fastify. Limits against slow or large clients: `bodyLimit` (413),
  * `connectionTimeout` (an idle socket is closed), `requestTimeout` (a request not fully received is
- * answered 408). Rate limits per token (or per webhook) are counted in Redis, so memory stays bounded
- * however many requests a burst holds, and every gateway instance shares the count.
+ * answered 408). Rate budgets (rate-budget.ts) are counted in Redis, so memory stays bounded however
+ * many requests a burst holds, and every gateway instance shares the count.
  */
 export async function buildGateway(ctx: GatewayContext): Promise<FastifyInstance> {
   const app = Fastify({
@@ -69,40 +68,26 @@ export async function buildGateway(ctx: GatewayContext): Promise<FastifyInstance
       status: String(reply.statusCode),
     });
   });
-  // Authentication before the rate limit (which keys on the token) and before the body is read.
+  // Authentication before the body is read; nothing is written to Redis for an unknown token.
   app.addHook('onRequest', async (request) => {
     const auth = request.routeOptions.config.auth ?? 'none';
     if (auth !== 'token' && auth !== 'admin') return;
     request.apiToken = ctx.tokens.verify(request.headers.authorization);
   });
-  await app.register(rateLimit, {
-    global: true,
-    max: ctx.settings.rateLimitMax,
-    timeWindow: ctx.settings.rateLimitWindowMs,
-    redis: ctx.redis,
-    nameSpace: ctx.keys.rateLimitNamespace,
-    // Redis down: refuse nothing for that reason alone; the request fails (or not) on its own merits.
-    skipOnError: true,
-    keyGenerator: (request) => {
-      if (request.apiToken) return `token:${request.apiToken.id}`;
-      // Webhooks are counted before their signature is checked, so per route pattern (not the raw URL,
-      // which has many spellings), per configured hook (an unknown name shares one bucket) and per client
-      // address: unsigned junk from one address cannot spend a tool's whole budget.
-      const params = request.params as { name?: string } | undefined;
-      const name = params?.name !== undefined && ctx.file.generic.has(params.name) ? params.name : '';
-      return `webhook:${request.routeOptions.url ?? ''}:${name}:${request.ip}`;
-    },
-    allowList: (request) => (request.routeOptions.config.auth ?? 'none') === 'none',
-    errorResponseBuilder: (_request, context) => {
-      const seconds = Math.max(1, Math.ceil(context.ttl / 1000));
-      const error = new IngestError(
-        IngestErrorCodes.RATE_LIMITED,
-        `more than ${context.max} requests within ${ctx.settings.rateLimitWindowMs} ms; retry in ${seconds} s`,
-        { retryAfterSeconds: seconds },
+  // A token spends its budget by events, once the body says how many (webhooks spend theirs after their
+  // signature verified, in their routes).
+  app.addHook('preHandler', async (request) => {
+    const token = request.apiToken;
+    if (token === undefined) return;
+    const events = Array.isArray(request.body) ? request.body.length : 1;
+    if (events > ctx.budget.max)
+      throw new IngestError(
+        IngestErrorCodes.TOO_MANY_EVENTS,
+        `(body): ${events} events, more than token ${token.id} may send within one window ` +
+          `(${ctx.budget.max}, MM_INGEST_RATE_LIMIT_MAX); split the batch`,
+        { field: '(body)' },
       );
-      // Thrown by the plugin: the error handler answers it with our shape and Retry-After.
-      return error;
-    },
+    await ctx.budget.take({ kind: 'token', id: token.id }, events);
   });
   registerOpenApiRoute(app);
   registerEventRoutes(app, ctx);

@@ -37,4 +37,20 @@ describe('ingest settings', () => {
     expect((caught as Error).message).toMatch(/at least 32 characters/);
     expect((caught as Error).message).not.toContain('short-secret');
   });
+
+  it('refuses a webhook max age longer than the ledger remembers deliveries, naming the variable', () => {
+    const settings = loadIngestConfig({
+      MM_INGEST_DELIVERY_TTL_SECONDS: '86400',
+      MM_INGEST_WEBHOOK_MAX_AGE_SECONDS: '172800',
+    }).ingest;
+    expect(() => checkSettingsForFile(settings, EMPTY_GATEWAY_FILE)).toThrow(
+      expect.objectContaining({
+        code: 'MM_ERR_CONFIG_INVALID',
+        issues: [expect.objectContaining({ field: 'MM_INGEST_WEBHOOK_MAX_AGE_SECONDS' })],
+      }) as unknown as Error,
+    );
+    expect(() =>
+      checkSettingsForFile({ ...settings, webhookMaxAgeSeconds: 0 }, EMPTY_GATEWAY_FILE),
+    ).not.toThrow();
+  });
 });

@@ -65,17 +65,27 @@ export const INGEST_SECTION = defineConfigSection({
     MM_INGEST_RATE_LIMIT_MAX: {
       schema: integer(1, 10_000_000),
       default: '6000',
-      doc: 'Requests one API token (or one webhook) may make per rate-limit window; more are answered 429.',
+      doc: 'Per rate-limit window: events one API token may send (a batch counts its events), deliveries one webhook may make once verified, and failed webhook verifications one client address may make; more are answered 429.',
     },
     MM_INGEST_RATE_LIMIT_WINDOW_MS: {
       schema: integer(100, 86_400_000),
       default: '60000',
       doc: 'Length of the rate-limit window, counted in Redis across gateway instances, ms.',
     },
+    MM_INGEST_WEBHOOK_MAX_EVENTS: {
+      schema: integer(1, 100_000),
+      default: '1000',
+      doc: 'Most events one webhook delivery may map to (an OpenMetadata batch, a generic mapping over a list); more are refused with 413 MM_ERR_INGEST_TOO_MANY_EVENTS.',
+    },
     MM_INGEST_DELIVERY_TTL_SECONDS: {
       schema: integer(60, 90 * 86_400),
       default: '604800',
-      doc: 'How long a webhook delivery id is remembered in Redis, so a replay within it is answered as a duplicate, s.',
+      doc: 'How long a webhook delivery is remembered in Redis, so a replay within it is answered as a duplicate; keep it at most MM_PROCESSOR_DEDUP_WINDOW_DAYS, s.',
+    },
+    MM_INGEST_WEBHOOK_MAX_AGE_SECONDS: {
+      schema: integer(0, 90 * 86_400),
+      default: '604800',
+      doc: 'A GitHub delivery whose signed time (release published_at, archive updated_at) is older than this is ignored as a replay; keep it at most MM_INGEST_DELIVERY_TTL_SECONDS; 0: never (a demo replaying history), s.',
     },
     MM_INGEST_UNMAPPED_MAX: {
       schema: integer(1, 100_000),
@@ -118,6 +128,8 @@ export const INGEST_SECTION = defineConfigSection({
     rateLimitMax: get('MM_INGEST_RATE_LIMIT_MAX'),
     rateLimitWindowMs: get('MM_INGEST_RATE_LIMIT_WINDOW_MS'),
     deliveryTtlSeconds: get('MM_INGEST_DELIVERY_TTL_SECONDS'),
+    webhookMaxEvents: get('MM_INGEST_WEBHOOK_MAX_EVENTS'),
+    webhookMaxAgeSeconds: get('MM_INGEST_WEBHOOK_MAX_AGE_SECONDS'),
     unmappedMax: get('MM_INGEST_UNMAPPED_MAX'),
     connectionTimeoutMs: get('MM_INGEST_CONNECTION_TIMEOUT_MS'),
     requestTimeoutMs: get('MM_INGEST_REQUEST_TIMEOUT_MS'),
@@ -139,8 +151,8 @@ export function loadIngestConfig(env: Env = process.env) {
 }
 
 /**
- * Variables that become required by what the config file configures: checked at start-up, so a gateway
- * never runs half-configured. Throws ConfigError naming each missing variable.
+ * Variables that become required by what the config file configures, and the settings that must agree:
+ * checked at start-up, so a gateway never runs half-configured. Throws ConfigError naming each variable.
  */
 export function checkSettingsForFile(
   settings: IngestSettings,
@@ -152,6 +164,14 @@ export function checkSettingsForFile(
       field: 'MM_INGEST_PERSON_ID_KEY',
       reason:
         'required when the config file configures webhooks.openmetadata: the secret key that pseudonymises OpenMetadata user ids (e.g. openssl rand -hex 32)',
+    });
+  }
+  // A delivery accepted as fresh must be remembered until it is stale: else a replay of it in between
+  // is neither a duplicate in the ledger nor ignored as stale.
+  if (settings.webhookMaxAgeSeconds > settings.deliveryTtlSeconds) {
+    issues.push({
+      field: 'MM_INGEST_WEBHOOK_MAX_AGE_SECONDS',
+      reason: `must be at most MM_INGEST_DELIVERY_TTL_SECONDS (${settings.deliveryTtlSeconds}), the ledger's memory of a delivery`,
     });
   }
   if (issues.length > 0) throw new ConfigError(issues);

@@ -8,6 +8,7 @@ import type { GatewayFile } from './gateway-file.ts';
 import type { IngestKeys } from './keys.ts';
 import type { IngestMetrics } from './metrics.ts';
 import type { Publisher } from './publisher.ts';
+import type { RateBudget } from './rate-budget.ts';
 import type { UnmappedRegistry } from './unmapped.ts';
 
 /** Everything the routes use, built once by main.ts (or a test) and passed in. */
@@ -21,6 +22,8 @@ export interface GatewayContext {
   readonly redis: RedisClient;
   readonly keys: IngestKeys;
   readonly deliveries: DeliveryLedger;
+  /** Per-token, per-webhook and per-address rate budgets (MM_INGEST_RATE_LIMIT_*). */
+  readonly budget: RateBudget;
   readonly unmapped: UnmappedRegistry;
   readonly metrics: IngestMetrics;
   readonly logger: Logger;

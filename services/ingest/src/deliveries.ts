@@ -1,18 +1,28 @@
+import { randomUUID } from 'node:crypto';
 import type { RedisClient } from '@mesh-momentum/service-kit';
+import { withIngestScripts, type IngestScripts } from './scripts.ts';
 import { storeCall } from './store-call.ts';
 
-/** What the gateway knows of a delivery id. */
-export type DeliveryClaim = 'claimed' | 'done' | 'pending';
+/** What the gateway knows of a delivery: this request holds it now (with its claim), or not. */
+export type DeliveryClaim =
+  | { readonly state: 'claimed'; readonly claim: string }
+  | { readonly state: 'done' }
+  | { readonly state: 'pending' };
+
+/** The value of a delivery acknowledged by Kafka. */
+const DONE = 'done';
 
 /**
- * Webhook replays, de-duplicated by delivery id in Redis. A delivery is claimed (`pending`, expiring after
- * `pendingTtlMs` so a crashed gateway frees it) before its events go to Kafka, marked `done` (for
- * `doneTtlSeconds`) once Kafka acknowledged them, and released when Kafka did not, so the tool's retry is
- * processed. Redis only saves work: event ids derive from the delivery id, so even a replay Redis forgot
- * counts once downstream.
+ * Webhook replays, de-duplicated in Redis. A delivery is claimed (the key holds this request's own claim
+ * token, expiring after `pendingTtlMs` so a crashed gateway frees it) before its events go to Kafka,
+ * marked `done` (for `doneTtlSeconds`) once Kafka acknowledged them, and released when Kafka did not, so
+ * the tool's retry is processed. Releasing deletes the key only while it still holds this request's claim:
+ * after a claim expired, another request may have taken the key and completed it, and its `done` stays.
+ * Redis only saves work: event ids derive from the signed content, so even a replay Redis forgot counts
+ * once downstream (within the processor's de-duplication window, docs/security.md).
  */
 export class DeliveryLedger {
-  readonly #redis: RedisClient;
+  readonly #redis: RedisClient & IngestScripts;
   readonly #pendingTtlMs: number;
   readonly #doneTtlSeconds: number;
 
@@ -20,29 +30,31 @@ export class DeliveryLedger {
     redis: RedisClient,
     options: { readonly pendingTtlMs: number; readonly doneTtlSeconds: number },
   ) {
-    this.#redis = redis;
+    this.#redis = withIngestScripts(redis);
     this.#pendingTtlMs = options.pendingTtlMs;
     this.#doneTtlSeconds = options.doneTtlSeconds;
   }
 
   claim(key: string): Promise<DeliveryClaim> {
     return storeCall('claim a delivery id', async () => {
-      const set = await this.#redis.set(key, 'pending', 'PX', this.#pendingTtlMs, 'NX');
-      if (set === 'OK') return 'claimed';
+      const claim = `pending:${randomUUID()}`;
+      const set = await this.#redis.set(key, claim, 'PX', this.#pendingTtlMs, 'NX');
+      if (set === 'OK') return { state: 'claimed', claim };
       // Deleted between the two commands: the other copy failed; calling it pending makes the sender retry.
-      return (await this.#redis.get(key)) === 'done' ? 'done' : 'pending';
+      return (await this.#redis.get(key)) === DONE ? { state: 'done' } : { state: 'pending' };
     });
   }
 
   complete(key: string): Promise<void> {
     return storeCall('mark a delivery done', async () => {
-      await this.#redis.set(key, 'done', 'EX', this.#doneTtlSeconds);
+      await this.#redis.set(key, DONE, 'EX', this.#doneTtlSeconds);
     });
   }
 
-  release(key: string): Promise<void> {
+  /** Frees the key if it still holds `claim`; true when it did. */
+  release(key: string, claim: string): Promise<boolean> {
     return storeCall('release a delivery id', async () => {
-      await this.#redis.del(key);
+      return (await this.#redis.mmIngestReleaseDelivery(key, claim)) === 1;
     });
   }
 }

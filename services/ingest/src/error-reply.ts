@@ -49,13 +49,24 @@ export function toMeshError(error: unknown): MeshMomentumError {
   return new IngestError(IngestErrorCodes.INTERNAL, 'internal error (see the gateway log)', { cause: error });
 }
 
+/**
+ * What a client is told of a failure on the gateway's side (5xx): the code and a short message. The
+ * error's own message names brokers, Redis and client library texts; it goes to the log, never out.
+ */
+function publicMessage(error: MeshMomentumError): string {
+  if (error.httpStatus < 500) return error.message;
+  return error.retriable
+    ? `the gateway cannot complete the request now (${error.code}); retry after Retry-After seconds`
+    : `the gateway cannot complete the request (${error.code}); its operator has the detail in its log`;
+}
+
 export function errorBody(error: MeshMomentumError): ErrorBody {
   const field = fieldOf(error);
   return {
     statusCode: error.httpStatus,
     code: error.code,
     error: STATUS_CODES[error.httpStatus] ?? 'Error',
-    message: error.message,
+    message: publicMessage(error),
     ...(field === undefined ? {} : { field }),
   };
 }

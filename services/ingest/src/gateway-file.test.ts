@@ -127,4 +127,24 @@ pollers:
       ),
     ).toThrow(/mappingFile.*ENOENT/);
   });
+
+  it('reports a YAML syntax error by file, line and column, never quoting the secret-bearing line', () => {
+    const broken = 'webhooks:\n  github: { source: "https://github.com/acme", secrets: [gh-secret-value-1\n';
+    const alias = 'webhooks:\n  github: *secret-alias-name\n';
+    const errorOf = (text: string) => {
+      try {
+        parseGatewayFile(text, 'ingest.yaml', read);
+      } catch (error) {
+        return error as Error & { code: string; issues: { field: string; reason: string }[] };
+      }
+      throw new Error('parsed');
+    };
+    const syntax = errorOf(broken);
+    expect(syntax.code).toBe('MM_ERR_CONFIG_INVALID');
+    expect(syntax.message).not.toContain('gh-secret-value-1');
+    expect(syntax.issues).toEqual([
+      { field: 'ingest.yaml:3:1', reason: expect.stringMatching(/line 3, column 1/) as unknown },
+    ]);
+    expect(errorOf(alias).message).not.toContain('secret-alias-name');
+  });
 });

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { parse as parseYaml } from 'yaml';
+import { parse as parseYaml, YAMLError } from 'yaml';
 import { z } from 'zod';
 import {
   DEFAULT_MAX_RETIRE_SHARE,
@@ -139,6 +139,22 @@ export const EMPTY_GATEWAY_FILE: GatewayFile = {
   pollers: {},
 };
 
+/**
+ * Where the file fails to parse, and nothing of its text: the yaml library's message quotes the offending
+ * lines (and an alias's name), and this file holds secrets. The code (e.g. BAD_INDENT) says what is wrong.
+ */
+function syntaxIssue(file: string, error: unknown): FieldIssue {
+  const reason = 'not valid YAML or JSON; the file is not quoted here, as it holds secrets';
+  if (error instanceof YAMLError) {
+    const at = error.linePos?.[0];
+    return {
+      field: at === undefined ? file : `${file}:${at.line}:${at.col}`,
+      reason: `${reason} (${error.code}${at === undefined ? '' : ` at line ${at.line}, column ${at.col}`})`,
+    };
+  }
+  return { field: file, reason: `${reason} (${(error as Error).name})` };
+}
+
 /** Parses the file's text; `file` names it in errors and anchors relative mapping paths. */
 export function parseGatewayFile(
   text: string,
@@ -149,7 +165,7 @@ export function parseGatewayFile(
   try {
     value = parseYaml(text);
   } catch (error) {
-    throw new ConfigError([{ field: file, reason: `not YAML or JSON: ${(error as Error).message}` }]);
+    throw new ConfigError([syntaxIssue(file, error)]);
   }
   const parsed = fileSchema.safeParse(value ?? {});
   if (!parsed.success) {

@@ -24,6 +24,7 @@ import { ingestKeys } from './keys.ts';
 import { IngestMetrics } from './metrics.ts';
 import { startPollers, type RunningPollers } from './pollers/start.ts';
 import { Publisher } from './publisher.ts';
+import { RateBudget } from './rate-budget.ts';
 import { UnmappedRegistry } from './unmapped.ts';
 
 /** Bound of the producer's queue: beyond it requests are answered 503 (retriable) at once. */
@@ -118,12 +119,24 @@ export async function startGateway(
       pendingTtlMs: 2 * settings.ackTimeoutMs,
       doneTtlSeconds: settings.deliveryTtlSeconds,
     }),
+    budget: new RateBudget(
+      redis,
+      {
+        max: settings.rateLimitMax,
+        windowMs: settings.rateLimitWindowMs,
+        namespace: keys.rateLimitNamespace,
+      },
+      logger.child({ component: 'rate-budget' }),
+    ),
     unmapped: new UnmappedRegistry(redis, keys.unmapped, settings.unmappedMax),
     metrics,
     logger,
     clock,
   };
   const app = await buildGateway(context);
+  const pollers = settings.pollers
+    ? startPollers(context, file)
+    : startPollers(context, { ...file, pollers: {} });
   const ops = createOpsServer(
     {
       live: () => true,
@@ -136,17 +149,17 @@ export async function startGateway(
           registryAnswers(registry),
           kafkaReady(),
         ]);
-        const checks = { redis: redisOk, registry: registryOk, kafka: kafkaOk };
-        return { ready: redisOk && registryOk && kafkaOk, checks };
+        // A poller whose rounds fail for a dependency (a registry refusing the credentials, Kafka refusing
+        // the principal) holds its position: not ready, so the failure shows until it is fixed.
+        const pollersOk = pollers.failing().length === 0;
+        const checks = { redis: redisOk, registry: registryOk, kafka: kafkaOk, pollers: pollersOk };
+        return { ready: redisOk && registryOk && kafkaOk && pollersOk, checks };
       },
     },
     metrics.registry,
   );
   const address = await listenOps(app, { host: settings.httpHost, port: settings.httpPort });
   const opsAddress = await listenOps(ops, { host: settings.httpHost, port: settings.opsPort });
-  const pollers = settings.pollers
-    ? startPollers(context, file)
-    : startPollers(context, { ...file, pollers: {} });
   logger.info(
     { api: address.url, ops: opsAddress.url, tokens: file.tokens.length },
     'ingest gateway listening',

@@ -9,7 +9,10 @@ export interface IngestKeys {
   delivery(tool: string, source: string, deliveryId: string): string;
   /** Unmapped tool entities, scored by when last seen (ms). Sorted set, trimmed to MM_INGEST_UNMAPPED_MAX. */
   readonly unmapped: string;
-  /** Prefix of @fastify/rate-limit's counters (one string per token or webhook, with TTL). */
+  /**
+   * Prefix of the rate budgets (rate-budget.ts): one string per token (`token:<id>`), verified webhook
+   * (`webhook:<label>`) or address whose webhook verifications failed (`unverified:<ip>`), with TTL.
+   */
   readonly rateLimitNamespace: string;
   /** Data Mesh Manager poller: last processed feed event id. String. */
   dmmCursor(source: string): string;

@@ -23,9 +23,13 @@ const common = {
     'Bad input (`MM_ERR_EVENT_INVALID`, `MM_ERR_INGEST_BODY_INVALID`, …): `field` names it',
   ),
   '401': errorResponse('No or unknown token (`MM_ERR_INGEST_UNAUTHENTICATED`)'),
-  '413': errorResponse('Body larger than MM_INGEST_BODY_LIMIT_BYTES (`MM_ERR_INGEST_BODY_TOO_LARGE`)'),
+  '413': errorResponse(
+    'Body larger than MM_INGEST_BODY_LIMIT_BYTES (`MM_ERR_INGEST_BODY_TOO_LARGE`), or more events than a token may send per window or a delivery may map to (`MM_ERR_INGEST_TOO_MANY_EVENTS`)',
+  ),
   '415': errorResponse('Unsupported content-type'),
-  '429': errorResponse('Rate limit (`MM_ERR_INGEST_RATE_LIMITED`), with Retry-After'),
+  '429': errorResponse(
+    'Rate limit (`MM_ERR_INGEST_RATE_LIMITED`), with Retry-After: a token’s events, a webhook’s verified deliveries, or a client address’s failed verifications',
+  ),
   '503': errorResponse('Kafka did not acknowledge in time (`MM_ERR_KAFKA_UNAVAILABLE`), with Retry-After'),
 };
 

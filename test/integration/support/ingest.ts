@@ -1,3 +1,4 @@
+import { createHmac } from 'node:crypto';
 import {
   loadIngestConfig,
   startGateway,
@@ -47,4 +48,16 @@ export async function startTestGateway(
 /** One environment for the test's gateway and its processor (each reads its own section of it). */
 export function gatewayEnv(services: ServiceEndpoints, name: string): Record<string, string> {
   return isolatedEnv(services, { name });
+}
+
+/** POSTs `body` to a gateway's OpenMetadata webhook, signed with `secret` as OpenMetadata signs it. */
+export function sendOpenMetadata(gatewayUrl: string, secret: string, body: string): Promise<Response> {
+  return fetch(`${gatewayUrl}/v1/webhooks/openmetadata`, {
+    method: 'POST',
+    headers: {
+      'content-type': 'application/json',
+      'x-om-signature': `sha256=${createHmac('sha256', secret).update(body).digest('hex')}`,
+    },
+    body,
+  });
 }

@@ -5,6 +5,7 @@ import { parseIdentityConfig } from '../identity/config.ts';
 import { createIdentityResolver } from '../identity/resolver.ts';
 import type { AdapterContext } from '../outcome.ts';
 import { mapGithubWebhook } from './adapter.ts';
+import { githubArchivingEventId, githubReleaseEventId } from './event-ids.ts';
 
 const load = (name: string): unknown => fixture(new URL(`./fixtures/${name}.json`, import.meta.url));
 const RECEIVED_MS = Date.UTC(2026, 10, 30, 9, 12, 3);
@@ -39,19 +40,59 @@ describe('mapGithubWebhook', () => {
     expect(outcome.unmapped).toEqual([]);
   });
 
-  it('gives a redelivery the same event id and another delivery a different one', () => {
-    const payload = load('release-published');
+  it('derives event ids from the signed body alone: a fresh X-GitHub-Delivery changes nothing', () => {
+    const payload = load('release-published') as { release: Record<string, unknown> };
     const first = mapGithubWebhook({ event: 'release', deliveryId: DELIVERY, payload }, context);
-    const again = mapGithubWebhook(
-      { event: 'release', deliveryId: DELIVERY, payload },
+    const replayed = mapGithubWebhook(
+      { event: 'release', deliveryId: 'a-forged-delivery-id', payload },
       { ...context, receivedAtMs: RECEIVED_MS + 60_000 },
     );
-    const other = mapGithubWebhook({ event: 'release', deliveryId: 'a-new-delivery', payload }, context);
-    expect(again.events[0]!.id).toBe(first.events[0]!.id);
-    expect(other.events[0]!.id).not.toBe(first.events[0]!.id);
+    const otherRelease = mapGithubWebhook(
+      {
+        event: 'release',
+        deliveryId: DELIVERY,
+        payload: { ...payload, release: { ...payload.release, id: 1 } },
+      },
+      context,
+    );
+    expect(replayed.events[0]!.id).toBe(first.events[0]!.id);
+    expect(otherRelease.events[0]!.id).not.toBe(first.events[0]!.id);
+    // The one derivation a history import shares: repository id, release id and action of the fixture.
+    expect(first.events[0]!.id).toBe(
+      githubReleaseEventId(context.source, {
+        repositoryId: 186853002,
+        releaseId: 182004512,
+        action: 'published',
+      }),
+    );
   });
 
-  it('repository archived → DataProductRetired at the delivery time', () => {
+  it('ignores a delivery whose signed time is older than the replay window (a replay the ledger forgot)', () => {
+    const window = 7 * 86_400_000;
+    const late = {
+      ...context,
+      receivedAtMs: Date.parse('2026-11-30T09:12:00Z') + window + 1,
+      replayWindowMs: window,
+    };
+    const release = mapGithubWebhook(
+      { event: 'release', deliveryId: DELIVERY, payload: load('release-published') },
+      late,
+    );
+    expect(release.events).toEqual([]);
+    expect(release.ignored?.code).toBe('stale-delivery');
+    const archived = mapGithubWebhook(
+      { event: 'repository', deliveryId: DELIVERY, payload: load('repository-archived') },
+      { ...late, receivedAtMs: Date.parse('2026-11-30T10:00:00Z') + window + 1 },
+    );
+    expect(archived.ignored?.code).toBe('stale-delivery');
+    const inTime = mapGithubWebhook(
+      { event: 'release', deliveryId: DELIVERY, payload: load('release-published') },
+      { ...late, receivedAtMs: Date.parse('2026-11-30T09:12:00Z') + window },
+    );
+    expect(inTime.events).toHaveLength(1);
+  });
+
+  it('repository archived → DataProductRetired dated and identified by the signed updated_at', () => {
     const outcome = mapGithubWebhook(
       { event: 'repository', deliveryId: DELIVERY, payload: load('repository-archived') },
       context,
@@ -62,7 +103,11 @@ describe('mapGithubWebhook', () => {
         productId: 'payments.orders-daily',
         domain: 'payments',
         reason: 'repository acme-data/orders-daily archived on GitHub',
-        time: RECEIVED_MS,
+        time: Date.parse('2026-11-30T10:00:00Z'),
+        id: githubArchivingEventId(context.source, {
+          repositoryId: 186853002,
+          updatedAt: '2026-11-30T10:00:00Z',
+        }),
       }),
     ]);
   });

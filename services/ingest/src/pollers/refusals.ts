@@ -1,25 +1,29 @@
 import type { ToolName, UnmappedEntity } from '@mesh-momentum/adapters';
-import { isRetriable } from '@mesh-momentum/common';
+import { isDataError } from '@mesh-momentum/common';
 import type { Publisher } from '../publisher.ts';
 import { refusal } from '../unmapped.ts';
 import { PollHttpError } from './http-json.ts';
 
+/** A tool's answers saying the resource an item refers to is gone for good. */
+const GONE_STATUSES: ReadonlySet<number> = new Set([404, 410]);
+
 /**
- * What a poller does with an item that can never be sent (a resource deleted before the poller reached it,
- * a payload the adapter cannot map, an event validation refuses): it is recorded where teams look for
- * their mapping problems (GET /v1/admin/unmapped) and skipped, so one bad item never stops the feed for
- * good. Anything that may succeed later (Kafka, Redis, the tool answering 5xx) still fails the round,
- * which is retried from the saved position.
+ * What a poller does with an item that can never be sent: data that is bad in itself (a payload the
+ * adapter cannot map, an event validation refuses: `isDataError`) or a resource the tool deleted before
+ * the poller reached it (404, 410). It is recorded where teams look for their mapping problems
+ * (GET /v1/admin/unmapped) and skipped, so one bad item never stops the feed for good. Anything else is
+ * a dependency's failure, however permanent it looks (the registry refusing the credentials or lacking a
+ * schema, Kafka refusing the principal, the tool refusing the API key): it fails the round, nothing is
+ * skipped, and the next round retries from the saved position once it is fixed.
  */
 export function isPermanent(error: unknown): boolean {
-  if (error instanceof PollHttpError)
-    return error.status >= 400 && error.status < 500 && ![408, 429].includes(error.status);
-  return error instanceof Error && 'code' in error && !isRetriable(error);
+  if (error instanceof PollHttpError) return GONE_STATUSES.has(error.status);
+  return isDataError(error);
 }
 
 /**
- * Sends each event on its own. Refused for good: returned as refusals (the others are still sent);
- * failed for a reason that may pass: thrown, after every event had its chance.
+ * Sends each event on its own. Refused for its data: returned as refusals (the others are still sent);
+ * failed for any other reason: thrown, after every event had its chance.
  */
 export async function publishSkippingRefused(
   publisher: Publisher,

@@ -1,13 +1,20 @@
 import { toolSource } from '@mesh-momentum/adapters';
 import type { GatewayContext } from '../context.ts';
 import type { GatewayFile } from '../gateway-file.ts';
-import type { Logger } from '@mesh-momentum/common';
+import { isDataError, MeshMomentumError, type Logger } from '@mesh-momentum/common';
 import type { IngestMetrics } from '../metrics.ts';
 import { BackstagePoller, type BackstageRound } from './backstage.ts';
 import { DmmPoller } from './dmm.ts';
 
 export interface RunningPollers {
   readonly names: readonly string[];
+  /**
+   * Pollers whose last round failed for one of the gateway's own dependencies (Kafka, the registry,
+   * Redis: a MeshMomentumError that is not a data error), until a round succeeds: /readyz reports them.
+   * A tool failing (an HTTP error, unreachable) is logged and counted, never made a readiness matter,
+   * since it stops nothing but that poller.
+   */
+  failing(): readonly string[];
   /**
    * Stops scheduling and stops a round in progress: its requests to the tool are aborted, and only a
    * send already under way is finished (bounded by MM_INGEST_ACK_TIMEOUT_MS) with its state saved.
@@ -25,6 +32,7 @@ function schedule(
   intervalMs: number,
   round: (signal: AbortSignal) => Promise<unknown>,
   ctx: GatewayContext,
+  failing: Set<string>,
 ) {
   const logger = ctx.logger.child({ component: `poller-${name}` });
   const stopping = new AbortController();
@@ -33,6 +41,7 @@ function schedule(
   const tick = () => {
     running = round(stopping.signal)
       .then((result) => {
+        failing.delete(name);
         ctx.metrics.polls.inc({ poller: name, outcome: 'ok' });
         logger.debug({ result }, 'poll round done');
       })
@@ -44,7 +53,9 @@ function schedule(
           return;
         }
         ctx.metrics.polls.inc({ poller: name, outcome: 'failed' });
-        logger.warn({ err: error }, 'poll round failed; retrying at the next interval');
+        if (error instanceof MeshMomentumError && !isDataError(error)) failing.add(name);
+        else failing.delete(name);
+        logger.warn({ err: error }, 'poll round failed; nothing skipped, retrying at the next interval');
       })
       .finally(() => {
         if (!stopping.signal.aborted) timer = setTimeout(tick, intervalMs);
@@ -81,6 +92,7 @@ export function startPollers(ctx: GatewayContext, file: GatewayFile): RunningPol
   };
   const stops: (() => Promise<void>)[] = [];
   const names: string[] = [];
+  const failing = new Set<string>();
   const { backstage, dmm } = file.pollers;
   if (backstage) {
     const poller = new BackstagePoller(
@@ -98,13 +110,17 @@ export function startPollers(ctx: GatewayContext, file: GatewayFile): RunningPol
       reportBackstageRound(result, ctx.metrics, logger);
       return result;
     };
-    stops.push(schedule('backstage', backstage.intervalMs, round, ctx));
+    stops.push(schedule('backstage', backstage.intervalMs, round, ctx, failing));
     names.push('backstage');
   }
   if (dmm) {
     const poller = new DmmPoller({ source: toolSource(dmm.source), url: dmm.url, apiKey: dmm.apiKey }, deps);
-    stops.push(schedule('dmm', dmm.intervalMs, (signal) => poller.pollOnce(signal), ctx));
+    stops.push(schedule('dmm', dmm.intervalMs, (signal) => poller.pollOnce(signal), ctx, failing));
     names.push('dmm');
   }
-  return { names, stop: async () => void (await Promise.all(stops.map((s) => s()))) };
+  return {
+    names,
+    failing: () => [...failing].sort(),
+    stop: async () => void (await Promise.all(stops.map((s) => s()))),
+  };
 }

@@ -5,6 +5,7 @@ import type {
   ToolName,
   UnmappedEntity,
 } from '@mesh-momentum/adapters';
+import { isDataError } from '@mesh-momentum/common';
 import type { GatewayContext } from '../context.ts';
 import { errorBody, type ErrorBody } from '../error-reply.ts';
 import { refusal } from '../unmapped.ts';
@@ -37,8 +38,8 @@ export interface PublishedDelivery {
  * the right answer to it. Several (an OpenMetadata batch): each item on its own, validated as a whole;
  * one refused for good (a payload the adapter cannot read, an event validation refuses) is counted and
  * listed with the unmapped entities, as the pollers do, and the others are sent, so nothing valid is
- * lost and a bad item never blocks the rest. A failure that may pass (Kafka) is thrown whatever the
- * count: the whole delivery is answered 503 and retried, and what was already acknowledged is resent
+ * lost and a bad item never blocks the rest. Any other failure (Kafka, the registry: `isDataError` says
+ * which is which) is thrown whatever the count: the whole delivery is answered with it and retried, and what was already acknowledged is resent
  * under the same ids, which the processor counts once.
  */
 export async function publishDeliveryItems(
@@ -80,7 +81,9 @@ export async function publishDeliveryItems(
       };
       return;
     }
-    if (!perItem || group.error.retriable) throw group.error;
+    // Only bad data refuses one item alone; a dependency's failure (Kafka, a registry refusing us) fails
+    // the whole delivery, answered with its error so the tool retries, and nothing is listed as refused.
+    if (!perItem || !isDataError(group.error)) throw group.error;
     results[index] = { index, ...errorBody(group.error) };
     refusedLate.push(refusal(delivery.tool, ref, group.error));
   });

@@ -132,6 +132,14 @@ export function registerEventRoutes(app: FastifyInstance, ctx: GatewayContext): 
       const started = performance.now();
       const outcomes = await ctx.publisher.publishEach(toSend.map((s) => s.event));
       ctx.metrics.ackSeconds.observe((performance.now() - started) / 1000);
+      // Items answered with a dependency's failure carry only its code: the detail is logged here.
+      const failures = outcomes.filter((o) => !o.ok && o.error.httpStatus >= 500);
+      const first = failures[0];
+      if (first && !first.ok)
+        ctx.logger.warn(
+          { code: first.error.code, reason: first.error.message, items: failures.length, url: request.url },
+          'batch items refused: dependency unavailable',
+        );
       const results: ItemResult[] = new Array<ItemResult>(body.length);
       for (const [index, result] of early) results[index] = result;
       outcomes.forEach((outcome, i) => {

@@ -28,13 +28,14 @@ interface VerifiedDelivery {
   /** Label in metrics and the ledger key: `github`, `openmetadata`, `generic:<name>`. */
   readonly label: string;
   readonly source: string;
-  /** The tool's delivery id: event ids derive from it, so a redelivery counts once downstream. */
+  /** The tool's delivery id, as answered to it. */
   readonly deliveryId: string;
   /**
-   * What the replay ledger is keyed on. For signatures over the body alone (GitHub, OpenMetadata, generic
-   * HMAC) the delivery-id header is not signed: anyone holding one signed body could send it again under
-   * a fresh id. Keyed on the body's hash, such a replay is answered `duplicate` (a genuine redelivery
-   * resends the same body). Standard Webhooks sign the id itself, so it keys the ledger.
+   * What the replay ledger is keyed on. For signatures over the body alone (GitHub, OpenMetadata) the
+   * delivery-id header is not signed: anyone holding one signed body could send it again under a fresh
+   * id. Keyed on the body's hash, such a replay is answered `duplicate` (a genuine redelivery resends the
+   * same body). Standard Webhooks sign the id itself, so it keys the ledger. A generic HMAC hook with a
+   * delivery-id header configured is keyed on that header (docs/adapters/generic-webhook.md).
    */
   readonly replayKey: string;
   /**
@@ -43,6 +44,17 @@ interface VerifiedDelivery {
    * while the others are sent.
    */
   readonly map: (receivedAtMs: number) => Promise<readonly DeliveryItem[]>;
+}
+
+/** A delivery mapping to more events than MM_INGEST_WEBHOOK_MAX_EVENTS is refused whole, before any is sent. */
+function checkFanOut(items: readonly DeliveryItem[], max: number): void {
+  const events = items.reduce((n, item) => n + ('outcome' in item ? item.outcome.events.length : 0), 0);
+  if (events > max)
+    throw new IngestError(
+      IngestErrorCodes.TOO_MANY_EVENTS,
+      `(body): the delivery maps to ${events} events, more than ${max} (MM_INGEST_WEBHOOK_MAX_EVENTS); split it at the tool`,
+      { field: '(body)' },
+    );
 }
 
 /** The single item of a delivery that carries one tool event. */
@@ -58,6 +70,19 @@ function parseJson(raw: Buffer): unknown {
       field: '(body)',
     });
   }
+}
+
+/**
+ * The raw body of a webhook delivery. A POST without one (no body, no content type: fastify parses
+ * nothing) is refused here, 400 naming the body, before anything reads it.
+ */
+function rawBody(request: FastifyRequest): Buffer {
+  if (Buffer.isBuffer(request.body) && request.body.length > 0) return request.body;
+  throw new IngestError(
+    IngestErrorCodes.BODY_INVALID,
+    '(body): empty; a webhook delivery carries its signed payload as the request body',
+    { field: '(body)' },
+  );
 }
 
 function notConfigured(what: string): IngestError {
@@ -89,14 +114,33 @@ export function registerWebhookRoutes(app: FastifyInstance, ctx: GatewayContext)
     scope.removeAllContentTypeParsers();
     scope.addContentTypeParser('*', { parseAs: 'buffer' }, (_request, body, done) => done(null, body));
 
+    /**
+     * Runs a route's checks up to its signature (hook configured, body present, signature valid), then
+     * spends the budgets: a delivery that verified takes one from its hook's, so the tool's budget is its
+     * own; one that did not takes one from its sender's address (`request.ip`, which honours the trusted
+     * proxies) and is answered its own error, or 429 once that address failed too often. Unsigned junk
+     * therefore never reaches a tool's budget, however it is addressed.
+     */
+    const verified = async <T>(request: FastifyRequest, label: string, check: () => T): Promise<T> => {
+      let result: T;
+      try {
+        result = check();
+      } catch (error) {
+        await ctx.budget.take({ kind: 'unverified', ip: request.ip }, 1);
+        throw error;
+      }
+      await ctx.budget.take({ kind: 'webhook', label }, 1);
+      return result;
+    };
+
     const handle = async (reply: FastifyReply, delivery: VerifiedDelivery) => {
       const key = ctx.keys.delivery(delivery.label, delivery.source, delivery.replayKey);
       const claim = await ctx.deliveries.claim(key);
-      if (claim === 'done') {
+      if (claim.state === 'done') {
         ctx.metrics.duplicates.inc({ tool: delivery.label });
         return reply.code(200).send({ statusCode: 200, duplicate: true, deliveryId: delivery.deliveryId });
       }
-      if (claim === 'pending') {
+      if (claim.state === 'pending') {
         throw new IngestError(
           IngestErrorCodes.DELIVERY_IN_PROGRESS,
           `delivery ${delivery.deliveryId} is being processed by another request; retry shortly`,
@@ -106,6 +150,7 @@ export function registerWebhookRoutes(app: FastifyInstance, ctx: GatewayContext)
       try {
         const nowMs = ctx.clock();
         const items = await delivery.map(nowMs);
+        checkFanOut(items, ctx.settings.webhookMaxEvents);
         const published = await publishDeliveryItems(ctx, delivery, items, nowMs);
         await ctx.deliveries.complete(key);
         const { sent, ignored, unmapped } = published;
@@ -123,16 +168,19 @@ export function registerWebhookRoutes(app: FastifyInstance, ctx: GatewayContext)
             : {}),
         });
       } catch (error) {
-        await ctx.deliveries.release(key).catch(() => undefined);
+        await ctx.deliveries.release(key, claim.claim).catch(() => undefined);
         throw error;
       }
     };
 
     scope.post('/v1/webhooks/github', { config: { auth: 'webhook' } }, async (request, reply) => {
-      const github = ctx.file.github;
-      if (!github) throw notConfigured('GitHub');
-      const raw = request.body as Buffer;
-      verifyGithubSignature(request.headers, raw, { secrets: github.secrets });
+      const { github, raw } = await verified(request, 'github', () => {
+        const hook = ctx.file.github;
+        if (!hook) throw notConfigured('GitHub');
+        const body = rawBody(request);
+        verifyGithubSignature(request.headers, body, { secrets: hook.secrets });
+        return { github: hook, raw: body };
+      });
       const deliveryId = requireHeader(request.headers, GITHUB_DELIVERY_HEADER);
       const event = requireHeader(request.headers, GITHUB_EVENT_HEADER);
       const payload = parseJson(raw);
@@ -147,19 +195,29 @@ export function registerWebhookRoutes(app: FastifyInstance, ctx: GatewayContext)
             deliveryId,
             mapGithubWebhook(
               { event, deliveryId, payload },
-              { source: github.source, identity: ctx.identity, receivedAtMs },
+              {
+                source: github.source,
+                identity: ctx.identity,
+                receivedAtMs,
+                ...(ctx.settings.webhookMaxAgeSeconds > 0
+                  ? { replayWindowMs: ctx.settings.webhookMaxAgeSeconds * 1_000 }
+                  : {}),
+              },
             ),
           ),
       });
     });
 
     scope.post('/v1/webhooks/openmetadata', { config: { auth: 'webhook' } }, async (request, reply) => {
-      const om = ctx.file.openmetadata;
-      // The key is required with the webhook at start-up (checkSettingsForFile).
-      const personIdKey = ctx.settings.personIdKey;
-      if (!om || personIdKey === undefined) throw notConfigured('OpenMetadata');
-      const raw = request.body as Buffer;
-      verifyOpenMetadataSignature(request.headers, raw, { secrets: om.secrets });
+      const { om, personIdKey, raw } = await verified(request, 'openmetadata', () => {
+        const hook = ctx.file.openmetadata;
+        // The key is required with the webhook at start-up (checkSettingsForFile).
+        const key = ctx.settings.personIdKey;
+        if (!hook || key === undefined) throw notConfigured('OpenMetadata');
+        const body = rawBody(request);
+        verifyOpenMetadataSignature(request.headers, body, { secrets: hook.secrets });
+        return { om: hook, personIdKey: key, raw: body };
+      });
       const payload = parseJson(raw);
       // OpenMetadata sends no delivery id: the body's hash is one (its ChangeEvents carry their own ids,
       // which the adapter uses for the event ids).
@@ -181,24 +239,25 @@ export function registerWebhookRoutes(app: FastifyInstance, ctx: GatewayContext)
 
     scope.post('/v1/webhooks/generic/:name', { config: { auth: 'webhook' } }, async (request, reply) => {
       const { name } = request.params as { name: string };
-      const hook = ctx.file.generic.get(name);
-      if (!hook) throw notConfigured(`generic "${name}"`);
-      const raw = request.body as Buffer;
-      let deliveryId: string;
-      let replayKey: string;
-      if (hook.scheme === 'standard-webhooks') {
-        deliveryId = verifyStandardWebhook(request.headers, raw, {
-          secrets: hook.secrets,
-          nowMs: ctx.clock(),
-        }).webhookId;
-        replayKey = deliveryId;
-      } else {
-        replayKey = bodyDeliveryId(raw);
-        verifyBodySignature(hook.header, request.headers, raw, { secrets: hook.secrets });
-        deliveryId = hook.deliveryIdHeader
-          ? requireHeader(request.headers, hook.deliveryIdHeader)
-          : bodyDeliveryId(raw);
-      }
+      const { hook, raw, signedId } = await verified(request, `generic:${name}`, () => {
+        const configured = ctx.file.generic.get(name);
+        if (!configured) throw notConfigured(`generic "${name}"`);
+        const body = rawBody(request);
+        if (configured.scheme === 'standard-webhooks') {
+          const { webhookId } = verifyStandardWebhook(request.headers, body, {
+            secrets: configured.secrets,
+            nowMs: ctx.clock(),
+          });
+          return { hook: configured, raw: body, signedId: webhookId };
+        }
+        verifyBodySignature(configured.header, request.headers, body, { secrets: configured.secrets });
+        return { hook: configured, raw: body, signedId: undefined };
+      });
+      // Standard Webhooks sign the id. An HMAC hook's delivery-id header, when configured, tells apart two
+      // genuine deliveries of identical bodies; without one, identical bodies are one delivery.
+      const deliveryId =
+        signedId ??
+        (hook.deliveryIdHeader ? requireHeader(request.headers, hook.deliveryIdHeader) : bodyDeliveryId(raw));
       const payload = parseJson(raw);
       const headers = flatHeaders(request);
       return handle(reply, {
@@ -206,7 +265,7 @@ export function registerWebhookRoutes(app: FastifyInstance, ctx: GatewayContext)
         label: `generic:${name}`,
         source: hook.source,
         deliveryId,
-        replayKey,
+        replayKey: deliveryId,
         map: async (receivedAtMs) =>
           only(
             deliveryId,
