@@ -2,6 +2,11 @@ import type { AddressInfo } from 'node:net';
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { Registry } from 'prom-client';
 import { withDeadline } from './deadline.ts';
+import {
+  DEFAULT_HTTP_SERVER_SETTINGS,
+  fastifyServerOptions,
+  type HttpServerSettings,
+} from './http-server-options.ts';
 
 /** Named checks: each true when that dependency or duty is fine. */
 export type HealthChecks = Record<string, boolean>;
@@ -26,10 +31,14 @@ export interface OpsAddress {
 
 /**
  * /healthz (liveness), /readyz (readiness, with the individual checks) and /metrics (Prometheus text),
- * the same for every service.
+ * the same for every service, with the service's proxy and timeout settings (`http`).
  */
-export function createOpsServer(probe: HealthProbe, metrics: Registry): FastifyInstance {
-  const app = Fastify({ logger: false });
+export function createOpsServer(
+  probe: HealthProbe,
+  metrics: Registry,
+  http: HttpServerSettings = DEFAULT_HTTP_SERVER_SETTINGS,
+): FastifyInstance {
+  const app = Fastify({ logger: false, ...fastifyServerOptions(http) });
   app.get('/healthz', async (_req, reply) => {
     const live = probe.live();
     return reply.code(live ? 200 : 503).send({ status: live ? 'ok' : 'down' });

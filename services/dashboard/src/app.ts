@@ -3,7 +3,7 @@ import fastifyStatic from '@fastify/static';
 import type { FastifyInstance } from 'fastify';
 import type { Registry } from 'prom-client';
 import type { ScoringConfig } from '@mesh-momentum/scoring';
-import { createOpsServer, type HealthProbe } from '@mesh-momentum/service-kit';
+import { createOpsServer, type HealthProbe, type HttpServerSettings } from '@mesh-momentum/service-kit';
 import type { AnswerCache } from './answer-cache.ts';
 import type { StoredToken } from '@mesh-momentum/service-kit';
 import { installErrorHandler } from './http.ts';
@@ -24,6 +24,8 @@ export interface DashboardAppDeps {
   readonly scoring: ScoringConfig;
   readonly probe: HealthProbe;
   readonly metrics: Registry;
+  /** Trusted proxies and timeouts of the HTTP server. @defaultValue DEFAULT_HTTP_SERVER_SETTINGS */
+  readonly http?: HttpServerSettings;
   readonly clock?: () => number;
   /** Whether target writes are served, and the admin tokens they need (none: open, loopback only). */
   readonly targetWrites: { readonly enabled: boolean; readonly adminTokens: readonly StoredToken[] };
@@ -36,7 +38,7 @@ export interface DashboardAppDeps {
  * OpenAPI document and the web UI. Thin: every answer is computed by the pure modules.
  */
 export async function createDashboardApp(deps: DashboardAppDeps): Promise<FastifyInstance> {
-  const app = createOpsServer(deps.probe, deps.metrics);
+  const app = createOpsServer(deps.probe, deps.metrics, deps.http);
   installErrorHandler(app);
   let targetsVersion = 0;
   const readDeps = {

@@ -8,7 +8,12 @@ import {
   type Config,
   type Env,
 } from '@mesh-momentum/common';
-import { adminTokenList, assertAdminWritesProtected } from '@mesh-momentum/service-kit';
+import {
+  adminTokenList,
+  assertAdminWritesProtected,
+  httpServerSettings,
+  httpServerVariables,
+} from '@mesh-momentum/service-kit';
 
 /** The dashboard's own variables (`MM_DASHBOARD_*`); the shared ones (Redis, log level) live in packages/common. */
 export const DASHBOARD_SECTION = defineConfigSection({
@@ -21,6 +26,7 @@ export const DASHBOARD_SECTION = defineConfigSection({
       'Address the dashboard (web UI, read API, /healthz, /readyz, /metrics) binds to.',
     ),
     MM_DASHBOARD_HTTP_PORT: variable(integer(0, 65_535), '8090', 'Port of the dashboard (0: any free port).'),
+    ...httpServerVariables('MM_DASHBOARD_'),
     MM_DASHBOARD_REFRESH_MS: variable(
       integer(100, 600_000),
       '5000',
@@ -70,6 +76,7 @@ export const DASHBOARD_SECTION = defineConfigSection({
   build: (get) => ({
     httpHost: get('MM_DASHBOARD_HTTP_HOST'),
     httpPort: get('MM_DASHBOARD_HTTP_PORT'),
+    ...httpServerSettings('MM_DASHBOARD_', get),
     refreshMs: get('MM_DASHBOARD_REFRESH_MS'),
     debounceMs: get('MM_DASHBOARD_DEBOUNCE_MS'),
     targetWrites: get('MM_DASHBOARD_TARGET_WRITES'),

@@ -74,6 +74,7 @@ export class DashboardService {
         adminTokens: this.#options.config.adminTokens,
       },
       metrics: this.metrics,
+      http: this.#options.config,
       probe: {
         live: () => true,
         ready: async () => {
