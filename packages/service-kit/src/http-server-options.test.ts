@@ -24,7 +24,7 @@ async function serverWith(settings: HttpServerSettings) {
   const app = createOpsServer(
     { live: () => true, ready: async () => ({ ready: true, checks: {} }) },
     new Registry(),
-    settings,
+    { http: settings },
   );
   app.get('/whoami', async (request) => ({
     ip: request.ip,

@@ -13,8 +13,9 @@ describe('dashboard config', () => {
       debounceMs: 100,
       targetWrites: true,
       adminTokens: [],
+      readTokens: [],
       answerCache: { maxEntries: 1000, maxBytes: 67_108_864 },
-      sse: { maxClients: 1000, highWaterBytes: 1_048_576, heartbeatMs: 15_000 },
+      sse: { maxClients: 1000, maxPerClient: 10, highWaterBytes: 1_048_576, heartbeatMs: 15_000 },
     });
   });
 

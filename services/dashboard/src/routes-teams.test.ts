@@ -5,7 +5,7 @@ import { EMPTY_ALERT_BOARD } from './alerts.ts';
 import { DEFAULT_SCORING_CONFIG } from '@mesh-momentum/scoring';
 import type { StoredScore } from '@mesh-momentum/store';
 import { AnswerCache } from './answer-cache.ts';
-import { installErrorHandler } from './http.ts';
+import { installErrorReplies } from '@mesh-momentum/service-kit';
 import { registerReadRoutes } from './routes-read.ts';
 import { registerTeamRoutes } from './routes-teams.ts';
 import type { Snapshot } from './snapshot.ts';
@@ -40,7 +40,7 @@ function snapshot(): Snapshot {
 
 async function app() {
   const server = fastify();
-  installErrorHandler(server);
+  installErrorReplies(server);
   const deps = {
     // The routes tested here answer from the snapshot alone (a team's page reads histories: integration).
     store: {} as DashboardStore,

@@ -75,6 +75,12 @@ export class DashboardService {
       },
       metrics: this.metrics,
       http: this.#options.config,
+      readAccess: {
+        tokens: [...this.#options.config.readTokens, ...this.#options.config.adminTokens],
+        userHeader: this.#options.config.authUserHeader,
+        trustProxy: this.#options.config.trustProxy,
+      },
+      logger: this.#options.logger.child({ component: 'http' }),
       probe: {
         live: () => true,
         ready: async () => {

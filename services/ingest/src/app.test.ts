@@ -45,6 +45,7 @@ describe('the gateway HTTP API, without services', () => {
       code: 'MM_ERR_INGEST_NOT_FOUND',
       error: 'Not Found',
       message: 'no route GET /v2/nothing',
+      retriable: false,
     });
   });
 
