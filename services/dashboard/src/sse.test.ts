@@ -84,7 +84,11 @@ describe('live-update streams', () => {
     app = undefined;
   });
 
-  async function serve(limits: Partial<SseLimits>, snapshot: () => Snapshot): Promise<number> {
+  async function serve(
+    limits: Partial<SseLimits>,
+    snapshot: () => Snapshot,
+    connectionTimeout = 0,
+  ): Promise<number> {
     hub = new ChangeHub({
       maxClients: 100,
       maxPerClient: 100,
@@ -93,7 +97,7 @@ describe('live-update streams', () => {
       ...limits,
     });
     // Behind a "proxy" on loopback: X-Forwarded-For tells the test's clients apart.
-    app = fastify({ trustProxy: '127.0.0.1' });
+    app = fastify({ trustProxy: '127.0.0.1', connectionTimeout });
     installErrorReplies(app);
     hub.register(app, snapshot);
     await app.listen({ host: '127.0.0.1', port: 0 });
@@ -140,6 +144,16 @@ describe('live-update streams', () => {
     await until(() => hub?.clients === 2);
     const again = await open(port, one);
     await until(() => again.text().includes('event: hello'));
+  });
+
+  it('keeps a stream open past the server’s connection timeout, its heartbeats keeping it alive', async () => {
+    // Real socket timers: a 100 ms connection timeout and a heartbeat every 150 ms (the stream's socket
+    // may idle two heartbeats).
+    const port = await serve({ heartbeatMs: 150 }, () => snapshotOf(0, 1), 100);
+    const stream = await open(port);
+    await until(() => (stream.text().match(/: keep-alive/g) ?? []).length >= 4, 10_000_000);
+    expect(stream.closed()).toBe(false);
+    expect(hub?.clients).toBe(1);
   });
 
   it('drops a client that stopped reading instead of buffering for it, and keeps serving the others', async () => {
