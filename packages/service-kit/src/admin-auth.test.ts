@@ -144,6 +144,20 @@ describe('adminAuthHook', () => {
     await app.close();
   });
 
+  it('without tokens, refuses a write a proxy forwarded, whatever its Host', async () => {
+    const app = await appWith([]);
+    for (const headers of [{ 'x-forwarded-for': '203.0.113.7' }, { forwarded: 'for=203.0.113.7' }]) {
+      const res = await app.inject({
+        method: 'POST',
+        url: '/write',
+        headers: { host: '127.0.0.1:8090', ...headers },
+      });
+      expect(res.statusCode).toBe(403);
+      expect(res.json()).toEqual({ code: 'MM_ERR_ADMIN_HOST_REFUSED' });
+    }
+    await app.close();
+  });
+
   it('with tokens, judges the token and not the Host (a proxy may pass its public name)', async () => {
     const { token, stored } = configured('ops');
     const app = await appWith([stored]);

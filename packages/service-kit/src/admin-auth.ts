@@ -141,15 +141,21 @@ export function assertAdminWritesProtected(options: {
   ]);
 }
 
-/** A token-less admin write whose `Host` names something other than this machine (403). */
+/**
+ * A token-less admin write that may not come from this machine's user: its `Host` names something other
+ * than loopback, or a proxy forwarded it (403).
+ */
 export class AdminHostRefusedError extends MeshMomentumError {
-  readonly field = 'host';
+  readonly field: 'host' | 'x-forwarded-for';
 
-  constructor(host: string | undefined) {
+  constructor(host: string | undefined, forwarded = false) {
     super(
       ErrorCodes.ADMIN_HOST_REFUSED,
-      `host: ${host === undefined ? 'missing' : JSON.stringify(host)} is not a loopback name or address; writes without an admin token are served to localhost, 127.0.0.1 and [::1] only (configure admin tokens to write through any other name)`,
+      forwarded
+        ? 'x-forwarded-for: a proxy forwarded this write; writes without an admin token are served to this machine only (configure admin tokens to write through a proxy)'
+        : `host: ${host === undefined ? 'missing' : JSON.stringify(host)} is not a loopback name or address; writes without an admin token are served to localhost, 127.0.0.1 and [::1] only (configure admin tokens to write through any other name)`,
     );
+    this.field = forwarded ? 'x-forwarded-for' : 'host';
   }
 }
 
@@ -167,8 +173,10 @@ function hostName(header: string | undefined): string | undefined {
  * A fastify `onRequest` hook for write routes. With tokens configured, a request must carry one (401
  * `MM_ERR_ADMIN_UNAUTHENTICATED` with `WWW-Authenticate: Bearer` otherwise). Without tokens the writes
  * are open, which start-up allows on loopback only (`assertAdminWritesProtected`); there a write must
- * also name a loopback `Host` (403 `MM_ERR_ADMIN_HOST_REFUSED` otherwise): a web page that rebinds its
- * own DNS name to 127.0.0.1 reaches the port, but its requests carry its own name as `Host`.
+ * also name a loopback `Host` and carry no proxy's `X-Forwarded-For`/`Forwarded` (403
+ * `MM_ERR_ADMIN_HOST_REFUSED` otherwise): a web page that rebinds its own DNS name to 127.0.0.1 reaches
+ * the port, but its requests carry its own name as `Host`; a proxy on this machine passes on other
+ * people's requests.
  */
 export function adminAuthHook(
   tokens: readonly StoredToken[],
@@ -178,6 +186,8 @@ export function adminAuthHook(
     if (verifier.size === 0) {
       const name = hostName(request.headers.host);
       if (name === undefined || !isLoopbackHost(name)) throw new AdminHostRefusedError(request.headers.host);
+      if (request.headers['x-forwarded-for'] !== undefined || request.headers.forwarded !== undefined)
+        throw new AdminHostRefusedError(request.headers.host, true);
       return;
     }
     try {
