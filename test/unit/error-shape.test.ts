@@ -1,6 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
-import { Redis } from 'ioredis';
 import { Registry } from 'prom-client';
 import { alerterKeys } from '@mesh-momentum/alerting';
 import { AlertStore, registerAlerterApi } from '@mesh-momentum/alerter';
@@ -26,32 +25,20 @@ const SHAPE_KEYS = ['code', 'error', 'message', 'retriable', 'statusCode'];
 const logger: Logger = createLogger({ name: 'test', level: 'silent' });
 const { token, hash } = generateToken('ci');
 
-function offlineRedis(): Redis {
-  // Port 9 (discard): nothing answers, as with Redis down; the routes below never ask.
-  const redis = new Redis({
-    port: 9,
-    lazyConnect: true,
-    enableOfflineQueue: false,
-    retryStrategy: () => null,
-  });
-  redis.on('error', () => undefined);
-  return redis;
-}
-
-async function ingest(): Promise<FastifyInstance> {
-  const writer = {
-    id: 'ci',
-    ...(parseTokenHash(hash) as NonNullable<ReturnType<typeof parseTokenHash>>),
-    eventTypes: new Set(['*']),
-    domains: new Set(['*']),
-    admin: false,
-    ...tokenSources('ci', undefined),
-  };
-  return buildGateway(offlineContext([writer]));
-}
+const writer = {
+  id: 'ci',
+  ...(parseTokenHash(hash) as NonNullable<ReturnType<typeof parseTokenHash>>),
+  eventTypes: new Set(['*']),
+  domains: new Set(['*']),
+  admin: false,
+  ...tokenSources('ci', undefined),
+};
+// Its Redis client never connects (as with Redis down); the routes below never ask it.
+const context = offlineContext([writer]);
+const ingest = () => buildGateway(context);
 
 async function dashboard(): Promise<FastifyInstance> {
-  const store = new DashboardStore(offlineRedis(), 'test', DEFAULT_SCORING_CONFIG);
+  const store = new DashboardStore(context.redis, 'test', DEFAULT_SCORING_CONFIG);
   return createDashboardApp({
     store,
     cache: new SnapshotCache(store),
@@ -71,7 +58,7 @@ async function alerter(): Promise<FastifyInstance> {
     new Registry(),
     { logger },
   );
-  registerAlerterApi(app, new AlertStore(offlineRedis(), alerterKeys('test')), Date.now, {
+  registerAlerterApi(app, new AlertStore(context.redis, alerterKeys('test')), Date.now, {
     writes: true,
     adminTokens: [],
   });

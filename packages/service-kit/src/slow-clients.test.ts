@@ -1,4 +1,5 @@
-import { connect, type AddressInfo, type Socket } from 'node:net';
+import type { AddressInfo } from 'node:net';
+import { holdConnection } from '@mesh-momentum/testing';
 import { loadConfig, defineConfigSection } from '@mesh-momentum/common';
 import type { FastifyInstance } from 'fastify';
 import { Registry } from 'prom-client';
@@ -45,35 +46,10 @@ afterAll(async () => {
   await app.close();
 });
 
-/**
- * Opens a socket, writes `text` (then `trickle` every `everyMs`, never finishing), and resolves with
- * what the server said and how long until it closed the connection.
- */
-function hold(
-  text: string,
-  trickle?: { readonly text: string; readonly everyMs: number },
-): Promise<{ answer: string; closedAfterMs: number }> {
-  return new Promise((resolve, reject) => {
-    const started = performance.now();
-    let answer = '';
-    let timer: NodeJS.Timeout | undefined;
-    const socket: Socket = connect(port, '127.0.0.1', () => {
-      socket.write(text);
-      if (trickle) timer = setInterval(() => socket.write(trickle.text), trickle.everyMs);
-    });
-    socket.on('data', (chunk) => (answer += chunk.toString()));
-    socket.on('error', reject);
-    socket.on('close', () => {
-      clearInterval(timer);
-      resolve({ answer, closedAfterMs: performance.now() - started });
-    });
-    // A bound on the test itself: a server that never cuts the client off fails here.
-    setTimeout(() => socket.destroy(new Error('server kept a slow client open for 4 s')), 4_000).unref();
-  });
-}
-
 describe('slow and idle clients', () => {
   it('are each cut off within their bound while a normal request still answers', async () => {
+    const hold = (text: string, trickle?: { text: string; everyMs: number }) =>
+      holdConnection(port, text, trickle ? { trickle } : {});
     const idle = hold('');
     const slowloris = hold('GET /healthz HTTP/1.1\r\nhost: 127.0.0.1\r\n', {
       text: 'x-a: b\r\n',
