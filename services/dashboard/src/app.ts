@@ -55,7 +55,8 @@ export async function createDashboardApp(deps: DashboardAppDeps): Promise<Fastif
   installReadAccess(
     app,
     deps.readAccess ?? {
-      tokens: deps.targetWrites.adminTokens,
+      readTokens: [],
+      adminTokens: deps.targetWrites.adminTokens,
       userHeader: undefined,
       trustProxy: NO_TRUSTED_PROXIES,
     },

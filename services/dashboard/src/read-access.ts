@@ -10,13 +10,16 @@ import { DashboardUnauthenticatedError } from './errors.ts';
 /**
  * Who may read the dashboard's API (`/api/…`; the web UI's static files, /openapi.json and the ops
  * endpoints stay open: they hold no scores). Open unless configured:
- * - `tokens`: a read token or an admin token (`Authorization: Bearer <id>.<secret>`), for API clients;
+ * - `readTokens`: a read token or an admin token (`Authorization: Bearer <id>.<secret>`), for API clients;
  * - `userHeader`: the identity an auth proxy (oauth2-proxy) sets, e.g. `x-forwarded-user`, believed only
  *   when the request's peer is one of `trustProxy` (a client that reaches the dashboard directly and
  *   sets the header itself is refused), for people in a browser.
  */
 export interface ReadAccess {
-  readonly tokens: readonly StoredToken[];
+  /** Tokens that may read (MM_DASHBOARD_READ_TOKENS); any makes reads need authentication. */
+  readonly readTokens: readonly StoredToken[];
+  /** Admin tokens (MM_DASHBOARD_ADMIN_TOKENS): they read too, and alone leave reads open. */
+  readonly adminTokens: readonly StoredToken[];
   /** Lower-case header name; undefined: no auth proxy. */
   readonly userHeader: string | undefined;
   readonly trustProxy: TrustedProxies;
@@ -55,8 +58,11 @@ function proxyUser(access: ReadAccess, request: FastifyRequest): string | undefi
  * `WWW-Authenticate: Bearer`). Whether a write may happen is the write guard's business, not this one's.
  */
 export function installReadAccess(app: FastifyInstance, access: ReadAccess): void {
-  const verifier = new TokenVerifier(access.tokens, (reason) => new DashboardUnauthenticatedError(reason));
-  const required = access.tokens.length > 0 || access.userHeader !== undefined;
+  const verifier = new TokenVerifier(
+    [...access.readTokens, ...access.adminTokens],
+    (reason) => new DashboardUnauthenticatedError(reason),
+  );
+  const required = access.readTokens.length > 0 || access.userHeader !== undefined;
   app.addHook('onRequest', async (request, reply) => {
     const user = proxyUser(access, request);
     let tokenId: string | undefined;

@@ -76,7 +76,8 @@ export class DashboardService {
       metrics: this.metrics,
       http: this.#options.config,
       readAccess: {
-        tokens: [...this.#options.config.readTokens, ...this.#options.config.adminTokens],
+        readTokens: this.#options.config.readTokens,
+        adminTokens: this.#options.config.adminTokens,
         userHeader: this.#options.config.authUserHeader,
         trustProxy: this.#options.config.trustProxy,
       },
