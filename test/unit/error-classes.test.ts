@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import type { MeshMomentumError } from '@mesh-momentum/common';
+import { ErrorCodes, MeshMomentumError } from '@mesh-momentum/common';
 import {
   BatchStalledError,
   ConfigError,
@@ -36,10 +36,16 @@ import {
   ScopeNotFoundError,
   AlertNotFoundError,
   SseClientLimitError,
+  SsePerClientLimitError,
+  DashboardUnauthenticatedError,
   TargetWritesDisabledError,
   TeamNotFoundError,
 } from '@mesh-momentum/dashboard';
-import { AdminUnauthenticatedError } from '@mesh-momentum/service-kit';
+import {
+  AdminHostRefusedError,
+  AdminUnauthenticatedError,
+  HttpRequestError,
+} from '@mesh-momentum/service-kit';
 import { IngestError, IngestErrorCodes } from '@mesh-momentum/ingest';
 import { documentedErrorCodes } from '../../packages/common/src/errors.test-support.ts';
 
@@ -79,6 +85,20 @@ const SAMPLES: readonly MeshMomentumError[] = [
   new TeamNotFoundError('nobody'),
   new AlertNotFoundError('0123456789abcdef'),
   new SseClientLimitError(1000, 10),
+  new SsePerClientLimitError(10, 10),
+  new DashboardUnauthenticatedError('unknown token'),
+  new AdminHostRefusedError('evil.example'),
+  ...(
+    [
+      ErrorCodes.HTTP_REQUEST_INVALID,
+      ErrorCodes.HTTP_BODY_TOO_LARGE,
+      ErrorCodes.HTTP_MEDIA_TYPE_UNSUPPORTED,
+      ErrorCodes.HTTP_NOT_FOUND,
+      ErrorCodes.HTTP_INTERNAL,
+    ] as const
+  ).map((code) => new HttpRequestError(code, 'x')),
+  // The processor's dead-letter reason for a failure without a code of its own: no class of its own.
+  new MeshMomentumError(ErrorCodes.UNEXPECTED, 'x'),
   new TargetWritesDisabledError(),
   ...Object.values(IngestErrorCodes).map((code) => new IngestError(code, 'x')),
   new AlerterFencedError(3),

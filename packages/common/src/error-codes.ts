@@ -54,6 +54,16 @@ export const ErrorCodes = {
   PAUSE_NOT_FOUND: 'MM_ERR_PAUSE_NOT_FOUND',
   ALERTER_WRITES_DISABLED: 'MM_ERR_ALERTER_WRITES_DISABLED',
   DELIVERY_FAILED: 'MM_ERR_DELIVERY_FAILED',
+  // Every service's HTTP layer (packages/service-kit): refusals before any route runs, proxies, hosts.
+  HTTP_REQUEST_INVALID: 'MM_ERR_HTTP_REQUEST_INVALID',
+  HTTP_BODY_TOO_LARGE: 'MM_ERR_HTTP_BODY_TOO_LARGE',
+  HTTP_MEDIA_TYPE_UNSUPPORTED: 'MM_ERR_HTTP_MEDIA_TYPE_UNSUPPORTED',
+  HTTP_NOT_FOUND: 'MM_ERR_HTTP_NOT_FOUND',
+  HTTP_INTERNAL: 'MM_ERR_HTTP_INTERNAL',
+  ADMIN_HOST_REFUSED: 'MM_ERR_ADMIN_HOST_REFUSED',
+  DASHBOARD_UNAUTHENTICATED: 'MM_ERR_DASHBOARD_UNAUTHENTICATED',
+  SSE_TOO_MANY_PER_CLIENT: 'MM_ERR_SSE_TOO_MANY_PER_CLIENT',
+  UNEXPECTED: 'MM_ERR_UNEXPECTED',
 } as const;
 
 export type ErrorCode = (typeof ErrorCodes)[keyof typeof ErrorCodes];
@@ -139,6 +149,22 @@ export const ERROR_CODE_INFO: Readonly<Record<ErrorCode, ErrorCodeInfo>> = {
   MM_ERR_ALERTER_WRITES_DISABLED: { retriable: false, httpStatus: 403 },
   // A receiver (webhook, chat, Alertmanager, Kafka) refused or failed a delivery: a bad gateway.
   MM_ERR_DELIVERY_FAILED: { retriable: 'depends', httpStatus: 502 },
+  // Every service's HTTP layer: fastify refused the request before a route ran (unreadable body, a bad
+  // URL encoding, too large, a content type no route reads, no such route).
+  MM_ERR_HTTP_REQUEST_INVALID: { retriable: false, httpStatus: 400 },
+  MM_ERR_HTTP_BODY_TOO_LARGE: { retriable: false, httpStatus: 413 },
+  MM_ERR_HTTP_MEDIA_TYPE_UNSUPPORTED: { retriable: false, httpStatus: 415 },
+  MM_ERR_HTTP_NOT_FOUND: { retriable: false, httpStatus: 404 },
+  // A failure no code foresaw (a bug); the service log has the cause. A retry may meet a fixed state.
+  MM_ERR_HTTP_INTERNAL: { retriable: true, httpStatus: 500 },
+  // An open (token-less, loopback-only) admin write named a Host that is not loopback: DNS rebinding.
+  MM_ERR_ADMIN_HOST_REFUSED: { retriable: false, httpStatus: 403 },
+  // A dashboard read without a read token or a trusted proxy's identity, where reads need one.
+  MM_ERR_DASHBOARD_UNAUTHENTICATED: { retriable: false, httpStatus: 401 },
+  // One client holds as many live-update streams as the dashboard gives one client; one may close soon.
+  MM_ERR_SSE_TOO_MANY_PER_CLIENT: { retriable: true, httpStatus: 429 },
+  // The processor dead-letters a record for a failure that carries no code of its own (its reason header).
+  MM_ERR_UNEXPECTED: { retriable: false, httpStatus: 500 },
 };
 
 /**

@@ -1,6 +1,7 @@
 import { ConfigError } from '@mesh-momentum/common';
 import Fastify from 'fastify';
 import { describe, expect, it } from 'vitest';
+import type { AdminHostRefusedError } from './admin-auth.ts';
 import {
   adminAuthHook,
   AdminUnauthenticatedError,
@@ -82,7 +83,7 @@ describe('assertAdminWritesProtected', () => {
 describe('adminAuthHook', () => {
   async function appWith(tokens: readonly StoredToken[]) {
     const app = Fastify();
-    app.setErrorHandler((error: AdminUnauthenticatedError, _request, reply) =>
+    app.setErrorHandler((error: AdminUnauthenticatedError | AdminHostRefusedError, _request, reply) =>
       reply.status(error.httpStatus ?? 500).send({ code: error.code }),
     );
     app.post('/write', { onRequest: adminAuthHook(tokens) }, async () => ({ ok: true }));
@@ -105,9 +106,67 @@ describe('adminAuthHook', () => {
     await app.close();
   });
 
-  it('lets every request through when no token is configured', async () => {
+  it('answers 401 with WWW-Authenticate: Bearer to a missing or unknown token', async () => {
+    const { stored } = configured('ops');
+    const app = await appWith([stored]);
+    const refused = await app.inject({
+      method: 'POST',
+      url: '/write',
+      headers: { authorization: 'Bearer ops.x' },
+    });
+    expect(refused.statusCode).toBe(401);
+    expect(refused.headers['www-authenticate']).toBe('Bearer');
+    await app.close();
+  });
+
+  it('without tokens, lets through writes that name a loopback Host', async () => {
     const app = await appWith([]);
-    expect((await app.inject({ method: 'POST', url: '/write' })).statusCode).toBe(200);
+    for (const host of ['localhost', 'localhost:8091', '127.0.0.1:8091', '127.1.2.3', '[::1]:8090']) {
+      const res = await app.inject({ method: 'POST', url: '/write', headers: { host } });
+      expect(res.statusCode, host).toBe(200);
+    }
+    await app.close();
+  });
+
+  it('without tokens, refuses a write naming any other Host: a DNS-rebinding page reaches loopback under its own name', async () => {
+    const app = await appWith([]);
+    for (const host of [
+      'evil.example',
+      'evil.example:8091',
+      '127.0.0.1.evil.example',
+      '10.0.0.1:8091',
+      'localhost.evil.example',
+    ]) {
+      const res = await app.inject({ method: 'POST', url: '/write', headers: { host } });
+      expect(res.statusCode, host).toBe(403);
+      expect(res.json(), host).toEqual({ code: 'MM_ERR_ADMIN_HOST_REFUSED' });
+    }
+    await app.close();
+  });
+
+  it('without tokens, refuses a write a proxy forwarded, whatever its Host', async () => {
+    const app = await appWith([]);
+    for (const headers of [{ 'x-forwarded-for': '203.0.113.7' }, { forwarded: 'for=203.0.113.7' }]) {
+      const res = await app.inject({
+        method: 'POST',
+        url: '/write',
+        headers: { host: '127.0.0.1:8090', ...headers },
+      });
+      expect(res.statusCode).toBe(403);
+      expect(res.json()).toEqual({ code: 'MM_ERR_ADMIN_HOST_REFUSED' });
+    }
+    await app.close();
+  });
+
+  it('with tokens, judges the token and not the Host (a proxy may pass its public name)', async () => {
+    const { token, stored } = configured('ops');
+    const app = await appWith([stored]);
+    const res = await app.inject({
+      method: 'POST',
+      url: '/write',
+      headers: { host: 'dashboard.example.com', authorization: `Bearer ${token}` },
+    });
+    expect(res.statusCode).toBe(200);
     await app.close();
   });
 });

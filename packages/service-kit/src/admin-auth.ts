@@ -1,6 +1,6 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { ConfigError, ErrorCodes, MeshMomentumError } from '@mesh-momentum/common';
-import type { FastifyRequest } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 
 /**
@@ -142,13 +142,60 @@ export function assertAdminWritesProtected(options: {
 }
 
 /**
- * A fastify `onRequest` hook for write routes: with tokens configured, a request must carry one
- * (401 `MM_ERR_ADMIN_UNAUTHENTICATED` otherwise; the service's error handler shapes the answer). Without
- * tokens every request passes (see `assertAdminWritesProtected`).
+ * A token-less admin write that may not come from this machine's user: its `Host` names something other
+ * than loopback, or a proxy forwarded it (403).
  */
-export function adminAuthHook(tokens: readonly StoredToken[]): (request: FastifyRequest) => Promise<void> {
+export class AdminHostRefusedError extends MeshMomentumError {
+  readonly field: 'host' | 'x-forwarded-for';
+
+  constructor(host: string | undefined, forwarded = false) {
+    super(
+      ErrorCodes.ADMIN_HOST_REFUSED,
+      forwarded
+        ? 'x-forwarded-for: a proxy forwarded this write; writes without an admin token are served to this machine only (configure admin tokens to write through a proxy)'
+        : `host: ${host === undefined ? 'missing' : JSON.stringify(host)} is not a loopback name or address; writes without an admin token are served to localhost, 127.0.0.1 and [::1] only (configure admin tokens to write through any other name)`,
+    );
+    this.field = forwarded ? 'x-forwarded-for' : 'host';
+  }
+}
+
+/** The host name of a `Host` header without its port (`[::1]:8091` → `::1`), or undefined when malformed. */
+function hostName(header: string | undefined): string | undefined {
+  if (header === undefined || header === '') return undefined;
+  try {
+    return new URL(`http://${header}/`).hostname.replace(/^\[(.*)\]$/, '$1');
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * A fastify `onRequest` hook for write routes. With tokens configured, a request must carry one (401
+ * `MM_ERR_ADMIN_UNAUTHENTICATED` with `WWW-Authenticate: Bearer` otherwise). Without tokens the writes
+ * are open, which start-up allows on loopback only (`assertAdminWritesProtected`); there a write must
+ * also name a loopback `Host` and carry no proxy's `X-Forwarded-For`/`Forwarded` (403
+ * `MM_ERR_ADMIN_HOST_REFUSED` otherwise): a web page that rebinds its own DNS name to 127.0.0.1 reaches
+ * the port, but its requests carry its own name as `Host`; a proxy on this machine passes on other
+ * people's requests.
+ */
+export function adminAuthHook(
+  tokens: readonly StoredToken[],
+): (request: FastifyRequest, reply: FastifyReply) => Promise<void> {
   const verifier = new TokenVerifier(tokens);
-  return async (request) => {
-    if (verifier.size > 0) verifier.verify(request.headers.authorization);
+  return async (request, reply) => {
+    if (verifier.size === 0) {
+      const name = hostName(request.headers.host);
+      if (name === undefined || !isLoopbackHost(name)) throw new AdminHostRefusedError(request.headers.host);
+      if (request.headers['x-forwarded-for'] !== undefined || request.headers.forwarded !== undefined)
+        throw new AdminHostRefusedError(request.headers.host, true);
+      return;
+    }
+    try {
+      verifier.verify(request.headers.authorization);
+    } catch (error) {
+      // RFC 6750: a 401 names the scheme the client should use.
+      void reply.header('www-authenticate', 'Bearer');
+      throw error;
+    }
   };
 }

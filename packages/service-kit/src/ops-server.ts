@@ -1,7 +1,14 @@
 import type { AddressInfo } from 'node:net';
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { Registry } from 'prom-client';
+import type { Logger } from '@mesh-momentum/common';
 import { withDeadline } from './deadline.ts';
+import { installErrorReplies } from './error-reply.ts';
+import {
+  DEFAULT_HTTP_SERVER_SETTINGS,
+  fastifyServerOptions,
+  type HttpServerSettings,
+} from './http-server-options.ts';
 
 /** Named checks: each true when that dependency or duty is fine. */
 export type HealthChecks = Record<string, boolean>;
@@ -24,12 +31,28 @@ export interface OpsAddress {
   readonly url: string;
 }
 
+export interface OpsServerOptions {
+  /** Trusted proxies and timeouts. @defaultValue DEFAULT_HTTP_SERVER_SETTINGS */
+  readonly http?: HttpServerSettings;
+  /** Where unforeseen request failures are logged with their stack. */
+  readonly logger?: Logger;
+}
+
 /**
  * /healthz (liveness), /readyz (readiness, with the individual checks) and /metrics (Prometheus text),
- * the same for every service.
+ * the same for every service, with the service's proxy and timeout settings and the one error answer
+ * shape (error-reply.ts) for whatever routes the service adds.
  */
-export function createOpsServer(probe: HealthProbe, metrics: Registry): FastifyInstance {
-  const app = Fastify({ logger: false });
+export function createOpsServer(
+  probe: HealthProbe,
+  metrics: Registry,
+  options: OpsServerOptions = {},
+): FastifyInstance {
+  const app = Fastify({
+    logger: false,
+    ...fastifyServerOptions(options.http ?? DEFAULT_HTTP_SERVER_SETTINGS),
+  });
+  installErrorReplies(app, options.logger);
   app.get('/healthz', async (_req, reply) => {
     const live = probe.live();
     return reply.code(live ? 200 : 503).send({ status: live ? 'ok' : 'down' });

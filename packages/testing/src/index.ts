@@ -10,3 +10,4 @@ export * from './alertmanager.ts';
 export * from './private-redis-cluster.ts';
 export * from './module-graph.ts';
 export * from './prometheus.ts';
+export * from './slow-client.ts';

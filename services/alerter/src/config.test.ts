@@ -26,7 +26,11 @@ describe('alerter configuration', () => {
       MM_ALERTER_FOR_MS: '0',
       MM_ALERTER_GROUP_BY: 'ownerTeam',
       MM_ALERTER_WEBHOOK_SECRET: 'whsec_YWJjZA== whsec_ZWZnaA==',
+      MM_ALERTER_TRUST_PROXY: '127.0.0.1',
+      MM_ALERTER_REQUEST_TIMEOUT_MS: '20000',
     }).alerter;
+    expect(c.trustProxy.trusts('127.0.0.1', 0)).toBe(true);
+    expect(c.requestTimeoutMs).toBe(20_000);
     expect(c.alertmanagerUrl).toBe('http://127.0.0.1:19094');
     expect(c.alerting.rules.find((r) => r.scopeKind === 'product')?.enabled).toBe(false);
     expect(c.alerting.rules.every((r) => r.forMs === 0)).toBe(true);

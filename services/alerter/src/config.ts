@@ -13,7 +13,14 @@ import {
   type Config,
   type Env,
 } from '@mesh-momentum/common';
-import { adminTokenList, assertAdminWritesProtected, type StoredToken } from '@mesh-momentum/service-kit';
+import {
+  adminTokenList,
+  assertAdminWritesProtected,
+  httpServerSettings,
+  httpServerVariables,
+  type HttpServerSettings,
+  type StoredToken,
+} from '@mesh-momentum/service-kit';
 
 const DAY_MS = 86_400_000;
 const HTTP = ['http:', 'https:'];
@@ -23,8 +30,8 @@ const defaultRule = DEFAULT_ALERTING_CONFIG.rules[0];
 /** `whsec_` + padded base64, as packages/webhook-auth decodes it (checked at start-up, not at the first send). */
 const STANDARD_WEBHOOK_SECRET = /^whsec_(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
 
-/** What the alerter builds from its variables. */
-export interface AlerterConfig {
+/** What the alerter builds from its variables (`HttpServerSettings`: its HTTP server's proxies and timeouts). */
+export interface AlerterConfig extends HttpServerSettings {
   readonly httpHost: string;
   readonly httpPort: number;
   readonly evaluationIntervalMs: number;
@@ -62,6 +69,7 @@ export const ALERTER_SECTION = defineConfigSection({
       '8091',
       "Port of the alerter's /healthz, /readyz, /metrics and /api (0: any free port).",
     ),
+    ...httpServerVariables('MM_ALERTER_'),
     MM_ALERTER_EVALUATION_INTERVAL_MS: variable(
       integer(1_000, DAY_MS),
       '60000',
@@ -204,6 +212,7 @@ export const ALERTER_SECTION = defineConfigSection({
     return Object.freeze({
       httpHost: get('MM_ALERTER_HTTP_HOST'),
       httpPort: get('MM_ALERTER_HTTP_PORT'),
+      ...httpServerSettings('MM_ALERTER_', get),
       evaluationIntervalMs: get('MM_ALERTER_EVALUATION_INTERVAL_MS'),
       alerting: Object.freeze({
         ...DEFAULT_ALERTING_CONFIG,

@@ -1,28 +1,12 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { MeshMomentumError } from '@mesh-momentum/common';
-import { AdminUnauthenticatedError, adminAuthHook, type StoredToken } from '@mesh-momentum/service-kit';
+import { adminAuthHook, type StoredToken } from '@mesh-momentum/service-kit';
 import type { AlertStore } from './alert-store.ts';
-import { AlerterWritesDisabledError, PauseInvalidError, SilenceInvalidError } from './errors.ts';
+import { AlerterWritesDisabledError } from './errors.ts';
 import { pauseScope, resumeScope } from './pause-admin.ts';
 import { createSilence, expireSilence } from './silence-admin.ts';
 
 /** Largest accepted request body, bytes: a silence is a few hundred (SILENCE_LIMITS bound its fields). */
 export const MAX_BODY_BYTES = 16 * 1024;
-
-function sendError(reply: FastifyReply, error: unknown): FastifyReply {
-  if (error instanceof MeshMomentumError) {
-    return reply.code(error.httpStatus).send({
-      statusCode: error.httpStatus,
-      code: error.code,
-      error: error.name,
-      message: error.message,
-      ...(error instanceof SilenceInvalidError || error instanceof PauseInvalidError
-        ? { issues: error.issues }
-        : {}),
-    });
-  }
-  throw error;
-}
 
 /** Who may write silences and pauses (the alerter config's `adminWrites` and `adminTokens`). */
 export interface AdminAccess {
@@ -36,19 +20,14 @@ export interface AdminAccess {
 function writeGuard(access: AdminAccess) {
   const authenticate = adminAuthHook(access.adminTokens);
   return async (request: FastifyRequest, reply: FastifyReply) => {
-    try {
-      if (!access.writes) throw new AlerterWritesDisabledError();
-      await authenticate(request);
-    } catch (error) {
-      // RFC 6750: a 401 names the scheme the client should use.
-      if (error instanceof AdminUnauthenticatedError) reply.header('www-authenticate', 'Bearer');
-      return sendError(reply, error);
-    }
+    if (!access.writes) throw new AlerterWritesDisabledError();
+    await authenticate(request, reply);
   };
 }
 
 /**
- * The alerter's own API beside /healthz, /readyz, /metrics. Reads are open; writes (POST, DELETE) pass
+ * The alerter's own API beside /healthz, /readyz, /metrics, on the service kit's ops server (whose
+ * error handler answers every refusal in the one shape). Reads are open; writes (POST, DELETE) pass
  * `writeGuard` (`access`):
  *   GET    /api/alerts          every remembered alert (pending, firing, resolved) with its evidence
  *   GET    /api/silences        every silence, active or not yet pruned
@@ -69,33 +48,17 @@ export function registerAlerterApi(
   app.get('/api/alerts', async () => [...(await store.states()).values()]);
   app.get('/api/silences', async () => store.silences());
   app.post('/api/silences', { ...write, bodyLimit: MAX_BODY_BYTES }, async (req, reply) => {
-    try {
-      return reply.code(201).send(await createSilence(store, req.body, clock()));
-    } catch (error) {
-      return sendError(reply, error);
-    }
+    return reply.code(201).send(await createSilence(store, req.body, clock()));
   });
   app.delete<{ Params: { id: string } }>('/api/silences/:id', write, async (req, reply) => {
-    try {
-      return reply.send(await expireSilence(store, req.params.id, clock()));
-    } catch (error) {
-      return sendError(reply, error);
-    }
+    return reply.send(await expireSilence(store, req.params.id, clock()));
   });
   app.get('/api/pauses', async () => store.pauses());
   app.post('/api/pauses', { ...write, bodyLimit: MAX_BODY_BYTES }, async (req, reply) => {
-    try {
-      const { pause, replaced } = await pauseScope(store, req.body, clock());
-      return reply.code(replaced ? 200 : 201).send(pause);
-    } catch (error) {
-      return sendError(reply, error);
-    }
+    const { pause, replaced } = await pauseScope(store, req.body, clock());
+    return reply.code(replaced ? 200 : 201).send(pause);
   });
   app.delete<{ Params: { scope: string } }>('/api/pauses/:scope', write, async (req, reply) => {
-    try {
-      return reply.send(await resumeScope(store, req.params.scope));
-    } catch (error) {
-      return sendError(reply, error);
-    }
+    return reply.send(await resumeScope(store, req.params.scope));
   });
 }

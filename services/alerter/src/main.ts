@@ -59,7 +59,7 @@ async function main(): Promise<void> {
     onError: (error) => logger.warn({ err: error }, 'change feed: a message or catch-up failed'),
   });
   await feed.start();
-  const ops = createOpsServer(service.health, alerter.metrics.registry);
+  const ops = createOpsServer(service.health, alerter.metrics.registry, { http: alerterConfig, logger });
   registerAlerterApi(ops, alerter.store, Date.now, {
     writes: alerterConfig.adminWrites,
     adminTokens: alerterConfig.adminTokens,

@@ -3,10 +3,16 @@ import fastifyStatic from '@fastify/static';
 import type { FastifyInstance } from 'fastify';
 import type { Registry } from 'prom-client';
 import type { ScoringConfig } from '@mesh-momentum/scoring';
-import { createOpsServer, type HealthProbe } from '@mesh-momentum/service-kit';
+import type { Logger } from '@mesh-momentum/common';
+import {
+  createOpsServer,
+  NO_TRUSTED_PROXIES,
+  type HealthProbe,
+  type HttpServerSettings,
+} from '@mesh-momentum/service-kit';
+import { installReadAccess, type ReadAccess } from './read-access.ts';
 import type { AnswerCache } from './answer-cache.ts';
 import type { StoredToken } from '@mesh-momentum/service-kit';
-import { installErrorHandler } from './http.ts';
 import { OPENAPI } from './openapi.ts';
 import { registerAlertRoutes } from './routes-alerts.ts';
 import { registerReadRoutes } from './routes-read.ts';
@@ -25,6 +31,12 @@ export interface DashboardAppDeps {
   readonly scoring: ScoringConfig;
   readonly probe: HealthProbe;
   readonly metrics: Registry;
+  /** Trusted proxies and timeouts of the HTTP server. @defaultValue DEFAULT_HTTP_SERVER_SETTINGS */
+  readonly http?: HttpServerSettings;
+  /** Who may read the API. @defaultValue open; admin tokens identify their writers */
+  readonly readAccess?: ReadAccess;
+  /** Where unforeseen request failures are logged. */
+  readonly logger?: Logger;
   readonly clock?: () => number;
   /** Whether target writes are served, and the admin tokens they need (none: open, loopback only). */
   readonly targetWrites: { readonly enabled: boolean; readonly adminTokens: readonly StoredToken[] };
@@ -39,8 +51,19 @@ export interface DashboardAppDeps {
  * OpenAPI document and the web UI. Thin: every answer is computed by the pure modules.
  */
 export async function createDashboardApp(deps: DashboardAppDeps): Promise<FastifyInstance> {
-  const app = createOpsServer(deps.probe, deps.metrics);
-  installErrorHandler(app);
+  const app = createOpsServer(deps.probe, deps.metrics, {
+    ...(deps.http ? { http: deps.http } : {}),
+    ...(deps.logger ? { logger: deps.logger } : {}),
+  });
+  installReadAccess(
+    app,
+    deps.readAccess ?? {
+      readTokens: [],
+      adminTokens: deps.targetWrites.adminTokens,
+      userHeader: undefined,
+      trustProxy: NO_TRUSTED_PROXIES,
+    },
+  );
   let targetsVersion = 0;
   const readDeps = {
     store: deps.store,

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigError } from '@mesh-momentum/common';
-import { generateToken } from '@mesh-momentum/service-kit';
+import { DEFAULT_HTTP_SERVER_SETTINGS, generateToken } from '@mesh-momentum/service-kit';
 import { loadDashboardConfig } from './config.ts';
 
 describe('dashboard config', () => {
@@ -8,14 +8,26 @@ describe('dashboard config', () => {
     expect(loadDashboardConfig({}).dashboard).toEqual({
       httpHost: '127.0.0.1',
       httpPort: 8090,
+      ...DEFAULT_HTTP_SERVER_SETTINGS,
       refreshMs: 5000,
       debounceMs: 100,
       targetWrites: true,
       metricsProducts: 0,
       adminTokens: [],
+      readTokens: [],
       answerCache: { maxEntries: 1000, maxBytes: 67_108_864 },
-      sse: { maxClients: 1000, highWaterBytes: 1_048_576, heartbeatMs: 15_000 },
+      sse: { maxClients: 1000, maxPerClient: 10, highWaterBytes: 1_048_576, heartbeatMs: 15_000 },
     });
+  });
+
+  it('reads the trusted proxies and timeouts of its HTTP server under its prefix', () => {
+    const dashboard = loadDashboardConfig({
+      MM_DASHBOARD_TRUST_PROXY: '10.0.0.0/8',
+      MM_DASHBOARD_CONNECTION_TIMEOUT_MS: '2000',
+    }).dashboard;
+    expect(dashboard.trustProxy.addresses).toEqual(['10.0.0.0/8']);
+    expect(dashboard.trustProxy.trusts('10.1.2.3', 0)).toBe(true);
+    expect(dashboard.connectionTimeoutMs).toBe(2000);
   });
 
   it('names every bad or unknown variable under its prefix, and leaves other services’ alone', () => {

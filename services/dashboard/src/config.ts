@@ -1,5 +1,7 @@
+import { z } from 'zod';
 import {
   bool,
+  ConfigError,
   defineConfigSection,
   integer,
   loadConfig,
@@ -8,7 +10,12 @@ import {
   type Config,
   type Env,
 } from '@mesh-momentum/common';
-import { adminTokenList, assertAdminWritesProtected } from '@mesh-momentum/service-kit';
+import {
+  adminTokenList,
+  assertAdminWritesProtected,
+  httpServerSettings,
+  httpServerVariables,
+} from '@mesh-momentum/service-kit';
 
 /** The dashboard's own variables (`MM_DASHBOARD_*`); the shared ones (Redis, log level) live in packages/common. */
 export const DASHBOARD_SECTION = defineConfigSection({
@@ -21,6 +28,7 @@ export const DASHBOARD_SECTION = defineConfigSection({
       'Address the dashboard (web UI, read API, /healthz, /readyz, /metrics) binds to.',
     ),
     MM_DASHBOARD_HTTP_PORT: variable(integer(0, 65_535), '8090', 'Port of the dashboard (0: any free port).'),
+    ...httpServerVariables('MM_DASHBOARD_'),
     MM_DASHBOARD_REFRESH_MS: variable(
       integer(100, 600_000),
       '5000',
@@ -51,10 +59,25 @@ export const DASHBOARD_SECTION = defineConfigSection({
       '',
       'Admin tokens target writes need (Bearer): comma-separated <id>=sha256:<salt>:<digest> from pnpm admin:token <id>; empty: writes open, loopback only.',
     ),
+    MM_DASHBOARD_READ_TOKENS: variable(
+      adminTokenList,
+      '',
+      'Tokens (Bearer) that may read the API (/api/...), as MM_DASHBOARD_ADMIN_TOKENS writes them; admin tokens read too. Set, or with MM_DASHBOARD_AUTH_USER_HEADER: reads need one of the two; both empty: reads open.',
+    ),
+    MM_DASHBOARD_AUTH_USER_HEADER: variable(
+      z.union([z.literal(''), z.string().regex(/^[A-Za-z0-9-]+$/, 'must be an HTTP header name')]),
+      '',
+      'Header an auth proxy (oauth2-proxy: X-Forwarded-User or X-Auth-Request-Email) sets to the signed-in user, believed only from MM_DASHBOARD_TRUST_PROXY; it lets reads through and attributes target writes. Empty: none.',
+    ),
     MM_DASHBOARD_SSE_MAX_CLIENTS: variable(
       integer(1, 1_000_000),
       '1000',
       'Live-update streams (GET /api/events) the dashboard serves at once; more are refused with 503 and Retry-After.',
+    ),
+    MM_DASHBOARD_SSE_MAX_PER_CLIENT: variable(
+      integer(1, 1_000_000),
+      '10',
+      'Live-update streams one client address (behind a trusted proxy: the client before it) may hold at once; more are refused with 429 and Retry-After.',
     ),
     MM_DASHBOARD_SSE_HIGH_WATER_BYTES: variable(
       integer(16_384, 268_435_456),
@@ -75,17 +98,21 @@ export const DASHBOARD_SECTION = defineConfigSection({
   build: (get) => ({
     httpHost: get('MM_DASHBOARD_HTTP_HOST'),
     httpPort: get('MM_DASHBOARD_HTTP_PORT'),
+    ...httpServerSettings('MM_DASHBOARD_', get),
     refreshMs: get('MM_DASHBOARD_REFRESH_MS'),
     debounceMs: get('MM_DASHBOARD_DEBOUNCE_MS'),
     targetWrites: get('MM_DASHBOARD_TARGET_WRITES'),
     metricsProducts: get('MM_DASHBOARD_METRICS_PRODUCTS'),
     adminTokens: get('MM_DASHBOARD_ADMIN_TOKENS'),
+    readTokens: get('MM_DASHBOARD_READ_TOKENS'),
+    authUserHeader: get('MM_DASHBOARD_AUTH_USER_HEADER').toLowerCase() || undefined,
     answerCache: {
       maxEntries: get('MM_DASHBOARD_ANSWER_CACHE_ENTRIES'),
       maxBytes: get('MM_DASHBOARD_ANSWER_CACHE_BYTES'),
     },
     sse: {
       maxClients: get('MM_DASHBOARD_SSE_MAX_CLIENTS'),
+      maxPerClient: get('MM_DASHBOARD_SSE_MAX_PER_CLIENT'),
       highWaterBytes: get('MM_DASHBOARD_SSE_HIGH_WATER_BYTES'),
       heartbeatMs: get('MM_DASHBOARD_SSE_HEARTBEAT_MS'),
     },
@@ -100,11 +127,31 @@ export type DashboardServiceConfig = Config & { readonly dashboard: DashboardCon
 /**
  * Loads and validates the configuration. A dashboard that serves target writes to anyone beyond
  * loopback (a host other than 127.0.0.1/::1/localhost, writes on, no admin token) is refused here, at
- * start-up, with a ConfigError naming MM_DASHBOARD_ADMIN_TOKENS.
+ * start-up, with a ConfigError naming MM_DASHBOARD_ADMIN_TOKENS. So is an auth proxy's user header
+ * without the proxies it may come from (anyone could set it), and a token id in both token lists.
  */
 export function loadDashboardConfig(env: Env = process.env): DashboardServiceConfig {
   const config = loadConfig(env, DASHBOARD_SECTION);
   const { dashboard } = config;
+  if (dashboard.authUserHeader !== undefined && dashboard.trustProxy.addresses.length === 0) {
+    throw new ConfigError([
+      {
+        field: 'MM_DASHBOARD_AUTH_USER_HEADER',
+        reason:
+          'needs MM_DASHBOARD_TRUST_PROXY: the header is believed only from the auth proxy, whose address it names',
+      },
+    ]);
+  }
+  const adminIds = new Set(dashboard.adminTokens.map((t) => t.id));
+  const shared = dashboard.readTokens.find((t) => adminIds.has(t.id));
+  if (shared !== undefined) {
+    throw new ConfigError([
+      {
+        field: 'MM_DASHBOARD_READ_TOKENS',
+        reason: `token id ${shared.id} is also an admin token (MM_DASHBOARD_ADMIN_TOKENS); admin tokens read anyway`,
+      },
+    ]);
+  }
   if (dashboard.targetWrites) {
     assertAdminWritesProtected({
       host: dashboard.httpHost,

@@ -59,6 +59,22 @@ export class SseClientLimitError extends MeshMomentumError {
   }
 }
 
+/** One client address holds `MM_DASHBOARD_SSE_MAX_PER_CLIENT` event streams already: 429, retriable. */
+export class SsePerClientLimitError extends MeshMomentumError {
+  readonly maxPerClient: number;
+  /** What the answer's Retry-After says, s. */
+  readonly retryAfterS: number;
+
+  constructor(maxPerClient: number, retryAfterS: number) {
+    super(
+      ErrorCodes.SSE_TOO_MANY_PER_CLIENT,
+      `this client holds ${maxPerClient} event streams, the most this dashboard gives one client; close one or try again in ${retryAfterS} s`,
+    );
+    this.maxPerClient = maxPerClient;
+    this.retryAfterS = retryAfterS;
+  }
+}
+
 /** A target write to a dashboard started with `MM_DASHBOARD_TARGET_WRITES=false` (403). */
 export class TargetWritesDisabledError extends MeshMomentumError {
   constructor() {
@@ -66,5 +82,14 @@ export class TargetWritesDisabledError extends MeshMomentumError {
       ErrorCodes.TARGET_WRITES_DISABLED,
       'targets are read-only on this dashboard (MM_DASHBOARD_TARGET_WRITES=false)',
     );
+  }
+}
+
+/** A dashboard read without a read token or a trusted auth proxy's user, where reads need one (401). */
+export class DashboardUnauthenticatedError extends MeshMomentumError {
+  readonly field = 'authorization';
+
+  constructor(reason: string) {
+    super(ErrorCodes.DASHBOARD_UNAUTHENTICATED, `authorization: ${reason}`);
   }
 }

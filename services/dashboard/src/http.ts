@@ -1,7 +1,6 @@
 import { createHash } from 'node:crypto';
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { z } from 'zod';
-import { MeshMomentumError } from '@mesh-momentum/common';
 import type { AnswerCache } from './answer-cache.ts';
 import { QueryInvalidError } from './errors.ts';
 
@@ -57,28 +56,4 @@ export function cachedAnswer(
     reply.header('content-type', 'application/json; charset=utf-8');
   }
   return body;
-}
-
-/** `400 {statusCode, code, error, message, issues}` as fastify answers, with our stable codes. */
-export function installErrorHandler(app: FastifyInstance): void {
-  app.setErrorHandler((error, _request, reply) => {
-    if (error instanceof MeshMomentumError) {
-      const issues = 'issues' in error ? (error as { issues: unknown }).issues : undefined;
-      return reply.code(error.httpStatus).send({
-        statusCode: error.httpStatus,
-        code: error.code,
-        error: error.name,
-        message: error.message,
-        retriable: error.retriable,
-        ...(issues === undefined ? {} : { issues }),
-      });
-    }
-    const status = (error as { statusCode?: number }).statusCode ?? 500;
-    return reply.code(status).send({
-      statusCode: status,
-      code: (error as { code?: string }).code ?? 'INTERNAL',
-      error: status >= 500 ? 'Internal Server Error' : 'Bad Request',
-      message: status >= 500 ? 'internal error' : (error as Error).message,
-    });
-  });
 }

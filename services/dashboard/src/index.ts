@@ -2,6 +2,7 @@ export * from './alerts.ts';
 export * from './answer-cache.ts';
 export * from './app.ts';
 export * from './config.ts';
+export * from './csv.ts';
 export * from './detail.ts';
 export * from './errors.ts';
 export * from './openapi.ts';

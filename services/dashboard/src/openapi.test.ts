@@ -16,7 +16,7 @@ describe('OpenAPI document', () => {
       store,
       cache: new SnapshotCache(store),
       answers: new AnswerCache({ maxEntries: 10, maxBytes: 1_048_576 }),
-      hub: new ChangeHub({ maxClients: 1, highWaterBytes: 65_536, heartbeatMs: 15_000 }),
+      hub: new ChangeHub({ maxClients: 1, maxPerClient: 1, highWaterBytes: 65_536, heartbeatMs: 15_000 }),
       scoring: {} as typeof DEFAULT_SCORING_CONFIG,
       probe: { live: () => true, ready: async () => ({ ready: true, checks: {} }) },
       metrics: new Registry(),

@@ -21,6 +21,7 @@ const format = q('format', 'json (default) or csv', { enum: ['json', 'csv'] });
 const errors = {
   '304': { description: 'Not modified (If-None-Match matched the ETag)' },
   '400': json('MM_ERR_QUERY_INVALID: a bad parameter; `issues` names each'),
+  '401': json('MM_ERR_DASHBOARD_UNAUTHENTICATED: reads need a token or the auth proxy here'),
 };
 /** Target writes: a bearer admin token when the dashboard has MM_DASHBOARD_ADMIN_TOKENS. */
 const adminWrite = {
@@ -28,7 +29,9 @@ const adminWrite = {
 };
 const writeErrors = {
   '401': json('MM_ERR_ADMIN_UNAUTHENTICATED: no or an unknown admin token (tokens are configured)'),
-  '403': json('MM_ERR_TARGET_WRITES_DISABLED: a read-only dashboard (MM_DASHBOARD_TARGET_WRITES=false)'),
+  '403': json(
+    'MM_ERR_TARGET_WRITES_DISABLED: a read-only dashboard (MM_DASHBOARD_TARGET_WRITES=false); MM_ERR_ADMIN_HOST_REFUSED: a write without tokens configured named a Host that is not loopback',
+  ),
 };
 const detailParams = [
   q('days', 'days of history, 1..400 (default 365)', { type: 'integer' }),
@@ -42,7 +45,7 @@ export const OPENAPI = {
     title: 'Mesh Momentum dashboard API',
     version: '0.1.0',
     description:
-      "Read API over the Redis key contract: scores, quadrants, trends, history, explanations, forecasts and targets, and (read-only) the alerter's alerts, silences and pauses. Every GET answers with a weak ETag; send it back in If-None-Match to get 304 when nothing changed. Reads are open; target writes need an admin token when the dashboard has any.",
+      "Read API over the Redis key contract: scores, quadrants, trends, history, explanations, forecasts and targets, and (read-only) the alerter's alerts, silences and pauses. Every GET answers with a weak ETag; send it back in If-None-Match to get 304 when nothing changed. Reads are open unless MM_DASHBOARD_READ_TOKENS or MM_DASHBOARD_AUTH_USER_HEADER is set (then a read token, an admin token or a trusted auth proxy's user); target writes need an admin token when the dashboard has any. Every refusal has the shape of docs/errors.md.",
   },
   paths: {
     '/api/overview': {
@@ -228,7 +231,9 @@ export const OPENAPI = {
           },
         }),
         responses: {
-          '200': json('The stored target'),
+          '200': json(
+            'The stored target, with `setBy` (the auth proxy’s user, else `token:<id>`) when known',
+          ),
           '404': json('MM_ERR_SCOPE_NOT_FOUND'),
           ...errors,
           ...writeErrors,
@@ -251,6 +256,9 @@ export const OPENAPI = {
           'Server-sent events: `scopes` {generation, scopes, removed} after each change; `resync` when a reconnecting client (Last-Event-ID) missed some',
         responses: {
           '200': { description: 'text/event-stream', content: { 'text/event-stream': {} } },
+          '429': json(
+            'MM_ERR_SSE_TOO_MANY_PER_CLIENT: this client holds as many streams as the dashboard gives one client; Retry-After says when to try again',
+          ),
           '503': json(
             'MM_ERR_SSE_TOO_MANY_CLIENTS: as many streams are open as the dashboard serves; Retry-After says when to try again',
           ),
@@ -265,7 +273,7 @@ export const OPENAPI = {
         type: 'http',
         scheme: 'bearer',
         description:
-          'An admin token (`pnpm admin:token <id>`; its hash in MM_DASHBOARD_ADMIN_TOKENS), for target writes only; reads are open',
+          'An admin token (`pnpm admin:token <id>`; its hash in MM_DASHBOARD_ADMIN_TOKENS) for target writes and reads, or a read token (MM_DASHBOARD_READ_TOKENS) for reads',
       },
     },
   },

@@ -5,7 +5,7 @@ import { SilenceCache, type AlertState } from '@mesh-momentum/alerting';
 import { DEFAULT_SCORING_CONFIG } from '@mesh-momentum/scoring';
 import { alertBoardOf, EMPTY_ALERT_BOARD, type AlertBoard } from './alerts.ts';
 import { AnswerCache } from './answer-cache.ts';
-import { installErrorHandler } from './http.ts';
+import { installErrorReplies } from '@mesh-momentum/service-kit';
 import { registerAlertRoutes } from './routes-alerts.ts';
 import { registerReadRoutes } from './routes-read.ts';
 import type { Snapshot } from './snapshot.ts';
@@ -53,7 +53,7 @@ function snapshot(alerts: AlertBoard): Snapshot {
 
 async function appOver(alerts: AlertBoard) {
   const app = fastify();
-  installErrorHandler(app);
+  installErrorReplies(app);
   const deps = {
     store: {} as DashboardStore,
     cache: { current: snapshot(alerts) },

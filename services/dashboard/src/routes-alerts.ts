@@ -4,7 +4,7 @@ import { ALERT_CSV_COLUMNS, ALERT_STATE_FILTERS, alertCsvRow, listAlerts } from 
 import { AlertNotFoundError } from './errors.ts';
 import { cachedAnswer, parse, sendTagged } from './http.ts';
 import { MAX_PAGE, type ReadRouteDeps } from './routes-read.ts';
-import { toCsv } from './views.ts';
+import { toCsv } from './csv.ts';
 
 const alertsQuery = z
   .object({

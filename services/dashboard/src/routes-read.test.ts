@@ -5,7 +5,7 @@ import { DEFAULT_SCORING_CONFIG } from '@mesh-momentum/scoring';
 import type { StoredScore } from '@mesh-momentum/store';
 import { EMPTY_ALERT_BOARD } from './alerts.ts';
 import { AnswerCache } from './answer-cache.ts';
-import { installErrorHandler } from './http.ts';
+import { installErrorReplies } from '@mesh-momentum/service-kit';
 import { registerReadRoutes } from './routes-read.ts';
 import type { Snapshot } from './snapshot.ts';
 import type { DashboardStore } from './store-access.ts';
@@ -36,7 +36,7 @@ function snapshotOf(domains: number, productsPerDomain: number): Snapshot {
 
 async function appWith(answers: AnswerCache) {
   const app = fastify();
-  installErrorHandler(app);
+  installErrorReplies(app);
   registerReadRoutes(app, {
     // The list routes answer from the snapshot alone; they never reach the store.
     store: {} as DashboardStore,

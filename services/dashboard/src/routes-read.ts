@@ -10,7 +10,8 @@ import type { AnswerCache } from './answer-cache.ts';
 import { HISTORY_MAX_DAYS, type Mover } from '@mesh-momentum/store';
 import type { DashboardStore } from './store-access.ts';
 import { decodeTargets } from './targets.ts';
-import { CSV_COLUMNS, SORT_FIELDS, isAtRisk, listScopes, scopeId, toCsv, type ScopeView } from './views.ts';
+import { toCsv } from './csv.ts';
+import { CSV_COLUMNS, SORT_FIELDS, isAtRisk, listScopes, scopeId, type ScopeView } from './views.ts';
 
 export interface ReadRouteDeps {
   readonly store: DashboardStore;

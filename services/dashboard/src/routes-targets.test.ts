@@ -2,7 +2,7 @@ import fastify from 'fastify';
 import { describe, expect, it } from 'vitest';
 import { EMPTY_ALERT_BOARD } from './alerts.ts';
 import { adminTokenList, generateToken, type StoredToken } from '@mesh-momentum/service-kit';
-import { installErrorHandler } from './http.ts';
+import { installErrorReplies } from '@mesh-momentum/service-kit';
 import { registerTargetRoutes } from './routes-targets.ts';
 import type { DashboardStore } from './store-access.ts';
 
@@ -15,7 +15,7 @@ const target = { metric: 'momentum', level: 60, date: '2027-03-31' };
 
 async function appWith(writes: boolean, adminTokens: readonly StoredToken[]) {
   const app = fastify();
-  installErrorHandler(app);
+  installErrorReplies(app);
   registerTargetRoutes(app, {
     store: {} as DashboardStore,
     cache: {

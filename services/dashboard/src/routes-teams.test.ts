@@ -5,7 +5,7 @@ import { EMPTY_ALERT_BOARD } from './alerts.ts';
 import { DEFAULT_SCORING_CONFIG } from '@mesh-momentum/scoring';
 import type { StoredScore } from '@mesh-momentum/store';
 import { AnswerCache } from './answer-cache.ts';
-import { installErrorHandler } from './http.ts';
+import { installErrorReplies } from '@mesh-momentum/service-kit';
 import { registerReadRoutes } from './routes-read.ts';
 import { registerTeamRoutes } from './routes-teams.ts';
 import type { Snapshot } from './snapshot.ts';
@@ -17,13 +17,20 @@ const score = (momentum: number, ownerTeam: string): StoredScore =>
   storedScore({ momentum: String(momentum), ownerTeam });
 
 /** 3 domains × 10 products; product p<i> belongs to team t<i mod 4>, p9 to none. */
-function snapshot(): Snapshot {
+function snapshot(ownerTeamOfP0 = 't0'): Snapshot {
   const domains: ScopeView[] = [];
   const products: ScopeView[] = [];
   for (let d = 0; d < 3; d++) {
     domains.push(toView('domain', score(d, ''), `d${d}`));
     for (let p = 0; p < 10; p++) {
-      products.push(toView('product', score(10 * p + d, p === 9 ? '' : `t${p % 4}`), `d${d}`, `p${p}`));
+      products.push(
+        toView(
+          'product',
+          score(10 * p + d, p === 9 ? '' : p === 0 ? ownerTeamOfP0 : `t${p % 4}`),
+          `d${d}`,
+          `p${p}`,
+        ),
+      );
     }
   }
   const byId = new Map([...domains, ...products].map((v) => [v.id, v]));
@@ -38,13 +45,13 @@ function snapshot(): Snapshot {
   };
 }
 
-async function app() {
+async function app(ownerTeamOfP0?: string) {
   const server = fastify();
-  installErrorHandler(server);
+  installErrorReplies(server);
   const deps = {
     // The routes tested here answer from the snapshot alone (a team's page reads histories: integration).
     store: {} as DashboardStore,
-    cache: { current: snapshot() },
+    cache: { current: snapshot(ownerTeamOfP0) },
     answers: new AnswerCache({ maxEntries: 100, maxBytes: 10_000_000 }),
     scoring: DEFAULT_SCORING_CONFIG,
     targetsVersion: () => 0,
@@ -92,6 +99,18 @@ describe('team routes', () => {
       headers: { 'if-none-match': String(csv.headers['etag']) },
     });
     expect(again.statusCode).toBe(304);
+    await server.close();
+  });
+
+  it('export an owner team that is a formula as inert text, in the teams and the products CSV (OWASP)', async () => {
+    const formula = '=HYPERLINK("http://evil.example","x")';
+    const server = await app(formula);
+    const inert = `"'=HYPERLINK(""http://evil.example"",""x"")"`;
+    const teams = await server.inject({ url: '/api/teams?format=csv' });
+    expect(teams.body.split('\r\n').some((line) => line.startsWith(`${inert},`))).toBe(true);
+    const products = await server.inject({ url: '/api/scopes?kind=product&format=csv' });
+    expect(products.body.split('\r\n').some((line) => line.endsWith(`,${inert}`))).toBe(true);
+    expect(teams.body + products.body).not.toMatch(/(^|,)=HYPERLINK/m);
     await server.close();
   });
 

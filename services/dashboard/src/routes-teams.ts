@@ -14,7 +14,8 @@ import {
   teamHistory,
   teamIndexOf,
 } from './teams.ts';
-import { listScopes, SORT_FIELDS, toCsv } from './views.ts';
+import { toCsv } from './csv.ts';
+import { listScopes, SORT_FIELDS } from './views.ts';
 
 const teamsQuery = z
   .object({

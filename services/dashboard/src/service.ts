@@ -75,6 +75,14 @@ export class DashboardService {
       },
       metrics: this.metrics,
       metricsProducts: this.#options.config.metricsProducts,
+      http: this.#options.config,
+      readAccess: {
+        readTokens: this.#options.config.readTokens,
+        adminTokens: this.#options.config.adminTokens,
+        userHeader: this.#options.config.authUserHeader,
+        trustProxy: this.#options.config.trustProxy,
+      },
+      logger: this.#options.logger.child({ component: 'http' }),
       probe: {
         live: () => true,
         ready: async () => {

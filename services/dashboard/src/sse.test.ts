@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import fastify, { type FastifyInstance } from 'fastify';
 import { afterEach, describe, expect, it } from 'vitest';
 import { EMPTY_ALERT_BOARD } from './alerts.ts';
-import { installErrorHandler } from './http.ts';
+import { installErrorReplies } from '@mesh-momentum/service-kit';
 import type { Snapshot } from './snapshot.ts';
 import { ChangeHub, SSE_RETRY_AFTER_S, type SseLimits } from './sse.ts';
 import { toView, type ScopeView } from './views.ts';
@@ -84,10 +84,21 @@ describe('live-update streams', () => {
     app = undefined;
   });
 
-  async function serve(limits: Partial<SseLimits>, snapshot: () => Snapshot): Promise<number> {
-    hub = new ChangeHub({ maxClients: 100, highWaterBytes: 65_536, heartbeatMs: 60_000, ...limits });
-    app = fastify();
-    installErrorHandler(app);
+  async function serve(
+    limits: Partial<SseLimits>,
+    snapshot: () => Snapshot,
+    connectionTimeout = 0,
+  ): Promise<number> {
+    hub = new ChangeHub({
+      maxClients: 100,
+      maxPerClient: 100,
+      highWaterBytes: 65_536,
+      heartbeatMs: 60_000,
+      ...limits,
+    });
+    // Behind a "proxy" on loopback: X-Forwarded-For tells the test's clients apart.
+    app = fastify({ trustProxy: '127.0.0.1', connectionTimeout });
+    installErrorReplies(app);
     hub.register(app, snapshot);
     await app.listen({ host: '127.0.0.1', port: 0 });
     return (app.server.address() as AddressInfo).port;
@@ -115,6 +126,34 @@ describe('live-update streams', () => {
     const fourth = await open(port);
     await until(() => fourth.text().includes('event: hello'));
     expect(hub?.clients).toBe(2);
+  });
+
+  it('refuses a client over its own stream limit with 429 while other clients still get streams', async () => {
+    const port = await serve({ maxClients: 10, maxPerClient: 2 }, () => snapshotOf(0, 1));
+    const one = { 'x-forwarded-for': '203.0.113.1' };
+    const first = await open(port, one);
+    await open(port, one);
+    const third = await open(port, one);
+    await until(() => third.text().includes('MM_ERR_SSE_TOO_MANY_PER_CLIENT'));
+    expect(third.text()).toMatch(/^HTTP\/1\.1 429/);
+    expect(third.text().toLowerCase()).toContain(`retry-after: ${SSE_RETRY_AFTER_S}`);
+    const other = await open(port, { 'x-forwarded-for': '203.0.113.2' });
+    await until(() => other.text().includes('event: hello'));
+    expect(hub?.clients).toBe(3);
+    first.socket.destroy();
+    await until(() => hub?.clients === 2);
+    const again = await open(port, one);
+    await until(() => again.text().includes('event: hello'));
+  });
+
+  it('keeps a stream open past the server’s connection timeout, its heartbeats keeping it alive', async () => {
+    // Real socket timers: a 100 ms connection timeout and a heartbeat every 150 ms (the stream's socket
+    // may idle two heartbeats).
+    const port = await serve({ heartbeatMs: 150 }, () => snapshotOf(0, 1), 100);
+    const stream = await open(port);
+    await until(() => (stream.text().match(/: keep-alive/g) ?? []).length >= 4, 10_000_000);
+    expect(stream.closed()).toBe(false);
+    expect(hub?.clients).toBe(1);
   });
 
   it('drops a client that stopped reading instead of buffering for it, and keeps serving the others', async () => {

@@ -1,6 +1,6 @@
 import type { ServerResponse } from 'node:http';
-import type { FastifyInstance } from 'fastify';
-import { SseClientLimitError } from './errors.ts';
+import type { FastifyInstance, FastifyReply } from 'fastify';
+import { SseClientLimitError, SsePerClientLimitError } from './errors.ts';
 import type { Snapshot } from './snapshot.ts';
 import type { ScopeView } from './views.ts';
 
@@ -11,16 +11,22 @@ import type { ScopeView } from './views.ts';
  * Last-Event-ID older than the current generation (it missed events) first gets a `resync` event: it
  * reloads what it shows.
  *
- * Bounded: at most `maxClients` streams are open (more are refused with 503 and Retry-After). A client
+ * Bounded: at most `maxClients` streams are open (more are refused with 503 and Retry-After), and at
+ * most `maxPerClient` from one client address (`request.ip`: behind a trusted proxy, the client before
+ * it; more are refused with 429 and Retry-After), so one client cannot take every slot. A client
  * is never buffered for without bound: when a frame is due and its connection still holds more than
  * `highWaterBytes` of earlier frames unsent (it stopped reading, or reads slower than changes come),
  * it is dropped instead. A browser's EventSource then reconnects with its Last-Event-ID and gets
  * `resync`, so nothing it shows stays stale. A memory bound of about `highWaterBytes` plus one frame
- * per client. A comment line every `heartbeatMs` keeps proxies from closing an idle stream.
+ * per client. A comment line every `heartbeatMs` keeps proxies from closing an idle stream; a stream
+ * whose socket takes none of its bytes for two heartbeats is closed (the server's connection timeout,
+ * shorter than a heartbeat, does not apply to streams).
  */
 export interface SseLimits {
   /** Open streams at most; @defaultValue 1000 (MM_DASHBOARD_SSE_MAX_CLIENTS) */
   readonly maxClients: number;
+  /** Open streams from one client address at most; @defaultValue 10 (MM_DASHBOARD_SSE_MAX_PER_CLIENT) */
+  readonly maxPerClient: number;
   /** Unsent bytes a client may hold when a frame is due before it is dropped; @defaultValue 1 MiB */
   readonly highWaterBytes: number;
   /** Interval of the keep-alive comment, ms; @defaultValue 15000 */
@@ -43,6 +49,8 @@ export class ChangeHub {
   readonly #limits: SseLimits;
   readonly #hooks: SseHooks;
   readonly #clients = new Set<ServerResponse>();
+  /** Open streams per client address. */
+  readonly #perClient = new Map<string, number>();
   #dropped = 0;
   #refused = 0;
   #heartbeat: NodeJS.Timeout | undefined;
@@ -113,10 +121,12 @@ export class ChangeHub {
     app.addHook('onClose', async () => this.closeAll());
     app.get('/api/events', (request, reply) => {
       if (this.#clients.size >= this.#limits.maxClients) {
-        this.#refused += 1;
-        this.#hooks.onRefused?.();
-        reply.header('retry-after', String(SSE_RETRY_AFTER_S));
-        throw new SseClientLimitError(this.#limits.maxClients, SSE_RETRY_AFTER_S);
+        this.#refuse(reply, new SseClientLimitError(this.#limits.maxClients, SSE_RETRY_AFTER_S));
+      }
+      const client = request.ip;
+      const held = this.#perClient.get(client) ?? 0;
+      if (held >= this.#limits.maxPerClient) {
+        this.#refuse(reply, new SsePerClientLimitError(this.#limits.maxPerClient, SSE_RETRY_AFTER_S));
       }
       // Taken over from fastify: the stream stays open and is written by the hub.
       reply.hijack();
@@ -137,10 +147,24 @@ export class ChangeHub {
           : `event: hello\ndata: {"generation":${generation}}\n\n`,
       );
       this.#clients.add(res);
+      this.#perClient.set(client, held + 1);
+      res.socket?.setTimeout(2 * this.#limits.heartbeatMs);
       // A reset connection: the close below forgets it; the error needs a listener not to be thrown.
       res.on('error', () => undefined);
-      res.on('close', () => this.#clients.delete(res));
+      res.on('close', () => {
+        this.#clients.delete(res);
+        const left = (this.#perClient.get(client) ?? 1) - 1;
+        if (left > 0) this.#perClient.set(client, left);
+        else this.#perClient.delete(client);
+      });
     });
+  }
+
+  #refuse(reply: FastifyReply, error: Error): never {
+    this.#refused += 1;
+    this.#hooks.onRefused?.();
+    reply.header('retry-after', String(SSE_RETRY_AFTER_S));
+    throw error;
   }
 
   closeAll(): void {

@@ -2,7 +2,8 @@ import { z } from 'zod';
 
 /**
  * Targets as the dashboard stores them: one per scope and metric, in the hash `<p>:dashboard:targets`
- * (docs/dashboard.md), field `<scopeId>|<metric>`, value JSON `{level, dateMs, setAtMs}`.
+ * (docs/dashboard.md), field `<scopeId>|<metric>`, value JSON `{level, dateMs, setAtMs[, setBy]}`; `setBy`
+ * is who set it: the user an auth proxy named, else `token:<id>` of the token the write carried.
  */
 export const targetBody = z
   .object({
@@ -21,12 +22,18 @@ export interface StoredTarget {
   readonly level: number;
   readonly dateMs: number;
   readonly setAtMs: number;
+  readonly setBy?: string;
 }
 
 export const targetField = (scopeId: string, metric: string): string => `${scopeId}|${metric}`;
 
-export function encodeTarget(body: TargetBody, nowMs: number): string {
-  return JSON.stringify({ level: body.level, dateMs: Date.parse(body.date), setAtMs: nowMs });
+export function encodeTarget(body: TargetBody, nowMs: number, setBy?: string): string {
+  return JSON.stringify({
+    level: body.level,
+    dateMs: Date.parse(body.date),
+    setAtMs: nowMs,
+    ...(setBy === undefined ? {} : { setBy }),
+  });
 }
 
 /** Parses the stored hash; an entry that does not parse is skipped (someone wrote it by hand). */
@@ -37,7 +44,7 @@ export function decodeTargets(hash: Readonly<Record<string, string>>): StoredTar
     const metric = field.slice(cut + 1);
     if (cut < 0 || (metric !== 'momentum' && metric !== 'value')) continue;
     try {
-      const v = JSON.parse(json) as { level?: unknown; dateMs?: unknown; setAtMs?: unknown };
+      const v = JSON.parse(json) as { level?: unknown; dateMs?: unknown; setAtMs?: unknown; setBy?: unknown };
       if (typeof v.level !== 'number' || typeof v.dateMs !== 'number') continue;
       out.push({
         scopeId: field.slice(0, cut),
@@ -45,6 +52,7 @@ export function decodeTargets(hash: Readonly<Record<string, string>>): StoredTar
         level: v.level,
         dateMs: v.dateMs,
         setAtMs: typeof v.setAtMs === 'number' ? v.setAtMs : 0,
+        ...(typeof v.setBy === 'string' ? { setBy: v.setBy } : {}),
       });
     } catch {
       continue;

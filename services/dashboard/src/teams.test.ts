@@ -12,7 +12,8 @@ import {
   teamHistory,
   teamIndexOf,
 } from './teams.ts';
-import { toCsv, toView, type ScopeView } from './views.ts';
+import { toCsv } from './csv.ts';
+import { toView, type ScopeView } from './views.ts';
 
 /** A product's score hash as the processor writes it (docs/redis-contract.md), as Redis returns it. */
 const score = (over: Record<string, string>): StoredScore => storedScore({ eventCount: '3', ...over });

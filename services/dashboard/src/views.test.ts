@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { scoreFromFields, type StoredScore } from '@mesh-momentum/store';
-import { isAtRisk, listScopes, toCsv, toView, type ScopeView } from './views.ts';
+import { isAtRisk, listScopes, toView, type ScopeView } from './views.ts';
 
 /** A score hash as the processor writes it (docs/redis-contract.md), the way Redis returns it. */
 const hash = (over: Record<string, string> = {}): Record<string, string> => ({
@@ -110,18 +110,5 @@ describe('listScopes', () => {
     const page = listScopes(views, { ...base, limit: 2, offset: 1 });
     expect(page.total).toBe(4);
     expect(page.items.map((v) => v.productId)).toEqual(['p3', 'p4']);
-  });
-});
-
-describe('toCsv', () => {
-  it('quotes commas, quotes and line breaks (RFC 4180) and leaves empty cells for missing values', () => {
-    const csv = toCsv(
-      [
-        { a: 'x,y', b: 'say "hi"' },
-        { a: 'line\nbreak', b: undefined },
-      ],
-      ['a', 'b'],
-    );
-    expect(csv).toBe('a,b\r\n"x,y","say ""hi"""\r\n"line\nbreak",\r\n');
   });
 });

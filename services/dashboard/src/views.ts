@@ -169,14 +169,3 @@ export const CSV_COLUMNS = [
   // Last, so that the columns before it keep the places they had before owner teams were kept.
   'ownerTeam',
 ] as const satisfies readonly (keyof ScopeView)[];
-
-/** RFC 4180: fields with a comma, quote or line break are quoted, quotes doubled; CRLF line ends. */
-export function toCsv<T>(rows: readonly T[], columns: readonly (keyof T & string)[]): string {
-  const cell = (value: unknown): string => {
-    const text = value === undefined || value === null ? '' : String(value);
-    return /[",\r\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
-  };
-  const lines = [columns.join(',')];
-  for (const row of rows) lines.push(columns.map((c) => cell(row[c])).join(','));
-  return `${lines.join('\r\n')}\r\n`;
-}

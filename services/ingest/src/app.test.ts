@@ -52,6 +52,7 @@ describe('the gateway HTTP API, without services', () => {
       code: 'MM_ERR_INGEST_NOT_FOUND',
       error: 'Not Found',
       message: 'no route GET /v2/nothing',
+      retriable: false,
     });
   });
 
@@ -132,7 +133,8 @@ describe('the gateway HTTP API, without services', () => {
       code: 'MM_ERR_STORE_UNAVAILABLE',
       error: 'Service Unavailable',
       message:
-        'the gateway cannot complete the request now (MM_ERR_STORE_UNAVAILABLE); retry after Retry-After seconds',
+        'the service cannot complete the request now (MM_ERR_STORE_UNAVAILABLE); retry after Retry-After seconds',
+      retriable: true,
     });
   });
 });

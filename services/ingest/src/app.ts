@@ -1,4 +1,5 @@
 import Fastify, { type FastifyInstance } from 'fastify';
+import { fastifyServerOptions } from '@mesh-momentum/service-kit';
 import type { ApiToken } from './auth/tokens.ts';
 import type { GatewayContext } from './context.ts';
 import { errorBody, makeErrorHandler } from './error-reply.ts';
@@ -40,15 +41,8 @@ export async function buildGateway(ctx: GatewayContext): Promise<FastifyInstance
   const app = Fastify({
     logger: false,
     bodyLimit: ctx.settings.bodyLimitBytes,
-    connectionTimeout: ctx.settings.connectionTimeoutMs,
-    requestTimeout: ctx.settings.requestTimeoutMs,
-    // fastify sets requestTimeout on the server after creating it, which Node does not enforce on a body
-    // that trickles in (slow-clients.test.ts); given at creation it is, checked at this interval (Node's
-    // default: every 30 s).
-    http: {
-      requestTimeout: ctx.settings.requestTimeoutMs,
-      connectionsCheckingInterval: Math.min(1_000, ctx.settings.requestTimeoutMs),
-    },
+    // Trusted proxies and the timeouts against slow clients (slow-clients.test.ts), as every service has.
+    ...fastifyServerOptions(ctx.settings),
     // While closing (SIGTERM), new requests are answered 503 so clients retry elsewhere.
     return503OnClosing: true,
   });

@@ -9,6 +9,7 @@ import {
   type Env,
   type FieldIssue,
 } from '@mesh-momentum/common';
+import { httpServerSettings, httpServerVariables } from '@mesh-momentum/service-kit';
 import type { GatewayFile } from './gateway-file.ts';
 
 /** Shortest person-id key accepted: 32 characters (128 bits as hex, more as random text). */
@@ -92,16 +93,7 @@ export const INGEST_SECTION = defineConfigSection({
       default: '1000',
       doc: 'Most unmapped tool entities kept for GET /v1/admin/unmapped (the most recently seen win).',
     },
-    MM_INGEST_CONNECTION_TIMEOUT_MS: {
-      schema: integer(100, 600_000),
-      default: '10000',
-      doc: 'A client connection idle this long is closed (slow clients), ms.',
-    },
-    MM_INGEST_REQUEST_TIMEOUT_MS: {
-      schema: integer(100, 600_000),
-      default: '30000',
-      doc: 'A request not fully received within this long is answered 408 and closed (slow uploads), ms.',
-    },
+    ...httpServerVariables('MM_INGEST_'),
     MM_INGEST_PERSON_ID_KEY: {
       schema: z.string().refine((v) => v === '' || v.length >= PERSON_ID_KEY_MIN_LENGTH, {
         message: `must be at least ${PERSON_ID_KEY_MIN_LENGTH} characters (e.g. openssl rand -hex 32)`,
@@ -131,8 +123,7 @@ export const INGEST_SECTION = defineConfigSection({
     webhookMaxEvents: get('MM_INGEST_WEBHOOK_MAX_EVENTS'),
     webhookMaxAgeSeconds: get('MM_INGEST_WEBHOOK_MAX_AGE_SECONDS'),
     unmappedMax: get('MM_INGEST_UNMAPPED_MAX'),
-    connectionTimeoutMs: get('MM_INGEST_CONNECTION_TIMEOUT_MS'),
-    requestTimeoutMs: get('MM_INGEST_REQUEST_TIMEOUT_MS'),
+    ...httpServerSettings('MM_INGEST_', get),
     pollers: get('MM_INGEST_POLLERS'),
     personIdKey: get('MM_INGEST_PERSON_ID_KEY') || undefined,
   }),

@@ -1,31 +1,13 @@
-import { STATUS_CODES } from 'node:http';
 import { MeshMomentumError, type Logger } from '@mesh-momentum/common';
+import { errorBody } from '@mesh-momentum/service-kit';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { IngestError, IngestErrorCodes } from './errors.ts';
 
-/** The one shape of every error answer (fastify's, plus `field` when one field is at fault). */
-export interface ErrorBody {
-  readonly statusCode: number;
-  readonly code: string;
-  readonly error: string;
-  readonly message: string;
-  readonly field?: string;
-}
+/** The one error answer shape of every service (docs/errors.md, "Error answers"). */
+export { errorBody, type ErrorBody } from '@mesh-momentum/service-kit';
 
 /** Retry-After for a retriable refusal that names no time of its own, s. */
 export const DEFAULT_RETRY_AFTER_SECONDS = 1;
-
-/** The field an error names: ours carry `field`, validation errors `issues`, webhook errors `header`. */
-function fieldOf(error: MeshMomentumError): string | undefined {
-  const e = error as MeshMomentumError & {
-    field?: unknown;
-    header?: unknown;
-    issues?: readonly { field: string }[];
-  };
-  if (typeof e.field === 'string') return e.field;
-  if (typeof e.header === 'string') return e.header;
-  return e.issues?.[0]?.field;
-}
 
 /** Fastify's own refusals (body parsing, limits), in our codes. */
 function fromFastify(error: FastifyError): IngestError | undefined {
@@ -47,28 +29,6 @@ export function toMeshError(error: unknown): MeshMomentumError {
   const fromFramework = fromFastify(error as FastifyError);
   if (fromFramework) return fromFramework;
   return new IngestError(IngestErrorCodes.INTERNAL, 'internal error (see the gateway log)', { cause: error });
-}
-
-/**
- * What a client is told of a failure on the gateway's side (5xx): the code and a short message. The
- * error's own message names brokers, Redis and client library texts; it goes to the log, never out.
- */
-function publicMessage(error: MeshMomentumError): string {
-  if (error.httpStatus < 500) return error.message;
-  return error.retriable
-    ? `the gateway cannot complete the request now (${error.code}); retry after Retry-After seconds`
-    : `the gateway cannot complete the request (${error.code}); its operator has the detail in its log`;
-}
-
-export function errorBody(error: MeshMomentumError): ErrorBody {
-  const field = fieldOf(error);
-  return {
-    statusCode: error.httpStatus,
-    code: error.code,
-    error: STATUS_CODES[error.httpStatus] ?? 'Error',
-    message: publicMessage(error),
-    ...(field === undefined ? {} : { field }),
-  };
 }
 
 export function retryAfterOf(error: MeshMomentumError): number | undefined {

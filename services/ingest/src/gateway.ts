@@ -157,6 +157,7 @@ export async function startGateway(
       },
     },
     metrics.registry,
+    { http: settings, logger },
   );
   const address = await listenOps(app, { host: settings.httpHost, port: settings.httpPort });
   const opsAddress = await listenOps(ops, { host: settings.httpHost, port: settings.opsPort });

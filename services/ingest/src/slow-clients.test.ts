@@ -1,5 +1,5 @@
-import { connect, type Socket } from 'node:net';
 import type { AddressInfo } from 'node:net';
+import { holdConnection } from '@mesh-momentum/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
 import { buildGateway } from './app.ts';
@@ -18,27 +18,12 @@ afterAll(async () => {
   await app.close();
 });
 
-/** Opens a socket, writes `text`, and resolves with what the server said and how long until it closed. */
-function hold(text: string, trickleEveryMs?: number): Promise<{ answer: string; closedAfterMs: number }> {
-  return new Promise((resolve, reject) => {
-    const started = performance.now();
-    let answer = '';
-    let trickle: NodeJS.Timeout | undefined;
-    const socket: Socket = connect(port, '127.0.0.1', () => {
-      socket.write(text);
-      // One byte at a time: never idle long enough for the connection timeout, never finished.
-      if (trickleEveryMs !== undefined) trickle = setInterval(() => socket.write(' '), trickleEveryMs);
-    });
-    socket.on('data', (chunk) => (answer += chunk.toString()));
-    socket.on('error', reject);
-    socket.on('close', () => {
-      clearInterval(trickle);
-      resolve({ answer, closedAfterMs: performance.now() - started });
-    });
-    // A bound on the test itself: a server that never cuts the client off fails here.
-    setTimeout(() => socket.destroy(new Error('server kept a slow client open for 3 s')), 3_000).unref();
+/** A slow client on a real socket (one byte every `trickleEveryMs`, never finished). */
+const hold = (text: string, trickleEveryMs?: number) =>
+  holdConnection(port, text, {
+    boundMs: 3_000,
+    ...(trickleEveryMs === undefined ? {} : { trickle: { text: ' ', everyMs: trickleEveryMs } }),
   });
-}
 
 describe('slow clients', () => {
   it('closes a connection that sends nothing within the connection timeout', async () => {

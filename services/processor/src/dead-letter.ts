@@ -1,5 +1,5 @@
 import type { IHeaders, Producer } from 'kafkajs';
-import { MeshMomentumError } from '@mesh-momentum/common';
+import { ErrorCodes, MeshMomentumError } from '@mesh-momentum/common';
 
 /**
  * Dead-letter headers, after Spring Kafka's `kafka_dlt-*` convention (original topic, partition,
@@ -28,7 +28,7 @@ export interface DeadLetter {
 }
 
 export function deadLetterHeaders(letter: DeadLetter): IHeaders {
-  const code = letter.error instanceof MeshMomentumError ? letter.error.code : 'MM_ERR_UNEXPECTED';
+  const code = letter.error instanceof MeshMomentumError ? letter.error.code : ErrorCodes.UNEXPECTED;
   return {
     // The original headers travel along, so the record can be re-sent unchanged once fixed.
     ...letter.headers,

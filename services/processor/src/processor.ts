@@ -1,6 +1,7 @@
 import { Partitioners, type Consumer, type EachBatchPayload, type Kafka, type Producer } from 'kafkajs';
 import {
   BatchStalledError,
+  ErrorCodes,
   FencedWriteError,
   isRetriable,
   StoreUnavailableError,
@@ -465,7 +466,7 @@ export class Processor {
     this.metrics.eventsSkipped.inc(result.skipped);
     for (const [type, n] of result.appliedByType) this.metrics.eventsApplied.inc({ type }, n);
     for (const { error } of rejected) {
-      this.metrics.deadLettered.inc({ reason: (error as { code?: string }).code ?? 'MM_ERR_UNEXPECTED' });
+      this.metrics.deadLettered.inc({ reason: (error as { code?: string }).code ?? ErrorCodes.UNEXPECTED });
     }
     const now = Date.now();
     for (const m of messages) this.metrics.eventToStoreLatency.observe((now - Number(m.timestamp)) / 1000);

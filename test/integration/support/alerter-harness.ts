@@ -6,6 +6,7 @@ import { DEFAULT_ALERTING_CONFIG, type AlertingConfig, type Notification } from 
 import { Alerter, webhookChannel, type AlerterConfig, type Channel } from '@mesh-momentum/alerter';
 import { createLogger } from '@mesh-momentum/common';
 import { DEFAULT_SCORING_CONFIG, type ScoringEvent } from '@mesh-momentum/scoring';
+import { DEFAULT_HTTP_SERVER_SETTINGS } from '@mesh-momentum/service-kit';
 import type { KeySpace } from '@mesh-momentum/store';
 import { ScoreStore } from '@mesh-momentum/store-writer';
 import { byDomain } from './store-harness.ts';
@@ -78,6 +79,7 @@ export function alerterConfig(
   return {
     httpHost: '127.0.0.1',
     httpPort: 0,
+    ...DEFAULT_HTTP_SERVER_SETTINGS,
     evaluationIntervalMs: HOUR_MS,
     alerting: { ...DEFAULT_ALERTING_CONFIG, ...alerting },
     alertmanagerUrl: undefined,
