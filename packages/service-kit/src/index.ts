@@ -1,5 +1,6 @@
 export * from './admin-auth.ts';
 export * from './deadline.ts';
+export * from './failure-line.ts';
 export * from './kafka-probe.ts';
 export * from './ops-server.ts';
 export * from './redis-client.ts';
