@@ -72,6 +72,19 @@ export default defineConfig({
       {
         ...resolveConfig,
         test: {
+          // Producers, processor and alerter on a SASL_SSL broker with ACLs (infra/local/kafka-sasl.sh,
+          // started by the global set-up), the registry and Redis as for `integration`.
+          name: 'integration-kafka-sasl',
+          include: ['test/kafka-sasl/**/*.test.ts'],
+          globalSetup: ['test/kafka-sasl/global-setup.ts'],
+          testTimeout: 60_000,
+          hookTimeout: 180_000,
+          maxWorkers: 2,
+        },
+      },
+      {
+        ...resolveConfig,
+        test: {
           // The pipeline scenarios again, on a 3-master Redis Cluster (packages/testing: the cluster's
           // global set-up), plus the cluster's own fault test (a master killed mid-stream).
           name: 'integration-cluster',

@@ -78,6 +78,11 @@ if [ "$stop_cluster" = true ]; then
   bash infra/local/local-infra.sh redis-cluster down --purge || true
 fi
 
+# Producers, processor and alerter on a SASL_SSL broker with ACLs (vitest project integration-kafka-sasl,
+# its own JSON report); its global set-up starts infra/local/kafka-sasl.sh and purges it afterwards.
+step "integration on SASL_SSL with ACLs"
+pnpm test:integration:kafka-sasl || status=1
+
 step "finished (exit $status)"
 # Stop what this run started before the summary, so the summary stays the last line.
 if [ "$stop_infra" = true ]; then infra_down; fi

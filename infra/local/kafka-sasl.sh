@@ -143,14 +143,17 @@ EOF
   )
 }
 
-# Kafka's own logging options: log4j 2 (Kafka 4) when local-infra.sh provides its configuration,
-# log4j 1 (Kafka 3.x) otherwise.
+# Kafka's own logging options: log4j 2 (Kafka 4) when infra/local/kafka has a log4j2 configuration
+# (yaml, properties or xml), log4j 1 (Kafka 3.x) otherwise.
 log_options() {
-  if [ -f "$HERE/kafka/log4j2.yaml" ]; then
-    echo "-Dlog4j2.configurationFile=file:$HERE/kafka/log4j2.yaml"
-  else
-    echo "-Dlog4j.configuration=file:$HERE/kafka/log4j.properties"
-  fi
+  local config
+  for config in "$HERE"/kafka/log4j2.{yaml,properties,xml}; do
+    if [ -f "$config" ]; then
+      echo "-Dlog4j2.configurationFile=file:$config"
+      return 0
+    fi
+  done
+  echo "-Dlog4j.configuration=file:$HERE/kafka/log4j.properties"
 }
 
 # Formats the storage once, with every user's SCRAM credentials (in KRaft they live in the metadata

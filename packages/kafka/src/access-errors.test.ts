@@ -24,13 +24,17 @@ const config = loadConfig({
   MM_KAFKA_SASL_PASSWORD: 'secret',
 }).kafka;
 
+// kafkajs' typings declare fewer constructor arguments than its code takes (the protocol error's
+// description object, the SASL error's message).
 const protocolError = (type: string, code: number) =>
-  new KafkaJSProtocolError({ type, code, retriable: false, message: `${type} (test)` });
+  new KafkaJSProtocolError({ type, code, retriable: false, message: `${type} (test)` } as unknown as Error);
+const saslError = (message: string) =>
+  new (KafkaJSSASLAuthenticationError as unknown as new (message: string) => Error)(message);
 
 describe('kafkaAccessError', () => {
   it('reads a refused SASL authentication as MM_ERR_KAFKA_AUTHENTICATION_FAILED naming user and mechanism', () => {
     const error = kafkaAccessError(
-      new KafkaJSSASLAuthenticationError('SASL SCRAM SHA512 authentication failed: invalid credentials'),
+      saslError('SASL SCRAM SHA512 authentication failed: invalid credentials'),
       config,
     );
     expect(error?.code).toBe('MM_ERR_KAFKA_AUTHENTICATION_FAILED');

@@ -68,8 +68,11 @@ export class KafkaTransport implements RecordTransport {
     } catch (error) {
       await this.#producer.disconnect().catch(() => undefined);
       throw (
-        kafkaAccessError(error, this.#kafkaConfig) ??
-        new KafkaUnavailableError(this.#kafkaConfig.brokers, (error as Error).message, { cause: error })
+        kafkaAccessError(
+          error,
+          this.#kafkaConfig,
+          'starting an idempotent producer (needs Write on the topic)',
+        ) ?? new KafkaUnavailableError(this.#kafkaConfig.brokers, (error as Error).message, { cause: error })
       );
     }
   }
