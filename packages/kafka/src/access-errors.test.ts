@@ -14,6 +14,7 @@ const {
   KafkaJSProtocolError,
   KafkaJSSASLAuthenticationError,
   KafkaJSAggregateError,
+  KafkaJSGroupCoordinatorNotFound,
 } = kafkajs;
 
 const config = loadConfig({
@@ -79,6 +80,14 @@ describe('kafkaAccessError', () => {
     const error = kafkaAccessError(protocolError(type, code), config, 'writing topic events');
     expect(error?.code).toBe('MM_ERR_KAFKA_NOT_AUTHORIZED');
     expect(error?.message).toContain(`user "processor" writing topic events: ${type}`);
+  });
+
+  it("finds a group's refusal that kafkajs wraps as 'group coordinator not found' (patches/kafkajs)", () => {
+    const notFound = new KafkaJSGroupCoordinatorNotFound('Failed to find group coordinator');
+    Object.assign(notFound, { originalError: protocolError('GROUP_AUTHORIZATION_FAILED', 30) });
+    expect(kafkaAccessError(notFound, config, 'consuming events in group g')?.message).toContain(
+      'consuming events in group g: GROUP_AUTHORIZATION_FAILED',
+    );
   });
 
   it('looks into aggregates and causes', () => {
