@@ -29,13 +29,16 @@ const config = loadConfig({
 // description object, the SASL error's message).
 const protocolError = (type: string, code: number) =>
   new KafkaJSProtocolError({ type, code, retriable: false, message: `${type} (test)` } as unknown as Error);
-const saslError = (message: string) =>
-  new (KafkaJSSASLAuthenticationError as unknown as new (message: string) => Error)(message);
+const withMessage = (ErrorClass: unknown, message: string) =>
+  new (ErrorClass as new (message: string) => Error)(message);
 
 describe('kafkaAccessError', () => {
   it('reads a refused SASL authentication as MM_ERR_KAFKA_AUTHENTICATION_FAILED naming user and mechanism', () => {
     const error = kafkaAccessError(
-      saslError('SASL SCRAM SHA512 authentication failed: invalid credentials'),
+      withMessage(
+        KafkaJSSASLAuthenticationError,
+        'SASL SCRAM SHA512 authentication failed: invalid credentials',
+      ),
       config,
     );
     expect(error?.code).toBe('MM_ERR_KAFKA_AUTHENTICATION_FAILED');
@@ -83,8 +86,12 @@ describe('kafkaAccessError', () => {
   });
 
   it("finds a group's refusal that kafkajs wraps as 'group coordinator not found' (patches/kafkajs)", () => {
-    const notFound = new KafkaJSGroupCoordinatorNotFound('Failed to find group coordinator');
-    Object.assign(notFound, { originalError: protocolError('GROUP_AUTHORIZATION_FAILED', 30) });
+    const notFound = Object.assign(
+      withMessage(KafkaJSGroupCoordinatorNotFound, 'Failed to find group coordinator'),
+      {
+        originalError: protocolError('GROUP_AUTHORIZATION_FAILED', 30),
+      },
+    );
     expect(kafkaAccessError(notFound, config, 'consuming events in group g')?.message).toContain(
       'consuming events in group g: GROUP_AUTHORIZATION_FAILED',
     );
