@@ -43,9 +43,10 @@ const CLUSTER_SCENARIOS = [
   'test/integration/dashboard-alerts.test.ts',
 ];
 
-// Three projects: `unit` needs no services and runs in parallel; `integration` talks to real Kafka,
+// Four projects: `unit` needs no services and runs in parallel; `integration` talks to real Kafka,
 // schema registry and Redis, found or started by the global set-up (see packages/testing);
-// `integration-cluster` runs the pipeline scenarios on a Redis Cluster.
+// `integration-cluster` runs the pipeline scenarios on a Redis Cluster; `integration-kafka-sasl` runs
+// the Kafka clients on a SASL_SSL broker with ACLs.
 export default defineConfig({
   ...resolveConfig,
   test: {

@@ -3,7 +3,8 @@
 # lockfile, starts the local infrastructure (Kafka, schema registry, Redis) unless it is already
 # running, runs `pnpm test` (lint, typecheck, unit, integration), then the integration scenarios on a
 # 3-master Redis Cluster (`pnpm test:integration:cluster`) and the clients on a SASL_SSL broker with
-# ACLs (`pnpm test:integration:kafka-sasl`), and stops what it started, even on failure. Its last line is "N passed, N failed", counted from vitest's JSON reports.
+# ACLs (`pnpm test:integration:kafka-sasl`), and stops what it started, even on failure. Its last
+# line is "N passed, N failed", counted from vitest's JSON reports.
 set -uo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
