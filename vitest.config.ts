@@ -46,7 +46,8 @@ const CLUSTER_SCENARIOS = [
 // The projects: `unit` needs no services and runs in parallel; `chart` renders the Helm chart;
 // `integration` talks to real Kafka, schema registry and Redis, found or started by the global set-up
 // (see packages/testing); `image` runs the container image against them; `integration-cluster` runs the
-// pipeline scenarios on a Redis Cluster.
+// pipeline scenarios on a Redis Cluster; `integration-kafka-sasl` runs the Kafka clients on a SASL_SSL
+// broker with ACLs.
 export default defineConfig({
   ...resolveConfig,
   test: {
@@ -92,6 +93,19 @@ export default defineConfig({
           globalSetup: ['test/integration/global-setup.ts'],
           testTimeout: 120_000,
           hookTimeout: 600_000,
+        },
+      },
+      {
+        ...resolveConfig,
+        test: {
+          // Producers, processor and alerter on a SASL_SSL broker with ACLs (infra/local/kafka-sasl.sh,
+          // started by the global set-up), the registry and Redis as for `integration`.
+          name: 'integration-kafka-sasl',
+          include: ['test/kafka-sasl/**/*.test.ts'],
+          globalSetup: ['test/kafka-sasl/global-setup.ts'],
+          testTimeout: 60_000,
+          hookTimeout: 180_000,
+          maxWorkers: 2,
         },
       },
       {

@@ -3,7 +3,8 @@
 # lockfile, starts the local infrastructure (Kafka, schema registry, Redis) unless it is already
 # running, runs `pnpm test` (lint, typecheck, unit, integration), the Helm chart's tests
 # (`pnpm test:chart`), then the integration scenarios on a 3-master Redis Cluster
-# (`pnpm test:integration:cluster`), then builds and smoke-tests the container image
+# (`pnpm test:integration:cluster`), the clients on a SASL_SSL broker with ACLs
+# (`pnpm test:integration:kafka-sasl`), then builds and smoke-tests the container image
 # (scripts/image-smoke.sh), and stops what it started, even on failure. Its last line is
 # "N passed, N failed", counted from vitest's JSON reports.
 set -uo pipefail
@@ -96,6 +97,11 @@ fi
 # own JSON report). It starts dockerd when none answers and stops it again.
 step "image build and smoke test"
 bash scripts/image-smoke.sh || status=1
+
+# Producers, processor and alerter on a SASL_SSL broker with ACLs (vitest project integration-kafka-sasl,
+# its own JSON report); its global set-up starts infra/local/kafka-sasl.sh and purges it afterwards.
+step "integration on SASL_SSL with ACLs"
+pnpm test:integration:kafka-sasl || status=1
 
 step "finished (exit $status)"
 # Stop what this run started before the summary, so the summary stays the last line.

@@ -554,4 +554,5 @@ main() {
   esac
 }
 
-main "$@"
+# Sourced (infra/local/kafka-sasl.sh reuses the settings, installs and helpers above): define only.
+if [ "${BASH_SOURCE[0]}" = "$0" ]; then main "$@"; fi

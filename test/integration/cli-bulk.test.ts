@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import { resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { Consumer, KafkaMessage } from 'kafkajs';
@@ -6,6 +5,7 @@ import { createLogger, loadConfig, type Config } from '@mesh-momentum/common';
 import { CE_HEADERS } from '@mesh-momentum/events';
 import { createKafka, ensureTopics } from '@mesh-momentum/kafka';
 import { isolatedEnv, waitFor } from '@mesh-momentum/testing';
+import { runCli } from './support/cli.ts';
 
 /**
  * The CLI as a user runs it: a child process with MM_* variables, bulk-loading an NDJSON file with
@@ -16,28 +16,6 @@ const ROOT = resolve(import.meta.dirname, '../..');
 const FIXTURE = resolve(ROOT, 'test/fixtures/bulk-with-bad-lines.ndjson');
 const GOOD_LINES = 18;
 const BAD_LINES = [3, 6, 9, 12, 15];
-
-interface CliResult {
-  readonly code: number | null;
-  readonly stdout: string;
-  readonly stderr: string;
-}
-
-function runCli(args: readonly string[], env: Record<string, string>): Promise<CliResult> {
-  return new Promise((resolvePromise, reject) => {
-    const child = spawn(
-      process.execPath,
-      ['--conditions=@mesh-momentum/source', resolve(ROOT, 'packages/cli/src/main.ts'), ...args],
-      { cwd: ROOT, env: { PATH: process.env['PATH'] ?? '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] },
-    );
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
-    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
-    child.on('error', reject);
-    child.on('close', (code) => resolvePromise({ code, stdout, stderr }));
-  });
-}
 
 describe('mesh-momentum emit --file (child process)', () => {
   let env: Record<string, string>;

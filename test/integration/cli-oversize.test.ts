@@ -1,12 +1,12 @@
-import { spawn } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { Admin } from 'kafkajs';
 import { createLogger, loadConfig, type Config } from '@mesh-momentum/common';
 import { createKafka, ensureTopics, waitForLeaders } from '@mesh-momentum/kafka';
 import { isolatedEnv } from '@mesh-momentum/testing';
+import { runCli } from './support/cli.ts';
 
 /**
  * An event larger than its topic accepts is the data's fault, not the infrastructure's: against the
@@ -15,30 +15,7 @@ import { isolatedEnv } from '@mesh-momentum/testing';
  * and in a bulk load the lines around it are still sent.
  */
 
-const ROOT = resolve(import.meta.dirname, '../..');
 const TOPIC_MAX_BYTES = 4096;
-
-interface CliResult {
-  readonly code: number | null;
-  readonly stdout: string;
-  readonly stderr: string;
-}
-
-function runCli(args: readonly string[], env: Record<string, string>, cwd = ROOT): Promise<CliResult> {
-  return new Promise((resolvePromise, reject) => {
-    const child = spawn(
-      process.execPath,
-      ['--conditions=@mesh-momentum/source', resolve(ROOT, 'packages/cli/src/main.ts'), ...args],
-      { cwd, env: { PATH: process.env['PATH'] ?? '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] },
-    );
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
-    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
-    child.on('error', reject);
-    child.on('close', (code) => resolvePromise({ code, stdout, stderr }));
-  });
-}
 
 /** A valid UseCaseDelivered of about 8 KB: 40 product ids of 200 bytes, each within the id limit. */
 function oversized(): Record<string, unknown> {

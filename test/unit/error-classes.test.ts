@@ -46,6 +46,12 @@ import {
   AdminUnauthenticatedError,
   HttpRequestError,
 } from '@mesh-momentum/service-kit';
+import {
+  KafkaAuthenticationError,
+  KafkaNotAuthorizedError,
+  KafkaTlsUntrustedError,
+} from '@mesh-momentum/kafka';
+import { loadConfig } from '@mesh-momentum/common';
 import { IngestError, IngestErrorCodes } from '@mesh-momentum/ingest';
 import { documentedErrorCodes } from '../../packages/common/src/errors.test-support.ts';
 
@@ -73,6 +79,9 @@ const SAMPLES: readonly MeshMomentumError[] = [
   new EventOutOfRangeError(0, { minMs: 1, maxMs: 2 }),
   new BatchStalledError('events', 0, 1_000),
   new KafkaUnavailableError(['127.0.0.1:1'], 'silent'),
+  new KafkaAuthenticationError(loadConfig({}).kafka, 'invalid credentials'),
+  new KafkaTlsUntrustedError(loadConfig({}).kafka, 'SELF_SIGNED_CERT_IN_CHAIN', 'self-signed'),
+  new KafkaNotAuthorizedError(loadConfig({}).kafka, 'TOPIC_AUTHORIZATION_FAILED', 'writing topic t'),
   new ProducerQueueFullError(10),
   new ProducerClosedError(),
   new ProducerSendFailedError('events', 3, { retriable: true }),

@@ -8,6 +8,7 @@ import {
   redactUrlCredentials,
   type FieldIssue,
 } from '@mesh-momentum/common';
+import { isKafkaAccessError } from '@mesh-momentum/kafka';
 import { EXIT_CODES, type ExitCode } from './exit-codes.ts';
 
 /** A failure that ends the command with a given exit code and a one-line message on stderr. */
@@ -58,7 +59,8 @@ const KAFKA_CONNECTION_ERRORS = new Set([
 /** Maps any error escaping a command to its exit code. */
 export function exitCodeOf(error: unknown): ExitCode {
   if (error instanceof CliFailure) return error.exitCode;
-  if (error instanceof ConfigError) return EXIT_CODES.USAGE;
+  // Kafka refusing the credentials, the certificate or for want of an ACL: the configuration to fix.
+  if (error instanceof ConfigError || isKafkaAccessError(error)) return EXIT_CODES.USAGE;
   if (isInputError(error)) return EXIT_CODES.REFUSED;
   // Not acknowledged after retries: an infrastructure problem, whatever kafkajs said.
   if (error instanceof MeshMomentumError && error.code === ErrorCodes.PRODUCER_SEND_FAILED) {

@@ -57,13 +57,21 @@ describe('loadConfig', () => {
       MM_SCHEMA_REGISTRY_PASSWORD: 'p',
     });
     expect(config.kafka.brokers).toEqual(['a:9092', 'b:9093']);
-    expect(config.kafka.ssl).toEqual({ rejectUnauthorized: false });
+    expect(config.kafka.ssl).toEqual({ rejectUnauthorized: false, caFile: undefined });
     expect(config.kafka.sasl).toEqual({ mechanism: 'scram-sha-512', username: 'mm', password: 's3cret' });
     expect(config.topics.partitions).toBe(12);
     expect(config.registry).toEqual({
       url: 'https://registry.example.com',
       auth: { username: 'u', password: 'p' },
     });
+  });
+
+  it('reads the CA bundle path with TLS on, and refuses it with TLS off', () => {
+    const tls = loadConfig({ MM_KAFKA_SSL: 'true', MM_KAFKA_SSL_CA_FILE: ' /etc/kafka/ca.pem ' });
+    expect(tls.kafka.ssl).toEqual({ rejectUnauthorized: true, caFile: '/etc/kafka/ca.pem' });
+    expect(configError({ MM_KAFKA_SSL_CA_FILE: '/etc/kafka/ca.pem' }).issues).toEqual([
+      { field: 'MM_KAFKA_SSL_CA_FILE', reason: 'needs MM_KAFKA_SSL=true' },
+    ]);
   });
 
   it('names every bad variable and the reason, in one error', () => {

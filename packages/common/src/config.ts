@@ -64,6 +64,11 @@ export const ENV_VARIABLES = {
   ),
   MM_KAFKA_SSL: variable(bool, 'false', 'Connect to Kafka over TLS.'),
   MM_KAFKA_SSL_REJECT_UNAUTHORIZED: variable(bool, 'true', "Verify the brokers' TLS certificates."),
+  MM_KAFKA_SSL_CA_FILE: variable(
+    z.string().trim(),
+    '',
+    "PEM file of the CA certificates that sign the brokers' certificates (a private CA), read once at start-up; empty: Node's default CAs. Needs MM_KAFKA_SSL=true.",
+  ),
   MM_KAFKA_SASL_MECHANISM: variable(
     z.enum(['none', 'plain', 'scram-sha-256', 'scram-sha-512']),
     'none',
@@ -160,7 +165,8 @@ export interface KafkaConfig {
   readonly clientId: string;
   readonly connectionTimeoutMs: number;
   readonly requestTimeoutMs: number;
-  readonly ssl: false | { readonly rejectUnauthorized: boolean };
+  /** TLS off, or on with the CA bundle's path (undefined: Node's default CAs). */
+  readonly ssl: false | { readonly rejectUnauthorized: boolean; readonly caFile: string | undefined };
   readonly sasl:
     { readonly mechanism: SaslMechanism; readonly username: string; readonly password: string } | undefined;
 }
@@ -250,6 +256,8 @@ export function loadConfig(env: Env = process.env, section?: ConfigSection): Con
           reason: `required when MM_KAFKA_SASL_MECHANISM=${mechanism}`,
         });
     }
+    if (get('MM_KAFKA_SSL_CA_FILE') !== '' && !get('MM_KAFKA_SSL'))
+      issues.push({ field: 'MM_KAFKA_SSL_CA_FILE', reason: 'needs MM_KAFKA_SSL=true' });
     if ((get('MM_SCHEMA_REGISTRY_USERNAME') === '') !== (get('MM_SCHEMA_REGISTRY_PASSWORD') === ''))
       issues.push({
         field: 'MM_SCHEMA_REGISTRY_PASSWORD',
@@ -270,7 +278,12 @@ export function loadConfig(env: Env = process.env, section?: ConfigSection): Con
       clientId: get('MM_KAFKA_CLIENT_ID'),
       connectionTimeoutMs: get('MM_KAFKA_CONNECT_TIMEOUT_MS'),
       requestTimeoutMs: get('MM_KAFKA_REQUEST_TIMEOUT_MS'),
-      ssl: get('MM_KAFKA_SSL') ? { rejectUnauthorized: get('MM_KAFKA_SSL_REJECT_UNAUTHORIZED') } : false,
+      ssl: get('MM_KAFKA_SSL')
+        ? {
+            rejectUnauthorized: get('MM_KAFKA_SSL_REJECT_UNAUTHORIZED'),
+            caFile: get('MM_KAFKA_SSL_CA_FILE') || undefined,
+          }
+        : false,
       sasl:
         mechanism === 'none'
           ? undefined

@@ -24,6 +24,9 @@ export const ErrorCodes = {
   REBUILD_RUNNING: 'MM_ERR_REBUILD_RUNNING',
   BATCH_STALLED: 'MM_ERR_BATCH_STALLED',
   KAFKA_UNAVAILABLE: 'MM_ERR_KAFKA_UNAVAILABLE',
+  KAFKA_AUTHENTICATION_FAILED: 'MM_ERR_KAFKA_AUTHENTICATION_FAILED',
+  KAFKA_TLS_UNTRUSTED: 'MM_ERR_KAFKA_TLS_UNTRUSTED',
+  KAFKA_NOT_AUTHORIZED: 'MM_ERR_KAFKA_NOT_AUTHORIZED',
   WEBHOOK_HEADER_MISSING: 'MM_ERR_WEBHOOK_HEADER_MISSING',
   WEBHOOK_HEADER_MALFORMED: 'MM_ERR_WEBHOOK_HEADER_MALFORMED',
   WEBHOOK_TIMESTAMP_STALE: 'MM_ERR_WEBHOOK_TIMESTAMP_STALE',
@@ -103,6 +106,11 @@ export const ERROR_CODE_INFO: Readonly<Record<ErrorCode, ErrorCodeInfo>> = {
   MM_ERR_REBUILD_RUNNING: { retriable: true, httpStatus: 409 },
   MM_ERR_BATCH_STALLED: { retriable: true, httpStatus: 503 },
   MM_ERR_KAFKA_UNAVAILABLE: { retriable: true, httpStatus: 503 },
+  // Kafka answers but refuses us (SASL credentials, a certificate we do not trust, a missing ACL): the
+  // deployment's configuration is wrong, so retrying cannot help; a bad gateway, as MM_ERR_REGISTRY_REFUSED.
+  MM_ERR_KAFKA_AUTHENTICATION_FAILED: { retriable: false, httpStatus: 502 },
+  MM_ERR_KAFKA_TLS_UNTRUSTED: { retriable: false, httpStatus: 502 },
+  MM_ERR_KAFKA_NOT_AUTHORIZED: { retriable: false, httpStatus: 502 },
   // A delivery without (valid) credentials is 401; a garbled header is 400.
   MM_ERR_WEBHOOK_HEADER_MISSING: { retriable: false, httpStatus: 401 },
   MM_ERR_WEBHOOK_HEADER_MALFORMED: { retriable: false, httpStatus: 400 },

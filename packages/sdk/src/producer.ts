@@ -12,7 +12,7 @@ import {
   type EventOfType,
   type EventType,
 } from '@mesh-momentum/events';
-import { createKafka } from '@mesh-momentum/kafka';
+import { createKafka, isKafkaAccessError } from '@mesh-momentum/kafka';
 import { decideBatch, type BatchPolicy } from './batch-policy.ts';
 import { DeliveryQueue } from './delivery-queue.ts';
 import { uuidv7 } from './event-ids.ts';
@@ -143,7 +143,7 @@ class MeshMomentumProducerImpl {
               logger: this.#logger,
               clientId: `${options.config.kafka.clientId}-sdk`,
             }),
-          { ...this.#options, brokers: options.config.kafka.brokers },
+          { ...this.#options, kafkaConfig: options.config.kafka, logger: this.#logger },
         ));
     this.#policy = this.#options;
     this.#queue = new DeliveryQueue<Entry>(this.#options.maxQueuedEvents);
@@ -412,10 +412,10 @@ class MeshMomentumProducerImpl {
         this.#stats.failed++;
         return;
       }
-      const error = new ProducerSendFailedError(topic, batch.length, {
-        retriable: isRetriableSendError(cause),
-        cause,
-      });
+      // Kafka refusing this client (credentials, trust, ACLs) is said as such: no retry can help.
+      const error = isKafkaAccessError(cause)
+        ? cause
+        : new ProducerSendFailedError(topic, batch.length, { retriable: isRetriableSendError(cause), cause });
       this.#logger.error({ err: cause, topic, events: batch.length }, 'batch not acknowledged by Kafka');
       for (const e of batch) e.reject(error);
       this.#stats.failed += batch.length;

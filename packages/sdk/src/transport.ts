@@ -1,5 +1,6 @@
 import { Partitioners, type IHeaders, type Kafka, type Producer } from 'kafkajs';
-import { KafkaUnavailableError } from '@mesh-momentum/common';
+import { KafkaUnavailableError, type KafkaConfig, type Logger } from '@mesh-momentum/common';
+import { assertKafkaAccess, kafkaAccessError } from '@mesh-momentum/kafka';
 
 /** One Kafka record as the producer hands it to a transport. */
 export interface OutgoingRecord {
@@ -19,8 +20,9 @@ export interface RecordTransport {
 export interface KafkaTransportOptions {
   readonly sendRetries: number;
   readonly requestTimeoutMs: number;
-  /** For error messages: which brokers could not be reached. */
-  readonly brokers: readonly string[];
+  /** The client's settings: for the access check at connect, and for error messages. */
+  readonly kafkaConfig: KafkaConfig;
+  readonly logger: Logger;
 }
 
 /**
@@ -37,7 +39,8 @@ export interface KafkaTransportOptions {
 export class KafkaTransport implements RecordTransport {
   readonly #producer: Producer;
   readonly #requestTimeoutMs: number;
-  readonly #brokers: readonly string[];
+  readonly #kafkaConfig: KafkaConfig;
+  readonly #logger: Logger;
 
   constructor(kafka: Kafka, options: KafkaTransportOptions) {
     this.#producer = kafka.producer({
@@ -48,31 +51,45 @@ export class KafkaTransport implements RecordTransport {
       retry: { retries: options.sendRetries, initialRetryTime: 100, maxRetryTime: 5_000 },
     });
     this.#requestTimeoutMs = options.requestTimeoutMs;
-    this.#brokers = options.brokers;
+    this.#kafkaConfig = options.kafkaConfig;
+    this.#logger = options.logger;
   }
 
   /**
-   * Connects, or fails with MM_ERR_KAFKA_UNAVAILABLE. A failed connect leaves kafkajs' sockets open (to a
+   * Connects, or fails with the access error (credentials, untrusted certificate, missing ACL: at once,
+   * without retries) or MM_ERR_KAFKA_UNAVAILABLE. A failed connect leaves kafkajs' sockets open (to a
    * broker that accepts but never answers, they stay open for good and keep the process alive), so it is
    * followed by a disconnect.
    */
   async connect(): Promise<void> {
+    await assertKafkaAccess(this.#kafkaConfig, { logger: this.#logger });
     try {
       await this.#producer.connect();
     } catch (error) {
       await this.#producer.disconnect().catch(() => undefined);
-      throw new KafkaUnavailableError(this.#brokers, (error as Error).message, { cause: error });
+      throw (
+        kafkaAccessError(
+          error,
+          this.#kafkaConfig,
+          'starting an idempotent producer (needs Write on the topic)',
+        ) ?? new KafkaUnavailableError(this.#kafkaConfig.brokers, (error as Error).message, { cause: error })
+      );
     }
   }
 
+  /** Rejects with MM_ERR_KAFKA_NOT_AUTHORIZED when an ACL is missing, with kafkajs' error otherwise. */
   async send(topic: string, records: readonly OutgoingRecord[]): Promise<void> {
-    await this.#producer.send({
-      topic,
-      acks: -1,
-      timeout: this.#requestTimeoutMs,
-      // kafkajs only reads the headers; no copy on the hot path.
-      messages: records.map((r) => ({ key: r.key, value: r.value, headers: r.headers as IHeaders })),
-    });
+    try {
+      await this.#producer.send({
+        topic,
+        acks: -1,
+        timeout: this.#requestTimeoutMs,
+        // kafkajs only reads the headers; no copy on the hot path.
+        messages: records.map((r) => ({ key: r.key, value: r.value, headers: r.headers as IHeaders })),
+      });
+    } catch (error) {
+      throw kafkaAccessError(error, this.#kafkaConfig, `writing topic ${topic}`) ?? error;
+    }
   }
 
   disconnect(): Promise<void> {

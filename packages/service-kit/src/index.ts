@@ -2,6 +2,7 @@ export * from './admin-auth.ts';
 export * from './deadline.ts';
 export * from './error-reply.ts';
 export * from './http-server-options.ts';
+export * from './failure-line.ts';
 export * from './kafka-probe.ts';
 export * from './ops-server.ts';
 export * from './redis-client.ts';

@@ -1,9 +1,12 @@
 import { hostname } from 'node:os';
 import { randomUUID } from 'node:crypto';
+import type { KafkaConfig, Logger } from '@mesh-momentum/common';
+import { assertKafkaAccess, kafkaAccessError } from '@mesh-momentum/kafka';
 import {
   commandLine,
   connectRuntime,
   createOpsServer,
+  failureLine,
   installShutdown,
   listenOps,
 } from '@mesh-momentum/service-kit';
@@ -28,7 +31,10 @@ async function main(): Promise<void> {
   const { config, logger, redis, kafka } = await connectRuntime('alerter', process.env, ALERTER_SECTION);
   const alerterConfig = config.alerter;
   const alertsTopic = alerterConfig.kafkaTopic;
-  const producer = alertsTopic === undefined ? undefined : await connectAlertsProducer(kafka, alertsTopic);
+  const producer =
+    alertsTopic === undefined
+      ? undefined
+      : await connectAlertsProducer(kafka, alertsTopic, config.kafka, logger);
   const kafkaAlerts =
     producer && alertsTopic
       ? kafkaChannel(
@@ -85,21 +91,39 @@ async function main(): Promise<void> {
   service.start();
 }
 
-/** An idempotent producer for the alerts topic, which is created (broker defaults) when missing. */
-async function connectAlertsProducer(kafka: Kafka, topic: string): Promise<Producer> {
-  const admin = kafka.admin();
-  await admin.connect();
-  try {
-    await admin.createTopics({ topics: [{ topic }], waitForLeaders: true });
-  } finally {
-    await admin.disconnect();
-  }
+/**
+ * An idempotent producer for the alerts topic, which is created (broker defaults) when missing. On a
+ * cluster with ACLs the alerter's user needs Write on the topic (and Create only when the topic does not
+ * exist yet); Kafka refusing it fails start-up with the access error (docs/kafka-security.md).
+ */
+async function connectAlertsProducer(
+  kafka: Kafka,
+  topic: string,
+  config: KafkaConfig,
+  logger: Logger,
+): Promise<Producer> {
+  await assertKafkaAccess(config, { logger });
   const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
-  await producer.connect();
+  try {
+    const admin = kafka.admin();
+    await admin.connect();
+    try {
+      // Listed first: a user allowed to write the topic but not to create topics must not be asked to.
+      if (!(await admin.listTopics()).includes(topic))
+        await admin.createTopics({ topics: [{ topic }], waitForLeaders: true });
+      // Metadata for the topic: a user without any ACL on it is refused here, at start-up.
+      await admin.fetchTopicMetadata({ topics: [topic] });
+    } finally {
+      await admin.disconnect();
+    }
+    await producer.connect();
+  } catch (error) {
+    throw kafkaAccessError(error, config, `writing alerts to topic ${topic}`) ?? error;
+  }
   return producer;
 }
 
 main().catch((error: unknown) => {
-  console.error(error instanceof Error ? `alerter: ${error.message}` : error);
+  console.error(failureLine('alerter', error));
   process.exit(1);
 });

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { createIdentityResolver, EMPTY_IDENTITY_CONFIG, parseIdentityConfig } from '@mesh-momentum/adapters';
-import type { Logger } from '@mesh-momentum/common';
+import { isRetriable, type Logger } from '@mesh-momentum/common';
 import { registryOptionsFrom } from '@mesh-momentum/events';
 import { createMeshMomentumProducer, type MeshMomentumProducer } from '@mesh-momentum/sdk';
 import {
@@ -92,11 +92,12 @@ export async function startGateway(
     lingerMs: 1,
   });
   // Early connect, so the first request does not pay for it; a failure is retried by each send.
-  void producer
-    .connect()
-    .catch((error: unknown) =>
-      logger.warn({ err: error }, 'Kafka not reachable yet; requests answer 503 until it is'),
-    );
+  void producer.connect().catch((error: unknown) =>
+    isRetriable(error)
+      ? logger.warn({ err: error }, 'Kafka not reachable yet; requests answer 503 until it is')
+      : // Credentials, certificate trust or ACLs (MM_ERR_KAFKA_*): only a configuration change helps.
+        logger.error({ err: error }, 'Kafka refuses the gateway; requests answer 502 until that is fixed'),
+  );
   // Readiness follows Kafka as it is now (lost after start, or back after a failed start), not the
   // producer's first connect: a fresh metadata request, at most one every KAFKA_PROBE_TTL_MS.
   const kafkaReady = cachedProbe(() => kafkaAnswers(kafka), {

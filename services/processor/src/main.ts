@@ -1,9 +1,10 @@
 import { KafkaUnavailableError, MeshMomentumError } from '@mesh-momentum/common';
-import { ensureTopics } from '@mesh-momentum/kafka';
+import { assertKafkaAccess, ensureTopics, kafkaAccessError } from '@mesh-momentum/kafka';
 import {
   commandLine,
   connectRuntime,
   createOpsServer,
+  failureLine,
   installShutdown,
   listenOps,
   withDeadline,
@@ -28,7 +29,21 @@ async function main(): Promise<void> {
   );
   const scoring = loadScoringConfig(config.scoringConfigFile);
   const namespace = await resolveNamespace(redis, config.redis.keyPrefix);
-  const processor = new Processor({ config, scoring, kafka, redis, codec, logger, namespace });
+  const processor = new Processor({
+    config,
+    scoring,
+    kafka,
+    redis,
+    codec,
+    logger,
+    namespace,
+    // Kafka refusing the consumer for good (a missing ACL on the group or topic) after start-up: say
+    // so and exit, instead of staying up with a dead consumer.
+    onRefused: (error) => {
+      console.error(failureLine('processor', error));
+      process.exit(1);
+    },
+  });
   // Health first: while Kafka is still being reached, /readyz already answers (not ready).
   const ops = createOpsServer(processor.health, processor.metrics.registry);
   const address = await listenOps(ops, { host: config.processor.httpHost, port: config.processor.httpPort });
@@ -48,6 +63,8 @@ async function main(): Promise<void> {
   const startupBoundMs = 2 * config.kafka.requestTimeoutMs;
   await withDeadline(
     (async () => {
+      // Credentials and trust first, without kafkajs' retries: an untrusted certificate fails at once.
+      await assertKafkaAccess(config.kafka, { logger });
       const admin = kafka.admin();
       await admin.connect();
       try {
@@ -72,6 +89,8 @@ async function main(): Promise<void> {
       // Everything above talks to Kafka only. kafkajs gave up on its own, with its errors or a plain
       // Error("Broker not connected"): say what is unavailable.
       if (error instanceof MeshMomentumError) throw error;
+      const refused = kafkaAccessError(error, config.kafka, 'at start-up (topics, group or DLQ producer)');
+      if (refused !== undefined) throw refused;
       throw new KafkaUnavailableError(config.kafka.brokers, String((error as Error).message ?? error), {
         cause: error,
       });
@@ -84,6 +103,6 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  console.error(error instanceof Error ? `processor: ${error.message}` : error);
+  console.error(failureLine('processor', error));
   process.exit(1);
 });

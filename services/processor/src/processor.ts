@@ -6,7 +6,9 @@ import {
   isRetriable,
   StoreUnavailableError,
   type Logger,
+  type MeshMomentumError,
 } from '@mesh-momentum/common';
+import { kafkaAccessError } from '@mesh-momentum/kafka';
 import { registryOptionsFrom, type EventCodec } from '@mesh-momentum/events';
 import type { ScoringConfig } from '@mesh-momentum/scoring';
 import { registryAnswers, withDeadline, type HealthProbe } from '@mesh-momentum/service-kit';
@@ -45,6 +47,12 @@ export interface ProcessorDeps {
    * instance a zombie whose partitions move elsewhere, as a long GC pause or a stopped process would.
    */
   readonly beforeApply?: (topic: string, partition: number) => Promise<void>;
+  /**
+   * Called once when the consumer crashed for good because Kafka refuses it (a missing ACL on the
+   * group or a topic, credentials revoked): MM_ERR_KAFKA_NOT_AUTHORIZED and the like. The instance is
+   * not live from then on, whether or not this is given.
+   */
+  readonly onRefused?: (error: MeshMomentumError) => void;
 }
 
 /** Back-off between retries of a batch that failed for a transient reason (Redis or registry down), ms. */
@@ -167,6 +175,12 @@ export class Processor {
       // kafkajs restarts the consumer after retriable crashes; only a final one makes us unhealthy.
       if (!event.payload.restart) this.#crashed = true;
       this.#log.error({ err: event.payload.error, restart: event.payload.restart }, 'consumer crashed');
+      const refused = kafkaAccessError(
+        event.payload.error,
+        deps.config.kafka,
+        `consuming ${deps.config.topics.events} in group ${deps.groupId ?? deps.config.processor.groupId}`,
+      );
+      if (refused !== undefined && !event.payload.restart) deps.onRefused?.(refused);
     });
     this.#consumer.on(this.#consumer.events.STOP, () => {
       this.#joined = false;
