@@ -23,9 +23,7 @@ const programme = simulateProgramme({ seed: 11, endMs: END_MS });
 const DISCOVERED_AT_MS = END_MS - 86_400_000;
 const published = [
   ...new Map(
-    programme.flatMap((e) =>
-      e.type === 'DataProductPublished' ? [[e.productId, e.domain] as const] : [],
-    ),
+    programme.flatMap((e) => (e.type === 'DataProductPublished' ? [[e.productId, e.domain] as const] : [])),
   ),
 ];
 const discoveries = [
