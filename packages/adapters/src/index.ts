@@ -5,6 +5,7 @@ export * from './identity/types.ts';
 export * from './identity/config.ts';
 export * from './identity/resolver.ts';
 export * from './github/adapter.ts';
+export * from './github/event-ids.ts';
 export { catalogEntities, catalogNextCursor, entityRef, type BackstageEntity } from './backstage/entities.ts';
 export * from './backstage/snapshot.ts';
 export * from './backstage/diff.ts';

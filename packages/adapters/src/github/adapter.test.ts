@@ -5,6 +5,7 @@ import { parseIdentityConfig } from '../identity/config.ts';
 import { createIdentityResolver } from '../identity/resolver.ts';
 import type { AdapterContext } from '../outcome.ts';
 import { mapGithubWebhook } from './adapter.ts';
+import { githubReleaseEventId } from './event-ids.ts';
 
 const load = (name: string): unknown => fixture(new URL(`./fixtures/${name}.json`, import.meta.url));
 const RECEIVED_MS = Date.UTC(2026, 10, 30, 9, 12, 3);
@@ -39,30 +40,39 @@ describe('mapGithubWebhook', () => {
     expect(outcome.unmapped).toEqual([]);
   });
 
-  it('gives a redelivery the same event id and another delivery a different one', () => {
-    const payload = load('release-published');
+  it('derives the event id from the repository and release ids, never from the delivery', () => {
+    const payload = load('release-published') as { release: { id: number }; repository: { id: number } };
     const first = mapGithubWebhook({ event: 'release', deliveryId: DELIVERY, payload }, context);
     const again = mapGithubWebhook(
-      { event: 'release', deliveryId: DELIVERY, payload },
+      { event: 'release', deliveryId: 'a-new-delivery', payload },
       { ...context, receivedAtMs: RECEIVED_MS + 60_000 },
     );
-    const other = mapGithubWebhook({ event: 'release', deliveryId: 'a-new-delivery', payload }, context);
+    const otherRelease = { ...payload, release: { ...payload.release, id: payload.release.id + 1 } };
+    const other = mapGithubWebhook(
+      { event: 'release', deliveryId: DELIVERY, payload: otherRelease },
+      context,
+    );
     expect(again.events[0]!.id).toBe(first.events[0]!.id);
+    expect(first.events[0]!.id).toBe(
+      githubReleaseEventId(context.source, {
+        repositoryId: payload.repository.id,
+        releaseId: payload.release.id,
+        action: 'published',
+      }),
+    );
     expect(other.events[0]!.id).not.toBe(first.events[0]!.id);
   });
 
-  it('repository archived → DataProductRetired at the delivery time', () => {
-    const outcome = mapGithubWebhook(
-      { event: 'repository', deliveryId: DELIVERY, payload: load('repository-archived') },
-      context,
-    );
+  it('repository archived → DataProductRetired dated by the repository updated_at', () => {
+    const payload = load('repository-archived') as { repository: { updated_at: string } };
+    const outcome = mapGithubWebhook({ event: 'repository', deliveryId: DELIVERY, payload }, context);
     expect(validated(outcome)).toEqual([
       expect.objectContaining({
         type: 'DataProductRetired',
         productId: 'payments.orders-daily',
         domain: 'payments',
         reason: 'repository acme-data/orders-daily archived on GitHub',
-        time: RECEIVED_MS,
+        time: Date.parse(payload.repository.updated_at),
       }),
     ]);
   });

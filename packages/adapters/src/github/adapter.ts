@@ -1,4 +1,3 @@
-import { deterministicEventId } from '../ids.ts';
 import type { EntityReference, MappedIdentity, UnmappedEntity } from '../identity/types.ts';
 import {
   ignored,
@@ -9,7 +8,9 @@ import {
   type AdapterContext,
   type AdapterOutcome,
 } from '../outcome.ts';
+import { AdapterPayloadError } from '../errors.ts';
 import { PayloadReader } from '../payload.ts';
+import { githubArchivingEventId, githubReleaseEventId } from './event-ids.ts';
 
 /** One GitHub webhook delivery, as the service has it after verifying the signature. */
 export interface GithubDelivery {
@@ -19,6 +20,14 @@ export interface GithubDelivery {
   readonly deliveryId: string;
   /** The parsed JSON body. */
   readonly payload: unknown;
+}
+
+/** The payload's numeric id at `path` (`repository.id`, `release.id`). */
+function numericId(reader: PayloadReader, path: string): number {
+  const id = reader.optionalNumber(path);
+  if (id === undefined || !Number.isSafeInteger(id))
+    throw new AdapterPayloadError('github', path, 'is required (a whole number)');
+  return id;
 }
 
 function repositoryEntity(reader: PayloadReader): EntityReference {
@@ -34,7 +43,7 @@ function resolveRepository(reader: PayloadReader, context: AdapterContext): Mapp
   return context.identity.resolveProduct(repositoryEntity(reader));
 }
 
-function release(reader: PayloadReader, delivery: GithubDelivery, context: AdapterContext): AdapterOutcome {
+function release(reader: PayloadReader, context: AdapterContext): AdapterOutcome {
   const action = reader.string('action');
   if (action !== 'published') return ignored('unsupported-action', `release ${action} is not a publication`);
   // Drafts never reach `published`; pre-releases do, but a release candidate is not a product version.
@@ -62,7 +71,11 @@ function release(reader: PayloadReader, delivery: GithubDelivery, context: Adapt
         tier: identity.tier ?? 'standard',
       },
       {
-        id: deterministicEventId(context.source, delivery.deliveryId, 'DataProductPublished'),
+        id: githubReleaseEventId(context.source, {
+          repositoryId: numericId(reader, 'repository.id'),
+          releaseId: numericId(reader, 'release.id'),
+          action,
+        }),
         source: context.source,
         timeMs,
       },
@@ -70,11 +83,7 @@ function release(reader: PayloadReader, delivery: GithubDelivery, context: Adapt
   ]);
 }
 
-function repository(
-  reader: PayloadReader,
-  delivery: GithubDelivery,
-  context: AdapterContext,
-): AdapterOutcome {
+function repository(reader: PayloadReader, context: AdapterContext): AdapterOutcome {
   const action = reader.string('action');
   if (action !== 'archived')
     return ignored('unsupported-action', `repository ${action} does not change a product`);
@@ -94,10 +103,14 @@ function repository(
         reason: `repository ${reader.string('repository.full_name')} archived on GitHub`,
       },
       {
-        id: deterministicEventId(context.source, delivery.deliveryId, 'DataProductRetired'),
+        id: githubArchivingEventId(context.source, {
+          repositoryId: numericId(reader, 'repository.id'),
+          updatedAt: reader.string('repository.updated_at'),
+        }),
         source: context.source,
-        // GitHub's payload carries no archive time; the delivery arrives within seconds of it.
-        timeMs: context.receivedAtMs,
+        // Archiving updates the repository, so `updated_at` is when it happened (GitHub gives no archive
+        // date): a history import reading the archived repository dates it the same, with the same id.
+        timeMs: reader.optionalTimeMs('repository.updated_at') as number,
       },
     ),
   ]);
@@ -120,9 +133,9 @@ export function mapGithubWebhook(delivery: GithubDelivery, context: AdapterConte
         `ping for hook ${String(reader.get('hook_id') ?? '?')}: ${reader.optionalString('zen') ?? ''}`,
       );
     case 'release':
-      return release(reader, delivery, context);
+      return release(reader, context);
     case 'repository':
-      return repository(reader, delivery, context);
+      return repository(reader, context);
     default:
       return ignored('unsupported-event', `GitHub event ${delivery.event} is not mapped`);
   }
