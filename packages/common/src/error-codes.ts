@@ -53,6 +53,8 @@ export const ErrorCodes = {
   PAUSE_NOT_FOUND: 'MM_ERR_PAUSE_NOT_FOUND',
   ALERTER_WRITES_DISABLED: 'MM_ERR_ALERTER_WRITES_DISABLED',
   DELIVERY_FAILED: 'MM_ERR_DELIVERY_FAILED',
+  IMPORT_ARGUMENT_INVALID: 'MM_ERR_IMPORT_ARGUMENT_INVALID',
+  IMPORT_SOURCE_FAILED: 'MM_ERR_IMPORT_SOURCE_FAILED',
 } as const;
 
 export type ErrorCode = (typeof ErrorCodes)[keyof typeof ErrorCodes];
@@ -135,4 +137,8 @@ export const ERROR_CODE_INFO: Readonly<Record<ErrorCode, ErrorCodeInfo>> = {
   MM_ERR_ALERTER_WRITES_DISABLED: { retriable: false, httpStatus: 403 },
   // A receiver (webhook, chat, Alertmanager, Kafka) refused or failed a delivery: a bad gateway.
   MM_ERR_DELIVERY_FAILED: { retriable: 'depends', httpStatus: 502 },
+  // `pnpm import`: a command line it cannot run; no HTTP answer, the status only classifies it.
+  MM_ERR_IMPORT_ARGUMENT_INVALID: { retriable: false, httpStatus: 400 },
+  // A tool's API failed the import (5xx, 429 past the retries, or refused it: 401, 404): a bad gateway.
+  MM_ERR_IMPORT_SOURCE_FAILED: { retriable: 'depends', httpStatus: 502 },
 };
