@@ -35,6 +35,7 @@ const discoveries = [
   source: 'urn:test:catalog',
   type: 'DataProductDiscovered' as const,
   time: DISCOVERED_AT_MS,
+  subject: productId,
   domain,
   productId,
   name: productId,

@@ -74,7 +74,7 @@ const waitText = (wait: Wait) => `${wait.reason}: waiting ${Math.ceil(wait.ms / 
 export async function importHistory(args: ImportArgs, deps: ImportCommandDeps): Promise<ImportReport> {
   const { config } = deps;
   const clock = deps.clock ?? Date.now;
-  const print = deps.print ?? ((line: string) => console.log(line));
+  const print = deps.print ?? ((line: string) => void process.stdout.write(`${line}\n`));
   const file = deps.file ?? loadGatewayFile(config.ingest.configFile);
   const identity = identityFrom(config);
   const progress = new ProgressLine(
@@ -93,11 +93,13 @@ export async function importHistory(args: ImportArgs, deps: ImportCommandDeps): 
     ]);
   const sourceName = (github?.source ?? dmm?.source) as string;
 
-  const history = (http: RateLimitedHttpClient) =>
-    new GithubHistory(
-      { source: sourceName, apiUrl: github!.apiUrl, owner: github!.owner, sinceMs: args.sinceMs },
+  const history = (http: RateLimitedHttpClient) => {
+    if (github === undefined) throw new Error('a GitHub history needs imports.github');
+    return new GithubHistory(
+      { source: sourceName, apiUrl: github.apiUrl, owner: github.owner, sinceMs: args.sinceMs },
       { http, identity, clock },
     );
+  };
   const http = new RateLimitedHttpClient({
     headers: {
       accept: 'application/vnd.github+json',
@@ -153,15 +155,15 @@ export async function importHistory(args: ImportArgs, deps: ImportCommandDeps): 
         maxFutureSkewMs: config.maxFutureSkewMs,
         onProgress,
       });
-    } else {
+    } else if (dmm !== undefined) {
       report = await importDmmFeed(
         new DmmPoller(
-          { source: sourceName, url: dmm!.url, apiKey: dmm!.apiKey },
+          { source: sourceName, url: dmm.url, apiKey: dmm.apiKey },
           { redis: runtime.redis, keys, publisher, identity, unmapped, clock },
         ),
         { clock, onProgress, resumed: (await runtime.redis.get(keys.dmmCursor(sourceName))) !== null },
       );
-    }
+    } else throw new Error(`no history source for ${args.tool}`);
     progress.end();
     for (const line of formatImportReport(report, sourceName)) print(line);
     return report;

@@ -78,7 +78,7 @@ export class RateLimitedHttpClient {
   #rateLimitWait(
     answer: Response,
     text: string,
-    limitedInARow: number,
+    secondaryInARow: number,
   ): (Omit<Wait, 'ms'> & { ms: number }) | undefined {
     if (answer.status !== 403 && answer.status !== 429) return undefined;
     const retryAfter = seconds(answer.headers, 'retry-after');
@@ -87,13 +87,14 @@ export class RateLimitedHttpClient {
     if (answer.headers.get('x-ratelimit-remaining') === '0' && reset !== undefined)
       return { reason: 'rate-limit', ms: reset * 1_000 - this.#clock() + 1_000 };
     if (answer.status === 429 || /rate limit/i.test(text))
-      return { reason: 'secondary-rate-limit', ms: SECONDARY_LIMIT_WAIT_MS * 2 ** limitedInARow };
+      return { reason: 'secondary-rate-limit', ms: SECONDARY_LIMIT_WAIT_MS * 2 ** secondaryInARow };
     return undefined;
   }
 
   async getJson(url: string): Promise<HttpAnswer> {
     let failures = 0;
     let limited = 0;
+    let secondary = 0;
     for (;;) {
       if (this.#exhaustedUntilMs !== undefined) {
         const left = this.#exhaustedUntilMs - this.#clock();
@@ -115,7 +116,7 @@ export class RateLimitedHttpClient {
         continue;
       }
       const refusedText = answer.status === 403 || answer.status === 429 ? await answer.text() : '';
-      const limit = this.#rateLimitWait(answer, refusedText, limited);
+      const limit = this.#rateLimitWait(answer, refusedText, secondary);
       if (limit !== undefined) {
         if (++limited > MAX_RATE_LIMIT_WAITS)
           throw new ImportSourceError(
@@ -123,6 +124,7 @@ export class RateLimitedHttpClient {
             answer.status,
             `still rate-limited after ${MAX_RATE_LIMIT_WAITS} waits`,
           );
+        if (limit.reason === 'secondary-rate-limit') secondary += 1;
         await this.#wait(limit.reason, limit.ms);
         continue;
       }
