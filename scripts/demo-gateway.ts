@@ -1,7 +1,7 @@
 // The demo's ingest gateway: written config (a GitHub webhook secret, the import's GitHub organisation and
 // an identity mapping of the simulated data products to repositories), started as its own process, the
 // simulated programme's past releases played by a local stand-in for GitHub's REST API (for
-// `pnpm run import github`), and its recent ones sent as signed `release` webhooks, as GitHub would.
+// `pnpm ingest:import github`), and its recent ones sent as signed `release` webhooks, as GitHub would.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, writeFileSync } from 'node:fs';

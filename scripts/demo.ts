@@ -1,7 +1,7 @@
 // The demo behind `bash scripts/demo.sh`: a simulated data-mesh programme (four domains, twelve months,
 // four stories) goes through the SDK, the schema registry and Kafka into the processor. Day one first:
 // the product releases of all but the last weeks are imported from a local stand-in for a GitHub
-// organisation (`pnpm run import github`, back-dated), then the demo goes live: the recent releases as
+// organisation (`pnpm ingest:import github`, back-dated), then the demo goes live: the recent releases as
 // signed GitHub webhooks through the ingest gateway, everything else through the SDK; gateway and
 // processor run as their own processes. Then the scoreboard is read back from Redis, the way any dashboard would read it.
 // The demo owns the topics, consumer group and key prefix below and resets them on every run, so it
@@ -195,7 +195,7 @@ async function main(): Promise<void> {
 
   say(
     `- day one: importing the GitHub organisation's history from a local stand-in for its API (${github.url}), ` +
-      "back-dated, through the gateway's adapters (pnpm run import github)",
+      "back-dated, through the gateway's adapters (pnpm ingest:import github)",
   );
   const imported = await importHistory(
     { tool: 'github', sinceMs: undefined, dryRun: false },

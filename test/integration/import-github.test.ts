@@ -25,7 +25,7 @@ import {
 import { TestPipeline } from './support/pipeline.ts';
 
 /**
- * `pnpm run import github` against a local server playing a GitHub organisation (REST shapes, Link
+ * `pnpm ingest:import github` against a local server playing a GitHub organisation (REST shapes, Link
  * pagination, rate-limit headers), into real Kafka, the registry, Redis and the processor: several
  * pages, a rate limit in the middle, a restart mid-import, a second run and a webhook copy that add nothing.
  */
@@ -74,7 +74,7 @@ const repositories: PlayedRepository[] = [
 /** Publications (45 − 2 and 14 − 2) and the archiving. */
 const EXPECTED = { payments: 43, marketing: 13 };
 
-describe('pnpm run import github', () => {
+describe('pnpm ingest:import github', () => {
   let pipeline: TestPipeline;
   let server: GithubOrgServer;
   let config: IngestConfig;

@@ -137,7 +137,7 @@ export const ERROR_CODE_INFO: Readonly<Record<ErrorCode, ErrorCodeInfo>> = {
   MM_ERR_ALERTER_WRITES_DISABLED: { retriable: false, httpStatus: 403 },
   // A receiver (webhook, chat, Alertmanager, Kafka) refused or failed a delivery: a bad gateway.
   MM_ERR_DELIVERY_FAILED: { retriable: 'depends', httpStatus: 502 },
-  // `pnpm import`: a command line it cannot run; no HTTP answer, the status only classifies it.
+  // `pnpm ingest:import`: a command line it cannot run; no HTTP answer, the status only classifies it.
   MM_ERR_IMPORT_ARGUMENT_INVALID: { retriable: false, httpStatus: 400 },
   // A tool's API failed the import (5xx, 429 past the retries, or refused it: 401, 404): a bad gateway.
   MM_ERR_IMPORT_SOURCE_FAILED: { retriable: 'depends', httpStatus: 502 },

@@ -106,7 +106,7 @@ const fileSchema = z
       })
       .strict()
       .default({}),
-    // `pnpm import <tool>` (docs/adapters/import.md): where each tool's history is read.
+    // `pnpm ingest:import <tool>` (docs/adapters/import.md): where each tool's history is read.
     imports: z
       .object({
         github: z

@@ -17,7 +17,7 @@ export interface IngestKeys {
   dmmProducts(source: string): string;
   /** Backstage poller: the last snapshot (JSON). String. */
   backstageSnapshot(source: string): string;
-  /** `pnpm import <tool>`: the position after the last page Kafka acknowledged (JSON); gone once complete. String. */
+  /** `pnpm ingest:import <tool>`: the position after the last page Kafka acknowledged (JSON); gone once complete. String. */
   importCheckpoint(tool: string, source: string): string;
   /** Backstage poller: a round held for retiring too many products, until confirmed (JSON). String. */
   backstageHold(source: string): string;

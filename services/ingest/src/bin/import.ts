@@ -4,7 +4,7 @@ import { IMPORT_USAGE, parseImportArgs } from '../import/args.ts';
 import { importHistory } from '../import/command.ts';
 
 /**
- * `pnpm run import <tool>` (`pnpm import` is pnpm's own command): a tool's history, back-dated, into Kafka (docs/adapters/import.md). Exit codes:
+ * `pnpm ingest:import <tool>`: a tool's history, back-dated, into Kafka (docs/adapters/import.md). Exit codes:
  * 0 done, 2 a command line or configuration it cannot run, 1 a failure that may pass (run it again: it
  * resumes from its checkpoint).
  */

@@ -4,7 +4,7 @@ import { ImportArgumentError } from './errors.ts';
 import { nextPageUrl } from './github-history.ts';
 import { progressLine } from './progress.ts';
 
-describe('pnpm run import arguments', () => {
+describe('pnpm ingest:import arguments', () => {
   it('reads the tool, --since and --dry-run', () => {
     expect(parseImportArgs(['github', '--since', '2025-06-01', '--dry-run'])).toEqual({
       tool: 'github',

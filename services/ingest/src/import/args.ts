@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util';
 import { ImportArgumentError } from './errors.ts';
 
-/** Tools `pnpm import` reads the history of. */
+/** Tools `pnpm ingest:import` reads the history of. */
 export const IMPORT_TOOLS = ['github', 'dmm'] as const;
 export type ImportTool = (typeof IMPORT_TOOLS)[number];
 
@@ -12,8 +12,8 @@ export interface ImportArgs {
   readonly dryRun: boolean;
 }
 
-export const IMPORT_USAGE = `usage: pnpm run import <tool> [--since <date>] [--dry-run]
-       pnpm run import --help
+export const IMPORT_USAGE = `usage: pnpm ingest:import <tool> [--since <date>] [--dry-run]
+       pnpm ingest:import --help
 
 Reads a tool's history, back-dated, through the gateway's adapters and identity mapping
 (MM_INGEST_CONFIG_FILE, MM_INGEST_IDENTITY_FILE) and sends it to Kafka. Resumes from its checkpoint

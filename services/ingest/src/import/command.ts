@@ -51,7 +51,7 @@ function githubSettings(file: GatewayFile) {
     throw new ConfigError([
       {
         field: 'MM_INGEST_CONFIG_FILE: imports.github',
-        reason: 'required by pnpm import github (owner, apiUrl, token)',
+        reason: 'required by pnpm ingest:import github (owner, apiUrl, token)',
       },
     ]);
   const source = github.source ?? file.github?.source;
@@ -68,7 +68,7 @@ function githubSettings(file: GatewayFile) {
 const waitText = (wait: Wait) => `${wait.reason}: waiting ${Math.ceil(wait.ms / 1_000)} s`;
 
 /**
- * `pnpm import <tool>`: reads the tool's history with the gateway's config file and identity mapping
+ * `pnpm ingest:import <tool>`: reads the tool's history with the gateway's config file and identity mapping
  * and sends it through the gateway's publisher (a dry run only reads). Returns the report it printed.
  */
 export async function importHistory(args: ImportArgs, deps: ImportCommandDeps): Promise<ImportReport> {
@@ -89,7 +89,7 @@ export async function importHistory(args: ImportArgs, deps: ImportCommandDeps): 
   const dmm = args.tool === 'dmm' ? file.pollers.dmm : undefined;
   if (args.tool === 'dmm' && dmm === undefined)
     throw new ConfigError([
-      { field: 'MM_INGEST_CONFIG_FILE: pollers.dmm', reason: 'required by pnpm import dmm' },
+      { field: 'MM_INGEST_CONFIG_FILE: pollers.dmm', reason: 'required by pnpm ingest:import dmm' },
     ]);
   const sourceName = (github?.source ?? dmm?.source) as string;
 

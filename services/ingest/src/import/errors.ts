@@ -1,6 +1,6 @@
 import { ErrorCodes, MeshMomentumError } from '@mesh-momentum/common';
 
-/** `pnpm import` was given a tool, option or value it cannot use; `field` names it (`--since`). */
+/** `pnpm ingest:import` was given a tool, option or value it cannot use; `field` names it (`--since`). */
 export class ImportArgumentError extends MeshMomentumError {
   readonly field: string;
 

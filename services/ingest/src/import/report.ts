@@ -1,6 +1,6 @@
 import type { ImportReport } from './run-import.ts';
 
-/** The summary `pnpm import` prints: counts per type and domain, then every unmapped, refused and skipped item. */
+/** The summary `pnpm ingest:import` prints: counts per type and domain, then every unmapped, refused and skipped item. */
 export function formatImportReport(report: ImportReport, source: string): string[] {
   const seconds = report.elapsedMs / 1_000;
   const rate = seconds > 0 ? Math.round(report.events / seconds) : report.events;
