@@ -1,3 +1,6 @@
+import { readFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createIdentityResolver, EMPTY_IDENTITY_CONFIG, mapGithubWebhook } from '@mesh-momentum/adapters';
 import { loadConfig } from '@mesh-momentum/common';
@@ -241,5 +244,57 @@ describe('pnpm ingest:import github', () => {
     await caughtUp();
 
     expect(await scores()).toEqual(before);
+  });
+
+  it('pnpm ingest:import dmm reads the feed from its beginning and hands its position to the live poller', async () => {
+    const fixture = (name: string): unknown =>
+      JSON.parse(
+        readFileSync(new URL(`../../packages/adapters/src/dmm/fixtures/${name}`, import.meta.url), 'utf8'),
+      );
+    const feed = fixture('events-page.json') as { id: string }[];
+    const feedServer: Server = createServer((request, response) => {
+      const url = new URL(request.url ?? '/', 'http://localhost');
+      const answer = (body: unknown) =>
+        response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(body));
+      if (url.pathname === '/api/events') {
+        // Two events a page, oldest first, after the one named.
+        const after = url.searchParams.get('lastEventId');
+        const start = after === null ? 0 : feed.findIndex((e) => e.id === after) + 1;
+        return answer(feed.slice(start, start + 2));
+      }
+      if (url.pathname === '/api/dataproducts/orders-daily')
+        return answer(fixture('dataproduct-orders-daily.json'));
+      if (url.pathname === '/api/access/2OzPnlv1OVp20sKQaqRQAl')
+        return answer(fixture('access-2OzPnlv1OVp20sKQaqRQAl.json'));
+      response.writeHead(404).end();
+    });
+    await new Promise<void>((resolve) => feedServer.listen(0, '127.0.0.1', resolve));
+    const dmmSource = 'https://dmm.acme.example';
+    try {
+      const report = await importHistory(
+        { tool: 'dmm', sinceMs: undefined, dryRun: false },
+        {
+          config,
+          file: {
+            ...EMPTY_GATEWAY_FILE,
+            pollers: {
+              dmm: {
+                source: dmmSource,
+                url: `http://127.0.0.1:${(feedServer.address() as AddressInfo).port}`,
+                intervalMs: 10_000,
+              },
+            },
+          },
+          print: () => undefined,
+        },
+      );
+      expect(report).toMatchObject({ tool: 'dmm', resumed: false });
+      expect(report.events).toBeGreaterThan(0);
+      // The live poller's own position: it goes on after the last event the import sent.
+      const cursor = ingestKeys(config.redis.keyPrefix).dmmCursor(dmmSource);
+      expect(await pipeline.redis.get(cursor)).toBe(feed.at(-1)?.id);
+    } finally {
+      feedServer.close();
+    }
   });
 });
