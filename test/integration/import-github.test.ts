@@ -16,7 +16,13 @@ import {
 } from '@mesh-momentum/ingest';
 import { PROCESSOR_SECTION } from '@mesh-momentum/processor';
 import { createMeshMomentumProducer } from '@mesh-momentum/sdk';
-import { INITIAL_NAMESPACE, keys as storeKeys, ScoreReader, type StoredScore } from '@mesh-momentum/store';
+import {
+  INITIAL_NAMESPACE,
+  keys as storeKeys,
+  PROGRESS_FIELDS,
+  ScoreReader,
+  type StoredScore,
+} from '@mesh-momentum/store';
 import {
   isolatedEnv,
   startGithubOrgServer,
@@ -122,7 +128,8 @@ describe('pnpm ingest:import github', () => {
           const behind = ends.filter(
             (e) =>
               Number(e.high) > 0 &&
-              Number(progress[`${pipeline.config.topics.events}:${e.partition}`] ?? 0) < Number(e.high),
+              Number(progress[PROGRESS_FIELDS.partition(pipeline.config.topics.events, e.partition)] ?? 0) <
+                Number(e.high),
           );
           return behind.length === 0 ? true : undefined;
         },
