@@ -222,8 +222,8 @@ describe('pnpm ingest:import github', () => {
     expect(after['marketing']?.eventCount).toBe(EXPECTED.marketing);
     const orders = after['payments.payments-orders'];
     expect(orders).toMatchObject({ eventCount: 43, ownerTeam: OWNER });
-    // Back-dated: the newest publication is 9 days old (2 + 7), the oldest 44 weeks older.
-    expect(orders?.lastEventMs).toBe(AS_OF_MS - 9 * DAY_MS);
+    // Back-dated: the newest publication (after the draft and the pre-release) is 2 + 2 × 7 days old.
+    expect(orders?.lastEventMs).toBe(AS_OF_MS - 16 * DAY_MS);
     expect(after['marketing.marketing-campaigns']?.stallExemption).toBe('retired');
     expect(await reader().products('payments')).toEqual(['payments.payments-orders']);
   });
