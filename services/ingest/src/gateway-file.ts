@@ -120,6 +120,17 @@ const fileSchema = z
           })
           .strict()
           .optional(),
+        openmetadata: z
+          .object({
+            // Server base URL; the API is under /api/v1.
+            url: z.string().url(),
+            // A bot's JWT (Settings → Bots), read access to data products and domains.
+            token: z.string().min(1).optional(),
+            // Absent: webhooks.openmetadata.source.
+            source: source.optional(),
+          })
+          .strict()
+          .optional(),
       })
       .strict()
       .default({}),

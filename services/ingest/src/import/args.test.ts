@@ -14,6 +14,7 @@ describe('pnpm ingest:import arguments', () => {
     expect(parseImportArgs(['github', '--since=2025-06-01T12:00:00+02:00'])?.sinceMs).toBe(
       Date.UTC(2025, 5, 1, 10),
     );
+    expect(parseImportArgs(['openmetadata', '--dry-run'])?.tool).toBe('openmetadata');
     expect(parseImportArgs(['dmm'])).toEqual({ tool: 'dmm', sinceMs: undefined, dryRun: false });
     expect(parseImportArgs(['--help'])).toBeUndefined();
   });

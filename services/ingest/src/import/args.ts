@@ -2,12 +2,12 @@ import { parseArgs } from 'node:util';
 import { ImportArgumentError } from './errors.ts';
 
 /** Tools `pnpm ingest:import` reads the history of. */
-export const IMPORT_TOOLS = ['github', 'dmm'] as const;
+export const IMPORT_TOOLS = ['github', 'openmetadata', 'dmm'] as const;
 export type ImportTool = (typeof IMPORT_TOOLS)[number];
 
 export interface ImportArgs {
   readonly tool: ImportTool;
-  /** Events before this are left out, ms since the epoch (github only). */
+  /** Events before this are left out, ms since the epoch (not for dmm). */
   readonly sinceMs: number | undefined;
   readonly dryRun: boolean;
 }
@@ -21,12 +21,13 @@ after an interruption; running it again counts nothing twice. docs/adapters/impo
 
 tools:
   github   releases of the mapped repositories of imports.github.owner; archived repositories retired
+  openmetadata  data products and their versions (publications), domain experts (champions)
   dmm      the Data Mesh Manager / Entropy Data event feed from its beginning (pollers.dmm); the live
            poller goes on from where it ends
 
 options:
-  --since <date>   leave out what happened before this date (RFC 3339 or YYYY-MM-DD, UTC; github only)
-  --dry-run        send nothing: print the events per type and domain, and the unmapped entities (github only)
+  --since <date>   leave out what happened before this date (RFC 3339 or YYYY-MM-DD, UTC; not for dmm)
+  --dry-run        send nothing: print the events per type and domain, and the unmapped entities (not for dmm)
   --help           this text`;
 
 /** `undefined` for --help; throws ImportArgumentError naming the argument otherwise. */

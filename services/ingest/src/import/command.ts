@@ -17,7 +17,9 @@ import { Publisher } from '../publisher.ts';
 import { UnmappedRegistry } from '../unmapped.ts';
 import type { ImportArgs } from './args.ts';
 import { ImportCheckpoints } from './checkpoint.ts';
-import { GithubHistory, type GithubCheckpoint } from './github-history.ts';
+import { GithubHistory } from './github-history.ts';
+import type { HistorySource } from './history-source.ts';
+import { OpenMetadataHistory } from './openmetadata-history.ts';
 import { RateLimitedHttpClient, type Wait } from './http-client.ts';
 import { ProgressLine } from './progress.ts';
 import { formatImportReport } from './report.ts';
@@ -65,6 +67,30 @@ function githubSettings(file: GatewayFile) {
   return { ...github, source: toolSource(source) };
 }
 
+function openMetadataSettings(file: GatewayFile, settings: IngestConfig['ingest']) {
+  const om = file.imports.openmetadata;
+  const issues = [];
+  if (om === undefined)
+    issues.push({
+      field: 'MM_INGEST_CONFIG_FILE: imports.openmetadata',
+      reason: 'required by pnpm ingest:import openmetadata (url, token)',
+    });
+  const source = om?.source ?? file.openmetadata?.source;
+  if (om !== undefined && source === undefined)
+    issues.push({
+      field: 'MM_INGEST_CONFIG_FILE: imports.openmetadata.source',
+      reason: 'required without webhooks.openmetadata (the source the events are sent from)',
+    });
+  if (settings.personIdKey === undefined)
+    issues.push({
+      field: 'MM_INGEST_PERSON_ID_KEY',
+      reason: 'required by pnpm ingest:import openmetadata: the key that pseudonymises domain experts',
+    });
+  if (om === undefined || source === undefined || settings.personIdKey === undefined)
+    throw new ConfigError(issues);
+  return { ...om, source: toolSource(source), personIdKey: settings.personIdKey };
+}
+
 const waitText = (wait: Wait) => `${wait.reason}: waiting ${Math.ceil(wait.ms / 1_000)} s`;
 
 /**
@@ -86,34 +112,48 @@ export async function importHistory(args: ImportArgs, deps: ImportCommandDeps): 
   const onProgress = (state: typeof last) => progress.update((last = state));
 
   const github = args.tool === 'github' ? githubSettings(file) : undefined;
+  const openmetadata = args.tool === 'openmetadata' ? openMetadataSettings(file, config.ingest) : undefined;
   const dmm = args.tool === 'dmm' ? file.pollers.dmm : undefined;
   if (args.tool === 'dmm' && dmm === undefined)
     throw new ConfigError([
       { field: 'MM_INGEST_CONFIG_FILE: pollers.dmm', reason: 'required by pnpm ingest:import dmm' },
     ]);
-  const sourceName = (github?.source ?? dmm?.source) as string;
-
-  const history = (http: RateLimitedHttpClient) => {
-    if (github === undefined) throw new Error('a GitHub history needs imports.github');
-    return new GithubHistory(
-      { source: sourceName, apiUrl: github.apiUrl, owner: github.owner, sinceMs: args.sinceMs },
-      { http, identity, clock },
-    );
-  };
+  const sourceName = (github?.source ?? openmetadata?.source ?? dmm?.source) as string;
+  const token = github?.token ?? openmetadata?.token;
   const http = new RateLimitedHttpClient({
     headers: {
-      accept: 'application/vnd.github+json',
-      'x-github-api-version': '2022-11-28',
-      ...(github?.token === undefined ? {} : { authorization: `Bearer ${github.token}` }),
+      ...(github === undefined
+        ? {}
+        : { accept: 'application/vnd.github+json', 'x-github-api-version': '2022-11-28' }),
+      ...(token === undefined ? {} : { authorization: `Bearer ${token}` }),
     },
     clock,
     ...(deps.sleep === undefined ? {} : { sleep: deps.sleep }),
     onWait,
   });
+  /** The paged history of github or openmetadata (dmm goes through its live poller). */
+  const history = (): HistorySource<unknown> => {
+    if (github !== undefined)
+      return new GithubHistory(
+        { source: sourceName, apiUrl: github.apiUrl, owner: github.owner, sinceMs: args.sinceMs },
+        { http, identity, clock },
+      ) as HistorySource<unknown>;
+    if (openmetadata !== undefined)
+      return new OpenMetadataHistory(
+        {
+          source: sourceName,
+          url: openmetadata.url,
+          personIdKey: openmetadata.personIdKey,
+          sinceMs: args.sinceMs,
+        },
+        { http, identity, clock },
+      ) as HistorySource<unknown>;
+    throw new Error(`no paged history for ${args.tool}`);
+  };
 
   if (args.dryRun) {
     const report = await runImport({
-      source: history(http),
+      source: history(),
       clock,
       maxFutureSkewMs: config.maxFutureSkewMs,
       onProgress,
@@ -140,14 +180,14 @@ export async function importHistory(args: ImportArgs, deps: ImportCommandDeps): 
     const publisher = Publisher.fromConfig(producer, config, config.ingest.ackTimeoutMs);
     const unmapped = new UnmappedRegistry(runtime.redis, keys.unmapped, config.ingest.unmappedMax);
     let report: ImportReport;
-    if (args.tool === 'github') {
+    if (args.tool !== 'dmm') {
       report = await runImport({
-        source: history(http),
+        source: history(),
         live: {
           publisher,
-          checkpoints: new ImportCheckpoints<GithubCheckpoint>(
+          checkpoints: new ImportCheckpoints<unknown>(
             runtime.redis,
-            keys.importCheckpoint('github', sourceName),
+            keys.importCheckpoint(args.tool, sourceName),
           ),
           unmapped,
         },
