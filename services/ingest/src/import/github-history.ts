@@ -1,13 +1,6 @@
 import LinkHeader from 'http-link-header';
-import {
-  AdapterPayloadError,
-  mapGithubWebhook,
-  type AdapterOutcome,
-  type DeliveryItem,
-  type IdentityResolver,
-  type UnmappedEntity,
-} from '@mesh-momentum/adapters';
-import type { HistorySource, ImportItem, ImportPage } from './history-source.ts';
+import { mapGithubWebhook, type IdentityResolver, type UnmappedEntity } from '@mesh-momentum/adapters';
+import { mappedItem, type HistorySource, type ImportItem, type ImportPage } from './history-source.ts';
 import type { RateLimitedHttpClient } from './http-client.ts';
 import { ImportSourceError } from './errors.ts';
 
@@ -111,15 +104,6 @@ export class GithubHistory implements HistorySource<GithubCheckpoint> {
     return { source: this.#options.source, identity: this.#identity, receivedAtMs: this.#clock() };
   }
 
-  #item(ref: string, map: () => AdapterOutcome): DeliveryItem {
-    try {
-      return { ref, outcome: map() };
-    } catch (error) {
-      if (error instanceof AdapterPayloadError) return { ref, error };
-      throw error;
-    }
-  }
-
   #release(repository: RestRepository, release: RestRelease): ImportItem {
     const ref = `${repository.full_name} release ${release.tag_name ?? release.id}`;
     if (release.draft === true) return { ref, skipped: 'draft' };
@@ -127,7 +111,7 @@ export class GithubHistory implements HistorySource<GithubCheckpoint> {
     const since = this.#options.sinceMs;
     if (since !== undefined && publishedMs !== undefined && publishedMs < since)
       return { ref, skipped: 'published before --since' };
-    return this.#item(ref, () =>
+    return mappedItem(ref, () =>
       mapGithubWebhook(
         { event: 'release', deliveryId: 'import', payload: { action: 'published', release, repository } },
         this.#context(),
@@ -166,7 +150,7 @@ export class GithubHistory implements HistorySource<GithubCheckpoint> {
         const next = nextPageUrl(answer.url, answer.headers.get('link'));
         if (next === null && repository.archived === true) {
           items.push(
-            this.#item(`${repository.full_name} archived`, () =>
+            mappedItem(`${repository.full_name} archived`, () =>
               mapGithubWebhook(
                 { event: 'repository', deliveryId: 'import', payload: { action: 'archived', repository } },
                 this.#context(),

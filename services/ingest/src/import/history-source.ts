@@ -1,4 +1,10 @@
-import type { DeliveryItem, ToolName, UnmappedEntity } from '@mesh-momentum/adapters';
+import {
+  AdapterPayloadError,
+  type AdapterOutcome,
+  type DeliveryItem,
+  type ToolName,
+  type UnmappedEntity,
+} from '@mesh-momentum/adapters';
 
 /**
  * One tool item read by an import: what the live path's adapter made of it (events, or why none), the
@@ -23,4 +29,14 @@ export interface HistorySource<C> {
   /** Units of work (repositories, feed pages), once known; undefined while unknown. */
   readonly total: number | undefined;
   pages(from: C | undefined): AsyncIterable<ImportPage<C>>;
+}
+
+/** What the live adapter makes of one item, or the payload error that refuses it alone. */
+export function mappedItem(ref: string, map: () => AdapterOutcome): DeliveryItem {
+  try {
+    return { ref, outcome: map() };
+  } catch (error) {
+    if (error instanceof AdapterPayloadError) return { ref, error };
+    throw error;
+  }
 }

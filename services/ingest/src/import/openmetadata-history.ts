@@ -1,11 +1,9 @@
 import {
-  AdapterPayloadError,
   mapOpenMetadataChangeEvent,
-  type AdapterOutcome,
   type DeliveryItem,
   type IdentityResolver,
 } from '@mesh-momentum/adapters';
-import type { HistorySource, ImportItem, ImportPage } from './history-source.ts';
+import { mappedItem, type HistorySource, type ImportItem, type ImportPage } from './history-source.ts';
 import type { RateLimitedHttpClient } from './http-client.ts';
 import { ImportSourceError } from './errors.ts';
 
@@ -91,13 +89,7 @@ export class OpenMetadataHistory implements HistorySource<OpenMetadataCheckpoint
       receivedAtMs: this.#clock(),
       personIdKey: this.#options.personIdKey,
     };
-    try {
-      const outcome: AdapterOutcome = mapOpenMetadataChangeEvent(changeEvent, context);
-      return { ref, outcome };
-    } catch (error) {
-      if (error instanceof AdapterPayloadError) return { ref, error };
-      throw error;
-    }
+    return mappedItem(ref, () => mapOpenMetadataChangeEvent(changeEvent, context));
   }
 
   /** The entity's versions, oldest first. */
