@@ -2,7 +2,7 @@ import type { RedisClient } from '@mesh-momentum/service-kit';
 import { storeCall } from '../store-call.ts';
 
 /**
- * An import's position in Redis (`<p>:ingest:import:<tool>:<digest of source>:checkpoint`, JSON; see
+ * An import's position in Redis (`<MM_REDIS_KEY_PREFIX>:ingest:import:<tool>:<digest of source>:checkpoint`, JSON; see
  * docs/redis-contract.md, "Ingest gateway"), saved after each page Kafka acknowledged and deleted when
  * the import completes. Redis rather than a file: the gateway's pollers keep their positions there
  * already, any machine (or the gateway's pod) can resume an import another one started, and the Data
