@@ -16,6 +16,11 @@ export function formatImportReport(report: ImportReport, source: string): string
       .map(([domain, n]) => `${domain} ${n}`);
     lines.push(`  ${type}: ${domains.join(', ')}`);
   }
+  if (report.tool === 'dmm') {
+    // The live poller's rounds record their unmapped and refused items themselves.
+    lines.push('  unmapped entities and refused items: GET /v1/admin/unmapped on the gateway');
+    return lines;
+  }
   const list = (title: string, items: readonly string[]) => {
     lines.push(`  ${title}: ${items.length}`);
     for (const item of items) lines.push(`    ${item}`);
