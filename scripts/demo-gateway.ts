@@ -1,17 +1,19 @@
-// The demo's ingest gateway: written config (a GitHub webhook secret and an identity mapping of the
-// simulated data products to repositories), started as its own process, and the simulated programme's
-// product releases sent through it as signed GitHub `release` webhooks, the way GitHub would send them.
+// The demo's ingest gateway: written config (a GitHub webhook secret, the import's GitHub organisation and
+// an identity mapping of the simulated data products to repositories), started as its own process, the
+// simulated programme's past releases played by a local stand-in for GitHub's REST API (for
+// `pnpm ingest:import github`), and its recent ones sent as signed `release` webhooks, as GitHub would.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { PlayedOrganisation, PlayedRepository } from '@mesh-momentum/testing';
 import { signGithubPayload } from '@mesh-momentum/webhook-auth';
 
 export const GATEWAY_ENV = {
   MM_INGEST_HTTP_PORT: '18088',
   MM_INGEST_OPS_PORT: '19465',
-  // The demo replays a year of releases through the webhook, which a live gateway would ignore as stale.
+  // The demo's live webhooks carry the last 30 days' releases, which a live gateway would ignore as stale.
   MM_INGEST_WEBHOOK_MAX_AGE_SECONDS: '0',
 } as const;
 
@@ -25,14 +27,54 @@ export interface Release {
   readonly time: number;
 }
 
-const ORG = 'acme-demo';
+export const ORG = 'acme-demo';
 const repoOf = (productId: string) => productId.replace(/[^a-zA-Z0-9-]/g, '-');
-/** A stable numeric repository id, as GitHub gives one (event ids derive from it). */
-const repoIdOf = (repo: string) =>
-  Number.parseInt(createHash('sha256').update(repo).digest('hex').slice(0, 12), 16);
+
+/** GitHub's numeric ids of the played repositories and releases (event ids derive from them). */
+export interface ReleaseIds {
+  readonly repository: (productId: string) => number;
+  readonly release: (release: Release) => number;
+}
+
+/** Stable ids: repositories numbered by first release, releases by their order in the programme. */
+export function releaseIds(releases: readonly Release[]): ReleaseIds {
+  const repos = new Map<string, number>();
+  const ids = new Map<Release, number>();
+  releases.forEach((r, i) => {
+    if (!repos.has(r.productId)) repos.set(r.productId, 1_000 + repos.size);
+    ids.set(r, 100_000 + i);
+  });
+  return {
+    repository: (productId) => repos.get(productId) as number,
+    release: (release) => ids.get(release) as number,
+  };
+}
+
+/** The organisation as GitHub's REST API shows it: one repository per product, its `history` releases. */
+export function playedOrganisation(history: readonly Release[], ids: ReleaseIds): PlayedOrganisation {
+  const byRepo = new Map<string, Release[]>();
+  for (const r of history) byRepo.set(r.productId, [...(byRepo.get(r.productId) ?? []), r]);
+  const repositories: PlayedRepository[] = [...byRepo].map(([productId, rs]) => ({
+    id: ids.repository(productId),
+    name: repoOf(productId),
+    topics: [],
+    updated_at: new Date(Math.max(...rs.map((r) => r.time))).toISOString(),
+    releases: [...rs]
+      .sort((a, b) => b.time - a.time)
+      .map((r) => ({
+        id: ids.release(r),
+        tag_name: `v${r.version}`,
+        published_at: new Date(r.time).toISOString(),
+      })),
+  }));
+  return { owner: ORG, repositories };
+}
 
 /** Writes the gateway's config and identity files; returns the variables that name them, and the secret. */
-export function writeGatewayConfig(releases: readonly Release[]): {
+export function writeGatewayConfig(
+  releases: readonly Release[],
+  githubApiUrl: string,
+): {
   env: Record<string, string>;
   secret: string;
 } {
@@ -55,7 +97,10 @@ export function writeGatewayConfig(releases: readonly Release[]): {
   writeFileSync(identityFile, JSON.stringify(identity, null, 2), { mode: 0o600 });
   writeFileSync(
     configFile,
-    JSON.stringify({ webhooks: { github: { source: `https://github.com/${ORG}`, secrets: [secret] } } }),
+    JSON.stringify({
+      webhooks: { github: { source: `https://github.com/${ORG}`, secrets: [secret] } },
+      imports: { github: { owner: ORG, apiUrl: githubApiUrl } },
+    }),
     { mode: 0o600 },
   );
   return { env: { MM_INGEST_CONFIG_FILE: configFile, MM_INGEST_IDENTITY_FILE: identityFile }, secret };
@@ -82,12 +127,17 @@ export async function waitForGateway(timeoutMs = 60_000): Promise<void> {
 }
 
 /** One release as GitHub's `release.published` webhook, signed with the shared secret. */
-export async function sendRelease(release: Release, secret: string, n: number): Promise<void> {
+export async function sendRelease(
+  release: Release,
+  ids: ReleaseIds,
+  secret: string,
+  n: number,
+): Promise<void> {
   const repo = repoOf(release.productId);
   const body = JSON.stringify({
     action: 'published',
     release: {
-      id: n + 1,
+      id: ids.release(release),
       tag_name: `v${release.version}`,
       name: `v${release.version}`,
       draft: false,
@@ -95,7 +145,7 @@ export async function sendRelease(release: Release, secret: string, n: number): 
       published_at: new Date(release.time).toISOString(),
     },
     repository: {
-      id: repoIdOf(repo),
+      id: ids.repository(release.productId),
       name: repo,
       full_name: `${ORG}/${repo}`,
       owner: { login: ORG },

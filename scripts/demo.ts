@@ -1,7 +1,9 @@
 // The demo behind `bash scripts/demo.sh`: a simulated data-mesh programme (four domains, twelve months,
-// four stories) goes through the SDK — and its product releases as signed GitHub webhooks through the
-// ingest gateway — the schema registry and Kafka into the processor; gateway and processor run as their
-// own processes. Then the scoreboard is read back from Redis, the way any dashboard would read it.
+// four stories) goes through the SDK, the schema registry and Kafka into the processor. Day one first:
+// the product releases of all but the last weeks are imported from a local stand-in for a GitHub
+// organisation (`pnpm ingest:import github`, back-dated), then the demo goes live: the recent releases as
+// signed GitHub webhooks through the ingest gateway, everything else through the SDK; gateway and
+// processor run as their own processes. Then the scoreboard is read back from Redis, the way any dashboard would read it.
 // The demo owns the topics, consumer group and key prefix below and resets them on every run, so it
 // never touches a real installation's data. The dashboard (services/dashboard) starts before the events
 // are sent, so its page fills up while the simulation runs; the demo leaves the processor and the
@@ -9,14 +11,18 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { Redis } from 'ioredis';
 import { createLogger } from '@mesh-momentum/common';
+import { importHistory, loadIngestConfig } from '@mesh-momentum/ingest';
 import { createKafka, ensureTopics } from '@mesh-momentum/kafka';
 import { loadProcessorConfig } from '@mesh-momentum/processor';
 import { createMeshMomentumProducer } from '@mesh-momentum/sdk';
 import { describeProgramme, simulateProgramme } from '@mesh-momentum/simulator';
 import { ScoreReader, type StoredScore } from '@mesh-momentum/store';
+import { startGithubOrgServer } from '@mesh-momentum/testing';
 import { showAlerts } from './demo-alerts.ts';
 import {
   GATEWAY_ENV,
+  playedOrganisation,
+  releaseIds,
   sendRelease,
   startGateway,
   waitForGateway,
@@ -38,6 +44,8 @@ const SEED = Number(process.env['DEMO_SEED'] ?? 42);
 const KEEP_RUNNING = process.env['DEMO_KEEP_RUNNING'] !== '0';
 /** The dashboard's port in the demo (MM_DASHBOARD_HTTP_PORT overrides it). */
 const DASHBOARD_PORT = process.env['MM_DASHBOARD_HTTP_PORT'] ?? '8090';
+/** Releases of the last this many days arrive live, as webhooks; older ones come from the import. */
+const LIVE_DAYS = 30;
 
 // Another service's MM_*_ prefix is left alone by the processor's config: one environment serves both.
 const env = { ...process.env, ...DEMO_ENV };
@@ -177,31 +185,49 @@ async function main(): Promise<void> {
 
   const releases = events.filter((e) => e.type === 'DataProductPublished') as unknown as Release[];
   const others = events.filter((e) => e.type !== 'DataProductPublished');
-  const gatewayConfig = writeGatewayConfig(releases);
-  say('- starting the ingest gateway (services/ingest) as its own process');
-  const gateway = track(startGateway({ ...env, ...gatewayConfig.env }));
+  const goLiveMs = endMs - LIVE_DAYS * 86_400_000;
+  const history = releases.filter((r) => r.time < goLiveMs);
+  const liveReleases = releases.filter((r) => r.time >= goLiveMs);
+  const ids = releaseIds(releases);
+  const github = await startGithubOrgServer(playedOrganisation(history, ids));
+  const gatewayConfig = writeGatewayConfig(releases, github.url);
+  const gatewayEnv = { ...env, ...gatewayConfig.env };
+
+  say(
+    `- day one: importing the GitHub organisation's history from a local stand-in for its API (${github.url}), ` +
+      "back-dated, through the gateway's adapters (pnpm ingest:import github)",
+  );
+  const imported = await importHistory(
+    { tool: 'github', sinceMs: undefined, dryRun: false },
+    { config: loadIngestConfig(gatewayEnv), logger, print: (line) => say(`    ${line}`) },
+  );
+  await github.close();
+
+  say('- starting the ingest gateway (services/ingest) as its own process, and going live');
+  const gateway = track(startGateway(gatewayEnv));
   let gatewayExit: string | undefined;
   gateway.on('exit', (code, signal) => (gatewayExit = signal ?? `code ${code}`));
   await waitForGateway();
 
+  const liveCount = liveReleases.length + others.length;
   say(
-    `- sending ${releases.length} product releases as signed GitHub webhooks through the gateway, ` +
-      `and ${others.length} other events through the SDK (validated, Avro, schema registry, key = domain)`,
+    `- live: sending ${liveReleases.length} releases of the last ${LIVE_DAYS} days as signed GitHub webhooks ` +
+      `through the gateway, and ${others.length} other events through the SDK (validated, Avro, schema registry, key = domain)`,
   );
   const producer = createMeshMomentumProducer({ config, logger, maxFutureSkewMs: 300_000 });
   let sent = 0;
   const deliveries = others.map(async (event) => {
     const { type, ...input } = event;
     await producer.emit(type, input as never);
-    progress('sent   ', ++sent, events.length);
+    progress('sent   ', ++sent, liveCount);
   });
   // A few webhooks at a time, as a git host delivers them.
   let next = 0;
   const webhookWorkers = Array.from({ length: 4 }, async () => {
-    while (next < releases.length) {
+    while (next < liveReleases.length) {
       const n = next++;
-      await sendRelease(releases[n] as Release, gatewayConfig.secret, n);
-      progress('sent   ', ++sent, events.length);
+      await sendRelease(liveReleases[n] as Release, ids, gatewayConfig.secret, n);
+      progress('sent   ', ++sent, liveCount);
     }
   });
   await Promise.all([...deliveries, ...webhookWorkers]);
@@ -225,7 +251,8 @@ async function main(): Promise<void> {
 
   say('');
   say(
-    `Scoreboard, read from Redis (prefix ${config.redis.keyPrefix}, namespace ${await reader.namespace()}):`,
+    `Scoreboard, read from Redis (prefix ${config.redis.keyPrefix}, namespace ${await reader.namespace()}): ` +
+      `${events.length} events, ${imported.events} of them from the day-one import of GitHub's history`,
   );
   say(
     `${'domain'.padEnd(12)}  ${'story'.padEnd(9)}  momentum  trend7  tr.30  value  quadrant   champions  stalled`,

@@ -153,7 +153,7 @@ describe('pollers on recorded tool responses', () => {
     expect(listed.map((l) => l.ref)).toContain(`event ${gone.id} (AccessActivatedEvent gone-access)`);
   });
 
-  it('Backstage catalog: first poll is the baseline, the next sends the difference, a restart sends nothing again', async () => {
+  it('Backstage catalog: first poll discovers the existing products, the next sends the difference, a restart sends nothing again', async () => {
     const before = fixture('backstage/fixtures/catalog-before.json') as unknown[];
     const after = fixture('backstage/fixtures/catalog-after-by-query.json');
     let current: 'before' | 'after' = 'before';
@@ -168,9 +168,10 @@ describe('pollers on recorded tool responses', () => {
     servers.push(server);
     const options = { source: 'https://backstage.acme.example', url: `${url}/api/catalog`, token: 't' };
 
+    // The baseline: the two live data products of the catalog, discovered (no weight), nothing published.
     expect(await new BackstagePoller(options, deps).pollOnce()).toMatchObject({
       baseline: true,
-      sent: 0,
+      sent: 2,
       entities: before.length,
     });
     const unmapped = await deps.unmapped.list(10);
@@ -298,7 +299,7 @@ describe('pollers on recorded tool responses', () => {
         expect(response.status).toBe(200);
         return (await response.json()) as Record<string, unknown>;
       };
-      expect(await poller.pollOnce()).toMatchObject({ baseline: true, sent: 0 });
+      expect(await poller.pollOnce()).toMatchObject({ baseline: true, sent: 2 });
       const baseline = await snapshot();
 
       // The catalog answers with nothing: both known products would be retired. Held.

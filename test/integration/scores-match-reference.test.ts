@@ -14,7 +14,34 @@ import { expectSameScore } from './support/compare-scores.ts';
  */
 const END_MS = Date.parse('2026-06-01T00:00:00Z');
 const AS_OF_MS = END_MS + 3_600_000;
-const events = simulateProgramme({ seed: 11, endMs: END_MS });
+const programme = simulateProgramme({ seed: 11, endMs: END_MS });
+/**
+ * A catalog read for the first time a day before the end (docs/scoring.md, "Existing products"): every
+ * third published product found again under another owner team, and two products nothing else names.
+ * They weigh nothing; they change owners, event counts and the product lists, which Redis must agree on.
+ */
+const DISCOVERED_AT_MS = END_MS - 86_400_000;
+const published = [
+  ...new Map(
+    programme.flatMap((e) => (e.type === 'DataProductPublished' ? [[e.productId, e.domain] as const] : [])),
+  ),
+];
+const discoveries = [
+  ...published.filter((_, i) => i % 3 === 0),
+  ['payments.catalogued-only', 'payments'] as const,
+  ['hr.catalogued-only', 'hr'] as const,
+].map(([productId, domain]) => ({
+  id: `discovered-${productId}`,
+  source: 'urn:test:catalog',
+  type: 'DataProductDiscovered' as const,
+  time: DISCOVERED_AT_MS,
+  subject: productId,
+  domain,
+  productId,
+  name: productId,
+  ownerTeam: 'catalog-owners',
+}));
+const events = [...programme, ...discoveries];
 const reference = computeScores(
   events.map((e) => toScoringEvent(validateEvent(e, { nowMs: AS_OF_MS, maxFutureSkewMs: 0 }))),
   AS_OF_MS,
@@ -65,6 +92,12 @@ async function runScenario(
     }
   }
   expect((await reader.products('payments')).length).toBeGreaterThan(3);
+  const catalogued = await reader.scopeScore('payments', {
+    kind: 'product',
+    productId: 'payments.catalogued-only',
+  });
+  expect(catalogued?.ownerTeam).toBe('catalog-owners');
+  expect(catalogued?.momentum.score).toBe(0);
   expectSameScore(await reader.meshScore(), reference.mesh, 'mesh');
 
   const total = running.reduce((sum, p) => sum + p.stats.applied, 0);

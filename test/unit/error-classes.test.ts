@@ -52,7 +52,7 @@ import {
   KafkaTlsUntrustedError,
 } from '@mesh-momentum/kafka';
 import { loadConfig } from '@mesh-momentum/common';
-import { IngestError, IngestErrorCodes } from '@mesh-momentum/ingest';
+import { ImportArgumentError, ImportSourceError, IngestError, IngestErrorCodes } from '@mesh-momentum/ingest';
 import { documentedErrorCodes } from '../../packages/common/src/errors.test-support.ts';
 
 /**
@@ -119,6 +119,9 @@ const SAMPLES: readonly MeshMomentumError[] = [
   new AlerterFencedError(3, { lapsed: true }),
   new DeliveryFailedError('webhook', 'HTTP 503', { retriable: true, status: 503 }),
   new DeliveryFailedError('webhook', 'HTTP 400', { retriable: false, status: 400 }),
+  new ImportArgumentError('--since', 'not a date'),
+  new ImportSourceError('https://api.github.com/orgs/acme/repos', 503, 'answered 503 5 times'),
+  new ImportSourceError('https://api.github.com/orgs/acme/repos', 404, 'answered 404'),
 ];
 
 describe('every error class', () => {

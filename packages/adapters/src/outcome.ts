@@ -3,6 +3,7 @@ import type {
   ChampionLost,
   ConsumerOffboarded,
   ConsumerOnboarded,
+  DataProductDiscovered,
   DataProductPublished,
   DataProductRetired,
   EventInput,
@@ -112,6 +113,8 @@ function build<E extends { readonly type: string }>(
 export const makeEvent = {
   dataProductPublished: (fields: Fields<DataProductPublished>, envelope: Envelope) =>
     build<DataProductPublished>('DataProductPublished', fields, envelope),
+  dataProductDiscovered: (fields: Fields<DataProductDiscovered>, envelope: Envelope) =>
+    build<DataProductDiscovered>('DataProductDiscovered', fields, envelope),
   dataProductRetired: (fields: Fields<DataProductRetired>, envelope: Envelope) =>
     build<DataProductRetired>('DataProductRetired', fields, envelope),
   consumerOnboarded: (fields: Fields<ConsumerOnboarded>, envelope: Envelope) =>

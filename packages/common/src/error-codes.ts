@@ -67,6 +67,8 @@ export const ErrorCodes = {
   DASHBOARD_UNAUTHENTICATED: 'MM_ERR_DASHBOARD_UNAUTHENTICATED',
   SSE_TOO_MANY_PER_CLIENT: 'MM_ERR_SSE_TOO_MANY_PER_CLIENT',
   UNEXPECTED: 'MM_ERR_UNEXPECTED',
+  IMPORT_ARGUMENT_INVALID: 'MM_ERR_IMPORT_ARGUMENT_INVALID',
+  IMPORT_SOURCE_FAILED: 'MM_ERR_IMPORT_SOURCE_FAILED',
 } as const;
 
 export type ErrorCode = (typeof ErrorCodes)[keyof typeof ErrorCodes];
@@ -173,6 +175,10 @@ export const ERROR_CODE_INFO: Readonly<Record<ErrorCode, ErrorCodeInfo>> = {
   MM_ERR_SSE_TOO_MANY_PER_CLIENT: { retriable: true, httpStatus: 429 },
   // The processor dead-letters a record for a failure that carries no code of its own (its reason header).
   MM_ERR_UNEXPECTED: { retriable: false, httpStatus: 500 },
+  // `pnpm ingest:import`: a command line it cannot run; no HTTP answer, the status only classifies it.
+  MM_ERR_IMPORT_ARGUMENT_INVALID: { retriable: false, httpStatus: 400 },
+  // A tool's API failed the import (5xx, 429 past the retries, or refused it: 401, 404): a bad gateway.
+  MM_ERR_IMPORT_SOURCE_FAILED: { retriable: 'depends', httpStatus: 502 },
 };
 
 /**

@@ -16,6 +16,9 @@ describe('contributionOf', () => {
       momentum: 8,
       value: 0,
     });
+    expect(
+      contributionOf(ev(t, { type: 'DataProductDiscovered', productId: 'p', ownerTeam: 't' }), C),
+    ).toEqual({ momentum: 0, value: 0 });
     expect(contributionOf(ev(t, { type: 'DataProductRetired', productId: 'p' }), C)).toEqual({
       momentum: -3,
       value: -1,

@@ -78,6 +78,9 @@ export function contributionOf(event: ScoringEvent, config: ScoringConfig): Cont
         momentum: w.QualityIncidentResolved.momentumBySeverity[event.severity],
         value: w.QualityIncidentResolved.valueBySeverity[event.severity],
       };
+    case 'DataProductDiscovered':
+      // Existence, not an occurrence: its time is when a tool was read, so it must never move a score.
+      return { momentum: 0, value: 0 };
     case 'ProductUsageReported': {
       const p = w.ProductUsageReported;
       return {

@@ -18,6 +18,7 @@ export const EVENT_TYPES = [
   'QualityIncidentOpened',
   'QualityIncidentResolved',
   'ProductUsageReported',
+  'DataProductDiscovered',
 ] as const;
 export type EventType = (typeof EVENT_TYPES)[number];
 
@@ -50,6 +51,18 @@ export interface DataProductPublishedEvent extends EventEnvelope {
   readonly productId: string;
   readonly tier: ProductTier;
   /** The team owning the product as of this publication; the latest publication's team is the owner. */
+  readonly ownerTeam: string;
+}
+
+/**
+ * A product that already exists in a tool, found there (a catalog's first read, an import). Weight 0 on
+ * both metrics, always (not a config key): it makes the product known with its owner and domain and
+ * never moves a score (docs/scoring.md, "Existing products").
+ */
+export interface DataProductDiscoveredEvent extends EventEnvelope {
+  readonly type: 'DataProductDiscovered';
+  readonly productId: string;
+  /** The owning team according to the tool; competes with publications for the product's owner. */
   readonly ownerTeam: string;
 }
 
@@ -136,7 +149,8 @@ export type ScoringEvent =
   | StakeholderEngagedEvent
   | QualityIncidentOpenedEvent
   | QualityIncidentResolvedEvent
-  | ProductUsageReportedEvent;
+  | ProductUsageReportedEvent
+  | DataProductDiscoveredEvent;
 
 /** The de-duplication key of an event: `(source, id)`, joined so it can live in a Set. */
 export function eventKey(event: Pick<ScoringEvent, 'source' | 'id'>): string {

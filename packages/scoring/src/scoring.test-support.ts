@@ -59,6 +59,11 @@ const bodyArb: fc.Arbitrary<Without<ScoringEvent>> = fc.oneof(
   }),
   fc.record({ type: fc.constant('DataProductRetired' as const), productId: product }),
   fc.record({
+    type: fc.constant('DataProductDiscovered' as const),
+    productId: product,
+    ownerTeam: fc.constantFrom('team-a', 'team-b', 'team-c'),
+  }),
+  fc.record({
     type: fc.constantFrom('ConsumerOnboarded' as const, 'ConsumerOffboarded' as const),
     productId: product,
     consumerTeam: fc.constantFrom(...TEAMS),

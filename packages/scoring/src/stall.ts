@@ -95,6 +95,7 @@ export function momentumBuildingTypes(config: ScoringConfig): ReadonlySet<EventT
     QualityIncidentOpened: any(w.QualityIncidentOpened.momentumBySeverity),
     QualityIncidentResolved: any(w.QualityIncidentResolved.momentumBySeverity),
     ProductUsageReported: w.ProductUsageReported.momentum > 0,
+    DataProductDiscovered: false,
   };
   const types = new Set(
     (Object.keys(building) as EventType[]).filter((type) => building[type]),

@@ -106,6 +106,19 @@ describe('owner team', () => {
     expect(ownerTeamOf(Object.values(fold([b, a])))).toBe('team-b');
   });
 
+  it('is the team of a later discovery, and a discovery never counts as support', () => {
+    const discovered = (timeMs: number, ownerTeam: string) =>
+      ev({ timeMs, id: `d-${timeMs}` }, { type: 'DataProductDiscovered', productId: 'orders', ownerTeam });
+    const events = [publishedBy(T_2025 + 1, 'checkout'), discovered(T_2025 + 2, 'catalog-team')];
+    for (const order of [events, [...events].reverse()]) {
+      const state = fold(order);
+      expect(ownerTeamOf(Object.values(state))).toBe('catalog-team');
+      expect(standingCounts(state).consumers).toBe(0);
+    }
+    const republished = fold([...events, publishedBy(T_2025 + 3, 'payments-core')]);
+    expect(ownerTeamOf(Object.values(republished))).toBe('payments-core');
+  });
+
   it('is undefined before any publication', () => {
     expect(ownerTeamOf(Object.values(fold([gained(T_2025)])))).toBeUndefined();
   });

@@ -2,7 +2,7 @@ import type { ChampionRole, ScoringEvent } from './events.ts';
 
 /**
  * Standing support: current champions and sponsors (per domain) and current consumers (per product),
- * and each product's owner team (the team of its latest publication).
+ * and each product's owner team (the team of its latest publication or discovery).
  *
  * Order-independent definition: every entity (a person in a role in a domain, or a consumer team of a
  * product) is in the state of its LATEST event, ordered by (timeMs, id, source) and, for a full tie, a
@@ -16,7 +16,7 @@ export type StandingEntity = ChampionRole | 'consumer' | 'owner';
 /** The latest event seen for one entity. */
 export interface StandingEntry {
   readonly entity: StandingEntity;
-  /** Always true for `owner`: a product always has the owner of its latest publication. */
+  /** Always true for `owner`: a product always has the owner of its latest publication or discovery. */
   readonly gained: boolean;
   readonly timeMs: number;
   readonly id: string;
@@ -55,6 +55,7 @@ export function standingEntryOf(event: ScoringEvent): { key: string; entry: Stan
         entry: { ...base, entity: 'consumer', gained: event.type === 'ConsumerOnboarded' },
       };
     case 'DataProductPublished':
+    case 'DataProductDiscovered':
       return {
         key: JSON.stringify(['owner', event.productId]),
         entry: { ...base, entity: 'owner', gained: true, team: event.ownerTeam },
@@ -117,8 +118,8 @@ export function standingCounts(state: StandingState): StandingCounts {
 }
 
 /**
- * The owner team of the latest publication among the state's owner entries: a product's owner (its
- * standing holds its one owner entry); undefined before any publication.
+ * The owner team of the latest publication or discovery among the state's owner entries: a product's
+ * owner (its standing holds its one owner entry); undefined before either.
  */
 export function ownerTeamOf(entries: Iterable<StandingEntry>): string | undefined {
   let latest: StandingEntry | undefined;

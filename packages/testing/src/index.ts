@@ -11,3 +11,4 @@ export * from './private-redis-cluster.ts';
 export * from './module-graph.ts';
 export * from './prometheus.ts';
 export * from './slow-client.ts';
+export * from './github-org-server.ts';

@@ -106,6 +106,34 @@ const fileSchema = z
       })
       .strict()
       .default({}),
+    // `pnpm ingest:import <tool>` (docs/adapters/import.md): where each tool's history is read.
+    imports: z
+      .object({
+        github: z
+          .object({
+            // The organisation whose repositories are read.
+            owner: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9-]{0,38}$/, 'a GitHub organisation name'),
+            apiUrl: z.string().url().default('https://api.github.com'),
+            token: z.string().min(1).optional(),
+            // Absent: webhooks.github.source, so imported and delivered releases share their ids.
+            source: source.optional(),
+          })
+          .strict()
+          .optional(),
+        openmetadata: z
+          .object({
+            // Server base URL; the API is under /api/v1.
+            url: z.string().url(),
+            // A bot's JWT (Settings → Bots), read access to data products and domains.
+            token: z.string().min(1).optional(),
+            // Absent: webhooks.openmetadata.source.
+            source: source.optional(),
+          })
+          .strict()
+          .optional(),
+      })
+      .strict()
+      .default({}),
   })
   .strict();
 
@@ -129,6 +157,7 @@ export interface GatewayFile {
   readonly openmetadata: { readonly source: string; readonly secrets: readonly string[] } | undefined;
   readonly generic: ReadonlyMap<string, GenericWebhookConfig>;
   readonly pollers: RawGatewayFile['pollers'];
+  readonly imports: RawGatewayFile['imports'];
 }
 
 export const EMPTY_GATEWAY_FILE: GatewayFile = {
@@ -137,6 +166,7 @@ export const EMPTY_GATEWAY_FILE: GatewayFile = {
   openmetadata: undefined,
   generic: new Map(),
   pollers: {},
+  imports: {},
 };
 
 /**
@@ -235,6 +265,7 @@ export function parseGatewayFile(
     openmetadata: hook(raw.webhooks.openmetadata),
     generic,
     pollers: raw.pollers,
+    imports: raw.imports,
   };
 }
 

@@ -10,3 +10,6 @@ export * from './deliveries.ts';
 export * from './pollers/dmm.ts';
 export * from './pollers/backstage.ts';
 export * from './pollers/backstage-hold.ts';
+export * from './import/args.ts';
+export * from './import/command.ts';
+export * from './import/errors.ts';

@@ -20,6 +20,8 @@ export interface IngestKeys {
   dmmProducts(source: string): string;
   /** Backstage poller: the last snapshot (JSON). String. */
   backstageSnapshot(source: string): string;
+  /** `pnpm ingest:import <tool>`: the position after the last page Kafka acknowledged (JSON); gone once complete. String. */
+  importCheckpoint(tool: string, source: string): string;
   /** Backstage poller: a round held for retiring too many products, until confirmed (JSON). String. */
   backstageHold(source: string): string;
 }
@@ -38,6 +40,7 @@ export function ingestKeys(prefix: string): IngestKeys {
     dmmCursor: (source) => `${base}:dmm:${digest(source)}:cursor`,
     dmmProducts: (source) => `${base}:dmm:${digest(source)}:products`,
     backstageSnapshot: (source) => `${base}:backstage:${digest(source)}:snapshot`,
+    importCheckpoint: (tool, source) => `${base}:import:${tool}:${digest(source)}:checkpoint`,
     backstageHold: (source) => `${base}:backstage:${digest(source)}:hold`,
   };
 }

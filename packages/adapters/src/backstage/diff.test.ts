@@ -112,8 +112,26 @@ describe('diffBackstageSnapshots', () => {
     expect(new Set(first).size).toBe(first.length);
   });
 
-  it('takes the first snapshot as the baseline and emits nothing', () => {
+  it('takes the first snapshot as the baseline: every live product discovered, nothing published', () => {
     const outcome = diffBackstageSnapshots(undefined, before, context);
+    const events = validated(outcome);
+    expect(
+      events.map((e) => [e.type, 'productId' in e && e.productId, 'ownerTeam' in e && e.ownerTeam]),
+    ).toEqual([
+      ['DataProductDiscovered', 'payments.orders-daily', 'payments-data'],
+      ['DataProductDiscovered', 'marketing.customer-360', 'marketing-data'],
+    ]);
+    expect(events.every((e) => e.time === context.nowMs && e.domain !== '')).toBe(true);
+    expect(outcome.unmapped.map((u) => u.ref)).toEqual(['component:default/legacy-report']);
+    const again = diffBackstageSnapshots(undefined, before, { ...context, nowMs: context.nowMs + 1 });
+    expect(again.events.map((e) => e.id)).toEqual(events.map((e) => e.id));
+  });
+
+  it('discovers nothing of a first snapshot whose products are all retired', () => {
+    const retired = Object.fromEntries(
+      Object.entries(before.products).map(([ref, p]) => [ref, { ...p, retired: true }]),
+    );
+    const outcome = diffBackstageSnapshots(undefined, { ...before, products: retired }, context);
     expect(outcome.events).toEqual([]);
     expect(outcome.ignored?.code).toBe('baseline');
   });

@@ -16,8 +16,9 @@ export interface BackstageDiffContext {
  * - a product gone or moved to a retired lifecycle → DataProductRetired;
  * - a team newly consuming a product (through any of its entities) → ConsumerOnboarded;
  * - a team no longer consuming it → ConsumerOffboarded.
- * With no previous snapshot (the first poll) nothing is emitted: the catalog's current state is the
- * baseline, not a burst of publications dated today.
+ * With no previous snapshot (the first poll) the catalog's current state is the baseline: every live
+ * product → DataProductDiscovered (weight 0: the product is listed with its owner and domain, and no
+ * momentum is invented for the day of the poll); retired ones and consumptions are taken as they are.
  *
  * Event ids derive from the entity uid and the change (and version), so two pollers, or a poller that
  * restarts before saving its snapshot, emit the same ids for the same change.
@@ -27,22 +28,16 @@ export function diffBackstageSnapshots(
   current: BackstageSnapshot,
   context: BackstageDiffContext,
 ): AdapterOutcome {
-  if (previous === undefined) {
-    return ignored(
-      'baseline',
-      `first snapshot: ${Object.keys(current.products).length} products taken as the baseline`,
-      current.unmapped,
-    );
-  }
-  const events: EventInput[] = [];
   // Stable while a round is retried (the poller saves the next snapshot only once Kafka acknowledged),
   // different for the same change in a later round.
-  const round = previous.round ?? 0;
+  const round = previous?.round ?? 0;
   const envelope = (key: string, change: string) => ({
     id: deterministicEventId(context.source, `backstage:${key}`, `${change}#${round}`),
     source: context.source,
     timeMs: context.nowMs,
   });
+  if (previous === undefined) return baseline(current, envelope);
+  const events: EventInput[] = [];
 
   for (const [ref, product] of Object.entries(current.products)) {
     const before = previous.products[ref];
@@ -105,6 +100,19 @@ export function diffBackstageSnapshots(
     );
   }
   if (events.length === 0) return ignored('no-change', 'the catalog did not change', current.unmapped);
+  return produced(events, current.unmapped);
+}
+
+type EnvelopeOf = (key: string, change: string) => { id: string; source: string; timeMs: number };
+
+/** The first snapshot: every live product discovered, nothing else (see diffBackstageSnapshots). */
+function baseline(current: BackstageSnapshot, envelope: EnvelopeOf): AdapterOutcome {
+  const events = Object.values(current.products)
+    .filter((product) => !product.retired)
+    .map(({ productId, domain, name, ownerTeam, uid }) =>
+      makeEvent.dataProductDiscovered({ productId, domain, name, ownerTeam }, envelope(uid, 'discovered')),
+    );
+  if (events.length === 0) return ignored('baseline', 'first snapshot: no live product', current.unmapped);
   return produced(events, current.unmapped);
 }
 

@@ -110,6 +110,28 @@ export interface ConsumerOnboarded {
   readonly useCaseId: string | null;
 }
 
+/** A data product that already exists in a tool (a catalog read for the first time) was found. It makes the product known, with its domain and owner team, and carries no weight: it never changes momentum or value. A product that becomes available is DataProductPublished. */
+export interface DataProductDiscovered {
+  /** Event identifier, unique per source (CloudEvents `id`). (source, id) is the de-duplication key: a producer retry or re-delivery MUST reuse the same id; a different occurrence MUST get a new one. Non-empty. */
+  readonly id: string;
+  /** URI-reference of the tool or service that emitted the event (CloudEvents `source`), e.g. `https://git.example.com/payments/orders-api`, `urn:meshmomentum:cli` or `/ci/payments-pipeline`. Non-empty. */
+  readonly source: string;
+  /** Event type name (CloudEvents `type`). MUST be exactly "DataProductDiscovered" for this record (the record name); any other value makes the event invalid. */
+  readonly type: 'DataProductDiscovered';
+  /** Event time: when the tool was read and the product found to exist (the first poll of a catalog, an import), UTC, in milliseconds since the Unix epoch (CloudEvents `time`; an RFC 3339 UTC timestamp on JSON ingest). It dates no occurrence: the event carries no momentum or value, whatever its time. */
+  readonly time: number;
+  /** The entity the event is about (CloudEvents `subject`). For DataProductDiscovered: the productId. */
+  readonly subject: string;
+  /** Identifier of the data-mesh domain the event belongs to, e.g. `payments`. Also the Kafka message key, so all events of one domain land on one partition and stay ordered. Non-empty. */
+  readonly domain: string;
+  /** Stable identifier of the data product that exists in the tool; the same value as `subject`. Non-empty. */
+  readonly productId: string;
+  /** Human-readable name of the data product, as the tool shows it. */
+  readonly name: string;
+  /** Identifier of the team that owns the data product according to the tool. The owner of a product is the team of its latest DataProductPublished or DataProductDiscovered. */
+  readonly ownerTeam: string;
+}
+
 /** A data product, or a new version of one, became available to consumers. */
 export interface DataProductPublished {
   /** Event identifier, unique per source (CloudEvents `id`). (source, id) is the de-duplication key: a producer retry or re-delivery MUST reuse the same id; a different occurrence MUST get a new one. Non-empty. */
@@ -274,6 +296,7 @@ export type DomainEvent =
   | ChampionLost
   | ConsumerOffboarded
   | ConsumerOnboarded
+  | DataProductDiscovered
   | DataProductPublished
   | DataProductRetired
   | ProductUsageReported
@@ -288,6 +311,7 @@ export const EVENT_TYPES = [
   'ChampionLost',
   'ConsumerOffboarded',
   'ConsumerOnboarded',
+  'DataProductDiscovered',
   'DataProductPublished',
   'DataProductRetired',
   'ProductUsageReported',
@@ -308,6 +332,7 @@ export const SUBJECT_FIELDS = {
   ChampionLost: 'personId',
   ConsumerOffboarded: 'productId',
   ConsumerOnboarded: 'productId',
+  DataProductDiscovered: 'productId',
   DataProductPublished: 'productId',
   DataProductRetired: 'productId',
   ProductUsageReported: 'productId',

@@ -55,6 +55,15 @@ export const EXAMPLE_EVENTS: { readonly [T in EventType]: EventOfType<T> } = {
     ownerTeam: 'payments-data',
     tier: 'standard',
   },
+  DataProductDiscovered: {
+    ...envelope,
+    id: 'ex-data-product-discovered',
+    type: 'DataProductDiscovered',
+    subject: 'orders',
+    productId: 'orders',
+    name: 'Orders (daily)',
+    ownerTeam: 'payments-data',
+  },
   DataProductRetired: {
     ...envelope,
     id: 'ex-data-product-retired',

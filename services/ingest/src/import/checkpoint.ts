@@ -1,0 +1,34 @@
+import type { RedisClient } from '@mesh-momentum/service-kit';
+import { storeCall } from '../store-call.ts';
+
+/**
+ * An import's position in Redis (`<MM_REDIS_KEY_PREFIX>:ingest:import:<tool>:<digest of source>:checkpoint`, JSON; see
+ * docs/redis-contract.md, "Ingest gateway"), saved after each page Kafka acknowledged and deleted when
+ * the import completes. Redis rather than a file: the gateway's pollers keep their positions there
+ * already, any machine (or the gateway's pod) can resume an import another one started, and the Data
+ * Mesh Manager import's position is the live poller's own cursor.
+ */
+export class ImportCheckpoints<C> {
+  readonly #redis: RedisClient;
+  readonly #key: string;
+
+  constructor(redis: RedisClient, key: string) {
+    this.#redis = redis;
+    this.#key = key;
+  }
+
+  async load(): Promise<C | undefined> {
+    const raw = await storeCall('read the import checkpoint', () => this.#redis.get(this.#key));
+    return raw === null ? undefined : (JSON.parse(raw) as C);
+  }
+
+  async save(checkpoint: C): Promise<void> {
+    await storeCall('save the import checkpoint', () =>
+      this.#redis.set(this.#key, JSON.stringify(checkpoint)),
+    );
+  }
+
+  async clear(): Promise<void> {
+    await storeCall('clear the import checkpoint', () => this.#redis.del(this.#key));
+  }
+}

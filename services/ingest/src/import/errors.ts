@@ -1,0 +1,30 @@
+import { ErrorCodes, MeshMomentumError } from '@mesh-momentum/common';
+
+/** `pnpm ingest:import` was given a tool, option or value it cannot use; `field` names it (`--since`). */
+export class ImportArgumentError extends MeshMomentumError {
+  readonly field: string;
+
+  constructor(field: string, reason: string) {
+    super(ErrorCodes.IMPORT_ARGUMENT_INVALID, `${field}: ${reason}`);
+    this.field = field;
+  }
+}
+
+/**
+ * A tool's API failed the import. Retriable (`retriable` true) for a timeout, a network error, 429 and
+ * 5xx that outlasted the retries; not for other answers (401: the token, 404: the owner or the URL).
+ */
+export class ImportSourceError extends MeshMomentumError {
+  readonly url: string;
+  /** The HTTP status, when the tool answered. */
+  readonly status: number | undefined;
+
+  constructor(url: string, status: number | undefined, detail: string, options: { cause?: unknown } = {}) {
+    super(ErrorCodes.IMPORT_SOURCE_FAILED, `GET ${url}: ${detail}`, {
+      ...options,
+      retriable: status === undefined || status === 408 || status === 429 || status >= 500,
+    });
+    this.url = url;
+    this.status = status;
+  }
+}
