@@ -24,6 +24,7 @@ export const ErrorCodes = {
   REBUILD_RUNNING: 'MM_ERR_REBUILD_RUNNING',
   BATCH_STALLED: 'MM_ERR_BATCH_STALLED',
   KAFKA_UNAVAILABLE: 'MM_ERR_KAFKA_UNAVAILABLE',
+  TOPIC_REPLICATION_FACTOR: 'MM_ERR_TOPIC_REPLICATION_FACTOR',
   WEBHOOK_HEADER_MISSING: 'MM_ERR_WEBHOOK_HEADER_MISSING',
   WEBHOOK_HEADER_MALFORMED: 'MM_ERR_WEBHOOK_HEADER_MALFORMED',
   WEBHOOK_TIMESTAMP_STALE: 'MM_ERR_WEBHOOK_TIMESTAMP_STALE',
@@ -92,6 +93,8 @@ export const ERROR_CODE_INFO: Readonly<Record<ErrorCode, ErrorCodeInfo>> = {
   MM_ERR_REBUILD_RUNNING: { retriable: true, httpStatus: 409 },
   MM_ERR_BATCH_STALLED: { retriable: true, httpStatus: 503 },
   MM_ERR_KAFKA_UNAVAILABLE: { retriable: true, httpStatus: 503 },
+  // Topics asked for more replicas than the cluster has brokers: the setting (or the cluster) must change.
+  MM_ERR_TOPIC_REPLICATION_FACTOR: { retriable: false, httpStatus: 500 },
   // A delivery without (valid) credentials is 401; a garbled header is 400.
   MM_ERR_WEBHOOK_HEADER_MISSING: { retriable: false, httpStatus: 401 },
   MM_ERR_WEBHOOK_HEADER_MALFORMED: { retriable: false, httpStatus: 400 },
