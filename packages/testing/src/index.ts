@@ -9,3 +9,4 @@ export * from './silent-server.ts';
 export * from './alertmanager.ts';
 export * from './private-redis-cluster.ts';
 export * from './module-graph.ts';
+export * from './local-kafka-cluster.ts';

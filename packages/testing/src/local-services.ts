@@ -20,7 +20,7 @@ export function localEndpoints(): ServiceEndpoints {
   };
 }
 
-async function infra(...command: string[]): Promise<{ ok: boolean; output: string }> {
+export async function infra(...command: string[]): Promise<{ ok: boolean; output: string }> {
   try {
     const { stdout, stderr } = await run('bash', [LOCAL_INFRA_SCRIPT, ...command], {
       cwd: REPO_ROOT,
