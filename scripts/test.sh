@@ -2,8 +2,9 @@
 # Runs the whole test suite on a fresh machine: bootstraps Node and pnpm, installs with the frozen
 # lockfile, starts the local infrastructure (Kafka, schema registry, Redis) unless it is already
 # running, runs `pnpm test` (lint, typecheck, unit, integration), then the integration scenarios on a
-# 3-master Redis Cluster (`pnpm test:integration:cluster`), and stops what it started, even on
-# failure. Its last line is "N passed, N failed", counted from vitest's JSON reports.
+# 3-master Redis Cluster (`pnpm test:integration:cluster`), then the broker-kill, topic and protocol
+# tests on a three-broker Kafka cluster (`pnpm test:integration:kafka-cluster`), and stops what it
+# started, even on failure. Its last line is "N passed, N failed", counted from vitest's JSON reports.
 set -uo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
@@ -76,6 +77,22 @@ MM_TEST_REDIS_CLUSTER_NODES="${MM_TEST_REDIS_CLUSTER_NODES:-127.0.0.1:17001,127.
 if [ "$stop_cluster" = true ]; then
   step "redis cluster down"
   bash infra/local/local-infra.sh redis-cluster down --purge || true
+fi
+
+# Broker kills on a three-broker Kafka cluster (vitest project integration-kafka-cluster, its own JSON
+# report). Started here and stopped again, with its data, unless it was already running. The fault test
+# streams MM_TEST_BROKER_KILL_EVENTS events (docs/faults.md).
+stop_kafka_cluster=false
+if ! bash infra/local/local-infra.sh kafka-cluster status >/dev/null 2>&1; then
+  step "kafka cluster up"
+  stop_kafka_cluster=true
+  bash infra/local/local-infra.sh kafka-cluster up || status=1
+fi
+step "integration on the Kafka cluster"
+pnpm test:integration:kafka-cluster || status=1
+if [ "$stop_kafka_cluster" = true ]; then
+  step "kafka cluster down"
+  bash infra/local/local-infra.sh kafka-cluster down --purge || true
 fi
 
 step "finished (exit $status)"
