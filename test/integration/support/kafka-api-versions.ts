@@ -21,7 +21,7 @@ const Broker = require('kafkajs/src/broker') as BrokerClass;
 const ConnectionPool = require('kafkajs/src/network/connectionPool') as ConnectionPoolClass;
 const socketFactory = require('kafkajs/src/network/socketFactory') as () => unknown;
 const { createLogger, LEVELS } = require('kafkajs/src/loggers') as {
-  createLogger(options: { level: number }): unknown;
+  createLogger(options: { level: number; logCreator: () => () => void }): unknown;
   LEVELS: { NOTHING: number };
 };
 
@@ -39,7 +39,8 @@ export const KAFKAJS_REQUEST_VERSIONS: Record<string, readonly string[]> = Objec
 /** The broker's ApiVersions answer (key to min/max version), as kafkajs' connection receives it. */
 export async function brokerApiVersions(hostPort: string): Promise<Record<number, BrokerApiRange>> {
   const [host, port] = hostPort.split(':');
-  const logger = createLogger({ level: LEVELS.NOTHING });
+  // Silent: a failure surfaces as the thrown error.
+  const logger = createLogger({ level: LEVELS.NOTHING, logCreator: () => () => undefined });
   const connectionPool = new ConnectionPool({
     host,
     port: Number(port),
