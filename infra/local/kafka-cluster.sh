@@ -100,7 +100,6 @@ kcluster_format() {
   dir="$(kcluster_dir "$node")"
   kafka_check_line "$dir"
   [ -f "$dir/data/meta.properties" ] && return 0
-  if [ ! -s "$root/cluster-id" ]; then kafka_random_uuid >"$root/cluster-id"; fi
   cluster_id="$(cat "$root/cluster-id")"
   kafka_java kafka.tools.StorageTool format -t "$cluster_id" -c "$dir/server.properties" \
     >>"$(log_file "$(kcluster_svc "$node")")" 2>&1 ||
@@ -111,8 +110,6 @@ kcluster_format() {
 kcluster_start() {
   local node="$1" heap=512m
   [ "$node" = controller ] && heap=256m
-  kcluster_properties "$node"
-  kcluster_format "$node"
   launch "$(kcluster_svc "$node")" "$JAVA" -Xms128m "-Xmx$heap" -XX:+UseG1GC -XX:MaxGCPauseMillis=20 \
     -Djava.awt.headless=true "${KAFKA_LOG_OPTS[@]}" -cp "$KAFKA_HOME/libs/*" kafka.Kafka \
     "$(kcluster_dir "$node")/server.properties"
@@ -135,16 +132,25 @@ kcluster_up() {
   require_java
   install_kafka
   mkdir -p "$STATE_DIR/kafka-cluster"
-  local node pid port t0 deadline started=()
+  local node pid port t0 deadline started=() formatting=()
   t0="$(now)"
   for node in controller $(kcluster_ids); do
     if pid="$(kcluster_pid "$node")"; then continue; fi
     rm -f "$(pid_file "$(kcluster_svc "$node")")"
     if [ "$node" = controller ]; then port="$KCLUSTER_CONTROLLER_PORT"; else port="$(kcluster_port "$node")"; fi
     port_open "$port" && die "port $port (kafka cluster $node) is already in use by another process; set MM_LOCAL_KAFKA_CLUSTER_PORT"
-    kcluster_start "$node"
     started+=("$node")
   done
+  # The cluster id first (shared by every node), then each node's storage formatted in parallel: one
+  # JVM each, several seconds apiece on a small machine.
+  if [ ! -s "$STATE_DIR/kafka-cluster/cluster-id" ]; then kafka_random_uuid >"$STATE_DIR/kafka-cluster/cluster-id"; fi
+  for node in "${started[@]+"${started[@]}"}"; do
+    kcluster_properties "$node"
+    kcluster_format "$node" &
+    formatting+=("$!")
+  done
+  for pid in "${formatting[@]+"${formatting[@]}"}"; do wait "$pid" || die "formatting a kafka cluster node failed"; done
+  for node in "${started[@]+"${started[@]}"}"; do kcluster_start "$node"; done
   deadline=$(($(date +%s) + READY_TIMEOUT))
   for node in $(kcluster_ids); do
     until kcluster_broker_ready "$(kcluster_port "$node")"; do
