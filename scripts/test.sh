@@ -63,37 +63,34 @@ step "pnpm test"
 pnpm test
 status=$?
 
-# The pipeline scenarios again on a 3-master Redis Cluster (vitest project integration-cluster, its own
-# JSON report). A cluster this run starts is stopped again; one already running is left alone.
-stop_cluster=false
-if ! bash infra/local/local-infra.sh redis-cluster status >/dev/null 2>&1; then
-  step "redis cluster up"
-  stop_cluster=true
-  bash infra/local/local-infra.sh redis-cluster up || status=1
-fi
-step "integration on the Redis Cluster"
-MM_TEST_REDIS_CLUSTER_NODES="${MM_TEST_REDIS_CLUSTER_NODES:-127.0.0.1:17001,127.0.0.1:17002,127.0.0.1:17003}" \
-  pnpm test:integration:cluster || status=1
-if [ "$stop_cluster" = true ]; then
-  step "redis cluster down"
-  bash infra/local/local-infra.sh redis-cluster down --purge || true
-fi
+# Runs "$@" with a local cluster up (KIND: redis-cluster or kafka-cluster, LABEL for the step lines): a
+# cluster this run starts is stopped again, with its data; one already running is left alone. Any
+# failure sets status=1.
+with_cluster() {
+  local kind="$1" label="$2" started_here=false
+  shift 2
+  if ! bash infra/local/local-infra.sh "$kind" status >/dev/null 2>&1; then
+    step "$label up"
+    started_here=true
+    bash infra/local/local-infra.sh "$kind" up || status=1
+  fi
+  step "integration on the $label"
+  "$@" || status=1
+  if [ "$started_here" = true ]; then
+    step "$label down"
+    bash infra/local/local-infra.sh "$kind" down --purge || true
+  fi
+}
 
-# Broker kills on a three-broker Kafka cluster (vitest project integration-kafka-cluster, its own JSON
-# report). Started here and stopped again, with its data, unless it was already running. The fault test
-# streams MM_TEST_BROKER_KILL_EVENTS events (docs/faults.md).
-stop_kafka_cluster=false
-if ! bash infra/local/local-infra.sh kafka-cluster status >/dev/null 2>&1; then
-  step "kafka cluster up"
-  stop_kafka_cluster=true
-  bash infra/local/local-infra.sh kafka-cluster up || status=1
-fi
-step "integration on the Kafka cluster"
-pnpm test:integration:kafka-cluster || status=1
-if [ "$stop_kafka_cluster" = true ]; then
-  step "kafka cluster down"
-  bash infra/local/local-infra.sh kafka-cluster down --purge || true
-fi
+# The pipeline scenarios again on a 3-master Redis Cluster (vitest project integration-cluster, its own
+# JSON report).
+with_cluster redis-cluster "Redis Cluster" env \
+  MM_TEST_REDIS_CLUSTER_NODES="${MM_TEST_REDIS_CLUSTER_NODES:-127.0.0.1:17001,127.0.0.1:17002,127.0.0.1:17003}" \
+  pnpm test:integration:cluster
+# Broker kills, topic and protocol checks on a three-broker Kafka cluster (vitest project
+# integration-kafka-cluster, its own JSON report). The fault test streams MM_TEST_BROKER_KILL_EVENTS
+# events (docs/faults.md).
+with_cluster kafka-cluster "Kafka cluster" pnpm test:integration:kafka-cluster
 
 step "finished (exit $status)"
 # Stop what this run started before the summary, so the summary stays the last line.
