@@ -21,7 +21,7 @@ set -euo pipefail
 # Settings
 # ---------------------------------------------------------------------------------------------
 # Kafka: the 4.x line by default; MM_LOCAL_KAFKA_VERSION=3.9.1 (any 3.x or 4.x on Maven Central) runs
-# another one, each cached apart. See infra/README.md, "Kafka version".
+# another one, each cached apart. See infra/README.md, "Versions, and why".
 KAFKA_VERSION="${MM_LOCAL_KAFKA_VERSION:-4.4.0}"
 APICURIO_VERSION=3.0.9
 JAVA_MIN_MAJOR=17

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { afterEach, describe, expect, inject, it } from 'vitest';
 import { ErrorCodes, MeshMomentumError } from '@mesh-momentum/common';
 import { loadProcessorConfig } from '@mesh-momentum/processor';
@@ -361,10 +362,11 @@ describe('Kafka brokers killed mid-stream (three brokers, RF 3, min.insync.repli
   }, 900_000);
 });
 
+/** True while the process exists and is not a zombie (an orphaned broker may wait long to be reaped). */
 function isAlive(pid: number): boolean {
   try {
-    process.kill(pid, 0);
-    return true;
+    const state = readFileSync(`/proc/${pid}/stat`, 'utf8').replace(/^.*\) /s, '')[0];
+    return state !== 'Z' && state !== 'X';
   } catch {
     return false;
   }
