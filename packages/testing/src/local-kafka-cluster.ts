@@ -1,4 +1,4 @@
-import { infra } from './local-services.ts';
+import { localInfra } from './local-services.ts';
 
 /**
  * The project's three-broker Kafka cluster (infra/local/kafka-cluster.sh), driven through
@@ -34,7 +34,7 @@ export class LocalKafkaCluster {
 
   /** Every node with its pid (undefined while stopped), from `kafka-cluster status`. */
   async nodes(): Promise<ClusterNode[]> {
-    const { output } = await infra('kafka-cluster', 'status');
+    const { output } = await localInfra('kafka-cluster', 'status');
     return output.split('\n').flatMap((line) => {
       const m = STATUS_LINE.exec(line);
       if (!m) return [];
@@ -53,18 +53,18 @@ export class LocalKafkaCluster {
 
   /** Starts whatever is not running and waits until every broker sees the whole cluster again. */
   async up(): Promise<void> {
-    const up = await infra('kafka-cluster', 'up');
+    const up = await localInfra('kafka-cluster', 'up');
     if (!up.ok) throw new Error(`could not start the local Kafka cluster:\n${up.output}`);
   }
 
   async stop(): Promise<void> {
-    if (this.startedHere) await infra('kafka-cluster', 'down');
+    if (this.startedHere) await localInfra('kafka-cluster', 'down');
   }
 }
 
 /** Uses the local Kafka cluster, starting it when it is not running (and then stopping it afterwards). */
 export async function ensureLocalKafkaCluster(): Promise<LocalKafkaCluster> {
-  const running = (await infra('kafka-cluster', 'status')).ok;
+  const running = (await localInfra('kafka-cluster', 'status')).ok;
   const cluster = new LocalKafkaCluster(localKafkaClusterBrokers(), !running);
   if (!running) await cluster.up();
   return cluster;
