@@ -46,8 +46,8 @@ const CLUSTER_SCENARIOS = [
 // The projects: `unit` needs no services and runs in parallel; `chart` renders the Helm chart;
 // `integration` talks to real Kafka, schema registry and Redis, found or started by the global set-up
 // (see packages/testing); `image` runs the container image against them; `integration-cluster` runs the
-// pipeline scenarios on a Redis Cluster; `integration-kafka-sasl` runs the Kafka clients on a SASL_SSL
-// broker with ACLs.
+// pipeline scenarios on a Redis Cluster; `integration-kafka-cluster` on a three-broker Kafka cluster;
+// `integration-kafka-sasl` runs the Kafka clients on a SASL_SSL broker with ACLs.
 export default defineConfig({
   ...resolveConfig,
   test: {
@@ -119,6 +119,24 @@ export default defineConfig({
           testTimeout: 90_000,
           hookTimeout: 120_000,
           maxWorkers: 2,
+        },
+      },
+      {
+        ...resolveConfig,
+        test: {
+          // The project's three-broker Kafka cluster (RF 3, min.insync.replicas 2), started by its
+          // global set-up: broker kills under load, and the topic and protocol checks on a real cluster.
+          name: 'integration-kafka-cluster',
+          include: [
+            'test/kafka-cluster/**/*.test.ts',
+            'test/integration/kafka-protocol-floor.test.ts',
+            'test/integration/topic-replication.test.ts',
+          ],
+          globalSetup: ['test/kafka-cluster/global-setup.ts'],
+          testTimeout: 120_000,
+          hookTimeout: 300_000,
+          // One file at a time: the broker kills would disturb any other file on the cluster.
+          maxWorkers: 1,
         },
       },
     ],

@@ -41,7 +41,10 @@ import { summarise } from './support/summarise-profile.ts';
  *                                                         # (copies under new ids): memory per event at fixed scopes
  *   pnpm bench:processor -- --experiment no-mesh-refresh,heap-mib=320  # what-if runs, see support/processor-child.ts
  *   MM_PROCESSOR_FETCH_PARTITION_MB=16 MM_PROCESSOR_FETCH_MB=48 pnpm bench:processor   # other fetch sizes
- *   (or BENCH_EVENTS, BENCH_NAIVE_EVENTS, BENCH_PROFILE=1, BENCH_EXPERIMENTS)
+ *   pnpm bench:processor -- --kafka-cluster 127.0.0.1:29092,127.0.0.1:29093,127.0.0.1:29094
+ *                                                         # + the batched run again on a 3-broker cluster
+ *                                                         # (local-infra.sh kafka-cluster up; RF 3, acks=all)
+ *   (or BENCH_EVENTS, BENCH_NAIVE_EVENTS, BENCH_PROFILE=1, BENCH_EXPERIMENTS, BENCH_KAFKA_CLUSTER)
  *
  * Everything is created fresh (topics, key prefix, consumer groups) and deleted at the end.
  */
@@ -51,6 +54,8 @@ const NAIVE_EVENTS = Math.min(EVENTS, numberArg('naive-events', 'BENCH_NAIVE_EVE
 const PROFILE = flagArg('profile', 'BENCH_PROFILE');
 const EXPERIMENTS = stringArg('experiment', 'BENCH_EXPERIMENTS', '');
 const SAME_SCOPES_AS = numberArg('same-scopes-as', 'BENCH_SAME_SCOPES_AS', 0);
+/** Bootstrap brokers of a replicated cluster to repeat the batched run on, beside the single broker's. */
+const KAFKA_CLUSTER = stringArg('kafka-cluster', 'BENCH_KAFKA_CLUSTER', '');
 const GOAL_RATE = 100_000;
 const GOAL_CLIENT_CMDS = 0.2;
 
@@ -135,6 +140,46 @@ async function measure(
   }
 }
 
+/** The events to apply (seeded: the same list each time it is asked for). */
+function benchEvents(): ReturnType<typeof simulateEvents> {
+  return SAME_SCOPES_AS > 0
+    ? replicateEvents(simulateEvents(Math.min(SAME_SCOPES_AS, EVENTS)), EVENTS)
+    : simulateEvents(EVENTS);
+}
+
+/**
+ * The batched run again with the events on a replicated cluster (`--kafka-cluster`): topics with the
+ * cluster's replication factor, preloaded with acks=all, applied by one processor instance as above.
+ */
+async function measureOnCluster(brokers: string, codec: EventCodec): Promise<Run> {
+  const env = { ...benchEnv('processor', stamp, 'cluster'), MM_KAFKA_BROKERS: brokers };
+  const clusterConfig = benchConfig(env);
+  const clusterKafka = createKafka(clusterConfig.kafka, { logger });
+  const clusterAdmin = clusterKafka.admin();
+  await clusterAdmin.connect();
+  try {
+    await ensureTopics(clusterAdmin, { ...clusterConfig.topics });
+    const [meta] = (await clusterAdmin.fetchTopicMetadata({ topics: [clusterConfig.topics.events] })).topics;
+    const loaded = await preload(clusterKafka, codec, clusterConfig.topics.events, benchEvents(), {});
+    console.log(
+      `
+applying from a ${brokers.split(',').length}-broker cluster (${brokers}, replication factor ` +
+        `${meta?.partitions[0]?.replicas.length ?? '?'}); preload ${fmtInt(loaded.events / loaded.totalSeconds)} events/s`,
+    );
+    const run = await measure('batched, Kafka cluster', env, 'batch', EVENTS);
+    const inRedis = await appliedInRedis(clusterConfig.redis.keyPrefix);
+    console.log(`  check: Redis holds ${fmtInt(inRedis)} applied events (expected ${fmtInt(EVENTS)})`);
+    return run;
+  } finally {
+    await clusterAdmin.deleteTopics({
+      topics: [clusterConfig.topics.events, clusterConfig.topics.deadLetter],
+    });
+    await clusterAdmin.deleteGroups([clusterConfig.processor.groupId]).catch(() => undefined);
+    await clusterAdmin.disconnect();
+    await deletePrefix(redis, clusterConfig.redis.keyPrefix);
+  }
+}
+
 /** Sum of the domains' event counts in Redis: every event applied exactly once? */
 async function appliedInRedis(prefix: string): Promise<number> {
   const ks = { prefix, namespace: INITIAL_NAMESPACE };
@@ -160,10 +205,7 @@ try {
 
   // ---- preload (not measured) -------------------------------------------------------------------
   let t0 = performance.now();
-  let events: ReturnType<typeof simulateEvents> | undefined =
-    SAME_SCOPES_AS > 0
-      ? replicateEvents(simulateEvents(Math.min(SAME_SCOPES_AS, EVENTS)), EVENTS)
-      : simulateEvents(EVENTS);
+  let events: ReturnType<typeof simulateEvents> | undefined = benchEvents();
   const simulateSeconds = (performance.now() - t0) / 1000;
   const types = new Map<string, number>();
   for (const e of events) types.set(e.type, (types.get(e.type) ?? 0) + 1);
@@ -193,7 +235,9 @@ try {
   if (EXPERIMENTS)
     console.log(`\nEXPERIMENT: the processor runs with ${EXPERIMENTS} (not the committed code path)`);
   console.log('\napplying with one processor instance (batched: the real Processor)');
-  runs.push(await measure('batched', envMain, 'batch', EVENTS, profileDir));
+  runs.push(
+    await measure(KAFKA_CLUSTER ? 'batched, single broker' : 'batched', envMain, 'batch', EVENTS, profileDir),
+  );
   const inRedis = await appliedInRedis(config.redis.keyPrefix);
   console.log(`  check: Redis holds ${fmtInt(inRedis)} applied events (expected ${fmtInt(EVENTS)})`);
   families = await memoryByFamily(redis, config.redis.keyPrefix);
@@ -204,6 +248,7 @@ try {
   console.log(
     `  check: Redis holds ${fmtInt(naiveInRedis)} applied events (expected ≥ ${fmtInt(NAIVE_EVENTS)})`,
   );
+  if (KAFKA_CLUSTER) runs.push(await measureOnCluster(KAFKA_CLUSTER, codec));
 } finally {
   await admin.deleteTopics({ topics: [config.topics.events, config.topics.deadLetter] }).catch(() => {});
   await admin.deleteGroups([config.processor.groupId, naiveConfig.processor.groupId]).catch(() => undefined);

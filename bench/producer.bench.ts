@@ -1,6 +1,6 @@
 import { performance } from 'node:perf_hooks';
 import { Partitioners } from 'kafkajs';
-import { createLogger, loadConfig } from '@mesh-momentum/common';
+import { createLogger, loadConfig, type Config } from '@mesh-momentum/common';
 import { EVENT_TYPES, type EventType } from '@mesh-momentum/events';
 import { createKafka, ensureTopics } from '@mesh-momentum/kafka';
 import { createMeshMomentumProducer, type EmitInput, type OutgoingRecord } from '@mesh-momentum/sdk';
@@ -15,6 +15,9 @@ import { sampleInputs } from '../test/fixtures/sample-events.ts';
  *
  *   pnpm bench:producer                      # 200k events per row
  *   BENCH_EVENTS=50000 BENCH_BATCH_SIZES=100,1000 pnpm bench:producer
+ *   BENCH_KAFKA_CLUSTER=127.0.0.1:29092,127.0.0.1:29093,127.0.0.1:29094 pnpm bench:producer
+ *       # the SDK rows again on a replicated cluster (local-infra.sh kafka-cluster up: RF 3, acks=all),
+ *       # printed beside the single broker's
  *
  * Writes to a fresh topic bench.producer.<time>.events (deleted at the end).
  */
@@ -23,15 +26,19 @@ const EVENTS = Number(process.env['BENCH_EVENTS'] ?? 200_000);
 const BATCH_SIZES = (process.env['BENCH_BATCH_SIZES'] ?? '100,1000,5000').split(',').map(Number);
 const POOL = 5_000;
 
-const { BENCH_EVENTS: _e, BENCH_BATCH_SIZES: _b, ...env } = process.env;
+const { BENCH_EVENTS: _e, BENCH_BATCH_SIZES: _b, BENCH_KAFKA_CLUSTER: cluster, ...env } = process.env;
 const stamp = Date.now().toString(36);
-const config = loadConfig({
-  ...Object.fromEntries(Object.entries(env).filter(([k]) => !k.startsWith('MM_TOPIC_'))),
-  MM_TOPIC_EVENTS: `bench.producer.${stamp}.events`,
-  MM_TOPIC_DLQ: `bench.producer.${stamp}.dlq`,
-  MM_TOPIC_PARTITIONS: process.env['MM_TOPIC_PARTITIONS'] ?? '6',
-  MM_LOG_LEVEL: process.env['MM_LOG_LEVEL'] ?? 'error',
-});
+/** The configuration for one Kafka: MM_KAFKA_BROKERS, or the given brokers (the cluster's). */
+const configFor = (brokers?: string): Config =>
+  loadConfig({
+    ...Object.fromEntries(Object.entries(env).filter(([k]) => !k.startsWith('MM_TOPIC_'))),
+    ...(brokers ? { MM_KAFKA_BROKERS: brokers } : {}),
+    MM_TOPIC_EVENTS: `bench.producer.${stamp}.events`,
+    MM_TOPIC_DLQ: `bench.producer.${stamp}.dlq`,
+    MM_TOPIC_PARTITIONS: process.env['MM_TOPIC_PARTITIONS'] ?? '6',
+    MM_LOG_LEVEL: process.env['MM_LOG_LEVEL'] ?? 'error',
+  });
+const config = configFor();
 const logger = createLogger({ name: 'bench', level: config.logLevel });
 
 /** Mixed types, varied ids: the pool is cycled, every event gets a fresh UUIDv7 from the SDK. */
@@ -47,6 +54,8 @@ for (let i = 0; pool.length < POOL; i++) {
 }
 
 interface Row {
+  /** Which Kafka: `single` (MM_KAFKA_BROKERS) or `cluster` (BENCH_KAFKA_CLUSTER). */
+  readonly kafka: string;
   readonly mode: string;
   readonly batchSize: number;
   readonly events: number;
@@ -67,9 +76,9 @@ function percentile(sorted: Float64Array, p: number): number | undefined {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
 }
 
-async function runSdk(batchSize: number, validateOnly: boolean): Promise<Row> {
+async function runSdk(batchSize: number, validateOnly: boolean, target = config): Promise<Row> {
   const producer = createMeshMomentumProducer({
-    config,
+    config: target,
     logger,
     source: 'urn:meshmomentum:bench',
     maxBatchSize: batchSize,
@@ -105,6 +114,7 @@ async function runSdk(batchSize: number, validateOnly: boolean): Promise<Row> {
   }
   const sorted = latencies.subarray(0, acked).sort();
   return {
+    kafka: target === config ? 'single' : 'cluster',
     mode: validateOnly ? 'sdk validateOnly' : 'sdk',
     batchSize,
     events: EVENTS,
@@ -153,6 +163,7 @@ async function runRawKafkajs(batchSize: number, withHeaders: boolean): Promise<R
   const seconds = (performance.now() - started) / 1000;
   await producer.disconnect();
   return {
+    kafka: 'single',
     mode: withHeaders ? 'raw kafkajs (pre-encoded)' : 'raw kafkajs, no headers',
     batchSize,
     events: EVENTS,
@@ -164,8 +175,19 @@ async function runRawKafkajs(batchSize: number, withHeaders: boolean): Promise<R
 }
 
 function print(rows: readonly Row[]): void {
-  const header = ['mode', 'batch size', 'events', 'seconds', 'events/s', 'MB/s', 'p50 ack ms', 'p99 ack ms'];
+  const header = [
+    'kafka',
+    'mode',
+    'batch size',
+    'events',
+    'seconds',
+    'events/s',
+    'MB/s',
+    'p50 ack ms',
+    'p99 ack ms',
+  ];
   const lines = rows.map((r) => [
+    r.kafka,
     r.mode,
     String(r.batchSize),
     String(r.events),
@@ -179,6 +201,31 @@ function print(rows: readonly Row[]): void {
   const fmt = (cells: readonly string[]) => cells.map((c, i) => c.padStart(widths[i] as number)).join('  ');
   console.log(fmt(header));
   for (const l of lines) console.log(fmt(l));
+}
+
+/** The SDK rows again on a replicated cluster: topics with its replication factor, acks=all. */
+async function runOnCluster(brokers: string): Promise<Row[]> {
+  const target = configFor(brokers);
+  const clusterAdmin = createKafka(target.kafka, { logger }).admin();
+  await clusterAdmin.connect();
+  const rows: Row[] = [];
+  try {
+    await ensureTopics(clusterAdmin, { ...target.topics });
+    const [meta] = (await clusterAdmin.fetchTopicMetadata({ topics: [target.topics.events] })).topics;
+    console.log(
+      `\ncluster ${brokers}: replication factor ${meta?.partitions[0]?.replicas.length ?? '?'}, acks=all`,
+    );
+    for (const size of BATCH_SIZES) {
+      rows.push(await runSdk(size, false, target));
+      print(rows.slice(-1));
+    }
+  } finally {
+    await clusterAdmin
+      .deleteTopics({ topics: [target.topics.events, target.topics.deadLetter] })
+      .catch(() => {});
+    await clusterAdmin.disconnect();
+  }
+  return rows;
 }
 
 const kafka = createKafka(config.kafka, { logger });
@@ -199,6 +246,7 @@ try {
   }
   rows.push(await runRawKafkajs(1_000, true));
   rows.push(await runRawKafkajs(1_000, false));
+  if (cluster) rows.push(...(await runOnCluster(cluster)));
   console.log('');
   print(rows);
   const avg = rows.find((r) => r.mode === 'sdk');

@@ -3,7 +3,8 @@
 # lockfile, starts the local infrastructure (Kafka, schema registry, Redis) unless it is already
 # running, runs `pnpm test` (lint, typecheck, unit, integration), the Helm chart's tests
 # (`pnpm test:chart`), then the integration scenarios on a 3-master Redis Cluster
-# (`pnpm test:integration:cluster`), the clients on a SASL_SSL broker with ACLs
+# (`pnpm test:integration:cluster`), the broker-kill, topic and protocol tests on a three-broker Kafka
+# cluster (`pnpm test:integration:kafka-cluster`), the clients on a SASL_SSL broker with ACLs
 # (`pnpm test:integration:kafka-sasl`), then builds and smoke-tests the container image
 # (scripts/image-smoke.sh), and stops what it started, even on failure. Its last line is
 # "N passed, N failed", counted from vitest's JSON reports.
@@ -76,21 +77,34 @@ else
   status=1
 fi
 
+# Runs "$@" with a local cluster up (KIND: redis-cluster or kafka-cluster, LABEL for the step lines): a
+# cluster this run starts is stopped again, with its data; one already running is left alone. Any
+# failure sets status=1.
+with_cluster() {
+  local kind="$1" label="$2" started_here=false
+  shift 2
+  if ! bash infra/local/local-infra.sh "$kind" status >/dev/null 2>&1; then
+    step "$label up"
+    started_here=true
+    bash infra/local/local-infra.sh "$kind" up || status=1
+  fi
+  step "integration on the $label"
+  "$@" || status=1
+  if [ "$started_here" = true ]; then
+    step "$label down"
+    bash infra/local/local-infra.sh "$kind" down --purge || true
+  fi
+}
+
 # The pipeline scenarios again on a 3-master Redis Cluster (vitest project integration-cluster, its own
-# JSON report). A cluster this run starts is stopped again; one already running is left alone.
-stop_cluster=false
-if ! bash infra/local/local-infra.sh redis-cluster status >/dev/null 2>&1; then
-  step "redis cluster up"
-  stop_cluster=true
-  bash infra/local/local-infra.sh redis-cluster up || status=1
-fi
-step "integration on the Redis Cluster"
-MM_TEST_REDIS_CLUSTER_NODES="${MM_TEST_REDIS_CLUSTER_NODES:-127.0.0.1:17001,127.0.0.1:17002,127.0.0.1:17003}" \
-  pnpm test:integration:cluster || status=1
-if [ "$stop_cluster" = true ]; then
-  step "redis cluster down"
-  bash infra/local/local-infra.sh redis-cluster down --purge || true
-fi
+# JSON report).
+with_cluster redis-cluster "Redis Cluster" env \
+  MM_TEST_REDIS_CLUSTER_NODES="${MM_TEST_REDIS_CLUSTER_NODES:-127.0.0.1:17001,127.0.0.1:17002,127.0.0.1:17003}" \
+  pnpm test:integration:cluster
+# Broker kills, topic and protocol checks on a three-broker Kafka cluster (vitest project
+# integration-kafka-cluster, its own JSON report). The fault test streams MM_TEST_BROKER_KILL_EVENTS
+# events (docs/faults.md).
+with_cluster kafka-cluster "Kafka cluster" pnpm test:integration:kafka-cluster
 
 # The container image: built from the Dockerfile on a base made from Debian packages, then its services
 # smoke-tested in Docker against the same infrastructure (scripts/image-smoke.sh, docs/image.md; its

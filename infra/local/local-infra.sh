@@ -8,6 +8,7 @@
 #   infra/local/local-infra.sh status                        one line per service; exit 0 if all run, 3 otherwise
 #   infra/local/local-infra.sh logs [kafka|registry|redis|alertmanager] [-f]
 #   infra/local/local-infra.sh redis-cluster up|down|status   the Redis Cluster alone
+#   infra/local/local-infra.sh kafka-cluster up|down|status   a 3-broker Kafka cluster (kafka-cluster.sh)
 #
 # MM_LOCAL_REDIS_CLUSTER=1 adds a 3-master Redis Cluster (ports 17001-17003, redis-cluster.sh) to `up`
 # and `status`; `down` stops it whenever it runs.
@@ -19,7 +20,9 @@ set -euo pipefail
 # ---------------------------------------------------------------------------------------------
 # Settings
 # ---------------------------------------------------------------------------------------------
-KAFKA_VERSION=3.9.1
+# Kafka: the 4.x line by default; MM_LOCAL_KAFKA_VERSION=3.9.1 (any 3.x or 4.x on Maven Central) runs
+# another one, each cached apart. See infra/README.md, "Versions, and why".
+KAFKA_VERSION="${MM_LOCAL_KAFKA_VERSION:-4.4.0}"
 APICURIO_VERSION=3.0.9
 JAVA_MIN_MAJOR=17
 
@@ -115,6 +118,28 @@ running_pid() {
 # True when something accepts TCP connections on 127.0.0.1:port.
 port_open() { timeout 2 bash -c "exec 3<>/dev/tcp/127.0.0.1/$1" 2>/dev/null; }
 
+# Kafka 4.x logs through log4j2, the 3.x line through log4j 1.x (reload4j): pom.xml profile kafka4 or
+# kafka3, and the matching configuration file.
+KAFKA_MAJOR="${KAFKA_VERSION%%.*}"
+[[ "$KAFKA_MAJOR" =~ ^[34]$ ]] || die "MM_LOCAL_KAFKA_VERSION=$KAFKA_VERSION: only the 3.x and 4.x lines are supported"
+if [ "$KAFKA_MAJOR" -ge 4 ]; then
+  KAFKA_LOG_OPTS=("-Dlog4j2.configurationFile=file:$HERE/kafka/log4j2.properties")
+else
+  KAFKA_LOG_OPTS=("-Dlog4j.configuration=file:$HERE/kafka/log4j.properties")
+fi
+
+# Runs a class from the Kafka jars with the local logging configuration: kafka_java [JVM option...] CLASS ARG...
+kafka_java() { "$JAVA" "${KAFKA_LOG_OPTS[@]}" -cp "$KAFKA_HOME/libs/*" "$@"; }
+
+# A new KRaft cluster id. `kafka-storage random-uuid` may print log lines before the id (Kafka 4's
+# log4j2 does), so only a line that is a base64url UUID (22 characters) is taken.
+kafka_random_uuid() {
+  local id
+  id="$(kafka_java kafka.tools.StorageTool random-uuid 2>>"$(log_file kafka)" | grep -E '^[A-Za-z0-9_-]{22}$' | tail -n 1)"
+  [ -n "$id" ] || die "kafka-storage random-uuid printed no cluster id; see $(log_file kafka)"
+  echo "$id"
+}
+
 java_bin() {
   if [ -n "${JAVA_HOME:-}" ] && [ -x "$JAVA_HOME/bin/java" ]; then echo "$JAVA_HOME/bin/java"; else command -v java || true; fi
 }
@@ -147,7 +172,7 @@ install_kafka() {
   cp "$HERE/kafka/pom.xml" "$tmp/pom.xml"
   # A throw-away local repository: only the copied jars are kept, and a cold install is really cold.
   if ! timeout 900 mvn -q -B -f "$tmp/pom.xml" -Dmaven.repo.local="$tmp/m2" \
-    dependency:copy-dependencies -DincludeScope=runtime -DoutputDirectory="$tmp/libs" >"$tmp/mvn.log" 2>&1; then
+    -Dkafka.version="$KAFKA_VERSION" -P "kafka$KAFKA_MAJOR" dependency:copy-dependencies -DincludeScope=runtime -DoutputDirectory="$tmp/libs" >"$tmp/mvn.log" 2>&1; then
     warn "$(tail -n 20 "$tmp/mvn.log")"
     rm -rf "$tmp"
     die "could not download Kafka $KAFKA_VERSION with Maven (see the output above)"
@@ -270,20 +295,33 @@ start_kafka() {
   mkdir -p "$dir/data"
   sed -e "s|@KAFKA_PORT@|$KAFKA_PORT|g" -e "s|@CONTROLLER_PORT@|$KAFKA_CONTROLLER_PORT|g" \
     -e "s|@DATA_DIR@|$dir/data|g" "$HERE/kafka/server.properties" >"$dir/server.properties"
+  kafka_check_line "$dir"
   if [ ! -f "$dir/data/meta.properties" ]; then
     if [ -s "$dir/cluster-id" ]; then
       cluster_id="$(cat "$dir/cluster-id")"
     else
-      cluster_id="$("$JAVA" -cp "$KAFKA_HOME/libs/*" kafka.tools.StorageTool random-uuid 2>>"$(log_file kafka)")"
+      cluster_id="$(kafka_random_uuid)"
       echo "$cluster_id" >"$dir/cluster-id"
     fi
-    "$JAVA" -cp "$KAFKA_HOME/libs/*" -Dlog4j.configuration="file:$HERE/kafka/log4j.properties" \
-      kafka.tools.StorageTool format -t "$cluster_id" -c "$dir/server.properties" >>"$(log_file kafka)" 2>&1 ||
+    kafka_java kafka.tools.StorageTool format -t "$cluster_id" -c "$dir/server.properties" >>"$(log_file kafka)" 2>&1 ||
       die "formatting the Kafka storage in $dir/data failed; see $(log_file kafka)"
+    echo "$KAFKA_MAJOR" >"$dir/kafka-line"
   fi
   launch kafka "$JAVA" -Xms256m -Xmx1g -XX:+UseG1GC -XX:MaxGCPauseMillis=20 -Djava.awt.headless=true \
-    -Dlog4j.configuration="file:$HERE/kafka/log4j.properties" \
-    -cp "$KAFKA_HOME/libs/*" kafka.Kafka "$dir/server.properties"
+    "${KAFKA_LOG_OPTS[@]}" -cp "$KAFKA_HOME/libs/*" kafka.Kafka "$dir/server.properties"
+}
+
+# Data written by Kafka 4 cannot be read by 3.x (its metadata version is newer), and a switch of line
+# is easy to make by accident with MM_LOCAL_KAFKA_VERSION: refuse with the way out instead of a
+# broker that dies at start. (3.x data is upgraded by 4.x in place, which is allowed.)
+kafka_check_line() {
+  local dir="$1" line
+  [ -f "$dir/data/meta.properties" ] || return 0
+  line="$(cat "$dir/kafka-line" 2>/dev/null || echo 3)"
+  if [ "$line" -gt "$KAFKA_MAJOR" ]; then
+    die "the Kafka data in $dir/data was written by Kafka $line.x and Kafka $KAFKA_VERSION cannot read it; delete it with: $0 down --purge kafka (or use another MM_LOCAL_STATE_DIR)"
+  fi
+  echo "$KAFKA_MAJOR" >"$dir/kafka-line"
 }
 
 start_registry() {
@@ -321,8 +359,7 @@ ready_kafka() {
   port_open "$KAFKA_PORT" || return 1
   # A real request: list topics through the admin client (metadata from an unfenced broker).
   timeout 30 "$JAVA" -Xmx128m -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -cp "$KAFKA_HOME/libs/*" \
-    -Dlog4j.configuration="file:$HERE/kafka/log4j.properties" \
-    org.apache.kafka.tools.TopicCommand --bootstrap-server "127.0.0.1:$KAFKA_PORT" --list >/dev/null 2>&1
+    "${KAFKA_LOG_OPTS[@]}" org.apache.kafka.tools.TopicCommand --bootstrap-server "127.0.0.1:$KAFKA_PORT" --list >/dev/null 2>&1
 }
 ready_registry() {
   curl -sf --max-time 3 "http://127.0.0.1:$REGISTRY_PORT/apis/ccompat/v7/subjects" >/dev/null 2>&1
@@ -333,6 +370,8 @@ ready_redis() {
 
 # shellcheck source=infra/local/redis-cluster.sh
 . "$HERE/redis-cluster.sh"
+# shellcheck source=infra/local/kafka-cluster.sh
+. "$HERE/kafka-cluster.sh"
 
 # ---------------------------------------------------------------------------------------------
 # Commands
@@ -479,7 +518,10 @@ cmd_down() {
     rm -f "$(pid_file "$svc")"
     say "$svc stopped (pid $pid) after $(elapsed "$t0") s"
   done
-  if [ "${#names[@]}" -eq 0 ]; then cluster_down "$purge"; fi
+  if [ "${#names[@]}" -eq 0 ]; then
+    cluster_down "$purge"
+    kcluster_down "$purge"
+  fi
   if [ "$purge" -eq 1 ]; then
     for svc in "${selected[@]}"; do rm -rf "${STATE_DIR:?}/$svc"; done
     say "deleted data in $STATE_DIR (logs kept in $LOG_DIR)"
@@ -502,6 +544,7 @@ cmd_status() {
   elif cluster_any_running; then
     cluster_status || true
   fi
+  if kcluster_any_running; then kcluster_status || true; fi
   return "$all"
 }
 
@@ -533,8 +576,19 @@ cmd_redis_cluster() {
   esac
 }
 
+cmd_kafka_cluster() {
+  mkdir -p "$LOG_DIR" "$RUN_DIR"
+  case "${1:-}" in
+    up) kcluster_up ;;
+    down) kcluster_down "$([ "${2:-}" = --purge ] && echo 1 || echo 0)" ;;
+    status) kcluster_status ;;
+    *) die "usage: $0 kafka-cluster up|down [--purge]|status" ;;
+  esac
+}
+
 usage() {
-  sed -n '2,16p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
+  # The comment block at the top of this file, up to its first non-comment line.
+  awk 'NR > 1 && !/^#/ { exit } NR > 1 { sub(/^# ?/, ""); print }' "${BASH_SOURCE[0]}"
 }
 
 main() {
@@ -546,6 +600,7 @@ main() {
     status) cmd_status "$@" ;;
     logs) cmd_logs "$@" ;;
     redis-cluster) cmd_redis_cluster "$@" ;;
+    kafka-cluster) cmd_kafka_cluster "$@" ;;
     -h | --help | help) usage ;;
     *)
       usage >&2

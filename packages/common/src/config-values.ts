@@ -23,6 +23,13 @@ export const integer = (min: number, max: number) =>
     .transform(Number)
     .pipe(z.number().int().min(min, `must be >= ${min}`).max(max, `must be <= ${max}`));
 
+/** `integer(min, max)`, or empty (unset), which reads as undefined: "let the other side decide". */
+export const optionalInteger = (min: number, max: number) =>
+  z
+    .string()
+    .transform((v) => (v.trim() === '' ? undefined : v))
+    .pipe(integer(min, max).optional());
+
 /** A non-negative decimal number in [min, max] (`0.5`, `256`); same strictness as `integer`. */
 export const decimal = (min: number, max: number) =>
   z

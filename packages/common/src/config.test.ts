@@ -32,7 +32,7 @@ describe('loadConfig', () => {
       events: 'mesh-momentum.events.v1',
       deadLetter: 'mesh-momentum.events.v1.dlq',
       partitions: 6,
-      replicationFactor: 1,
+      replicationFactor: undefined,
       timestampType: 'LogAppendTime',
     });
   });
@@ -41,6 +41,17 @@ describe('loadConfig', () => {
     const config = loadConfig({});
     expect(Object.isFrozen(config)).toBe(true);
     expect(Object.isFrozen(config.kafka.brokers)).toBe(true);
+  });
+
+  it("reads an empty MM_TOPIC_REPLICATION_FACTOR as the cluster's default, and refuses a non-number", () => {
+    expect(loadConfig({ MM_TOPIC_REPLICATION_FACTOR: '' }).topics.replicationFactor).toBeUndefined();
+    expect(loadConfig({ MM_TOPIC_REPLICATION_FACTOR: ' 3 ' }).topics.replicationFactor).toBe(3);
+    expect(() => loadConfig({ MM_TOPIC_REPLICATION_FACTOR: 'three' })).toThrow(
+      /MM_TOPIC_REPLICATION_FACTOR: must be a whole number/,
+    );
+    expect(() => loadConfig({ MM_TOPIC_REPLICATION_FACTOR: '0' })).toThrow(
+      /MM_TOPIC_REPLICATION_FACTOR: must be >= 1/,
+    );
   });
 
   it('parses lists, booleans, numbers and SASL', () => {

@@ -1,6 +1,15 @@
 import { closest, distance } from 'fastest-levenshtein';
 import { z } from 'zod';
-import { bool, brokerList, hostPortList, integer, nonEmpty, topicName, url } from './config-values.ts';
+import {
+  bool,
+  brokerList,
+  hostPortList,
+  integer,
+  nonEmpty,
+  optionalInteger,
+  topicName,
+  url,
+} from './config-values.ts';
 import { parseVariables, SERVICE_PREFIXES, type ConfigSection, type VariableSpec } from './config-section.ts';
 import { ConfigError, type FieldIssue } from './errors.ts';
 
@@ -124,9 +133,9 @@ export const ENV_VARIABLES = {
     'Partitions of the events and dead-letter topics when they are created (an upper bound on processor instances).',
   ),
   MM_TOPIC_REPLICATION_FACTOR: variable(
-    integer(1, 32),
-    '1',
-    'Replication factor of the topics when they are created (use 3 in production).',
+    optionalInteger(1, 32),
+    '',
+    "Replication factor of the topics when they are created; empty: the cluster's default.replication.factor. Above the cluster's broker count is refused.",
   ),
   MM_TOPIC_TIMESTAMP_TYPE: variable(
     z.enum(['LogAppendTime', 'CreateTime']),
@@ -189,7 +198,8 @@ export interface Config {
     readonly events: string;
     readonly deadLetter: string;
     readonly partitions: number;
-    readonly replicationFactor: number;
+    /** Undefined: the cluster's default.replication.factor (packages/kafka, resolveReplicationFactor). */
+    readonly replicationFactor: number | undefined;
     /** Who sets record timestamps on the events topic: the broker (default) or the producer. */
     readonly timestampType: 'LogAppendTime' | 'CreateTime';
   };

@@ -24,6 +24,7 @@ export const ErrorCodes = {
   REBUILD_RUNNING: 'MM_ERR_REBUILD_RUNNING',
   BATCH_STALLED: 'MM_ERR_BATCH_STALLED',
   KAFKA_UNAVAILABLE: 'MM_ERR_KAFKA_UNAVAILABLE',
+  TOPIC_REPLICATION_FACTOR: 'MM_ERR_TOPIC_REPLICATION_FACTOR',
   KAFKA_AUTHENTICATION_FAILED: 'MM_ERR_KAFKA_AUTHENTICATION_FAILED',
   KAFKA_TLS_UNTRUSTED: 'MM_ERR_KAFKA_TLS_UNTRUSTED',
   KAFKA_NOT_AUTHORIZED: 'MM_ERR_KAFKA_NOT_AUTHORIZED',
@@ -108,6 +109,8 @@ export const ERROR_CODE_INFO: Readonly<Record<ErrorCode, ErrorCodeInfo>> = {
   MM_ERR_REBUILD_RUNNING: { retriable: true, httpStatus: 409 },
   MM_ERR_BATCH_STALLED: { retriable: true, httpStatus: 503 },
   MM_ERR_KAFKA_UNAVAILABLE: { retriable: true, httpStatus: 503 },
+  // Topics asked for more replicas than the cluster has brokers: the setting (or the cluster) must change.
+  MM_ERR_TOPIC_REPLICATION_FACTOR: { retriable: false, httpStatus: 500 },
   // Kafka answers but refuses us (SASL credentials, a certificate we do not trust, a missing ACL): the
   // deployment's configuration is wrong, so retrying cannot help; a bad gateway, as MM_ERR_REGISTRY_REFUSED.
   MM_ERR_KAFKA_AUTHENTICATION_FAILED: { retriable: false, httpStatus: 502 },

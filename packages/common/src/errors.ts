@@ -251,6 +251,25 @@ export class BatchStalledError extends MeshMomentumError {
 }
 
 /** Kafka's brokers could not be used (down, unreachable, or accepting connections but silent). */
+/**
+ * Topics cannot be created with the replication factor asked for (MM_TOPIC_REPLICATION_FACTOR, or the
+ * cluster's default.replication.factor when that is empty): it is above the brokers the cluster has.
+ */
+export class TopicReplicationFactorError extends MeshMomentumError {
+  readonly replicationFactor: number;
+  readonly brokerCount: number;
+
+  constructor(replicationFactor: number, source: string, brokerCount: number) {
+    super(
+      ErrorCodes.TOPIC_REPLICATION_FACTOR,
+      `replication factor ${replicationFactor} (${source}) is above the ${brokerCount} broker(s) the cluster has; ` +
+        `set MM_TOPIC_REPLICATION_FACTOR to at most ${brokerCount}, or start the missing brokers`,
+    );
+    this.replicationFactor = replicationFactor;
+    this.brokerCount = brokerCount;
+  }
+}
+
 export class KafkaUnavailableError extends MeshMomentumError {
   constructor(brokers: readonly string[], reason: string, options: { readonly cause?: unknown } = {}) {
     super(

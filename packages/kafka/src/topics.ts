@@ -1,4 +1,5 @@
 import kafkajs, { type Admin, type ITopicConfig } from 'kafkajs';
+import { TopicReplicationFactorError } from '@mesh-momentum/common';
 
 // kafkajs is CommonJS and Node's named-export detection misses this enum; read it from the module object.
 const { ConfigResourceTypes } = kafkajs;
@@ -34,12 +35,13 @@ export interface TopicLayout {
   readonly events: string;
   readonly deadLetter: string;
   readonly partitions: number;
-  readonly replicationFactor: number;
+  /** Undefined: the cluster's own default (see resolveReplicationFactor). */
+  readonly replicationFactor: number | undefined;
   /** Who sets the events topic's record timestamps (see TIMESTAMP_TYPE_CONFIG). */
   readonly timestampType: 'LogAppendTime' | 'CreateTime';
 }
 
-export function topicSpecs(layout: TopicLayout): ITopicConfig[] {
+export function topicSpecs(layout: TopicLayout & { readonly replicationFactor: number }): ITopicConfig[] {
   const entries = (config: Readonly<Record<string, string>>) =>
     Object.entries(config).map(([name, value]) => ({ name, value }));
   return [
@@ -87,6 +89,44 @@ export async function waitForLeaders(
   }
 }
 
+/** The broker setting a topic created without an explicit replication factor gets. */
+export const DEFAULT_REPLICATION_FACTOR_CONFIG = 'default.replication.factor';
+
+/**
+ * The replication factor to create topics with: the one asked for, or else the cluster's
+ * default.replication.factor (read from a live broker), so one setting serves a single broker and a
+ * replicated cluster. Refused when above the brokers the cluster has now (describeCluster lists the
+ * live, unfenced ones): the broker would refuse it too, with a less telling INVALID_REPLICATION_FACTOR.
+ */
+export async function resolveReplicationFactor(admin: Admin, requested: number | undefined): Promise<number> {
+  const { brokers } = await admin.describeCluster();
+  let factor = requested;
+  let source = 'MM_TOPIC_REPLICATION_FACTOR';
+  if (factor === undefined) {
+    const asked = brokers[0];
+    const described = asked
+      ? await admin.describeConfigs({
+          resources: [
+            {
+              type: ConfigResourceTypes.BROKER,
+              name: String(asked.nodeId),
+              configNames: [DEFAULT_REPLICATION_FACTOR_CONFIG],
+            },
+          ],
+          includeSynonyms: false,
+        })
+      : undefined;
+    const value = described?.resources[0]?.configEntries.find(
+      (e) => e.configName === DEFAULT_REPLICATION_FACTOR_CONFIG,
+    )?.configValue;
+    // Kafka's own default when a broker does not say (it always does).
+    factor = value === undefined ? 1 : Number(value);
+    source = `the cluster's ${DEFAULT_REPLICATION_FACTOR_CONFIG}, MM_TOPIC_REPLICATION_FACTOR being empty`;
+  }
+  if (factor > brokers.length) throw new TopicReplicationFactorError(factor, source, brokers.length);
+  return factor;
+}
+
 export interface EnsureTopicsResult {
   readonly created: readonly string[];
   readonly existing: readonly string[];
@@ -99,10 +139,12 @@ export interface EnsureTopicsResult {
  * they are (their partition count is never changed here: that would move domains between partitions).
  */
 export async function ensureTopics(admin: Admin, layout: TopicLayout): Promise<EnsureTopicsResult> {
-  const specs = topicSpecs(layout);
   const present = new Set(await admin.listTopics());
-  const missing = specs.filter((s) => !present.has(s.topic));
-  if (missing.length > 0) {
+  const names = [layout.events, layout.deadLetter];
+  let missing: ITopicConfig[] = [];
+  if (names.some((t) => !present.has(t))) {
+    const replicationFactor = await resolveReplicationFactor(admin, layout.replicationFactor);
+    missing = topicSpecs({ ...layout, replicationFactor }).filter((s) => !present.has(s.topic));
     // createTopics answers false (not an error) for a topic a concurrent caller created first. Its own
     // waitForLeaders gives up on "does not host this topic-partition", which a broker that has just
     // created the topic may still answer (tulios/kafkajs#1222), so leaders are awaited here instead.
@@ -114,7 +156,7 @@ export async function ensureTopics(admin: Admin, layout: TopicLayout): Promise<E
   }
   return {
     created: missing.map((s) => s.topic),
-    existing: specs.filter((s) => present.has(s.topic)).map((s) => s.topic),
+    existing: names.filter((t) => present.has(t)),
     timestampTypeDrift: present.has(layout.events) ? await timestampTypeDrift(admin, layout) : undefined,
   };
 }

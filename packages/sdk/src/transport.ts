@@ -35,24 +35,35 @@ export interface KafkaTransportOptions {
  *   Java or librdkafka producer would put it.
  * - bounded retries (kafkajs' idempotent default is unbounded), so a dead cluster ends in an error
  *   instead of a hang; kafkajs logs one warning about it at start.
+ * - a new producer (a new producer id, sequences from 0) after any failed send. kafkajs 2.2.4 numbers
+ *   a partition's batches before sending and takes the numbers back when a request fails, but when a
+ *   broker dies mid-send, a retry to the partition's new leader can be numbered while the request to the
+ *   dead one is still pending; from then on every batch to that partition is refused with
+ *   OUT_OF_ORDER_SEQUENCE_NUMBER, for good (seen in test/kafka-cluster/broker-kills.test.ts). The Java
+ *   client bumps the producer epoch in that case; a fresh producer id is the kafkajs equivalent. A batch
+ *   whose acknowledgement was lost may then be written twice; the processor counts an event id once.
  */
 export class KafkaTransport implements RecordTransport {
-  readonly #producer: Producer;
-  readonly #requestTimeoutMs: number;
-  readonly #kafkaConfig: KafkaConfig;
-  readonly #logger: Logger;
+  readonly #kafka: Kafka;
+  readonly #options: KafkaTransportOptions;
+  #producer: Producer;
+  /** Set by a failed send: the next send starts with a new producer (see above). */
+  #renew = false;
 
   constructor(kafka: Kafka, options: KafkaTransportOptions) {
-    this.#producer = kafka.producer({
+    this.#kafka = kafka;
+    this.#options = options;
+    this.#producer = this.#newProducer();
+  }
+
+  #newProducer(): Producer {
+    return this.#kafka.producer({
       idempotent: true,
       maxInFlightRequests: 1,
       allowAutoTopicCreation: false,
       createPartitioner: Partitioners.DefaultPartitioner,
-      retry: { retries: options.sendRetries, initialRetryTime: 100, maxRetryTime: 5_000 },
+      retry: { retries: this.#options.sendRetries, initialRetryTime: 100, maxRetryTime: 5_000 },
     });
-    this.#requestTimeoutMs = options.requestTimeoutMs;
-    this.#kafkaConfig = options.kafkaConfig;
-    this.#logger = options.logger;
   }
 
   /**
@@ -62,7 +73,7 @@ export class KafkaTransport implements RecordTransport {
    * followed by a disconnect.
    */
   async connect(): Promise<void> {
-    await assertKafkaAccess(this.#kafkaConfig, { logger: this.#logger });
+    await assertKafkaAccess(this.#options.kafkaConfig, { logger: this.#options.logger });
     try {
       await this.#producer.connect();
     } catch (error) {
@@ -70,9 +81,10 @@ export class KafkaTransport implements RecordTransport {
       throw (
         kafkaAccessError(
           error,
-          this.#kafkaConfig,
+          this.#options.kafkaConfig,
           'starting an idempotent producer (needs Write on the topic)',
-        ) ?? new KafkaUnavailableError(this.#kafkaConfig.brokers, (error as Error).message, { cause: error })
+        ) ??
+        new KafkaUnavailableError(this.#options.kafkaConfig.brokers, (error as Error).message, { cause: error })
       );
     }
   }
@@ -80,15 +92,22 @@ export class KafkaTransport implements RecordTransport {
   /** Rejects with MM_ERR_KAFKA_NOT_AUTHORIZED when an ACL is missing, with kafkajs' error otherwise. */
   async send(topic: string, records: readonly OutgoingRecord[]): Promise<void> {
     try {
+      if (this.#renew) {
+        await this.#producer.disconnect().catch(() => undefined);
+        this.#producer = this.#newProducer();
+        await this.#producer.connect();
+        this.#renew = false;
+      }
       await this.#producer.send({
         topic,
         acks: -1,
-        timeout: this.#requestTimeoutMs,
+        timeout: this.#options.requestTimeoutMs,
         // kafkajs only reads the headers; no copy on the hot path.
         messages: records.map((r) => ({ key: r.key, value: r.value, headers: r.headers as IHeaders })),
       });
     } catch (error) {
-      throw kafkaAccessError(error, this.#kafkaConfig, `writing topic ${topic}`) ?? error;
+      this.#renew = true;
+      throw kafkaAccessError(error, this.#options.kafkaConfig, `writing topic ${topic}`) ?? error;
     }
   }
 
@@ -100,8 +119,16 @@ export class KafkaTransport implements RecordTransport {
 /** kafkajs marks transient failures `retriable`; the retrier wraps the last one as `originalError`. */
 export function isRetriableSendError(error: unknown): boolean {
   for (let e: unknown = error, depth = 0; e && typeof e === 'object' && depth < 5; depth++) {
-    const err = e as { retriable?: unknown; name?: unknown; originalError?: unknown; cause?: unknown };
+    const err = e as {
+      retriable?: unknown;
+      name?: unknown;
+      type?: unknown;
+      originalError?: unknown;
+      cause?: unknown;
+    };
     if (err.retriable === true) return true;
+    // kafkajs calls it final, but KafkaTransport sends the next batch with a new producer id (see there).
+    if (err.type === 'OUT_OF_ORDER_SEQUENCE_NUMBER') return true;
     if (err.name === 'KafkaJSConnectionError' || err.name === 'KafkaJSRequestTimeoutError') return true;
     e = err.originalError ?? err.cause;
   }

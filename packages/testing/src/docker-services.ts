@@ -5,7 +5,8 @@ import type { ServiceEndpoints } from './endpoints.ts';
 
 /**
  * The same three services as docker-compose.yml, started with testcontainers for users who have a
- * Docker engine. Image versions match infra/local (Kafka 3.9 line, Apicurio 3.0.9, Redis 7).
+ * Docker engine. Apicurio 3.0.9 and Redis 7 as in infra/local; Kafka from Confluent's 7.9 image (the
+ * 3.9 line, which testcontainers' KafkaContainer drives), while infra/local defaults to 4.4.
  */
 export const DOCKER_IMAGES = {
   kafka: 'confluentinc/cp-kafka:7.9.0',

@@ -12,3 +12,4 @@ export * from './module-graph.ts';
 export * from './prometheus.ts';
 export * from './slow-client.ts';
 export * from './github-org-server.ts';
+export * from './local-kafka-cluster.ts';

@@ -20,7 +20,8 @@ export function localEndpoints(): ServiceEndpoints {
   };
 }
 
-async function infra(...command: string[]): Promise<{ ok: boolean; output: string }> {
+/** Runs infra/local/local-infra.sh with the arguments; never throws, `ok` says whether it exited 0. */
+export async function localInfra(...command: string[]): Promise<{ ok: boolean; output: string }> {
   try {
     const { stdout, stderr } = await run('bash', [LOCAL_INFRA_SCRIPT, ...command], {
       cwd: REPO_ROOT,
@@ -46,11 +47,11 @@ export interface LocalServices {
  * someone else started (CI's `.ci/run`, a developer's `pnpm infra:up`) are left running afterwards.
  */
 export async function ensureLocalServices(): Promise<LocalServices> {
-  const status = await infra('status');
+  const status = await localInfra('status');
   if (status.ok) {
     return { endpoints: localEndpoints(), startedHere: false, stop: async () => {} };
   }
-  const up = await infra('up');
+  const up = await localInfra('up');
   if (!up.ok)
     throw new Error(
       `could not start the local infrastructure (infra/local/local-infra.sh up):\n${up.output}`,
@@ -59,7 +60,7 @@ export async function ensureLocalServices(): Promise<LocalServices> {
     endpoints: localEndpoints(),
     startedHere: true,
     stop: async () => {
-      await infra('down');
+      await localInfra('down');
     },
   };
 }
@@ -74,14 +75,14 @@ export interface LocalRedisCluster {
 
 /** Uses the local Redis Cluster, starting it when it is not running (and then stopping it afterwards). */
 export async function ensureLocalRedisCluster(): Promise<LocalRedisCluster> {
-  if ((await infra('redis-cluster', 'status')).ok)
+  if ((await localInfra('redis-cluster', 'status')).ok)
     return { nodes: LOCAL_CLUSTER_NODES, stop: async () => {} };
-  const up = await infra('redis-cluster', 'up');
+  const up = await localInfra('redis-cluster', 'up');
   if (!up.ok) throw new Error(`could not start the local Redis Cluster:\n${up.output}`);
   return {
     nodes: LOCAL_CLUSTER_NODES,
     stop: async () => {
-      await infra('redis-cluster', 'down');
+      await localInfra('redis-cluster', 'down');
     },
   };
 }

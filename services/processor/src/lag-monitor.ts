@@ -29,6 +29,7 @@ export class ConsumerLagMonitor {
   #polling: Promise<void> | undefined;
   #connected = false;
   #total = 0;
+  #current = false;
 
   constructor(options: LagMonitorOptions) {
     this.#options = options;
@@ -39,19 +40,40 @@ export class ConsumerLagMonitor {
     return this.#total;
   }
 
+  /**
+   * True while the last poll succeeded. After a failed one (a partition without a leader while brokers
+   * are down) `total` is what was true before: a 0 then does not mean that nothing waits.
+   */
+  get current(): boolean {
+    return this.#current;
+  }
+
+  /** Polls at once (so `current` is true from the start when the brokers answer), then every interval. */
   start(intervalMs: number): void {
-    this.#timer = setInterval(() => {
+    const tick = () => {
       this.#polling ??= this.poll()
         .catch((error: unknown) =>
           this.#options.logger.warn({ err: error }, 'reading high watermarks for the lag failed'),
         )
         .finally(() => (this.#polling = undefined));
-    }, intervalMs);
+    };
+    tick();
+    this.#timer = setInterval(tick, intervalMs);
     this.#timer.unref();
   }
 
   /** One measurement: high watermark minus next offset to apply, per assigned partition. */
   async poll(): Promise<void> {
+    try {
+      await this.#measure();
+      this.#current = true;
+    } catch (error) {
+      this.#current = false;
+      throw error;
+    }
+  }
+
+  async #measure(): Promise<void> {
     const positions = this.#options.positions();
     if (!this.#connected) {
       await this.#options.admin.connect();

@@ -260,7 +260,7 @@ export class Processor {
   /**
    * Ready when the consumer is in its group, Redis and the registry answer, and records waiting are
    * being applied: a batch that has made no progress for MM_PROCESSOR_STALL_TIMEOUT_MS while the lag is
-   * above zero makes the instance not ready, whatever the cause.
+   * above zero, or cannot be measured, makes the instance not ready, whatever the cause.
    */
   get health(): HealthProbe {
     return {
@@ -274,8 +274,10 @@ export class Processor {
           registryAnswers(registryOptionsFrom(this.#deps.config)),
         ]);
         const stalledForMs = Date.now() - this.#lastProgressAtMs;
-        const progressing =
-          this.#lag.total === 0 || stalledForMs < this.#deps.config.processor.stallTimeoutMs;
+        // A lag of 0 vouches only when measured: while the brokers cannot say (a leader down), the
+        // instance must show progress like one with records waiting.
+        const caughtUp = this.#lag.total === 0 && this.#lag.current;
+        const progressing = caughtUp || stalledForMs < this.#deps.config.processor.stallTimeoutMs;
         const checks = { consumerJoined: this.#joined && !this.#crashed, redis, registry, progressing };
         return { ready: Object.values(checks).every(Boolean), checks };
       },

@@ -12,9 +12,9 @@ export class ServiceProcess {
   readonly #exit: Promise<ProcessExit>;
   output = '';
 
-  /** `entry`: the service's main module, relative to the repository root. */
-  constructor(entry: string, env: Record<string, string>) {
-    this.child = spawn(process.execPath, ['--conditions=@mesh-momentum/source', entry], {
+  /** `entry`: the service's (or CLI's) main module, relative to the repository root; `args` follow it. */
+  constructor(entry: string, env: Record<string, string>, args: readonly string[] = []) {
+    this.child = spawn(process.execPath, ['--conditions=@mesh-momentum/source', entry, ...args], {
       cwd: REPO_ROOT,
       env: { PATH: process.env['PATH'] ?? '', ...env },
       stdio: ['ignore', 'pipe', 'pipe'],

@@ -1,3 +1,4 @@
+import { TopicReplicationFactorError } from '@mesh-momentum/common';
 import { createKafka, ensureTopics } from '@mesh-momentum/kafka';
 import { commandContext } from '../context.ts';
 import { EXIT_CODES, type ExitCode } from '../exit-codes.ts';
@@ -21,7 +22,8 @@ export async function topicsCreateCommand(options: OutputOptions, io: CliIo): Pr
   } catch (error) {
     if (options.json) writeJson(io.stdout, { error: messageOf(error) });
     writeLine(io.stderr, `error: Kafka at ${config.kafka.brokers.join(',')}: ${messageOf(error)}`);
-    return EXIT_CODES.UNREACHABLE;
+    // Too many replicas for the cluster is a setting to change, not a service to wait for.
+    return error instanceof TopicReplicationFactorError ? EXIT_CODES.USAGE : EXIT_CODES.UNREACHABLE;
   } finally {
     await admin.disconnect().catch(() => {});
   }
