@@ -43,9 +43,10 @@ const CLUSTER_SCENARIOS = [
   'test/integration/dashboard-alerts.test.ts',
 ];
 
-// Three projects: `unit` needs no services and runs in parallel; `integration` talks to real Kafka,
-// schema registry and Redis, found or started by the global set-up (see packages/testing);
-// `integration-cluster` runs the pipeline scenarios on a Redis Cluster.
+// Four projects: `unit` needs no services and runs in parallel; `integration` talks to real Kafka,
+// schema registry and Redis, found or started by the global set-up (see packages/testing); `fuzz`
+// throws generated requests at the services on the same infrastructure; `integration-cluster` runs the
+// pipeline scenarios on a Redis Cluster.
 export default defineConfig({
   ...resolveConfig,
   test: {
@@ -66,6 +67,19 @@ export default defineConfig({
           testTimeout: 60_000,
           hookTimeout: 120_000,
           // Two cores: files run one or two at a time; each file owns its topics and key prefix.
+          maxWorkers: 2,
+        },
+      },
+      {
+        ...resolveConfig,
+        test: {
+          // Every HTTP route of the gateway, the dashboard and the alerter, fuzzed on the real services
+          // (test/fuzz; MM_FUZZ_SEED, MM_FUZZ_RUNS: docs/security.md).
+          name: 'fuzz',
+          include: ['test/fuzz/**/*.test.ts'],
+          globalSetup: ['test/integration/global-setup.ts'],
+          testTimeout: 600_000,
+          hookTimeout: 120_000,
           maxWorkers: 2,
         },
       },

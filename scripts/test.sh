@@ -62,6 +62,11 @@ step "pnpm test"
 pnpm test
 status=$?
 
+# Every HTTP route of the gateway, the dashboard and the alerter, fuzzed on the same infrastructure
+# (test/fuzz, docs/security.md; its own JSON report).
+step "fuzz"
+pnpm test:fuzz || status=1
+
 # The pipeline scenarios again on a 3-master Redis Cluster (vitest project integration-cluster, its own
 # JSON report). A cluster this run starts is stopped again; one already running is left alone.
 stop_cluster=false
