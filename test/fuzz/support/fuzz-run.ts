@@ -122,7 +122,7 @@ function problemsOf(
  * Every answer is checked; broken properties are collected, grouped by route, property, status and
  * code, each with the first request that broke it (secrets masked by name).
  */
-export async function fuzzApp(target: FuzzTarget): Promise<FuzzReport> {
+async function fuzzApp(target: FuzzTarget): Promise<FuzzReport> {
   await target.app.ready();
   const routes: (RouteSpec | 'stray')[] = [...routesOf(target.app), 'stray'];
   const violations = new Map<string, Violation>();
@@ -182,7 +182,7 @@ export async function fuzzApp(target: FuzzTarget): Promise<FuzzReport> {
 }
 
 /** The report as lines for the test's output: the seed, and per route its cases and statuses. */
-export function summary(target: string, report: FuzzReport): string {
+function summary(target: string, report: FuzzReport): string {
   const lines = [`${target}: MM_FUZZ_SEED=${FUZZ_SEED}, ${RUNS_PER_ROUTE} cases per route`];
   for (const r of report.routes) {
     const statuses = Object.entries(r.statuses)
@@ -194,15 +194,15 @@ export function summary(target: string, report: FuzzReport): string {
 }
 
 /** Violations as readable lines (the test's failure message). */
-export function violationLines(violations: readonly Violation[]): string[] {
+function violationLines(violations: readonly Violation[]): string[] {
   return violations.map(
     (v) =>
       `${v.route}: ${v.property} (${v.status} ${v.code ?? '-'}, ${v.count}×): ${v.detail}\n    e.g. ${v.example}`,
   );
 }
 
-/** Unhandled rejections and uncaught exceptions while `run` runs: none may happen. */
-export async function watchingProcess<T>(run: () => Promise<T>): Promise<{ result: T; crashes: string[] }> {
+/** Unhandled rejections and uncaught exceptions while `run` runs. */
+async function watchingProcess<T>(run: () => Promise<T>): Promise<{ result: T; crashes: string[] }> {
   const crashes: string[] = [];
   const onRejection = (reason: unknown) => crashes.push(`unhandled rejection: ${String(reason)}`);
   const onException = (error: unknown) => crashes.push(`uncaught exception: ${String(error)}`);
@@ -217,17 +217,31 @@ export async function watchingProcess<T>(run: () => Promise<T>): Promise<{ resul
 }
 
 /**
- * The properties over a whole run: no crash or unhandled rejection, no secret in a log line, no broken
- * property in any answer. The assertions list everything found (the seed is in the summaries), so one
- * CI log holds every failing case.
+ * Fuzzes every target (a service's servers) and checks the whole run: no crash or unhandled rejection,
+ * no log line holding a secret (`logs`), no broken property in any answer, and `live` still answering
+ * `/healthz` afterwards. The summaries (seed, statuses per route) are printed; the assertions list
+ * everything found, so one CI log holds every failing case.
  */
-export function expectNoViolations(run: {
-  readonly crashes: readonly string[];
-  readonly leaks: readonly string[];
-  readonly reports: readonly FuzzReport[];
-}): void {
-  const found = run.reports.flatMap((r) => violationLines(r.violations));
-  expect(run.crashes, 'crashes and unhandled rejections').toEqual([]);
-  expect(run.leaks, 'log lines holding a configured secret').toEqual([]);
-  expect(found, 'broken properties').toEqual([]);
+export async function fuzzServers(
+  targets: readonly FuzzTarget[],
+  logs: { readonly leaks: readonly string[] },
+  live: FuzzableApp,
+): Promise<void> {
+  const { result: reports, crashes } = await watchingProcess(async () => {
+    const done: FuzzReport[] = [];
+    for (const target of targets) {
+      const report = await fuzzApp(target);
+      console.warn(summary(target.name, report));
+      done.push(report);
+    }
+    return done;
+  });
+  const alive = await live.inject({ method: 'GET', url: '/healthz', headers: {}, payloadAsStream: false });
+  expect(crashes, 'crashes and unhandled rejections').toEqual([]);
+  expect(logs.leaks, 'log lines holding a configured secret').toEqual([]);
+  expect(
+    reports.flatMap((r) => violationLines(r.violations)),
+    'broken properties',
+  ).toEqual([]);
+  expect(alive.statusCode, 'GET /healthz after the run').toBe(200);
 }
