@@ -45,9 +45,10 @@ const CLUSTER_SCENARIOS = [
 
 // The projects: `unit` needs no services and runs in parallel; `chart` renders the Helm chart;
 // `integration` talks to real Kafka, schema registry and Redis, found or started by the global set-up
-// (see packages/testing); `image` runs the container image against them; `integration-cluster` runs the
-// pipeline scenarios on a Redis Cluster; `integration-kafka-cluster` on a three-broker Kafka cluster;
-// `integration-kafka-sasl` runs the Kafka clients on a SASL_SSL broker with ACLs.
+// (see packages/testing); `fuzz` throws generated requests at the services on the same infrastructure;
+// `image` runs the container image against them; `integration-cluster` runs the pipeline scenarios on a
+// Redis Cluster; `integration-kafka-cluster` on a three-broker Kafka cluster; `integration-kafka-sasl`
+// runs the Kafka clients on a SASL_SSL broker with ACLs.
 export default defineConfig({
   ...resolveConfig,
   test: {
@@ -105,6 +106,19 @@ export default defineConfig({
           globalSetup: ['test/kafka-sasl/global-setup.ts'],
           testTimeout: 60_000,
           hookTimeout: 180_000,
+          maxWorkers: 2,
+        },
+      },
+      {
+        ...resolveConfig,
+        test: {
+          // Every HTTP route of the gateway, the dashboard and the alerter, fuzzed on the real services
+          // (test/fuzz; MM_FUZZ_SEED, MM_FUZZ_RUNS: docs/security.md).
+          name: 'fuzz',
+          include: ['test/fuzz/**/*.test.ts'],
+          globalSetup: ['test/integration/global-setup.ts'],
+          testTimeout: 600_000,
+          hookTimeout: 120_000,
           maxWorkers: 2,
         },
       },

@@ -96,6 +96,11 @@ with_cluster() {
   fi
 }
 
+# Every HTTP route of the gateway, the dashboard and the alerter, fuzzed on the same infrastructure
+# (test/fuzz, docs/security.md; its own JSON report).
+step "fuzz"
+pnpm test:fuzz || status=1
+
 # The pipeline scenarios again on a 3-master Redis Cluster (vitest project integration-cluster, its own
 # JSON report).
 with_cluster redis-cluster "Redis Cluster" env \

@@ -66,7 +66,7 @@ describe('alerter → Alertmanager', () => {
       service: 'mesh-momentum',
     });
     expect(active[0]!.annotations['summary']).toBe(
-      `Momentum of domain ${domain} stalled: ${fired[0]!.alerts[0]!.evidence.stallReason}`,
+      `Momentum of domain "${domain}" stalled: ${fired[0]!.alerts[0]!.evidence.stallReason}`,
     );
     expect(active[0]!.annotations['dashboard_url']).toBe(`http://127.0.0.1:8090/#/domain/${domain}`);
     // The evidence the processor wrote: every rule that holds with its value and threshold, and since when.

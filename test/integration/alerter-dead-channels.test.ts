@@ -156,7 +156,7 @@ describe('alerter channels that never answer', () => {
       const kafka = kafkaChannel(producer, registry, topic, TIMEOUT_MS);
       const channels = [
         kafka,
-        chatChannel(`http://127.0.0.1:${silentChat.port}/chat`, TIMEOUT_MS),
+        chatChannel(`http://127.0.0.1:${silentChat.port}/chat`, 'slack', TIMEOUT_MS),
         webhookChannel(receiver.url, [], TIMEOUT_MS),
       ];
       const alerter = makeAlerter(redis, harness.ks.prefix, alerterCfg, 'dead', channels);

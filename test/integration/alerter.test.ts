@@ -366,7 +366,7 @@ describe('alerter: pauses', () => {
     ]);
     for (const a of resolved) {
       expect(a.evidence.exemption).toBe('paused');
-      expect(a.annotations['summary']).toMatch(/not judged: paused \(reorg until March\)$/);
+      expect(a.annotations['summary']).toMatch(/not judged: paused \("reorg until March"\)$/);
     }
     // While paused (the processor still judges hr stalled), nothing more about hr, however long.
     const during: Notification[] = [];

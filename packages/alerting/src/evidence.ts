@@ -1,5 +1,6 @@
 import type { AlertingConfig, AlertRule } from './config.ts';
 import { scopeKeyOf, scopeOfLabels } from './fingerprint.ts';
+import { quoteIdentifier } from './payloads/markup.ts';
 import type { AlertScope, Evidence, Observation } from './types.ts';
 
 const DAY_MS = 86_400_000;
@@ -41,10 +42,12 @@ export function evidenceOf(observation: Observation, rule: AlertRule, config: Al
   };
 }
 
+/** The scope in a sentence; its ids quoted (producers choose them, see payloads/markup.ts). */
 function scopeName(labels: Readonly<Record<string, string>>): string {
   if (labels['scope_kind'] === 'mesh') return 'the mesh';
-  if (labels['scope_kind'] === 'domain') return `domain ${labels['domain'] ?? ''}`;
-  return `data product ${labels['product'] ?? ''} (${labels['domain'] ?? ''})`;
+  const domain = quoteIdentifier(labels['domain'] ?? '');
+  if (labels['scope_kind'] === 'domain') return `domain ${domain}`;
+  return `data product ${quoteIdentifier(labels['product'] ?? '')} (${domain})`;
 }
 
 const round1 = (n: number) => Math.round(n * 10) / 10;
@@ -57,11 +60,15 @@ function pausedAnnotations(
 ): Record<string, string> {
   const until =
     pause.untilMs === undefined ? 'until resumed' : `until ${new Date(pause.untilMs).toISOString()}`;
-  const of = pause.scopeKey === scopeKeyOf(scopeOfLabels(labels)) ? '' : ` (the pause of ${pause.scopeKey})`;
+  const of =
+    pause.scopeKey === scopeKeyOf(scopeOfLabels(labels))
+      ? ''
+      : ` (the pause of ${quoteIdentifier(pause.scopeKey)})`;
+  const reason = quoteIdentifier(pause.reason);
   return {
-    summary: `Momentum of ${scopeName(labels)} not judged: paused (${pause.reason})`,
+    summary: `Momentum of ${scopeName(labels)} not judged: paused (${reason})`,
     description:
-      `Paused by ${pause.createdBy} since ${new Date(pause.sinceMs).toISOString()}, ${until}${of}: ${pause.reason}. ` +
+      `Paused by ${quoteIdentifier(pause.createdBy)} since ${new Date(pause.sinceMs).toISOString()}, ${until}${of}: ${reason}. ` +
       'A paused scope does not alert; this alert is resolved, and the scope is judged afresh when the pause ends.',
     stall_reason: evidence.stallReason ?? '',
     exemption: 'paused',
@@ -90,7 +97,7 @@ export function annotationsOf(
   const movers = evidence.topEvents
     .map(
       (e) =>
-        `${e.type} ${e.id} (${new Date(e.timeMs).toISOString().slice(0, 10)}, weight ${round1(e.weight)})`,
+        `${e.type} ${quoteIdentifier(e.id)} (${new Date(e.timeMs).toISOString().slice(0, 10)}, weight ${round1(e.weight)})`,
     )
     .join('; ');
   return {

@@ -18,4 +18,5 @@ export * from './payloads/alertmanager.ts';
 export * from './payloads/avro.ts';
 export * from './payloads/webhook.ts';
 export * from './payloads/chat.ts';
+export * from './payloads/markup.ts';
 export * from './contract/index.ts';

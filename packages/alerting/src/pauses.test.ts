@@ -71,10 +71,10 @@ describe('pauses: the lifecycle of a paused scope', () => {
     expect(resolved.evidence.exemption).toBe('paused');
     expect(resolved.evidence.pause).toMatchObject({ scopeKey: 'domain:hr', reason: 'reorg until March' });
     expect(resolved.annotations['summary']).toBe(
-      'Momentum of domain hr not judged: paused (reorg until March)',
+      'Momentum of domain "hr" not judged: paused ("reorg until March")',
     );
     expect(resolved.annotations['description']).toMatch(
-      /^Paused by lead@example\.com since .*, until .*: reorg/,
+      /^Paused by "lead@example\.com" since .*, until .*: "reorg/,
     );
     expect(resolved.annotations['exemption']).toBe('paused');
     // The pause ends, the domain still stalls: a new episode, pending then firing after `for`.

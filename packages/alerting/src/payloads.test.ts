@@ -4,9 +4,11 @@ import { describe, expect, it } from 'vitest';
 import { verifyStandardWebhook, encodeStandardWebhookSecret } from '@mesh-momentum/webhook-auth';
 import { DEFAULT_ALERTING_CONFIG } from './config.ts';
 import { HOUR_MS, HR, MINUTE_MS, obs, PAYROLL, SimulatedAlerter, T0 } from './alerting.test-support.ts';
+import type { AlertScope, Observation } from './types.ts';
 import { alertmanagerAlerts, ENDS_AT_RESEND_PERIODS } from './payloads/alertmanager.ts';
 import { alertRecords } from './payloads/avro.ts';
 import { chatPayload } from './payloads/chat.ts';
+import { escapeMarkdownText, escapeSlackText, quoteIdentifier } from './payloads/markup.ts';
 import { webhookRequest } from './payloads/webhook.ts';
 import { compileSilence } from './silences.ts';
 
@@ -110,10 +112,61 @@ describe('JSON webhook (Standard Webhooks)', () => {
 describe('chat payload', () => {
   it('says what stalled and what recovered, with the links', () => {
     const { firing, resolved } = firedAndResolved();
-    expect(chatPayload(firing).text).toMatch(/^:warning: Momentum stalled \(hr\)/);
-    expect(chatPayload(firing).text).toContain('<http://127.0.0.1:8090/#/domain/hr|dashboard>');
-    expect(chatPayload(resolved).text).toMatch(/^:white_check_mark: Momentum recovered \(hr\)/);
-    expect(chatPayload(resolved).text.split('\n')).toHaveLength(2);
+    expect(chatPayload(firing, 'slack').text).toMatch(/^:warning: Momentum stalled \("hr"\)/);
+    expect(chatPayload(firing, 'slack').text).toContain('<http://127.0.0.1:8090/#/domain/hr|dashboard>');
+    expect(chatPayload(resolved, 'slack').text).toMatch(/^:white_check_mark: Momentum recovered \("hr"\)/);
+    expect(chatPayload(resolved, 'slack').text.split('\n')).toHaveLength(2);
+  });
+});
+
+describe('identifiers a producer chose, in chat and Alertmanager text', () => {
+  // Product ids and domains only refuse braces and whitespace (packages/events), so these are valid.
+  const HOSTILE: AlertScope = {
+    kind: 'product',
+    domain: '<!channel>',
+    productId: '<http://evil.example|click>',
+    ownerTeam: '[click](http://evil.example)',
+  };
+  function hostileNotification() {
+    const a = new SimulatedAlerter({ ...DEFAULT_ALERTING_CONFIG, groupBy: 'ownerTeam' });
+    const observe = (): Observation[] => {
+      const o = obs(HOSTILE, true);
+      return [{ ...o, topEvents: [{ ...o.topEvents![0]!, id: '@here<!everyone>' }] }];
+    };
+    a.run(observe, 11 * MINUTE_MS);
+    return a.sent[0]!;
+  }
+
+  it('quotes them in the annotations, with no live <, > or &', () => {
+    const alert = hostileNotification().alerts[0]!;
+    expect(alert.annotations['summary']).toBe(
+      'Momentum of data product "\\u003chttp://evil.example|click\\u003e" ("\\u003c!channel\\u003e") stalled: inactivity',
+    );
+    expect(alert.annotations['description']).toContain('ChampionLost "@here\\u003c!everyone\\u003e"');
+    for (const text of Object.values(alert.annotations)) expect(text).not.toMatch(/[<>]/);
+  });
+
+  it('Slack: no control sequence but our link', () => {
+    const { text } = chatPayload(hostileNotification(), 'slack');
+    expect(text.match(/<[^>]*>/g)).toEqual([
+      '<http://127.0.0.1:8090/#/product/%3C!channel%3E/%3Chttp%3A%2F%2Fevil.example%7Cclick%3E|dashboard>',
+    ]);
+    expect(text).toMatch(/^:warning: Momentum stalled \("\[click\]\(http:\/\/evil.example\)"\)/);
+  });
+
+  it('Markdown: no link but ours, no @-mention', () => {
+    const { text } = chatPayload(hostileNotification(), 'markdown');
+    expect(text).not.toMatch(/(?<!\\)\[click\]/);
+    expect(text).not.toMatch(/@(here|channel|all|everyone)/);
+    expect(text.match(/(?<!\\)\[[^\]]*\]\([^)]*\)/g)).toEqual([
+      '[dashboard](http://127.0.0.1:8090/#/product/%3C!channel%3E/%3Chttp%3A%2F%2Fevil.example%7Cclick%3E)',
+    ]);
+  });
+
+  it('escapers: Slack entities for & < > only; CommonMark backslashes and mention breaks', () => {
+    expect(escapeSlackText('a & <!here> *b*')).toBe('a &amp; &lt;!here&gt; *b*');
+    expect(escapeMarkdownText('[x](y) **z** @all')).toBe('\\[x\\]\\(y\\) \\*\\*z\\*\\* @\u2060all');
+    expect(quoteIdentifier('a"b\n<c>&')).toBe('"a\\"b\\n\\u003cc\\u003e\\u0026"');
   });
 });
 

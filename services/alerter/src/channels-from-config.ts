@@ -9,7 +9,8 @@ export function channelsFromConfig(config: AlerterConfig, kafka?: Channel): Chan
   const channels: Channel[] = [];
   if (config.webhookUrl)
     channels.push(webhookChannel(config.webhookUrl, config.webhookSecrets, config.deliveryTimeoutMs));
-  if (config.chatWebhookUrl) channels.push(chatChannel(config.chatWebhookUrl, config.deliveryTimeoutMs));
+  if (config.chatWebhookUrl)
+    channels.push(chatChannel(config.chatWebhookUrl, config.chatFormat, config.deliveryTimeoutMs));
   if (kafka) channels.push(kafka);
   return channels;
 }

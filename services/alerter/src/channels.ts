@@ -1,4 +1,10 @@
-import { chatPayload, webhookRequest, type Notification, type PostableAlert } from '@mesh-momentum/alerting';
+import {
+  chatPayload,
+  webhookRequest,
+  type ChatFormat,
+  type Notification,
+  type PostableAlert,
+} from '@mesh-momentum/alerting';
 import type { ChannelName } from './alert-store.ts';
 import { DeliveryFailedError, retriableStatus } from './errors.ts';
 
@@ -52,12 +58,12 @@ export function webhookChannel(url: string, secrets: readonly string[], timeoutM
   };
 }
 
-/** A chat incoming webhook (`{text}`). */
-export function chatChannel(url: string, timeoutMs: number): Channel {
+/** A chat incoming webhook (`{text}` in the receiver's markup, see packages/alerting payloads/chat.ts). */
+export function chatChannel(url: string, format: ChatFormat, timeoutMs: number): Channel {
   return {
     name: 'chat',
     send: async (notification) => {
-      await postJson('chat', url, JSON.stringify(chatPayload(notification)), {}, timeoutMs);
+      await postJson('chat', url, JSON.stringify(chatPayload(notification, format)), {}, timeoutMs);
     },
   };
 }

@@ -1,5 +1,10 @@
 import { z } from 'zod';
-import { DEFAULT_ALERTING_CONFIG, type AlertingConfig } from '@mesh-momentum/alerting';
+import {
+  CHAT_FORMATS,
+  DEFAULT_ALERTING_CONFIG,
+  type AlertingConfig,
+  type ChatFormat,
+} from '@mesh-momentum/alerting';
 import {
   bool,
   ConfigError,
@@ -40,6 +45,7 @@ export interface AlerterConfig extends HttpServerSettings {
   readonly webhookUrl: string | undefined;
   readonly webhookSecrets: readonly string[];
   readonly chatWebhookUrl: string | undefined;
+  readonly chatFormat: ChatFormat;
   readonly kafkaTopic: string | undefined;
   readonly deliveryTimeoutMs: number;
   readonly retryBaseMs: number;
@@ -140,6 +146,11 @@ export const ALERTER_SECTION = defineConfigSection({
       'Chat incoming-webhook URL (Slack, Mattermost, ...); empty: not used.',
       true,
     ),
+    MM_ALERTER_CHAT_FORMAT: variable(
+      z.enum(CHAT_FORMATS),
+      'slack',
+      'Markup of the chat text, escaped by its rules: `slack` (Slack mrkdwn, Slack-compatible hooks) or `markdown` (Mattermost, Rocket.Chat, Teams).',
+    ),
     MM_ALERTER_KAFKA_TOPIC: variable(
       z.union([z.literal(''), topicName]),
       '',
@@ -228,6 +239,7 @@ export const ALERTER_SECTION = defineConfigSection({
         .split(/\s+/)
         .filter((s) => s !== ''),
       chatWebhookUrl: optional(get('MM_ALERTER_CHAT_WEBHOOK_URL')),
+      chatFormat: get('MM_ALERTER_CHAT_FORMAT'),
       kafkaTopic: get('MM_ALERTER_KAFKA_TOPIC') || undefined,
       deliveryTimeoutMs: get('MM_ALERTER_DELIVERY_TIMEOUT_MS'),
       retryBaseMs: get('MM_ALERTER_RETRY_BASE_MS'),

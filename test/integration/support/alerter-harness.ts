@@ -86,6 +86,7 @@ export function alerterConfig(
     webhookUrl: undefined,
     webhookSecrets: [],
     chatWebhookUrl: undefined,
+    chatFormat: 'slack',
     kafkaTopic: undefined,
     deliveryTimeoutMs: 2_000,
     retryBaseMs: MINUTE_MS,
