@@ -110,4 +110,27 @@ describe.each(Object.keys(services))('the %s answers bad requests in the one err
     expect(body).toMatchObject({ statusCode: 400, error: 'Bad Request', retriable: false, field: '(body)' });
     expect(body.code).toMatch(/^MM_ERR_[A-Z_]+_INVALID$/);
   });
+
+  it('a URL fastify refuses before routing (undecodable, a parameter too long): 400, not its own shape', async () => {
+    let refused = 0;
+    for (const url of [
+      '/api/%',
+      `/v1/webhooks/generic/${'x'.repeat(200)}`,
+      `/api/domains/${'x'.repeat(200)}`,
+    ]) {
+      const res = await service().app.inject({ method: 'GET', url });
+      const body = res.json<Record<string, unknown>>();
+      // A route the service does not have is a 404 of its own; what fastify refuses first is a 400.
+      if (res.statusCode === 404) continue;
+      expect(res.statusCode, url).toBe(400);
+      expect(Object.keys(body).sort(), url).toEqual(SHAPE_KEYS);
+      expect(body, url).toMatchObject({
+        statusCode: 400,
+        error: 'Bad Request',
+        code: 'MM_ERR_HTTP_REQUEST_INVALID',
+      });
+      refused += 1;
+    }
+    expect(refused).toBeGreaterThan(0);
+  });
 });

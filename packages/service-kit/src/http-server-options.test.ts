@@ -93,7 +93,7 @@ describe('trusted proxies', () => {
 describe('HTTP server timeouts', () => {
   it('has documented defaults, handed to fastify and to Node at creation', () => {
     expect(settingsFrom({})).toEqual(DEFAULT_HTTP_SERVER_SETTINGS);
-    expect(fastifyServerOptions(DEFAULT_HTTP_SERVER_SETTINGS)).toMatchObject({
+    expect(fastifyServerOptions(DEFAULT_HTTP_SERVER_SETTINGS, () => undefined)).toMatchObject({
       trustProxy: false,
       connectionTimeout: 10_000,
       keepAliveTimeout: 72_000,

@@ -1,7 +1,7 @@
 import proxyAddr from '@fastify/proxy-addr';
 import { ConfigError, integer, variable, type VariableSpec } from '@mesh-momentum/common';
 import type { Server } from 'node:http';
-import type { FastifyHttpOptions, FastifyRequest } from 'fastify';
+import type { FastifyHttpOptions, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 
 /**
@@ -155,10 +155,23 @@ export const DEFAULT_HTTP_SERVER_SETTINGS: HttpServerSettings = Object.freeze({
 /** Node checks the request and headers timeouts on a timer of this period at most, ms (its default: 30 s). */
 const MAX_TIMEOUT_CHECK_INTERVAL_MS = 1_000;
 
-/** The fastify options for `settings`: its `trustProxy` and the server's timeouts. */
-export function fastifyServerOptions(settings: HttpServerSettings): FastifyHttpOptions<Server> {
+/**
+ * Answers what fastify refuses before routing (a URL it cannot decode, a path parameter over its length
+ * limit): these skip the error handler, so without this they would answer fastify's own shape.
+ */
+export type FrameworkErrorReply = (error: Error, request: FastifyRequest, reply: FastifyReply) => void;
+
+/**
+ * The fastify options for `settings`: its `trustProxy` and the server's timeouts; `onFrameworkError`
+ * answers the refusals fastify makes before routing (give the service's error handler).
+ */
+export function fastifyServerOptions(
+  settings: HttpServerSettings,
+  onFrameworkError: FrameworkErrorReply,
+): FastifyHttpOptions<Server> {
   const proxies = settings.trustProxy;
   return {
+    frameworkErrors: onFrameworkError,
     trustProxy: proxies.addresses.length === 0 ? false : proxies.trusts,
     connectionTimeout: settings.connectionTimeoutMs,
     keepAliveTimeout: settings.keepAliveTimeoutMs,

@@ -3,7 +3,7 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import type { Registry } from 'prom-client';
 import type { Logger } from '@mesh-momentum/common';
 import { withDeadline } from './deadline.ts';
-import { installErrorReplies } from './error-reply.ts';
+import { installErrorReplies, sendError, toHttpError } from './error-reply.ts';
 import {
   DEFAULT_HTTP_SERVER_SETTINGS,
   fastifyServerOptions,
@@ -50,7 +50,9 @@ export function createOpsServer(
 ): FastifyInstance {
   const app = Fastify({
     logger: false,
-    ...fastifyServerOptions(options.http ?? DEFAULT_HTTP_SERVER_SETTINGS),
+    ...fastifyServerOptions(options.http ?? DEFAULT_HTTP_SERVER_SETTINGS, (error, _request, reply) => {
+      sendError(reply, toHttpError(error));
+    }),
   });
   installErrorReplies(app, options.logger);
   app.get('/healthz', async (_req, reply) => {

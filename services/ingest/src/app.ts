@@ -38,11 +38,13 @@ function routeLabel(url: string | undefined): string {
  * many requests a burst holds, and every gateway instance shares the count.
  */
 export async function buildGateway(ctx: GatewayContext): Promise<FastifyInstance> {
+  const onError = makeErrorHandler(ctx.logger.child({ component: 'http' }));
   const app = Fastify({
     logger: false,
     bodyLimit: ctx.settings.bodyLimitBytes,
-    // Trusted proxies and the timeouts against slow clients (slow-clients.test.ts), as every service has.
-    ...fastifyServerOptions(ctx.settings),
+    // Trusted proxies and the timeouts against slow clients (slow-clients.test.ts), as every service has;
+    // fastify's refusals before routing answered like every other error.
+    ...fastifyServerOptions(ctx.settings, onError),
     // While closing (SIGTERM), new requests are answered 503 so clients retry elsewhere.
     return503OnClosing: true,
   });
@@ -51,7 +53,7 @@ export async function buildGateway(ctx: GatewayContext): Promise<FastifyInstance
   app.addHook('onRoute', (route) => {
     for (const method of [route.method].flat()) if (method !== 'HEAD') routes.push(`${method} ${route.url}`);
   });
-  app.setErrorHandler(makeErrorHandler(ctx.logger.child({ component: 'http' })));
+  app.setErrorHandler(onError);
   app.setNotFoundHandler((request, reply) => {
     const error = new IngestError(IngestErrorCodes.NOT_FOUND, `no route ${request.method} ${request.url}`);
     return reply.code(404).send(errorBody(error));

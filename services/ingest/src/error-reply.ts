@@ -1,5 +1,5 @@
 import { MeshMomentumError, type Logger } from '@mesh-momentum/common';
-import { errorBody } from '@mesh-momentum/service-kit';
+import { errorBody, toHttpError } from '@mesh-momentum/service-kit';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { IngestError, IngestErrorCodes } from './errors.ts';
 
@@ -26,6 +26,9 @@ function fromFastify(error: FastifyError): IngestError | undefined {
 
 export function toMeshError(error: unknown): MeshMomentumError {
   if (error instanceof MeshMomentumError) return error;
+  // A URL fastify cannot route (undecodable, a parameter over its length limit): the shared refusal.
+  const code = (error as FastifyError).code;
+  if (code === 'FST_ERR_BAD_URL' || code === 'FST_ERR_MAX_PARAM_LENGTH') return toHttpError(error);
   const fromFramework = fromFastify(error as FastifyError);
   if (fromFramework) return fromFramework;
   return new IngestError(IngestErrorCodes.INTERNAL, 'internal error (see the gateway log)', { cause: error });
