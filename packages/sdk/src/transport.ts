@@ -84,7 +84,9 @@ export class KafkaTransport implements RecordTransport {
           this.#options.kafkaConfig,
           'starting an idempotent producer (needs Write on the topic)',
         ) ??
-        new KafkaUnavailableError(this.#options.kafkaConfig.brokers, (error as Error).message, { cause: error })
+        new KafkaUnavailableError(this.#options.kafkaConfig.brokers, (error as Error).message, {
+          cause: error,
+        })
       );
     }
   }
