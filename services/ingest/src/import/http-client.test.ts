@@ -80,3 +80,26 @@ describe('RateLimitedHttpClient', () => {
     expect(waits).toHaveLength(8);
   });
 });
+
+describe('RateLimitedHttpClient and redirects', () => {
+  // The redirect rules themselves (https to http refused) are pollers/http-json.test.ts's.
+  it("never sends the tool's token to another origin a redirect names", async () => {
+    const seen: (string | undefined)[] = [];
+    const other = createServer((request, response) => {
+      seen.push(request.headers.authorization);
+      response.writeHead(200, { 'content-type': 'application/json' });
+      response.end('[]');
+    });
+    await new Promise<void>((resolve) => other.listen(0, '127.0.0.1', resolve));
+    // 127.0.0.1 and localhost are two origins.
+    const elsewhere = `http://localhost:${(other.address() as AddressInfo).port}/y`;
+    try {
+      const url = await serve([{ status: 302, headers: { location: elsewhere } }]);
+      const http = new RateLimitedHttpClient({ headers: { authorization: 'Bearer secret-token' } });
+      expect((await http.getJson(url)).body).toEqual([]);
+      expect(seen).toEqual([undefined]);
+    } finally {
+      other.close();
+    }
+  });
+});

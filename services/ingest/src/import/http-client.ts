@@ -1,3 +1,9 @@
+import {
+  boundedText,
+  fetchFollowingSafely,
+  POLL_RESPONSE_MAX_BYTES,
+  PollResponseRefusedError,
+} from '../pollers/http-json.ts';
 import { ImportSourceError } from './errors.ts';
 
 /** Longest the import waits for one HTTP answer from a tool, ms. */
@@ -91,6 +97,17 @@ export class RateLimitedHttpClient {
     return undefined;
   }
 
+  /** The body, read up to the pollers' limit (POLL_RESPONSE_MAX_BYTES): a larger one ends the import. */
+  async #text(url: string, answer: Response): Promise<string> {
+    try {
+      return await boundedText(url, answer, POLL_RESPONSE_MAX_BYTES);
+    } catch (error) {
+      if (error instanceof PollResponseRefusedError)
+        throw new ImportSourceError(url, answer.status, error.message, { cause: error });
+      throw error;
+    }
+  }
+
   async getJson(url: string): Promise<HttpAnswer> {
     let failures = 0;
     let limited = 0;
@@ -103,11 +120,15 @@ export class RateLimitedHttpClient {
       }
       let answer: Response;
       try {
-        answer = await fetch(url, {
-          headers: { accept: 'application/json', ...this.#options.headers },
-          signal: AbortSignal.timeout(this.#options.timeoutMs ?? IMPORT_REQUEST_TIMEOUT_MS),
-        });
+        // As the pollers do: credentials never follow a redirect to another origin or down to http.
+        answer = await fetchFollowingSafely(
+          url,
+          this.#options.headers,
+          AbortSignal.timeout(this.#options.timeoutMs ?? IMPORT_REQUEST_TIMEOUT_MS),
+        );
       } catch (error) {
+        if (error instanceof PollResponseRefusedError)
+          throw new ImportSourceError(url, undefined, error.message, { cause: error });
         if (++failures >= MAX_ATTEMPTS)
           throw new ImportSourceError(url, undefined, `no answer: ${(error as Error).message}`, {
             cause: error,
@@ -115,7 +136,7 @@ export class RateLimitedHttpClient {
         await this.#wait('server-error', FIRST_BACKOFF_MS * 2 ** (failures - 1));
         continue;
       }
-      const refusedText = answer.status === 403 || answer.status === 429 ? await answer.text() : '';
+      const refusedText = answer.status === 403 || answer.status === 429 ? await this.#text(url, answer) : '';
       const limit = this.#rateLimitWait(answer, refusedText, secondary);
       if (limit !== undefined) {
         if (++limited > MAX_RATE_LIMIT_WAITS)
@@ -136,15 +157,16 @@ export class RateLimitedHttpClient {
         continue;
       }
       if (!answer.ok) {
-        const text = refusedText || (await answer.text().catch(() => ''));
+        const text = refusedText || (await this.#text(url, answer).catch(() => ''));
         throw new ImportSourceError(url, answer.status, `answered ${answer.status} ${text.slice(0, 200)}`);
       }
       const reset = seconds(answer.headers, 'x-ratelimit-reset');
       if (answer.headers.get('x-ratelimit-remaining') === '0' && reset !== undefined)
         this.#exhaustedUntilMs = reset * 1_000 + 1_000;
+      const text = await this.#text(url, answer);
       let body: unknown;
       try {
-        body = await answer.json();
+        body = JSON.parse(text) as unknown;
       } catch (error) {
         throw new ImportSourceError(url, answer.status, 'answered with a body that is not JSON', {
           cause: error,

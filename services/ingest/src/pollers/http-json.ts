@@ -47,7 +47,7 @@ export function redirectTarget(from: string, location: string): { url: string; s
 }
 
 /** The body as text, read only up to `maxBytes`: a larger one is cancelled and refused. */
-async function boundedText(url: string, response: Response, maxBytes: number): Promise<string> {
+export async function boundedText(url: string, response: Response, maxBytes: number): Promise<string> {
   const refuse = () =>
     new PollResponseRefusedError(
       url,
@@ -73,17 +73,15 @@ async function boundedText(url: string, response: Response, maxBytes: number): P
 }
 
 /**
- * GET a JSON document; throws PollHttpError on a non-2xx answer (the round fails and is retried).
- * Redirects are followed by hand (at most MAX_REDIRECTS): `headers` (the tool's API key or token) go only
- * to the origin they were configured for, never to another one nor over http after https.
+ * GETs `url` and follows redirects by hand (at most MAX_REDIRECTS): `headers` (the tool's API key or
+ * token) go only to the origin they were configured for, never to another one nor over http after
+ * https. Answers the first response that is not a redirect, its body unread.
  */
-export async function getJson(
+export async function fetchFollowingSafely(
   url: string,
   headers: Readonly<Record<string, string>>,
-  options: GetJsonOptions = {},
-): Promise<unknown> {
-  const timeout = AbortSignal.timeout(options.timeoutMs ?? POLL_REQUEST_TIMEOUT_MS);
-  const signal = options.signal ? AbortSignal.any([options.signal, timeout]) : timeout;
+  signal: AbortSignal,
+): Promise<Response> {
   let current = url;
   let credentials = true;
   for (let hop = 0; ; hop++) {
@@ -93,20 +91,32 @@ export async function getJson(
       signal,
     });
     const location = response.headers.get('location');
-    if (response.status >= 300 && response.status < 400 && location !== null) {
-      await response.body?.cancel();
-      if (hop >= MAX_REDIRECTS)
-        throw new PollResponseRefusedError(url, `more than ${MAX_REDIRECTS} redirects; not followed`);
-      const next = redirectTarget(current, location);
-      credentials &&= next.sameOrigin;
-      current = next.url;
-      continue;
-    }
-    if (!response.ok) {
-      await response.body?.cancel();
-      throw new PollHttpError(current, response.status);
-    }
-    const text = await boundedText(current, response, options.maxBytes ?? POLL_RESPONSE_MAX_BYTES);
-    return JSON.parse(text) as unknown;
+    if (response.status < 300 || response.status >= 400 || location === null) return response;
+    await response.body?.cancel();
+    if (hop >= MAX_REDIRECTS)
+      throw new PollResponseRefusedError(url, `more than ${MAX_REDIRECTS} redirects; not followed`);
+    const next = redirectTarget(current, location);
+    credentials &&= next.sameOrigin;
+    current = next.url;
   }
+}
+
+/**
+ * GET a JSON document (fetchFollowingSafely, the body read up to `maxBytes`); throws PollHttpError on a
+ * non-2xx answer (the round fails and is retried).
+ */
+export async function getJson(
+  url: string,
+  headers: Readonly<Record<string, string>>,
+  options: GetJsonOptions = {},
+): Promise<unknown> {
+  const timeout = AbortSignal.timeout(options.timeoutMs ?? POLL_REQUEST_TIMEOUT_MS);
+  const signal = options.signal ? AbortSignal.any([options.signal, timeout]) : timeout;
+  const response = await fetchFollowingSafely(url, headers, signal);
+  if (!response.ok) {
+    await response.body?.cancel();
+    throw new PollHttpError(response.url || url, response.status);
+  }
+  const text = await boundedText(response.url || url, response, options.maxBytes ?? POLL_RESPONSE_MAX_BYTES);
+  return JSON.parse(text) as unknown;
 }
