@@ -16,6 +16,6 @@ export interface ScoreMetricsRouteDeps {
 export function registerScoreMetricsRoute(app: FastifyInstance, deps: ScoreMetricsRouteDeps): void {
   const rendered = new ScoreMetricsCache({ maxProducts: deps.maxProducts });
   app.get('/metrics/scores', (_request, reply) =>
-    reply.header('content-type', SCORE_METRICS_CONTENT_TYPE).send(rendered.text(deps.cache.current)),
+    reply.header('content-type', SCORE_METRICS_CONTENT_TYPE).send(rendered.body(deps.cache.current)),
   );
 }

@@ -111,9 +111,9 @@ describe('score metrics for Prometheus', () => {
   it('render once per snapshot generation', () => {
     const cache = new ScoreMetricsCache({ maxProducts: 0 });
     const first = snapshot(1);
-    const text = cache.text(first);
+    const body = cache.body(first);
     // The same generation is not rendered again, even if the snapshot object differs.
-    expect(cache.text({ ...first, domains: [] })).toBe(text);
-    expect(cache.text({ ...first, generation: 2, domains: [] })).not.toContain('domain="d0"');
+    expect(cache.body({ ...first, domains: [] })).toBe(body);
+    expect(cache.body({ ...first, generation: 2, domains: [] }).toString()).not.toContain('domain="d0"');
   });
 });
