@@ -6,6 +6,19 @@ import { parseDuration } from '../duration.ts';
  */
 export const TOKEN_ENV = 'ALERTER_ADMIN_TOKEN';
 
+/** The flags every alerter admin CLI has: where the alerter is, and the admin token its writes send. */
+export const API_OPTIONS = {
+  url: { type: 'string', default: 'http://127.0.0.1:8091' },
+  token: { type: 'string' },
+} as const;
+
+/** The help lines of API_OPTIONS, and what the token is for. */
+export const API_OPTION_HELP = [
+  '--url URL           the alerter (default http://127.0.0.1:8091)',
+  '--token ID.SECRET   admin token for writes',
+] as const;
+export const TOKEN_HELP = `Writes send --token, else $${TOKEN_ENV}, as a Bearer token (an alerter with MM_ALERTER_ADMIN_TOKENS needs one).`;
+
 export function adminToken(flag: string | undefined, env = process.env): string | undefined {
   return flag ?? (env[TOKEN_ENV] || undefined);
 }

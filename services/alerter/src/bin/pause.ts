@@ -1,6 +1,14 @@
 import { parsePauseRequest } from '@mesh-momentum/alerting';
 import { commandLine, usageOf } from '@mesh-momentum/service-kit';
-import { adminToken, callAlerterApi as call, durationFlag, refuseLocally, TOKEN_ENV } from './api-call.ts';
+import {
+  adminToken,
+  API_OPTION_HELP,
+  API_OPTIONS,
+  callAlerterApi as call,
+  durationFlag,
+  refuseLocally,
+  TOKEN_HELP,
+} from './api-call.ts';
 
 /**
  * `pnpm alerter:pause <add|list|remove>`: puts scopes on hold through a running alerter's HTTP API.
@@ -24,18 +32,16 @@ const SPEC = {
   ],
   description:
     "Puts scopes on hold (no alerts) through a running alerter's HTTP API; a pause covers the scopes inside it.\n" +
-    `Writes send --token, else $${TOKEN_ENV}, as a Bearer token (an alerter with MM_ALERTER_ADMIN_TOKENS needs one).`,
+    TOKEN_HELP,
   optionHelp: [
     '--scope SCOPE       mesh, domain:<domain> or product:<domain>/<product id>',
     '--reason WHY        why the scope is paused',
     '--by WHO            who pauses it',
     '--duration D        how long: 30m, 2h, 7d (default: until removed)',
-    '--url URL           the alerter (default http://127.0.0.1:8091)',
-    '--token ID.SECRET   admin token for writes',
+    ...API_OPTION_HELP,
   ],
   options: {
-    url: { type: 'string', default: 'http://127.0.0.1:8091' },
-    token: { type: 'string' },
+    ...API_OPTIONS,
     scope: { type: 'string' },
     reason: { type: 'string' },
     by: { type: 'string' },

@@ -1,6 +1,14 @@
 import { parseSilenceRequest } from '@mesh-momentum/alerting';
 import { commandLine, usageOf } from '@mesh-momentum/service-kit';
-import { adminToken, callAlerterApi as call, durationFlag, refuseLocally, TOKEN_ENV } from './api-call.ts';
+import {
+  adminToken,
+  API_OPTION_HELP,
+  API_OPTIONS,
+  callAlerterApi as call,
+  durationFlag,
+  refuseLocally,
+  TOKEN_HELP,
+} from './api-call.ts';
 
 /**
  * `pnpm alerter:silence <add|list|expire>`: manages silences through a running alerter's HTTP API.
@@ -21,20 +29,16 @@ const SPEC = {
     'list [--url URL]',
     'expire ID [--url URL] [--token ID.SECRET]',
   ],
-  description:
-    'Manages the silences of a running alerter through its HTTP API.\n' +
-    `Writes send --token, else $${TOKEN_ENV}, as a Bearer token (an alerter with MM_ALERTER_ADMIN_TOKENS needs one).`,
+  description: 'Manages the silences of a running alerter through its HTTP API.\n' + TOKEN_HELP,
   optionHelp: [
     '--matcher NAME=VALUE   label matcher (=, !=, =~, !~; RE2 regex); repeat for several',
     '--duration D           how long it lasts: 30m, 2h, 7d',
     '--by WHO               who sets it',
     '--comment WHY          why',
-    '--url URL              the alerter (default http://127.0.0.1:8091)',
-    '--token ID.SECRET      admin token for writes',
+    ...API_OPTION_HELP,
   ],
   options: {
-    url: { type: 'string', default: 'http://127.0.0.1:8091' },
-    token: { type: 'string' },
+    ...API_OPTIONS,
     matcher: { type: 'string', multiple: true, default: [] as string[] },
     duration: { type: 'string' },
     by: { type: 'string' },
