@@ -40,10 +40,14 @@ function bucketKey(bucket: BudgetBucket): string {
  * whole (429 with Retry-After) and takes nothing. Redis down: nothing is refused for that reason alone;
  * the request fails (or not) on its own merits.
  */
+/** Least time between two warnings that budgets are not counted (Redis failing), ms. */
+const BUDGET_WARNING_INTERVAL_MS = 10_000;
+
 export class RateBudget {
   readonly #redis: RedisClient & IngestScripts;
   readonly #options: RateBudgetOptions;
   readonly #logger: Logger;
+  #lastWarningMs = Number.NEGATIVE_INFINITY;
 
   constructor(redis: RedisClient, options: RateBudgetOptions, logger: Logger) {
     this.#redis = withIngestScripts(redis);
@@ -64,7 +68,13 @@ export class RateBudget {
     try {
       reply = await this.#redis.mmIngestTakeBudget(`${namespace}${bucketKey(bucket)}`, units, max, windowMs);
     } catch (error) {
-      this.#logger.debug({ err: error, bucket: bucket.kind }, 'rate budget not counted: Redis failed');
+      // Fails open (a Redis outage must not refuse requests for it), but visibly: a warning at most once
+      // per BUDGET_WARNING_INTERVAL_MS, so an outage under load does not flood the log.
+      const now = Date.now();
+      if (now - this.#lastWarningMs >= BUDGET_WARNING_INTERVAL_MS) {
+        this.#lastWarningMs = now;
+        this.#logger.warn({ err: error, bucket: bucket.kind }, 'rate budgets not counted: Redis failed');
+      }
       return;
     }
     const [taken, used, ttlMs] = reply;

@@ -1,3 +1,4 @@
+import { StoreReplyError } from '@mesh-momentum/common';
 import type { RedisClient } from '@mesh-momentum/service-kit';
 import { storeCall } from '../store-call.ts';
 
@@ -19,7 +20,15 @@ export class ImportCheckpoints<C> {
 
   async load(): Promise<C | undefined> {
     const raw = await storeCall('read the import checkpoint', () => this.#redis.get(this.#key));
-    return raw === null ? undefined : (JSON.parse(raw) as C);
+    if (raw === null) return undefined;
+    try {
+      return JSON.parse(raw) as C;
+    } catch (error) {
+      // Retrying cannot help: name the key, so it can be looked at or deleted to start over.
+      throw new StoreReplyError(`the import checkpoint ${this.#key} is not JSON; delete it to start over`, {
+        cause: error,
+      });
+    }
   }
 
   async save(checkpoint: C): Promise<void> {

@@ -160,10 +160,12 @@ export class OpenMetadataHistory implements HistorySource<OpenMetadataCheckpoint
   }
 
   async *pages(from: OpenMetadataCheckpoint | undefined): AsyncIterable<ImportPage<OpenMetadataCheckpoint>> {
-    const start = from === undefined ? 0 : LISTINGS.findIndex((l) => l.listing === from.listing);
+    // A checkpoint naming a listing this version does not read starts the import over (its ids repeat).
+    const resumeAt = from === undefined ? -1 : LISTINGS.findIndex((l) => l.listing === from.listing);
+    const start = Math.max(0, resumeAt);
     for (let index = start; index < LISTINGS.length; index++) {
       const { listing, fields } = LISTINGS[index] as (typeof LISTINGS)[number];
-      let after: string | null = index === start && from !== undefined ? from.after : '';
+      let after: string | null = index === resumeAt && from !== undefined ? from.after : '';
       // `after` null: this listing was finished when the checkpoint was saved.
       while (after !== null) {
         const url = this.#api(listing, { limit: String(PAGE_LIMIT), fields, ...(after ? { after } : {}) });

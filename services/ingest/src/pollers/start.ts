@@ -53,8 +53,8 @@ function schedule(
           return;
         }
         ctx.metrics.polls.inc({ poller: name, outcome: 'failed' });
+        // Only a round that succeeds clears the flag: a tool failing meanwhile says nothing of the dependency.
         if (error instanceof MeshMomentumError && !isDataError(error)) failing.add(name);
-        else failing.delete(name);
         logger.warn({ err: error }, 'poll round failed; nothing skipped, retrying at the next interval');
       })
       .finally(() => {
