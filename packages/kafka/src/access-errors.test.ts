@@ -113,6 +113,15 @@ describe('kafkaAccessError', () => {
     ).toBeUndefined();
     expect(kafkaAccessError(protocolError('MESSAGE_TOO_LARGE', 10), config)).toBeUndefined();
     expect(kafkaAccessError(new Error('Broker not connected'), config)).toBeUndefined();
+    // kafkajs wraps a broker restarting mid-login in its SASL class too: an outage, not the credentials.
+    for (const cause of ['Request timed out', 'Closed connection', 'Connection error: read ECONNRESET'])
+      expect(
+        kafkaAccessError(
+          withMessage(KafkaJSSASLAuthenticationError, `SASL SCRAM SHA512 authentication failed: ${cause}`),
+          config,
+        ),
+        cause,
+      ).toBeUndefined();
     expect(kafkaAccessError(undefined, config)).toBeUndefined();
   });
 });

@@ -150,6 +150,10 @@ function detailOf(e: ErrorLike): string {
  * undefined for any other failure. `doing` completes the authorization message ("writing topic x").
  * An error already classified is returned as it is.
  */
+/** What kafkajs' SASL authenticators say when the connection, not the credentials, failed. */
+const TRANSIENT_SASL_FAILURE =
+  /request timed out|connection error|closed connection|ECONN|EPIPE|not connected|socket/i;
+
 export function kafkaAccessError(
   error: unknown,
   config: KafkaConfig,
@@ -157,10 +161,11 @@ export function kafkaAccessError(
 ): MeshMomentumError | undefined {
   for (const e of chain(error)) {
     if (isKafkaAccessError(e)) return e;
-    if (
-      e.name === 'KafkaJSSASLAuthenticationError' ||
-      (typeof e.type === 'string' && SASL_ERROR_TYPES.has(e.type))
-    )
+    if (typeof e.type === 'string' && SASL_ERROR_TYPES.has(e.type))
+      return new KafkaAuthenticationError(config, detailOf(e), { cause: error });
+    // kafkajs wraps every failure of the SASL exchange in this class, a broker restarting mid-login (a
+    // timeout, a closed connection) too: only a refusal of the credentials is one for good.
+    if (e.name === 'KafkaJSSASLAuthenticationError' && !TRANSIENT_SASL_FAILURE.test(detailOf(e)))
       return new KafkaAuthenticationError(config, detailOf(e), { cause: error });
     if (typeof e.code === 'string' && TLS_TRUST_CODES.has(e.code))
       return new KafkaTlsUntrustedError(config, e.code, detailOf(e), { cause: error });

@@ -26,6 +26,7 @@ async function appWith(access: Partial<ReadAccess>) {
     ...access,
   });
   app.get('/api/who', async (request) => request.reader ?? {});
+  app.get('/metrics/scores', async () => 'mm_score_momentum{scope_kind="mesh"} 50\n');
   app.get('/healthz', async () => ({ status: 'ok' }));
   await app.ready();
   return app;
@@ -55,6 +56,11 @@ describe('dashboard read access', () => {
     });
     expect((await app.inject({ url: '/api/who', headers: bearer(admin.token) })).statusCode).toBe(200);
     expect((await app.inject({ url: '/healthz' })).statusCode).toBe(200);
+    // The scores for Prometheus are scores too: the scrape job sends the token.
+    expect((await app.inject({ url: '/metrics/scores' })).statusCode).toBe(401);
+    expect((await app.inject({ url: '/metrics/scores', headers: bearer(reader.token) })).statusCode).toBe(
+      200,
+    );
   });
 
   it('believes an auth proxy’s user header from a trusted proxy address only', async () => {

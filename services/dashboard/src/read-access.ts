@@ -8,8 +8,8 @@ import {
 import { DashboardUnauthenticatedError } from './errors.ts';
 
 /**
- * Who may read the dashboard's API (`/api/…`; the web UI's static files, /openapi.json and the ops
- * endpoints stay open: they hold no scores). Open unless configured:
+ * Who may read the dashboard's API (`/api/…`) and the scores for Prometheus (`/metrics/scores`; the web
+ * UI's static files, /openapi.json and the ops endpoints stay open: they hold no scores). Open unless configured:
  * - `readTokens`: a read token or an admin token (`Authorization: Bearer <id>.<secret>`), for API clients;
  * - `userHeader`: the identity an auth proxy (oauth2-proxy) sets, e.g. `x-forwarded-user`, believed only
  *   when the request's peer is one of `trustProxy` (a client that reaches the dashboard directly and
@@ -53,7 +53,7 @@ function proxyUser(access: ReadAccess, request: FastifyRequest): string | undefi
 
 /**
  * Identifies every request (`request.reader`: the proxy's user and the token's id, used to attribute
- * target writes) and, when reads need authentication, refuses a request to an `/api/…` route that has
+ * target writes) and, when reads need authentication, refuses a request to an `/api/…` route (or `/metrics/scores`) that has
  * neither a known token nor a proxy's user (401 `MM_ERR_DASHBOARD_UNAUTHENTICATED`, with
  * `WWW-Authenticate: Bearer`). Whether a write may happen is the write guard's business, not this one's.
  */
@@ -77,7 +77,10 @@ export function installReadAccess(app: FastifyInstance, access: ReadAccess): voi
       ...(user === undefined ? {} : { user }),
       ...(tokenId === undefined ? {} : { tokenId }),
     };
-    const api = request.routeOptions.url?.startsWith('/api/') === true;
+    // The read API and the scores for Prometheus (which can send a bearer token) hold scores; the web UI's
+    // files, /openapi.json and the probes do not.
+    const route = request.routeOptions.url;
+    const api = route?.startsWith('/api/') === true || route === '/metrics/scores';
     if (!required || !api || user !== undefined || tokenId !== undefined) return;
     // RFC 6750: a 401 names the scheme the client should use.
     void reply.header('www-authenticate', 'Bearer');
