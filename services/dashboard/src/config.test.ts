@@ -71,6 +71,16 @@ describe('dashboard config', () => {
     expect(loadDashboardConfig({ MM_DASHBOARD_HTTP_HOST: '::1' }).dashboard.adminTokens).toEqual([]);
   });
 
+  it('refuses as the auth proxy user header one that every proxied request carries', () => {
+    for (const header of ['X-Forwarded-For', 'host', 'Authorization'])
+      expect(() =>
+        loadDashboardConfig({
+          MM_DASHBOARD_AUTH_USER_HEADER: header,
+          MM_DASHBOARD_TRUST_PROXY: '10.0.0.0/8',
+        }),
+      ).toThrow(/MM_DASHBOARD_AUTH_USER_HEADER.*not one every request carries/);
+  });
+
   it('names a malformed admin token entry', () => {
     expect(() => loadDashboardConfig({ MM_DASHBOARD_ADMIN_TOKENS: 'lead=plain-text' })).toThrow(
       /MM_DASHBOARD_ADMIN_TOKENS/,

@@ -65,7 +65,18 @@ export const DASHBOARD_SECTION = defineConfigSection({
       'Tokens (Bearer) that may read the API (/api/...), as MM_DASHBOARD_ADMIN_TOKENS writes them; admin tokens read too. Set, or with MM_DASHBOARD_AUTH_USER_HEADER: reads need one of the two; both empty: reads open.',
     ),
     MM_DASHBOARD_AUTH_USER_HEADER: variable(
-      z.union([z.literal(''), z.string().regex(/^[A-Za-z0-9-]+$/, 'must be an HTTP header name')]),
+      z.union([
+        z.literal(''),
+        z
+          .string()
+          .regex(/^[A-Za-z0-9-]+$/, 'must be an HTTP header name')
+          // A header every proxied request carries (or the client sets) would let everyone in.
+          .refine(
+            (name) =>
+              !/^(x-forwarded-(for|proto|host|port)|forwarded|host|authorization|cookie)$/i.test(name),
+            'must be the header the auth proxy sets to the signed-in user, not one every request carries',
+          ),
+      ]),
       '',
       'Header an auth proxy (oauth2-proxy: X-Forwarded-User or X-Auth-Request-Email) sets to the signed-in user, believed only from MM_DASHBOARD_TRUST_PROXY; it lets reads through and attributes target writes. Empty: none.',
     ),
