@@ -8,6 +8,7 @@ import {
   nonEmpty,
   type Env,
   type FieldIssue,
+  variable,
 } from '@mesh-momentum/common';
 import { httpServerSettings, httpServerVariables } from '@mesh-momentum/service-kit';
 import type { GatewayFile } from './gateway-file.ts';
@@ -23,90 +24,90 @@ export const INGEST_SECTION = defineConfigSection({
   name: 'ingest',
   prefix: 'MM_INGEST_',
   variables: {
-    MM_INGEST_HTTP_HOST: {
-      schema: nonEmpty,
-      default: '127.0.0.1',
-      doc: 'Address the ingest gateway listens on; loopback only unless set (0.0.0.0 for every interface).',
-    },
-    MM_INGEST_HTTP_PORT: {
-      schema: integer(0, 65_535),
-      default: '8088',
-      doc: 'Port of the ingest API: events, webhooks and admin endpoints (0: any free port).',
-    },
-    MM_INGEST_OPS_PORT: {
-      schema: integer(0, 65_535),
-      default: '9465',
-      doc: "Port of the gateway's /healthz, /readyz and /metrics, on MM_INGEST_HTTP_HOST (0: any free port).",
-    },
-    MM_INGEST_CONFIG_FILE: {
-      schema: z.string(),
-      default: '',
-      doc: 'YAML or JSON file with API tokens (hashed), webhook secrets, generic mappings and pollers; empty: no tokens, no webhooks.',
-    },
-    MM_INGEST_IDENTITY_FILE: {
-      schema: z.string(),
-      default: '',
-      doc: 'Identity mapping file of the adapters (docs/adapters/identity.md); empty: conventions only.',
-    },
-    MM_INGEST_BODY_LIMIT_BYTES: {
-      schema: integer(1_024, 64 * 1024 * 1024),
-      default: '1048576',
-      doc: 'Largest request body accepted; larger ones are refused with 413, bytes.',
-    },
-    MM_INGEST_BATCH_MAX_EVENTS: {
-      schema: integer(1, 100_000),
-      default: '5000',
-      doc: 'Most events in one POST /v1/events/batch.',
-    },
-    MM_INGEST_ACK_TIMEOUT_MS: {
-      schema: integer(100, 600_000),
-      default: '5000',
-      doc: 'Longest a request waits for Kafka to acknowledge its events before answering 503 (under GitHub’s 10 s), ms.',
-    },
-    MM_INGEST_RATE_LIMIT_MAX: {
-      schema: integer(1, 10_000_000),
-      default: '6000',
-      doc: 'Per rate-limit window: events one API token may send (a batch counts its events), deliveries one webhook may make once verified, and failed webhook verifications one client address may make; more are answered 429.',
-    },
-    MM_INGEST_RATE_LIMIT_WINDOW_MS: {
-      schema: integer(100, 86_400_000),
-      default: '60000',
-      doc: 'Length of the rate-limit window, counted in Redis across gateway instances, ms.',
-    },
-    MM_INGEST_WEBHOOK_MAX_EVENTS: {
-      schema: integer(1, 100_000),
-      default: '1000',
-      doc: 'Most events one webhook delivery may map to (an OpenMetadata batch, a generic mapping over a list); more are refused with 413 MM_ERR_INGEST_TOO_MANY_EVENTS.',
-    },
-    MM_INGEST_DELIVERY_TTL_SECONDS: {
-      schema: integer(60, 90 * 86_400),
-      default: '604800',
-      doc: 'How long a webhook delivery is remembered in Redis, so a replay within it is answered as a duplicate; keep it at most MM_PROCESSOR_DEDUP_WINDOW_DAYS, s.',
-    },
-    MM_INGEST_WEBHOOK_MAX_AGE_SECONDS: {
-      schema: integer(0, 90 * 86_400),
-      default: '604800',
-      doc: 'A GitHub delivery whose signed time (release published_at, archive updated_at) is older than this is ignored as a replay; keep it at most MM_INGEST_DELIVERY_TTL_SECONDS; 0: never (a demo replaying history), s.',
-    },
-    MM_INGEST_UNMAPPED_MAX: {
-      schema: integer(1, 100_000),
-      default: '1000',
-      doc: 'Most unmapped tool entities kept for GET /v1/admin/unmapped (the most recently seen win).',
-    },
+    MM_INGEST_HTTP_HOST: variable(
+      nonEmpty,
+      '127.0.0.1',
+      'Address the ingest gateway listens on; loopback only unless set (0.0.0.0 for every interface).',
+    ),
+    MM_INGEST_HTTP_PORT: variable(
+      integer(0, 65_535),
+      '8088',
+      'Port of the ingest API: events, webhooks and admin endpoints (0: any free port).',
+    ),
+    MM_INGEST_OPS_PORT: variable(
+      integer(0, 65_535),
+      '9465',
+      "Port of the gateway's /healthz, /readyz and /metrics, on MM_INGEST_HTTP_HOST (0: any free port).",
+    ),
+    MM_INGEST_CONFIG_FILE: variable(
+      z.string(),
+      '',
+      'YAML or JSON file with API tokens (hashed), webhook secrets, generic mappings and pollers; empty: no tokens, no webhooks.',
+    ),
+    MM_INGEST_IDENTITY_FILE: variable(
+      z.string(),
+      '',
+      'Identity mapping file of the adapters (docs/adapters/identity.md); empty: conventions only.',
+    ),
+    MM_INGEST_BODY_LIMIT_BYTES: variable(
+      integer(1_024, 64 * 1024 * 1024),
+      '1048576',
+      'Largest request body accepted; larger ones are refused with 413, bytes.',
+    ),
+    MM_INGEST_BATCH_MAX_EVENTS: variable(
+      integer(1, 100_000),
+      '5000',
+      'Most events in one POST /v1/events/batch.',
+    ),
+    MM_INGEST_ACK_TIMEOUT_MS: variable(
+      integer(100, 600_000),
+      '5000',
+      'Longest a request waits for Kafka to acknowledge its events before answering 503 (under GitHub’s 10 s), ms.',
+    ),
+    MM_INGEST_RATE_LIMIT_MAX: variable(
+      integer(1, 10_000_000),
+      '6000',
+      'Per rate-limit window: events one API token may send (a batch counts its events), deliveries one webhook may make once verified, and failed webhook verifications one client address may make; more are answered 429.',
+    ),
+    MM_INGEST_RATE_LIMIT_WINDOW_MS: variable(
+      integer(100, 86_400_000),
+      '60000',
+      'Length of the rate-limit window, counted in Redis across gateway instances, ms.',
+    ),
+    MM_INGEST_WEBHOOK_MAX_EVENTS: variable(
+      integer(1, 100_000),
+      '1000',
+      'Most events one webhook delivery may map to (an OpenMetadata batch, a generic mapping over a list); more are refused with 413 MM_ERR_INGEST_TOO_MANY_EVENTS.',
+    ),
+    MM_INGEST_DELIVERY_TTL_SECONDS: variable(
+      integer(60, 90 * 86_400),
+      '604800',
+      'How long a webhook delivery is remembered in Redis, so a replay within it is answered as a duplicate; keep it at most MM_PROCESSOR_DEDUP_WINDOW_DAYS, s.',
+    ),
+    MM_INGEST_WEBHOOK_MAX_AGE_SECONDS: variable(
+      integer(0, 90 * 86_400),
+      '604800',
+      'A GitHub delivery whose signed time (release published_at, archive updated_at) is older than this is ignored as a replay; keep it at most MM_INGEST_DELIVERY_TTL_SECONDS; 0: never (a demo replaying history), s.',
+    ),
+    MM_INGEST_UNMAPPED_MAX: variable(
+      integer(1, 100_000),
+      '1000',
+      'Most unmapped tool entities kept for GET /v1/admin/unmapped (the most recently seen win).',
+    ),
     ...httpServerVariables('MM_INGEST_'),
-    MM_INGEST_PERSON_ID_KEY: {
-      schema: z.string().refine((v) => v === '' || v.length >= PERSON_ID_KEY_MIN_LENGTH, {
+    MM_INGEST_PERSON_ID_KEY: variable(
+      z.string().refine((v) => v === '' || v.length >= PERSON_ID_KEY_MIN_LENGTH, {
         message: `must be at least ${PERSON_ID_KEY_MIN_LENGTH} characters (e.g. openssl rand -hex 32)`,
       }),
-      default: '',
-      secret: true,
-      doc: 'Secret HMAC key turning OpenMetadata user ids into person ids; required with that webhook. A new key, new ids.',
-    },
-    MM_INGEST_POLLERS: {
-      schema: bool,
-      default: 'true',
-      doc: 'Run the pollers the config file defines (Backstage, Data Mesh Manager); false: webhooks and API only.',
-    },
+      '',
+      'Secret HMAC key turning OpenMetadata user ids into person ids; required with that webhook. A new key, new ids.',
+      true,
+    ),
+    MM_INGEST_POLLERS: variable(
+      bool,
+      'true',
+      'Run the pollers the config file defines (Backstage, Data Mesh Manager); false: webhooks and API only.',
+    ),
   },
   build: (get) => ({
     httpHost: get('MM_INGEST_HTTP_HOST'),
