@@ -3,7 +3,7 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { alerterKeys, PAUSE_LIMITS, SILENCE_LIMITS } from '@mesh-momentum/alerting';
 import { AlerterMetrics, AlertStore, registerAlerterApi, type AdminAccess } from '@mesh-momentum/alerter';
-import { adminTokenList, createOpsServer, generateToken, listenOps } from '@mesh-momentum/service-kit';
+import { adminTokenList, createOpsServer, generateToken, listenHttp } from '@mesh-momentum/service-kit';
 import { isolatedEnv, REPO_ROOT } from '@mesh-momentum/testing';
 import { storeHarness } from './support/store-harness.ts';
 
@@ -120,7 +120,7 @@ describe('alerter API: pauses', () => {
   beforeAll(async () => {
     store = new AlertStore(harness.redis(), alerterKeys(harness.ks.prefix));
     app = alerterApp(store, () => NOW);
-    url = (await listenOps(app, { host: '127.0.0.1', port: 0 })).url;
+    url = (await listenHttp(app, { host: '127.0.0.1', port: 0 })).url;
   });
   afterAll(async () => app?.close());
 
@@ -276,7 +276,7 @@ describe('alerter API: admin tokens', () => {
     store = new AlertStore(harness.redis(), alerterKeys(harness.ks.prefix));
     app = alerterApp(store, () => NOW, { writes: true, adminTokens });
     readOnly = alerterApp(store, () => NOW, { writes: false, adminTokens });
-    url = (await listenOps(app, { host: '127.0.0.1', port: 0 })).url;
+    url = (await listenHttp(app, { host: '127.0.0.1', port: 0 })).url;
   });
   afterAll(async () => {
     await app?.close();

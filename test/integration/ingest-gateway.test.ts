@@ -237,7 +237,7 @@ describe('ingest gateway → Kafka → processor → Redis', () => {
   it('refuses a body over the limit with 413, and a burst over the rate limit with 429 and Retry-After', async () => {
     const big = await post('/v1/events', writer.header, champion('big', { note: 'x'.repeat(70_000) }));
     expect(big.status).toBe(413);
-    expect(await big.json()).toMatchObject({ code: 'MM_ERR_INGEST_BODY_TOO_LARGE', statusCode: 413 });
+    expect(await big.json()).toMatchObject({ code: 'MM_ERR_HTTP_BODY_TOO_LARGE', statusCode: 413 });
 
     const heapBefore = process.memoryUsage().heapUsed;
     const answers = await Promise.all(

@@ -44,13 +44,10 @@ export const ErrorCodes = {
   INGEST_UNAUTHENTICATED: 'MM_ERR_INGEST_UNAUTHENTICATED',
   INGEST_FORBIDDEN: 'MM_ERR_INGEST_FORBIDDEN',
   INGEST_BODY_INVALID: 'MM_ERR_INGEST_BODY_INVALID',
-  INGEST_BODY_TOO_LARGE: 'MM_ERR_INGEST_BODY_TOO_LARGE',
-  INGEST_MEDIA_TYPE_UNSUPPORTED: 'MM_ERR_INGEST_MEDIA_TYPE_UNSUPPORTED',
   INGEST_NOT_FOUND: 'MM_ERR_INGEST_NOT_FOUND',
   INGEST_RATE_LIMITED: 'MM_ERR_INGEST_RATE_LIMITED',
   INGEST_TOO_MANY_EVENTS: 'MM_ERR_INGEST_TOO_MANY_EVENTS',
   INGEST_DELIVERY_IN_PROGRESS: 'MM_ERR_INGEST_DELIVERY_IN_PROGRESS',
-  INGEST_INTERNAL: 'MM_ERR_INGEST_INTERNAL',
   ALERTER_FENCED: 'MM_ERR_ALERTER_FENCED',
   SILENCE_INVALID: 'MM_ERR_SILENCE_INVALID',
   SILENCE_NOT_FOUND: 'MM_ERR_SILENCE_NOT_FOUND',
@@ -141,8 +138,6 @@ export const ERROR_CODE_INFO: Readonly<Record<ErrorCode, ErrorCodeInfo>> = {
   MM_ERR_INGEST_UNAUTHENTICATED: { retriable: false, httpStatus: 401 },
   MM_ERR_INGEST_FORBIDDEN: { retriable: false, httpStatus: 403 },
   MM_ERR_INGEST_BODY_INVALID: { retriable: false, httpStatus: 400 },
-  MM_ERR_INGEST_BODY_TOO_LARGE: { retriable: false, httpStatus: 413 },
-  MM_ERR_INGEST_MEDIA_TYPE_UNSUPPORTED: { retriable: false, httpStatus: 415 },
   MM_ERR_INGEST_NOT_FOUND: { retriable: false, httpStatus: 404 },
   // Over the token's request rate: the answer's Retry-After says when to try again.
   MM_ERR_INGEST_RATE_LIMITED: { retriable: true, httpStatus: 429 },
@@ -151,8 +146,6 @@ export const ERROR_CODE_INFO: Readonly<Record<ErrorCode, ErrorCodeInfo>> = {
   MM_ERR_INGEST_TOO_MANY_EVENTS: { retriable: false, httpStatus: 413 },
   // The same delivery id is being sent to Kafka by a concurrent request; ask again in a moment.
   MM_ERR_INGEST_DELIVERY_IN_PROGRESS: { retriable: true, httpStatus: 409 },
-  // A failure the gateway did not foresee (a bug); the log has the cause. A retry may meet a fixed state.
-  MM_ERR_INGEST_INTERNAL: { retriable: true, httpStatus: 500 },
   // Another alerter instance holds the notifier lease now: this one stops notifying.
   MM_ERR_ALERTER_FENCED: { retriable: false, httpStatus: 409 },
   MM_ERR_SILENCE_INVALID: { retriable: false, httpStatus: 400 },

@@ -97,23 +97,49 @@ export function toHttpError(error: unknown): MeshMomentumError {
   });
 }
 
+/** Retry-After of a retriable refusal that names no time of its own, s. */
+export const DEFAULT_RETRY_AFTER_SECONDS = 1;
+
+/**
+ * Seconds after which asking again may succeed: the error's own `retryAfterSeconds` (a rate budget's
+ * window) or DEFAULT_RETRY_AFTER_SECONDS; undefined when it is not retriable.
+ */
+export function retryAfterOf(error: MeshMomentumError): number | undefined {
+  if (!error.retriable) return undefined;
+  const own = (error as MeshMomentumError & { retryAfterSeconds?: unknown }).retryAfterSeconds;
+  return typeof own === 'number' ? own : DEFAULT_RETRY_AFTER_SECONDS;
+}
+
 /** Answers `error` in the one shape (with `Retry-After` when the caller set none and it is retriable). */
 export function sendError(reply: FastifyReply, error: MeshMomentumError): FastifyReply {
-  if (error.retriable && !reply.hasHeader('retry-after')) void reply.header('retry-after', '1');
+  const retryAfter = retryAfterOf(error);
+  if (retryAfter !== undefined && !reply.hasHeader('retry-after'))
+    void reply.header('retry-after', String(retryAfter));
   return reply.code(error.httpStatus).send(errorBody(error));
 }
 
 /**
- * The error and not-found handlers of a service's fastify app: every refusal in the one shape. An
- * unforeseen failure is logged with its stack (when a logger is given); the client gets its code only.
+ * The one error handler of every server of every service (route errors and fastify's refusals before
+ * routing alike): the error in the one shape. A dependency outage (a retriable 5xx with its own code) is
+ * logged in one line; an unforeseen failure with its stack. The client gets the code only.
  */
-export function installErrorReplies(app: FastifyInstance, logger?: Logger): void {
-  app.setErrorHandler((raw, request: FastifyRequest, reply) => {
+export function errorHandler(logger?: Logger) {
+  return (raw: unknown, request: FastifyRequest, reply: FastifyReply): FastifyReply => {
     const error = toHttpError(raw);
-    if (error.code === ErrorCodes.HTTP_INTERNAL)
-      logger?.error({ err: raw, url: request.url }, 'request failed');
+    if (error.httpStatus >= 500 && error.retriable && error.code !== ErrorCodes.HTTP_INTERNAL)
+      logger?.warn(
+        { code: error.code, url: request.url, reason: error.message },
+        'request refused: dependency unavailable',
+      );
+    else if (error.httpStatus >= 500)
+      logger?.error({ err: raw, code: error.code, url: request.url }, 'request failed');
     return sendError(reply, error);
-  });
+  };
+}
+
+/** The error and not-found handlers of a service's fastify app: every refusal in the one shape. */
+export function installErrorReplies(app: FastifyInstance, logger?: Logger): void {
+  app.setErrorHandler(errorHandler(logger));
   app.setNotFoundHandler((request, reply) =>
     sendError(
       reply,

@@ -49,7 +49,7 @@ describe('the gateway HTTP API, without services', () => {
     expect(response.statusCode).toBe(404);
     expect(response.json()).toEqual({
       statusCode: 404,
-      code: 'MM_ERR_INGEST_NOT_FOUND',
+      code: 'MM_ERR_HTTP_NOT_FOUND',
       error: 'Not Found',
       message: 'no route GET /v2/nothing',
       retriable: false,

@@ -1,18 +1,18 @@
 import { ErrorCodes, MeshMomentumError, type ErrorCode } from '@mesh-momentum/common';
 
-/** The gateway's own refusals (auth, body, rate, routing); status and retriability from the code table. */
+/**
+ * The gateway's own refusals (auth, body, rate, a webhook or poller it does not define); status and
+ * retriability from the code table. What fastify refuses before a route runs is the kit's (MM_ERR_HTTP_*).
+ */
 export type IngestErrorCode = Extract<
   ErrorCode,
   | 'MM_ERR_INGEST_UNAUTHENTICATED'
   | 'MM_ERR_INGEST_FORBIDDEN'
   | 'MM_ERR_INGEST_BODY_INVALID'
-  | 'MM_ERR_INGEST_BODY_TOO_LARGE'
-  | 'MM_ERR_INGEST_MEDIA_TYPE_UNSUPPORTED'
   | 'MM_ERR_INGEST_NOT_FOUND'
   | 'MM_ERR_INGEST_RATE_LIMITED'
   | 'MM_ERR_INGEST_TOO_MANY_EVENTS'
   | 'MM_ERR_INGEST_DELIVERY_IN_PROGRESS'
-  | 'MM_ERR_INGEST_INTERNAL'
 >;
 
 export class IngestError extends MeshMomentumError {
@@ -36,11 +36,8 @@ export const IngestErrorCodes = {
   UNAUTHENTICATED: ErrorCodes.INGEST_UNAUTHENTICATED,
   FORBIDDEN: ErrorCodes.INGEST_FORBIDDEN,
   BODY_INVALID: ErrorCodes.INGEST_BODY_INVALID,
-  BODY_TOO_LARGE: ErrorCodes.INGEST_BODY_TOO_LARGE,
-  MEDIA_TYPE_UNSUPPORTED: ErrorCodes.INGEST_MEDIA_TYPE_UNSUPPORTED,
   NOT_FOUND: ErrorCodes.INGEST_NOT_FOUND,
   RATE_LIMITED: ErrorCodes.INGEST_RATE_LIMITED,
   TOO_MANY_EVENTS: ErrorCodes.INGEST_TOO_MANY_EVENTS,
   DELIVERY_IN_PROGRESS: ErrorCodes.INGEST_DELIVERY_IN_PROGRESS,
-  INTERNAL: ErrorCodes.INGEST_INTERNAL,
 } as const satisfies Record<string, IngestErrorCode>;

@@ -24,7 +24,7 @@ const common = {
   ),
   '401': errorResponse('No or unknown token (`MM_ERR_INGEST_UNAUTHENTICATED`)'),
   '413': errorResponse(
-    'Body larger than MM_INGEST_BODY_LIMIT_BYTES (`MM_ERR_INGEST_BODY_TOO_LARGE`), or more events than a token may send per window or a delivery may map to (`MM_ERR_INGEST_TOO_MANY_EVENTS`)',
+    'Body larger than MM_INGEST_BODY_LIMIT_BYTES (`MM_ERR_HTTP_BODY_TOO_LARGE`), or more events than a token may send per window or a delivery may map to (`MM_ERR_INGEST_TOO_MANY_EVENTS`)',
   ),
   '415': errorResponse('Unsupported content-type'),
   '429': errorResponse(

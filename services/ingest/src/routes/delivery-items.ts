@@ -7,7 +7,7 @@ import type {
 } from '@mesh-momentum/adapters';
 import { isDataError } from '@mesh-momentum/common';
 import type { GatewayContext } from '../context.ts';
-import { errorBody, type ErrorBody } from '../error-reply.ts';
+import { errorBody, type ErrorBody } from '@mesh-momentum/service-kit';
 import { refusal } from '../unmapped.ts';
 
 /** One tool event's answer in a delivery that carries several. */

@@ -5,7 +5,7 @@ import { isEventType } from '@mesh-momentum/events';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { checkScope, checkSource, type ApiToken } from '../auth/tokens.ts';
 import type { GatewayContext } from '../context.ts';
-import { errorBody, retryAfterOf } from '../error-reply.ts';
+import { errorBody, retryAfterOf } from '@mesh-momentum/service-kit';
 import { IngestError, IngestErrorCodes } from '../errors.ts';
 import type { PublishOutcome } from '../publisher.ts';
 import {
