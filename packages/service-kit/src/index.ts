@@ -11,3 +11,6 @@ export * from './runtime.ts';
 export * from './shutdown.ts';
 export * from './scoring-config-file.ts';
 export * from './command-line.ts';
+export * from './http-server.ts';
+export * from './metrics.ts';
+export * from './service-shell.ts';

@@ -41,18 +41,27 @@ export function installShutdown(steps: readonly ShutdownStep[], options: Shutdow
       exit(1);
     }, options.timeoutMs);
     timer.unref();
-    for (const [name, step] of steps) {
-      current = name;
-      try {
-        await step();
-      } catch (error) {
-        options.logger.warn({ err: error, step: name }, 'shutdown step failed; continuing');
-      }
-    }
+    await runShutdownSteps(steps, options.logger, (name) => (current = name));
     clearTimeout(timer);
     options.logger.info('stopped');
     exit(0);
   };
   signals.on('SIGTERM', () => void run('SIGTERM'));
   signals.on('SIGINT', () => void run('SIGINT'));
+}
+
+/** Runs the steps in order; a step's failure is logged and the next still runs. */
+export async function runShutdownSteps(
+  steps: readonly ShutdownStep[],
+  logger: Logger,
+  onStep: (name: string) => void = () => undefined,
+): Promise<void> {
+  for (const [name, step] of steps) {
+    onStep(name);
+    try {
+      await step();
+    } catch (error) {
+      logger.warn({ err: error, step: name }, 'shutdown step failed; continuing');
+    }
+  }
 }

@@ -14,29 +14,24 @@ import { installReadAccess, type ReadAccess } from './read-access.ts';
 import type { AnswerCache } from './answer-cache.ts';
 import type { StoredToken } from '@mesh-momentum/service-kit';
 import { OPENAPI } from './openapi.ts';
-import { registerAlertRoutes } from './routes-alerts.ts';
-import { registerReadRoutes } from './routes-read.ts';
-import { registerScoreMetricsRoute } from './routes-score-metrics.ts';
-import { registerTargetRoutes } from './routes-targets.ts';
-import { registerTeamRoutes } from './routes-teams.ts';
+import { registerAlertRoutes } from './routes/alerts.ts';
+import { registerReadRoutes } from './routes/read.ts';
+import { registerScoreMetricsRoute } from './routes/score-metrics.ts';
+import { registerTargetRoutes } from './routes/targets.ts';
+import { registerTeamRoutes } from './routes/teams.ts';
 import type { SnapshotCache } from './snapshot.ts';
 import type { ChangeHub } from './sse.ts';
 import type { DashboardStore } from './store-access.ts';
 
-export interface DashboardAppDeps {
+/** What the dashboard's routes read and write. */
+export interface DashboardRouteDeps {
   readonly store: DashboardStore;
   readonly cache: SnapshotCache;
   readonly answers: AnswerCache;
   readonly hub: ChangeHub;
   readonly scoring: ScoringConfig;
-  readonly probe: HealthProbe;
-  readonly metrics: Registry;
-  /** Trusted proxies and timeouts of the HTTP server. @defaultValue DEFAULT_HTTP_SERVER_SETTINGS */
-  readonly http?: HttpServerSettings;
   /** Who may read the API. @defaultValue open; admin tokens identify their writers */
   readonly readAccess?: ReadAccess;
-  /** Where unforeseen request failures are logged. */
-  readonly logger?: Logger;
   readonly clock?: () => number;
   /** Whether target writes are served, and the admin tokens they need (none: open, loopback only). */
   readonly targetWrites: { readonly enabled: boolean; readonly adminTokens: readonly StoredToken[] };
@@ -46,15 +41,21 @@ export interface DashboardAppDeps {
   readonly webRoot?: string;
 }
 
+export interface DashboardAppDeps extends DashboardRouteDeps {
+  readonly probe: HealthProbe;
+  readonly metrics: Registry;
+  /** Trusted proxies and timeouts of the HTTP server. @defaultValue DEFAULT_HTTP_SERVER_SETTINGS */
+  readonly http?: HttpServerSettings;
+  /** Where unforeseen request failures are logged. */
+  readonly logger?: Logger;
+}
+
 /**
- * One HTTP server: the service kit's /healthz, /readyz and /metrics, the read API under /api, the
- * OpenAPI document and the web UI. Thin: every answer is computed by the pure modules.
+ * The dashboard's routes on the service's one HTTP server (beside the kit's /healthz, /readyz and
+ * /metrics): the read API under /api, the OpenAPI document and the web UI. Thin: every answer is
+ * computed by the pure modules.
  */
-export async function createDashboardApp(deps: DashboardAppDeps): Promise<FastifyInstance> {
-  const app = createOpsServer(deps.probe, deps.metrics, {
-    ...(deps.http ? { http: deps.http } : {}),
-    ...(deps.logger ? { logger: deps.logger } : {}),
-  });
+export async function registerDashboardRoutes(app: FastifyInstance, deps: DashboardRouteDeps): Promise<void> {
   installReadAccess(
     app,
     deps.readAccess ?? {
@@ -91,5 +92,14 @@ export async function createDashboardApp(deps: DashboardAppDeps): Promise<Fastif
   if (deps.webRoot && existsSync(deps.webRoot)) {
     await app.register(fastifyStatic, { root: deps.webRoot, prefix: '/', index: 'index.html' });
   }
+}
+
+/** The dashboard's routes on an ops server of their own, as the shell builds it (tests, fuzzing). */
+export async function createDashboardApp(deps: DashboardAppDeps): Promise<FastifyInstance> {
+  const app = createOpsServer(deps.probe, deps.metrics, {
+    ...(deps.http ? { http: deps.http } : {}),
+    ...(deps.logger ? { logger: deps.logger } : {}),
+  });
+  await registerDashboardRoutes(app, deps);
   return app;
 }

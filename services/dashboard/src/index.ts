@@ -7,6 +7,7 @@ export * from './detail.ts';
 export * from './errors.ts';
 export * from './openapi.ts';
 export * from './service.ts';
+export * from './workers/dashboard-service.ts';
 export * from './snapshot.ts';
 export * from './sse.ts';
 export * from './store-access.ts';

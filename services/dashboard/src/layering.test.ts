@@ -14,7 +14,7 @@ const SRC = fileURLToPath(new URL('./', import.meta.url));
 
 const modulesLoadedBy = (specifier: string) => loadedBy(specifier, ROOT);
 
-const sources = readdirSync(SRC)
+const sources = readdirSync(SRC, { recursive: true, encoding: 'utf8' })
   .filter((f) => f.endsWith('.ts') && !f.endsWith('.test.ts'))
   .map((f) => ({ file: f, text: readFileSync(`${SRC}${f}`, 'utf8') }));
 

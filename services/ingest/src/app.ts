@@ -1,8 +1,7 @@
-import Fastify, { type FastifyInstance } from 'fastify';
-import { fastifyServerOptions } from '@mesh-momentum/service-kit';
+import type { FastifyInstance } from 'fastify';
+import { createHttpServer } from '@mesh-momentum/service-kit';
 import type { ApiToken } from './auth/tokens.ts';
 import type { GatewayContext } from './context.ts';
-import { errorBody, makeErrorHandler } from './error-reply.ts';
 import { IngestError, IngestErrorCodes } from './errors.ts';
 import { registerAdminRoutes } from './routes/admin.ts';
 import { registerEventRoutes } from './routes/events.ts';
@@ -32,31 +31,16 @@ function routeLabel(url: string | undefined): string {
 }
 
 /**
- * The gateway's HTTP API on fastify. Limits against slow or large clients: `bodyLimit` (413),
- * `connectionTimeout` (an idle socket is closed), `requestTimeout` (a request not fully received is
- * answered 408). Rate budgets (rate-budget.ts) are counted in Redis, so memory stays bounded however
- * many requests a burst holds, and every gateway instance shares the count.
+ * The gateway's HTTP API, on the API server the service shell builds. Limits against slow or large clients:
+ * `bodyLimit` (413), `connectionTimeout` (an idle socket is closed), `requestTimeout` (a request not fully
+ * received is answered 408). Rate budgets (rate-budget.ts) are counted in Redis, so memory stays bounded
+ * however many requests a burst holds, and every gateway instance shares the count.
  */
-export async function buildGateway(ctx: GatewayContext): Promise<FastifyInstance> {
-  const onError = makeErrorHandler(ctx.logger.child({ component: 'http' }));
-  const app = Fastify({
-    logger: false,
-    bodyLimit: ctx.settings.bodyLimitBytes,
-    // Trusted proxies and the timeouts against slow clients (slow-clients.test.ts), as every service has;
-    // fastify's refusals before routing answered like every other error.
-    ...fastifyServerOptions(ctx.settings, onError),
-    // While closing (SIGTERM), new requests are answered 503 so clients retry elsewhere.
-    return503OnClosing: true,
-  });
+export async function registerGateway(app: FastifyInstance, ctx: GatewayContext): Promise<void> {
   const routes: string[] = [];
   app.decorate('gatewayRoutes', routes);
   app.addHook('onRoute', (route) => {
     for (const method of [route.method].flat()) if (method !== 'HEAD') routes.push(`${method} ${route.url}`);
-  });
-  app.setErrorHandler(onError);
-  app.setNotFoundHandler((request, reply) => {
-    const error = new IngestError(IngestErrorCodes.NOT_FOUND, `no route ${request.method} ${request.url}`);
-    return reply.code(404).send(errorBody(error));
   });
   app.addHook('onResponse', async (request, reply) => {
     ctx.metrics.requests.inc({
@@ -89,5 +73,15 @@ export async function buildGateway(ctx: GatewayContext): Promise<FastifyInstance
   registerEventRoutes(app, ctx);
   registerWebhookRoutes(app, ctx);
   registerAdminRoutes(app, ctx);
+}
+
+/** The API server as the shell builds it, with the gateway's routes: for tests that never listen. */
+export async function buildGateway(ctx: GatewayContext): Promise<FastifyInstance> {
+  const app = createHttpServer({
+    http: ctx.settings,
+    bodyLimitBytes: ctx.settings.bodyLimitBytes,
+    logger: ctx.logger.child({ component: 'http' }),
+  });
+  await registerGateway(app, ctx);
   return app;
 }

@@ -1,19 +1,20 @@
-import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
+import { createMetricsRegistry, metricNames } from '@mesh-momentum/service-kit';
 
-/** Metric names, in one place (dashboards and alerts refer to them). */
-export const INGEST_METRICS = {
-  requests: 'mm_ingest_requests_total',
-  events: 'mm_ingest_events_total',
-  ignored: 'mm_ingest_ignored_total',
-  unmapped: 'mm_ingest_unmapped_total',
-  duplicates: 'mm_ingest_duplicate_deliveries_total',
-  ackSeconds: 'mm_ingest_kafka_ack_seconds',
-  polls: 'mm_ingest_polls_total',
-  backstageHeld: 'mm_ingest_backstage_retirements_held',
-} as const;
+/** Metric names, one place (dashboards and alerts depend on them), by the kit's naming rule. */
+export const INGEST_METRICS = metricNames('ingest', {
+  requests: 'requests_total',
+  events: 'events_total',
+  ignored: 'ignored_total',
+  unmapped: 'unmapped_total',
+  duplicates: 'duplicate_deliveries_total',
+  ackSeconds: 'kafka_ack_seconds',
+  polls: 'polls_total',
+  backstageHeld: 'backstage_retirements_held',
+});
 
 export class IngestMetrics {
-  readonly registry = new Registry();
+  readonly registry: Registry = createMetricsRegistry('ingest');
   /** Answers by route family and status. */
   readonly requests = new Counter({
     name: INGEST_METRICS.requests,
@@ -65,8 +66,4 @@ export class IngestMetrics {
     help: 'Products a held Backstage round would retire (more than maxRetireShare of the known ones at once), 0 when none; GET /v1/admin/backstage/retirements.',
     registers: [this.registry],
   });
-
-  constructor() {
-    collectDefaultMetrics({ register: this.registry, prefix: 'mm_ingest_' });
-  }
 }

@@ -1,19 +1,20 @@
-import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
+import { createMetricsRegistry, metricNames } from '@mesh-momentum/service-kit';
 import type { MirrorStats } from '@mesh-momentum/store-writer';
 
-/** Metric names, one place: dashboards and alerts depend on them. */
-export const METRIC_NAMES = {
-  eventsApplied: 'mm_processor_events_applied_total',
-  eventsSkipped: 'mm_processor_events_skipped_total',
-  deadLettered: 'mm_processor_dead_lettered_total',
-  batchDuration: 'mm_processor_batch_duration_seconds',
-  eventToStoreLatency: 'mm_processor_event_to_store_latency_seconds',
-  consumerLag: 'mm_processor_consumer_lag',
-  transientFailures: 'mm_processor_transient_failures_total',
-  fencedBatches: 'mm_processor_fenced_batches_total',
-  mirrorScopes: 'mm_processor_mirror_scopes',
-  mirrorDayBuckets: 'mm_processor_mirror_day_buckets',
-} as const;
+/** Metric names, one place (dashboards and alerts depend on them), by the kit's naming rule. */
+export const PROCESSOR_METRICS = metricNames('processor', {
+  eventsApplied: 'events_applied_total',
+  eventsSkipped: 'events_skipped_total',
+  deadLettered: 'dead_lettered_total',
+  batchDuration: 'batch_duration_seconds',
+  eventToStoreLatency: 'event_to_store_latency_seconds',
+  consumerLag: 'consumer_lag',
+  transientFailures: 'transient_failures_total',
+  fencedBatches: 'fenced_batches_total',
+  mirrorScopes: 'mirror_scopes',
+  mirrorDayBuckets: 'mirror_day_buckets',
+});
 
 export interface ProcessorMetrics {
   readonly registry: Registry;
@@ -33,10 +34,10 @@ export interface ProcessorMetrics {
  * (~160 B of heap per day bucket, bench:processor), not with events.
  */
 export function createProcessorMetrics(mirrorStats?: () => MirrorStats): ProcessorMetrics {
-  const registry = new Registry();
+  const registry = createMetricsRegistry('processor');
   if (mirrorStats) {
     new Gauge({
-      name: METRIC_NAMES.mirrorScopes,
+      name: PROCESSOR_METRICS.mirrorScopes,
       help: 'Scopes (domains and data products) whose state this instance holds in memory.',
       registers: [registry],
       collect() {
@@ -44,7 +45,7 @@ export function createProcessorMetrics(mirrorStats?: () => MirrorStats): Process
       },
     });
     new Gauge({
-      name: METRIC_NAMES.mirrorDayBuckets,
+      name: PROCESSOR_METRICS.mirrorDayBuckets,
       help: 'Day buckets (momentum, value and count series) this instance holds in memory: what its heap grows with.',
       registers: [registry],
       collect() {
@@ -52,52 +53,51 @@ export function createProcessorMetrics(mirrorStats?: () => MirrorStats): Process
       },
     });
   }
-  collectDefaultMetrics({ register: registry, prefix: 'mm_processor_' });
   return {
     registry,
     eventsApplied: new Counter({
-      name: METRIC_NAMES.eventsApplied,
+      name: PROCESSOR_METRICS.eventsApplied,
       help: 'Events applied to the scores, by event type.',
       labelNames: ['type'],
       registers: [registry],
     }),
     eventsSkipped: new Counter({
-      name: METRIC_NAMES.eventsSkipped,
+      name: PROCESSOR_METRICS.eventsSkipped,
       help: 'Records skipped because they were applied before (replay or producer retry).',
       registers: [registry],
     }),
     deadLettered: new Counter({
-      name: METRIC_NAMES.deadLettered,
+      name: PROCESSOR_METRICS.deadLettered,
       help: 'Records sent to the dead-letter topic, by error code.',
       labelNames: ['reason'],
       registers: [registry],
     }),
     batchDuration: new Histogram({
-      name: METRIC_NAMES.batchDuration,
+      name: PROCESSOR_METRICS.batchDuration,
       help: 'Time to decode, apply and commit one partition batch.',
       buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
       registers: [registry],
     }),
     eventToStoreLatency: new Histogram({
-      name: METRIC_NAMES.eventToStoreLatency,
+      name: PROCESSOR_METRICS.eventToStoreLatency,
       help: 'Time from the Kafka record timestamp to its effect being in Redis.',
       buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
       registers: [registry],
     }),
     consumerLag: new Gauge({
-      name: METRIC_NAMES.consumerLag,
+      name: PROCESSOR_METRICS.consumerLag,
       help: 'Records between the last applied offset and the partition high watermark.',
       labelNames: ['topic', 'partition'],
       registers: [registry],
     }),
     transientFailures: new Counter({
-      name: METRIC_NAMES.transientFailures,
+      name: PROCESSOR_METRICS.transientFailures,
       help: 'Batches retried after a transient failure (Redis or registry unavailable), by error code.',
       labelNames: ['code'],
       registers: [registry],
     }),
     fencedBatches: new Counter({
-      name: METRIC_NAMES.fencedBatches,
+      name: PROCESSOR_METRICS.fencedBatches,
       help: 'Batches refused because another instance owns the partition now (this one was a zombie).',
       registers: [registry],
     }),

@@ -21,7 +21,7 @@ import { ConsumerLagMonitor } from './lag-monitor.ts';
 import { MeshRefresher } from './mesh-refresher.ts';
 import { OffsetCommitter } from './offset-committer.ts';
 import { PartitionPositions } from './partition-positions.ts';
-import { createProcessorMetrics, type ProcessorMetrics } from './ops/metrics.ts';
+import { createProcessorMetrics, type ProcessorMetrics } from './metrics.ts';
 import { eventTimeRangeOf } from './event-time-range.ts';
 
 export interface ProcessorDeps {

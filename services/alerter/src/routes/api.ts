@@ -1,9 +1,9 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { adminAuthHook, type StoredToken } from '@mesh-momentum/service-kit';
-import type { AlertStore } from './alert-store.ts';
-import { AlerterWritesDisabledError } from './errors.ts';
-import { pauseScope, resumeScope } from './pause-admin.ts';
-import { createSilence, expireSilence } from './silence-admin.ts';
+import type { AlertStore } from '../alert-store.ts';
+import { AlerterWritesDisabledError } from '../errors.ts';
+import { pauseScope, resumeScope } from '../pause-admin.ts';
+import { createSilence, expireSilence } from '../silence-admin.ts';
 
 /** Largest accepted request body, bytes: a silence is a few hundred (SILENCE_LIMITS bound its fields). */
 export const MAX_BODY_BYTES = 16 * 1024;

@@ -1,7 +1,7 @@
 import type { HealthProbe } from '@mesh-momentum/service-kit';
 import type { Logger } from '@mesh-momentum/common';
-import type { Alerter } from './alerter.ts';
-import { AlerterFencedError } from './errors.ts';
+import type { Alerter } from '../alerter.ts';
+import { AlerterFencedError } from '../errors.ts';
 
 /** How often the service looks at the lease and the outbox between evaluations, ms. */
 export const DELIVERY_POLL_MS = 1_000;

@@ -1,16 +1,16 @@
 import fastify from 'fastify';
-import { storedScore } from './score.test-support.ts';
+import { storedScore } from '../score.test-support.ts';
 import { describe, expect, it } from 'vitest';
 import { SilenceCache, type AlertState } from '@mesh-momentum/alerting';
 import { DEFAULT_SCORING_CONFIG } from '@mesh-momentum/scoring';
-import { alertBoardOf, EMPTY_ALERT_BOARD, type AlertBoard } from './alerts.ts';
-import { AnswerCache } from './answer-cache.ts';
+import { alertBoardOf, EMPTY_ALERT_BOARD, type AlertBoard } from '../alerts.ts';
+import { AnswerCache } from '../answer-cache.ts';
 import { installErrorReplies } from '@mesh-momentum/service-kit';
-import { registerAlertRoutes } from './routes-alerts.ts';
-import { registerReadRoutes } from './routes-read.ts';
-import type { Snapshot } from './snapshot.ts';
-import type { DashboardStore } from './store-access.ts';
-import { toView } from './views.ts';
+import { registerAlertRoutes } from './alerts.ts';
+import { registerReadRoutes } from './read.ts';
+import type { Snapshot } from '../snapshot.ts';
+import type { DashboardStore } from '../store-access.ts';
+import { toView } from '../views.ts';
 
 const T0 = Date.parse('2026-06-01T00:00:00Z');
 

@@ -1,10 +1,10 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import { ALERT_CSV_COLUMNS, ALERT_STATE_FILTERS, alertCsvRow, listAlerts } from './alerts.ts';
-import { AlertNotFoundError } from './errors.ts';
-import { cachedAnswer, parse, sendTagged } from './http.ts';
-import { MAX_PAGE, type ReadRouteDeps } from './routes-read.ts';
-import { toCsv } from './csv.ts';
+import { ALERT_CSV_COLUMNS, ALERT_STATE_FILTERS, alertCsvRow, listAlerts } from '../alerts.ts';
+import { AlertNotFoundError } from '../errors.ts';
+import { cachedAnswer, parse, sendTagged } from '../http.ts';
+import { MAX_PAGE, type ReadRouteDeps } from './read.ts';
+import { toCsv } from '../csv.ts';
 
 const alertsQuery = z
   .object({

@@ -1,15 +1,15 @@
 import fastify from 'fastify';
-import { storedScore } from './score.test-support.ts';
+import { storedScore } from '../score.test-support.ts';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_SCORING_CONFIG } from '@mesh-momentum/scoring';
 import type { StoredScore } from '@mesh-momentum/store';
-import { EMPTY_ALERT_BOARD } from './alerts.ts';
-import { AnswerCache } from './answer-cache.ts';
+import { EMPTY_ALERT_BOARD } from '../alerts.ts';
+import { AnswerCache } from '../answer-cache.ts';
 import { installErrorReplies } from '@mesh-momentum/service-kit';
-import { registerReadRoutes } from './routes-read.ts';
-import type { Snapshot } from './snapshot.ts';
-import type { DashboardStore } from './store-access.ts';
-import { toView, type ScopeView } from './views.ts';
+import { registerReadRoutes } from './read.ts';
+import type { Snapshot } from '../snapshot.ts';
+import type { DashboardStore } from '../store-access.ts';
+import { toView, type ScopeView } from '../views.ts';
 
 /** A score hash as the processor writes it, with the momentum given. */
 const score = (momentum: number): StoredScore => storedScore({ momentum: String(momentum) });

@@ -1,17 +1,17 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { z } from 'zod';
 import type { ScoringConfig } from '@mesh-momentum/scoring';
-import { scopeAlertDetailOf, scopeAlertOf } from './alerts.ts';
-import { buildDetail, daysToRead, refOf } from './detail.ts';
-import { ScopeNotFoundError } from './errors.ts';
-import { cachedAnswer, parse, sendTagged } from './http.ts';
-import type { SnapshotSource } from './snapshot.ts';
-import type { AnswerCache } from './answer-cache.ts';
+import { scopeAlertDetailOf, scopeAlertOf } from '../alerts.ts';
+import { buildDetail, daysToRead, refOf } from '../detail.ts';
+import { ScopeNotFoundError } from '../errors.ts';
+import { cachedAnswer, parse, sendTagged } from '../http.ts';
+import type { SnapshotSource } from '../snapshot.ts';
+import type { AnswerCache } from '../answer-cache.ts';
 import { HISTORY_MAX_DAYS, type Mover } from '@mesh-momentum/store';
-import type { DashboardStore } from './store-access.ts';
-import { decodeTargets } from './targets.ts';
-import { toCsv } from './csv.ts';
-import { CSV_COLUMNS, SORT_FIELDS, isAtRisk, listScopes, scopeId, type ScopeView } from './views.ts';
+import type { DashboardStore } from '../store-access.ts';
+import { decodeTargets } from '../targets.ts';
+import { toCsv } from '../csv.ts';
+import { CSV_COLUMNS, SORT_FIELDS, isAtRisk, listScopes, scopeId, type ScopeView } from '../views.ts';
 
 export interface ReadRouteDeps {
   readonly store: DashboardStore;

@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
-import { SCORE_METRICS_CONTENT_TYPE, ScoreMetricsCache } from './score-metrics.ts';
-import type { SnapshotSource } from './snapshot.ts';
+import { SCORE_METRICS_CONTENT_TYPE, ScoreMetricsCache } from '../score-metrics.ts';
+import type { SnapshotSource } from '../snapshot.ts';
 
 export interface ScoreMetricsRouteDeps {
   readonly cache: SnapshotSource;

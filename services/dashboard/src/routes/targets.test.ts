@@ -1,10 +1,10 @@
 import fastify from 'fastify';
 import { describe, expect, it } from 'vitest';
-import { EMPTY_ALERT_BOARD } from './alerts.ts';
+import { EMPTY_ALERT_BOARD } from '../alerts.ts';
 import { adminTokenList, generateToken, type StoredToken } from '@mesh-momentum/service-kit';
 import { installErrorReplies } from '@mesh-momentum/service-kit';
-import { registerTargetRoutes } from './routes-targets.ts';
-import type { DashboardStore } from './store-access.ts';
+import { registerTargetRoutes } from './targets.ts';
+import type { DashboardStore } from '../store-access.ts';
 
 /**
  * Who may write targets. The scope asked for is not in the (empty) snapshot, so a write that passes

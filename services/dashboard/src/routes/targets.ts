@@ -1,11 +1,11 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { adminAuthHook, type StoredToken } from '@mesh-momentum/service-kit';
-import { ScopeNotFoundError, TargetWritesDisabledError } from './errors.ts';
-import { parse } from './http.ts';
-import type { SnapshotSource } from './snapshot.ts';
-import type { DashboardStore } from './store-access.ts';
-import { decodeTargets, encodeTarget, targetBody, targetField } from './targets.ts';
+import { ScopeNotFoundError, TargetWritesDisabledError } from '../errors.ts';
+import { parse } from '../http.ts';
+import type { SnapshotSource } from '../snapshot.ts';
+import type { DashboardStore } from '../store-access.ts';
+import { decodeTargets, encodeTarget, targetBody, targetField } from '../targets.ts';
 
 export interface TargetRouteDeps {
   readonly store: DashboardStore;

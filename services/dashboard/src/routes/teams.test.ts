@@ -1,17 +1,17 @@
 import fastify from 'fastify';
-import { storedScore } from './score.test-support.ts';
+import { storedScore } from '../score.test-support.ts';
 import { describe, expect, it } from 'vitest';
-import { EMPTY_ALERT_BOARD } from './alerts.ts';
+import { EMPTY_ALERT_BOARD } from '../alerts.ts';
 import { DEFAULT_SCORING_CONFIG } from '@mesh-momentum/scoring';
 import type { StoredScore } from '@mesh-momentum/store';
-import { AnswerCache } from './answer-cache.ts';
+import { AnswerCache } from '../answer-cache.ts';
 import { installErrorReplies } from '@mesh-momentum/service-kit';
-import { registerReadRoutes } from './routes-read.ts';
-import { registerTeamRoutes } from './routes-teams.ts';
-import type { Snapshot } from './snapshot.ts';
-import type { DashboardStore } from './store-access.ts';
-import type { TeamSummary } from './teams.ts';
-import { toView, type Page, type ScopeView } from './views.ts';
+import { registerReadRoutes } from './read.ts';
+import { registerTeamRoutes } from './teams.ts';
+import type { Snapshot } from '../snapshot.ts';
+import type { DashboardStore } from '../store-access.ts';
+import type { TeamSummary } from '../teams.ts';
+import { toView, type Page, type ScopeView } from '../views.ts';
 
 const score = (momentum: number, ownerTeam: string): StoredScore =>
   storedScore({ momentum: String(momentum), ownerTeam });

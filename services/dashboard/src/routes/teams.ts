@@ -1,10 +1,10 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { HISTORY_MAX_DAYS, refKey } from '@mesh-momentum/store';
-import { refOf } from './detail.ts';
-import { TeamNotFoundError } from './errors.ts';
-import { cachedAnswer, parse, sendTagged } from './http.ts';
-import { MAX_PAGE, type ReadRouteDeps } from './routes-read.ts';
+import { refOf } from '../detail.ts';
+import { TeamNotFoundError } from '../errors.ts';
+import { cachedAnswer, parse, sendTagged } from '../http.ts';
+import { MAX_PAGE, type ReadRouteDeps } from './read.ts';
 import {
   listTeams,
   summariseTeam,
@@ -13,9 +13,9 @@ import {
   teamCsvRow,
   teamHistory,
   teamIndexOf,
-} from './teams.ts';
-import { toCsv } from './csv.ts';
-import { listScopes, SORT_FIELDS } from './views.ts';
+} from '../teams.ts';
+import { toCsv } from '../csv.ts';
+import { listScopes, SORT_FIELDS } from '../views.ts';
 
 const teamsQuery = z
   .object({

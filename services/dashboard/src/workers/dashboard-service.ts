@@ -1,15 +1,15 @@
 import type { RedisClient } from '@mesh-momentum/store';
-import { Registry } from 'prom-client';
 import type { Logger } from '@mesh-momentum/common';
 import type { ScoringConfig } from '@mesh-momentum/scoring';
 import type { FastifyInstance } from 'fastify';
-import { AnswerCache } from './answer-cache.ts';
-import { createDashboardApp } from './app.ts';
-import type { DashboardConfig } from './config.ts';
-import { dashboardMetrics } from './metrics.ts';
-import { SnapshotCache } from './snapshot.ts';
-import { ChangeHub } from './sse.ts';
-import { DashboardStore, type Subscription } from './store-access.ts';
+import { createMetricsRegistry, createOpsServer, type HealthProbe } from '@mesh-momentum/service-kit';
+import { AnswerCache } from '../answer-cache.ts';
+import { registerDashboardRoutes } from '../app.ts';
+import type { DashboardConfig } from '../config.ts';
+import { dashboardMetrics } from '../metrics.ts';
+import { SnapshotCache } from '../snapshot.ts';
+import { ChangeHub } from '../sse.ts';
+import { DashboardStore, type Subscription } from '../store-access.ts';
 
 export interface DashboardOptions {
   /** A single Redis or a Redis Cluster (read-only credentials and the targets hash suffice). */
@@ -27,14 +27,14 @@ export interface DashboardOptions {
  * The running dashboard: the snapshot kept current by the reader's change feed (notifications gathered
  * for `debounceMs`; a missed one, a reconnection or a namespace switch found by the feed's catch-up)
  * and by a periodic refresh (`refreshMs`: the feed's catch-up, and a re-read that also catches a missed
- * mesh notification), and the HTTP app. `start` subscribes, then reads once, before it returns.
+ * mesh notification), and its routes. `startUpdates` subscribes, then reads once, before it returns.
  */
 export class DashboardService {
   readonly store: DashboardStore;
   readonly cache: SnapshotCache;
   readonly answers: AnswerCache;
   readonly hub: ChangeHub;
-  readonly metrics = new Registry();
+  readonly metrics = createMetricsRegistry('dashboard');
   #app: FastifyInstance | undefined;
   #timer: NodeJS.Timeout | undefined;
   #debounce: NodeJS.Timeout | undefined;
@@ -57,41 +57,55 @@ export class DashboardService {
     metrics.observe({ hub: this.hub, answers: this.answers, cache: this.cache });
   }
 
-  async start(): Promise<FastifyInstance> {
+  /** Subscribes to the change feed, reads once, then refreshes every `refreshMs` (the shell's worker). */
+  async startUpdates(): Promise<void> {
     // Subscribed first, read second: a change landing in between is both read and announced.
     await this.#subscribe();
     await this.refresh();
     this.#timer = setInterval(() => void this.#tick(), this.#options.config.refreshMs);
-    this.#app = await createDashboardApp({
+  }
+
+  /** Ready while Redis answers and the last read of the scores succeeded. */
+  get health(): HealthProbe {
+    return {
+      live: () => true,
+      ready: async () => {
+        const redis = await this.store.ping().catch(() => false);
+        return { ready: redis && this.#lastRefreshOk, checks: { redis, scoresRead: this.#lastRefreshOk } };
+      },
+    };
+  }
+
+  /** The dashboard's routes on `app` (the shell's ops server). */
+  routes(app: FastifyInstance): Promise<void> {
+    const config = this.#options.config;
+    return registerDashboardRoutes(app, {
       store: this.store,
       cache: this.cache,
       answers: this.answers,
       hub: this.hub,
       scoring: this.#options.scoring,
       ...(this.#options.clock ? { clock: this.#options.clock } : {}),
-      targetWrites: {
-        enabled: this.#options.config.targetWrites,
-        adminTokens: this.#options.config.adminTokens,
-      },
-      metrics: this.metrics,
-      metricsProducts: this.#options.config.metricsProducts,
-      http: this.#options.config,
+      targetWrites: { enabled: config.targetWrites, adminTokens: config.adminTokens },
+      metricsProducts: config.metricsProducts,
       readAccess: {
-        readTokens: this.#options.config.readTokens,
-        adminTokens: this.#options.config.adminTokens,
-        userHeader: this.#options.config.authUserHeader,
-        trustProxy: this.#options.config.trustProxy,
-      },
-      logger: this.#options.logger.child({ component: 'http' }),
-      probe: {
-        live: () => true,
-        ready: async () => {
-          const redis = await this.store.ping().catch(() => false);
-          return { ready: redis && this.#lastRefreshOk, checks: { redis, scoresRead: this.#lastRefreshOk } };
-        },
+        readTokens: config.readTokens,
+        adminTokens: config.adminTokens,
+        userHeader: config.authUserHeader,
+        trustProxy: config.trustProxy,
       },
       ...(this.#options.webRoot ? { webRoot: this.#options.webRoot } : {}),
     });
+  }
+
+  /** `startUpdates`, and the routes on an HTTP server of their own as the shell builds it (tests). */
+  async start(): Promise<FastifyInstance> {
+    await this.startUpdates();
+    this.#app = createOpsServer(this.health, this.metrics, {
+      http: this.#options.config,
+      logger: this.#options.logger.child({ component: 'http' }),
+    });
+    await this.routes(this.#app);
     return this.#app;
   }
 
@@ -147,12 +161,18 @@ export class DashboardService {
     }, this.#options.config.debounceMs);
   }
 
-  async stop(): Promise<void> {
+  /** Stops the refreshes and the change feed, and closes the live-update streams. */
+  async stopUpdates(): Promise<void> {
     this.#stopped = true;
     clearInterval(this.#timer);
     clearTimeout(this.#debounce);
     this.hub.closeAll();
     await this.#subscription?.close();
+  }
+
+  /** `stopUpdates`, and closes the server `start` made. */
+  async stop(): Promise<void> {
+    await this.stopUpdates();
     await this.#app?.close();
   }
 }

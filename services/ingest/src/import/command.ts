@@ -12,7 +12,7 @@ import { connectRuntimeWith } from '@mesh-momentum/service-kit';
 import type { IngestConfig } from '../config.ts';
 import { loadGatewayFile, type GatewayFile } from '../gateway-file.ts';
 import { ingestKeys } from '../keys.ts';
-import { DmmPoller } from '../pollers/dmm.ts';
+import { DmmPoller } from '../workers/dmm.ts';
 import { Publisher } from '../publisher.ts';
 import { UnmappedRegistry } from '../unmapped.ts';
 import type { ImportArgs } from './args.ts';

@@ -82,7 +82,7 @@ describe('RateLimitedHttpClient', () => {
 });
 
 describe('RateLimitedHttpClient and redirects', () => {
-  // The redirect rules themselves (https to http refused) are pollers/http-json.test.ts's.
+  // The redirect rules themselves (https to http refused) are workers/http-json.test.ts's.
   it("never sends the tool's token to another origin a redirect names", async () => {
     const seen: (string | undefined)[] = [];
     const other = createServer((request, response) => {

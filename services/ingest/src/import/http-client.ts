@@ -3,7 +3,7 @@ import {
   fetchFollowingSafely,
   POLL_RESPONSE_MAX_BYTES,
   PollResponseRefusedError,
-} from '../pollers/http-json.ts';
+} from '../workers/http-json.ts';
 import { ImportSourceError } from './errors.ts';
 
 /** Longest the import waits for one HTTP answer from a tool, ms. */

@@ -1,7 +1,7 @@
 import type { ToolName, UnmappedEntity } from '@mesh-momentum/adapters';
 import { validateEvent, type EventInput } from '@mesh-momentum/events';
 import type { Publisher } from '../publisher.ts';
-import { publishSkippingRefused } from '../pollers/refusals.ts';
+import { publishSkippingRefused } from '../workers/refusals.ts';
 import { refusal, type UnmappedRegistry } from '../unmapped.ts';
 import type { ImportCheckpoints } from './checkpoint.ts';
 import type { HistorySource, ImportItem } from './history-source.ts';

@@ -3,7 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import { requireAdmin } from '../auth/tokens.ts';
 import type { GatewayContext } from '../context.ts';
 import { IngestError, IngestErrorCodes } from '../errors.ts';
-import { RetirementHolds } from '../pollers/backstage-hold.ts';
+import { RetirementHolds } from '../workers/backstage-hold.ts';
 
 /** Longest listing one request returns. */
 const MAX_LIMIT = 1_000;
