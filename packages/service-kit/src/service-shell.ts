@@ -51,7 +51,10 @@ export interface Worker {
   readonly name: string;
   /** Resolves once the loop runs (bounded: a dependency that never answers fails start-up). */
   start(): Promise<void> | void;
-  /** Resolves once the loop has finished its current step and holds nothing. */
+  /**
+   * Resolves once the loop has finished its current step and holds nothing. Also called when its own
+   * start failed (it may have started half), so it must cope with a loop that never ran.
+   */
   stop(): Promise<void> | void;
 }
 
@@ -104,6 +107,8 @@ export interface RunningService<C extends Config = Config, H = undefined> extend
 export interface StartOptions {
   /** The service's logger. @defaultValue a logger named for the service at MM_LOG_LEVEL */
   readonly logger?: Logger;
+  /** Makes the runtime (step 2); tests give clients that never connect. @defaultValue connectRuntimeWith */
+  readonly connect?: typeof connectRuntimeWith;
   /** What `runtime.fail` does. @defaultValue logs the error */
   readonly fail?: (error: unknown) => void;
   /** Given the shutdown sequence once it is complete, before any worker starts (runService arms signals). */
@@ -166,11 +171,8 @@ export async function startService<C extends Config, H>(
   config: C,
   options: StartOptions = {},
 ): Promise<RunningService<C, H>> {
-  const base = await connectRuntimeWith(
-    definition.name,
-    config,
-    options.logger ? { logger: options.logger } : {},
-  );
+  const connect = options.connect ?? connectRuntimeWith;
+  const base = await connect(definition.name, config, options.logger ? { logger: options.logger } : {});
   const { logger } = base;
   const runtime: ServiceRuntime<C> = {
     ...base,
