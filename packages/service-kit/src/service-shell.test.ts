@@ -106,7 +106,7 @@ describe('the service shell', () => {
     );
   });
 
-  it('stops what started when a worker fails to start, and rethrows its error', async () => {
+  it('stops what started when a worker fails to start (that one included, not those after it), and rethrows its error', async () => {
     const failure = new Error('Kafka refused');
     const { service, events } = definition((recorded) => ({
       workers: [
@@ -119,6 +119,12 @@ describe('the service shell', () => {
           name: 'second',
           start: () => Promise.reject(failure),
           stop: () => void recorded.push('second stopped'),
+        },
+        // Never started: never stopped either.
+        {
+          name: 'third',
+          start: () => void recorded.push('third started'),
+          stop: () => void recorded.push('third stopped'),
         },
       ],
     }));

@@ -148,11 +148,19 @@ export async function assembleService<C extends Config, H>(
   return { parts, ops, api };
 }
 
-function shutdownSteps(service: AssembledService<unknown>, runtime: Runtime): ShutdownStep[] {
+/** The shutdown sequence; `started`: the workers whose start was called, in that order. */
+function shutdownSteps(
+  service: AssembledService<unknown>,
+  started: readonly Worker[],
+  runtime: Runtime,
+): ShutdownStep[] {
   const { parts, ops, api } = service;
   return [
     ...(api ? [['api server', () => api.close()] as const] : []),
-    ...[...(parts.workers ?? [])].reverse().map((w): ShutdownStep => [w.name, async () => w.stop()]),
+    // Last started, first stopped; a worker whose start was never called has nothing to stop.
+    ...[...(parts.workers ?? [])]
+      .reverse()
+      .map((w): ShutdownStep => [w.name, async () => (started.includes(w) ? w.stop() : undefined)]),
     ...(parts.closers ?? []),
     ['ops server', () => ops.close()],
     [
@@ -181,11 +189,15 @@ export async function startService<C extends Config, H>(
   let steps: ShutdownStep[] = [['redis', async () => runtime.redis.disconnect()]];
   try {
     const assembled = await assembleService(definition, runtime);
-    steps = shutdownSteps(assembled, runtime);
+    const started: Worker[] = [];
+    steps = shutdownSteps(assembled, started, runtime);
     const opsAddress = await listenHttp(assembled.ops, assembled.parts.ops);
     logger.info(opsAddress, 'health and metrics server listening');
     options.onShutdownReady?.(steps, logger);
-    for (const worker of assembled.parts.workers ?? []) await worker.start();
+    for (const worker of assembled.parts.workers ?? []) {
+      started.push(worker);
+      await worker.start();
+    }
     const api = assembled.api;
     const apiAddress = api && assembled.parts.api ? await listenHttp(api, assembled.parts.api) : undefined;
     logger.info(
