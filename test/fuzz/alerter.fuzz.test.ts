@@ -19,7 +19,7 @@ import { LogSink } from './support/log-sink.ts';
 import type { RequestVocabulary } from './support/requests.ts';
 
 /**
- * The alerter's HTTP server wired as services/alerter/src/main.ts wires it (the kit's ops server with
+ * The alerter's HTTP server wired as services/alerter/src/service.ts wires it (the kit's ops server with
  * the service's health, the alerter's metrics and its API) on real Redis, with an admin token, a signed
  * webhook and a chat hook whose URL holds a token: every route fuzzed.
  */

@@ -11,7 +11,7 @@ const run = promisify(execFile);
 
 type App = ReturnType<typeof createOpsServer>;
 
-/** The alerter's HTTP server as main.ts builds it: the ops routes and the API. */
+/** The alerter's HTTP server as services/alerter/src/service.ts builds it: the ops routes and the API. */
 function alerterApp(
   store: AlertStore,
   clock: () => number,

@@ -114,7 +114,7 @@ describe('alerter channels that never answer', () => {
     await admin.createTopics({ topics: [{ topic }], waitForLeaders: true });
     await admin.disconnect();
     switchable = new SwitchableKafka([...config.kafka.brokers], config.kafka.clientId);
-    // As services/alerter/src/main.ts builds it: idempotent, which retries a silent broker without end.
+    // As services/alerter/src/service.ts builds it: idempotent, which retries a silent broker without end.
     producer = switchable.kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
     await producer.connect();
   });
