@@ -24,10 +24,12 @@ describe('the dashboard as a reader', () => {
     expect(loaded.filter((u) => /\/(store-writer|services\/processor)\//.test(u))).toEqual([]);
   }, 30_000);
 
-  it('does not depend on them in its manifest, its project references or its entry point', () => {
+  it('does not depend on them in its manifest, its project references, its entry point or its wiring', () => {
     const manifest = readFileSync(new URL('../package.json', import.meta.url), 'utf8');
     const tsconfig = readFileSync(new URL('../tsconfig.json', import.meta.url), 'utf8');
-    for (const text of [manifest, tsconfig, sources.find((s) => s.file === 'main.ts')?.text ?? '']) {
+    const wiring = sources.filter((s) => s.file === 'main.ts' || s.file === 'service.ts').map((s) => s.text);
+    expect(wiring).toHaveLength(2);
+    for (const text of [manifest, tsconfig, ...wiring]) {
       expect(text).not.toMatch(/store-writer|@mesh-momentum\/processor|\.\.\/processor/);
     }
   });

@@ -11,7 +11,7 @@ import type { Publisher } from './publisher.ts';
 import type { RateBudget } from './rate-budget.ts';
 import type { UnmappedRegistry } from './unmapped.ts';
 
-/** Everything the routes use, built once by main.ts (or a test) and passed in. */
+/** Everything the routes use, built once by service.ts (or a test) and passed in. */
 export interface GatewayContext {
   readonly config: Config;
   readonly settings: IngestSettings;
