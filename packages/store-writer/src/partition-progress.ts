@@ -1,0 +1,59 @@
+import { StoreUnavailableError } from '@mesh-momentum/common';
+import { keys, PROGRESS_FIELDS, type KeySpace, type RedisClient } from '@mesh-momentum/store';
+
+/**
+ * A partition's fencing epoch and the offset it is applied up to, in the namespace's progress keys
+ * (docs/redis-contract.md). The epoch fences a batch; the progress tells a rebuild or a restart where
+ * to resume.
+ */
+export class PartitionProgress {
+  readonly #redis: RedisClient;
+  readonly #keySpace: KeySpace;
+
+  constructor(redis: RedisClient, keySpace: KeySpace) {
+    this.#redis = redis;
+    this.#keySpace = keySpace;
+  }
+
+  /** A new fencing epoch for a partition, taken when this instance is assigned it. */
+  async takeEpoch(topic: string, partition: number): Promise<number> {
+    try {
+      return await this.#redis.incr(keys.partitionEpoch(this.#keySpace, topic, partition));
+    } catch (error) {
+      throw new StoreUnavailableError(`taking an epoch failed: ${(error as Error).message}`, {
+        cause: error,
+      });
+    }
+  }
+
+  /** Records that everything before `nextOffset` of the partition is applied (or dead-lettered). */
+  async record(topic: string, partition: number, nextOffset: string): Promise<void> {
+    try {
+      await this.#redis.hset(
+        keys.partitionProgress(this.#keySpace),
+        PROGRESS_FIELDS.partition(topic, partition),
+        nextOffset,
+      );
+    } catch (error) {
+      throw new StoreUnavailableError(`recording progress failed: ${(error as Error).message}`, {
+        cause: error,
+      });
+    }
+  }
+
+  /** The next offset to process for a partition in this namespace, or undefined if none was recorded. */
+  async read(topic: string, partition: number): Promise<string | undefined> {
+    try {
+      return (
+        (await this.#redis.hget(
+          keys.partitionProgress(this.#keySpace),
+          PROGRESS_FIELDS.partition(topic, partition),
+        )) ?? undefined
+      );
+    } catch (error) {
+      throw new StoreUnavailableError(`reading progress failed: ${(error as Error).message}`, {
+        cause: error,
+      });
+    }
+  }
+}
