@@ -16,44 +16,37 @@ export class PartitionProgress {
   }
 
   /** A new fencing epoch for a partition, taken when this instance is assigned it. */
-  async takeEpoch(topic: string, partition: number): Promise<number> {
-    try {
-      return await this.#redis.incr(keys.partitionEpoch(this.#keySpace, topic, partition));
-    } catch (error) {
-      throw new StoreUnavailableError(`taking an epoch failed: ${(error as Error).message}`, {
-        cause: error,
-      });
-    }
+  takeEpoch(topic: string, partition: number): Promise<number> {
+    return retriable('taking an epoch', () =>
+      this.#redis.incr(keys.partitionEpoch(this.#keySpace, topic, partition)),
+    );
   }
 
   /** Records that everything before `nextOffset` of the partition is applied (or dead-lettered). */
   async record(topic: string, partition: number, nextOffset: string): Promise<void> {
-    try {
-      await this.#redis.hset(
+    await retriable('recording progress', () =>
+      this.#redis.hset(
         keys.partitionProgress(this.#keySpace),
         PROGRESS_FIELDS.partition(topic, partition),
         nextOffset,
-      );
-    } catch (error) {
-      throw new StoreUnavailableError(`recording progress failed: ${(error as Error).message}`, {
-        cause: error,
-      });
-    }
+      ),
+    );
   }
 
   /** The next offset to process for a partition in this namespace, or undefined if none was recorded. */
   async read(topic: string, partition: number): Promise<string | undefined> {
-    try {
-      return (
-        (await this.#redis.hget(
-          keys.partitionProgress(this.#keySpace),
-          PROGRESS_FIELDS.partition(topic, partition),
-        )) ?? undefined
-      );
-    } catch (error) {
-      throw new StoreUnavailableError(`reading progress failed: ${(error as Error).message}`, {
-        cause: error,
-      });
-    }
+    const offset = await retriable('reading progress', () =>
+      this.#redis.hget(keys.partitionProgress(this.#keySpace), PROGRESS_FIELDS.partition(topic, partition)),
+    );
+    return offset ?? undefined;
+  }
+}
+
+/** Runs one Redis command, its failure as a retriable StoreUnavailableError saying what failed. */
+async function retriable<T>(what: string, command: () => Promise<T>): Promise<T> {
+  try {
+    return await command();
+  } catch (error) {
+    throw new StoreUnavailableError(`${what} failed: ${(error as Error).message}`, { cause: error });
   }
 }
