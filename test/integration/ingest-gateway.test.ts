@@ -253,7 +253,7 @@ describe('ingest gateway → Kafka → processor → Redis', () => {
     expect(await refused.json()).toMatchObject({ code: 'MM_ERR_INGEST_RATE_LIMITED' });
     await Promise.all(answers.filter((a) => !a.bodyUsed).map((a) => a.body?.cancel()));
     // The count lives in Redis: one key per token however many requests came, nothing per request here.
-    const keys = await pipeline.redis.keys(`${gateway.context.keys.rateLimitNamespace}token:burst*`);
+    const keys = await pipeline.redis.keys(gateway.context.keys.rateBudget('token', 'burst*'));
     expect(keys).toHaveLength(1);
     expect(process.memoryUsage().heapUsed - heapBefore).toBeLessThan(64 * 1024 * 1024);
 
@@ -268,7 +268,7 @@ describe('ingest gateway → Kafka → processor → Redis', () => {
       expect(junk.status).toBe(401);
       await junk.body?.cancel();
     }
-    const webhookKeys = await pipeline.redis.keys(`${gateway.context.keys.rateLimitNamespace}unverified:*`);
+    const webhookKeys = await pipeline.redis.keys(gateway.context.keys.rateBudget('unverified', '*'));
     expect(webhookKeys).toHaveLength(1);
   });
 

@@ -115,9 +115,7 @@ export class ScoreStore {
     try {
       return await this.#redis.incr(keys.partitionEpoch(this.#keySpace, topic, partition));
     } catch (error) {
-      throw new StoreUnavailableError(`taking an epoch failed: ${(error as Error).message}`, {
-        cause: error,
-      });
+      throw replyError(error, 'taking an epoch failed');
     }
   }
 
@@ -130,9 +128,7 @@ export class ScoreStore {
         nextOffset,
       );
     } catch (error) {
-      throw new StoreUnavailableError(`recording progress failed: ${(error as Error).message}`, {
-        cause: error,
-      });
+      throw replyError(error, 'recording progress failed');
     }
   }
 
@@ -146,9 +142,7 @@ export class ScoreStore {
         )) ?? undefined
       );
     } catch (error) {
-      throw new StoreUnavailableError(`reading progress failed: ${(error as Error).message}`, {
-        cause: error,
-      });
+      throw replyError(error, 'reading progress failed');
     }
   }
 
@@ -387,13 +381,13 @@ export class ScoreStore {
   async refreshMesh(asOfMs: number): Promise<void> {
     const ks = this.#keySpace;
     const domains = await this.#redis.smembers(keys.domains(ks)).catch((error: unknown) => {
-      throw new StoreUnavailableError(`reading domains failed: ${String(error)}`, { cause: error });
+      throw replyError(error, 'reading domains failed');
     });
     if (domains.length === 0) return;
     const held = await this.#redis
       .hmget(keys.meshScore(ks), 'stalled', 'stalledSinceMs', 'stallReason')
       .catch((error: unknown) => {
-        throw new StoreUnavailableError(`reading the mesh score failed: ${String(error)}`, { cause: error });
+        throw replyError(error, 'reading the mesh score failed');
       });
     // Domain aggregates only: decayed sums add up, so the mesh needs nothing finer, and products keep
     // their own rankings and stall flags in their domain's slot. A domain this instance holds a mirror

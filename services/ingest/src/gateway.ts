@@ -125,7 +125,7 @@ export async function startGateway(
       {
         max: settings.rateLimitMax,
         windowMs: settings.rateLimitWindowMs,
-        namespace: keys.rateLimitNamespace,
+        key: keys.rateBudget,
       },
       logger.child({ component: 'rate-budget' }),
     ),

@@ -10,10 +10,11 @@ export interface IngestKeys {
   /** Unmapped tool entities, scored by when last seen (ms). Sorted set, trimmed to MM_INGEST_UNMAPPED_MAX. */
   readonly unmapped: string;
   /**
-   * Prefix of the rate budgets (rate-budget.ts): one string per token (`token:<id>`), verified webhook
-   * (`webhook:<label>`) or address whose webhook verifications failed (`unverified:<ip>`), with TTL.
+   * A rate budget (rate-budget.ts): units taken in the current window by one token (`token`, its id), one
+   * verified webhook (`webhook`, its label) or one address whose webhook verifications failed
+   * (`unverified`, the address). String with TTL.
    */
-  readonly rateLimitNamespace: string;
+  rateBudget(kind: string, id: string): string;
   /** Data Mesh Manager poller: last processed feed event id. String. */
   dmmCursor(source: string): string;
   /** Data Mesh Manager poller: last body seen per data product id (a deleted product cannot be read). Hash. */
@@ -36,7 +37,7 @@ export function ingestKeys(prefix: string): IngestKeys {
   return {
     delivery: (tool, source, deliveryId) => `${base}:delivery:${tool}:${digest(`${source}\n${deliveryId}`)}`,
     unmapped: `${base}:unmapped`,
-    rateLimitNamespace: `${base}:rate:`,
+    rateBudget: (kind, id) => `${base}:rate:${kind}:${id}`,
     dmmCursor: (source) => `${base}:dmm:${digest(source)}:cursor`,
     dmmProducts: (source) => `${base}:dmm:${digest(source)}:products`,
     backstageSnapshot: (source) => `${base}:backstage:${digest(source)}:snapshot`,
