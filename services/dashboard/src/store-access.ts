@@ -207,6 +207,9 @@ export class DashboardStore {
    */
   async subscribe(handlers: ChangeFeedHandlers): Promise<Subscription> {
     const subscriber = this.#redis.duplicate();
+    // A duplicate has none of the client's listeners; the client's own logs the outage (rate-limited),
+    // this one must not print ioredis' "Unhandled error event" for every reconnect attempt.
+    subscriber.on('error', () => undefined);
     const feed = new ChangeFeed(this.#reader, subscriber, handlers);
     try {
       await feed.start();
