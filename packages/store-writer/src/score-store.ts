@@ -15,7 +15,7 @@ import { planDomainBatch, type BatchEvent } from './domain-batch-plan.ts';
 import { meshStallAfter } from './mesh-stall.ts';
 import { loadDomains, versionsOf } from './domain-loader.ts';
 import { execPipeline, execRouted, replyAt, replyError } from './redis-replies.ts';
-import { SCRIPTS, SCRIPT_STATUS } from './scripts.ts';
+import { SCRIPT_STATUS, withStoreScripts } from './scripts.ts';
 import {
   HEAP_BYTES_PER_DAY_BUCKET,
   MirrorCache,
@@ -101,9 +101,7 @@ export class ScoreStore {
     this.#mirrors = new MirrorCache(
       Math.floor((options.mirrorMaxBytes ?? Number.POSITIVE_INFINITY) / HEAP_BYTES_PER_DAY_BUCKET),
     );
-    if (typeof (redis as { mmApplyDomainBatch?: unknown }).mmApplyDomainBatch !== 'function') {
-      redis.defineCommand('mmApplyDomainBatch', { lua: SCRIPTS.applyDomainBatch.lua });
-    }
+    withStoreScripts(redis);
   }
 
   get keySpace(): KeySpace {

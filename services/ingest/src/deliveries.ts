@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { redisCall } from '@mesh-momentum/common';
+import { SCRIPT_STATUS } from '@mesh-momentum/redis-scripts';
 import type { RedisClient } from '@mesh-momentum/service-kit';
 import { withIngestScripts, type IngestScripts } from './scripts.ts';
 
@@ -54,7 +55,7 @@ export class DeliveryLedger {
   /** Frees the key if it still holds `claim`; true when it did. */
   release(key: string, claim: string): Promise<boolean> {
     return redisCall('releasing a delivery id', async () => {
-      return (await this.#redis.mmIngestReleaseDelivery(key, claim)) === 1;
+      return (await this.#redis.mmIngestReleaseDelivery(key, claim)) === SCRIPT_STATUS.OK;
     });
   }
 }

@@ -1,4 +1,5 @@
 import { redisFailure, redisFailureKind, type Logger } from '@mesh-momentum/common';
+import { SCRIPT_STATUS } from '@mesh-momentum/redis-scripts';
 import type { RedisClient } from '@mesh-momentum/service-kit';
 import { IngestError, IngestErrorCodes } from './errors.ts';
 import type { IngestKeys } from './keys.ts';
@@ -83,7 +84,7 @@ export class RateBudget {
       return;
     }
     const [taken, used, ttlMs] = reply;
-    if (taken === 1) return;
+    if (taken === SCRIPT_STATUS.OK) return;
     const seconds = Math.max(1, Math.ceil(ttlMs / 1000));
     throw new IngestError(
       IngestErrorCodes.RATE_LIMITED,
