@@ -3,11 +3,10 @@ import { DEFAULT_SCORING_CONFIG, ScopeState, type ScoringConfig } from '@mesh-mo
 import { aggregateFromHashes } from './aggregate-fields.ts';
 import { HISTORY_DEFAULT_DAYS, historyOf, type HistoryPoint } from './history.ts';
 import { keys, type KeySpace, type RankedMetric } from './keys.ts';
-import { moversKept } from './movers.ts';
+import type { Mover } from './movers.ts';
 import { PROGRESS_FIELDS } from './progress-fields.ts';
 import { readRanking, readRankOf, type RankingPage, type RankingQuery, type RankOf } from './rankings.ts';
 import { scoreFromFields, type StoredScore } from './score-fields.ts';
-import type { Mover } from './score-reader.ts';
 import { domainRef, domainScopeOf, productRef, refKey, tagOf, MESH_REF, type ScopeRef } from './scope-ref.ts';
 import { SlotReads, type ReadClient } from './slot-reads.ts';
 
@@ -169,8 +168,8 @@ export class ReadSnapshot {
       const scope = domainScopeOf(ref);
       if (!scope || ref.kind === 'mesh') return [];
       const key = keys.scopeMovers(this.keySpace, ref.domain, scope, metric);
-      const n = Math.min(limit, moversKept(scope));
-      return [{ ref, reply: reads.queue<string[]>(ref.domain, (p) => p.zrevrange(key, 0, n - 1)) }];
+      // The set holds at most MOVERS_KEPT (the apply script cuts it back), so `limit` bounds nothing more.
+      return [{ ref, reply: reads.queue<string[]>(ref.domain, (p) => p.zrevrange(key, 0, limit - 1)) }];
     });
     await reads.run();
     return new Map(
