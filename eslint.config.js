@@ -22,7 +22,7 @@ export default tseslint.config(
     // ioredis values (types only: the caller passes its client in). packages/store/src/layering.test.ts
     // checks what Node really loads.
     files: ['packages/store/src/**/*.ts'],
-    ignores: ['**/*.test.ts'],
+    ignores: ['**/*.test.ts', '**/*.test-support.ts'],
     rules: {
       '@typescript-eslint/no-restricted-imports': [
         'error',

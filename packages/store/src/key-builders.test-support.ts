@@ -65,8 +65,8 @@ const TYPES: Readonly<Record<string, string>> = {
   'pub/sub channel': 'pub/sub channel',
 };
 
-/** Every `keys.ts` under packages/*\/src and services/*\/src. */
-export function keyModules(): URL[] {
+/** Every file under packages/*\/src and services/*\/src, as `<group>/<package>/src/<path>` URLs. */
+function sourceFiles(): URL[] {
   const found: URL[] = [];
   for (const group of ['packages', 'services']) {
     for (const name of readdirSync(new URL(`${group}/`, ROOT))) {
@@ -77,10 +77,17 @@ export function keyModules(): URL[] {
       } catch {
         continue;
       }
-      for (const file of files) if (/(^|\/)keys\.ts$/.test(file)) found.push(new URL(file, src));
+      for (const file of files) found.push(new URL(file, src));
     }
   }
   return found.sort((a, b) => a.href.localeCompare(b.href));
+}
+
+const isKeyModule = (file: URL) => file.pathname.endsWith('/keys.ts');
+
+/** Every `keys.ts` under packages/*\/src and services/*\/src. */
+export function keyModules(): URL[] {
+  return sourceFiles().filter(isKeyModule);
 }
 
 function parameterNames(fn: (...args: never[]) => unknown): string[] {
@@ -170,22 +177,13 @@ function documentedTypeOrUndefined(source: string, name: string): string | undef
  */
 export function keysBuiltElsewhere(): string[] {
   const found: string[] = [];
-  for (const group of ['packages', 'services']) {
-    for (const name of readdirSync(new URL(`${group}/`, ROOT))) {
-      const src = new URL(`${group}/${name}/src/`, ROOT);
-      let files: string[];
-      try {
-        files = readdirSync(src, { recursive: true }) as string[];
-      } catch {
-        continue;
-      }
-      for (const file of files) {
-        if (!file.endsWith('.ts') || /(^|\/)keys\.ts$|\.test(-support)?\.ts$/.test(file)) continue;
-        const text = readFileSync(new URL(file, src), 'utf8');
-        for (const m of text.matchAll(/`\$\{[\w.#]*[pP]refix\}:[^`]*`/g)) {
-          if (!m[0].endsWith('*`')) found.push(`${group}/${name}/src/${file}: ${m[0]}`);
-        }
-      }
+  for (const file of sourceFiles()) {
+    if (!file.pathname.endsWith('.ts') || isKeyModule(file) || /\.test(-support)?\.ts$/.test(file.pathname))
+      continue;
+    const text = readFileSync(file, 'utf8');
+    for (const m of text.matchAll(/`\$\{[\w.#]*[pP]refix\}:[^`]*`/g)) {
+      if (!m[0].endsWith('*`'))
+        found.push(`${fileURLToPath(file).slice(fileURLToPath(ROOT).length)}: ${m[0]}`);
     }
   }
   return found;
