@@ -1,5 +1,5 @@
 import { readdirSync, readFileSync } from 'node:fs';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { fileURLToPath } from 'node:url';
 
 /**
  * Finds every Redis key builder of the repository and what it builds from docs/redis-contract.md's
@@ -137,7 +137,7 @@ export async function builtKeys(): Promise<BuiltKey[]> {
   for (const module of keyModules()) {
     const source = readFileSync(module, 'utf8');
     const where = fileURLToPath(module).slice(fileURLToPath(ROOT).length);
-    const exports = (await import(pathToFileURL(fileURLToPath(module)).href)) as Record<string, unknown>;
+    const exports = (await import(module.href)) as Record<string, unknown>;
     const visit = (value: unknown, name: string, path: string, type: string | undefined): void => {
       const builder = `${where}#${path}`;
       if (typeof value === 'string') {
