@@ -17,12 +17,12 @@ export default tseslint.config(
     },
   },
   {
-    // The reader package is the key contract and ScoreReader: readers → contract, writer → contract,
+    // The reader package is the key contract and MomentumReader: readers → contract, writer → contract,
     // never reader → writer. A dashboard importing it must not load the write engine, its Lua files or
     // ioredis values (types only: the caller passes its client in). packages/store/src/layering.test.ts
     // checks what Node really loads.
     files: ['packages/store/src/**/*.ts'],
-    ignores: ['**/*.test.ts'],
+    ignores: ['**/*.test.ts', '**/*.test-support.ts'],
     rules: {
       '@typescript-eslint/no-restricted-imports': [
         'error',

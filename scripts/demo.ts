@@ -16,7 +16,7 @@ import { createKafka, ensureTopics } from '@mesh-momentum/kafka';
 import { loadProcessorConfig } from '@mesh-momentum/processor';
 import { createMeshMomentumProducer } from '@mesh-momentum/sdk';
 import { describeProgramme, simulateProgramme } from '@mesh-momentum/simulator';
-import { ScoreReader, type StoredScore } from '@mesh-momentum/store';
+import { domainRef, MESH_REF, MomentumReader, refKey, type StoredScore } from '@mesh-momentum/store';
 import { startGithubOrgServer } from '@mesh-momentum/testing';
 import { showAlerts } from './demo-alerts.ts';
 import {
@@ -233,13 +233,14 @@ async function main(): Promise<void> {
   await Promise.all([...deliveries, ...webhookWorkers]);
   await producer.close();
 
-  const reader = new ScoreReader(redis, config.redis.keyPrefix);
+  const reader = new MomentumReader(redis, { prefix: config.redis.keyPrefix });
   const domains = stories.map((s) => s.domain);
+  const domainRefs = domains.map(domainRef);
   const deadline = Date.now() + 120_000;
   for (;;) {
     if (processorExit !== undefined) throw new Error(`the processor exited early (${processorExit})`);
-    const scores = await Promise.all(domains.map((d) => reader.scopeScore(d, { kind: 'domain' })));
-    const applied = scores.reduce((sum, s) => sum + (s?.eventCount ?? 0), 0);
+    const scores = (await (await reader.snapshot())?.scores(domainRefs)) ?? new Map<string, StoredScore>();
+    const applied = [...scores.values()].reduce((sum, s) => sum + s.eventCount, 0);
     progress('applied', applied, events.length);
     if (applied === events.length) break;
     if (Date.now() > deadline)
@@ -248,47 +249,50 @@ async function main(): Promise<void> {
   }
   // Mesh-wide figures (mesh score, domain rankings, stalled set) follow the batches within a second.
   await sleep(1_500);
+  // One snapshot for the whole scoreboard: one namespace, as every reader reads.
+  const snapshot = await reader.snapshot();
+  if (!snapshot) throw new Error('the events were applied but no namespace is set');
+  const scores = await snapshot.scores([MESH_REF, ...domainRefs]);
 
   say('');
   say(
-    `Scoreboard, read from Redis (prefix ${config.redis.keyPrefix}, namespace ${await reader.namespace()}): ` +
+    `Scoreboard, read from Redis (prefix ${config.redis.keyPrefix}, namespace ${snapshot.namespace}): ` +
       `${events.length} events, ${imported.events} of them from the day-one import of GitHub's history`,
   );
   say(
     `${'domain'.padEnd(12)}  ${'story'.padEnd(9)}  momentum  trend7  tr.30  value  quadrant   champions  stalled`,
   );
-  for (const s of stories)
-    say(scoreRow(s.domain, s.story, await reader.scopeScore(s.domain, { kind: 'domain' })));
-  say(scoreRow('MESH', '', await reader.meshScore()));
+  for (const s of stories) say(scoreRow(s.domain, s.story, scores.get(refKey(domainRef(s.domain)))));
+  say(scoreRow('MESH', '', scores.get(refKey(MESH_REF))));
 
   say('');
   say('Top data products by momentum:');
-  const top: { domain: string; product: string; momentum: number }[] = [];
-  for (const domain of domains) {
-    for (const r of await reader.productRanking(domain, 'momentum', 5)) {
-      top.push({ domain, product: r.member, momentum: r.score });
-    }
-  }
-  top.sort((a, b) => b.momentum - a.momentum);
-  for (const t of top.slice(0, 8)) {
-    const s = await reader.scopeScore(t.domain, { kind: 'product', productId: t.product });
+  const top = (await snapshot.ranking({ of: 'products', metric: 'momentum', limit: 8 })).entries;
+  const topScores = await snapshot.scores(top.map((t) => t.ref));
+  for (const t of top) {
+    const name = t.ref.kind === 'product' ? t.ref.productId : refKey(t.ref);
     say(
-      `  ${t.product.padEnd(34)} momentum ${fmt(t.momentum).padStart(5)}  value ${fmt(s?.value.score).padStart(5)}`,
+      `  ${name.padEnd(34)} momentum ${fmt(t.score).padStart(5)}  value ${fmt(topScores.get(refKey(t.ref))?.value.score).padStart(5)}`,
     );
   }
 
   // One definition of a stall (docs/scoring.md, "Stall"): the processor writes it, the alerter reads it.
-  const stalledDomains = await reader.stalled();
+  const stalled = await snapshot.stalled();
+  const stalledDomains = stalled
+    .filter((s) => s.ref.kind !== 'product')
+    .map((s) => (s.ref.kind === 'domain' ? s.ref.domain : 'mesh'))
+    .sort();
+  const productsOf = await snapshot.products(domains);
   const perDomain: string[] = [];
   let stalledProducts = 0;
   let products = 0;
   for (const s of stories) {
-    const stalled = (await reader.stalledProducts(s.domain)).length;
-    const all = (await reader.products(s.domain)).length;
-    stalledProducts += stalled;
+    const stalledHere = stalled.filter((x) => x.ref.kind === 'product' && x.ref.domain === s.domain).length;
+    const all = productsOf.get(s.domain)?.length ?? 0;
+    stalledProducts += stalledHere;
     products += all;
     perDomain.push(
-      `    ${s.domain.padEnd(10)} ${s.story.padEnd(9)} ${stalled} of ${all} data products stalled`,
+      `    ${s.domain.padEnd(10)} ${s.story.padEnd(9)} ${stalledHere} of ${all} data products stalled`,
     );
   }
   say('');
@@ -298,7 +302,8 @@ async function main(): Promise<void> {
   );
   for (const line of perDomain) say(line);
   for (const scope of stalledDomains.filter((s) => s !== 'mesh')) {
-    const movers = await reader.movers(scope, { kind: 'domain' }, 'momentum', 3);
+    const ref = domainRef(scope);
+    const movers = (await snapshot.movers([ref], 'momentum', 3)).get(refKey(ref)) ?? [];
     say(`  why ${scope}? its largest momentum contributions were:`);
     for (const m of movers) say(`    ${day(m.timeMs)}  ${m.type.padEnd(22)} weight ${signed(m.weight)}`);
   }

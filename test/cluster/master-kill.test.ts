@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, inject, it } from 'vitest';
 import { simulateProgramme } from '@mesh-momentum/simulator';
-import { isCluster, keys, ScoreReader, slotOf, type KeySpace } from '@mesh-momentum/store';
+import { domainRef, isCluster, keys, type KeySpace, MomentumReader, slotOf } from '@mesh-momentum/store';
 import {
   startPrivateRedisCluster,
   waitFor,
@@ -9,6 +9,7 @@ import {
 } from '@mesh-momentum/testing';
 import { processorConfig, TestPipeline } from '../integration/support/pipeline.ts';
 import { expectRedisMatchesReference, toScoring } from '../integration/support/reference.ts';
+import { domainsOf, scoreOf } from '../integration/support/scores.ts';
 
 let pipeline: TestPipeline | undefined;
 let cluster: PrivateRedisCluster | undefined;
@@ -20,10 +21,10 @@ afterEach(async () => {
 });
 
 /** Events applied so far (sum of the domains' counts); undefined while a master is down. */
-async function applied(reader: ScoreReader): Promise<number | undefined> {
+async function applied(reader: MomentumReader): Promise<number | undefined> {
   try {
-    const domains = await reader.domains();
-    const scores = await Promise.all(domains.map((d) => reader.scopeScore(d, { kind: 'domain' })));
+    const domains = await domainsOf(reader);
+    const scores = await Promise.all(domains.map((d) => scoreOf(reader, domainRef(d))));
     return scores.reduce((sum, s) => sum + (s?.eventCount ?? 0), 0);
   } catch {
     return undefined;
@@ -62,7 +63,7 @@ describe('Redis Cluster master killed mid-stream', () => {
     );
     const events = parts.flat();
     const ks: KeySpace = { prefix: pipeline.config.redis.keyPrefix, namespace: 'v1' };
-    const reader = new ScoreReader(pipeline.redis, ks.prefix);
+    const reader = new MomentumReader(pipeline.redis, { prefix: ks.prefix });
     const domains = [...new Set(events.map((e) => e.domain))];
 
     // First the master serving most domains but not the {mesh} keys, then the one serving them.

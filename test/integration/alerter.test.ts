@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Notification } from '@mesh-momentum/alerting';
 import { createSilence, pauseScope, resumeScope, webhookChannel, type Alerter } from '@mesh-momentum/alerter';
-import { keys, ScoreReader } from '@mesh-momentum/store';
+import { domainRef, keys, MomentumReader } from '@mesh-momentum/store';
 import {
   alerterConfig,
   DAY_MS,
@@ -16,6 +16,7 @@ import {
   ScoreDriver,
 } from './support/alerter-harness.ts';
 import { storeHarness } from './support/store-harness.ts';
+import { scoreOf } from './support/scores.ts';
 
 /**
  * The alerter on real Redis with the real store writer and the one stall definition: scores are
@@ -27,7 +28,7 @@ const LAST = START + 26 * 7 * DAY_MS; // half a year of weekly events, then sile
 
 async function silentDomainScenario(
   driver: ScoreDriver,
-  reader: ScoreReader,
+  reader: MomentumReader,
   alerters: readonly Alerter[],
   options: { recoverOnDay: number; onDay?: (day: number, t: number) => Promise<void> },
 ) {
@@ -48,7 +49,7 @@ async function silentDomainScenario(
     }
     await driver.refresh(t);
     await options.onDay?.(day, t);
-    const stalled = (await reader.scopeScore('hr', { kind: 'domain' }))?.stalled ?? false;
+    const stalled = (await scoreOf(reader, domainRef('hr')))?.stalled ?? false;
     if (stalled && firstStalledMs === undefined) firstStalledMs = t;
     // Four evaluations an hour apart each simulated day.
     for (let h = 0; h < 4; h++) await tickAll(t + h * HOUR_MS);
@@ -67,7 +68,7 @@ describe('alerter: a domain goes silent, then recovers', () => {
       { rules: rules(2 * HOUR_MS, HOUR_MS, false), repeatIntervalMs: 30 * DAY_MS },
     );
     const alerter = makeAlerter(redis, harness.ks.prefix, config, 'a');
-    const reader = new ScoreReader(redis, harness.ks.prefix);
+    const reader = new MomentumReader(redis, { prefix: harness.ks.prefix });
     const { sent, firstStalledMs } = await silentDomainScenario(
       new ScoreDriver(redis, harness.ks),
       reader,
@@ -107,7 +108,7 @@ describe('alerter: silences', () => {
       { rules: rules(2 * HOUR_MS, HOUR_MS, false), repeatIntervalMs: 30 * DAY_MS },
     );
     const alerter = makeAlerter(redis, harness.ks.prefix, config, 'a');
-    const reader = new ScoreReader(redis, harness.ks.prefix);
+    const reader = new MomentumReader(redis, { prefix: harness.ks.prefix });
     let silenceEndsMs = 0;
     const { sent, firstStalledMs } = await silentDomainScenario(
       new ScoreDriver(redis, harness.ks),

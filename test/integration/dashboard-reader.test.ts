@@ -10,11 +10,12 @@ import {
 import { DEFAULT_SCORING_CONFIG, type ScoringEvent } from '@mesh-momentum/scoring';
 import { generateToken } from '@mesh-momentum/service-kit';
 import { simulateProgramme } from '@mesh-momentum/simulator';
-import { keys, ScoreReader, slotOf, type KeySpace, type RedisClient } from '@mesh-momentum/store';
+import { keys, type KeySpace, MomentumReader, type RedisClient, slotOf } from '@mesh-momentum/store';
 import { ScoreStore } from '@mesh-momentum/store-writer';
 import { waitFor } from '@mesh-momentum/testing';
 import { toScoring } from './support/reference.ts';
 import { byDomain, storeHarness } from './support/store-harness.ts';
+import { domainsOf, productsOf } from './support/scores.ts';
 
 /**
  * The dashboard reads only through the store's reader, so it runs on a Redis Cluster as on a single
@@ -118,8 +119,8 @@ describe('dashboard over the store reader (cluster-safe reads)', () => {
   };
 
   it('lists every domain and product the reader knows, read in batches that never cross a slot', async () => {
-    const reader = new ScoreReader(harness.redis(), harness.ks.prefix);
-    const domains = await reader.domains();
+    const reader = new MomentumReader(harness.redis(), { prefix: harness.ks.prefix });
+    const domains = await domainsOf(reader);
     expect(domains.length).toBeGreaterThan(1);
     const overview = await get<{ domains: ScopeView[]; mesh: ScopeView; totals: { products: number } }>(
       '/api/overview',
@@ -127,7 +128,7 @@ describe('dashboard over the store reader (cluster-safe reads)', () => {
     expect(overview.domains.map((d) => d.domain)).toEqual(domains);
     expect(overview.mesh.eventCount).toBe(events.length);
     let products = 0;
-    for (const d of domains) products += (await reader.products(d)).length;
+    for (const d of domains) products += (await productsOf(reader, d)).length;
     expect(overview.totals.products).toBe(products);
     const page = await get<{ total: number }>('/api/scopes?kind=product&limit=1000');
     expect(page.total).toBe(products);

@@ -1,9 +1,10 @@
 import { afterEach, describe, expect, inject, it } from 'vitest';
 import { Partitioners } from 'kafkajs';
 import { toKafkaMessage, validateEvent } from '@mesh-momentum/events';
-import { ScoreReader } from '@mesh-momentum/store';
+import { domainRef, MomentumReader } from '@mesh-momentum/store';
 import { waitFor } from '@mesh-momentum/testing';
 import { TestPipeline, processorConfig } from './support/pipeline.ts';
+import { scoreOf } from './support/scores.ts';
 
 const DAY = 86_400_000;
 const WINDOW_DAYS = 7;
@@ -76,8 +77,8 @@ describe('de-duplication window', () => {
       { what: 'all eight records processed', timeoutMs: 30_000 },
     );
     expect(processor.stats).toMatchObject({ applied: 5, skipped: 3, deadLettered: 0 });
-    const reader = new ScoreReader(pipeline.redis, pipeline.config.redis.keyPrefix);
-    expect((await reader.scopeScore('payments', { kind: 'domain' }))?.eventCount).toBe(5);
+    const reader = new MomentumReader(pipeline.redis, { prefix: pipeline.config.redis.keyPrefix });
+    expect((await scoreOf(reader, domainRef('payments')))?.eventCount).toBe(5);
 
     // Every period's record expires; these periods are long past, so a day after their last write
     // (a rebuild of old records must not keep every key it replays for weeks).

@@ -17,10 +17,12 @@ import {
 import { PROCESSOR_SECTION } from '@mesh-momentum/processor';
 import { createMeshMomentumProducer } from '@mesh-momentum/sdk';
 import {
+  domainRef,
   INITIAL_NAMESPACE,
   keys as storeKeys,
+  MomentumReader,
+  productRef,
   PROGRESS_FIELDS,
-  ScoreReader,
   type StoredScore,
 } from '@mesh-momentum/store';
 import {
@@ -32,6 +34,7 @@ import {
   type PlayedRepository,
 } from '@mesh-momentum/testing';
 import { TestPipeline } from './support/pipeline.ts';
+import { productsOf, scoreOf } from './support/scores.ts';
 
 /**
  * `pnpm ingest:import github` against a local server playing a GitHub organisation (REST shapes, Link
@@ -140,14 +143,14 @@ describe('pnpm ingest:import github', () => {
     }
   }
 
-  const reader = () => new ScoreReader(pipeline.redis, pipeline.config.redis.keyPrefix);
+  const reader = () => new MomentumReader(pipeline.redis, { prefix: pipeline.config.redis.keyPrefix });
   const scores = async (): Promise<Record<string, StoredScore | undefined>> => {
     const r = reader();
     const out: Record<string, StoredScore | undefined> = {};
     for (const domain of Object.keys(EXPECTED)) {
-      out[domain] = await r.scopeScore(domain, { kind: 'domain' });
-      for (const productId of await r.products(domain))
-        out[productId] = await r.scopeScore(domain, { kind: 'product', productId });
+      out[domain] = await scoreOf(r, domainRef(domain));
+      for (const productId of await productsOf(r, domain))
+        out[productId] = await scoreOf(r, productRef(domain, productId));
     }
     return out;
   };
@@ -225,7 +228,7 @@ describe('pnpm ingest:import github', () => {
     // Back-dated: the newest publication (after the draft and the pre-release) is 2 + 2 × 7 days old.
     expect(orders?.lastEventMs).toBe(AS_OF_MS - 16 * DAY_MS);
     expect(after['marketing.marketing-campaigns']?.stallExemption).toBe('retired');
-    expect(await reader().products('payments')).toEqual(['payments.payments-orders']);
+    expect(await productsOf(reader(), 'payments')).toEqual(['payments.payments-orders']);
   });
 
   it('a second run, and the webhook copy of an imported release, add nothing', async () => {

@@ -5,11 +5,12 @@ import { loadConfig } from '@mesh-momentum/common';
 import { bodyDeliveryId, deterministicEventId } from '@mesh-momentum/adapters';
 import { PROCESSOR_SECTION } from '@mesh-momentum/processor';
 import type { RunningGateway } from '@mesh-momentum/ingest';
-import { ScoreReader } from '@mesh-momentum/store';
+import { domainRef, MomentumReader, productRef } from '@mesh-momentum/store';
 import { waitFor } from '@mesh-momentum/testing';
 import { signGithubPayload } from '@mesh-momentum/webhook-auth';
 import { TestPipeline } from './support/pipeline.ts';
 import { gatewayEnv, startTestGateway, testToken } from './support/ingest.ts';
+import { scoreOf } from './support/scores.ts';
 
 /**
  * The ingest gateway on real Kafka, registry and Redis, with the processor started in this process:
@@ -23,7 +24,7 @@ const RATE_LIMIT = 30;
 describe('ingest gateway → Kafka → processor → Redis', () => {
   let pipeline: TestPipeline;
   let gateway: RunningGateway;
-  let reader: ScoreReader;
+  let reader: MomentumReader;
   let url: string;
   const writer = testToken('writer');
   const scoped = testToken('payments-champions', {
@@ -50,7 +51,7 @@ describe('ingest gateway → Kafka → processor → Redis', () => {
       { MM_INGEST_RATE_LIMIT_MAX: String(RATE_LIMIT), MM_INGEST_BODY_LIMIT_BYTES: '65536' },
     );
     url = gateway.address.url;
-    reader = new ScoreReader(pipeline.redis, pipeline.config.redis.keyPrefix);
+    reader = new MomentumReader(pipeline.redis, { prefix: pipeline.config.redis.keyPrefix });
   });
 
   afterAll(async () => {
@@ -70,8 +71,7 @@ describe('ingest gateway → Kafka → processor → Redis', () => {
       body,
     });
 
-  const productScore = async (productId: string) =>
-    reader.scopeScore('payments', { kind: 'product', productId });
+  const productScore = async (productId: string) => scoreOf(reader, productRef('payments', productId));
 
   it('turns a signed GitHub release into a product score, and counts a redelivery once', async () => {
     const body = fixture('release-published');
@@ -203,7 +203,7 @@ describe('ingest gateway → Kafka → processor → Redis', () => {
 
     const score = await waitFor(
       async () => {
-        const s = await reader.scopeScore('payments', { kind: 'domain' });
+        const s = await scoreOf(reader, domainRef('payments'));
         return s && s.standing.champions >= 2 ? s : undefined;
       },
       { what: 'two champions in payments', timeoutMs: 30_000 },
@@ -253,7 +253,7 @@ describe('ingest gateway → Kafka → processor → Redis', () => {
     expect(await refused.json()).toMatchObject({ code: 'MM_ERR_INGEST_RATE_LIMITED' });
     await Promise.all(answers.filter((a) => !a.bodyUsed).map((a) => a.body?.cancel()));
     // The count lives in Redis: one key per token however many requests came, nothing per request here.
-    const keys = await pipeline.redis.keys(`${gateway.context.keys.rateLimitNamespace}token:burst*`);
+    const keys = await pipeline.redis.keys(gateway.context.keys.rateBudget('token', 'burst*'));
     expect(keys).toHaveLength(1);
     expect(process.memoryUsage().heapUsed - heapBefore).toBeLessThan(64 * 1024 * 1024);
 
@@ -268,7 +268,7 @@ describe('ingest gateway → Kafka → processor → Redis', () => {
       expect(junk.status).toBe(401);
       await junk.body?.cancel();
     }
-    const webhookKeys = await pipeline.redis.keys(`${gateway.context.keys.rateLimitNamespace}unverified:*`);
+    const webhookKeys = await pipeline.redis.keys(gateway.context.keys.rateBudget('unverified', '*'));
     expect(webhookKeys).toHaveLength(1);
   });
 

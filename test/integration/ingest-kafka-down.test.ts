@@ -5,11 +5,12 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { loadConfig } from '@mesh-momentum/common';
 import { PROCESSOR_SECTION } from '@mesh-momentum/processor';
 import type { RunningGateway } from '@mesh-momentum/ingest';
-import { ScoreReader } from '@mesh-momentum/store';
+import { domainRef, MomentumReader, productRef } from '@mesh-momentum/store';
 import { startSilentServer, waitFor, type SilentServer } from '@mesh-momentum/testing';
 import { signGithubPayload } from '@mesh-momentum/webhook-auth';
 import { TestPipeline } from './support/pipeline.ts';
 import { gatewayEnv, startTestGateway, testToken } from './support/ingest.ts';
+import { scoreOf } from './support/scores.ts';
 
 /**
  * Kafka unavailable: a gateway whose brokers accept connections and never answer (a silent TCP port; the
@@ -105,19 +106,16 @@ describe('ingest gateway with Kafka unavailable', () => {
     expect((await sendRelease(up.address.url)).status).toBe(200);
 
     const processor = await pipeline.startProcessor();
-    const reader = new ScoreReader(pipeline.redis, pipeline.config.redis.keyPrefix);
+    const reader = new MomentumReader(pipeline.redis, { prefix: pipeline.config.redis.keyPrefix });
     const domain = await waitFor(
       async () => {
-        const s = await reader.scopeScore('payments', { kind: 'domain' });
+        const s = await scoreOf(reader, domainRef('payments'));
         return s && s.eventCount >= 2 ? s : undefined;
       },
       { what: 'both retried events in the scores', timeoutMs: 30_000 },
     );
     expect(domain.eventCount).toBe(2);
-    const product = await reader.scopeScore('payments', {
-      kind: 'product',
-      productId: 'payments.orders-daily',
-    });
+    const product = await scoreOf(reader, productRef('payments', 'payments.orders-daily'));
     expect(product?.eventCount).toBe(1);
     expect(processor.stats.applied).toBe(2);
   });

@@ -1,10 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_SCORING_CONFIG, type ScoringEvent } from '@mesh-momentum/scoring';
 import { simulateProgramme } from '@mesh-momentum/simulator';
-import { ScoreReader } from '@mesh-momentum/store';
+import { domainRef, MomentumReader, productRef } from '@mesh-momentum/store';
 import { ScoreStore } from '@mesh-momentum/store-writer';
 import { expectRedisMatchesReference, toScoring } from './support/reference.ts';
 import { byDomain, storeHarness } from './support/store-harness.ts';
+import { domainsOf, productsOf, scoreOf } from './support/scores.ts';
 
 /**
  * The store leaves out mover candidates that cannot enter a full set, judging from what its mirror
@@ -40,17 +41,17 @@ describe('movers and scores over many small batches', () => {
       });
     }
     await store.refreshMesh(asOfMs);
-    const reader = new ScoreReader(redis, ks.prefix);
+    const reader = new MomentumReader(redis, { prefix: ks.prefix });
     await expectRedisMatchesReference(reader, events);
 
     // The periodic refresh, three days on: every scope rewritten as of then, still the reference's.
     const later = asOfMs + 3 * 86_400_000;
-    expect(await store.refreshOwned(later, () => epoch)).toBe((await reader.domains()).length);
+    expect(await store.refreshOwned(later, () => epoch)).toBe((await domainsOf(reader)).length);
     await store.refreshMesh(later);
-    for (const domain of await reader.domains()) {
-      expect((await reader.scopeScore(domain, { kind: 'domain' }))?.asOfMs).toBe(later);
-      for (const productId of await reader.products(domain)) {
-        expect((await reader.scopeScore(domain, { kind: 'product', productId }))?.asOfMs).toBe(later);
+    for (const domain of await domainsOf(reader)) {
+      expect((await scoreOf(reader, domainRef(domain)))?.asOfMs).toBe(later);
+      for (const productId of await productsOf(reader, domain)) {
+        expect((await scoreOf(reader, productRef(domain, productId)))?.asOfMs).toBe(later);
       }
     }
     await expectRedisMatchesReference(reader, events);

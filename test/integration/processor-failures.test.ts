@@ -4,13 +4,14 @@ import { CATALOGUE, frame } from '@mesh-momentum/events';
 import { DEAD_LETTER_HEADERS } from '@mesh-momentum/processor';
 import { DEFAULT_SCORING_CONFIG } from '@mesh-momentum/scoring';
 import { simulateProgramme } from '@mesh-momentum/simulator';
-import { ScoreReader } from '@mesh-momentum/store';
+import { domainRef, MomentumReader } from '@mesh-momentum/store';
 import { ScoreStore } from '@mesh-momentum/store-writer';
 import { isolatedEnv, waitFor } from '@mesh-momentum/testing';
 import { TestPipeline, processorConfig } from './support/pipeline.ts';
 import { ProcessorProcess } from './support/service-process.ts';
 import { expectRedisMatchesReference, toScoring } from './support/reference.ts';
 import { byDomain } from './support/store-harness.ts';
+import { domainsOf, scoreOf } from './support/scores.ts';
 
 let pipeline: TestPipeline | undefined;
 const processes: ProcessorProcess[] = [];
@@ -20,9 +21,9 @@ afterEach(async () => {
   pipeline = undefined;
 });
 
-async function appliedEvents(reader: ScoreReader): Promise<number> {
-  const domains = await reader.domains();
-  const scores = await Promise.all(domains.map((d) => reader.scopeScore(d, { kind: 'domain' })));
+async function appliedEvents(reader: MomentumReader): Promise<number> {
+  const domains = await domainsOf(reader);
+  const scores = await Promise.all(domains.map((d) => scoreOf(reader, domainRef(d))));
   return scores.reduce((sum, s) => sum + (s?.eventCount ?? 0), 0);
 }
 
@@ -113,8 +114,8 @@ describe('processor under failure', () => {
     const invalid = letters.find((h) => h[DEAD_LETTER_HEADERS.reason] === 'MM_ERR_EVENT_INVALID');
     expect(invalid?.[DEAD_LETTER_HEADERS.exceptionMessage]).toMatch(/\bid\b/);
 
-    const reader = new ScoreReader(pipeline.redis, pipeline.config.redis.keyPrefix);
-    const score = await waitFor(async () => reader.scopeScore('payments', { kind: 'domain' }), {
+    const reader = new MomentumReader(pipeline.redis, { prefix: pipeline.config.redis.keyPrefix });
+    const score = await waitFor(async () => scoreOf(reader, domainRef('payments')), {
       what: 'the valid event applied',
     });
     expect(score.eventCount).toBe(1);
@@ -137,7 +138,7 @@ describe('processor under failure', () => {
     const after = simulateProgramme({ seed: 24, endMs: Date.now() - 3_600_000, scale: 2 });
     const events = [...before, ...after];
     await pipeline.produce(before, 2_000);
-    const reader = new ScoreReader(pipeline.redis, pipeline.config.redis.keyPrefix);
+    const reader = new MomentumReader(pipeline.redis, { prefix: pipeline.config.redis.keyPrefix });
 
     const first = new ProcessorProcess(env);
     processes.push(first);
@@ -190,8 +191,8 @@ describe('processor under failure', () => {
     await expect(zombie.applyPartitionBatch(batch(zombieEpoch, 11, second!))).rejects.toBeInstanceOf(
       FencedWriteError,
     );
-    const reader = new ScoreReader(pipeline.redis, keySpace.prefix);
-    expect((await reader.scopeScore('payments', { kind: 'domain' }, 'v1'))?.eventCount).toBe(1);
+    const reader = new MomentumReader(pipeline.redis, { prefix: keySpace.prefix });
+    expect((await reader.snapshotOf('v1').score(domainRef('payments')))?.eventCount).toBe(1);
     // The owner still writes, and the same event offered again is recognised as applied.
     const again = await owner.applyPartitionBatch(batch(ownerEpoch, 10, first!));
     expect(again).toMatchObject({ applied: 0, skipped: 1 });
@@ -207,7 +208,7 @@ describe('zombie processor', () => {
       }),
     );
     await pipeline.createTopics();
-    const reader = new ScoreReader(pipeline.redis, pipeline.config.redis.keyPrefix);
+    const reader = new MomentumReader(pipeline.redis, { prefix: pipeline.config.redis.keyPrefix });
     const endMs = Date.now() - 3_600_000;
     const first = simulateProgramme({ seed: 51, endMs, scale: 0.3 });
     const second = simulateProgramme({ seed: 52, endMs, scale: 0.3 });

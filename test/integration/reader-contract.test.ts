@@ -16,9 +16,8 @@ import {
   MESH_REF,
   MomentumReader,
   productRef,
-  refKey,
-  ScoreReader,
   type ReadSnapshot,
+  refKey,
   type ScopeRef,
   type ScoresUpdate,
   type StallTransition,
@@ -83,7 +82,7 @@ describe('the reader API after real processing equals the reference', () => {
       await store.applyPartitionBatch({ topic: 'reader', partition: 0, epoch, asOfMs: AS_OF, byDomain: byD });
     }
     await store.refreshMesh(AS_OF);
-    await expectRedisMatchesReference(new ScoreReader(redis, ks.prefix), events);
+    await expectRedisMatchesReference(new MomentumReader(redis, { prefix: ks.prefix }), events);
 
     const snap = (await reader.snapshot()) as ReadSnapshot;
     expect(snap.namespace).toBe(ks.namespace);

@@ -2,10 +2,11 @@ import { afterEach, describe, expect, inject, it } from 'vitest';
 import { rebuildScores } from '@mesh-momentum/processor';
 import { DEFAULT_SCORING_CONFIG } from '@mesh-momentum/scoring';
 import { simulateProgramme } from '@mesh-momentum/simulator';
-import { ScoreReader } from '@mesh-momentum/store';
+import { domainRef, MomentumReader } from '@mesh-momentum/store';
 import { waitFor } from '@mesh-momentum/testing';
 import { TestPipeline, processorConfig } from './support/pipeline.ts';
 import { expectRedisMatchesReference, toScoring } from './support/reference.ts';
+import { domainsOf, scoreOf } from './support/scores.ts';
 
 let pipeline: TestPipeline | undefined;
 afterEach(async () => {
@@ -18,11 +19,9 @@ describe('rebuild', () => {
     pipeline = new TestPipeline(processorConfig(inject('services'), { name: 'rebuild' }));
     await pipeline.createTopics();
     const live = await pipeline.startProcessor();
-    const reader = new ScoreReader(pipeline.redis, pipeline.config.redis.keyPrefix);
+    const reader = new MomentumReader(pipeline.redis, { prefix: pipeline.config.redis.keyPrefix });
     const applied = async () => {
-      const scores = await Promise.all(
-        (await reader.domains()).map((d) => reader.scopeScore(d, { kind: 'domain' })),
-      );
+      const scores = await Promise.all((await domainsOf(reader)).map((d) => scoreOf(reader, domainRef(d))));
       return scores.reduce((sum, s) => sum + (s?.eventCount ?? 0), 0);
     };
     const endMs = Date.now() - 3_600_000;
@@ -70,7 +69,7 @@ describe('rebuild', () => {
   it('removes its half-built namespace and consumer group when it fails, and leaves readers where they were', async () => {
     pipeline = new TestPipeline(processorConfig(inject('services'), { name: 'rebuild-fails' }));
     await pipeline.createTopics();
-    const reader = new ScoreReader(pipeline.redis, pipeline.config.redis.keyPrefix);
+    const reader = new MomentumReader(pipeline.redis, { prefix: pipeline.config.redis.keyPrefix });
     const events = simulateProgramme({ seed: 41, endMs: Date.now() - 3_600_000, scale: 0.5 });
     await pipeline.produce(events);
     const prefix = pipeline.config.redis.keyPrefix;

@@ -1,9 +1,10 @@
 import { afterEach, describe, expect, inject, it } from 'vitest';
 import { simulateProgramme } from '@mesh-momentum/simulator';
-import { ScoreReader } from '@mesh-momentum/store';
+import { domainRef, MomentumReader } from '@mesh-momentum/store';
 import { startPrivateRedis, waitFor, type PrivateRedis } from '@mesh-momentum/testing';
 import { TestPipeline, processorConfig } from './support/pipeline.ts';
 import { expectRedisMatchesReference, toScoring } from './support/reference.ts';
+import { domainsOf, scoreOf } from './support/scores.ts';
 
 let pipeline: TestPipeline | undefined;
 let redis: PrivateRedis | undefined;
@@ -35,10 +36,10 @@ describe('Redis restarted mid-stream', () => {
         if (++batches > 1) await snapshotDone;
       },
     });
-    const reader = new ScoreReader(pipeline.redis, pipeline.config.redis.keyPrefix);
+    const reader = new MomentumReader(pipeline.redis, { prefix: pipeline.config.redis.keyPrefix });
     const applied = async () => {
-      const domains = await reader.domains();
-      const scores = await Promise.all(domains.map((d) => reader.scopeScore(d, { kind: 'domain' })));
+      const domains = await domainsOf(reader);
+      const scores = await Promise.all(domains.map((d) => scoreOf(reader, domainRef(d))));
       return scores.reduce((sum, s) => sum + (s?.eventCount ?? 0), 0);
     };
 

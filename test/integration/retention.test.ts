@@ -7,7 +7,7 @@ import {
   type ScoringEvent,
 } from '@mesh-momentum/scoring';
 import { simulateProgramme } from '@mesh-momentum/simulator';
-import { domainRef, keys, MomentumReader, ScoreReader, type ReadSnapshot } from '@mesh-momentum/store';
+import { domainRef, keys, MomentumReader, type ReadSnapshot } from '@mesh-momentum/store';
 import { ScoreStore } from '@mesh-momentum/store-writer';
 import { expectRedisMatchesReference, toScoring } from './support/reference.ts';
 import { byDomain, storeHarness } from './support/store-harness.ts';
@@ -65,7 +65,7 @@ describe('retention of day buckets', () => {
     const firstDay = Math.floor(Math.min(...events.map((e) => e.timeMs)) / DAY_MS);
     expect(firstDay).toBeLessThan(countsBeforeDay - 100);
 
-    const reader = new ScoreReader(redis, ks.prefix);
+    const reader = new MomentumReader(redis, { prefix: ks.prefix });
     await expectRedisMatchesReference(reader, first);
 
     // History from the compacted buckets, against the reference at past midnights.

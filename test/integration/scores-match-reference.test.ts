@@ -2,10 +2,11 @@ import { afterEach, describe, expect, inject, it } from 'vitest';
 import { toScoringEvent, validateEvent } from '@mesh-momentum/events';
 import { computeScores, DEFAULT_SCORING_CONFIG } from '@mesh-momentum/scoring';
 import { simulateProgramme, shuffled, withDuplicates } from '@mesh-momentum/simulator';
-import { ScoreReader } from '@mesh-momentum/store';
+import { domainRef, MESH_REF, MomentumReader, productRef } from '@mesh-momentum/store';
 import { waitFor } from '@mesh-momentum/testing';
 import { TestPipeline, processorConfig } from './support/pipeline.ts';
 import { expectSameScore } from './support/compare-scores.ts';
+import { domainsOf, productsOf, scoreOf } from './support/scores.ts';
 
 /**
  * The contract of the SPEC's "Scores" section, end to end: after a simulated year of a programme goes
@@ -67,11 +68,11 @@ async function runScenario(
   );
   await pipeline.produce(delivered);
 
-  const reader = new ScoreReader(pipeline.redis, pipeline.config.redis.keyPrefix);
+  const reader = new MomentumReader(pipeline.redis, { prefix: pipeline.config.redis.keyPrefix });
   const domains = Object.keys(reference.domains).sort();
   await waitFor(
     async () => {
-      const scores = await Promise.all(domains.map((d) => reader.scopeScore(d, { kind: 'domain' })));
+      const scores = await Promise.all(domains.map((d) => scoreOf(reader, domainRef(d))));
       const applied = scores.reduce((sum, s) => sum + (s?.eventCount ?? 0), 0);
       return applied === events.length ? true : undefined;
     },
@@ -80,25 +81,22 @@ async function runScenario(
   // The mesh-wide figures are derived on the tick; run one now instead of waiting for it.
   await running[0]!.refresh();
 
-  expect(await reader.domains()).toEqual(domains);
+  expect(await domainsOf(reader)).toEqual(domains);
   for (const domain of domains) {
-    expectSameScore(await reader.scopeScore(domain, { kind: 'domain' }), reference.domains[domain]!, domain);
-    for (const productId of await reader.products(domain)) {
+    expectSameScore(await scoreOf(reader, domainRef(domain)), reference.domains[domain]!, domain);
+    for (const productId of await productsOf(reader, domain)) {
       expectSameScore(
-        await reader.scopeScore(domain, { kind: 'product', productId }),
+        await scoreOf(reader, productRef(domain, productId)),
         reference.products[productId]!,
         `${domain}/${productId}`,
       );
     }
   }
-  expect((await reader.products('payments')).length).toBeGreaterThan(3);
-  const catalogued = await reader.scopeScore('payments', {
-    kind: 'product',
-    productId: 'payments.catalogued-only',
-  });
+  expect((await productsOf(reader, 'payments')).length).toBeGreaterThan(3);
+  const catalogued = await scoreOf(reader, productRef('payments', 'payments.catalogued-only'));
   expect(catalogued?.ownerTeam).toBe('catalog-owners');
   expect(catalogued?.momentum.score).toBe(0);
-  expectSameScore(await reader.meshScore(), reference.mesh, 'mesh');
+  expectSameScore(await scoreOf(reader, MESH_REF), reference.mesh, 'mesh');
 
   const total = running.reduce((sum, p) => sum + p.stats.applied, 0);
   expect(total, 'distinct events applied across processors').toBe(events.length);

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_SCORING_CONFIG, type ScoringEvent } from '@mesh-momentum/scoring';
 import { simulateProgramme } from '@mesh-momentum/simulator';
-import { ScoreReader } from '@mesh-momentum/store';
+import { MomentumReader } from '@mesh-momentum/store';
 import { ScoreStore } from '@mesh-momentum/store-writer';
 import { expectRedisMatchesReference, toScoring } from './support/reference.ts';
 import { byDomain, storeHarness } from './support/store-harness.ts';
@@ -67,6 +67,6 @@ describe('a store whose Redis lost its last writes', () => {
     expect(result.applied).toBe(last.length);
     await apply(second, third); // the replay of what Redis lost
     await store.refreshMesh(asOfMs);
-    await expectRedisMatchesReference(new ScoreReader(redis, ks.prefix), events);
+    await expectRedisMatchesReference(new MomentumReader(redis, { prefix: ks.prefix }), events);
   }, 120_000);
 });

@@ -5,10 +5,11 @@ import { createLogger } from '@mesh-momentum/common';
 import { EventCodec, RegistryClient, registryOptionsFrom } from '@mesh-momentum/events';
 import { createKafka, ensureTopics } from '@mesh-momentum/kafka';
 import { Processor, DEAD_LETTER_HEADERS, type ProcessorConfig } from '@mesh-momentum/processor';
-import { ScoreReader } from '@mesh-momentum/store';
+import { domainRef, MomentumReader } from '@mesh-momentum/store';
 import { DEFAULT_SCORING_CONFIG } from '@mesh-momentum/scoring';
 import { waitFor } from '@mesh-momentum/testing';
 import { processorConfig } from './support/pipeline.ts';
+import { scoreOf } from './support/scores.ts';
 
 /**
  * One event the whole way on real services: Avro-encoded against the registry, produced to Kafka,
@@ -21,7 +22,7 @@ describe('walking skeleton: producer → Kafka → processor → Redis', () => {
   let redis: Redis;
   let codec: EventCodec;
   let processor: Processor;
-  let reader: ScoreReader;
+  let reader: MomentumReader;
 
   beforeAll(async () => {
     config = processorConfig(inject('services'), { name: 'skeleton' });
@@ -45,7 +46,7 @@ describe('walking skeleton: producer → Kafka → processor → Redis', () => {
       namespace: 'v1',
     });
     await redis.set(`${config.redis.keyPrefix}:namespace`, 'v1');
-    reader = new ScoreReader(redis, config.redis.keyPrefix);
+    reader = new MomentumReader(redis, { prefix: config.redis.keyPrefix });
     await processor.start();
   });
 
@@ -79,7 +80,7 @@ describe('walking skeleton: producer → Kafka → processor → Redis', () => {
 
     const score = await waitFor(
       async () => {
-        const s = await reader.scopeScore('payments', { kind: 'domain' });
+        const s = await scoreOf(reader, domainRef('payments'));
         return processor.stats.applied + processor.stats.skipped >= 3 ? s : undefined;
       },
       { what: 'the processor to apply three records', timeoutMs: 30_000 },
@@ -125,7 +126,7 @@ describe('walking skeleton: producer → Kafka → processor → Redis', () => {
 
     const score = await waitFor(
       async () => {
-        const s = await reader.scopeScore('payments', { kind: 'domain' });
+        const s = await scoreOf(reader, domainRef('payments'));
         return s?.eventCount === 3 ? s : undefined;
       },
       { what: 'the good record after the poison pill', timeoutMs: 30_000 },

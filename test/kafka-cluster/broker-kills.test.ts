@@ -4,7 +4,7 @@ import { ErrorCodes, MeshMomentumError } from '@mesh-momentum/common';
 import { loadProcessorConfig } from '@mesh-momentum/processor';
 import { createMeshMomentumProducer, type MeshMomentumProducer } from '@mesh-momentum/sdk';
 import { simulateProgramme, type SimulatedEvent } from '@mesh-momentum/simulator';
-import { ScoreReader } from '@mesh-momentum/store';
+import { domainRef, MomentumReader } from '@mesh-momentum/store';
 import {
   ensureLocalKafkaCluster,
   isolatedEnv,
@@ -14,6 +14,7 @@ import {
 import { TestPipeline } from '../integration/support/pipeline.ts';
 import { ProcessorProcess } from '../integration/support/service-process.ts';
 import { expectRedisMatchesReference, toScoring } from '../integration/support/reference.ts';
+import { domainsOf, scoreOf } from '../integration/support/scores.ts';
 
 /**
  * Brokers of the three-broker cluster (RF 3, min.insync.replicas 2) killed while the SDK streams events
@@ -165,12 +166,12 @@ describe('Kafka brokers killed mid-stream (three brokers, RF 3, min.insync.repli
     // Awaited below; a test that fails first closes the SDK under it, which must not surface twice.
     streaming.catch(() => undefined);
 
-    const reader = new ScoreReader(pipeline.redis, pipeline.config.redis.keyPrefix);
+    const reader = new MomentumReader(pipeline.redis, { prefix: pipeline.config.redis.keyPrefix });
     // Events applied, each id once: the domains' event counts in Redis (the processor's applied counter
     // skips an event a retried batch finds already written).
     const appliedInRedis = async () => {
-      const domains = await reader.domains();
-      const scores = await Promise.all(domains.map((d) => reader.scopeScore(d, { kind: 'domain' })));
+      const domains = await domainsOf(reader);
+      const scores = await Promise.all(domains.map((d) => scoreOf(reader, domainRef(d))));
       return scores.reduce((sum, s) => sum + (s?.eventCount ?? 0), 0);
     };
     // Every 250 ms: what the SDK got acknowledged, and what the processor says of itself.

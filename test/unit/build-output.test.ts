@@ -71,7 +71,7 @@ describe('pnpm build output', () => {
   beforeAll(() => {
     const tsc = join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc');
     execFileSync(process.execPath, [tsc, '-b', 'tsconfig.build.json'], { cwd: ROOT, stdio: 'pipe' });
-    built = importBuilt(names, 'm.SCRIPTS.applyDomainBatch.lua');
+    built = importBuilt(names, 'm.applyDomainBatchLua()');
   }, 120_000);
 
   it.each(names)('%s imports from dist/ with plain node', (name) => {

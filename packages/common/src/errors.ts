@@ -133,7 +133,10 @@ export class RegistryRefusedError extends MeshMomentumError {
   }
 }
 
-/** Redis could not apply a write; the batch is retried, never dead-lettered. Always retriable. */
+/**
+ * Redis cannot answer for now (down, silent, OOM, a replica, loading, a cluster failing over: `redisFailure`).
+ * A write's batch is retried, never dead-lettered; a read is answered 503. Always retriable.
+ */
 export class StoreUnavailableError extends MeshMomentumError {
   constructor(message: string, options: { readonly cause?: unknown } = {}) {
     super(ErrorCodes.STORE_UNAVAILABLE, message, options);

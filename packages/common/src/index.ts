@@ -5,3 +5,5 @@ export * from './config-docs.ts';
 export * from './redact.ts';
 export * from './config-section.ts';
 export * from './config-values.ts';
+export * from './redis-failures.ts';
+export * from './http-status.ts';

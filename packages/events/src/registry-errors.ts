@@ -1,4 +1,5 @@
 import {
+  isRetriableHttpStatus,
   RegistryRefusedError,
   RegistryUnavailableError,
   UnknownSchemaError,
@@ -52,7 +53,7 @@ export function failedAnswer(
   answer: RegistryAnswer,
 ): MeshMomentumError | undefined {
   const { status, body } = answer;
-  if (status >= 500 || status === 408 || status === 429) {
+  if (isRetriableHttpStatus(status)) {
     return new RegistryUnavailableError(
       `${method} ${path}: registry answered ${status}: ${errorMessage(body)}`,
     );

@@ -1,7 +1,7 @@
 import type { ChainableCommander, Result } from 'ioredis';
 import { keys, type KeySpace, type RedisClient, type RoutedCommand } from '@mesh-momentum/store';
 import type { DomainBatchPlan } from './domain-batch-plan.ts';
-import { SCRIPTS, SCRIPT_STATUS } from './scripts.ts';
+import { SCRIPT_STATUS, withStoreScripts } from './scripts.ts';
 
 /** The apply script's reply: its status, then (DUPLICATES) the indexes of the events already recorded. */
 type ApplyReply = number[];
@@ -24,9 +24,7 @@ export type ApplyOutcome =
 
 /** Registers the apply script on a client, once per client (ioredis then calls it by SHA). */
 export function defineApplyScript(redis: RedisClient): void {
-  if (typeof (redis as { mmApplyDomainBatch?: unknown }).mmApplyDomainBatch !== 'function') {
-    redis.defineCommand('mmApplyDomainBatch', { lua: SCRIPTS.applyDomainBatch.lua });
-  }
+  withStoreScripts(redis);
 }
 
 /**

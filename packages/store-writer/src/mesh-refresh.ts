@@ -1,4 +1,3 @@
-import { StoreUnavailableError } from '@mesh-momentum/common';
 import { ScopeState } from '@mesh-momentum/scoring';
 import { keys, scopeId, scoreToFields } from '@mesh-momentum/store';
 import { queueMeshNotices } from './change-notices.ts';
@@ -15,13 +14,13 @@ import type { WriteContext } from './write-context.ts';
 export async function refreshMesh(context: WriteContext, asOfMs: number): Promise<void> {
   const { redis, keySpace: ks, config, mirrors, locks } = context;
   const domains = await redis.smembers(keys.domains(ks)).catch((error: unknown) => {
-    throw new StoreUnavailableError(`reading domains failed: ${String(error)}`, { cause: error });
+    throw replyError(error, 'reading domains failed');
   });
   if (domains.length === 0) return;
   const held = await redis
     .hmget(keys.meshScore(ks), 'stalled', 'stalledSinceMs', 'stallReason')
     .catch((error: unknown) => {
-      throw new StoreUnavailableError(`reading the mesh score failed: ${String(error)}`, { cause: error });
+      throw replyError(error, 'reading the mesh score failed');
     });
   // Domain aggregates only: decayed sums add up, so the mesh needs nothing finer, and products keep
   // their own rankings and stall flags in their domain's slot. A domain this instance holds a mirror

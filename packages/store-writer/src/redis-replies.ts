@@ -1,21 +1,16 @@
 import type { ChainableCommander } from 'ioredis';
-import { StoreReplyError, StoreUnavailableError } from '@mesh-momentum/common';
+import { redisFailure, StoreUnavailableError } from '@mesh-momentum/common';
 import { execPerNode, type PipelineReply, type RedisClient, type RoutedCommand } from '@mesh-momentum/store';
 
 /**
- * Redis replies that mean "try again later" (memory full, replica, loading, failover, cluster moving).
- * Anything else a command or script answers with (a script bug, a wrong type) is not transient: retrying
- * would loop forever, so it surfaces as MM_ERR_STORE_REPLY and stops the consumer loudly.
+ * The error a failed reply stands for, by the one classification of Redis failures (`redisFailure` of
+ * `@mesh-momentum/common`): a passing state (memory full, replica, loading, failover, cluster moving, a
+ * lost connection) is MM_ERR_STORE_UNAVAILABLE and the batch is retried; anything else a command or
+ * script answers with (a script bug, a wrong type) is MM_ERR_STORE_REPLY: retrying would loop
+ * forever, so it stops the consumer loudly.
  */
-const TRANSIENT_REPLY = /^(OOM|READONLY|LOADING|BUSY|MASTERDOWN|CLUSTERDOWN|TRYAGAIN|NOREPLICAS|MOVED|ASK)\b/;
-
-/** The error a failed reply stands for: retriable when Redis may answer differently later. */
-export function replyError(error: Error, what: string): Error {
-  const isReplyError = error.name === 'ReplyError';
-  if (isReplyError && !TRANSIENT_REPLY.test(error.message)) {
-    return new StoreReplyError(`${what}: ${error.message}`, { cause: error });
-  }
-  return new StoreUnavailableError(`${what}: ${error.message}`, { cause: error });
+export function replyError(error: unknown, what: string): Error {
+  return redisFailure(error, what);
 }
 
 /** Reply `i` of a pipeline, or the error it stands for (a missing reply is a broken round trip). */
@@ -27,7 +22,7 @@ export function replyAt(replies: readonly PipelineReply[], i: number, what: stri
   return value;
 }
 
-/** `execPerNode` (one pipeline per Redis or cluster node), a failed round trip as a retriable error. */
+/** `execPerNode` (one pipeline per Redis or cluster node), a failed round trip classified. */
 export async function execRouted(
   redis: RedisClient,
   commands: readonly RoutedCommand[],
@@ -35,17 +30,17 @@ export async function execRouted(
   try {
     return await execPerNode(redis, commands);
   } catch (error) {
-    throw new StoreUnavailableError(`redis pipeline failed: ${(error as Error).message}`, { cause: error });
+    throw replyError(error, 'redis pipeline failed');
   }
 }
 
-/** One pipeline's replies, a failed round trip as a retriable error. */
+/** One pipeline's replies, a failed round trip classified. */
 export async function execPipeline(pipeline: ChainableCommander): Promise<[Error | null, unknown][]> {
   let replies: [Error | null, unknown][] | null;
   try {
     replies = await pipeline.exec();
   } catch (error) {
-    throw new StoreUnavailableError(`redis pipeline failed: ${(error as Error).message}`, { cause: error });
+    throw replyError(error, 'redis pipeline failed');
   }
   if (!replies) throw new StoreUnavailableError('redis pipeline returned no replies');
   return replies;

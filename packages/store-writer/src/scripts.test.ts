@@ -1,6 +1,6 @@
 import { PROGRESS_FIELDS } from '@mesh-momentum/store';
 import { describe, expect, it } from 'vitest';
-import { SCRIPTS } from './scripts.ts';
+import { applyDomainBatchLua } from './scripts.ts';
 
 /**
  * The apply script builds the progress hash's field names itself (Lua cannot import the contract):
@@ -8,7 +8,7 @@ import { SCRIPTS } from './scripts.ts';
  * checks keep its literals in step with the contract that docs/redis-contract.md documents.
  */
 describe('apply-domain-batch.lua', () => {
-  const lua = SCRIPTS.applyDomainBatch.lua;
+  const lua = applyDomainBatchLua();
 
   it('names the fence field as the contract does', () => {
     const fencePrefix = PROGRESS_FIELDS.fence('t', 0).slice(0, -PROGRESS_FIELDS.partition('t', 0).length);

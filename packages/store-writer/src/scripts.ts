@@ -1,29 +1,25 @@
-import { readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { luaDirOf, scriptSource, withScripts, type ScriptClient } from '@mesh-momentum/redis-scripts';
+
+export { SCRIPT_STATUS } from '@mesh-momentum/redis-scripts';
+
+/** The store writer's Lua files (`lua/` beside src/ and dist/). */
+export const LUA_DIR = luaDirOf(import.meta.url);
 
 /**
- * The scripts live beside src/, not in it: src/scripts.ts (sources run as they are) and
- * dist/scripts.js (`pnpm build` output) both find them one level up, so the build copies nothing.
+ * The write engine's scripts, by command name. The apply script's number of keys varies per call (one
+ * set per scope), so callers pass it first; its reply is `[SCRIPT_STATUS, ...]` (its header).
  */
-const LUA_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', 'lua');
-
-/**
- * A Lua script shipped as a file; ioredis loads it once and calls it by SHA (EVALSHA, falling back to
- * EVAL on NOSCRIPT). The number of keys varies per call (one set per scope), so callers pass it first.
- */
-export interface LuaScript {
-  readonly name: string;
-  readonly lua: string;
-}
-
-function script(name: string): LuaScript {
-  return { name, lua: readFileSync(join(LUA_DIR, `${name}.lua`), 'utf8') };
-}
-
-export const SCRIPTS = {
-  applyDomainBatch: script('apply-domain-batch'),
+const STORE_SCRIPTS = {
+  mmApplyDomainBatch: { file: 'apply-domain-batch' },
 } as const;
 
-/** Status codes the scripts return in their first reply element (see each script's header). */
-export const SCRIPT_STATUS = { OK: 1, FENCED: -1, DUPLICATES: 2, STALE: 3 } as const;
+/** The apply script's text (for checks of its literals against the contract). */
+export const applyDomainBatchLua = (): string => scriptSource(LUA_DIR, STORE_SCRIPTS.mmApplyDomainBatch.file);
+
+/**
+ * Defines the scripts on the client once (EVALSHA afterwards). Their types, for plain calls and
+ * pipelines, are declared on ioredis' command interfaces by the module that calls them.
+ */
+export function withStoreScripts(redis: ScriptClient): void {
+  withScripts<Record<keyof typeof STORE_SCRIPTS, unknown>>(redis, LUA_DIR, STORE_SCRIPTS);
+}

@@ -1,3 +1,4 @@
+import { redisCall } from '@mesh-momentum/common';
 import { keys } from './keys.ts';
 import { parseChangeMessage, type StallChanged } from './notifications.ts';
 import type { MomentumReader, ReadSnapshot, StalledScope } from './read-snapshot.ts';
@@ -81,7 +82,7 @@ export class ChangeFeed {
   async start(): Promise<void> {
     this.#running = true;
     this.#subscriber.on('message', this.#onMessage);
-    await this.#subscriber.subscribe(keys.namespaceChannel(this.#reader.prefix));
+    await this.#subscribe(keys.namespaceChannel(this.#reader.prefix));
     // In the queue: a message arriving meanwhile is judged against the baseline, never before it.
     const baseline = this.#queue.then(async () => this.#follow(await this.#reader.namespace(), false));
     this.#queue = baseline.catch(() => undefined);
@@ -108,18 +109,25 @@ export class ChangeFeed {
     return this.#queue;
   }
 
+  #subscribe(channel: string): Promise<unknown> {
+    return redisCall('subscribing to the change notifications', () => this.#subscriber.subscribe(channel));
+  }
+
   /** Switches to a namespace: subscribe to its channel, then baseline (report the difference if asked). */
   async #follow(namespace: string | undefined, report: boolean): Promise<void> {
     const previous = this.#snapshot;
     if (previous && previous.namespace !== namespace) {
-      await this.#subscriber.unsubscribe(keys.changesChannel(previous.keySpace));
+      const channel = keys.changesChannel(previous.keySpace);
+      await redisCall('unsubscribing from the change notifications', () =>
+        this.#subscriber.unsubscribe(channel),
+      );
     }
     this.#snapshot = namespace === undefined ? undefined : this.#reader.snapshotOf(namespace);
     // Seqs count writes within one namespace: a rebuilt one starts afresh.
     if (previous?.namespace !== namespace) this.#seqs = new Map();
     if (!this.#snapshot) return;
     if (previous?.namespace !== namespace)
-      await this.#subscriber.subscribe(keys.changesChannel(this.#snapshot.keySpace));
+      await this.#subscribe(keys.changesChannel(this.#snapshot.keySpace));
     // Subscribed first, read second: a change landing in between is both read and announced.
     if (report) await this.#catchUp();
     else {

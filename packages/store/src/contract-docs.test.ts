@@ -2,62 +2,27 @@ import { readFileSync } from 'node:fs';
 import type { Metric } from '@mesh-momentum/scoring';
 import { describe, expect, it } from 'vitest';
 import { AGGREGATE_FIELDS } from './aggregate-fields.ts';
-import { keys, type DomainScope, type KeySpace, type RankedMetric } from './keys.ts';
+import { builtKeys, keyModules, keysBuiltElsewhere } from './key-builders.test-support.ts';
+import type { RankedMetric } from './keys.ts';
 import { PROGRESS_FIELDS } from './progress-fields.ts';
 import { SCORE_FIELDS } from './score-fields.ts';
 
 /**
- * docs/redis-contract.md against the builders, in both directions: every key, channel and hash field
- * the page names is one the code builds, and everything the code builds is on the page.
+ * docs/redis-contract.md against the code, in both directions: every key, channel and hash field the
+ * page names is one the code builds, and every key any builder of the repository builds (found by
+ * key-builders.test-support.ts: every `keys.ts` module, shared contract and service-private alike) is
+ * on the page with its type.
  */
 
 const doc = readFileSync(new URL('../../../docs/redis-contract.md', import.meta.url), 'utf8');
 
-// The page's placeholders, passed to the builders in place of real values.
-const KS: KeySpace = { prefix: '<p>', namespace: '<ns>' };
-const DOMAIN = '<domain>';
+// The page's placeholders for hash fields.
 const METRIC = '<metric>' as RankedMetric & Metric;
 const TOPIC = '<topic>';
 /** Builders interpolate partitions; the placeholder stands where the number goes. */
 const PARTITION = '<partition>' as unknown as number;
-const SCOPES: readonly DomainScope[] = [{ kind: 'domain' }, { kind: 'product', productId: '<productId>' }];
 /** `<scope>` on the page is either of these (see its "Placeholders" paragraph). */
 const SCOPE_PLACEHOLDER_EXPANSIONS = ['domain', 'product:<productId>'];
-
-/** Distinct numbers the seen key's builder turns into its `<days>d:<period>` part. */
-const SAMPLE_DAYS = 4242;
-const SAMPLE_PERIOD = 9191;
-const seenKey = keys
-  .domainSeenEvents(KS, DOMAIN, SAMPLE_DAYS * 86_400_000, SAMPLE_PERIOD)
-  .replace(`:${SAMPLE_DAYS}d:${SAMPLE_PERIOD}`, ':<days>d:<period>');
-
-type KeyType = 'string' | 'hash' | 'set' | 'sorted set' | 'pub/sub channel';
-
-/**
- * Each builder of `keys` with what it builds from the page's placeholders and the Redis type the page
- * must give. A builder missing here fails the first test: a new key needs its line on the page.
- */
-const BUILT: Readonly<Record<keyof typeof keys, { type: KeyType; keys: readonly string[] }>> = {
-  namespacePointer: { type: 'string', keys: [keys.namespacePointer(KS.prefix)] },
-  rebuildPointer: { type: 'string', keys: [keys.rebuildPointer(KS.prefix)] },
-  namespaceChannel: { type: 'pub/sub channel', keys: [keys.namespaceChannel(KS.prefix)] },
-  domainProgress: { type: 'hash', keys: [keys.domainProgress(KS, DOMAIN)] },
-  domainSeenEvents: { type: 'hash', keys: [seenKey] },
-  domainProducts: { type: 'set', keys: [keys.domainProducts(KS, DOMAIN)] },
-  scopeAggregate: { type: 'hash', keys: SCOPES.map((s) => keys.scopeAggregate(KS, DOMAIN, s)) },
-  scopeStanding: { type: 'hash', keys: SCOPES.map((s) => keys.scopeStanding(KS, DOMAIN, s)) },
-  scopeScore: { type: 'hash', keys: SCOPES.map((s) => keys.scopeScore(KS, DOMAIN, s)) },
-  scopeMovers: { type: 'sorted set', keys: SCOPES.map((s) => keys.scopeMovers(KS, DOMAIN, s, METRIC)) },
-  stalledProducts: { type: 'set', keys: [keys.stalledProducts(KS, DOMAIN)] },
-  productRanking: { type: 'sorted set', keys: [keys.productRanking(KS, DOMAIN, METRIC)] },
-  domains: { type: 'set', keys: [keys.domains(KS)] },
-  meshScore: { type: 'hash', keys: [keys.meshScore(KS)] },
-  domainRanking: { type: 'sorted set', keys: [keys.domainRanking(KS, METRIC)] },
-  stalled: { type: 'set', keys: [keys.stalled(KS)] },
-  partitionProgress: { type: 'hash', keys: [keys.partitionProgress(KS)] },
-  partitionEpoch: { type: 'string', keys: [keys.partitionEpoch(KS, TOPIC, PARTITION)] },
-  changesChannel: { type: 'pub/sub channel', keys: [keys.changesChannel(KS)] },
-};
 
 /** Table rows of the page whose first cell names keys: key → the row's type. */
 function documentedKeys(): Map<string, string> {
@@ -82,15 +47,27 @@ function fieldTable(name: string): string[] {
 }
 
 describe('docs/redis-contract.md', () => {
-  it('has a sample for every key builder (a new builder needs its line on the page)', () => {
-    expect(Object.keys(BUILT).sort()).toEqual(Object.keys(keys).sort());
+  it('finds the key modules: the score and alert-state contracts, and the services’ own keys', () => {
+    const modules = keyModules().map((u) => u.pathname.replace(/^.*\/(packages|services)\//, '$1/'));
+    expect(modules).toEqual(
+      expect.arrayContaining([
+        'packages/alerting/src/contract/keys.ts',
+        'packages/store/src/keys.ts',
+        'services/dashboard/src/keys.ts',
+        'services/ingest/src/keys.ts',
+      ]),
+    );
   });
 
-  it('documents exactly the keys and channels the builders make, with their types', () => {
-    const built = new Map(Object.values(BUILT).flatMap(({ type, keys: ks }) => ks.map((k) => [k, type])));
+  it('finds no key built outside a keys.ts module', () => {
+    expect(keysBuiltElsewhere()).toEqual([]);
+  });
+
+  it('documents exactly the keys and channels the builders make, with their types', async () => {
+    const built = await builtKeys();
     const documented = documentedKeys();
-    expect([...documented.keys()].sort()).toEqual([...built.keys()].sort());
-    for (const [key, type] of built) expect(documented.get(key), key).toBe(type);
+    expect([...documented.keys()].sort()).toEqual([...new Set(built.map((b) => b.key))].sort());
+    for (const { key, type, builder } of built) expect(documented.get(key), `${key} (${builder})`).toBe(type);
   });
 
   it('names no key outside its tables (code blocks and prose use documented keys only)', () => {

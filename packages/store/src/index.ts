@@ -4,7 +4,6 @@ export * from './progress-fields.ts';
 export * from './score-fields.ts';
 export * from './movers.ts';
 export * from './namespace.ts';
-export * from './score-reader.ts';
 export * from './redis-client.ts';
 export * from './history.ts';
 export * from './notifications.ts';

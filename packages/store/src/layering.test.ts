@@ -25,9 +25,10 @@ describe('the reader package (@mesh-momentum/store)', () => {
     expect(loaded.filter((u) => u.includes('/store-writer/'))).toEqual([]);
   });
 
-  it('loads only the contract, the reader and pure scoring code of ours', () => {
+  it('loads only the contract, the reader, pure scoring code and the error base of ours', () => {
     const packages = new Set(ours(loaded).map((path) => /\/packages\/([^/]+)\/src\//.exec(path)?.[1]));
-    expect([...packages].sort()).toEqual(['scoring', 'store']);
+    // common: the coded errors a failed read is thrown as (redisFailure: transient or permanent).
+    expect([...packages].sort()).toEqual(['common', 'scoring', 'store']);
   });
 
   it('does not load ioredis (types only: the reader uses the client its caller passes in)', () => {

@@ -1,3 +1,4 @@
+import { redisCall } from '@mesh-momentum/common';
 import type { ChainableCommander } from 'ioredis';
 import { keys, type KeySpace, type RankedMetric } from './keys.ts';
 import { domainRef, productRef, refKey, type ScopeRef } from './scope-ref.ts';
@@ -123,7 +124,7 @@ export async function readRankOf(
     ref.kind === 'domain' ? keys.domainRanking(ks, metric) : keys.productRanking(ks, ref.domain, metric);
   const member = ref.kind === 'domain' ? ref.domain : ref.productId;
   const tag = ref.kind === 'domain' ? 'mesh' : ref.domain;
-  const raw = await client.zscore(own, member);
+  const raw = await redisCall('reading a rank', () => client.zscore(own, member));
   if (raw === null) return undefined;
   const score = Number(raw);
   const sets =

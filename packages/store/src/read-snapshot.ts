@@ -1,12 +1,12 @@
+import { redisCall } from '@mesh-momentum/common';
 import { DEFAULT_SCORING_CONFIG, ScopeState, type ScoringConfig } from '@mesh-momentum/scoring';
 import { aggregateFromHashes } from './aggregate-fields.ts';
 import { HISTORY_DEFAULT_DAYS, historyOf, type HistoryPoint } from './history.ts';
 import { keys, type KeySpace, type RankedMetric } from './keys.ts';
-import { moversKept } from './movers.ts';
+import type { Mover } from './movers.ts';
 import { PROGRESS_FIELDS } from './progress-fields.ts';
 import { readRanking, readRankOf, type RankingPage, type RankingQuery, type RankOf } from './rankings.ts';
 import { scoreFromFields, type StoredScore } from './score-fields.ts';
-import type { Mover } from './score-reader.ts';
 import { domainRef, domainScopeOf, productRef, refKey, tagOf, MESH_REF, type ScopeRef } from './scope-ref.ts';
 import { SlotReads, type ReadClient } from './slot-reads.ts';
 
@@ -42,6 +42,9 @@ export interface HistoryOptions {
  * (`MomentumReader.snapshot()`): a rebuild switching the namespace meanwhile does not mix old and new
  * keys into one view. Take a new snapshot per cycle (a dashboard request, an alerter evaluation).
  * Every multi-scope read costs one round trip per slot touched (see `SlotReads`), whatever the count.
+ * A read Redis fails throws the coded error `redisFailure` makes of it: MM_ERR_STORE_UNAVAILABLE
+ * (retriable, HTTP 503) while Redis is unreachable, failing over or loading; MM_ERR_STORE_REPLY when
+ * Redis refuses the read for good (a key of the wrong type).
  */
 export class ReadSnapshot {
   readonly keySpace: KeySpace;
@@ -60,7 +63,8 @@ export class ReadSnapshot {
 
   /** Domains with an applied event, sorted. */
   async domains(): Promise<string[]> {
-    return (await this.#client.smembers(keys.domains(this.keySpace))).sort();
+    const key = keys.domains(this.keySpace);
+    return (await redisCall('reading the domains', () => this.#client.smembers(key))).sort();
   }
 
   /** Each domain's data products (sorted), for the given domains or all of them. */
@@ -164,8 +168,8 @@ export class ReadSnapshot {
       const scope = domainScopeOf(ref);
       if (!scope || ref.kind === 'mesh') return [];
       const key = keys.scopeMovers(this.keySpace, ref.domain, scope, metric);
-      const n = Math.min(limit, moversKept(scope));
-      return [{ ref, reply: reads.queue<string[]>(ref.domain, (p) => p.zrevrange(key, 0, n - 1)) }];
+      // The set holds at most MOVERS_KEPT (the apply script cuts it back), so `limit` bounds nothing more.
+      return [{ ref, reply: reads.queue<string[]>(ref.domain, (p) => p.zrevrange(key, 0, limit - 1)) }];
     });
     await reads.run();
     return new Map(
@@ -261,7 +265,8 @@ export class MomentumReader {
 
   /** The namespace in use, or undefined before the first processor ran. */
   async namespace(): Promise<string | undefined> {
-    return (await this.#client.get(keys.namespacePointer(this.prefix))) ?? undefined;
+    const pointer = keys.namespacePointer(this.prefix);
+    return (await redisCall('reading the namespace', () => this.#client.get(pointer))) ?? undefined;
   }
 
   /** A snapshot of the namespace in use now; undefined before the first processor ran. */

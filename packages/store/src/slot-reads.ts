@@ -1,4 +1,5 @@
 import type { ChainableCommander, Cluster, Redis } from 'ioredis';
+import { redisFailure } from '@mesh-momentum/common';
 
 /**
  * The client a reader passes in: a plain ioredis client or an ioredis `Cluster`. The reader only
@@ -6,7 +7,11 @@ import type { ChainableCommander, Cluster, Redis } from 'ioredis';
  */
 export type ReadClient = Redis | Cluster;
 
-/** One queued command's reply, available after `SlotReads.run()`; reading it rethrows its error. */
+/**
+ * One queued command's reply, available after `SlotReads.run()`; reading it throws its error as
+ * classified by `redisFailure` (MM_ERR_STORE_UNAVAILABLE while Redis is unreachable, MM_ERR_STORE_REPLY
+ * for a reply retrying cannot change).
+ */
 export interface Reply<T> {
   readonly value: T;
 }
@@ -39,7 +44,7 @@ export class SlotReads {
     return {
       get value(): T {
         if (!entry.result) throw new Error('SlotReads: reply read before run()');
-        if (entry.result.error) throw entry.result.error;
+        if (entry.result.error) throw redisFailure(entry.result.error, 'reading the store');
         return entry.result.value as T;
       },
     };

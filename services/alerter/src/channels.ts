@@ -5,8 +5,9 @@ import {
   type Notification,
   type PostableAlert,
 } from '@mesh-momentum/alerting';
+import { isRetriableHttpStatus } from '@mesh-momentum/common';
 import type { ChannelName } from './alert-store.ts';
-import { DeliveryFailedError, retriableStatus } from './errors.ts';
+import { DeliveryFailedError } from './errors.ts';
 
 /** Sends one notification to one receiver; throws DeliveryFailedError (with `retriable`) when it fails. */
 export interface Channel {
@@ -14,7 +15,7 @@ export interface Channel {
   send(notification: Notification, nowMs: number): Promise<void>;
 }
 
-/** One bounded HTTP POST; a timeout, a network error, 408, 429 and 5xx are retriable. */
+/** One bounded HTTP POST; a timeout, a network error and a retriable status (`isRetriableHttpStatus`) are retriable. */
 export async function postJson(
   channel: string,
   url: string,
@@ -41,7 +42,7 @@ export async function postJson(
   const text = await response.text().catch(() => '');
   if (!response.ok) {
     throw new DeliveryFailedError(channel, `HTTP ${response.status} ${text.slice(0, 200)}`, {
-      retriable: retriableStatus(response.status),
+      retriable: isRetriableHttpStatus(response.status),
       status: response.status,
     });
   }

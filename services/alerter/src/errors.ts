@@ -83,8 +83,3 @@ export class DeliveryFailedError extends MeshMomentumError {
     this.status = options.status;
   }
 }
-
-/** 408, 429 and 5xx may pass later; any other refusal will not. */
-export function retriableStatus(status: number): boolean {
-  return status === 408 || status === 429 || status >= 500;
-}

@@ -1,4 +1,5 @@
 import { performance } from 'node:perf_hooks';
+import { redisCall } from '@mesh-momentum/common';
 import type { RedisClient } from '@mesh-momentum/store';
 import type { AlerterKeys } from '@mesh-momentum/alerting';
 import { withAlerterScripts, type AlerterScripts } from './scripts.ts';
@@ -81,12 +82,8 @@ export class NotifierLease {
     // Taken before the call: Redis starts the TTL later than this, never earlier.
     const sentAt = this.#clock();
     const sentAtWall = this.#wallClock();
-    const epoch = await this.#redis.mmAlerterLease(
-      2,
-      this.#keys.lease,
-      this.#keys.epoch,
-      this.#instanceId,
-      this.#ttlMs,
+    const epoch = await redisCall('taking the notifier lease', () =>
+      this.#redis.mmAlerterLease(2, this.#keys.lease, this.#keys.epoch, this.#instanceId, this.#ttlMs),
     );
     if (epoch > 0) {
       // Answers come back in the order Redis ran the calls (one connection), so the last answer is the
@@ -148,6 +145,8 @@ export class NotifierLease {
   async release(): Promise<void> {
     this.stopRenewing();
     this.lost();
-    await this.#redis.mmAlerterRelease(1, this.#keys.lease, this.#instanceId);
+    await redisCall('releasing the notifier lease', () =>
+      this.#redis.mmAlerterRelease(1, this.#keys.lease, this.#instanceId),
+    );
   }
 }

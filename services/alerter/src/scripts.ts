@@ -1,16 +1,12 @@
-import { readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import type { RedisClient } from '@mesh-momentum/store';
+import { luaDirOf, withScripts, type ScriptClient } from '@mesh-momentum/redis-scripts';
 
-/** Beside src/ (and dist/), so sources and build output find them without copying. */
-const LUA_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', 'lua');
+export { SCRIPT_STATUS } from '@mesh-momentum/redis-scripts';
 
-const lua = (name: string) => readFileSync(join(LUA_DIR, `${name}.lua`), 'utf8');
-
-/** Script return values (see each script's header). */
-export const SCRIPT_STATUS = { OK: 1, GONE: 0, FENCED: -1 } as const;
-
+/**
+ * The alerter's Redis scripts; the number of keys comes first in each call. Replies (each file's
+ * header): commit and settle answer SCRIPT_STATUS (OK, NONE: the delivery is gone, FENCED); lease
+ * the epoch held (0: another instance holds it); release OK or NONE; prune the fields deleted.
+ */
 export interface AlerterScripts {
   mmAlerterCommit(numKeys: number, ...args: (string | number)[]): Promise<number>;
   mmAlerterSettle(numKeys: number, ...args: (string | number)[]): Promise<number>;
@@ -19,15 +15,15 @@ export interface AlerterScripts {
   mmAlerterPrune(numKeys: number, ...args: (string | number)[]): Promise<number>;
 }
 
-/** Loads the scripts once per client (EVALSHA afterwards) and returns the client typed with them. */
-export function withAlerterScripts(redis: RedisClient): RedisClient & AlerterScripts {
-  const r = redis as RedisClient & Partial<AlerterScripts>;
-  if (r.mmAlerterCommit === undefined) {
-    redis.defineCommand('mmAlerterCommit', { lua: lua('commit-evaluation') });
-    redis.defineCommand('mmAlerterSettle', { lua: lua('settle-delivery') });
-    redis.defineCommand('mmAlerterLease', { lua: lua('lease') });
-    redis.defineCommand('mmAlerterRelease', { lua: lua('release-lease') });
-    redis.defineCommand('mmAlerterPrune', { lua: lua('prune-hash-entries') });
-  }
-  return redis as RedisClient & AlerterScripts;
+const LUA_DIR = luaDirOf(import.meta.url);
+
+/** Defines the scripts on the client once (EVALSHA afterwards) and returns the client typed with them. */
+export function withAlerterScripts(redis: ScriptClient): ScriptClient & AlerterScripts {
+  return withScripts<AlerterScripts>(redis, LUA_DIR, {
+    mmAlerterCommit: { file: 'commit-evaluation' },
+    mmAlerterSettle: { file: 'settle-delivery' },
+    mmAlerterLease: { file: 'lease' },
+    mmAlerterRelease: { file: 'release-lease' },
+    mmAlerterPrune: { file: 'prune-hash-entries' },
+  });
 }

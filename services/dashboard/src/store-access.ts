@@ -1,4 +1,5 @@
 import { alerterKeys } from '@mesh-momentum/alerting';
+import { redisCall } from '@mesh-momentum/common';
 import type { ScoringConfig } from '@mesh-momentum/scoring';
 import {
   ChangeFeed,
@@ -16,19 +17,19 @@ import {
   type StoredScore,
 } from '@mesh-momentum/store';
 import type { AlerterHashes } from './alerts.ts';
+import { dashboardKeys } from './keys.ts';
 
 /**
  * Every Redis access of the dashboard, and the only one. Scores, products, movers and history come
  * from the store's reader (`MomentumReader` → `ReadSnapshot`: one namespace per read cycle, multi-scope
  * reads batched per hash tag, so one round trip per slot and never a pipeline across slots: a Redis
  * Cluster serves it as a single Redis does); notifications and catching up after a missed one from its
- * `ChangeFeed`. Besides, single-key commands on the dashboard's own targets hash (docs/dashboard.md),
+ * `ChangeFeed`. Besides, single-key commands on the dashboard's own targets hash (`dashboardKeys`),
  * and reads of the alerter's state through the alert-state contract's key builder (`alerterKeys`).
- * Nothing here builds a contract key itself.
+ * Nothing here builds a key itself. Every failed Redis call is thrown as `redisFailure` classifies it
+ * (the reader's own, and the commands here): MM_ERR_STORE_UNAVAILABLE (503, retriable) while Redis is
+ * unreachable, MM_ERR_STORE_REPLY when it refuses for good.
  */
-
-/** The dashboard's own key (outside any namespace, so a rebuild keeps the targets): hash, docs/dashboard.md. */
-export const targetsKey = (prefix: string): string => `${prefix}:dashboard:targets`;
 
 /** The mesh's and every domain's score, as read in one cycle (domains without a score are left out). */
 export interface DomainScores {
@@ -61,10 +62,12 @@ export class DashboardStore {
   readonly #redis: RedisClient;
   readonly #prefix: string;
   readonly #reader: MomentumReader;
+  readonly #keys: ReturnType<typeof dashboardKeys>;
 
   constructor(redis: RedisClient, prefix: string, scoring: ScoringConfig) {
     this.#redis = redis;
     this.#prefix = prefix;
+    this.#keys = dashboardKeys(prefix);
     this.#reader = new MomentumReader(redis, { prefix, scoring });
   }
 
@@ -167,7 +170,7 @@ export class DashboardStore {
 
   /** Every stored target: field → JSON (targets.ts reads both). */
   async targets(): Promise<Record<string, string>> {
-    return this.#redis.hgetall(targetsKey(this.#prefix));
+    return redisCall('reading the targets', () => this.#redis.hgetall(this.#keys.targets));
   }
 
   /**
@@ -178,21 +181,23 @@ export class DashboardStore {
    */
   async alerterHashes(): Promise<AlerterHashes> {
     const k = alerterKeys(this.#prefix);
-    const [alerts, silences, pauses, leaseHolder] = await Promise.all([
-      this.#redis.hgetall(k.alerts),
-      this.#redis.hgetall(k.silences),
-      this.#redis.hgetall(k.pauses),
-      this.#redis.get(k.lease),
-    ]);
+    const [alerts, silences, pauses, leaseHolder] = await redisCall("reading the alerter's state", () =>
+      Promise.all([
+        this.#redis.hgetall(k.alerts),
+        this.#redis.hgetall(k.silences),
+        this.#redis.hgetall(k.pauses),
+        this.#redis.get(k.lease),
+      ]),
+    );
     return { alerts, silences, pauses, leaseHolder };
   }
 
   async setTarget(field: string, json: string): Promise<void> {
-    await this.#redis.hset(targetsKey(this.#prefix), field, json);
+    await redisCall('setting a target', () => this.#redis.hset(this.#keys.targets, field, json));
   }
 
   async deleteTarget(field: string): Promise<boolean> {
-    return (await this.#redis.hdel(targetsKey(this.#prefix), field)) > 0;
+    return (await redisCall('removing a target', () => this.#redis.hdel(this.#keys.targets, field))) > 0;
   }
 
   /**
@@ -202,6 +207,9 @@ export class DashboardStore {
    */
   async subscribe(handlers: ChangeFeedHandlers): Promise<Subscription> {
     const subscriber = this.#redis.duplicate();
+    // A duplicate has none of the client's listeners; the client's own logs the outage (rate-limited),
+    // this one must not print ioredis' "Unhandled error event" for every reconnect attempt.
+    subscriber.on('error', () => undefined);
     const feed = new ChangeFeed(this.#reader, subscriber, handlers);
     try {
       await feed.start();

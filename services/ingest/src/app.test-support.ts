@@ -47,7 +47,7 @@ export function offlineContext(
       {
         max: settings.rateLimitMax,
         windowMs: settings.rateLimitWindowMs,
-        namespace: keys.rateLimitNamespace,
+        key: keys.rateBudget,
       },
       logger,
     ),

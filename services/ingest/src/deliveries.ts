@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
+import { redisCall } from '@mesh-momentum/common';
+import { SCRIPT_STATUS } from '@mesh-momentum/redis-scripts';
 import type { RedisClient } from '@mesh-momentum/service-kit';
 import { withIngestScripts, type IngestScripts } from './scripts.ts';
-import { storeCall } from './store-call.ts';
 
 /** What the gateway knows of a delivery: this request holds it now (with its claim), or not. */
 export type DeliveryClaim =
@@ -36,7 +37,7 @@ export class DeliveryLedger {
   }
 
   claim(key: string): Promise<DeliveryClaim> {
-    return storeCall('claim a delivery id', async () => {
+    return redisCall('claiming a delivery id', async () => {
       const claim = `pending:${randomUUID()}`;
       const set = await this.#redis.set(key, claim, 'PX', this.#pendingTtlMs, 'NX');
       if (set === 'OK') return { state: 'claimed', claim };
@@ -46,15 +47,15 @@ export class DeliveryLedger {
   }
 
   complete(key: string): Promise<void> {
-    return storeCall('mark a delivery done', async () => {
+    return redisCall('marking a delivery done', async () => {
       await this.#redis.set(key, DONE, 'EX', this.#doneTtlSeconds);
     });
   }
 
   /** Frees the key if it still holds `claim`; true when it did. */
   release(key: string, claim: string): Promise<boolean> {
-    return storeCall('release a delivery id', async () => {
-      return (await this.#redis.mmIngestReleaseDelivery(key, claim)) === 1;
+    return redisCall('releasing a delivery id', async () => {
+      return (await this.#redis.mmIngestReleaseDelivery(key, claim)) === SCRIPT_STATUS.OK;
     });
   }
 }

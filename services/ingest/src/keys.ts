@@ -1,28 +1,31 @@
 import { createHash } from 'node:crypto';
 
 /**
- * Every Redis key the gateway writes, built here and nowhere else. All under `<MM_REDIS_KEY_PREFIX>:ingest:`;
- * each operation touches one key, so the layout works on Redis Cluster as it is.
+ * Every Redis key the gateway and `pnpm ingest:import` write, built here and nowhere else; private to
+ * the gateway (no other service reads them), listed in docs/redis-contract.md with every other key.
+ * All under `<MM_REDIS_KEY_PREFIX>:ingest:`; each operation touches one key, so the layout works on
+ * Redis Cluster as it is.
  */
 export interface IngestKeys {
-  /** A webhook delivery seen (value `pending` while sent to Kafka, `done` after). String with TTL. */
+  /** String with TTL: a webhook delivery seen (its claim while sent to Kafka, `done` after). */
   delivery(tool: string, source: string, deliveryId: string): string;
-  /** Unmapped tool entities, scored by when last seen (ms). Sorted set, trimmed to MM_INGEST_UNMAPPED_MAX. */
+  /** Sorted set: unmapped tool entities, scored by when last seen (ms), trimmed to MM_INGEST_UNMAPPED_MAX. */
   readonly unmapped: string;
   /**
-   * Prefix of the rate budgets (rate-budget.ts): one string per token (`token:<id>`), verified webhook
-   * (`webhook:<label>`) or address whose webhook verifications failed (`unverified:<ip>`), with TTL.
+   * String with TTL: a rate budget (rate-budget.ts), units taken in the current window by one token
+   * (`token`, its id), one verified webhook (`webhook`, its label) or one address whose webhook
+   * verifications failed (`unverified`, the address).
    */
-  readonly rateLimitNamespace: string;
-  /** Data Mesh Manager poller: last processed feed event id. String. */
+  rateBudget(kind: string, id: string): string;
+  /** String: the Data Mesh Manager poller's last processed feed event id. */
   dmmCursor(source: string): string;
-  /** Data Mesh Manager poller: last body seen per data product id (a deleted product cannot be read). Hash. */
+  /** Hash: the Data Mesh Manager poller's last body seen per data product id (a deleted product cannot be read). */
   dmmProducts(source: string): string;
-  /** Backstage poller: the last snapshot (JSON). String. */
+  /** String: the Backstage poller's last snapshot (JSON). */
   backstageSnapshot(source: string): string;
-  /** `pnpm ingest:import <tool>`: the position after the last page Kafka acknowledged (JSON); gone once complete. String. */
+  /** String: where `pnpm ingest:import <tool>` goes on, after the last page Kafka acknowledged (JSON); gone once complete. */
   importCheckpoint(tool: string, source: string): string;
-  /** Backstage poller: a round held for retiring too many products, until confirmed (JSON). String. */
+  /** String: a Backstage round held for retiring too many products, until confirmed (JSON). */
   backstageHold(source: string): string;
 }
 
@@ -36,7 +39,7 @@ export function ingestKeys(prefix: string): IngestKeys {
   return {
     delivery: (tool, source, deliveryId) => `${base}:delivery:${tool}:${digest(`${source}\n${deliveryId}`)}`,
     unmapped: `${base}:unmapped`,
-    rateLimitNamespace: `${base}:rate:`,
+    rateBudget: (kind, id) => `${base}:rate:${kind}:${id}`,
     dmmCursor: (source) => `${base}:dmm:${digest(source)}:cursor`,
     dmmProducts: (source) => `${base}:dmm:${digest(source)}:products`,
     backstageSnapshot: (source) => `${base}:backstage:${digest(source)}:snapshot`,

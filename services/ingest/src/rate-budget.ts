@@ -1,6 +1,8 @@
-import type { Logger } from '@mesh-momentum/common';
+import { redisFailure, redisFailureKind, type Logger } from '@mesh-momentum/common';
+import { SCRIPT_STATUS } from '@mesh-momentum/redis-scripts';
 import type { RedisClient } from '@mesh-momentum/service-kit';
 import { IngestError, IngestErrorCodes } from './errors.ts';
+import type { IngestKeys } from './keys.ts';
 import { withIngestScripts, type IngestScripts } from './scripts.ts';
 
 /** Who spends a budget: one bucket each, so no sender can spend another's. */
@@ -17,18 +19,19 @@ export interface RateBudgetOptions {
   readonly max: number;
   /** MM_INGEST_RATE_LIMIT_WINDOW_MS, ms. */
   readonly windowMs: number;
-  /** Prefix of the budget keys (IngestKeys.rateLimitNamespace). */
-  readonly namespace: string;
+  /** The budget keys' builder (`ingestKeys(prefix).rateBudget`). */
+  readonly key: IngestKeys['rateBudget'];
 }
 
-function bucketKey(bucket: BudgetBucket): string {
+/** The id a bucket's key names: a token's id, a webhook's label, an address. */
+function bucketId(bucket: BudgetBucket): string {
   switch (bucket.kind) {
     case 'token':
-      return `token:${bucket.id}`;
+      return bucket.id;
     case 'webhook':
-      return `webhook:${bucket.label}`;
+      return bucket.label;
     case 'unverified':
-      return `unverified:${bucket.ip}`;
+      return bucket.ip;
   }
 }
 
@@ -37,8 +40,8 @@ function bucketKey(bucket: BudgetBucket): string {
  * 500 takes 500), so one token cannot fill the producer queue all tokens share; webhooks spend deliveries,
  * counted only after their signature verified, so unsigned junk can never spend a tool's budget, and
  * failed verifications spend a budget of their sender's address. A request that does not fit is refused
- * whole (429 with Retry-After) and takes nothing. Redis down: nothing is refused for that reason alone;
- * the request fails (or not) on its own merits.
+ * whole (429 with Retry-After) and takes nothing. Redis down (a transient failure, `redisFailureKind`):
+ * nothing is refused for that reason alone; the request fails (or not) on its own merits.
  */
 /** Least time between two warnings that budgets are not counted (Redis failing), ms. */
 const BUDGET_WARNING_INTERVAL_MS = 10_000;
@@ -62,13 +65,16 @@ export class RateBudget {
 
   /** Takes `amount` units (at least 1) from the bucket; throws MM_ERR_INGEST_RATE_LIMITED when they do not fit. */
   async take(bucket: BudgetBucket, amount: number): Promise<void> {
-    const { max, windowMs, namespace } = this.#options;
+    const { max, windowMs, key } = this.#options;
     const units = Math.max(1, amount);
     let reply: [number, number, number];
     try {
-      reply = await this.#redis.mmIngestTakeBudget(`${namespace}${bucketKey(bucket)}`, units, max, windowMs);
+      reply = await this.#redis.mmIngestTakeBudget(key(bucket.kind, bucketId(bucket)), units, max, windowMs);
     } catch (error) {
-      // Fails open (a Redis outage must not refuse requests for it), but visibly: a warning at most once
+      // A refusal retrying cannot change (the budget key of another type, a script error) is a fault to
+      // see, not an outage: it fails the request (MM_ERR_STORE_REPLY).
+      if (redisFailureKind(error) === 'permanent') throw redisFailure(error, 'taking a rate budget');
+      // An outage fails open (it must not refuse requests for it), but visibly: a warning at most once
       // per BUDGET_WARNING_INTERVAL_MS, so an outage under load does not flood the log.
       const now = Date.now();
       if (now - this.#lastWarningMs >= BUDGET_WARNING_INTERVAL_MS) {
@@ -78,7 +84,7 @@ export class RateBudget {
       return;
     }
     const [taken, used, ttlMs] = reply;
-    if (taken === 1) return;
+    if (taken === SCRIPT_STATUS.OK) return;
     const seconds = Math.max(1, Math.ceil(ttlMs / 1000));
     throw new IngestError(
       IngestErrorCodes.RATE_LIMITED,

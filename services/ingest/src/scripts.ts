@@ -1,30 +1,24 @@
-import { readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import type { RedisClient } from '@mesh-momentum/service-kit';
-
-/** Beside src/ (and dist/), so sources and build output find them without copying. */
-const LUA_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', 'lua');
-
-const lua = (name: string) => readFileSync(join(LUA_DIR, `${name}.lua`), 'utf8');
+import { luaDirOf, withScripts, type ScriptClient } from '@mesh-momentum/redis-scripts';
 
 /** The gateway's Redis scripts (each file's header says its KEYS, ARGV and reply). */
 export interface IngestScripts {
+  /** Reply: `[status (SCRIPT_STATUS.OK taken, NONE refused), units taken in the window, ms until it ends]`. */
   mmIngestTakeBudget(
     key: string,
     amount: number,
     max: number,
     windowMs: number,
   ): Promise<[number, number, number]>;
+  /** Reply: SCRIPT_STATUS.OK released, NONE the key holds something else. */
   mmIngestReleaseDelivery(key: string, claim: string): Promise<number>;
 }
 
-/** Loads the scripts once per client (EVALSHA afterwards) and returns the client typed with them. */
-export function withIngestScripts(redis: RedisClient): RedisClient & IngestScripts {
-  const r = redis as RedisClient & Partial<IngestScripts>;
-  if (r.mmIngestTakeBudget === undefined) {
-    redis.defineCommand('mmIngestTakeBudget', { numberOfKeys: 1, lua: lua('take-budget') });
-    redis.defineCommand('mmIngestReleaseDelivery', { numberOfKeys: 1, lua: lua('release-delivery') });
-  }
-  return redis as RedisClient & IngestScripts;
+const LUA_DIR = luaDirOf(import.meta.url);
+
+/** Defines the scripts on the client once (EVALSHA afterwards) and returns the client typed with them. */
+export function withIngestScripts(redis: ScriptClient): ScriptClient & IngestScripts {
+  return withScripts<IngestScripts>(redis, LUA_DIR, {
+    mmIngestTakeBudget: { file: 'take-budget', numberOfKeys: 1 },
+    mmIngestReleaseDelivery: { file: 'release-delivery', numberOfKeys: 1 },
+  });
 }

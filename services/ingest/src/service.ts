@@ -106,7 +106,7 @@ export function ingestService(options: GatewayOptions = {}): ServiceDefinition<I
           {
             max: settings.rateLimitMax,
             windowMs: settings.rateLimitWindowMs,
-            namespace: keys.rateLimitNamespace,
+            key: keys.rateBudget,
           },
           logger.child({ component: 'rate-budget' }),
         ),

@@ -1,6 +1,6 @@
+import { redisCall } from '@mesh-momentum/common';
 import type { RedisClient } from '@mesh-momentum/service-kit';
 import type { ToolName, UnmappedEntity } from '@mesh-momentum/adapters';
-import { storeCall } from './store-call.ts';
 
 /**
  * An item refused for good (a payload the adapter cannot read, an event validation refuses), listed with
@@ -41,7 +41,7 @@ export class UnmappedRegistry {
       pipeline.zadd(this.#key, nowMs, JSON.stringify({ tool: e.tool, ref: e.ref, reason: e.reason }));
     }
     pipeline.zremrangebyrank(this.#key, 0, -(this.#max + 1));
-    await storeCall('list unmapped entities', async () => {
+    await redisCall('listing unmapped entities', async () => {
       const results = (await pipeline.exec()) ?? [];
       const failed = results.find(([error]) => error !== null);
       if (failed) throw failed[0];
@@ -50,7 +50,7 @@ export class UnmappedRegistry {
 
   /** Most recently seen first. */
   async list(limit: number): Promise<UnmappedListing[]> {
-    const raw = await storeCall('read unmapped entities', () =>
+    const raw = await redisCall('reading unmapped entities', () =>
       this.#redis.zrevrange(this.#key, 0, limit - 1, 'WITHSCORES'),
     );
     const out: UnmappedListing[] = [];

@@ -1,11 +1,12 @@
 import { afterEach, describe, expect, inject, it } from 'vitest';
 import { mulberry32, simulateProgramme } from '@mesh-momentum/simulator';
-import { ScoreReader } from '@mesh-momentum/store';
+import { domainRef, MomentumReader } from '@mesh-momentum/store';
 import { isolatedEnv, startPrivateRedis, waitFor, type PrivateRedis } from '@mesh-momentum/testing';
 import { loadProcessorConfig } from '@mesh-momentum/processor';
 import { TestPipeline } from '../support/pipeline.ts';
 import { ProcessorProcess } from '../support/service-process.ts';
 import { expectRedisMatchesReference, toScoring } from '../support/reference.ts';
+import { domainsOf, scoreOf } from '../support/scores.ts';
 
 /** Redis SIGKILLs during the stream; each restarts from its own AOF (up to a second of writes lost). */
 const KILLS = 12;
@@ -46,10 +47,10 @@ describe('Redis killed again and again mid-stream', () => {
     await pipeline.createTopics();
     child = new ProcessorProcess(env);
     const ops = await child.opsUrl();
-    const reader = new ScoreReader(pipeline.redis, pipeline.config.redis.keyPrefix);
+    const reader = new MomentumReader(pipeline.redis, { prefix: pipeline.config.redis.keyPrefix });
     const applied = async (): Promise<number> => {
-      const domains = await reader.domains();
-      const scores = await Promise.all(domains.map((d) => reader.scopeScore(d, { kind: 'domain' })));
+      const domains = await domainsOf(reader);
+      const scores = await Promise.all(domains.map((d) => scoreOf(reader, domainRef(d))));
       return scores.reduce((sum, s) => sum + (s?.eventCount ?? 0), 0);
     };
 

@@ -1,8 +1,9 @@
 import { afterEach, describe, expect, inject, it } from 'vitest';
 import { simulateProgramme } from '@mesh-momentum/simulator';
-import { ScoreReader } from '@mesh-momentum/store';
+import { domainRef, MomentumReader } from '@mesh-momentum/store';
 import { waitFor } from '@mesh-momentum/testing';
 import { TestPipeline, processorConfig } from '../support/pipeline.ts';
+import { domainsOf, scoreOf } from '../support/scores.ts';
 
 const DAY_MS = 86_400_000;
 const END_MS = Date.parse('2026-06-01T00:00:00Z');
@@ -21,17 +22,17 @@ describe('quiet domains after Redis reconnects', () => {
     const processor = await pipeline.startProcessor({ clock: () => nowMs });
     const events = simulateProgramme({ seed: 5, endMs: END_MS, scale: 1 });
     await pipeline.produce(events);
-    const reader = new ScoreReader(pipeline.redis, pipeline.config.redis.keyPrefix);
+    const reader = new MomentumReader(pipeline.redis, { prefix: pipeline.config.redis.keyPrefix });
     await waitFor(
       async () => {
-        const domains = await reader.domains();
-        const scores = await Promise.all(domains.map((d) => reader.scopeScore(d, { kind: 'domain' })));
+        const domains = await domainsOf(reader);
+        const scores = await Promise.all(domains.map((d) => scoreOf(reader, domainRef(d))));
         return scores.reduce((sum, s) => sum + (s?.eventCount ?? 0), 0) === events.length ? true : undefined;
       },
       { what: `all ${events.length} events applied`, timeoutMs: 60_000 },
     );
-    const [domain] = await reader.domains();
-    const before = await reader.scopeScore(domain!, { kind: 'domain' });
+    const [domain] = await domainsOf(reader);
+    const before = await scoreOf(reader, domainRef(domain!));
 
     // A reconnect makes the processor drop what it holds in memory; its partitions stay its own.
     const ready = new Promise((resolve) => pipeline!.redis.once('ready', resolve));
@@ -40,7 +41,7 @@ describe('quiet domains after Redis reconnects', () => {
 
     nowMs += 14 * DAY_MS;
     await processor.refresh();
-    const after = await reader.scopeScore(domain!, { kind: 'domain' });
+    const after = await scoreOf(reader, domainRef(domain!));
     expect(after?.asOfMs, 'the quiet domain was rewritten as of the tick').toBe(nowMs);
     // Nothing happened in those 14 days, one momentum half-life (the default config): every event's
     // contribution, and so the raw sum, is exactly halved.

@@ -1,8 +1,9 @@
 import { afterEach, describe, expect, inject, it } from 'vitest';
 import { simulateProgramme } from '@mesh-momentum/simulator';
-import { ScoreReader } from '@mesh-momentum/store';
+import { domainRef, MomentumReader } from '@mesh-momentum/store';
 import { waitFor } from '@mesh-momentum/testing';
 import { TestPipeline, processorConfig } from '../support/pipeline.ts';
+import { domainsOf, scoreOf } from '../support/scores.ts';
 
 let pipeline: TestPipeline | undefined;
 afterEach(async () => {
@@ -53,11 +54,11 @@ describe('a batch that makes no progress', () => {
     expect(attempts, 'abandoned attempts are retried').toBeGreaterThan(1);
 
     hung = false;
-    const reader = new ScoreReader(pipeline.redis, pipeline.config.redis.keyPrefix);
+    const reader = new MomentumReader(pipeline.redis, { prefix: pipeline.config.redis.keyPrefix });
     await waitFor(
       async () => {
-        const domains = await reader.domains();
-        const scores = await Promise.all(domains.map((d) => reader.scopeScore(d, { kind: 'domain' })));
+        const domains = await domainsOf(reader);
+        const scores = await Promise.all(domains.map((d) => scoreOf(reader, domainRef(d))));
         return scores.reduce((sum, s) => sum + (s?.eventCount ?? 0), 0) === events.length ? true : undefined;
       },
       { what: `all ${events.length} events applied after the hang cleared`, timeoutMs: 60_000 },

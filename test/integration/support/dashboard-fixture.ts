@@ -2,10 +2,11 @@ import { inject } from 'vitest';
 import { DashboardService, loadDashboardConfig } from '@mesh-momentum/dashboard';
 import { DEFAULT_SCORING_CONFIG } from '@mesh-momentum/scoring';
 import { describeProgramme, simulateProgramme, type SimulatedEvent } from '@mesh-momentum/simulator';
-import { ScoreReader } from '@mesh-momentum/store';
+import { domainRef, MESH_REF, MomentumReader } from '@mesh-momentum/store';
 import { isolatedEnv, waitFor } from '@mesh-momentum/testing';
 import { processorConfig, TestPipeline } from './pipeline.ts';
 import { AlerterProcess } from './service-process.ts';
+import { scoreOf } from './scores.ts';
 
 /**
  * The demo's programme (seed 42, a year ending an hour ago) through the real pipeline: Avro, Kafka,
@@ -36,14 +37,14 @@ export async function startDashboardFixture(
   const events = simulateProgramme({ seed: 42, endMs: Date.now() - 3_600_000 });
   await pipeline.produce(events);
   const domains = describeProgramme().map((s) => s.domain);
-  const reader = new ScoreReader(pipeline.redis, config.redis.keyPrefix);
+  const reader = new MomentumReader(pipeline.redis, { prefix: config.redis.keyPrefix });
   // Every event applied: the domains' event counts add up to the programme's distinct events.
   await waitFor(
     async () => {
       let applied = 0;
-      for (const d of domains) applied += (await reader.scopeScore(d, { kind: 'domain' }))?.eventCount ?? 0;
+      for (const d of domains) applied += (await scoreOf(reader, domainRef(d)))?.eventCount ?? 0;
       // The mesh figures follow the batches within about a second.
-      return applied >= events.length && (await reader.meshScore())?.eventCount === applied
+      return applied >= events.length && (await scoreOf(reader, MESH_REF))?.eventCount === applied
         ? true
         : undefined;
     },

@@ -1,6 +1,5 @@
-import { StoreReplyError } from '@mesh-momentum/common';
+import { redisCall, StoreReplyError } from '@mesh-momentum/common';
 import type { RedisClient } from '@mesh-momentum/service-kit';
-import { storeCall } from '../store-call.ts';
 
 /**
  * An import's position in Redis (`<MM_REDIS_KEY_PREFIX>:ingest:import:<tool>:<digest of source>:checkpoint`, JSON; see
@@ -19,7 +18,7 @@ export class ImportCheckpoints<C> {
   }
 
   async load(): Promise<C | undefined> {
-    const raw = await storeCall('read the import checkpoint', () => this.#redis.get(this.#key));
+    const raw = await redisCall('reading the import checkpoint', () => this.#redis.get(this.#key));
     if (raw === null) return undefined;
     try {
       return JSON.parse(raw) as C;
@@ -32,12 +31,12 @@ export class ImportCheckpoints<C> {
   }
 
   async save(checkpoint: C): Promise<void> {
-    await storeCall('save the import checkpoint', () =>
+    await redisCall('saving the import checkpoint', () =>
       this.#redis.set(this.#key, JSON.stringify(checkpoint)),
     );
   }
 
   async clear(): Promise<void> {
-    await storeCall('clear the import checkpoint', () => this.#redis.del(this.#key));
+    await redisCall('clearing the import checkpoint', () => this.#redis.del(this.#key));
   }
 }

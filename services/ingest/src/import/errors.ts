@@ -1,4 +1,4 @@
-import { ErrorCodes, MeshMomentumError } from '@mesh-momentum/common';
+import { ErrorCodes, isRetriableHttpStatus, MeshMomentumError } from '@mesh-momentum/common';
 
 /** `pnpm ingest:import` was given a tool, option or value it cannot use; `field` names it (`--since`). */
 export class ImportArgumentError extends MeshMomentumError {
@@ -11,8 +11,9 @@ export class ImportArgumentError extends MeshMomentumError {
 }
 
 /**
- * A tool's API failed the import. Retriable (`retriable` true) for a timeout, a network error, 429 and
- * 5xx that outlasted the retries; not for other answers (401: the token, 404: the owner or the URL).
+ * A tool's API failed the import. Retriable (`retriable` true) for a timeout, a network error and a
+ * retriable status (`isRetriableHttpStatus`: 408, 425, 429, 5xx) that outlasted the retries; not for other
+ * answers (401: the token, 404: the owner or the URL).
  */
 export class ImportSourceError extends MeshMomentumError {
   readonly url: string;
@@ -22,7 +23,7 @@ export class ImportSourceError extends MeshMomentumError {
   constructor(url: string, status: number | undefined, detail: string, options: { cause?: unknown } = {}) {
     super(ErrorCodes.IMPORT_SOURCE_FAILED, `GET ${url}: ${detail}`, {
       ...options,
-      retriable: status === undefined || status === 408 || status === 429 || status >= 500,
+      retriable: status === undefined || isRetriableHttpStatus(status),
     });
     this.url = url;
     this.status = status;

@@ -1,3 +1,4 @@
+import { isRetriableHttpStatus } from '@mesh-momentum/common';
 import {
   boundedText,
   fetchFollowingSafely,
@@ -8,7 +9,7 @@ import { ImportSourceError } from './errors.ts';
 
 /** Longest the import waits for one HTTP answer from a tool, ms. */
 export const IMPORT_REQUEST_TIMEOUT_MS = 30_000;
-/** Attempts per request before the import fails (rate-limit waits do not count), for 5xx and network errors. */
+/** Attempts per request before the import fails (rate-limit waits do not count), for retriable statuses and network errors. */
 const MAX_ATTEMPTS = 5;
 /** First back-off after a 5xx or a network error, doubled per attempt, ms. */
 const FIRST_BACKOFF_MS = 1_000;
@@ -54,8 +55,8 @@ function seconds(headers: Headers, name: string): number | undefined {
  * GETs JSON from a tool's API within its rate limits (GitHub's, which other tools' `Retry-After` is a
  * subset of): `Retry-After` (seconds) is honoured first; an answer with `x-ratelimit-remaining: 0` waits
  * until `x-ratelimit-reset` (epoch seconds), before the next request when the answer was a success; a
- * 403/429 without either (a secondary limit) waits a minute, doubling while it persists. 5xx and network
- * errors are retried with back-off. Everything else ends the import with ImportSourceError.
+ * 403/429 without either (a secondary limit) waits a minute, doubling while it persists. Other retriable
+ * statuses (`isRetriableHttpStatus`: 408, 425, 5xx) and network errors are retried with back-off. Everything else ends the import with ImportSourceError.
  */
 export class RateLimitedHttpClient {
   readonly #options: HttpClientOptions;
@@ -149,7 +150,7 @@ export class RateLimitedHttpClient {
         await this.#wait(limit.reason, limit.ms);
         continue;
       }
-      if (answer.status >= 500) {
+      if (isRetriableHttpStatus(answer.status)) {
         await answer.body?.cancel();
         if (++failures >= MAX_ATTEMPTS)
           throw new ImportSourceError(url, answer.status, `answered ${answer.status} ${MAX_ATTEMPTS} times`);

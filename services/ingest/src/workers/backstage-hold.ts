@@ -1,7 +1,7 @@
+import { redisCall } from '@mesh-momentum/common';
 import type { MassRetirement } from '@mesh-momentum/adapters';
 import type { RedisClient } from '@mesh-momentum/service-kit';
 import type { IngestKeys } from '../keys.ts';
-import { storeCall } from '../store-call.ts';
 
 /** A Backstage round held back because it would retire too many products at once. */
 export interface RetirementHold {
@@ -44,7 +44,7 @@ export class RetirementHolds {
   }
 
   async get(source: string): Promise<RetirementHold | undefined> {
-    const raw = await storeCall('read the Backstage hold', () =>
+    const raw = await redisCall('reading the Backstage hold', () =>
       this.#redis.get(this.#keys.backstageHold(source)),
     );
     return raw === null ? undefined : (JSON.parse(raw) as RetirementHold);
@@ -84,11 +84,11 @@ export class RetirementHolds {
 
   /** A round went ahead (the catalog recovered, or the retirements were confirmed and sent). */
   async clear(source: string): Promise<void> {
-    await storeCall('clear the Backstage hold', () => this.#redis.del(this.#keys.backstageHold(source)));
+    await redisCall('clearing the Backstage hold', () => this.#redis.del(this.#keys.backstageHold(source)));
   }
 
   async #write(hold: RetirementHold): Promise<void> {
-    await storeCall('save the Backstage hold', () =>
+    await redisCall('saving the Backstage hold', () =>
       this.#redis.set(this.#keys.backstageHold(hold.source), JSON.stringify(hold)),
     );
   }
