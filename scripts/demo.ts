@@ -6,9 +6,10 @@
 // processor run as their own processes. Then the scoreboard is read back from Redis, the way any dashboard would read it.
 // The demo owns the topics, consumer group and key prefix below and resets them on every run, so it
 // never touches a real installation's data. The dashboard (services/dashboard) starts before the events
-// are sent, so its page fills up while the simulation runs; the demo leaves the processor and the
-// dashboard running until Ctrl-C (DEMO_KEEP_RUNNING=0: stop them after the scoreboard instead).
-import { spawn, type ChildProcess } from 'node:child_process';
+// are sent, so its page fills up while the simulation runs; the alerter (services/alerter) starts once
+// the events are applied. The demo leaves the processor, the gateway, the dashboard and the alerter
+// running until Ctrl-C (DEMO_KEEP_RUNNING=0: stop them after the scoreboard instead).
+import type { ChildProcess } from 'node:child_process';
 import { Redis } from 'ioredis';
 import { createLogger } from '@mesh-momentum/common';
 import { importHistory, loadIngestConfig } from '@mesh-momentum/ingest';
@@ -18,7 +19,8 @@ import { createMeshMomentumProducer } from '@mesh-momentum/sdk';
 import { describeProgramme, simulateProgramme } from '@mesh-momentum/simulator';
 import { ScoreReader, type StoredScore } from '@mesh-momentum/store';
 import { startGithubOrgServer } from '@mesh-momentum/testing';
-import { showAlerts } from './demo-alerts.ts';
+import { showAlerts, startAlerter } from './demo-alerts.ts';
+import { startService } from './demo-process.ts';
 import {
   GATEWAY_ENV,
   playedOrganisation,
@@ -87,23 +89,12 @@ async function resetDemoState(redis: Redis): Promise<void> {
 }
 
 function startProcessor(): ChildProcess {
-  const child = spawn(
-    process.execPath,
-    ['--conditions=@mesh-momentum/source', 'services/processor/src/main.ts'],
-    {
-      env,
-      stdio: ['ignore', 'inherit', 'inherit'],
-    },
-  );
-  return child;
+  return startService('services/processor/src/main.ts', env);
 }
 
 /** The dashboard reads the demo's key prefix; only it gets the MM_DASHBOARD_* variables. */
 function startDashboard(): ChildProcess {
-  return spawn(process.execPath, ['--conditions=@mesh-momentum/source', 'services/dashboard/src/main.ts'], {
-    env: { ...env, MM_DASHBOARD_HTTP_PORT: DASHBOARD_PORT },
-    stdio: ['ignore', 'inherit', 'inherit'],
-  });
+  return startService('services/dashboard/src/main.ts', { ...env, MM_DASHBOARD_HTTP_PORT: DASHBOARD_PORT });
 }
 
 function progress(label: string, done: number, total: number): void {
@@ -154,6 +145,16 @@ async function stopChildren(): Promise<void> {
   ]);
 }
 
+/** Set while the demo waits for Ctrl-C: a signal then ends the wait; earlier, it aborts the demo. */
+let onStop: (() => void) | undefined;
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(signal, () => {
+    if (onStop) return onStop();
+    console.log(`\ndemo interrupted (${signal}): stopping the services`);
+    void stopChildren().then(() => process.exit(130));
+  });
+}
+
 async function main(): Promise<void> {
   const redis = new Redis(config.redis.url, { lazyConnect: true, maxRetriesPerRequest: 3 });
   redis.on('error', () => undefined);
@@ -171,7 +172,7 @@ async function main(): Promise<void> {
   const processor = track(startProcessor());
   let processorExit: string | undefined;
   processor.on('exit', (code, signal) => (processorExit = signal ?? `code ${code}`));
-  const dashboard = track(startDashboard());
+  track(startDashboard());
   const dashboardUrl = `http://127.0.0.1:${DASHBOARD_PORT}/`;
   say(`- starting the dashboard (services/dashboard): open ${dashboardUrl} and watch it fill up`);
 
@@ -303,27 +304,33 @@ async function main(): Promise<void> {
     for (const m of movers) say(`    ${day(m.timeMs)}  ${m.type.padEnd(22)} weight ${signed(m.weight)}`);
   }
 
-  await showAlerts(redis, config.redis.keyPrefix, say);
+  say('');
+  say('- starting the alerter (services/alerter) as its own process, now that the events are applied');
+  const alerter = track(startAlerter(env));
+  let alerterExit: string | undefined;
+  alerter.on('exit', (code, signal) => (alerterExit = signal ?? `code ${code}`));
+  await showAlerts(say, () => alerterExit);
+
+  say('');
+  say("The demo keeps its data apart from an installation's; to point another tool at it:");
+  say(
+    `  MM_REDIS_KEY_PREFIX=${DEMO_ENV.MM_REDIS_KEY_PREFIX} MM_TOPIC_EVENTS=${DEMO_ENV.MM_TOPIC_EVENTS} ` +
+      `MM_TOPIC_DLQ=${DEMO_ENV.MM_TOPIC_DLQ}   (e.g. before pnpm dashboard, pnpm alerter or pnpm cli emit)`,
+  );
 
   redis.disconnect();
   if (KEEP_RUNNING) {
     say('');
     say(
-      `Dashboard: ${dashboardUrl}  (the processor, the gateway and the dashboard keep running; Ctrl-C stops them)`,
+      `Dashboard: ${dashboardUrl}  (the processor, the gateway, the dashboard and the alerter keep running; Ctrl-C stops them)`,
     );
-    await new Promise<void>((resolve) => {
-      process.once('SIGINT', resolve);
-      process.once('SIGTERM', resolve);
-    });
+    await new Promise<void>((resolve) => (onStop = resolve));
   }
-  dashboard.kill('SIGTERM');
-  gateway.kill('SIGTERM');
-  processor.kill('SIGTERM');
-  await new Promise((r) => (gatewayExit === undefined ? gateway.once('exit', r) : r(undefined)));
-  await new Promise((r) => (processorExit === undefined ? processor.once('exit', r) : r(undefined)));
+  await stopChildren();
   say('');
   say(
-    `The gateway (${gatewayExit}), the processor (${processorExit}) and the dashboard stopped. Kafka, the registry, Redis and Alertmanager keep running: pnpm infra:down.`,
+    `The gateway (${gatewayExit}), the processor (${processorExit}), the dashboard and the alerter (${alerterExit}) stopped. ` +
+      'Kafka, the registry, Redis and Alertmanager keep running: pnpm infra:down.',
   );
 }
 
