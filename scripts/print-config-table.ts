@@ -8,7 +8,8 @@ import { CONFIG_SECTIONS } from './config-sections.ts';
 const { values } = commandLine({
   name: 'docs:config',
   synopsis: '[--write]',
-  description: 'Prints the table of every MM_* configuration variable, its default and meaning, from the code.',
+  description:
+    'Prints the table of every MM_* configuration variable, its default and meaning, from the code.',
   optionHelp: ['--write      replace the table in docs/configuration.md instead of printing it'],
   options: { write: { type: 'boolean' } },
 });

@@ -27,5 +27,4 @@ describe('docs/configuration.md', () => {
     // Regenerate with: pnpm docs:config --write
     expect(tableCells(match?.[1] ?? '')).toEqual(tableCells(renderConfigTable(CONFIG_SECTIONS)));
   });
-
 });
