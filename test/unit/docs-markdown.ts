@@ -136,6 +136,18 @@ export function shellCommands(file: string, markdown: string): ShellCommand[] {
   return commands;
 }
 
+/** Commands written inline, in code spans that start with a command (`pnpm bench:processor -- --events 1000`). */
+export function inlineCommands(file: string, markdown: string): ShellCommand[] {
+  const lines = withoutFences(markdown).split('\n');
+  return lines.flatMap((text, i) =>
+    [...text.matchAll(/`((?:pnpm|redis-cli|curl|bash) [^`]+)`/g)].map((m) => ({
+      file,
+      line: i + 1,
+      text: (m[1] as string).trim(),
+    })),
+  );
+}
+
 /**
  * Splits a command line into words the way a POSIX shell would for these simple commands: quotes
  * removed, `$VAR` kept as written. Pipelines and lists (`&&`, `||`, `;`, `|`) become separate commands.
