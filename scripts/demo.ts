@@ -137,12 +137,13 @@ function track(child: ChildProcess): ChildProcess {
 async function stopChildren(): Promise<void> {
   const running = [...children];
   for (const child of running) child.kill('SIGTERM');
+  let timer: NodeJS.Timeout | undefined;
   await Promise.race([
-    Promise.all(
-      running.map((c) => new Promise((r) => (c.exitCode !== null ? r(undefined) : c.once('exit', r)))),
-    ),
-    sleep(10_000),
+    Promise.all(running.map((c) => new Promise((r) => c.once('exit', r)))),
+    new Promise((r) => (timer = setTimeout(r, 10_000))),
   ]);
+  // A pending timer would keep the demo alive for the rest of the 10 s.
+  clearTimeout(timer);
 }
 
 /** Set while the demo waits for Ctrl-C: a signal then ends the wait; earlier, it aborts the demo. */
@@ -172,7 +173,9 @@ async function main(): Promise<void> {
   const processor = track(startProcessor());
   let processorExit: string | undefined;
   processor.on('exit', (code, signal) => (processorExit = signal ?? `code ${code}`));
-  track(startDashboard());
+  const dashboard = track(startDashboard());
+  let dashboardExit: string | undefined;
+  dashboard.on('exit', (code, signal) => (dashboardExit = signal ?? `code ${code}`));
   const dashboardUrl = `http://127.0.0.1:${DASHBOARD_PORT}/`;
   say(`- starting the dashboard (services/dashboard): open ${dashboardUrl} and watch it fill up`);
 
@@ -329,7 +332,7 @@ async function main(): Promise<void> {
   await stopChildren();
   say('');
   say(
-    `The gateway (${gatewayExit}), the processor (${processorExit}), the dashboard and the alerter (${alerterExit}) stopped. ` +
+    `The gateway (${gatewayExit}), the processor (${processorExit}), the dashboard (${dashboardExit}) and the alerter (${alerterExit}) stopped. ` +
       'Kafka, the registry, Redis and Alertmanager keep running: pnpm infra:down.',
   );
 }
