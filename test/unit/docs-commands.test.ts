@@ -116,8 +116,10 @@ function pnpmProblems(args: readonly string[]): string[] {
   }
   const firstFlag = rest.findIndex((w) => w.startsWith('-'));
   const positionals = (firstFlag < 0 ? rest : rest.slice(0, firstFlag)).filter((w) => !/[<$]/.test(w));
-  const help = helpOf(script, positionals);
-  if (help.status !== 0) return [`pnpm ${[script, ...positionals].join(' ')} --help: exit ${help.status}`];
+  // The CLI (commander) has a help per subcommand; every other command one help for all its forms.
+  const helpPath = script === 'cli' ? positionals.filter((w) => /^[a-z]+$/.test(w)).slice(0, 2) : [];
+  const help = helpOf(script, helpPath);
+  if (help.status !== 0) return [`pnpm ${[script, ...helpPath].join(' ')} --help: exit ${help.status}`];
   const fields =
     script === 'cli' && positionals[0] === 'emit' ? eventFields(positionals[1] ?? '') : undefined;
   return flagsIn(rest)
