@@ -133,6 +133,13 @@ function track(child: ChildProcess): ChildProcess {
   return child;
 }
 
+/** How a child ended (`code 0`, `SIGTERM`), once it has. */
+function exitOf(child: ChildProcess): () => string | undefined {
+  let exit: string | undefined;
+  child.once('exit', (code, signal) => (exit = signal ?? `code ${code}`));
+  return () => exit;
+}
+
 /** SIGTERM to every child still running, and at most 10 s for them to exit. */
 async function stopChildren(): Promise<void> {
   const running = [...children];
@@ -171,11 +178,9 @@ async function main(): Promise<void> {
 
   say('- starting the processor (services/processor) as its own process');
   const processor = track(startProcessor());
-  let processorExit: string | undefined;
-  processor.on('exit', (code, signal) => (processorExit = signal ?? `code ${code}`));
+  const processorExit = exitOf(processor);
   const dashboard = track(startDashboard());
-  let dashboardExit: string | undefined;
-  dashboard.on('exit', (code, signal) => (dashboardExit = signal ?? `code ${code}`));
+  const dashboardExit = exitOf(dashboard);
   const dashboardUrl = `http://127.0.0.1:${DASHBOARD_PORT}/`;
   say(`- starting the dashboard (services/dashboard): open ${dashboardUrl} and watch it fill up`);
 
@@ -209,8 +214,7 @@ async function main(): Promise<void> {
 
   say('- starting the ingest gateway (services/ingest) as its own process, and going live');
   const gateway = track(startGateway(gatewayEnv));
-  let gatewayExit: string | undefined;
-  gateway.on('exit', (code, signal) => (gatewayExit = signal ?? `code ${code}`));
+  const gatewayExit = exitOf(gateway);
   await waitForGateway();
 
   const liveCount = liveReleases.length + others.length;
@@ -241,7 +245,7 @@ async function main(): Promise<void> {
   const domains = stories.map((s) => s.domain);
   const deadline = Date.now() + 120_000;
   for (;;) {
-    if (processorExit !== undefined) throw new Error(`the processor exited early (${processorExit})`);
+    if (processorExit() !== undefined) throw new Error(`the processor exited early (${processorExit()})`);
     const scores = await Promise.all(domains.map((d) => reader.scopeScore(d, { kind: 'domain' })));
     const applied = scores.reduce((sum, s) => sum + (s?.eventCount ?? 0), 0);
     progress('applied', applied, events.length);
@@ -310,9 +314,8 @@ async function main(): Promise<void> {
   say('');
   say('- starting the alerter (services/alerter) as its own process, now that the events are applied');
   const alerter = track(startAlerter(env));
-  let alerterExit: string | undefined;
-  alerter.on('exit', (code, signal) => (alerterExit = signal ?? `code ${code}`));
-  await showAlerts(say, () => alerterExit);
+  const alerterExit = exitOf(alerter);
+  await showAlerts(say, alerterExit);
 
   say('');
   say("The demo keeps its data apart from an installation's; to point another tool at it:");
@@ -332,7 +335,7 @@ async function main(): Promise<void> {
   await stopChildren();
   say('');
   say(
-    `The gateway (${gatewayExit}), the processor (${processorExit}), the dashboard (${dashboardExit}) and the alerter (${alerterExit}) stopped. ` +
+    `The gateway (${gatewayExit()}), the processor (${processorExit()}), the dashboard (${dashboardExit()}) and the alerter (${alerterExit()}) stopped. ` +
       'Kafka, the registry, Redis and Alertmanager keep running: pnpm infra:down.',
   );
 }
