@@ -25,7 +25,7 @@ import {
   printTable,
   sleep,
 } from './support/common.ts';
-import { recordBenchmark } from './report.ts';
+import { recordBenchmark } from './record.ts';
 
 /**
  * The dashboard's figures (issue 12), on a mesh of --domains domains × --products-per-domain products

@@ -4,7 +4,7 @@ import { createKafka, ensureTopics } from '@mesh-momentum/kafka';
 import { EMPTY_GATEWAY_FILE, loadIngestConfig, startGateway, tokenSources } from '@mesh-momentum/ingest';
 import { generateToken, parseTokenHash } from '@mesh-momentum/service-kit';
 import { createLogger } from '@mesh-momentum/common';
-import { recordBenchmark } from './report.ts';
+import { recordBenchmark } from './record.ts';
 
 /**
  * Ingest gateway throughput on loopback with autocannon: single-event requests (`POST /v1/events`,

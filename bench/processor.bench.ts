@@ -25,7 +25,7 @@ import { BENCH_DOMAINS, preload, replicateEvents, simulateEvents } from './suppo
 import { memoryByFamily, scopesOf, type FamilyMemory } from './support/redis-memory.ts';
 import { ProcessorHost, type ChildReport } from './support/processor-host.ts';
 import { summarise } from './support/summarise-profile.ts';
-import { recordBenchmark } from './report.ts';
+import { recordBenchmark } from './record.ts';
 
 /**
  * Processor throughput: preloads N realistic simulated events (24 domains, Avro-encoded once each,

@@ -1,27 +1,9 @@
-import { readFileSync, writeFileSync } from 'node:fs';
-import { cpus, loadavg, totalmem } from 'node:os';
-import { basename } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { cpus, totalmem } from 'node:os';
 
 /**
- * Each benchmark writes its own section of docs/benchmarks.md, so the figures the docs show are the ones
- * a benchmark last printed, with the command, the date and the machine they came from. Importing this
- * module starts copying what the process writes to stdout; `recordBenchmark` at the end of a benchmark
- * puts that copy into the benchmark's section, between its markers, and leaves the rest of the page alone.
- * `BENCH_RECORD=0` runs a benchmark without touching the page.
+ * The section a benchmark writes into docs/benchmarks.md: what it printed, the command, the date and the
+ * machine, between the section's markers (bench/record.ts collects and writes it).
  */
-
-const DOC = fileURLToPath(new URL('../docs/benchmarks.md', import.meta.url));
-
-const printed: string[] = [];
-const write = process.stdout.write.bind(process.stdout);
-process.stdout.write = ((chunk: string | Uint8Array, ...rest: never[]) => {
-  printed.push(typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8'));
-  return write(chunk, ...rest);
-}) as typeof process.stdout.write;
-
-/** Load averages (1 min) when the benchmark started: other work on the machine skews the figures. */
-const loadAtStart = loadavg()[0] ?? 0;
 
 export interface BenchmarkRun {
   /** The section's name: the script's name without `.bench.ts` (`processor` for `pnpm bench:processor`). */
@@ -34,12 +16,13 @@ export interface BenchmarkRun {
   readonly output: string;
 }
 
-export function describeMachine(): string {
+/** `loadAverage`: the 1-minute load average when the benchmark started. */
+export function describeMachine(loadAverage: number): string {
   const cores = cpus();
   const gib = (totalmem() / 2 ** 30).toFixed(1);
   return (
     `${cores.length} cores (${cores[0]?.model.trim() ?? 'unknown CPU'}), ${gib} GiB memory, ` +
-    `Node ${process.version}, ${process.platform}/${process.arch}, load average ${loadAtStart.toFixed(2)} at the start`
+    `Node ${process.version}, ${process.platform}/${process.arch}, load average ${loadAverage.toFixed(2)} at the start`
   );
 }
 
@@ -81,24 +64,4 @@ export function replaceSection(page: string, run: BenchmarkRun): string {
     throw new Error(`docs/benchmarks.md has no ${startMarker(run.name)} … ${endMarker(run.name)} section`);
   }
   return page.slice(0, start) + renderSection(run) + page.slice(end + endMarker(run.name).length);
-}
-
-/** Writes the benchmark's section of docs/benchmarks.md from what it printed; call once, at its end. */
-export function recordBenchmark(benchUrl: string): void {
-  if (process.env['BENCH_RECORD'] === '0') return;
-  const name = basename(fileURLToPath(benchUrl)).replace(/\.bench\.ts$/, '');
-  const args = process.argv.slice(2);
-  // The BENCH_* variables shape a run as much as its arguments do.
-  const settings = Object.entries(process.env)
-    .filter(([key]) => key.startsWith('BENCH_') && key !== 'BENCH_RECORD')
-    .map(([key, value]) => `${key}=${value ?? ''}`);
-  const run: BenchmarkRun = {
-    name,
-    command: [...settings, `pnpm bench:${name}`, ...(args.length > 0 ? ['--', ...args] : [])].join(' '),
-    dateIso: new Date().toISOString().slice(0, 16).replace('T', ' ') + ' UTC',
-    machine: describeMachine(),
-    output: plainOutput(printed.join('')),
-  };
-  writeFileSync(DOC, replaceSection(readFileSync(DOC, 'utf8'), run));
-  write(`docs/benchmarks.md: section "${name}" written\n`);
 }
