@@ -25,6 +25,7 @@ import {
   printTable,
   sleep,
 } from './support/common.ts';
+import { recordBenchmark } from './record.ts';
 
 /**
  * The dashboard's figures (issue 12), on a mesh of --domains domains × --products-per-domain products
@@ -282,7 +283,9 @@ async function main(): Promise<void> {
   }
 }
 
-main().catch((error: unknown) => {
-  console.error(error);
-  process.exit(1);
-});
+main()
+  .then(() => recordBenchmark(import.meta.url))
+  .catch((error: unknown) => {
+    console.error(error);
+    process.exit(1);
+  });

@@ -2,6 +2,7 @@ import { createLogger, loadConfig } from '@mesh-momentum/common';
 import { EMPTY_GATEWAY_FILE, importHistory, loadIngestConfig } from '@mesh-momentum/ingest';
 import { createKafka, ensureTopics } from '@mesh-momentum/kafka';
 import { startGithubOrgServer, type PlayedRepository } from '@mesh-momentum/testing';
+import { recordBenchmark } from './record.ts';
 
 /**
  * `pnpm ingest:import github` rate from a local server playing a GitHub organisation (REST shapes, pages of
@@ -82,3 +83,4 @@ console.table([
 await server.close();
 await admin.deleteTopics({ topics: [shared.topics.events, shared.topics.deadLetter] }).catch(() => undefined);
 await admin.disconnect();
+recordBenchmark(import.meta.url);

@@ -4,6 +4,7 @@ import { createKafka, ensureTopics } from '@mesh-momentum/kafka';
 import { EMPTY_GATEWAY_FILE, loadIngestConfig, startGateway, tokenSources } from '@mesh-momentum/ingest';
 import { generateToken, parseTokenHash } from '@mesh-momentum/service-kit';
 import { createLogger } from '@mesh-momentum/common';
+import { recordBenchmark } from './record.ts';
 
 /**
  * Ingest gateway throughput on loopback with autocannon: single-event requests (`POST /v1/events`,
@@ -123,3 +124,4 @@ console.log(
 await gateway.close();
 await admin.deleteTopics({ topics: [shared.topics.events, shared.topics.deadLetter] }).catch(() => undefined);
 await admin.disconnect();
+recordBenchmark(import.meta.url);

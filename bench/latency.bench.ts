@@ -25,6 +25,7 @@ import {
 import { BENCH_DOMAINS, encodeEvent, schemaIds, simulateEvents } from './support/events.ts';
 import { ProcessorHost } from './support/processor-host.ts';
 import { summarise } from './support/summarise-profile.ts';
+import { recordBenchmark } from './record.ts';
 
 /**
  * End-to-end latency: a steady stream of realistic events (default 10,000/s for 30 s) is produced into a
@@ -285,3 +286,4 @@ if (profileDir) {
   for (const f of readdirSync(profileDir).filter((x) => x.endsWith('.cpuprofile')))
     summarise(join(profileDir, f), 25);
 }
+recordBenchmark(import.meta.url);

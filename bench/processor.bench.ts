@@ -25,6 +25,7 @@ import { BENCH_DOMAINS, preload, replicateEvents, simulateEvents } from './suppo
 import { memoryByFamily, scopesOf, type FamilyMemory } from './support/redis-memory.ts';
 import { ProcessorHost, type ChildReport } from './support/processor-host.ts';
 import { summarise } from './support/summarise-profile.ts';
+import { recordBenchmark } from './record.ts';
 
 /**
  * Processor throughput: preloads N realistic simulated events (24 domains, Avro-encoded once each,
@@ -331,6 +332,7 @@ if (profileDir) {
   const files = readdirSync(profileDir).filter((f) => f.endsWith('.cpuprofile'));
   for (const f of files) summarise(join(profileDir, f), 30);
 }
+recordBenchmark(import.meta.url);
 redis.disconnect();
 
 /**

@@ -5,6 +5,7 @@ import { EVENT_TYPES, type EventType } from '@mesh-momentum/events';
 import { createKafka, ensureTopics } from '@mesh-momentum/kafka';
 import { createMeshMomentumProducer, type EmitInput, type OutgoingRecord } from '@mesh-momentum/sdk';
 import { sampleInputs } from '../test/fixtures/sample-events.ts';
+import { recordBenchmark } from './record.ts';
 
 /**
  * Producer throughput: events/s through the SDK (defaults, validation, Avro encoding, batching,
@@ -256,3 +257,4 @@ try {
   await admin.deleteTopics({ topics: [config.topics.events, config.topics.deadLetter] }).catch(() => {});
   await admin.disconnect();
 }
+recordBenchmark(import.meta.url);

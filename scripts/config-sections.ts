@@ -1,4 +1,4 @@
-// Every service's own configuration section, in the order the README's table lists them. A new service
+// Every service's own configuration section, in the order docs/configuration.md lists them. A new service
 // adds its section here; `pnpm docs:config --write` regenerates the table and a unit test checks it.
 import type { ConfigSection } from '@mesh-momentum/common';
 import { ALERTER_SECTION } from '@mesh-momentum/alerter';

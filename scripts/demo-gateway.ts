@@ -2,13 +2,14 @@
 // an identity mapping of the simulated data products to repositories), started as its own process, the
 // simulated programme's past releases played by a local stand-in for GitHub's REST API (for
 // `pnpm ingest:import github`), and its recent ones sent as signed `release` webhooks, as GitHub would.
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { PlayedOrganisation, PlayedRepository } from '@mesh-momentum/testing';
 import { signGithubPayload } from '@mesh-momentum/webhook-auth';
+import { startService } from './demo-process.ts';
 
 export const GATEWAY_ENV = {
   MM_INGEST_HTTP_PORT: '18088',
@@ -107,10 +108,7 @@ export function writeGatewayConfig(
 }
 
 export function startGateway(env: NodeJS.ProcessEnv): ChildProcess {
-  return spawn(process.execPath, ['--conditions=@mesh-momentum/source', 'services/ingest/src/main.ts'], {
-    env,
-    stdio: ['ignore', 'inherit', 'inherit'],
-  });
+  return startService('services/ingest/src/main.ts', env);
 }
 
 /** Waits until the gateway's /readyz answers ready (Redis, registry and Kafka reached). */

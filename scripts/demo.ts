@@ -6,9 +6,10 @@
 // processor run as their own processes. Then the scoreboard is read back from Redis, the way any dashboard would read it.
 // The demo owns the topics, consumer group and key prefix below and resets them on every run, so it
 // never touches a real installation's data. The dashboard (services/dashboard) starts before the events
-// are sent, so its page fills up while the simulation runs; the demo leaves the processor and the
-// dashboard running until Ctrl-C (DEMO_KEEP_RUNNING=0: stop them after the scoreboard instead).
-import { spawn, type ChildProcess } from 'node:child_process';
+// are sent, so its page fills up while the simulation runs; the alerter (services/alerter) starts once
+// the events are applied. The demo leaves the processor, the gateway, the dashboard and the alerter
+// running until Ctrl-C (DEMO_KEEP_RUNNING=0: stop them after the scoreboard instead).
+import type { ChildProcess } from 'node:child_process';
 import { Redis } from 'ioredis';
 import { createLogger } from '@mesh-momentum/common';
 import { importHistory, loadIngestConfig } from '@mesh-momentum/ingest';
@@ -18,7 +19,8 @@ import { createMeshMomentumProducer } from '@mesh-momentum/sdk';
 import { describeProgramme, simulateProgramme } from '@mesh-momentum/simulator';
 import { domainRef, MESH_REF, MomentumReader, refKey, type StoredScore } from '@mesh-momentum/store';
 import { startGithubOrgServer } from '@mesh-momentum/testing';
-import { showAlerts } from './demo-alerts.ts';
+import { showAlerts, startAlerter } from './demo-alerts.ts';
+import { startService } from './demo-process.ts';
 import {
   GATEWAY_ENV,
   playedOrganisation,
@@ -87,23 +89,12 @@ async function resetDemoState(redis: Redis): Promise<void> {
 }
 
 function startProcessor(): ChildProcess {
-  const child = spawn(
-    process.execPath,
-    ['--conditions=@mesh-momentum/source', 'services/processor/src/main.ts'],
-    {
-      env,
-      stdio: ['ignore', 'inherit', 'inherit'],
-    },
-  );
-  return child;
+  return startService('services/processor/src/main.ts', env);
 }
 
 /** The dashboard reads the demo's key prefix; only it gets the MM_DASHBOARD_* variables. */
 function startDashboard(): ChildProcess {
-  return spawn(process.execPath, ['--conditions=@mesh-momentum/source', 'services/dashboard/src/main.ts'], {
-    env: { ...env, MM_DASHBOARD_HTTP_PORT: DASHBOARD_PORT },
-    stdio: ['ignore', 'inherit', 'inherit'],
-  });
+  return startService('services/dashboard/src/main.ts', { ...env, MM_DASHBOARD_HTTP_PORT: DASHBOARD_PORT });
 }
 
 function progress(label: string, done: number, total: number): void {
@@ -142,16 +133,34 @@ function track(child: ChildProcess): ChildProcess {
   return child;
 }
 
+/** How a child ended (`code 0`, `SIGTERM`), once it has. */
+function exitOf(child: ChildProcess): () => string | undefined {
+  let exit: string | undefined;
+  child.once('exit', (code, signal) => (exit = signal ?? `code ${code}`));
+  return () => exit;
+}
+
 /** SIGTERM to every child still running, and at most 10 s for them to exit. */
 async function stopChildren(): Promise<void> {
   const running = [...children];
   for (const child of running) child.kill('SIGTERM');
+  let timer: NodeJS.Timeout | undefined;
   await Promise.race([
-    Promise.all(
-      running.map((c) => new Promise((r) => (c.exitCode !== null ? r(undefined) : c.once('exit', r)))),
-    ),
-    sleep(10_000),
+    Promise.all(running.map((c) => new Promise((r) => c.once('exit', r)))),
+    new Promise((r) => (timer = setTimeout(r, 10_000))),
   ]);
+  // A pending timer would keep the demo alive for the rest of the 10 s.
+  clearTimeout(timer);
+}
+
+/** Set while the demo waits for Ctrl-C: a signal then ends the wait; earlier, it aborts the demo. */
+let onStop: (() => void) | undefined;
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(signal, () => {
+    if (onStop) return onStop();
+    console.log(`\ndemo interrupted (${signal}): stopping the services`);
+    void stopChildren().then(() => process.exit(130));
+  });
 }
 
 async function main(): Promise<void> {
@@ -169,9 +178,9 @@ async function main(): Promise<void> {
 
   say('- starting the processor (services/processor) as its own process');
   const processor = track(startProcessor());
-  let processorExit: string | undefined;
-  processor.on('exit', (code, signal) => (processorExit = signal ?? `code ${code}`));
+  const processorExit = exitOf(processor);
   const dashboard = track(startDashboard());
+  const dashboardExit = exitOf(dashboard);
   const dashboardUrl = `http://127.0.0.1:${DASHBOARD_PORT}/`;
   say(`- starting the dashboard (services/dashboard): open ${dashboardUrl} and watch it fill up`);
 
@@ -205,8 +214,7 @@ async function main(): Promise<void> {
 
   say('- starting the ingest gateway (services/ingest) as its own process, and going live');
   const gateway = track(startGateway(gatewayEnv));
-  let gatewayExit: string | undefined;
-  gateway.on('exit', (code, signal) => (gatewayExit = signal ?? `code ${code}`));
+  const gatewayExit = exitOf(gateway);
   await waitForGateway();
 
   const liveCount = liveReleases.length + others.length;
@@ -238,7 +246,7 @@ async function main(): Promise<void> {
   const domainRefs = domains.map(domainRef);
   const deadline = Date.now() + 120_000;
   for (;;) {
-    if (processorExit !== undefined) throw new Error(`the processor exited early (${processorExit})`);
+    if (processorExit() !== undefined) throw new Error(`the processor exited early (${processorExit()})`);
     const scores = (await (await reader.snapshot())?.scores(domainRefs)) ?? new Map<string, StoredScore>();
     const applied = [...scores.values()].reduce((sum, s) => sum + s.eventCount, 0);
     progress('applied', applied, events.length);
@@ -308,27 +316,32 @@ async function main(): Promise<void> {
     for (const m of movers) say(`    ${day(m.timeMs)}  ${m.type.padEnd(22)} weight ${signed(m.weight)}`);
   }
 
-  await showAlerts(redis, config.redis.keyPrefix, say);
+  say('');
+  say('- starting the alerter (services/alerter) as its own process, now that the events are applied');
+  const alerter = track(startAlerter(env));
+  const alerterExit = exitOf(alerter);
+  await showAlerts(say, alerterExit);
+
+  say('');
+  say("The demo keeps its data apart from an installation's; to point another tool at it:");
+  say(
+    `  MM_REDIS_KEY_PREFIX=${DEMO_ENV.MM_REDIS_KEY_PREFIX} MM_TOPIC_EVENTS=${DEMO_ENV.MM_TOPIC_EVENTS} ` +
+      `MM_TOPIC_DLQ=${DEMO_ENV.MM_TOPIC_DLQ}   (e.g. before pnpm dashboard, pnpm alerter or pnpm cli emit)`,
+  );
 
   redis.disconnect();
   if (KEEP_RUNNING) {
     say('');
     say(
-      `Dashboard: ${dashboardUrl}  (the processor, the gateway and the dashboard keep running; Ctrl-C stops them)`,
+      `Dashboard: ${dashboardUrl}  (the processor, the gateway, the dashboard and the alerter keep running; Ctrl-C stops them)`,
     );
-    await new Promise<void>((resolve) => {
-      process.once('SIGINT', resolve);
-      process.once('SIGTERM', resolve);
-    });
+    await new Promise<void>((resolve) => (onStop = resolve));
   }
-  dashboard.kill('SIGTERM');
-  gateway.kill('SIGTERM');
-  processor.kill('SIGTERM');
-  await new Promise((r) => (gatewayExit === undefined ? gateway.once('exit', r) : r(undefined)));
-  await new Promise((r) => (processorExit === undefined ? processor.once('exit', r) : r(undefined)));
+  await stopChildren();
   say('');
   say(
-    `The gateway (${gatewayExit}), the processor (${processorExit}) and the dashboard stopped. Kafka, the registry, Redis and Alertmanager keep running: pnpm infra:down.`,
+    `The gateway (${gatewayExit()}), the processor (${processorExit()}), the dashboard (${dashboardExit()}) and the alerter (${alerterExit()}) stopped. ` +
+      'Kafka, the registry, Redis and Alertmanager keep running: pnpm infra:down.',
   );
 }
 

@@ -15,11 +15,41 @@ import {
   registryOptionsFrom,
   subjectOf,
 } from '@mesh-momentum/events';
+import { commandLine } from '@mesh-momentum/service-kit';
 
 const USAGE = 'usage: schemas.ts register | check <file.avsc>...';
 
+const REGISTRY = 'The registry is MM_SCHEMA_REGISTRY_URL (with MM_SCHEMA_REGISTRY_USERNAME / _PASSWORD).';
+
+/** `--help` and unknown flags, per subcommand (`pnpm schemas:register` runs `schemas.ts register`). */
+function parseArguments(command: string | undefined, rest: readonly string[]): readonly string[] {
+  if (command === 'register') {
+    return commandLine(
+      {
+        name: 'schemas:register',
+        synopsis: '',
+        description: `Registers every schemas/events/*.avsc (compatibility FULL_TRANSITIVE).\n${REGISTRY}`,
+      },
+      rest,
+    ).positionals;
+  }
+  if (command === 'check') {
+    return commandLine(
+      {
+        name: 'schemas:check',
+        synopsis: '<file.avsc>...',
+        description: `Checks changed schemas against what is registered; exit 1 when one is incompatible.\n${REGISTRY}`,
+        positionals: { min: 1, max: Number.POSITIVE_INFINITY },
+      },
+      rest,
+    ).positionals;
+  }
+  return rest;
+}
+
 async function main(argv: readonly string[]): Promise<number> {
-  const [command, ...files] = argv;
+  const [command, ...rest] = argv;
+  const files = parseArguments(command, rest);
   const options = registryOptionsFrom(loadConfig(process.env));
   if (command === 'register' && files.length === 0) {
     for (const r of await registerAll(options)) {

@@ -476,6 +476,7 @@ Point the apps at it (these are also the defaults):
   export MM_KAFKA_BROKERS=127.0.0.1:$KAFKA_PORT
   export MM_SCHEMA_REGISTRY_URL=http://127.0.0.1:$REGISTRY_PORT/apis/ccompat/v7
   export MM_REDIS_URL=redis://127.0.0.1:$REDIS_PORT
+and, for the alerter to post to this Alertmanager (by default it posts to none):
   export MM_ALERTER_ALERTMANAGER_URL=http://127.0.0.1:$ALERTMANAGER_PORT
 EOF
 }

@@ -12,6 +12,7 @@ import {
   type DashboardFixture,
   type FixtureAlerter,
 } from './support/dashboard-fixture.ts';
+import { refreshDocsScreenshot } from './support/docs-screenshot.ts';
 
 /**
  * What a person sees, in Debian's Chromium (scripts/test.sh installs it; no browser download) driven by
@@ -68,6 +69,7 @@ describe('dashboard in a real browser', () => {
     await expect.poll(() => page.locator('#live').innerText()).toBe('live');
     await page.locator('#quadrant canvas').waitFor();
     await page.screenshot({ path: `${SHOTS}overview.png`, fullPage: true });
+    await refreshDocsScreenshot(page);
   });
 
   it('shows a new event live, without a reload', async () => {

@@ -1,8 +1,8 @@
 import { execFileSync } from 'node:child_process';
-import { readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { markdownFiles, ROOT } from './docs-markdown.ts';
 
 /**
  * Every `pnpm X` a README or doc shows must do what it says when a newcomer types it. pnpm runs its own
@@ -11,8 +11,6 @@ import { describe, expect, it } from 'vitest';
  * documented `pnpm X` must be a script of the root package.json that no built-in shadows, or one of
  * the few built-ins the docs use for what they are.
  */
-
-const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
 /** Built-ins the docs may show, and why they do what the docs say. */
 const DOCUMENTED_BUILTINS: Readonly<Record<string, string>> = {
@@ -59,16 +57,6 @@ function pnpmBuiltins(): Set<string> {
   return names;
 }
 
-function markdownFiles(dir: string): string[] {
-  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
-    const path = join(dir, entry.name);
-    if (entry.isDirectory()) {
-      return ['node_modules', 'dist', '.git', '.local-infra'].includes(entry.name) ? [] : markdownFiles(path);
-    }
-    return entry.name.endsWith('.md') ? [path] : [];
-  });
-}
-
 /** `pnpm …` command lines shown as code: in fenced blocks and inline code spans (prose is left alone). */
 export function pnpmCommandsIn(markdown: string): string[][] {
   const code = [
@@ -105,14 +93,16 @@ describe('pnpm commands shown in the docs', () => {
       expect(builtins).toContain(name);
   });
 
-  it('finds the commands the README shows', () => {
-    const shown = pnpmCommandsIn(readFileSync(join(ROOT, 'README.md'), 'utf8')).map((args) => args[0]);
+  it('finds the commands the README and the getting-started pages show', () => {
+    const shown = ['README.md', 'docs/getting-started.md', 'docs/processor.md'].flatMap((doc) =>
+      pnpmCommandsIn(readFileSync(join(ROOT, doc), 'utf8')).map((args) => args[0]),
+    );
     expect(shown).toEqual(expect.arrayContaining(['test', 'processor', 'scores:rebuild', 'cli', 'infra:up']));
   });
 
   it('every documented `pnpm X` runs a script of ours or a built-in that does what the docs say', () => {
     const problems: string[] = [];
-    for (const file of markdownFiles(ROOT)) {
+    for (const file of markdownFiles().map((f) => join(ROOT, f))) {
       for (const args of pnpmCommandsIn(readFileSync(file, 'utf8'))) {
         const problem = problemOf(args, builtins);
         if (problem) problems.push(`${relative(ROOT, file)}: pnpm ${args.join(' ')}: ${problem}`);

@@ -45,7 +45,7 @@ export interface AlertingConfig {
   readonly topEvents: number;
 }
 
-/** Every default in one object (README "Alerting" lists them). */
+/** Every default in one object (docs/alerter.md lists them). */
 export const DEFAULT_ALERTING_CONFIG: AlertingConfig = {
   rules: [
     // A domain's stall is what a programme lead acts on: warning, fire at once (the verdict is in days).

@@ -27,4 +27,4 @@ Exit codes:
   3  infrastructure: Kafka or the schema registry unreachable, or events not acknowledged
 
 Configuration comes from MM_* environment variables (MM_KAFKA_BROKERS, MM_SCHEMA_REGISTRY_URL,
-MM_TOPIC_EVENTS, ...); see the README's configuration table.`;
+MM_TOPIC_EVENTS, ...); see docs/configuration.md.`;

@@ -10,7 +10,7 @@ function rows(specs: VariableSpecs, usedBy: string): string[] {
 }
 
 /**
- * The README's configuration table: the shared variables, then each service's section, rendered from
+ * The configuration table of docs/configuration.md: the shared variables, then each service's section, rendered from
  * the definitions so the two cannot drift.
  */
 export function renderConfigTable(sections: readonly ConfigSection[] = []): string {

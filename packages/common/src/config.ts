@@ -16,7 +16,7 @@ import { ConfigError, type FieldIssue } from './errors.ts';
 /**
  * Configuration shared by every service, read from environment variables. One table lists every shared
  * variable with its default and meaning; each service adds its own section (`defineConfigSection`,
- * e.g. `MM_PROCESSOR_*` in services/processor). README "Configuration" is checked against both.
+ * e.g. `MM_PROCESSOR_*` in services/processor). docs/configuration.md is checked against both.
  * `loadConfig` validates the lot, rejects unknown `MM_*` variables (a typo must not silently fall back to a
  * default) and returns a frozen object.
  */
