@@ -5,9 +5,10 @@ import {
   EventCodec,
   RegistryClient,
   registryOptionsFrom,
+  fillDefaults,
   toKafkaMessage,
   validateEvent,
-  withDefaults,
+  type DomainEvent,
   type EventInput,
   type EventOfType,
   type EventType,
@@ -284,22 +285,15 @@ class MeshMomentumProducerImpl {
 
   #validate(type: EventType, input: unknown) {
     const nowMs = this.#clock();
-    const raw = (input ?? {}) as Record<string, unknown>;
-    const filled = withDefaults(
-      { ...raw, type, source: raw['source'] ?? this.#options.source },
-      { nowMs, newId: this.#newId },
-    );
+    // One copy of the caller's object, filled in place: the caller's object is never changed.
+    const filled: Record<string, unknown> = { ...(input as Record<string, unknown> | undefined), type };
+    filled['source'] ??= this.#options.source;
+    fillDefaults(filled, { nowMs, newId: this.#newId });
     return validateEvent(filled, { nowMs, maxFutureSkewMs: this.#options.maxFutureSkewMs });
   }
 
-  #encode(schemaId: number, event: ReturnType<typeof validateEvent>): DeliveryReport {
-    const value = this.#codec.encodeWithId(schemaId, event.type, event as unknown as Record<string, unknown>);
-    const message = toKafkaMessage(event, value);
-    const record: OutgoingRecord = {
-      key: String(message.key),
-      value: message.value as Buffer,
-      headers: message.headers as Record<string, string | Buffer>,
-    };
+  #encode(schemaId: number, event: DomainEvent): DeliveryReport {
+    const record: OutgoingRecord = toKafkaMessage(event, this.#codec.encodeValidated(schemaId, event));
     return { event, topic: this.#config.topics.events, record, sent: false };
   }
 
