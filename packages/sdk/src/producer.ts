@@ -213,13 +213,14 @@ class MeshMomentumProducerImpl {
         resolve,
         reject,
       };
-      await this.#admit(entry);
+      // The common case, a free slot, without the promise of an async call.
+      if (!this.#tryAdmit(entry)) await this.#admitWhenSpace(entry);
     } catch (error) {
       this.#stats.refused++;
       throw error;
     }
     // Nobody may be listening (fire-and-forget enqueue); failures are counted and logged in #sendBatch.
-    deliveredPromise.catch(() => {});
+    deliveredPromise.catch(ignoreRejection);
     return { event: entry.report.event, delivered: deliveredPromise };
   }
 
@@ -299,11 +300,13 @@ class MeshMomentumProducerImpl {
 
   // --- queueing ------------------------------------------------------------------------------------
 
-  async #admit(entry: Entry): Promise<void> {
-    if (this.#queue.tryPush(entry)) {
-      this.#accepted(entry);
-      return;
-    }
+  #tryAdmit(entry: Entry): boolean {
+    if (!this.#queue.tryPush(entry)) return false;
+    this.#accepted(entry);
+    return true;
+  }
+
+  async #admitWhenSpace(entry: Entry): Promise<void> {
     if (this.#options.whenQueueFull === 'fail')
       throw new ProducerQueueFullError(this.#options.maxQueuedEvents);
     await this.#queue.waitForSpace();
@@ -461,6 +464,9 @@ export const MeshMomentumProducer = MeshMomentumProducerImpl as new (
 export function createMeshMomentumProducer(options: MeshMomentumProducerOptions): MeshMomentumProducer {
   return new MeshMomentumProducer(options);
 }
+
+/** Marks a delivery promise handled: its failure is counted and logged where it happens. */
+function ignoreRejection(): void {}
 
 function sizeOf(record: OutgoingRecord): number {
   let bytes = record.key.length + record.value.length;
