@@ -1,3 +1,7 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { Session } from 'node:inspector/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { Partitioners } from 'kafkajs';
 import { createLogger, loadConfig, type Config } from '@mesh-momentum/common';
@@ -6,6 +10,8 @@ import { createKafka, ensureTopics } from '@mesh-momentum/kafka';
 import { createMeshMomentumProducer, type EmitInput, type OutgoingRecord } from '@mesh-momentum/sdk';
 import { sampleInputs } from '../test/fixtures/sample-events.ts';
 import { recordBenchmark } from './record.ts';
+import { flagArg, numberArg } from './support/common.ts';
+import { summarise } from './support/summarise-profile.ts';
 
 /**
  * Producer throughput: events/s through the SDK (defaults, validation, Avro encoding, batching,
@@ -16,6 +22,10 @@ import { recordBenchmark } from './record.ts';
  *
  *   pnpm bench:producer                      # 200k events per row
  *   BENCH_EVENTS=50000 BENCH_BATCH_SIZES=100,1000 pnpm bench:producer
+ *   pnpm bench:producer -- --events 100000 --batch-sizes 1000 --rounds 3
+ *       # the SDK and raw kafkajs rows three times, alternating, for a loaded machine: compare the
+ *       # rows of one round, or the best of each
+ *   pnpm bench:producer -- --profile         # + a CPU profile of the SDK rows (top frames printed)
  *   BENCH_KAFKA_CLUSTER=127.0.0.1:29092,127.0.0.1:29093,127.0.0.1:29094 pnpm bench:producer
  *       # the SDK rows again on a replicated cluster (local-infra.sh kafka-cluster up: RF 3, acks=all),
  *       # printed beside the single broker's
@@ -23,11 +33,31 @@ import { recordBenchmark } from './record.ts';
  * Writes to a fresh topic bench.producer.<time>.events (deleted at the end).
  */
 
-const EVENTS = Number(process.env['BENCH_EVENTS'] ?? 200_000);
-const BATCH_SIZES = (process.env['BENCH_BATCH_SIZES'] ?? '100,1000,5000').split(',').map(Number);
+const EVENTS = numberArg('events', 'BENCH_EVENTS', 200_000);
+const BATCH_SIZES = (batchSizesArg() ?? process.env['BENCH_BATCH_SIZES'] ?? '100,1000,5000')
+  .split(',')
+  .map(Number);
+/** How many times the SDK rows and the raw kafkajs rows run, alternating. */
+const ROUNDS = numberArg('rounds', 'BENCH_ROUNDS', 1);
+const PROFILE = flagArg('profile', 'BENCH_PROFILE');
 const POOL = 5_000;
 
-const { BENCH_EVENTS: _e, BENCH_BATCH_SIZES: _b, BENCH_KAFKA_CLUSTER: cluster, ...env } = process.env;
+function batchSizesArg(): string | undefined {
+  const argv = process.argv.slice(2);
+  const i = argv.findIndex((a) => a === '--batch-sizes' || a.startsWith('--batch-sizes='));
+  if (i < 0) return undefined;
+  const a = argv[i] as string;
+  return a.includes('=') ? a.slice(a.indexOf('=') + 1) : argv[i + 1];
+}
+
+const {
+  BENCH_EVENTS: _e,
+  BENCH_BATCH_SIZES: _b,
+  BENCH_ROUNDS: _r,
+  BENCH_PROFILE: _p,
+  BENCH_KAFKA_CLUSTER: cluster,
+  ...env
+} = process.env;
 const stamp = Date.now().toString(36);
 /** The configuration for one Kafka: MM_KAFKA_BROKERS, or the given brokers (the cluster's). */
 const configFor = (brokers?: string): Config =>
@@ -64,7 +94,58 @@ interface Row {
   readonly bytes: number;
   readonly p50Ms: number | undefined;
   readonly p99Ms: number | undefined;
+  /**
+   * CPU time of this process (user + system) per event, µs: steadier than events/s when other
+   * processes share the cores, and free of the broker's share.
+   */
+  readonly cpuUsPerEvent: number;
 }
+
+/** CPU time of this process since `since` (from process.cpuUsage()), µs per event. */
+function cpuPerEvent(since: NodeJS.CpuUsage, events: number): number {
+  const used = process.cpuUsage(since);
+  return (used.user + used.system) / events;
+}
+
+/** A CPU profile of the SDK rows when --profile is given: one inspector session around all of them. */
+const profiler = PROFILE ? new Session() : undefined;
+const profiles: object[] = [];
+async function profiled<T>(run: () => Promise<T>): Promise<T> {
+  if (!profiler) return run();
+  await profiler.post('Profiler.start');
+  try {
+    return await run();
+  } finally {
+    await profiler.post('Profiler.stop').then(({ profile }) => profiles.push(profile));
+  }
+}
+
+/** Writes and summarises the SDK rows' profile (several rows: their samples concatenated). */
+function writeProfile(): void {
+  if (profiles.length === 0) return;
+  const dir = join(tmpdir(), 'mesh-momentum-bench-profiles');
+  mkdirSync(dir, { recursive: true });
+  profiles.forEach((profile, i) => {
+    const file = join(dir, `producer-${stamp}-${i}.cpuprofile`);
+    writeFileSync(file, JSON.stringify(profile));
+    summarise(file, 25, SDK_FUNCTIONS);
+  });
+}
+
+/** The SDK's stages, for the inclusive times of the profile summary. */
+const SDK_FUNCTIONS = [
+  '#prepareSync',
+  '#validate',
+  'validateEvent',
+  'fillDefaults',
+  '#encode',
+  'encodeValidated',
+  'toKafkaMessage',
+  '#deliver',
+  'send',
+  'sendBatch',
+  'createProducerRequests',
+];
 
 function recordBytes(r: OutgoingRecord): number {
   let n = r.key.length + r.value.length;
@@ -95,6 +176,7 @@ async function runSdk(batchSize: number, validateOnly: boolean, target = config)
   let acked = 0;
   let bytes = 0;
   const started = performance.now();
+  const cpuStart = process.cpuUsage();
   for (let i = 0; i < EVENTS; i++) {
     const { type, input } = pool[i % POOL] as (typeof pool)[number];
     const t0 = performance.now();
@@ -110,6 +192,7 @@ async function runSdk(batchSize: number, validateOnly: boolean, target = config)
   await producer.close();
   await new Promise((r) => setImmediate(r));
   const seconds = (performance.now() - started) / 1000;
+  const cpuUsPerEvent = cpuPerEvent(cpuStart, EVENTS);
   if (producer.stats.delivered !== EVENTS && !validateOnly) {
     throw new Error(`delivered ${producer.stats.delivered} of ${EVENTS}: ${JSON.stringify(producer.stats)}`);
   }
@@ -123,6 +206,7 @@ async function runSdk(batchSize: number, validateOnly: boolean, target = config)
     bytes,
     p50Ms: validateOnly ? undefined : percentile(sorted, 50),
     p99Ms: validateOnly ? undefined : percentile(sorted, 99),
+    cpuUsPerEvent,
   };
 }
 
@@ -148,6 +232,7 @@ async function runRawKafkajs(batchSize: number, withHeaders: boolean): Promise<R
   await producer.connect();
   let bytes = 0;
   const started = performance.now();
+  const cpuStart = process.cpuUsage();
   for (let sent = 0; sent < EVENTS; sent += batchSize) {
     const messages = [];
     for (let i = sent; i < Math.min(EVENTS, sent + batchSize); i++) {
@@ -162,6 +247,7 @@ async function runRawKafkajs(batchSize: number, withHeaders: boolean): Promise<R
     await producer.send({ topic: config.topics.events, acks: -1, messages });
   }
   const seconds = (performance.now() - started) / 1000;
+  const cpuUsPerEvent = cpuPerEvent(cpuStart, EVENTS);
   await producer.disconnect();
   return {
     kafka: 'single',
@@ -172,6 +258,7 @@ async function runRawKafkajs(batchSize: number, withHeaders: boolean): Promise<R
     bytes,
     p50Ms: undefined,
     p99Ms: undefined,
+    cpuUsPerEvent,
   };
 }
 
@@ -186,6 +273,7 @@ function print(rows: readonly Row[]): void {
     'MB/s',
     'p50 ack ms',
     'p99 ack ms',
+    'CPU µs/event',
   ];
   const lines = rows.map((r) => [
     r.kafka,
@@ -197,11 +285,38 @@ function print(rows: readonly Row[]): void {
     (r.bytes / r.seconds / 1e6).toFixed(1),
     r.p50Ms === undefined ? '-' : r.p50Ms.toFixed(1),
     r.p99Ms === undefined ? '-' : r.p99Ms.toFixed(1),
+    r.cpuUsPerEvent.toFixed(1),
   ]);
   const widths = header.map((h, i) => Math.max(h.length, ...lines.map((l) => (l[i] as string).length)));
   const fmt = (cells: readonly string[]) => cells.map((c, i) => c.padStart(widths[i] as number)).join('  ');
   console.log(fmt(header));
   for (const l of lines) console.log(fmt(l));
+}
+
+/**
+ * The SDK beside raw kafkajs on the same records (same batch size, same headers), per round: how
+ * much of kafkajs' own rate the SDK keeps, and the CPU it adds per event.
+ */
+function printSdkShare(all: readonly Row[]): void {
+  const single = all.filter((r) => r.kafka === 'single');
+  const sdk = single.filter((r) => r.mode === 'sdk' && r.batchSize === 1_000);
+  const raw = single.filter((r) => r.mode === 'raw kafkajs (pre-encoded)');
+  const record = sdk[0];
+  if (record)
+    console.log(
+      `\naverage record size: ${Math.round(record.bytes / record.events)} bytes (key + value + headers)`,
+    );
+  sdk.forEach((s, i) => {
+    const r = raw[i];
+    if (!r) return;
+    const rate = (row: Row) => row.events / row.seconds;
+    console.log(
+      `round ${i + 1}: SDK ${Math.round(rate(s)).toLocaleString('en-US')} events/s = ` +
+        `${((100 * rate(s)) / rate(r)).toFixed(0)}% of raw kafkajs on the same records ` +
+        `(${Math.round(rate(r)).toLocaleString('en-US')}/s); CPU ${s.cpuUsPerEvent.toFixed(1)} vs ` +
+        `${r.cpuUsPerEvent.toFixed(1)} µs/event`,
+    );
+  });
 }
 
 /** The SDK rows again on a replicated cluster: topics with its replication factor, acks=all. */
@@ -239,20 +354,27 @@ console.log(
 );
 const rows: Row[] = [];
 try {
-  rows.push(await runSdk(1_000, true));
-  print(rows);
-  for (const size of BATCH_SIZES) {
-    rows.push(await runSdk(size, false));
-    print(rows.slice(-1));
+  if (profiler) {
+    profiler.connect();
+    await profiler.post('Profiler.enable');
   }
-  rows.push(await runRawKafkajs(1_000, true));
-  rows.push(await runRawKafkajs(1_000, false));
+  for (let round = 1; round <= ROUNDS; round++) {
+    if (ROUNDS > 1) console.log(`\nround ${round} of ${ROUNDS}`);
+    rows.push(await profiled(() => runSdk(1_000, true)));
+    print(rows.slice(-1));
+    for (const size of BATCH_SIZES) {
+      rows.push(await profiled(() => runSdk(size, false)));
+      print(rows.slice(-1));
+    }
+    rows.push(await runRawKafkajs(1_000, true));
+    rows.push(await runRawKafkajs(1_000, false));
+    print(rows.slice(-2));
+  }
   if (cluster) rows.push(...(await runOnCluster(cluster)));
   console.log('');
   print(rows);
-  const avg = rows.find((r) => r.mode === 'sdk');
-  if (avg)
-    console.log(`\naverage record size: ${Math.round(avg.bytes / avg.events)} bytes (key + value + headers)`);
+  printSdkShare(rows);
+  writeProfile();
 } finally {
   await admin.deleteTopics({ topics: [config.topics.events, config.topics.deadLetter] }).catch(() => {});
   await admin.disconnect();

@@ -49,7 +49,14 @@ export function withDefaults(
   input: Readonly<Record<string, unknown>>,
   options: EventDefaultsOptions,
 ): Record<string, unknown> {
-  const out: Record<string, unknown> = { ...input };
+  return fillDefaults({ ...input }, options);
+}
+
+/** {@link withDefaults} on an object the caller has just made: fills it in place instead of copying it. */
+export function fillDefaults(
+  out: Record<string, unknown>,
+  options: EventDefaultsOptions,
+): Record<string, unknown> {
   if (out['id'] === undefined) out['id'] = options.newId ? options.newId() : uuidv7({ msecs: options.nowMs });
   if (out['time'] === undefined) out['time'] = options.nowMs;
   if (out['subject'] === undefined) {

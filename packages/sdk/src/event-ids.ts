@@ -15,6 +15,10 @@ let offset = POOL_BYTES;
 
 const HEX: readonly string[] = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
 
+/** The time part of the last id made and its millisecond. */
+let prefixMs = -1;
+let prefix = '';
+
 function hex(byte: number): string {
   return HEX[byte & 0xff] as string;
 }
@@ -26,12 +30,16 @@ export function uuidv7(nowMs: number): string {
   }
   const r = offset;
   offset += 10;
-  // 48-bit timestamp, big-endian, as 12 hex digits.
   const ms = Math.max(0, Math.floor(nowMs));
-  const time = ms.toString(16).padStart(12, '0').slice(-12);
+  if (ms !== prefixMs) {
+    // 48-bit timestamp, big-endian, as 12 hex digits; the ids of one millisecond share it.
+    const time = ms.toString(16).padStart(12, '0').slice(-12);
+    prefix = `${time.slice(0, 8)}-${time.slice(8, 12)}-`;
+    prefixMs = ms;
+  }
   const b = (i: number) => pool[r + i] as number;
   return (
-    `${time.slice(0, 8)}-${time.slice(8, 12)}-` +
+    prefix +
     `${hex(0x70 | (b(0) & 0x0f))}${hex(b(1))}-` +
     `${hex(0x80 | (b(2) & 0x3f))}${hex(b(3))}-` +
     `${hex(b(4))}${hex(b(5))}${hex(b(6))}${hex(b(7))}${hex(b(8))}${hex(b(9))}`

@@ -5,9 +5,10 @@ import {
   EventCodec,
   RegistryClient,
   registryOptionsFrom,
+  fillDefaults,
   toKafkaMessage,
   validateEvent,
-  withDefaults,
+  type DomainEvent,
   type EventInput,
   type EventOfType,
   type EventType,
@@ -212,13 +213,14 @@ class MeshMomentumProducerImpl {
         resolve,
         reject,
       };
-      await this.#admit(entry);
+      // The common case, a free slot, without the promise of an async call.
+      if (!this.#tryAdmit(entry)) await this.#admitWhenSpace(entry);
     } catch (error) {
       this.#stats.refused++;
       throw error;
     }
     // Nobody may be listening (fire-and-forget enqueue); failures are counted and logged in #sendBatch.
-    deliveredPromise.catch(() => {});
+    deliveredPromise.catch(ignoreRejection);
     return { event: entry.report.event, delivered: deliveredPromise };
   }
 
@@ -284,32 +286,27 @@ class MeshMomentumProducerImpl {
 
   #validate(type: EventType, input: unknown) {
     const nowMs = this.#clock();
-    const raw = (input ?? {}) as Record<string, unknown>;
-    const filled = withDefaults(
-      { ...raw, type, source: raw['source'] ?? this.#options.source },
-      { nowMs, newId: this.#newId },
-    );
+    // One copy of the caller's object, filled in place: the caller's object is never changed.
+    const filled: Record<string, unknown> = { ...(input as Record<string, unknown> | undefined), type };
+    filled['source'] ??= this.#options.source;
+    fillDefaults(filled, { nowMs, newId: this.#newId });
     return validateEvent(filled, { nowMs, maxFutureSkewMs: this.#options.maxFutureSkewMs });
   }
 
-  #encode(schemaId: number, event: ReturnType<typeof validateEvent>): DeliveryReport {
-    const value = this.#codec.encodeWithId(schemaId, event.type, event as unknown as Record<string, unknown>);
-    const message = toKafkaMessage(event, value);
-    const record: OutgoingRecord = {
-      key: String(message.key),
-      value: message.value as Buffer,
-      headers: message.headers as Record<string, string | Buffer>,
-    };
+  #encode(schemaId: number, event: DomainEvent): DeliveryReport {
+    const record: OutgoingRecord = toKafkaMessage(event, this.#codec.encodeValidated(schemaId, event));
     return { event, topic: this.#config.topics.events, record, sent: false };
   }
 
   // --- queueing ------------------------------------------------------------------------------------
 
-  async #admit(entry: Entry): Promise<void> {
-    if (this.#queue.tryPush(entry)) {
-      this.#accepted(entry);
-      return;
-    }
+  #tryAdmit(entry: Entry): boolean {
+    if (!this.#queue.tryPush(entry)) return false;
+    this.#accepted(entry);
+    return true;
+  }
+
+  async #admitWhenSpace(entry: Entry): Promise<void> {
     if (this.#options.whenQueueFull === 'fail')
       throw new ProducerQueueFullError(this.#options.maxQueuedEvents);
     await this.#queue.waitForSpace();
@@ -467,6 +464,9 @@ export const MeshMomentumProducer = MeshMomentumProducerImpl as new (
 export function createMeshMomentumProducer(options: MeshMomentumProducerOptions): MeshMomentumProducer {
   return new MeshMomentumProducer(options);
 }
+
+/** Marks a delivery promise handled: its failure is counted and logged where it happens. */
+function ignoreRejection(): void {}
 
 function sizeOf(record: OutgoingRecord): number {
   let bytes = record.key.length + record.value.length;

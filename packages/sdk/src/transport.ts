@@ -35,7 +35,8 @@ export interface KafkaTransportOptions {
  *   Java or librdkafka producer would put it.
  * - bounded retries (kafkajs' idempotent default is unbounded), so a dead cluster ends in an error
  *   instead of a hang; kafkajs logs one warning about it at start.
- * - a new producer (a new producer id, sequences from 0) after any failed send. kafkajs 2.2.4 numbers
+ * - a new producer (a new producer id, sequences from 0) after a send failed by an outage or a refusal of
+ *   the producer's sequence state (see `needsNewProducer`). kafkajs 2.2.4 numbers
  *   a partition's batches before sending and takes the numbers back when a request fails, but when a
  *   broker dies mid-send, a retry to the partition's new leader can be numbered while the request to the
  *   dead one is still pending; from then on every batch to that partition is refused with
@@ -108,7 +109,7 @@ export class KafkaTransport implements RecordTransport {
         messages: records.map((r) => ({ key: r.key, value: r.value, headers: r.headers as IHeaders })),
       });
     } catch (error) {
-      this.#renew = true;
+      this.#renew = needsNewProducer(error);
       throw kafkaAccessError(error, this.#options.kafkaConfig, `writing topic ${topic}`) ?? error;
     }
   }
@@ -116,6 +117,27 @@ export class KafkaTransport implements RecordTransport {
   disconnect(): Promise<void> {
     return this.#producer.disconnect();
   }
+}
+
+/**
+ * The broker's refusals of an idempotent producer's id, epoch or sequence numbers: the broker lost the
+ * producer's state (UNKNOWN_PRODUCER_ID) or kafkajs' numbering went wrong (see KafkaTransport). A new
+ * producer id clears them all.
+ */
+const PRODUCER_STATE_ERRORS = new Set([
+  'OUT_OF_ORDER_SEQUENCE_NUMBER',
+  'UNKNOWN_PRODUCER_ID',
+  'INVALID_PRODUCER_EPOCH',
+]);
+
+/**
+ * Whether the send after one that failed with `error` needs a new producer: yes after an outage or a
+ * refusal of the producer's state (both retriable), no after a refusal of the data (a record too large,
+ * which the SDK answers by splitting the batch) or of this client (credentials, ACLs, a missing topic),
+ * which a new producer id would not change and would only cost a reconnect and an InitProducerId.
+ */
+export function needsNewProducer(error: unknown): boolean {
+  return isRetriableSendError(error) && !isRecordTooLargeError(error);
 }
 
 /** kafkajs marks transient failures `retriable`; the retrier wraps the last one as `originalError`. */
@@ -129,8 +151,8 @@ export function isRetriableSendError(error: unknown): boolean {
       cause?: unknown;
     };
     if (err.retriable === true) return true;
-    // kafkajs calls it final, but KafkaTransport sends the next batch with a new producer id (see there).
-    if (err.type === 'OUT_OF_ORDER_SEQUENCE_NUMBER') return true;
+    // kafkajs calls these final, but KafkaTransport sends the next batch with a new producer id (see there).
+    if (typeof err.type === 'string' && PRODUCER_STATE_ERRORS.has(err.type)) return true;
     if (err.name === 'KafkaJSConnectionError' || err.name === 'KafkaJSRequestTimeoutError') return true;
     e = err.originalError ?? err.cause;
   }

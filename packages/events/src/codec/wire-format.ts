@@ -1,3 +1,4 @@
+import type avro from 'avsc';
 import { UndecodableEventError } from '@mesh-momentum/common';
 
 /**
@@ -12,6 +13,31 @@ export function frame(schemaId: number, body: Buffer): Buffer {
   out.writeUInt8(MAGIC_BYTE, 0);
   out.writeUInt32BE(schemaId, 1);
   body.copy(out, WIRE_HEADER_LENGTH);
+  return out;
+}
+
+/**
+ * Where `encodeFramed` writes before copying out, bytes; grown to the largest record seen and kept,
+ * so encoding allocates only the result.
+ */
+let scratch = Buffer.allocUnsafe(64 * 1024);
+
+/**
+ * `frame(schemaId, type.toBuffer(record))` without the intermediate body: the record is written once,
+ * behind the header, into a kept scratch buffer, and copied once into a buffer of its exact size.
+ * `record` must be valid for `type` (avsc writes what it is given without checking it).
+ */
+export function encodeFramed(schemaId: number, type: avro.Type, record: unknown): Buffer {
+  let end = type.encode(record, scratch, WIRE_HEADER_LENGTH);
+  if (end < 0) {
+    // avsc answers a full buffer with minus the bytes that were missing.
+    scratch = Buffer.allocUnsafe(2 * (scratch.length - end));
+    end = type.encode(record, scratch, WIRE_HEADER_LENGTH);
+  }
+  scratch.writeUInt8(MAGIC_BYTE, 0);
+  scratch.writeUInt32BE(schemaId, 1);
+  const out = Buffer.allocUnsafe(end);
+  scratch.copy(out, 0, 0, end);
   return out;
 }
 

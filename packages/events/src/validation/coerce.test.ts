@@ -34,6 +34,25 @@ describe('parseRfc3339', () => {
     expect(formatRfc3339(t)).toBe('2025-03-01T09:30:12.345Z');
     expect(parseRfc3339(formatRfc3339(t))).toBe(t);
   });
+
+  it('formats exactly as Date#toISOString, within a cached second, across seconds and out of range', () => {
+    const base = Date.UTC(2025, 2, 1, 9, 30, 12);
+    const times = [
+      base,
+      base + 7,
+      base + 45,
+      base + 999,
+      base + 1000,
+      base - 1,
+      base + 7,
+      0,
+      Date.UTC(9999, 11, 31, 23, 59, 59, 999),
+      Date.UTC(10_000, 0, 1),
+      -1,
+      Date.UTC(1969, 11, 31, 23, 59, 59, 5),
+    ];
+    for (const t of times) expect(formatRfc3339(t)).toBe(new Date(t).toISOString());
+  });
 });
 
 describe('coerceTimestamp', () => {

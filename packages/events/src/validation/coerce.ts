@@ -43,9 +43,24 @@ export function parseRfc3339(text: string): number | undefined {
   return Number.isNaN(value) ? undefined : value;
 }
 
+/** Years 0000-9999: where toISOString's text is `YYYY-MM-DDTHH:MM:SS.mmmZ`, 24 characters. */
+const FOUR_DIGIT_YEARS_END_MS = Date.UTC(10_000, 0, 1);
+/** The last second formatted and its text up to the dot: events of one burst share their second. */
+let cachedSecond = Number.NaN;
+let cachedSecondText = '';
+
 /** RFC 3339 UTC text of an epoch-millisecond time, e.g. `2025-03-01T09:30:00.000Z`. */
 export function formatRfc3339(timeMs: number): string {
-  return new Date(timeMs).toISOString();
+  if (!Number.isInteger(timeMs) || timeMs < 0 || timeMs >= FOUR_DIGIT_YEARS_END_MS) {
+    return new Date(timeMs).toISOString();
+  }
+  const second = Math.floor(timeMs / 1000);
+  if (second !== cachedSecond) {
+    cachedSecondText = new Date(second * 1000).toISOString().slice(0, 20);
+    cachedSecond = second;
+  }
+  const ms = timeMs - second * 1000;
+  return `${cachedSecondText}${ms < 10 ? '00' : ms < 100 ? '0' : ''}${ms}Z`;
 }
 
 /** A timestamp field: integer milliseconds since the epoch, or RFC 3339 text with Z or an offset. */

@@ -61,13 +61,20 @@ export function maxBytesOf(field: string): number {
  */
 /** With the `u` flag a surrogate pair is one code point, so only unpaired surrogates match `Cs`. */
 const LONE_SURROGATE = /\p{Cs}/u;
+/**
+ * Any surrogate or U+FFFD: a single non-Unicode-mode scan that clears most text (ASCII identifiers) at
+ * once, before the exact checks below.
+ */
+const SURROGATE_OR_REPLACEMENT = /[\uD800-\uDFFF\uFFFD]/;
 
 export function stringProblem(field: string, value: string): string | undefined {
-  if (LONE_SURROGATE.test(value)) {
-    return 'must be well-formed Unicode (it contains a lone UTF-16 surrogate)';
-  }
-  if (value.includes('\uFFFD')) {
-    return 'contains U+FFFD, the mark of bytes that were not valid UTF-8; send the text as valid UTF-8';
+  if (SURROGATE_OR_REPLACEMENT.test(value)) {
+    if (LONE_SURROGATE.test(value)) {
+      return 'must be well-formed Unicode (it contains a lone UTF-16 surrogate)';
+    }
+    if (value.includes('\uFFFD')) {
+      return 'contains U+FFFD, the mark of bytes that were not valid UTF-8; send the text as valid UTF-8';
+    }
   }
   const max = maxBytesOf(field);
   // value.length * 3 bounds the UTF-8 size from above: skip the exact count for short strings.

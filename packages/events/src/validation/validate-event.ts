@@ -1,9 +1,9 @@
 import { EventValidationError, FutureDatedEventError, type FieldIssue } from '@mesh-momentum/common';
 import { EVENT_TYPES, type DomainEvent, type EventType } from '../generated/event-types.ts';
 import { coerceDecimal, coerceTimestamp, typeName, type Coerced } from './coerce.ts';
-import { EVENT_SPECS, type FieldKind } from './fields.ts';
+import { EVENT_SPECS, type EventSpec, type FieldKind, type FieldSpec } from './fields.ts';
 import { EARLIEST_EVENT_TIME_MS, stringProblem, timestampProblem } from './limits.ts';
-import { EVENT_RULES, FIELD_RULES } from './rules.ts';
+import { EVENT_RULES, FIELD_RULES, type EventRule, type FieldRule } from './rules.ts';
 
 export interface ValidateEventOptions {
   /** The current time, ms since the epoch (injected so tests and replays are deterministic). */
@@ -30,6 +30,15 @@ const INT_MAX = 2 ** 31 - 1;
 /** avsc encodes JS numbers as Avro longs up to ±(2^53 − 2): one less than Number.MAX_SAFE_INTEGER. */
 const LONG_LIMIT = 9_007_199_254_740_990;
 
+function refuse(issues: FieldIssue[], path: string, reason: string): Coerced<never> {
+  issues.push({ field: path, reason });
+  return { ok: false, reason };
+}
+
+function got(value: unknown): string {
+  return ` (got ${typeName(value)})`;
+}
+
 /**
  * Checks one value against its Avro kind and the accepted ranges (limits.ts); returns the canonical
  * value or reports why not. `field` is the schema field the value belongs to (limits are per field),
@@ -43,51 +52,48 @@ function coerce(
   earliestTimeMs: number,
   field = path,
 ): Coerced<unknown> {
-  const no = (reason: string): Coerced<never> => {
-    issues.push({ field: path, reason });
-    return { ok: false, reason };
-  };
-  const got = (): string => ` (got ${typeName(value)})`;
   switch (kind.kind) {
     case 'string': {
-      if (typeof value !== 'string') return no(`must be a string${got()}`);
+      if (typeof value !== 'string') return refuse(issues, path, `must be a string${got(value)}`);
       const problem = stringProblem(field, value);
-      return problem === undefined ? { ok: true, value } : no(problem);
+      return problem === undefined ? { ok: true, value } : refuse(issues, path, problem);
     }
     case 'boolean':
-      return typeof value === 'boolean' ? { ok: true, value } : no(`must be true or false${got()}`);
+      return typeof value === 'boolean'
+        ? { ok: true, value }
+        : refuse(issues, path, `must be true or false${got(value)}`);
     case 'double':
       return typeof value === 'number' && Number.isFinite(value)
         ? { ok: true, value }
-        : no(`must be a number${got()}`);
+        : refuse(issues, path, `must be a number${got(value)}`);
     case 'int':
       return Number.isInteger(value) && (value as number) >= INT_MIN && (value as number) <= INT_MAX
         ? { ok: true, value }
-        : no(`must be an integer (32-bit)${got()}`);
+        : refuse(issues, path, `must be an integer (32-bit)${got(value)}`);
     case 'long':
       return Number.isInteger(value) && Math.abs(value as number) <= LONG_LIMIT
         ? { ok: true, value }
-        : no(`must be an integer of at most ${LONG_LIMIT}${got()}`);
+        : refuse(issues, path, `must be an integer of at most ${LONG_LIMIT}${got(value)}`);
     case 'timestamp': {
       const result = coerceTimestamp(value);
-      if (!result.ok) return no(result.reason);
+      if (!result.ok) return refuse(issues, path, result.reason);
       const problem = timestampProblem(result.value, earliestTimeMs);
-      return problem === undefined ? result : no(problem);
+      return problem === undefined ? result : refuse(issues, path, problem);
     }
     case 'decimal': {
       const result = coerceDecimal(value, kind.scale, kind.precision);
-      return result.ok ? result : no(result.reason);
+      return result.ok ? result : refuse(issues, path, result.reason);
     }
     case 'enum':
       return typeof value === 'string' && kind.symbols.includes(value)
         ? { ok: true, value }
-        : no(`must be one of ${kind.symbols.join(', ')}${got()}`);
+        : refuse(issues, path, `must be one of ${kind.symbols.join(', ')}${got(value)}`);
     case 'nullable':
       return value === null || value === undefined
         ? { ok: true, value: null }
         : coerce(kind.inner, value, path, issues, earliestTimeMs, field);
     case 'array': {
-      if (!Array.isArray(value)) return no(`must be an array${got()}`);
+      if (!Array.isArray(value)) return refuse(issues, path, `must be an array${got(value)}`);
       const before = issues.length;
       const items = value.map((item: unknown, i) =>
         coerce(kind.items, item, `${path}.${i}`, issues, earliestTimeMs, field),
@@ -97,6 +103,35 @@ function coerce(
     }
   }
 }
+
+/** One field of a type's validation plan: its spec and the rules of its name, looked up once. */
+interface PlannedField extends FieldSpec {
+  readonly rules: readonly FieldRule[];
+  /** Object and array defaults are cloned per event, so no event shares (and can change) the spec's. */
+  readonly cloneDefault: boolean;
+}
+
+/** What validating one type takes, derived once from its spec and the rules, not per event. */
+interface ValidationPlan {
+  readonly spec: EventSpec;
+  readonly fields: readonly PlannedField[];
+  readonly eventRules: readonly EventRule[];
+}
+
+const PLANS: ReadonlyMap<string, ValidationPlan> = new Map(
+  [...EVENT_SPECS.values()].map((spec) => [
+    spec.type,
+    {
+      spec,
+      fields: spec.fields.map((field) => ({
+        ...field,
+        rules: FIELD_RULES[field.name] ?? [],
+        cloneDefault: typeof field.defaultValue === 'object' && field.defaultValue !== null,
+      })),
+      eventRules: [...(EVENT_RULES['*'] ?? []), ...(EVENT_RULES[spec.type as EventType] ?? [])],
+    },
+  ]),
+);
 
 function isPlainObject(value: unknown): value is Readonly<Record<string, unknown>> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -117,40 +152,42 @@ export function validateEvent(input: unknown, options: ValidateEventOptions): Do
     ]);
   }
   const type = input['type'];
-  const spec = typeof type === 'string' ? EVENT_SPECS.get(type) : undefined;
-  if (!spec) {
+  const plan = typeof type === 'string' ? PLANS.get(type) : undefined;
+  if (!plan) {
     const reason =
       type === undefined
         ? `is required; one of ${EVENT_TYPES.join(', ')}`
         : `must be one of ${EVENT_TYPES.join(', ')} (got ${typeName(type)})`;
     throw new EventValidationError(typeof type === 'string' ? type : undefined, [{ field: 'type', reason }]);
   }
+  const { spec } = plan;
 
   const issues: FieldIssue[] = [];
   const event: Record<string, unknown> = {};
   const earliestTimeMs = options.earliestTimeMs ?? EARLIEST_EVENT_TIME_MS;
-  for (const field of spec.fields) {
+  for (const field of plan.fields) {
     const raw = input[field.name];
     if (raw === undefined) {
-      if (field.hasDefault) event[field.name] = structuredClone(field.defaultValue);
+      if (field.hasDefault)
+        event[field.name] = field.cloneDefault ? structuredClone(field.defaultValue) : field.defaultValue;
       else issues.push({ field: field.name, reason: 'is required' });
       continue;
     }
     const result = coerce(field.type, raw, field.name, issues, earliestTimeMs);
     if (!result.ok) continue;
     event[field.name] = result.value;
-    for (const rule of FIELD_RULES[field.name] ?? []) {
+    for (const rule of field.rules) {
       rule(result.value, (reason, at) =>
         issues.push({ field: at === undefined ? field.name : `${field.name}.${at}`, reason }),
       );
     }
   }
-  for (const key of Object.keys(input)) {
-    if (!spec.fieldNames.has(key) && input[key] !== undefined) {
+  for (const key in input) {
+    if (!spec.fieldNames.has(key) && Object.hasOwn(input, key) && input[key] !== undefined) {
       issues.push({ field: key, reason: `is not a field of ${spec.type}` });
     }
   }
-  for (const rule of [...(EVENT_RULES['*'] ?? []), ...(EVENT_RULES[spec.type as EventType] ?? [])]) {
+  for (const rule of plan.eventRules) {
     rule(event, (field, reason) => issues.push({ field, reason }));
   }
   if (issues.length > 0) throw new EventValidationError(spec.type, issues);
