@@ -15,6 +15,7 @@ import { TestPipeline } from '../integration/support/pipeline.ts';
 import { ProcessorProcess } from '../integration/support/service-process.ts';
 import { expectRedisMatchesReference, toScoring } from '../integration/support/reference.ts';
 import { groupCoordinatorOf } from './group-coordinator.ts';
+import { longestStall } from './stalls.ts';
 
 /**
  * Brokers of the three-broker cluster (RF 3, min.insync.replicas 2) killed while the SDK streams events
@@ -78,28 +79,6 @@ function metricSum(text: string, name: string): number | undefined {
     .filter((l) => l.startsWith(`${name}{`) || l.startsWith(`${name} `))
     .map((l) => Number(l.slice(l.lastIndexOf(' ') + 1)));
   return values.length === 0 ? undefined : values.reduce((a, b) => a + b, 0);
-}
-
-/** Longest stretch in [from, to] during which `value` did not grow while `waiting` said work was waiting. */
-function longestStall(
-  samples: readonly Sample[],
-  from: number,
-  to: number,
-  value: (s: Sample) => number | undefined,
-  waiting: (s: Sample) => boolean,
-): number {
-  let longest = 0;
-  let since: number | undefined;
-  let last: number | undefined;
-  for (const s of samples) {
-    if (s.at < from || s.at > to) continue;
-    const v = value(s);
-    if (v !== undefined && last !== undefined && v > last) since = undefined;
-    else if (waiting(s)) since ??= s.at;
-    if (since !== undefined) longest = Math.max(longest, s.at - since);
-    if (v !== undefined) last = v;
-  }
-  return longest;
 }
 
 describe('Kafka brokers killed mid-stream (three brokers, RF 3, min.insync.replicas 2)', () => {

@@ -13,6 +13,7 @@ import {
 import { TestPipeline } from '../integration/support/pipeline.ts';
 import { ProcessorProcess } from '../integration/support/service-process.ts';
 import { groupCoordinatorOf } from './group-coordinator.ts';
+import { longestStall } from './stalls.ts';
 
 /**
  * The broker that coordinates the processor's consumer group dies (SIGKILL) or stops (SIGTERM) while
@@ -61,25 +62,6 @@ afterEach(async (context) => {
 });
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-/** Longest stretch in [from, to] during which no event was applied while acknowledged ones waited, ms. */
-function longestStall(
-  samples: readonly { at: number; sent: number; applied: number }[],
-  from: number,
-  to: number,
-): number {
-  let longest = 0;
-  let since: number | undefined;
-  let last: number | undefined;
-  for (const s of samples) {
-    if (s.at < from || s.at > to) continue;
-    if (last !== undefined && s.applied > last) since = undefined;
-    else if (s.sent > s.applied) since ??= s.at;
-    if (since !== undefined) longest = Math.max(longest, s.at - since);
-    last = s.applied;
-  }
-  return longest;
-}
 
 describe('the group coordinator moves (three brokers)', () => {
   it('the processor applies and commits again within the bound when the coordinator dies or stops', async () => {
@@ -157,7 +139,13 @@ describe('the group coordinator moves (three brokers)', () => {
       await cluster.signal(coordinator, signal);
       // Long enough for a stall to outgrow the bound (a stall still under way counts up to now).
       await sleep(RESUME_BOUND_MS + 5_000);
-      stalls[`${signal} broker ${coordinator}`] = longestStall(samples, at, Date.now());
+      stalls[`${signal} broker ${coordinator}`] = longestStall(
+        samples,
+        at,
+        Date.now(),
+        (s) => s.applied,
+        (s) => s.sent > s.applied,
+      );
       await cluster.up();
     }
     // The stream stops; the group's offsets reach the end of every partition (everything consumed).
