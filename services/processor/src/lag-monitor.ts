@@ -30,6 +30,7 @@ export class ConsumerLagMonitor {
   #connected = false;
   #total = 0;
   #current = false;
+  #caughtUpAtMs: number | undefined;
 
   constructor(options: LagMonitorOptions) {
     this.#options = options;
@@ -46,6 +47,11 @@ export class ConsumerLagMonitor {
    */
   get current(): boolean {
     return this.#current;
+  }
+
+  /** When a poll last measured nothing waiting (epoch ms), or undefined if none has yet. */
+  get caughtUpAtMs(): number | undefined {
+    return this.#caughtUpAtMs;
   }
 
   /** Polls at once (so `current` is true from the start when the brokers answer), then every interval. */
@@ -67,6 +73,7 @@ export class ConsumerLagMonitor {
     try {
       await this.#measure();
       this.#current = true;
+      if (this.#total === 0) this.#caughtUpAtMs = Date.now();
     } catch (error) {
       this.#current = false;
       throw error;

@@ -44,6 +44,18 @@ describe('PartitionPositions', () => {
     expect(tracker.next('events', 0)).toBeUndefined();
   });
 
+  it('counts an apply as progress only past the furthest offset applied before, across resets', async () => {
+    const { tracker } = positions({});
+    expect(tracker.applied('events', 0, '50')).toBe(true);
+    expect(tracker.next('events', 0)).toBe('50');
+    tracker.reset();
+    // Replayed after a rebalance: the same records again, then further.
+    expect(tracker.applied('events', 0, '30')).toBe(false);
+    expect(tracker.applied('events', 0, '50')).toBe(false);
+    expect(tracker.applied('events', 0, '51')).toBe(true);
+    expect(tracker.applied('events', 1, '1')).toBe(true);
+  });
+
   it('repositions every assigned partition at the progress Redis still has', async () => {
     const { tracker, seeks } = positions({ 'events:0': '3', 'events:2': '9' });
     await tracker.reposition({ events: [0, 2, 4] });

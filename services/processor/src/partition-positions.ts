@@ -21,6 +21,11 @@ export class PartitionPositions {
   readonly #options: PartitionPositionsOptions;
   readonly #expected = new Map<string, string>();
   /**
+   * Per partition, the furthest next offset this instance has applied up to. Never reset: records
+   * replayed after a rebalance, a seek back or a retried batch do not move it.
+   */
+  readonly #furthest = new Map<string, bigint>();
+  /**
    * Seeks made per partition and target offset. Batches fetched before a seek still arrive after it,
    * so one mismatch proves nothing; only after SEEKS_BEFORE_GAP seeks to the same offset is a gap taken
    * as real (records deleted below the log start).
@@ -56,6 +61,21 @@ export class PartitionPositions {
   /** Records that everything before `offset` is applied. */
   advance(topic: string, partition: number, offset: string): void {
     this.#expected.set(`${topic}:${partition}`, offset);
+  }
+
+  /**
+   * Records that a batch was applied up to `offset` (the next one to apply). Answers whether that
+   * reaches past anything this instance applied before in the partition: progress on records waiting,
+   * not a replay of records it had already been through.
+   */
+  applied(topic: string, partition: number, offset: string): boolean {
+    this.advance(topic, partition, offset);
+    const key = `${topic}:${partition}`;
+    const next = BigInt(offset);
+    const furthest = this.#furthest.get(key);
+    if (furthest !== undefined && next <= furthest) return false;
+    this.#furthest.set(key, next);
+    return true;
   }
 
   /** Seeks every given partition to the progress Redis has for it (after Redis came back). */

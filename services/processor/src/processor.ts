@@ -4,7 +4,7 @@ import {
   ErrorCodes,
   FencedWriteError,
   isRetriable,
-  StoreUnavailableError,
+  redisFailure,
   type Logger,
   type MeshMomentumError,
 } from '@mesh-momentum/common';
@@ -106,7 +106,10 @@ export class Processor {
   readonly #activeBatches = new Set<Promise<void>>();
   #stopping = false;
   readonly #mesh: MeshRefresher;
-  /** When a batch last completed (or the assignment last changed): readiness needs recent progress. */
+  /**
+   * When a batch last applied records past any this instance had been through (epoch ms): readiness
+   * needs recent progress. A rebalance, or a batch that replays records, is not progress.
+   */
   #lastProgressAtMs = Date.now();
   readonly #lag: ConsumerLagMonitor;
   readonly #timeRange: { readonly minMs: number; readonly maxMs: number };
@@ -165,7 +168,6 @@ export class Processor {
       this.#store.forgetAll();
       this.#assignment = event.payload.memberAssignment;
       this.#joined = true;
-      this.#lastProgressAtMs = Date.now();
       // The mesh hash may be missing (a Redis that lost its last writes, a fresh namespace): rewrite it
       // now instead of at the next tick.
       this.#mesh.schedule();
@@ -235,9 +237,7 @@ export class Processor {
     const current = await this.#deps.redis
       .get(keys.namespacePointer(this.#deps.config.redis.keyPrefix))
       .catch((error: unknown) => {
-        throw new StoreUnavailableError(`reading the namespace pointer failed: ${String(error)}`, {
-          cause: error,
-        });
+        throw redisFailure(error, 'reading the namespace pointer failed');
       });
     if (current === null || current === this.#namespace) return;
     this.#log.info({ from: this.#namespace, to: current }, 'namespace switched by a rebuild; following it');
@@ -259,8 +259,9 @@ export class Processor {
 
   /**
    * Ready when the consumer is in its group, Redis and the registry answer, and records waiting are
-   * being applied: a batch that has made no progress for MM_PROCESSOR_STALL_TIMEOUT_MS while the lag is
-   * above zero, or cannot be measured, makes the instance not ready, whatever the cause.
+   * being applied: no apply past the records this instance had already been through for
+   * MM_PROCESSOR_STALL_TIMEOUT_MS while the lag is above zero, or cannot be measured, makes the
+   * instance not ready, whatever the cause (a rebalance or a replay does not count as progress).
    */
   get health(): HealthProbe {
     return {
@@ -273,10 +274,11 @@ export class Processor {
             .catch(() => false),
           registryAnswers(registryOptionsFrom(this.#deps.config)),
         ]);
-        const stalledForMs = Date.now() - this.#lastProgressAtMs;
         // A lag of 0 vouches only when measured: while the brokers cannot say (a leader down), the
-        // instance must show progress like one with records waiting.
+        // instance must show progress like one with records waiting. Records that arrive after a poll
+        // found none waiting are judged from that poll on.
         const caughtUp = this.#lag.total === 0 && this.#lag.current;
+        const stalledForMs = Date.now() - Math.max(this.#lastProgressAtMs, this.#lag.caughtUpAtMs ?? 0);
         const progressing = caughtUp || stalledForMs < this.#deps.config.processor.stallTimeoutMs;
         const checks = { consumerJoined: this.#joined && !this.#crashed, redis, registry, progressing };
         return { ready: Object.values(checks).every(Boolean), checks };
@@ -453,14 +455,13 @@ export class Processor {
     if (generation !== this.#positions.generation) return false;
     resolveOffset(last);
     this.#committer.note(topic, partition, next);
-    this.#positions.advance(topic, partition, next);
+    if (this.#positions.applied(topic, partition, next)) this.#lastProgressAtMs = Date.now();
     this.#record(
       { topic, partition, highWatermark: batch.highWatermark, lastOffset: last },
       result,
       decoded.rejected,
       messages,
     );
-    this.#lastProgressAtMs = Date.now();
     if (result.applied > 0) this.#mesh.schedule();
     this.#log.debug(
       { topic, partition, last, applied: result.applied, skipped: result.skipped },
