@@ -2,12 +2,12 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { ErrorCodes, RegistryUnavailableError, SchemaIncompatibleError } from '@mesh-momentum/common';
 import {
   checkSubjectCompatibility,
-  explainIncompatibility,
   getCompatibility,
   registerAll,
   registerSchema,
-  subjectOf,
 } from './registry-workflow.ts';
+import { explainIncompatibility } from './schema-resolution.ts';
+import { subjectOf } from './schema-subject.ts';
 import { CATALOGUE } from './catalogue.ts';
 
 const V1 = JSON.stringify({

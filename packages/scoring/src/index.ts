@@ -78,7 +78,11 @@ export {
   type MeshScores,
   type ReferenceOptions,
 } from './reference.ts';
-export { ScopeState, DaySums, DayCounts, Standing, prepareEvent, type PreparedEvent } from './scope-state.ts';
+export { ScopeState } from './scope-state.ts';
+export { DaySums } from './day-sums.ts';
+export { DayCounts } from './day-counts.ts';
+export { Standing } from './scope-standing.ts';
+export { prepareEvent, type PreparedEvent } from './prepared-event.ts';
 export { explain, type Contributor, type Explanation } from './explain.ts';
 export {
   HISTORY_RETAINED_DAYS,

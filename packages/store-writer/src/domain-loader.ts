@@ -11,6 +11,7 @@ import {
   type RoutedCommand,
 } from '@mesh-momentum/store';
 import { emptyScopeMirror, type ScopeMirror } from './domain-batch-plan.ts';
+import type { MirrorCache } from './mirror-cache.ts';
 import { boundOf } from './movers-bound.ts';
 import { execRouted, replyAt } from './redis-replies.ts';
 
@@ -105,4 +106,28 @@ export async function loadDomains(
     result.get(domain)?.set(scopeId(scope), mirror);
   }
   return result;
+}
+
+/**
+ * Reads into `mirrors` the domains it does not hold, and marks every one of `domains` used now, its
+ * events coming from `topic`/`partition`.
+ */
+export async function ensureMirrors(
+  redis: RedisClient,
+  ks: KeySpace,
+  mirrors: MirrorCache,
+  domains: readonly string[],
+  topic: string,
+  partition: number,
+): Promise<void> {
+  const missing = domains.filter((d) => !mirrors.has(d));
+  if (missing.length > 0) {
+    // The version is read BEFORE the state: a write landing in between makes the mirror newer than
+    // its version, which the script refuses (stale) rather than overwrite.
+    const versions = await versionsOf(redis, ks, missing);
+    for (const [domain, scopes] of await loadDomains(redis, ks, missing, true)) {
+      mirrors.set(domain, { scopes, topic, partition, version: versions.get(domain) ?? 0 });
+    }
+  }
+  for (const d of domains) mirrors.touch(d, topic, partition);
 }

@@ -1,0 +1,19 @@
+import type { BatchEvent } from './domain-batch-plan.ts';
+
+/**
+ * The batch without copies of an event it already holds, judged as the apply script judges copies
+ * across batches: a copy is one when an earlier copy was recorded in its record's period or a
+ * neighbouring one. (Dropping every in-batch copy would make the outcome depend on how records were
+ * batched.) `windowMs` is the de-duplication window, ms.
+ */
+export function withinBatchUnique(events: readonly BatchEvent[], windowMs: number): BatchEvent[] {
+  const recorded = new Map<string, number[]>();
+  return events.filter((e) => {
+    const period = Math.floor(e.recordTimeMs / windowMs);
+    const periods = recorded.get(e.dedupKey);
+    if (periods?.some((p) => Math.abs(p - period) <= 1)) return false;
+    if (periods) periods.push(period);
+    else recorded.set(e.dedupKey, [period]);
+    return true;
+  });
+}
