@@ -1,4 +1,4 @@
-import { hasHeapLimit, loadProcessorConfig } from '@mesh-momentum/processor';
+import { hasHeapLimit, heapFlags, loadProcessorConfig } from '@mesh-momentum/processor';
 import type { MirrorStats } from '@mesh-momentum/store-writer';
 import { fork, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
@@ -54,14 +54,13 @@ export class ProcessorHost {
   }) {
     const execArgv = ['--conditions=@mesh-momentum/source', '--expose-gc'];
     if (options.cpuProfDir) execArgv.push('--cpu-prof', `--cpu-prof-dir=${options.cpuProfDir}`);
-    // heap-mib=N: the processor under a V8 old-space limit of N MiB. Otherwise the limit the processor's
-    // entry point starts it with (its memory budget, MM_PROCESSOR_MEMORY_MB), unless NODE_OPTIONS sets one.
-    const heapMib =
-      /(?:^|,)heap-mib=(\d+)/.exec(options.experiments ?? '')?.[1] ??
-      (hasHeapLimit([], process.env['NODE_OPTIONS'])
-        ? undefined
-        : loadProcessorConfig({ ...process.env, ...options.env }).processor.heapLimitMiB);
-    if (heapMib !== undefined) execArgv.push(`--max-old-space-size=${heapMib}`);
+    // heap-mib=N: the processor under a V8 old-space limit of N MiB. Otherwise the heap sizes the
+    // processor's entry point starts it with (its memory budget, MM_PROCESSOR_MEMORY_MB), unless
+    // NODE_OPTIONS sets a limit.
+    const heapMib = /(?:^|,)heap-mib=(\d+)/.exec(options.experiments ?? '')?.[1];
+    if (heapMib) execArgv.push(`--max-old-space-size=${heapMib}`);
+    else if (!hasHeapLimit([], process.env['NODE_OPTIONS']))
+      execArgv.push(...heapFlags(loadProcessorConfig({ ...process.env, ...options.env }).processor));
     this.#child = fork(CHILD, [], {
       execArgv,
       env: {

@@ -25,6 +25,7 @@ describe('the processor configuration section', () => {
       dedupWindowDays: 7,
       memoryBudgetBytes: 512 * 1024 * 1024,
       heapLimitMiB: 256,
+      semiSpaceMiB: 16,
       fetchPartitionBytes: 4 * 1024 * 1024,
       fetchBytes: 16 * 1024 * 1024,
       mirrorMaxBytes: 128 * 1024 * 1024,

@@ -8,6 +8,11 @@ export function hasHeapLimit(execArgv: readonly string[], nodeOptions: string | 
   );
 }
 
+/** The Node options that give V8 the heap sizes of the memory budget, MiB. */
+export function heapFlags(sizes: { heapLimitMiB: number; semiSpaceMiB: number }): string[] {
+  return [`--max-old-space-size=${sizes.heapLimitMiB}`, `--max-semi-space-size=${sizes.semiSpaceMiB}`];
+}
+
 /**
  * Signals passed on to the child. Not SIGINT: a terminal's Ctrl-C reaches the whole foreground process
  * group, the child included, and a second SIGINT would make the service exit without its graceful stop.
@@ -17,16 +22,16 @@ const FORWARDED_SIGNALS = ['SIGTERM', 'SIGHUP'] as const;
 /**
  * V8 sizes its heap when Node starts, so the limit the memory budget derives cannot be set from inside:
  * unless Node already has one (NODE_OPTIONS or the command line win), this runs the same script again
- * in a child Node with `--max-old-space-size=<heapMiB>`, passes SIGTERM and SIGHUP on, and exits as the
- * child does. Answers false when this process is the one to run the service.
+ * in a child Node with the budget's `heapFlags`, passes SIGTERM and SIGHUP on, and exits as the child
+ * does. Answers false when this process is the one to run the service.
  */
-export function relaunchWithHeapLimit(heapMiB: number | undefined): boolean {
-  if (heapMiB === undefined || hasHeapLimit(process.execArgv, process.env['NODE_OPTIONS'])) return false;
+export function relaunchWithHeapLimit(flags: readonly string[] | undefined): boolean {
+  if (flags === undefined || hasHeapLimit(process.execArgv, process.env['NODE_OPTIONS'])) return false;
   const [script, ...args] = process.argv.slice(1);
   if (script === undefined) return false;
   const child = spawn(
     process.execPath,
-    [...process.execArgv, `--max-old-space-size=${heapMiB}`, script, ...args],
+    [...process.execArgv, ...flags, script, ...args],
     // The IPC channel only tells the child when this process is gone (see stopWithLauncher).
     { stdio: ['inherit', 'inherit', 'inherit', 'ipc'] },
   );

@@ -1,6 +1,6 @@
 import { runService } from '@mesh-momentum/service-kit';
 import { loadProcessorConfig } from './config.ts';
-import { relaunchWithHeapLimit, stopWithLauncher } from './heap-limit.ts';
+import { heapFlags, relaunchWithHeapLimit, stopWithLauncher } from './heap-limit.ts';
 import { PROCESSOR_SERVICE } from './service.ts';
 
 /**
@@ -8,14 +8,14 @@ import { PROCESSOR_SERVICE } from './service.ts';
  * Runs the service in a child Node whose heap limit the memory budget (MM_PROCESSOR_MEMORY_MB) sets;
  * an invalid configuration is reported by the service itself, run here.
  */
-if (!relaunchWithHeapLimit(heapLimitMiB())) {
+if (!relaunchWithHeapLimit(budgetHeapFlags())) {
   stopWithLauncher();
   runService(PROCESSOR_SERVICE);
 }
 
-function heapLimitMiB(): number | undefined {
+function budgetHeapFlags(): string[] | undefined {
   try {
-    return loadProcessorConfig(process.env).processor.heapLimitMiB;
+    return heapFlags(loadProcessorConfig(process.env).processor);
   } catch {
     return undefined;
   }

@@ -6,7 +6,13 @@ const MIB = 1024 * 1024;
 
 describe('the memory budget', () => {
   it('shares the default 512 MiB out as half heap, a quarter mirrors, 1/32 and 1/128 fetches', () => {
-    expect(memorySharesOf(512)).toEqual({ heapMiB: 256, mirrorMiB: 128, fetchMiB: 16, fetchPartitionMiB: 4 });
+    expect(memorySharesOf(512)).toEqual({
+      heapMiB: 256,
+      semiSpaceMiB: 16,
+      mirrorMiB: 128,
+      fetchMiB: 16,
+      fetchPartitionMiB: 4,
+    });
   });
 
   it('keeps the fetch sizes within what the fetch variables accept', () => {
