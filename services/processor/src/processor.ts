@@ -302,9 +302,8 @@ export class Processor {
       autoCommit: false,
       eachBatchAutoResolve: false,
       // Partitions carry disjoint domains, so their batches apply independently; while one waits on
-      // Redis, another is decoded and planned. kafkajs fetches again only once every batch of the last
-      // fetch is applied, so each partition of the topic gets a worker: no batch waits for another's.
-      partitionsConsumedConcurrently: this.#deps.config.topics.partitions,
+      // Redis, another is decoded and planned.
+      partitionsConsumedConcurrently: 3,
       eachBatch: (payload) => {
         const batch = this.#handleBatch(payload);
         this.#activeBatches.add(batch);
