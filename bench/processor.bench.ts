@@ -384,6 +384,7 @@ function printMemory(run: Run, byFamily: readonly FamilyMemory[]): void {
         `external ${mb(kept.external)}`,
     );
   }
+  console.log(`  RSS over the run (every 2 s): ${run.rssSamples.map((b) => mb(b)).join(', ')}`);
   const mirror = run.done.mirror;
   if (mirror) {
     console.log(
