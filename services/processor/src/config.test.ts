@@ -24,7 +24,7 @@ describe('the processor configuration section', () => {
       tickMs: 60_000,
       dedupWindowDays: 7,
       memoryBudgetBytes: 512 * 1024 * 1024,
-      heapLimitMiB: 256,
+      heapLimitMiB: 384,
       semiSpaceMiB: 16,
       fetchPartitionBytes: 4 * 1024 * 1024,
       fetchBytes: 16 * 1024 * 1024,

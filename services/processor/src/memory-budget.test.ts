@@ -5,9 +5,9 @@ import { memorySharesOf } from './memory-budget.ts';
 const MIB = 1024 * 1024;
 
 describe('the memory budget', () => {
-  it('shares the default 512 MiB out as half heap, a quarter mirrors, 1/32 and 1/128 fetches', () => {
+  it('shares the default 512 MiB out as 3/4 old space, 1/32 semi-spaces, a quarter mirrors, 1/32 and 1/128 fetches', () => {
     expect(memorySharesOf(512)).toEqual({
-      heapMiB: 256,
+      heapMiB: 384,
       semiSpaceMiB: 16,
       mirrorMiB: 128,
       fetchMiB: 16,
@@ -24,7 +24,7 @@ describe('the memory budget', () => {
     const { processor } = loadProcessorConfig({ MM_PROCESSOR_MEMORY_MB: '1024' });
     expect(processor).toMatchObject({
       memoryBudgetBytes: 1024 * MIB,
-      heapLimitMiB: 512,
+      heapLimitMiB: 768,
       mirrorMaxBytes: 256 * MIB,
       fetchBytes: 32 * MIB,
       fetchPartitionBytes: 8 * MIB,
@@ -39,7 +39,7 @@ describe('the memory budget', () => {
       MM_PROCESSOR_MIRROR_MB: '0.5',
     });
     expect(processor).toMatchObject({
-      heapLimitMiB: 512,
+      heapLimitMiB: 768,
       fetchPartitionBytes: 2 * MIB,
       fetchBytes: 6 * MIB,
       mirrorMaxBytes: 0.5 * MIB,
