@@ -28,7 +28,7 @@ describe('the processor configuration section', () => {
       semiSpaceMiB: 16,
       fetchPartitionBytes: 4 * 1024 * 1024,
       fetchBytes: 16 * 1024 * 1024,
-      mirrorMaxBytes: 128 * 1024 * 1024,
+      mirrorMaxBytes: 256 * 1024 * 1024,
     });
     expect(config.kafka.brokers).toEqual(['127.0.0.1:19092']);
     expect(Object.isFrozen(config.processor)).toBe(true);

@@ -56,7 +56,7 @@ export const PROCESSOR_SECTION = defineConfigSection({
     MM_PROCESSOR_MEMORY_MB: variable(
       integer(MIN_MEMORY_BUDGET_MIB, 65_536),
       '512',
-      "The processor's memory budget, MiB: its resident set stays about within it. It sets V8's old-space limit to three quarters of it and its semi-spaces to 1/32 (the entry point starts Node with --max-old-space-size and --max-semi-space-size, unless NODE_OPTIONS sets the heap limit), the mirrors' budget to a quarter and the fetch sizes to 1/32 in all and 1/128 per partition (each overridable below); fetching pauses while the heap is above 85% of its limit.",
+      "The processor's memory budget, MiB: its resident set stays about within it. It sets V8's old-space limit to three quarters of it and its semi-spaces to 1/32 (the entry point starts Node with --max-old-space-size and --max-semi-space-size, unless NODE_OPTIONS sets the heap limit), the mirrors' budget to half and the fetch sizes to 1/32 in all and 1/128 per partition (each overridable below); fetching pauses while the heap is above 85% of its limit.",
     ),
     MM_PROCESSOR_FETCH_PARTITION_MB: variable(
       optionalInteger(1, 64),
@@ -71,7 +71,7 @@ export const PROCESSOR_SECTION = defineConfigSection({
     MM_PROCESSOR_MIRROR_MB: variable(
       optionalDecimal(0.01, 65_536),
       '',
-      "Heap the in-memory copies of the domains' scoring state may take, MiB (estimated at 160 B per day bucket); empty: MM_PROCESSOR_MEMORY_MB / 4. Past it the least recently used domains are dropped and read from Redis again when needed. Scores do not change; a budget below the working set costs Redis reads.",
+      "Heap the in-memory copies of the domains' scoring state may take, MiB (estimated at 160 B per day bucket); empty: MM_PROCESSOR_MEMORY_MB / 2. Past it the least recently used domains are dropped and read from Redis again when needed. Scores do not change; a budget below the working set costs Redis reads.",
     ),
   },
   build: (get) => {

@@ -5,11 +5,11 @@ import { memorySharesOf } from './memory-budget.ts';
 const MIB = 1024 * 1024;
 
 describe('the memory budget', () => {
-  it('shares the default 512 MiB out as 3/4 old space, 1/32 semi-spaces, a quarter mirrors, 1/32 and 1/128 fetches', () => {
+  it('shares the default 512 MiB out as 3/4 old space, 1/32 semi-spaces, half mirrors, 1/32 and 1/128 fetches', () => {
     expect(memorySharesOf(512)).toEqual({
       heapMiB: 384,
       semiSpaceMiB: 16,
-      mirrorMiB: 128,
+      mirrorMiB: 256,
       fetchMiB: 16,
       fetchPartitionMiB: 4,
     });
@@ -25,7 +25,7 @@ describe('the memory budget', () => {
     expect(processor).toMatchObject({
       memoryBudgetBytes: 1024 * MIB,
       heapLimitMiB: 768,
-      mirrorMaxBytes: 256 * MIB,
+      mirrorMaxBytes: 512 * MIB,
       fetchBytes: 32 * MIB,
       fetchPartitionBytes: 8 * MIB,
     });
