@@ -57,7 +57,9 @@ const EXPERIMENTS = stringArg('experiment', 'BENCH_EXPERIMENTS', '');
 const SAME_SCOPES_AS = numberArg('same-scopes-as', 'BENCH_SAME_SCOPES_AS', 0);
 /** Bootstrap brokers of a replicated cluster to repeat the batched run on, beside the single broker's. */
 const KAFKA_CLUSTER = stringArg('kafka-cluster', 'BENCH_KAFKA_CLUSTER', '');
-const GOAL_RATE = 100_000;
+const GOAL_RATE = 60_000;
+/** The processor's peak RSS with the default memory budget (MM_PROCESSOR_MEMORY_MB), bytes. */
+const GOAL_PEAK_RSS = 512 * 1024 * 1024;
 const GOAL_CLIENT_CMDS = 0.2;
 
 const stamp = newStamp();
@@ -82,6 +84,8 @@ interface Run {
   readonly serverCommands: Map<string, number>;
   readonly memoryBytes: number;
   readonly redisCpuSeconds: number;
+  /** The processor's RSS every 2 s from its group join to the target, bytes. */
+  readonly rssSamples: readonly number[];
 }
 
 /** Redis server CPU seconds (user + sys) so far. */
@@ -110,8 +114,10 @@ async function measure(
   try {
     const ready = await host.next('ready', 120_000);
     console.log(`  ${name}: processor joined its group (${ready.applied} events applied so far)`);
+    const rssSamples: number[] = [];
     const progress = setInterval(() => {
       const r = host.last;
+      if (r) rssSamples.push(r.memory.rss);
       if (r)
         process.stdout.write(
           `\r  ${name}: ${fmtInt(r.applied + r.skipped + r.deadLettered)} / ${fmtInt(events)}`,
@@ -135,6 +141,7 @@ async function measure(
       serverCommands,
       memoryBytes: memAfter - memBefore,
       redisCpuSeconds: cpuAfter - cpuBefore,
+      rssSamples,
     };
   } finally {
     await host.stop();
@@ -325,7 +332,8 @@ if (batched) {
   const ok = (b: boolean) => (b ? 'met' : 'MISSED');
   console.log(
     `\ngoals: ≥ ${fmtInt(GOAL_RATE)} events/s: ${ok(batched.rate >= GOAL_RATE)}; ` +
-      `≤ ${GOAL_CLIENT_CMDS} client-issued Redis commands/event: ${ok(batched.clientCommands / batched.events <= GOAL_CLIENT_CMDS)}`,
+      `≤ ${GOAL_CLIENT_CMDS} client-issued Redis commands/event: ${ok(batched.clientCommands / batched.events <= GOAL_CLIENT_CMDS)}; ` +
+      `peak RSS ≤ ${fmtInt(GOAL_PEAK_RSS / 2 ** 20)} MiB: ${ok(batched.done.memory.peakRss <= GOAL_PEAK_RSS)}`,
   );
 }
 if (profileDir) {
@@ -378,6 +386,7 @@ function printMemory(run: Run, byFamily: readonly FamilyMemory[]): void {
         `external ${mb(kept.external)}`,
     );
   }
+  console.log(`  RSS over the run (every 2 s): ${run.rssSamples.map((b) => mb(b)).join(', ')}`);
   const mirror = run.done.mirror;
   if (mirror) {
     console.log(

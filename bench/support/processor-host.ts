@@ -1,3 +1,4 @@
+import { hasHeapLimit, heapFlags, loadProcessorConfig } from '@mesh-momentum/processor';
 import type { MirrorStats } from '@mesh-momentum/store-writer';
 import { fork, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
@@ -53,9 +54,13 @@ export class ProcessorHost {
   }) {
     const execArgv = ['--conditions=@mesh-momentum/source', '--expose-gc'];
     if (options.cpuProfDir) execArgv.push('--cpu-prof', `--cpu-prof-dir=${options.cpuProfDir}`);
-    // heap-mib=N: the processor under a V8 old-space limit of N MiB (what MM_PROCESSOR_HEAP_MB would set).
+    // heap-mib=N: the processor under a V8 old-space limit of N MiB. Otherwise the heap sizes the
+    // processor's entry point starts it with (its memory budget, MM_PROCESSOR_MEMORY_MB), unless
+    // NODE_OPTIONS sets a limit.
     const heapMib = /(?:^|,)heap-mib=(\d+)/.exec(options.experiments ?? '')?.[1];
     if (heapMib) execArgv.push(`--max-old-space-size=${heapMib}`);
+    else if (!hasHeapLimit([], process.env['NODE_OPTIONS']))
+      execArgv.push(...heapFlags(loadProcessorConfig({ ...process.env, ...options.env }).processor));
     this.#child = fork(CHILD, [], {
       execArgv,
       env: {

@@ -40,6 +40,13 @@ export const decimal = (min: number, max: number) =>
     .transform(Number)
     .pipe(z.number().min(min, `must be >= ${min}`).max(max, `must be <= ${max}`));
 
+/** `decimal(min, max)`, or empty (unset), which reads as undefined: "derive it from another setting". */
+export const optionalDecimal = (min: number, max: number) =>
+  z
+    .string()
+    .transform((v) => (v.trim() === '' ? undefined : v))
+    .pipe(decimal(min, max).optional());
+
 export interface UrlRules {
   readonly protocols: readonly string[];
   /**

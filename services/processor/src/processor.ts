@@ -23,6 +23,7 @@ import { OffsetCommitter } from './offset-committer.ts';
 import { PartitionPositions } from './partition-positions.ts';
 import { createProcessorMetrics, type ProcessorMetrics } from './metrics.ts';
 import { eventTimeRangeOf } from './event-time-range.ts';
+import { HeapHighWater } from './heap-high-water.ts';
 
 export interface ProcessorDeps {
   readonly config: ProcessorConfig;
@@ -113,6 +114,8 @@ export class Processor {
   #lastProgressAtMs = Date.now();
   readonly #lag: ConsumerLagMonitor;
   readonly #timeRange: { readonly minMs: number; readonly maxMs: number };
+  /** Pauses fetching while the heap is near its limit (the memory budget). */
+  readonly #highWater: HeapHighWater;
 
   constructor(deps: ProcessorDeps) {
     this.#deps = deps;
@@ -139,6 +142,12 @@ export class Processor {
       idempotent: true,
       maxInFlightRequests: 1,
       createPartitioner: Partitioners.DefaultPartitioner,
+    });
+    const events = [{ topic: deps.config.topics.events }];
+    this.#highWater = new HeapHighWater({
+      pause: () => this.#consumer.pause(events),
+      resume: () => this.#consumer.resume(events),
+      logger: this.#log,
     });
     this.#committer = new OffsetCommitter(this.#consumer, this.#log, KAFKA_COMMIT_INTERVAL_MS);
     this.#positions = new PartitionPositions({
@@ -311,11 +320,13 @@ export class Processor {
     }, this.#deps.config.processor.tickMs);
     this.#tick.unref();
     this.#lag.start(LAG_POLL_INTERVAL_MS);
+    this.#highWater.start();
   }
 
   /** Finishes the batch in flight, commits, and disconnects. */
   async stop(): Promise<void> {
     if (this.#tick) clearInterval(this.#tick);
+    this.#highWater.stop();
     // No new batch starts; the ones running finish, and their offsets are committed while this member
     // is still in the group (kafkajs leaves it when the consumer stops).
     this.#stopping = true;
