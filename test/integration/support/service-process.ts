@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { heapFlags, loadProcessorConfig } from '@mesh-momentum/processor';
 import { REPO_ROOT, waitFor } from '@mesh-momentum/testing';
 
 export interface ProcessExit {
@@ -12,13 +13,25 @@ export class ServiceProcess {
   readonly #exit: Promise<ProcessExit>;
   output = '';
 
-  /** `entry`: the service's (or CLI's) main module, relative to the repository root; `args` follow it. */
-  constructor(entry: string, env: Record<string, string>, args: readonly string[] = []) {
-    this.child = spawn(process.execPath, ['--conditions=@mesh-momentum/source', entry, ...args], {
-      cwd: REPO_ROOT,
-      env: { PATH: process.env['PATH'] ?? '', ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+  /**
+   * `entry`: the service's (or CLI's) main module, relative to the repository root; `args` follow it;
+   * `nodeArgs` go to Node before it.
+   */
+  constructor(
+    entry: string,
+    env: Record<string, string>,
+    args: readonly string[] = [],
+    nodeArgs: readonly string[] = [],
+  ) {
+    this.child = spawn(
+      process.execPath,
+      [...nodeArgs, '--conditions=@mesh-momentum/source', entry, ...args],
+      {
+        cwd: REPO_ROOT,
+        env: { PATH: process.env['PATH'] ?? '', ...env },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
     const collect = (chunk: Buffer) => {
       this.output += chunk.toString('utf8');
     };
@@ -61,15 +74,28 @@ export class ServiceProcess {
   }
 }
 
-/** The processor in its own process. */
+/**
+ * The processor in its own process, started with its memory budget's heap flags as the image and the
+ * chart start it (NODE_OPTIONS), so that it runs the service itself rather than relaunching it in a
+ * child: a signal a test sends (SIGKILL above all) reaches the process that holds the partitions.
+ */
 export class ProcessorProcess extends ServiceProcess {
   constructor(env: Record<string, string>) {
-    super('services/processor/src/main.ts', env);
+    super('services/processor/src/main.ts', env, [], budgetHeapFlags(env));
   }
 
   /** Base URL of its health and metrics server. */
   opsUrl(timeoutMs?: number): Promise<string> {
     return this.urlFromLog('health and metrics server listening', timeoutMs);
+  }
+}
+
+/** The budget's heap flags; none for a configuration the processor refuses (it reports that itself). */
+function budgetHeapFlags(env: Record<string, string>): string[] {
+  try {
+    return heapFlags(loadProcessorConfig(env).processor);
+  } catch {
+    return [];
   }
 }
 
