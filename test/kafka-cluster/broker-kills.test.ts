@@ -45,6 +45,8 @@ const STALL_TIMEOUT_MS = 5_000;
 const LAG_POLL_MS = 5_000;
 /** How long two brokers stay down, ms: longer than the session timeout, so the controller fences both. */
 const DOUBLE_OUTAGE_MS = 15_000;
+/** Longest wait, with one broker left, for the SDK to refuse a send (its retries, ~20 s, exhausted), ms. */
+const REFUSAL_BOUND_MS = 90_000;
 
 let pipeline: TestPipeline | undefined;
 let child: ProcessorProcess | undefined;
@@ -212,11 +214,18 @@ describe('Kafka brokers killed mid-stream (three brokers, RF 3, min.insync.repli
     const kill2At = Date.now();
     await cluster.signal(second, 'SIGKILL');
     await sleep(DOUBLE_OUTAGE_MS);
+    // Held until the SDK has given up on a send (its retries outlast a short outage): below min ISR the
+    // answer must be a retriable refusal, never an acknowledgement.
+    await waitFor(() => (failed.some((f) => f.at > kill2At) ? true : undefined), {
+      what: 'a send refused while one broker was alive',
+      timeoutMs: REFUSAL_BOUND_MS,
+      intervalMs: 100,
+    });
     // 3. Both back.
     const restartAt = Date.now();
     await cluster.up();
     const upAt = Date.now();
-    // Batches sent while one broker was alive fail once the SDK's retries run out (during the restart).
+    // Batches sent while one broker was alive, refused once the SDK's retries ran out.
     const failuresDuringOutage = failed.filter((f) => f.at > kill2At);
     const ackedBeforeRestart = ackedAt.size;
     await ackedAfter(ackedBeforeRestart + 1, 'sends acknowledged after the restart', STALL_BOUND_MS);
