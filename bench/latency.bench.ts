@@ -180,7 +180,11 @@ try {
   const produced = chunks.map((cs) => cs.reduce((a, c) => a + c.count, 0));
   // A processor slower than the rate works through its backlog after the run: allow for ≥ 1,000 events/s.
   const deadline = performance.now() + Math.max(60_000, total);
-  while (cum.some((c, p) => c < (produced[p] as number)) && performance.now() < deadline) await sleep(20);
+  while (cum.some((c, p) => c < (produced[p] as number)) && performance.now() < deadline && host.running) {
+    await sleep(20);
+  }
+  // A processor that died (out of heap, a crash) makes nothing visible any more: say so, do not wait.
+  if (!host.running) console.log('the processor child exited before every event was visible');
   console.log(`visible in Redis: ${fmtInt(cum.reduce((a, b) => a + b, 0))} of ${fmtInt(total)} events`);
   report = await host.stop();
 

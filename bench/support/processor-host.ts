@@ -89,6 +89,11 @@ export class ProcessorHost {
     return this.#last;
   }
 
+  /** Whether the processor child still runs (false once it exited: a crash, out of heap). */
+  get running(): boolean {
+    return this.#child.exitCode === null && this.#child.signalCode === null;
+  }
+
   /** The next report of a type; rejects if the child exits first or after `timeoutMs`. */
   next(type: ChildReport['type'], timeoutMs = 600_000): Promise<ChildReport> {
     return new Promise((resolve, reject) => {
