@@ -128,9 +128,10 @@ describe('dashboard in a real browser', () => {
     const products = Number(await team.getAttribute('data-products'));
     expect(products).toBeGreaterThan(1);
     await page.screenshot({ path: `${SHOTS}teams.png`, fullPage: true });
-    // Keyboard only: focus the team's link, Enter.
-    await team.locator('a').first().focus();
-    await page.keyboard.press('Enter');
+    // Keyboard only: Enter on the team's link. Playwright's press focuses the link and presses in one
+    // step, finding it again if a live update re-rendered the list in between (a separate focus() and
+    // keyboard.press() could press Enter on a row that was just replaced).
+    await team.locator('a').first().press('Enter');
     await page.waitForURL(/#\/team\/payments-core/);
     const rows = page.locator('#team-products tbody tr');
     await rows.first().waitFor();
