@@ -7,13 +7,9 @@ import {
   diffBackstageSnapshots,
   massRetirement,
   type BackstageSnapshot,
-  type IdentityResolver,
 } from '@mesh-momentum/adapters';
-import type { RedisClient } from '@mesh-momentum/service-kit';
-import type { IngestKeys } from '../keys.ts';
-import type { Publisher } from '../publisher.ts';
-import type { UnmappedRegistry } from '../unmapped.ts';
 import { RetirementHolds, type RetirementHold } from './backstage-hold.ts';
+import type { PollerDeps } from './poller-deps.ts';
 import { getJson } from './http-json.ts';
 import { publishSkippingRefused } from './refusals.ts';
 
@@ -32,14 +28,7 @@ export interface BackstagePollerOptions {
   readonly maxRetireShare?: number;
 }
 
-export interface BackstagePollerDeps {
-  readonly redis: RedisClient;
-  readonly keys: IngestKeys;
-  readonly publisher: Publisher;
-  readonly identity: IdentityResolver;
-  readonly unmapped: UnmappedRegistry;
-  readonly clock: () => number;
-}
+export type BackstagePollerDeps = PollerDeps;
 
 /** Entities per catalog page. */
 const PAGE_LIMIT = 500;

@@ -4,15 +4,12 @@ import {
   nextDmmCursor,
   parseDmmFeedPage,
   type DmmResources,
-  type IdentityResolver,
   type UnmappedEntity,
 } from '@mesh-momentum/adapters';
 import type { EventInput } from '@mesh-momentum/events';
-import type { RedisClient } from '@mesh-momentum/service-kit';
-import type { IngestKeys } from '../keys.ts';
-import type { Publisher } from '../publisher.ts';
+import type { PollerDeps } from './poller-deps.ts';
 import { getJson, PollHttpError } from './http-json.ts';
-import { refusal, type UnmappedRegistry } from '../unmapped.ts';
+import { refusal } from '../unmapped.ts';
 import { isPermanent, publishSkippingRefused } from './refusals.ts';
 
 export interface DmmPollerOptions {
@@ -23,14 +20,7 @@ export interface DmmPollerOptions {
   readonly apiKey: string | undefined;
 }
 
-export interface DmmPollerDeps {
-  readonly redis: RedisClient;
-  readonly keys: IngestKeys;
-  readonly publisher: Publisher;
-  readonly identity: IdentityResolver;
-  readonly unmapped: UnmappedRegistry;
-  readonly clock: () => number;
-}
+export type DmmPollerDeps = PollerDeps;
 
 export interface DmmRound {
   /** Feed events read in this round. */
