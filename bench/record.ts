@@ -24,10 +24,19 @@ process.stdout.write = ((chunk: string | Uint8Array, ...rest: never[]) => {
 /** Other work on the machine skews the figures: its load when the benchmark started is part of the record. */
 const loadAtStart = loadavg()[0] ?? 0;
 
+export interface RecordOptions {
+  /**
+   * The page's section to write, when a benchmark keeps one per variant (the latency benchmark's rates
+   * have goals of their own); by default the benchmark's name.
+   */
+  readonly section?: string;
+}
+
 /** Writes the benchmark's section of docs/benchmarks.md from what it printed; call once, at its end. */
-export function recordBenchmark(benchUrl: string): void {
+export function recordBenchmark(benchUrl: string, options: RecordOptions = {}): void {
   if (process.env['BENCH_RECORD'] === '0') return;
-  const name = basename(fileURLToPath(benchUrl)).replace(/\.bench\.ts$/, '');
+  const bench = basename(fileURLToPath(benchUrl)).replace(/\.bench\.ts$/, '');
+  const name = options.section ?? bench;
   const args = process.argv.slice(2);
   // The BENCH_* variables shape a run as much as its arguments do.
   const settings = Object.entries(process.env)
@@ -35,7 +44,7 @@ export function recordBenchmark(benchUrl: string): void {
     .map(([key, value]) => `${key}=${value ?? ''}`);
   const run: BenchmarkRun = {
     name,
-    command: [...settings, `pnpm bench:${name}`, ...(args.length > 0 ? ['--', ...args] : [])].join(' '),
+    command: [...settings, `pnpm bench:${bench}`, ...(args.length > 0 ? ['--', ...args] : [])].join(' '),
     dateIso: new Date().toISOString().slice(0, 16).replace('T', ' ') + ' UTC',
     machine: describeMachine(loadAtStart),
     output: plainOutput(printed.join('')),

@@ -6,7 +6,7 @@ import { cpus, totalmem } from 'node:os';
  */
 
 export interface BenchmarkRun {
-  /** The section's name: the script's name without `.bench.ts` (`processor` for `pnpm bench:processor`). */
+  /** The section's name: by default the script's name without `.bench.ts` (`processor` for `pnpm bench:processor`). */
   readonly name: string;
   /** The command as typed, with the arguments this run was given. */
   readonly command: string;
