@@ -1,4 +1,9 @@
-import { performance, PerformanceObserver, constants as perfConstants } from 'node:perf_hooks';
+import {
+  monitorEventLoopDelay,
+  performance,
+  PerformanceObserver,
+  constants as perfConstants,
+} from 'node:perf_hooks';
 import { Redis } from 'ioredis';
 import type { Kafka } from 'kafkajs';
 import { createLogger } from '@mesh-momentum/common';
@@ -193,6 +198,9 @@ new PerformanceObserver((list) => {
     else gc.major += 1;
   }
 }).observe({ entryTypes: ['gc'] });
+// How long ready callbacks (a Redis reply, a Kafka response, a timer) wait behind synchronous work such
+// as decoding or planning a large batch, sampled every 10 ms from the first applied event on.
+const loopDelay = monitorEventLoopDelay({ resolution: 10 });
 let cpuAtFirst: NodeJS.CpuUsage | undefined;
 let cpuAtDone: NodeJS.CpuUsage | undefined;
 function cpuSinceFirst(): ChildReport['cpu'] {
@@ -207,6 +215,8 @@ function cpuSinceFirst(): ChildReport['cpu'] {
     gcPauseMs: gc.pauseMs,
     minorGcs: gc.minor,
     majorGcs: gc.major,
+    loopDelayP99Ms: loopDelay.percentile(99) / 1e6,
+    loopDelayMaxMs: loopDelay.max / 1e6,
   };
 }
 
@@ -223,10 +233,12 @@ const poll = setInterval(() => {
     firstAt = Date.now();
     firstCount = seen;
     cpuAtFirst = process.cpuUsage();
+    loopDelay.enable();
   }
   if (doneAt === undefined && target > 0 && seen >= target) {
     doneAt = Date.now();
     cpuAtDone = process.cpuUsage();
+    loopDelay.disable();
     report('done');
   }
 }, 2);

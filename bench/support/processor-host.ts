@@ -30,6 +30,9 @@ export interface ChildReport {
         readonly gcPauseMs: number;
         readonly minorGcs: number;
         readonly majorGcs: number;
+        /** Event-loop delay (callbacks waiting behind synchronous work), p99 and max, ms. */
+        readonly loopDelayP99Ms: number;
+        readonly loopDelayMaxMs: number;
       }
     | undefined;
   /** Commands sent to Redis by the processor, counted on the client, by command name. */
@@ -147,7 +150,8 @@ export class ProcessorHost {
 
 /**
  * The processor's CPU per event from a report: user + system over all its threads, and the GC pauses
- * on its main thread, µs per event (`events`: those applied over the same span).
+ * on its main thread, µs per event (`events`: those applied over the same span); and how long its
+ * event loop was held by synchronous work.
  */
 export function describeCpu(report: ChildReport, events: number): string {
   const cpu = report.cpu;
@@ -155,6 +159,7 @@ export function describeCpu(report: ChildReport, events: number): string {
   const perEvent = (ms: number) => ((ms * 1000) / events).toFixed(1);
   return (
     `processor CPU ${perEvent(cpu.userMs + cpu.systemMs)} µs/event (user + system, all threads), ` +
-    `GC pauses ${perEvent(cpu.gcPauseMs)} µs/event (${cpu.minorGcs} minor, ${cpu.majorGcs} major)`
+    `GC pauses ${perEvent(cpu.gcPauseMs)} µs/event (${cpu.minorGcs} minor, ${cpu.majorGcs} major); ` +
+    `event-loop delay p99 ${cpu.loopDelayP99Ms.toFixed(0)} ms, max ${cpu.loopDelayMaxMs.toFixed(0)} ms`
   );
 }
