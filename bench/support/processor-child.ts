@@ -187,7 +187,8 @@ function report(type: ChildReport['type']): void {
 }
 
 // CPU (user + system, all threads: GC helpers included) and GC pauses on the main thread, from the
-// first applied event on: the cost per event, which a loaded machine slows down but does not inflate.
+// first applied event on: the cost per event, which other work on the machine moves far less than the
+// rate or the latency.
 const GC_MINOR = perfConstants.NODE_PERFORMANCE_GC_MINOR;
 const gc = { pauseMs: 0, minor: 0, major: 0 };
 new PerformanceObserver((list) => {
