@@ -23,7 +23,7 @@ import {
   stringArg,
 } from './support/common.ts';
 import { BENCH_DOMAINS, encodeEvent, schemaIds, simulateEvents } from './support/events.ts';
-import { ProcessorHost } from './support/processor-host.ts';
+import { describeCpu, ProcessorHost } from './support/processor-host.ts';
 import { summarise } from './support/summarise-profile.ts';
 import { recordBenchmark } from './record.ts';
 
@@ -55,6 +55,8 @@ const PROFILE = flagArg('profile', 'BENCH_PROFILE');
 const EXPERIMENTS = stringArg('experiment', 'BENCH_EXPERIMENTS', '');
 /** Issue 21's goals: p99 ≤ 250 ms at 10k events/s (over 60 s, without drift), ≤ 50 ms at 2k events/s. */
 const GOAL_P99_MS = RATE > 2_000 ? 250 : 50;
+/** Width of the windows whose p99 shows drift over the run, s. */
+const DRIFT_WINDOW_S = 5;
 
 const stamp = newStamp();
 const env = benchEnv('latency', stamp);
@@ -192,6 +194,8 @@ try {
   const warmupEnd = started + WARMUP_S * 1000;
   const e2e: number[] = [];
   const ack: number[] = [];
+  /** produce → visible per DRIFT_WINDOW_S window of send time after the warm-up, ms. */
+  const byWindow: number[][] = [];
   let unseen = 0;
   for (let p = 0; p < partitions; p++) {
     const vis = visible[p] as { cum: number; at: number }[];
@@ -209,6 +213,8 @@ try {
         }
         e2e.push(seen.at - c.sentAt);
         ack.push(c.ackedAt - c.sentAt);
+        const w = Math.floor((c.sentAt - warmupEnd) / 1000 / DRIFT_WINDOW_S);
+        (byWindow[w] ??= []).push(seen.at - c.sentAt);
       }
     }
   }
@@ -236,7 +242,16 @@ try {
     ],
   );
   const p99 = percentile(sortedE2e, 99);
-  console.log(`\ngoal p99 ≤ ${GOAL_P99_MS} ms: ${p99 <= GOAL_P99_MS ? 'met' : 'MISSED'}`);
+  // Drift: a processor that keeps up has the same p99 at the end of the run as at its start.
+  const windowP99 = [...byWindow].map((l) => percentile(Float64Array.from(l ?? []).sort(), 99));
+  console.log(
+    `\np99 per ${DRIFT_WINDOW_S} s of the run after the warm-up, ms: ` +
+      windowP99
+        .map((x, w) => `${w * DRIFT_WINDOW_S}-${(w + 1) * DRIFT_WINDOW_S} s ${fmtNum(x, 0)}`)
+        .join(', ') +
+      `; drift (last window − first): ${fmtNum((windowP99.at(-1) ?? Number.NaN) - (windowP99[0] ?? Number.NaN), 0)} ms`,
+  );
+  console.log(`goal p99 ≤ ${GOAL_P99_MS} ms: ${p99 <= GOAL_P99_MS ? 'met' : 'MISSED'}`);
   if (report) {
     const kr = report.kafkaRequests;
     const k = (api: string) => {
@@ -255,6 +270,7 @@ try {
           .map(([c, n]) => `${c} ${fmtInt(n)}`)
           .join(', ')})`,
     );
+    console.log(describeCpu(report, report.applied - report.firstCount));
   }
   // Latency over time, to tell steady queueing from periodic stalls.
   const bySecond = new Map<number, number[]>();

@@ -23,7 +23,7 @@ import {
 } from './support/common.ts';
 import { BENCH_DOMAINS, preload, replicateEvents, simulateEvents } from './support/events.ts';
 import { memoryByFamily, scopesOf, type FamilyMemory } from './support/redis-memory.ts';
-import { ProcessorHost, type ChildReport } from './support/processor-host.ts';
+import { describeCpu, ProcessorHost, type ChildReport } from './support/processor-host.ts';
 import { summarise } from './support/summarise-profile.ts';
 import { recordBenchmark } from './record.ts';
 
@@ -387,6 +387,7 @@ function printMemory(run: Run, byFamily: readonly FamilyMemory[]): void {
     );
   }
   console.log(`  RSS over the run (every 2 s): ${run.rssSamples.map((b) => mb(b)).join(', ')}`);
+  console.log(`  ${describeCpu(run.done, run.events - run.done.firstCount)}`);
   const mirror = run.done.mirror;
   if (mirror) {
     console.log(

@@ -1,4 +1,9 @@
-import { performance } from 'node:perf_hooks';
+import {
+  monitorEventLoopDelay,
+  performance,
+  PerformanceObserver,
+  constants as perfConstants,
+} from 'node:perf_hooks';
 import { Redis } from 'ioredis';
 import type { Kafka } from 'kafkajs';
 import { createLogger } from '@mesh-momentum/common';
@@ -27,6 +32,7 @@ import type { ChildReport, ParentMessage } from './processor-host.ts';
  * it, to measure what a proposed fix would gain:
  *   no-mesh-refresh  ScoreStore.refreshMesh does nothing (the mesh-wide refresh after batches and ticks)
  *   heap-mib=N       the child runs with --max-old-space-size=N (set by processor-host.ts)
+ *   semi-mib=N       the child runs with --max-semi-space-size=N (set by processor-host.ts)
  */
 
 const mode = process.env['BENCH_MODE'] ?? 'batch';
@@ -172,11 +178,47 @@ function report(type: ChildReport['type']): void {
     deadLettered: live.deadLettered,
     batches: live.batches,
     applyMs,
+    cpu: cpuSinceFirst(),
     clientCommands: Object.fromEntries(clientCommands),
     kafkaRequests: Object.fromEntries(kafkaRequests),
     memory,
     ...(type === 'done' ? { retained: retainedMemory(), mirror: mirrorStats() } : {}),
   });
+}
+
+// CPU (user + system, all threads: GC helpers included) and GC pauses on the main thread, from the
+// first applied event on: the cost per event, which other work on the machine moves far less than the
+// rate or the latency.
+const GC_MINOR = perfConstants.NODE_PERFORMANCE_GC_MINOR;
+const gc = { pauseMs: 0, minor: 0, major: 0 };
+new PerformanceObserver((list) => {
+  if (firstAt === undefined) return;
+  for (const entry of list.getEntries()) {
+    gc.pauseMs += entry.duration;
+    if ((entry as { detail?: { kind?: number } }).detail?.kind === GC_MINOR) gc.minor += 1;
+    else gc.major += 1;
+  }
+}).observe({ entryTypes: ['gc'] });
+// How long ready callbacks (a Redis reply, a Kafka response, a timer) wait behind synchronous work such
+// as decoding or planning a large batch, sampled every 10 ms from the first applied event on.
+const loopDelay = monitorEventLoopDelay({ resolution: 10 });
+let cpuAtFirst: NodeJS.CpuUsage | undefined;
+let cpuAtDone: NodeJS.CpuUsage | undefined;
+function cpuSinceFirst(): ChildReport['cpu'] {
+  if (cpuAtFirst === undefined) return undefined;
+  const used = process.cpuUsage(cpuAtFirst);
+  const upTo = cpuAtDone
+    ? { user: cpuAtDone.user - cpuAtFirst.user, system: cpuAtDone.system - cpuAtFirst.system }
+    : used;
+  return {
+    userMs: upTo.user / 1000,
+    systemMs: upTo.system / 1000,
+    gcPauseMs: gc.pauseMs,
+    minorGcs: gc.minor,
+    majorGcs: gc.major,
+    loopDelayP99Ms: loopDelay.percentile(99) / 1e6,
+    loopDelayMaxMs: loopDelay.max / 1e6,
+  };
 }
 
 // Sampled every 100 ms: RSS peaks while a fetch response is decoded and applied.
@@ -191,9 +233,13 @@ const poll = setInterval(() => {
   if (firstAt === undefined && seen > 0) {
     firstAt = Date.now();
     firstCount = seen;
+    cpuAtFirst = process.cpuUsage();
+    loopDelay.enable();
   }
   if (doneAt === undefined && target > 0 && seen >= target) {
     doneAt = Date.now();
+    cpuAtDone = process.cpuUsage();
+    loopDelay.disable();
     report('done');
   }
 }, 2);

@@ -19,6 +19,22 @@ export interface ChildReport {
   readonly batches: number;
   /** Time spent inside ScoreStore.applyPartitionBatch (planning + the Redis round trip), ms. */
   readonly applyMs: number;
+  /**
+   * The processor's CPU (all threads) and GC pauses from the first applied event to the target (or to
+   * now without one), ms; the GC figures are counted up to the report.
+   */
+  readonly cpu:
+    | {
+        readonly userMs: number;
+        readonly systemMs: number;
+        readonly gcPauseMs: number;
+        readonly minorGcs: number;
+        readonly majorGcs: number;
+        /** Event-loop delay (callbacks waiting behind synchronous work), p99 and max, ms. */
+        readonly loopDelayP99Ms: number;
+        readonly loopDelayMaxMs: number;
+      }
+    | undefined;
   /** Commands sent to Redis by the processor, counted on the client, by command name. */
   readonly clientCommands: Record<string, number>;
   /** Kafka requests of the consumer by API name: count and summed duration, ms. */
@@ -57,10 +73,14 @@ export class ProcessorHost {
     // heap-mib=N: the processor under a V8 old-space limit of N MiB. Otherwise the heap sizes the
     // processor's entry point starts it with (its memory budget, MM_PROCESSOR_MEMORY_MB), unless
     // NODE_OPTIONS sets a limit.
+    // semi-mib=N: V8's semi-spaces at N MiB instead of the budget's share.
     const heapMib = /(?:^|,)heap-mib=(\d+)/.exec(options.experiments ?? '')?.[1];
+    const semiMib = /(?:^|,)semi-mib=(\d+)/.exec(options.experiments ?? '')?.[1];
     if (heapMib) execArgv.push(`--max-old-space-size=${heapMib}`);
-    else if (!hasHeapLimit([], process.env['NODE_OPTIONS']))
-      execArgv.push(...heapFlags(loadProcessorConfig({ ...process.env, ...options.env }).processor));
+    else if (!hasHeapLimit([], process.env['NODE_OPTIONS'])) {
+      const { processor } = loadProcessorConfig({ ...process.env, ...options.env });
+      execArgv.push(...heapFlags(semiMib ? { ...processor, semiSpaceMiB: Number(semiMib) } : processor));
+    }
     this.#child = fork(CHILD, [], {
       execArgv,
       env: {
@@ -126,4 +146,20 @@ export class ProcessorHost {
     clearTimeout(timer);
     return report;
   }
+}
+
+/**
+ * The processor's CPU per event from a report: user + system over all its threads, and the GC pauses
+ * on its main thread, µs per event (`events`: those applied over the same span); and how long its
+ * event loop was held by synchronous work.
+ */
+export function describeCpu(report: ChildReport, events: number): string {
+  const cpu = report.cpu;
+  if (cpu === undefined || events <= 0) return 'processor CPU: -';
+  const perEvent = (ms: number) => ((ms * 1000) / events).toFixed(1);
+  return (
+    `processor CPU ${perEvent(cpu.userMs + cpu.systemMs)} µs/event (user + system, all threads), ` +
+    `GC pauses ${perEvent(cpu.gcPauseMs)} µs/event (${cpu.minorGcs} minor, ${cpu.majorGcs} major); ` +
+    `event-loop delay p99 ${cpu.loopDelayP99Ms.toFixed(0)} ms, max ${cpu.loopDelayMaxMs.toFixed(0)} ms`
+  );
 }

@@ -5,7 +5,7 @@ import {
   isRetriable,
   UndecodableEventError,
 } from '@mesh-momentum/common';
-import { toScoringEvent, unframe, validateEvent, type EventCodec } from '@mesh-momentum/events';
+import { schemaIdOf, toScoringEvent, validateEvent, type EventCodec } from '@mesh-momentum/events';
 import type { BatchEvent } from '@mesh-momentum/store-writer';
 
 export interface DecodedBatch {
@@ -43,7 +43,7 @@ export async function decodeBatch(
   const ids = new Set<number>();
   for (const m of messages) {
     try {
-      ids.add(unframe(m.value).schemaId);
+      ids.add(schemaIdOf(m.value));
     } catch {
       // Rejected below, record by record.
     }
@@ -61,7 +61,7 @@ export async function decodeBatch(
 
   for (const message of messages) {
     try {
-      const { schemaId } = unframe(message.value);
+      const schemaId = schemaIdOf(message.value);
       if (!codec.knows(schemaId)) await codec.prepareReaders([schemaId]); // throws the real reason
       const { record } = codec.decodeKnown(message.value);
       // A record without a usable timestamp (-1 in old message formats) is judged by the clock: its

@@ -304,8 +304,14 @@ export class Processor {
       autoCommit: false,
       eachBatchAutoResolve: false,
       // Partitions carry disjoint domains, so their batches apply independently; while one waits on
-      // Redis, another is decoded and planned.
+      // Redis, another is decoded and planned. All six at once applied a 200k-event backlog no faster
+      // (bench:processor, loaded machine: 12.0k events/s against 12.5k, the same idle share).
       partitionsConsumedConcurrently: 3,
+      // eachBatch returns once its batch is applied, and kafkajs fetches again only after every batch of
+      // a fetch returned: the fetch cadence follows the applying, so batches grow with the load.
+      // Resolving a batch at once and applying it behind (to overlap the next fetch) made kafkajs fetch
+      // in a tight loop instead: at 10k events/s for 20 s, 3,872 fetches rather than 20, and 148 µs of
+      // CPU per event rather than 68.
       eachBatch: (payload) => {
         const batch = this.#handleBatch(payload);
         this.#activeBatches.add(batch);

@@ -13,7 +13,7 @@ import {
 } from '../catalogue.ts';
 import type { RegistryClient } from '../registry.ts';
 import type { DomainEvent } from '../generated/event-types.ts';
-import { encodeFramed, unframe } from './wire-format.ts';
+import { encodeFramed, schemaIdOf, WIRE_HEADER_LENGTH } from './wire-format.ts';
 
 /** A decoded event: the record read with the current (reader) schema of its type. */
 export interface DecodedRecord {
@@ -99,15 +99,15 @@ export class EventCodec {
    * are not a valid record of that schema, UnknownSchemaError for an id nobody prepared.
    */
   decodeKnown(value: Buffer | null | undefined): DecodedRecord {
-    const { schemaId, body } = unframe(value);
+    const schemaId = schemaIdOf(value);
     const reader = this.#readyReaders.get(schemaId);
     if (!reader) throw new UnknownSchemaError(`schema id ${schemaId} was not prepared`, schemaId);
-    return decodeBody(schemaId, body, reader);
+    return decodeFramed(schemaId, value as Buffer, reader);
   }
 
   async decode(value: Buffer | null | undefined): Promise<DecodedRecord> {
-    const { schemaId, body } = unframe(value);
-    return decodeBody(schemaId, body, await this.#reader(schemaId));
+    const schemaId = schemaIdOf(value);
+    return decodeFramed(schemaId, value as Buffer, await this.#reader(schemaId));
   }
 
   #reader(schemaId: number): Promise<Reader> {
@@ -152,16 +152,26 @@ export class EventCodec {
   }
 }
 
-function decodeBody(schemaId: number, body: Buffer, reader: Reader): DecodedRecord {
-  try {
-    const record = reader.entry.avroType.fromBuffer(body, reader.resolver) as Record<string, unknown>;
-    return { schemaId, type: reader.entry.type, record };
-  } catch (error) {
-    throw new UndecodableEventError(
-      `body does not decode as ${reader.entry.type} (schema id ${schemaId}): ${(error as Error).message}`,
-      { cause: error },
+/**
+ * Reads the Avro body behind the wire header in place (no copy of the body): the whole rest of the
+ * value must be exactly one record.
+ */
+function decodeFramed(schemaId: number, framed: Buffer, reader: Reader): DecodedRecord {
+  const undecodable = (reason: string, cause?: unknown) =>
+    new UndecodableEventError(
+      `body does not decode as ${reader.entry.type} (schema id ${schemaId}): ${reason}`,
+      cause === undefined ? {} : { cause },
     );
+  let decoded: { value: unknown; offset: number };
+  try {
+    decoded = reader.entry.avroType.decode(framed, WIRE_HEADER_LENGTH, reader.resolver);
+  } catch (error) {
+    throw undecodable((error as Error).message, error);
   }
+  // avsc answers -1 when the record runs past the end of the buffer.
+  if (decoded.offset < 0) throw undecodable('truncated buffer');
+  if (decoded.offset < framed.length) throw undecodable('trailing data');
+  return { schemaId, type: reader.entry.type, record: decoded.value as Record<string, unknown> };
 }
 
 function requireEntry(type: string): CatalogueEntry {

@@ -46,7 +46,11 @@ export interface Framed {
   readonly body: Buffer;
 }
 
-export function unframe(value: Buffer | null | undefined): Framed {
+/**
+ * The schema id of a framed record, read in place (no copy, nothing allocated).
+ * @throws UndecodableEventError when the value is missing, too short or not in the wire format.
+ */
+export function schemaIdOf(value: Buffer | null | undefined): number {
   if (!value || value.length === 0) throw new UndecodableEventError('record has no value (null or empty)');
   if (value.length < WIRE_HEADER_LENGTH) {
     throw new UndecodableEventError(
@@ -57,5 +61,10 @@ export function unframe(value: Buffer | null | undefined): Framed {
   if (magic !== MAGIC_BYTE) {
     throw new UndecodableEventError(`unknown magic byte ${magic} (expected 0: Confluent wire format)`);
   }
-  return { schemaId: value.readUInt32BE(1), body: value.subarray(WIRE_HEADER_LENGTH) };
+  return value.readUInt32BE(1);
+}
+
+export function unframe(value: Buffer | null | undefined): Framed {
+  const schemaId = schemaIdOf(value);
+  return { schemaId, body: (value as Buffer).subarray(WIRE_HEADER_LENGTH) };
 }
