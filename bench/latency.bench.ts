@@ -28,7 +28,7 @@ import { summarise } from './support/summarise-profile.ts';
 import { recordBenchmark } from './record.ts';
 
 /**
- * End-to-end latency: a steady stream of realistic events (default 10,000/s for 30 s) is produced into a
+ * End-to-end latency: a steady stream of realistic events (default 10,000/s for 60 s, the goal's run) is produced into a
  * fresh topic while ONE processor (its own Node process) applies it; the time from handing a record to
  * the producer to its score being visible in Redis is measured per event, and p50/p95/p99/max printed.
  *
@@ -38,7 +38,7 @@ import { recordBenchmark } from './record.ts';
  * records in offset order, each exactly once (ids are unique here), so after the changes of partition P
  * sum to c, offsets 0..c-1 of P are visible. Producer send results give each record's offset.
  *
- *   pnpm bench:latency                                      # 10,000 events/s, 30 s
+ *   pnpm bench:latency                                      # 10,000 events/s, 60 s
  *   pnpm bench:latency -- --rate 5000 --seconds 20 --tick-ms 5 --profile
  *   pnpm bench:latency -- --experiment no-mesh-refresh      # what-if, see support/processor-child.ts
  *   (or BENCH_RATE, BENCH_SECONDS, BENCH_TICK_MS, BENCH_WARMUP_SECONDS, BENCH_PROFILE=1, BENCH_EXPERIMENTS)
@@ -48,13 +48,14 @@ import { recordBenchmark } from './record.ts';
  */
 
 const RATE = numberArg('rate', 'BENCH_RATE', 10_000);
-const SECONDS = numberArg('seconds', 'BENCH_SECONDS', 30);
+const SECONDS = numberArg('seconds', 'BENCH_SECONDS', 60);
 const TICK_MS = numberArg('tick-ms', 'BENCH_TICK_MS', 10);
 const WARMUP_S = numberArg('warmup', 'BENCH_WARMUP_SECONDS', 3);
 const PROFILE = flagArg('profile', 'BENCH_PROFILE');
 const EXPERIMENTS = stringArg('experiment', 'BENCH_EXPERIMENTS', '');
 /** Issue 21's goals: p99 ≤ 250 ms at 10k events/s (over 60 s, without drift), ≤ 50 ms at 2k events/s. */
-const GOAL_P99_MS = RATE > 2_000 ? 250 : 50;
+const LOW_RATE = RATE <= 2_000;
+const GOAL_P99_MS = LOW_RATE ? 50 : 250;
 /** Width of the windows whose p99 shows drift over the run, s. */
 const DRIFT_WINDOW_S = 5;
 
@@ -308,4 +309,5 @@ if (profileDir) {
   for (const f of readdirSync(profileDir).filter((x) => x.endsWith('.cpuprofile')))
     summarise(join(profileDir, f), 25);
 }
-recordBenchmark(import.meta.url);
+// Each goal keeps its own figures on the page: the low-rate run does not overwrite the 10k/s one.
+recordBenchmark(import.meta.url, { section: LOW_RATE ? 'latency-low-rate' : 'latency' });
