@@ -145,10 +145,6 @@ async function encodeProduce(
   const createTopicData = load('src/producer/createTopicData') as (
     data: object[],
   ) => { partitions: { partition: number; messages: Message[]; firstSequence?: number }[] }[];
-  const produce = load('src/protocol/requests/produce/v7/request') as (args: object) => {
-    encode: () => Promise<unknown>;
-  };
-  const frame = load('src/protocol/request') as (args: object) => Promise<{ buffer: Buffer }>;
   const Long = load('src/utils/long') as { fromValue: (v: string) => unknown };
   const { Partitioners } = load('index') as { Partitioners: { DefaultPartitioner: () => unknown } };
 
@@ -169,7 +165,7 @@ async function encodeProduce(
   for (const { partitions } of topicData) {
     for (const entry of partitions) entry.firstSequence = 1_000 * entry.partition;
   }
-  const request = produce({
+  return frameRequest(load, 'src/protocol/requests/produce/v7/request', {
     acks: -1,
     timeout: 30_000,
     transactionalId: options.transactionalId,
@@ -178,6 +174,12 @@ async function encodeProduce(
     compression: options.compression ?? 0,
     topicData,
   });
+}
+
+/** The request of kafkajs' module `path` built from `args`, framed with its header as sent. */
+async function frameRequest(load: KafkajsLoader, path: string, args: object): Promise<Buffer> {
+  const request = (load(path) as (args: object) => object)(args);
+  const frame = load('src/protocol/request') as (args: object) => Promise<{ buffer: Buffer }>;
   const framed = await frame({ correlationId: 17, clientId: 'golden-client', request });
   return Buffer.from(framed.buffer);
 }
@@ -227,6 +229,11 @@ export async function encodeGoldenCases(load: KafkajsLoader): Promise<Record<str
         { partitions: 1 },
       ),
       '2,000 sdk-like records, 6 partitions': await encodeProduce(load, sdkLikeMessages(2_000)),
+      // Every request is framed by the same module: one that is not a produce request.
+      'metadata v6 request': await frameRequest(load, 'src/protocol/requests/metadata/v6/request', {
+        topics: ['golden.events', 'ünï.topic'],
+        allowAutoTopicCreation: false,
+      }),
     }));
   } finally {
     CompressionCodecs[lz4] = previousCodec;

@@ -11,9 +11,10 @@ import {
 } from './kafkajs-encoding.test-support.ts';
 
 /**
- * The patched kafkajs encoder (patches/kafkajs@2.2.4.patch: records written into one encoder, varints in
- * place, slicing-by-8 CRC-32C, Math.imul murmur2, linear grouping per partition) writes the same bytes
- * as kafkajs 2.2.4 unpatched, whose output is kept in fixtures/kafkajs-produce-golden.json.
+ * The patched kafkajs encoder (patches/kafkajs@2.2.4.patch: each record written once with its headers,
+ * varints in place, encoders sized up front, slicing-by-8 CRC-32C, Math.imul murmur2, linear grouping
+ * per partition) writes the same bytes as kafkajs 2.2.4 unpatched, whose output is kept in
+ * fixtures/kafkajs-produce-golden.json.
  */
 const require = createRequire(import.meta.url);
 const load: KafkajsLoader = (path) => require(`kafkajs/${path}`) as unknown;
