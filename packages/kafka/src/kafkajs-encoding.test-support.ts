@@ -270,7 +270,7 @@ async function writeGoldenFile(kafkajsDir: string): Promise<void> {
   const file = fileURLToPath(GOLDEN_FILE);
   const prettierOptions = await prettier.resolveConfig(file);
   writeFileSync(file, await prettier.format(JSON.stringify(golden), { ...prettierOptions, filepath: file }));
-  console.log(`wrote ${file}`);
+  process.stdout.write(`wrote ${file}\n`);
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
