@@ -158,7 +158,11 @@ const rows = [single, batch].map(({ title, result, connections, cpuUs }) => {
   };
 });
 console.table(rows);
-console.log(`load average: ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
+console.log(
+  `load average: ${loadavg()
+    .map((l) => l.toFixed(2))
+    .join(' ')}`,
+);
 console.log(
   `producer stats: ${JSON.stringify(gateway.producer.stats)}; every 2xx was acknowledged by Kafka (acks=all).`,
 );

@@ -150,7 +150,11 @@ export class RateBudget {
   }
 
   /** The script's reply; undefined when Redis failed for a time (budgets fail open). */
-  async #ask(bucket: BudgetBucket, key: string, units: number): Promise<[number, number, number] | undefined> {
+  async #ask(
+    bucket: BudgetBucket,
+    key: string,
+    units: number,
+  ): Promise<[number, number, number] | undefined> {
     const { max, windowMs } = this.#options;
     try {
       return await this.#redis.mmIngestTakeBudget(key, units, max, windowMs);
