@@ -22,8 +22,6 @@ export interface RateBudgetOptions {
   readonly windowMs: number;
   /** The budget keys' builder (`ingestKeys(prefix).rateBudget`). */
   readonly key: IngestKeys['rateBudget'];
-  /** Monotonic clock for the window ends of leases, ms. @defaultValue performance.now */
-  readonly clock?: () => number;
 }
 
 /**
@@ -65,7 +63,6 @@ export class RateBudget {
   readonly #redis: RedisClient & IngestScripts;
   readonly #options: RateBudgetOptions;
   readonly #logger: Logger;
-  readonly #clock: () => number;
   readonly #leaseUnits: number;
   readonly #leases = new BudgetLeases();
   /** Per budget key, the refill in flight (never rejects): requests short of units wait for it. */
@@ -76,7 +73,6 @@ export class RateBudget {
     this.#redis = withIngestScripts(redis);
     this.#options = options;
     this.#logger = logger;
-    this.#clock = options.clock ?? (() => performance.now());
     this.#leaseUnits = Math.floor(options.max * LEASE_SHARE);
   }
 
@@ -94,11 +90,11 @@ export class RateBudget {
       if (reply !== undefined && reply[0] !== SCRIPT_STATUS.OK) throw this.#refusal(bucket, reply, units);
       return;
     }
-    if (this.#leases.spend(key, units, this.#clock())) return;
+    if (this.#leases.spend(key, units, this.#now())) return;
     // One refill in flight per budget: the requests it leaves short start the next one.
     for (let pending = this.#refills.get(key); pending !== undefined; pending = this.#refills.get(key)) {
       await pending;
-      if (this.#leases.spend(key, units, this.#clock())) return;
+      if (this.#leases.spend(key, units, this.#now())) return;
     }
     const refill = this.#refill(bucket, key, units);
     const settled = refill.then(
@@ -118,7 +114,7 @@ export class RateBudget {
    * window, else exactly what it lacks; the units the lease held go back to it when nothing fits.
    */
   async #refill(bucket: BudgetBucket, key: string, units: number): Promise<void> {
-    const startedMs = this.#clock();
+    const startedMs = this.#now();
     const held = this.#leases.takeAll(key, startedMs);
     const lacking = units - held.units;
     let asked = lacking + this.#leaseUnits;
@@ -138,15 +134,20 @@ export class RateBudget {
     if (reply[0] !== SCRIPT_STATUS.OK) {
       this.#giveBack(key, held);
       // A refill that ran beside this one (its waiters went on) may have left enough.
-      if (this.#leases.spend(key, units, this.#clock())) return;
+      if (this.#leases.spend(key, units, this.#now())) return;
       throw this.#refusal(bucket, reply, units);
     }
     // The window ends `ttlMs` after Redis ran the script, which was after `startedMs`: never later locally.
-    this.#leases.add(key, asked - lacking, startedMs + reply[2], this.#clock());
+    this.#leases.add(key, asked - lacking, startedMs + reply[2], this.#now());
+  }
+
+  /** Lease windows are kept on the monotonic clock (ms), so a wall-clock step cannot stretch one. */
+  #now(): number {
+    return performance.now();
   }
 
   #giveBack(key: string, held: HeldUnits): void {
-    this.#leases.add(key, held.units, held.endsAtMs, this.#clock());
+    this.#leases.add(key, held.units, held.endsAtMs, this.#now());
   }
 
   /** The script's reply; undefined when Redis failed for a time (budgets fail open). */
