@@ -39,18 +39,15 @@ const PROFILE = flagArg('profile', 'BENCH_PROFILE');
 const NO_KAFKA = flagArg('no-kafka', 'BENCH_NO_KAFKA');
 /** Functions of the gateway's request path whose inclusive time the profile summary shows. */
 const GATEWAY_FUNCTIONS = [
+  'verify',
   'take',
   'prepare',
+  'publishAll',
   'publishEach',
-  'publishGroups',
   'enqueue',
   'validateEvent',
-  'encode',
-  'send',
-  'parse',
-  'serialize',
-  'inc',
-  'observe',
+  'encodeValidated',
+  'sendRequest',
 ];
 
 const {
@@ -117,11 +114,11 @@ const event = (suffix: string, i: number) =>
   });
 const headers = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
 
-const profiler = new Session();
-profiler.connect();
+const profiler = PROFILE ? new Session() : undefined;
+profiler?.connect();
 
 async function run(title: string, path: string, body: string, connections: number) {
-  if (PROFILE) {
+  if (profiler) {
     await profiler.post('Profiler.enable');
     await profiler.post('Profiler.start');
   }
@@ -136,7 +133,7 @@ async function run(title: string, path: string, body: string, connections: numbe
     duration: SECONDS,
   });
   const cpu = process.cpuUsage(cpuBefore);
-  if (PROFILE) {
+  if (profiler) {
     const { profile } = await profiler.post('Profiler.stop');
     const file = join(tmpdir(), `ingest-${stamp}-${title.replaceAll(' ', '-')}.cpuprofile`);
     writeFileSync(file, JSON.stringify(profile));
@@ -178,7 +175,7 @@ console.log(
       : 'every 2xx was acknowledged by Kafka (acks=all).'),
 );
 
-profiler.disconnect();
+profiler?.disconnect();
 await gateway.close();
 await admin.deleteTopics({ topics: [shared.topics.events, shared.topics.deadLetter] }).catch(() => undefined);
 await admin.disconnect();

@@ -67,8 +67,8 @@ export function ingestService(options: GatewayOptions = {}): ServiceDefinition<I
     description:
       'Runs the HTTP ingest gateway: the events API, webhooks and pollers (MM_INGEST_CONFIG_FILE).',
     loadConfig: loadIngestConfig,
-    // Every request takes its rate budget with a script call: the calls of one event-loop turn share a
-    // socket write instead of one write (and one Redis wake-up) each.
+    // Requests make small independent Redis calls (budget refills, webhook ledger claims): those of one
+    // event-loop turn share a socket write instead of one write (and one Redis wake-up) each.
     redis: { autoPipelining: true },
     wire({ config, logger, kafka, redis, codec }) {
       const settings = config.ingest;
