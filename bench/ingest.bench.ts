@@ -123,6 +123,7 @@ async function run(title: string, path: string, body: string, connections: numbe
     await profiler.post('Profiler.start');
   }
   const cpuBefore = process.cpuUsage();
+  const loopBefore = performance.eventLoopUtilization();
   const result = await runLoad({
     url: `${gateway.address.url}${path}`,
     method: 'POST',
@@ -133,20 +134,21 @@ async function run(title: string, path: string, body: string, connections: numbe
     duration: SECONDS,
   });
   const cpu = process.cpuUsage(cpuBefore);
+  const loop = performance.eventLoopUtilization(loopBefore);
   if (profiler) {
     const { profile } = await profiler.post('Profiler.stop');
     const file = join(tmpdir(), `ingest-${stamp}-${title.replaceAll(' ', '-')}.cpuprofile`);
     writeFileSync(file, JSON.stringify(profile));
     summarise(file, 25, GATEWAY_FUNCTIONS);
   }
-  return { title, result, connections, cpuUs: cpu.user + cpu.system };
+  return { title, result, connections, cpuUs: cpu.user + cpu.system, loopBusy: loop.utilization };
 }
 
 const single = await run('single event', '/v1/events', event('', 0), CONNECTIONS);
 const batchBody = `[${Array.from({ length: BATCH }, (_, i) => event(`-${i}`, i)).join(',')}]`;
 const batch = await run(`batch of ${BATCH}`, '/v1/events/batch', batchBody, BATCH_CONNECTIONS);
 
-const rows = [single, batch].map(({ title, result, connections, cpuUs }) => {
+const rows = [single, batch].map(({ title, result, connections, cpuUs, loopBusy }) => {
   const ok = result['2xx'];
   const perRequest = title.startsWith('batch') ? BATCH : 1;
   return {
@@ -158,6 +160,8 @@ const rows = [single, batch].map(({ title, result, connections, cpuUs }) => {
     'p50 ms': result.latency.p50,
     'p99 ms': result.latency.p99,
     'cpu µs/event': ok === 0 ? '-' : Math.round(cpuUs / (ok * perRequest)),
+    // Share of the time the gateway's event loop was busy: near 100 % it is CPU-bound, below it waits.
+    'loop busy %': Math.round(100 * loopBusy),
     'non-2xx': result.non2xx,
     errors: result.errors + result.timeouts,
   };
