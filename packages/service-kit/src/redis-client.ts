@@ -15,8 +15,8 @@ export interface RedisClientOptions {
   /**
    * ioredis `enableAutoPipelining`: the commands issued in one event-loop turn go out as one pipeline
    * (one socket write), the next turn's once the previous pipeline is answered. For a service that sends
-   * many small independent commands concurrently (the ingest gateway: a rate-budget script per request).
-   * Each command keeps its own reply and error. @defaultValue false
+   * many small independent commands concurrently (the ingest gateway: budget refills and delivery claims
+   * of concurrent requests). Each command keeps its own reply and error. @defaultValue false
    */
   readonly autoPipelining?: boolean;
 }

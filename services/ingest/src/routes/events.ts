@@ -142,7 +142,7 @@ export function registerEventRoutes(app: FastifyInstance, ctx: GatewayContext): 
         );
       const results: ItemResult[] = new Array<ItemResult>(body.length);
       for (const [index, result] of early) results[index] = result;
-      // Counted per outcome, not per item: a label lookup per item costs as much as the rest of its answer.
+      // Counted once per outcome, not once per item: every inc hashes its labels.
       const refusedByCode = new Map<string, number>();
       let sent = 0;
       outcomes.forEach((outcome, i) => {
