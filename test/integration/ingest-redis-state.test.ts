@@ -1,6 +1,13 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { Redis } from 'ioredis';
-import { DeliveryLedger, ingestKeys, RetirementHolds, UnmappedRegistry } from '@mesh-momentum/ingest';
+import { createLogger, ErrorCodes } from '@mesh-momentum/common';
+import {
+  DeliveryLedger,
+  ingestKeys,
+  RateBudget,
+  RetirementHolds,
+  UnmappedRegistry,
+} from '@mesh-momentum/ingest';
 import { uniqueSuffix } from '@mesh-momentum/testing';
 
 /** The gateway's state in real Redis: the delivery ledger's life cycle and the bounded unmapped list. */
@@ -90,5 +97,48 @@ describe('ingest state in Redis', () => {
     const more = { known: 10, retiring: ['component:a', 'component:b', 'component:c'], share: 0.3 };
     expect((await holds.hold('bs-race', more, 0.1, 4_000)).confirmedAt).toBeUndefined();
     await holds.clear('bs-race');
+  });
+
+  /** Takes one unit `count` times at once; how many were admitted, and the codes of the refusals. */
+  async function takeMany(budget: RateBudget, id: string, count: number) {
+    const outcomes = await Promise.allSettled(
+      Array.from({ length: count }, () => budget.take({ kind: 'token', id }, 1)),
+    );
+    const refused = outcomes.filter((o) => o.status === 'rejected');
+    return {
+      admitted: count - refused.length,
+      codes: new Set(refused.map((o) => (o.reason as { code: string }).code)),
+    };
+  }
+
+  it("leases a token's budget: one Redis call serves many requests, and one instance admits exactly max", async () => {
+    const logger = createLogger({ name: 'rate-budget-test', level: 'silent' });
+    const options = { max: 1_000, windowMs: 60_000, key: keys.rateBudget };
+    const budget = new RateBudget(redis, options, logger);
+    const key = keys.rateBudget('token', 'leased');
+    await budget.take({ kind: 'token', id: 'leased' }, 1);
+    // The first request took its unit and a lease of 1 % of max.
+    expect(await redis.get(key)).toBe('11');
+    expect((await takeMany(budget, 'leased', 10)).admitted).toBe(10);
+    expect(await redis.get(key)).toBe('11');
+    // Hundreds at once: exactly what is left of the window, the rest refused as rate-limited.
+    const burst = await takeMany(budget, 'leased', 1_200);
+    expect(burst.admitted).toBe(1_000 - 11);
+    expect(burst.codes).toEqual(new Set([ErrorCodes.INGEST_RATE_LIMITED]));
+    expect(await redis.get(key)).toBe('1000');
+  });
+
+  it('never admits more than max across instances, each losing at most one lease', async () => {
+    const logger = createLogger({ name: 'rate-budget-test', level: 'silent' });
+    const options = { max: 1_000, windowMs: 60_000, key: keys.rateBudget };
+    const instances = [new RateBudget(redis, options, logger), new RateBudget(redis, options, logger)];
+    let admitted = 0;
+    for (let round = 0; round < 8; round++) {
+      const rounds = await Promise.all(instances.map((b) => takeMany(b, 'shared', 97)));
+      admitted += rounds.reduce((sum, r) => sum + r.admitted, 0);
+    }
+    expect(Number(await redis.get(keys.rateBudget('token', 'shared')))).toBeLessThanOrEqual(1_000);
+    expect(admitted).toBeLessThanOrEqual(1_000);
+    expect(admitted).toBeGreaterThanOrEqual(1_000 - 2 * 10);
   });
 });

@@ -37,6 +37,18 @@ describe('createRedis', () => {
     redis.disconnect();
   });
 
+  it('pipelines automatically only when the service asks, on a single Redis and a Cluster alike', () => {
+    const nodes = { ...base, clusterNodes: ['127.0.0.1:17001'] };
+    const clients = [
+      createRedis(base, logger),
+      createRedis(nodes, logger),
+      createRedis(base, logger, { autoPipelining: true }),
+      createRedis(nodes, logger, { autoPipelining: true }),
+    ];
+    expect(clients.map((c) => c.options.enableAutoPipelining)).toEqual([false, false, true, true]);
+    for (const c of clients) c.disconnect();
+  });
+
   it('refuses a database other than 0 for a cluster (a cluster has only database 0)', () => {
     expect(() =>
       createRedis({ ...base, url: 'redis://127.0.0.1:16379/3', clusterNodes: ['127.0.0.1:17001'] }, logger),

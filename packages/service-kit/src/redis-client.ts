@@ -11,6 +11,16 @@ const RECONNECT_MAX_MS = 2_000;
 /** A single Redis or a Redis Cluster: the same commands (see `@mesh-momentum/store`'s `execPerNode`). */
 export type RedisClient = Redis | Cluster;
 
+export interface RedisClientOptions {
+  /**
+   * ioredis `enableAutoPipelining`: the commands issued in one event-loop turn go out as one pipeline
+   * (one socket write), the next turn's once the previous pipeline is answered. For a service that sends
+   * many small independent commands concurrently (the ingest gateway: budget refills and delivery claims
+   * of concurrent requests). Each command keeps its own reply and error. @defaultValue false
+   */
+  readonly autoPipelining?: boolean;
+}
+
 /**
  * A Redis client whose every wait is bounded:
  * - `connectTimeout`: a TCP connect that does not complete fails and is retried;
@@ -24,8 +34,15 @@ export type RedisClient = Redis | Cluster;
  * With `MM_REDIS_CLUSTER_NODES`, an ioredis `Cluster` over those seed nodes, with the same bounds on
  * every node connection (and the credentials and TLS of `MM_REDIS_URL`); see `createCluster`.
  */
-export function createRedis(config: Config['redis'], logger: Logger): RedisClient {
-  const redis = config.clusterNodes ? createCluster(config, config.clusterNodes) : createSingle(config);
+export function createRedis(
+  config: Config['redis'],
+  logger: Logger,
+  options: RedisClientOptions = {},
+): RedisClient {
+  const enableAutoPipelining = options.autoPipelining ?? false;
+  const redis = config.clusterNodes
+    ? createCluster(config, config.clusterNodes, enableAutoPipelining)
+    : createSingle(config, enableAutoPipelining);
   let lastLoggedMs = 0;
   let suppressed = 0;
   redis.on('error', (error: Error) => {
@@ -52,9 +69,10 @@ function boundedOptions(config: Config['redis']): RedisOptions {
   };
 }
 
-function createSingle(config: Config['redis']): Redis {
+function createSingle(config: Config['redis'], enableAutoPipelining: boolean): Redis {
   return new Redis(config.url, {
     lazyConnect: true,
+    enableAutoPipelining,
     ...boundedOptions(config),
     retryStrategy: reconnectDelay,
   });
@@ -67,7 +85,11 @@ function createSingle(config: Config['redis']): Redis {
  * is retried `maxRedirections` times `retryDelayOnFailover` ms apart (about 1.6 s), then fails as
  * retriable. Re-sent scripts are safe: the apply script refuses what it already applied.
  */
-function createCluster(config: Config['redis'], nodes: readonly string[]): Cluster {
+function createCluster(
+  config: Config['redis'],
+  nodes: readonly string[],
+  enableAutoPipelining: boolean,
+): Cluster {
   const url = new URL(config.url);
   const db = url.pathname.replace(/^\//, '');
   if (db !== '' && db !== '0') {
@@ -82,6 +104,7 @@ function createCluster(config: Config['redis'], nodes: readonly string[]): Clust
     }),
     {
       lazyConnect: true,
+      enableAutoPipelining,
       scaleReads: 'master',
       enableReadyCheck: true,
       slotsRefreshTimeout: config.connectTimeoutMs,

@@ -9,7 +9,13 @@ import {
 } from '@mesh-momentum/common';
 import { EventCodec, RegistryClient, registryOptionsFrom } from '@mesh-momentum/events';
 import { createKafka } from '@mesh-momentum/kafka';
-import { connectRedis, createRedis, nonDurableClusterMasters, type RedisClient } from './redis-client.ts';
+import {
+  connectRedis,
+  createRedis,
+  nonDurableClusterMasters,
+  type RedisClient,
+  type RedisClientOptions,
+} from './redis-client.ts';
 
 /** What a service needs from the MM_* environment: validated config, logger, and its clients. */
 export interface Runtime<C extends Config = Config> {
@@ -23,6 +29,8 @@ export interface Runtime<C extends Config = Config> {
 export interface RuntimeOptions {
   /** The service's logger. @defaultValue a logger named for the role at `config.logLevel` */
   readonly logger?: Logger;
+  /** How the Redis client sends commands. @defaultValue one write per command */
+  readonly redis?: RedisClientOptions;
 }
 
 /**
@@ -49,7 +57,7 @@ export async function connectRuntimeWith<C extends Config>(
 ): Promise<Runtime<C>> {
   const logger = options.logger ?? createLogger({ name: role, level: config.logLevel });
   const kafka = createKafka(config.kafka, { logger, clientId: `${config.kafka.clientId}-${role}` });
-  const redis = createRedis(config.redis, logger.child({ component: 'redis' }));
+  const redis = createRedis(config.redis, logger.child({ component: 'redis' }), options.redis);
   await connectRedis(redis, config.redis);
   const fragile = await nonDurableClusterMasters(redis);
   if (fragile.length > 0) {

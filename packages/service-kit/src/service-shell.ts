@@ -9,6 +9,7 @@ import type { HttpServerSettings } from './http-server-options.ts';
 import { misnamedMetrics } from './metrics.ts';
 import { createOpsServer, type HealthProbe } from './ops-server.ts';
 import { connectRuntimeWith, type Runtime } from './runtime.ts';
+import type { RedisClientOptions } from './redis-client.ts';
 import { installShutdown, runShutdownSteps, type ShutdownStep } from './shutdown.ts';
 
 /**
@@ -37,6 +38,8 @@ export interface ServiceDefinition<C extends Config = Config, H = undefined> {
   readonly description: string;
   /** The shared configuration and the service's own section, from the environment. */
   readonly loadConfig: (env: Env) => C;
+  /** How the service's Redis client sends commands. @defaultValue one write per command */
+  readonly redis?: RedisClientOptions;
   /** Builds the service's own parts on the runtime; nothing listens or runs yet. */
   wire(runtime: ServiceRuntime<C>): Promise<ServiceParts<H>> | ServiceParts<H>;
 }
@@ -180,7 +183,10 @@ export async function startService<C extends Config, H>(
   options: StartOptions = {},
 ): Promise<RunningService<C, H>> {
   const connect = options.connect ?? connectRuntimeWith;
-  const base = await connect(definition.name, config, options.logger ? { logger: options.logger } : {});
+  const base = await connect(definition.name, config, {
+    ...(options.logger ? { logger: options.logger } : {}),
+    ...(definition.redis ? { redis: definition.redis } : {}),
+  });
   const { logger } = base;
   const runtime: ServiceRuntime<C> = {
     ...base,

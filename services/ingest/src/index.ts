@@ -14,3 +14,4 @@ export * from './workers/backstage-hold.ts';
 export * from './import/args.ts';
 export * from './import/command.ts';
 export * from './import/errors.ts';
+export * from './rate-budget.ts';

@@ -142,12 +142,18 @@ export function registerEventRoutes(app: FastifyInstance, ctx: GatewayContext): 
         );
       const results: ItemResult[] = new Array<ItemResult>(body.length);
       for (const [index, result] of early) results[index] = result;
+      // Counted once per outcome, not once per item: every inc hashes its labels.
+      const refusedByCode = new Map<string, number>();
+      let sent = 0;
       outcomes.forEach((outcome, i) => {
         const index = (toSend[i] as { index: number }).index;
         results[index] = itemResult(index, outcome);
-        if (outcome.ok) ctx.metrics.events.inc({ origin: 'api', outcome: 'accepted', code: '' });
-        else ctx.metrics.events.inc({ origin: 'api', outcome: 'refused', code: outcome.error.code });
+        if (outcome.ok) sent++;
+        else refusedByCode.set(outcome.error.code, (refusedByCode.get(outcome.error.code) ?? 0) + 1);
       });
+      if (sent > 0) ctx.metrics.events.inc({ origin: 'api', outcome: 'accepted', code: '' }, sent);
+      for (const [code, count] of refusedByCode)
+        ctx.metrics.events.inc({ origin: 'api', outcome: 'refused', code }, count);
       const accepted = results.filter((r) => r.statusCode === 202).length;
       if (accepted === results.length) return reply.code(202).send({ statusCode: 202, accepted, results });
       const retriable = outcomes.filter((o) => !o.ok && o.error.retriable);
