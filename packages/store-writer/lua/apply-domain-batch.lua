@@ -15,9 +15,10 @@ ARGV[1]  JSON payload (built by planDomainBatch in domain-batch-plan.ts):
   p       "<topic>:<partition>"
   e       fencing epoch of the caller's assignment of that partition
   v       the domain's version the caller's values were computed from
-  ev      [[offset, dedupKey, own, previous, next], ...]  the events of the batch, with the key indexes
-          of the seen hashes of their record's period and its two neighbours (looked up in all three,
-          recorded in own: record timestamps of copies may go backwards)
+  ev      [offset, dedupKey, own, previous, next, offset, ...]  the events of the batch, five values
+          each (one flat list: a table per event would cost the script as much as its writes): the
+          key indexes of the seen hashes of their record's period and its two neighbours (looked up
+          in all three, recorded in own: record timestamps of copies may go backwards)
   seenEnd [[keyIndex, periodEndMs], ...]        the seen hashes recorded in, with the end of their period
   window  the de-duplication period, ms. A seen hash expires two periods after its own ends (the next
           period's records look in it, and may be processed up to a period late), or a day after now
@@ -109,15 +110,19 @@ local function lookIn(k, i, dedupKey)
   l.keys[#l.keys + 1] = dedupKey
   l.events[#l.events + 1] = i
 end
-for i, ev in ipairs(payload.ev) do
-  lookIn(ev[3], i, ev[2])
-  lookIn(ev[4], i, ev[2])
-  lookIn(ev[5], i, ev[2])
-  local r = records[ev[3]]
-  if not r then r = {}; records[ev[3]] = r end
-  r[#r + 1] = ev[2]
-  r[#r + 1] = ev[1]
-  local offset = tonumber(ev[1])
+local ev = payload.ev
+local eventCount = #ev / 5
+for i = 1, eventCount do
+  local b = 5 * (i - 1)
+  local dedupKey, own = ev[b + 2], ev[b + 3]
+  lookIn(own, i, dedupKey)
+  lookIn(ev[b + 4], i, dedupKey)
+  lookIn(ev[b + 5], i, dedupKey)
+  local r = records[own]
+  if not r then r = {}; records[own] = r end
+  r[#r + 1] = dedupKey
+  r[#r + 1] = ev[b + 1]
+  local offset = tonumber(ev[b + 1])
   if offset > maxOffset then maxOffset = offset end
 end
 local seen = {}
@@ -128,7 +133,7 @@ for _, k in ipairs(lookupOrder) do
   end
 end
 local duplicates = {2}
-for i = 1, #payload.ev do
+for i = 1, eventCount do
   if seen[i] then duplicates[#duplicates + 1] = i - 1 end
 end
 if #duplicates > 1 then
@@ -151,7 +156,7 @@ end
 for _, x in ipairs(payload.agg) do sliced('HSET', KEYS[x[1]], x[2], SLICE) end
 for _, x in ipairs(payload.del) do sliced('HDEL', KEYS[x[1]], x[2], SLICE) end
 for _, x in ipairs(payload.st) do sliced('HSET', KEYS[x[1]], x[2], SLICE) end
-if #payload.ev > 0 then
+if eventCount > 0 then
   redis.call('HSET', KEYS[1], 'version', version + 1)
 end
 
@@ -212,11 +217,11 @@ for _, x in ipairs(payload.movers) do
 end
 sliced('SADD', KEYS[2], payload.products, SLICE)
 local seq = redis.call('HINCRBY', KEYS[1], 'seq', 1)
-local message = {t = 'scores', d = payload.d, seq = seq, asOfMs = asOfMs, p = partition, n = #payload.ev}
+local message = {t = 'scores', d = payload.d, seq = seq, asOfMs = asOfMs, p = partition, n = eventCount}
 if #changed <= MAX_LISTED then message.s = changed else message.all = true end
 redis.call('PUBLISH', ARGV[2], cjson.encode(message))
 for _, transition in ipairs(transitions) do
   transition.seq = seq
   redis.call('PUBLISH', ARGV[2], cjson.encode(transition))
 end
-return {1, #payload.ev}
+return {1, eventCount}

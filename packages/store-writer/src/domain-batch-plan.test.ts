@@ -174,13 +174,18 @@ describe('planDomainBatch', () => {
       mirror: new Map(),
       version: 0,
     });
-    const payload = JSON.parse(planned.payload) as {
-      ev: [string, string, number, number, number][];
-      seenEnd: [number, number][];
-    };
+    const payload = JSON.parse(planned.payload) as { ev: (string | number)[]; seenEnd: [number, number][] };
     const seen = (i: number) => planned.keys[i - 1];
     const key = (period: number) => `mm:v1:{payments}:seen:7d:${period}`;
-    expect(payload.ev.map(([, , own, previous, next]) => [seen(own), seen(previous), seen(next)])).toEqual([
+    // Five values per event: offset, dedupKey and the key indexes of its own, previous and next period.
+    const perEvent = [0, 5].map(
+      (b) => payload.ev.slice(b, b + 5) as [string, string, number, number, number],
+    );
+    expect(payload.ev).toHaveLength(10);
+    expect(perEvent.map(([offset, dedupKey]) => [offset, dedupKey])).toEqual(
+      events.map((e) => [e.offset, e.dedupKey]),
+    );
+    expect(perEvent.map(([, , own, previous, next]) => [seen(own), seen(previous), seen(next)])).toEqual([
       [key(p), key(p - 1), key(p + 1)],
       [key(p + 1), key(p), key(p + 2)],
     ]);
