@@ -33,10 +33,14 @@ ARGV[1]  JSON payload (built by planDomainBatch in domain-batch-plan.ts):
   score   [[keyIndex, [value, ...], scopeId], ...]  score hashes, replaced whole (stalledSinceMs is
           filled in here: the held value while the scope stays stalled, the write's asOfMs when it
           becomes stalled, empty when not stalled)
-  rank    [[momentum, value, productId], ...]   product rankings
+  rankM   [score, productId, ...]               product ranking by momentum, ZADD's arguments as they are
+  rankV   [score, productId, ...]               product ranking by value, the same
   stall   [[productId, 1|0], ...]               product stall flags (stalled products set)
   movers  [[keyIndex, [weight, member, ...], keep], ...]  largest contributions (only those that may
-          enter the set); keep > 0: the set may now exceed `keep` members, cut it back to them
+          enter the set), ZADD's arguments as they are; keep > 0: the set may now exceed `keep`
+          members, cut it back to them
+Scores of sorted sets (rankings, movers) are strings, the shortest decimal that reads back as the same
+double: ZADD parses them once (no number to decode and format again here), and stores the same double.
   products [productId, ...]
 ARGV[2]  pub/sub channel announcing the changed scopes
 
@@ -82,8 +86,6 @@ local function sliced(command, key, list, size)
   end
   return replies
 end
--- '%.17g' keeps every bit of a double (Lua's own number-to-string conversion keeps 14 digits).
-local function fmt(x) return string.format('%.17g', x) end
 
 local fenceField = 'fence:' .. partition
 local currentEpoch = tonumber(redis.call('HGET', KEYS[1], fenceField) or '-1')
@@ -192,27 +194,16 @@ for _, x in ipairs(payload.score) do
   end
   redis.call('HSET', KEYS[x[1]], unpack(scoreArgs))
 end
-local byMomentum, byValue, stalled, flowing = {}, {}, {}, {}
-for _, x in ipairs(payload.rank) do
-  byMomentum[#byMomentum + 1] = fmt(x[1])
-  byMomentum[#byMomentum + 1] = x[3]
-  byValue[#byValue + 1] = fmt(x[2])
-  byValue[#byValue + 1] = x[3]
-end
-sliced('ZADD', KEYS[3], byMomentum, SLICE)
-sliced('ZADD', KEYS[4], byValue, SLICE)
+local stalled, flowing = {}, {}
+sliced('ZADD', KEYS[3], payload.rankM, SLICE)
+sliced('ZADD', KEYS[4], payload.rankV, SLICE)
 for _, x in ipairs(payload.stall) do
   if x[2] == 1 then stalled[#stalled + 1] = x[1] else flowing[#flowing + 1] = x[1] end
 end
 sliced('SADD', KEYS[5], stalled, SLICE)
 sliced('SREM', KEYS[5], flowing, SLICE)
 for _, x in ipairs(payload.movers) do
-  local members = {}
-  for i = 1, #x[2], 2 do
-    members[i] = fmt(x[2][i])
-    members[i + 1] = x[2][i + 1]
-  end
-  sliced('ZADD', KEYS[x[1]], members, SLICE)
+  sliced('ZADD', KEYS[x[1]], x[2], SLICE)
   if x[3] > 0 then redis.call('ZREMRANGEBYRANK', KEYS[x[1]], 0, -(x[3] + 1)) end
 end
 sliced('SADD', KEYS[2], payload.products, SLICE)

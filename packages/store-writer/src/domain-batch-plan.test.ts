@@ -1,7 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import {
+  anchoredWeight,
   applyEvent,
+  contributionOf,
   DEFAULT_SCORING_CONFIG,
+  halfLifeMsOf,
   emptyAggregate,
   scoreOf,
   type ScopeAggregate,
@@ -94,6 +97,35 @@ describe('planDomainBatch', () => {
     const p = plan(EVENTS);
     expect([...p.scores.keys()].sort()).toEqual(['domain', 'product:p.a', 'product:p.b']);
     expect(p.keys.every((k) => k.startsWith('mm:v1:{payments}:'))).toBe(true);
+  });
+
+  it('sends movers and rankings as ZADD arguments: the exact double as a string, then the member', () => {
+    const p = plan(EVENTS);
+    const payload = JSON.parse(p.payload) as {
+      movers: [number, string[], number][];
+      rankM: string[];
+      rankV: string[];
+    };
+    const domainMomentum = p.keys.indexOf('mm:v1:{payments}:movers:momentum:domain') + 1;
+    const args = payload.movers.find(([k]) => k === domainMomentum)?.[1] ?? [];
+    const sent = EVENTS.filter((e) => contributionOf(e, DEFAULT_SCORING_CONFIG).momentum !== 0);
+    expect(args).toHaveLength(2 * sent.length);
+    for (let i = 0; i < args.length; i += 2) {
+      const member = JSON.parse(args[i + 1]!) as { id: string; weight: number };
+      const event = sent.find((e) => e.id === member.id)!;
+      const { id, source, type, timeMs } = event;
+      expect(args[i + 1]).toBe(JSON.stringify({ id, source, type, timeMs, weight: member.weight }));
+      expect(member.weight).toBe(contributionOf(event, DEFAULT_SCORING_CONFIG).momentum);
+      const { anchorEpochMs, momentum } = DEFAULT_SCORING_CONFIG;
+      const anchored = anchoredWeight(member.weight, timeMs, anchorEpochMs, halfLifeMsOf(momentum));
+      expect(Number(args[i])).toBe(Math.abs(anchored));
+    }
+    const productA = p.scores.get('product:p.a')!.score;
+    const at = payload.rankM.indexOf('p.a');
+    expect([Number(payload.rankM[at - 1]), Number(payload.rankV[at - 1])]).toEqual([
+      productA.momentum.score,
+      productA.value.score,
+    ]);
   });
 
   it('writes values that, read back, give the scoring package aggregate of the same events', () => {

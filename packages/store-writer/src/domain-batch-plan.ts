@@ -169,16 +169,17 @@ export function planDomainBatch(input: DomainBatchInput): DomainBatchPlan {
       addTo(d, p, index, entity === 'consumer' || entity === 'owner');
     }
   }
-  // Member JSON is built only for the contributions sent, not for every candidate.
+  // Member JSON is built only for the contributions sent, not for every candidate; an event's member
+  // differs between metrics by its weight only, so the rest is built once.
+  const memberHeads: (string | undefined)[] = [];
   const moverMember = (metric: Metric, index: number) => {
-    const { event } = input.events[index] as BatchEvent;
-    return JSON.stringify({
-      id: event.id,
-      source: event.source,
-      type: event.type,
-      timeMs: event.timeMs,
-      weight: (prepared[index] as PreparedEvent).weights[metric],
-    });
+    let head = memberHeads[index];
+    if (head === undefined) {
+      const { id, source, type, timeMs } = (input.events[index] as BatchEvent).event;
+      head = JSON.stringify({ id, source, type, timeMs }).slice(0, -1);
+      memberHeads[index] = head;
+    }
+    return `${head},"weight":${JSON.stringify((prepared[index] as PreparedEvent).weights[metric])}}`;
   };
 
   const scriptKeys = [
@@ -221,9 +222,12 @@ export function planDomainBatch(input: DomainBatchInput): DomainBatchPlan {
     st: [] as [number, string[]][],
     sf: SCORE_FIELDS,
     score: [] as [number, string[], string][],
-    rank: [] as [number, number, string][],
+    // Sorted-set scores as strings (the script passes them to ZADD as they are): String(x) is the
+    // shortest decimal that reads back as the same double.
+    rankM: [] as string[],
+    rankV: [] as string[],
     stall: [] as [string, number][],
-    movers: [] as [number, (string | number)[], number][],
+    movers: [] as [number, string[], number][],
     products: [] as string[],
   };
   const scores = new Map<string, { scope: DomainScope; score: ScopeScore }>();
@@ -247,12 +251,9 @@ export function planDomainBatch(input: DomainBatchInput): DomainBatchPlan {
         const candidates = movers[metric];
         const { sent, trim } = selectMovers(mirrored.movers[metric], candidates.weights, kept);
         if (sent.length === 0) continue;
-        const members: (string | number)[] = [];
+        const members: string[] = [];
         for (const at of sent) {
-          members.push(
-            candidates.weights[at] as number,
-            moverMember(metric, candidates.events[at] as number),
-          );
+          members.push(String(candidates.weights[at]), moverMember(metric, candidates.events[at] as number));
         }
         payload.movers.push([keyIndex(mirrored.keys.movers[metric]), members, trim ? kept : 0]);
       }
@@ -270,7 +271,8 @@ export function planDomainBatch(input: DomainBatchInput): DomainBatchPlan {
     const fields = scoreToFields(score);
     payload.score.push([scoreKey, SCORE_FIELDS.map((f) => fields[f]), id]);
     if (scope.kind === 'product') {
-      payload.rank.push([score.momentum.score, score.value.score, scope.productId]);
+      payload.rankM.push(String(score.momentum.score), scope.productId);
+      payload.rankV.push(String(score.value.score), scope.productId);
       payload.stall.push([scope.productId, score.stall.stalled ? 1 : 0]);
     }
   }
