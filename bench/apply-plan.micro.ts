@@ -4,7 +4,16 @@ import { Redis } from 'ioredis';
 import { toScoringEvent, validateEvent } from '@mesh-momentum/events';
 import { DEFAULT_SCORING_CONFIG } from '@mesh-momentum/scoring';
 import { planDomainBatch, ScoreStore, type BatchEvent, type ScopeMirror } from '@mesh-momentum/store-writer';
-import { deletePrefix, fmtInt, fmtNum, newStamp, numberArg, flagArg } from './support/common.ts';
+import {
+  benchConfig,
+  benchEnv,
+  deletePrefix,
+  flagArg,
+  fmtInt,
+  fmtNum,
+  newStamp,
+  numberArg,
+} from './support/common.ts';
 import { simulateEvents } from './support/events.ts';
 
 /**
@@ -16,11 +25,13 @@ import { simulateEvents } from './support/events.ts';
  *       plans every domain's share of every batch (planDomainBatch, no I/O) into in-memory mirrors and
  *       prints the CPU time per event of planning and the payload bytes per event;
  *   node --conditions=@mesh-momentum/source bench/apply-plan.micro.ts --redis
- *       applies the batches through ScoreStore to MM_REDIS_URL (a fresh key prefix, deleted at the end)
+ *       applies the batches through ScoreStore to the processor's Redis (MM_REDIS_URL; a fresh key
+ *       prefix, deleted at the end)
  *       and prints the Node CPU and the Redis server CPU (INFO cpu) per event and the commands per event.
  *
  * Options: --events N (200000), --batch N (9091), --partitions N (6), --rounds N (plan only: repeat the
- * whole stream into fresh mirrors N times and keep the fastest, 3). Run `--redis` under the shared lock.
+ * whole stream into fresh mirrors N times and keep the fastest, 3). The Redis server's CPU is its own
+ * process's (INFO cpu): other clients of the same Redis inflate it, and its background saves are not in it.
  */
 
 const EVENTS = numberArg('events', 'BENCH_EVENTS', 200_000);
@@ -128,8 +139,7 @@ async function redisCpuSeconds(redis: Redis): Promise<number> {
 }
 
 async function applyAll(batches: readonly Batch[], asOfMs: number): Promise<void> {
-  const url = process.env['MM_REDIS_URL'] ?? 'redis://127.0.0.1:16379';
-  const prefix = `bench-apply-micro-${newStamp()}`;
+  const { url, keyPrefix: prefix } = benchConfig(benchEnv('apply-plan', newStamp())).redis;
   const redis = new Redis(url);
   const admin = new Redis(url);
   try {
