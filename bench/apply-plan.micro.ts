@@ -26,8 +26,8 @@ import { simulateEvents } from './support/events.ts';
  *       prints the CPU time per event of planning and the payload bytes per event;
  *   node --conditions=@mesh-momentum/source bench/apply-plan.micro.ts --redis
  *       applies the batches through ScoreStore to the processor's Redis (MM_REDIS_URL; a fresh key
- *       prefix, deleted at the end)
- *       and prints the Node CPU and the Redis server CPU (INFO cpu) per event and the commands per event.
+ *       prefix, deleted at the end) and prints the Node CPU and the Redis server CPU (INFO cpu) per
+ *       event and the commands per event.
  *
  * Options: --events N (200000), --batch N (9091), --partitions N (6), --rounds N (plan only: repeat the
  * whole stream into fresh mirrors N times and keep the fastest, 3). The Redis server's CPU is its own
