@@ -129,9 +129,13 @@ for i = 1, eventCount do
 end
 local seen = {}
 for _, k in ipairs(lookupOrder) do
-  local got = sliced('HMGET', KEYS[k], lookups[k].keys, SLICE)
-  for j, i in ipairs(lookups[k].events) do
-    if got[j] then seen[i] = true end
+  -- The next period's hash rarely exists yet (nor, early in a period, the previous one's): one EXISTS
+  -- spares passing every key of the batch to a HMGET that can only answer nil.
+  if redis.call('EXISTS', KEYS[k]) == 1 then
+    local got = sliced('HMGET', KEYS[k], lookups[k].keys, SLICE)
+    for j, i in ipairs(lookups[k].events) do
+      if got[j] then seen[i] = true end
+    end
   end
 end
 local duplicates = {2}
