@@ -101,40 +101,40 @@ end
 -- webhook retries) at different offsets. (Re-sent or stale batches are refused by the version check.)
 local lastOffset = tonumber(redis.call('HGET', KEYS[1], partition) or '-1')
 local maxOffset = lastOffset
-local lookups, lookupOrder, records = {}, {}, {}
-local function lookIn(k, i, dedupKey)
-  local l = lookups[k]
-  if not l then
-    l = {keys = {}, events = {}}
-    lookups[k] = l
-    lookupOrder[#lookupOrder + 1] = k
-  end
-  l.keys[#l.keys + 1] = dedupKey
-  l.events[#l.events + 1] = i
-end
+-- Events come in runs that share their three periods (usually the whole batch): each run's keys are
+-- collected once and looked up in its three hashes, with counters rather than `#` (a search per append).
+local runs, records, recordCounts = {}, {}, {}
+local run
 local ev = payload.ev
 local eventCount = #ev / 5
 for i = 1, eventCount do
   local b = 5 * (i - 1)
-  local dedupKey, own = ev[b + 2], ev[b + 3]
-  lookIn(own, i, dedupKey)
-  lookIn(ev[b + 4], i, dedupKey)
-  lookIn(ev[b + 5], i, dedupKey)
-  local r = records[own]
-  if not r then r = {}; records[own] = r end
-  r[#r + 1] = dedupKey
-  r[#r + 1] = ev[b + 1]
+  local dedupKey, own, previous, following = ev[b + 2], ev[b + 3], ev[b + 4], ev[b + 5]
+  if not run or run.own ~= own or run.previous ~= previous or run.following ~= following then
+    run = {own = own, previous = previous, following = following, first = i, keys = {}, n = 0}
+    runs[#runs + 1] = run
+  end
+  run.n = run.n + 1
+  run.keys[run.n] = dedupKey
+  local r, n = records[own], recordCounts[own]
+  if not r then r = {}; records[own] = r; n = 0 end
+  r[n + 1] = dedupKey
+  r[n + 2] = ev[b + 1]
+  recordCounts[own] = n + 2
   local offset = tonumber(ev[b + 1])
   if offset > maxOffset then maxOffset = offset end
 end
-local seen = {}
-for _, k in ipairs(lookupOrder) do
-  -- The next period's hash rarely exists yet (nor, early in a period, the previous one's): one EXISTS
-  -- spares passing every key of the batch to a HMGET that can only answer nil.
-  if redis.call('EXISTS', KEYS[k]) == 1 then
-    local got = sliced('HMGET', KEYS[k], lookups[k].keys, SLICE)
-    for j, i in ipairs(lookups[k].events) do
-      if got[j] then seen[i] = true end
+local seen, exists = {}, {}
+for _, r in ipairs(runs) do
+  for _, k in ipairs({r.own, r.previous, r.following}) do
+    -- The next period's hash rarely exists yet (nor, early in a period, the previous one's): one
+    -- EXISTS spares passing every key of the batch to a HMGET that can only answer nil.
+    if exists[k] == nil then exists[k] = redis.call('EXISTS', KEYS[k]) == 1 end
+    if exists[k] then
+      local got = sliced('HMGET', KEYS[k], r.keys, SLICE)
+      for j = 1, r.n do
+        if got[j] then seen[r.first + j - 1] = true end
+      end
     end
   end
 end
@@ -176,6 +176,8 @@ for i, field in ipairs(payload.sf) do
 end
 local MAX_LISTED = 100
 local scoreArgs, changed, transitions = {}, {}, {}
+local fieldCount = #payload.sf
+for i = 1, fieldCount do scoreArgs[2 * i - 1] = payload.sf[i] end
 local asOfMs
 for _, x in ipairs(payload.score) do
   local values = x[2]
@@ -192,10 +194,7 @@ for _, x in ipairs(payload.score) do
     }
   end
   changed[#changed + 1] = x[3]
-  for i, field in ipairs(payload.sf) do
-    scoreArgs[2 * i - 1] = field
-    scoreArgs[2 * i] = values[i]
-  end
+  for i = 1, fieldCount do scoreArgs[2 * i] = values[i] end
   redis.call('HSET', KEYS[x[1]], unpack(scoreArgs))
 end
 local stalled, flowing = {}, {}
