@@ -16,9 +16,9 @@ ARGV[1]  JSON payload (built by planDomainBatch in domain-batch-plan.ts):
   e       fencing epoch of the caller's assignment of that partition
   v       the domain's version the caller's values were computed from
   ev      [offset, dedupKey, own, previous, next, offset, ...]  the events of the batch, five values
-          each (one flat list: a table per event would cost the script as much as its writes): the
-          key indexes of the seen hashes of their record's period and its two neighbours (looked up
-          in all three, recorded in own: record timestamps of copies may go backwards)
+          each, in one flat list (no table per event to decode): own, previous and next are the key
+          indexes of the seen hashes of the record's period and its two neighbours (looked up in all
+          three, recorded in own: record timestamps of copies may go backwards)
   seenEnd [[keyIndex, periodEndMs], ...]        the seen hashes recorded in, with the end of their period
   window  the de-duplication period, ms. A seen hash expires two periods after its own ends (the next
           period's records look in it, and may be processed up to a period late), or a day after now
@@ -39,9 +39,10 @@ ARGV[1]  JSON payload (built by planDomainBatch in domain-batch-plan.ts):
   movers  [[keyIndex, [weight, member, ...], keep], ...]  largest contributions (only those that may
           enter the set), ZADD's arguments as they are; keep > 0: the set may now exceed `keep`
           members, cut it back to them
-Scores of sorted sets (rankings, movers) are strings, the shortest decimal that reads back as the same
-double: ZADD parses them once (no number to decode and format again here), and stores the same double.
   products [productId, ...]
+  Scores of sorted sets (rankM, rankV, movers weights) are strings, the shortest decimal that reads
+  back as the same double: ZADD parses them once and stores that double (no decoding and formatting
+  of a number here).
 ARGV[2]  pub/sub channel announcing the changed scopes
 
 Notifications (ARGV[2], after every successful call, with events or without: the periodic refresh
