@@ -7,6 +7,7 @@ import { planDomainBatch, ScoreStore, type BatchEvent, type ScopeMirror } from '
 import {
   benchConfig,
   benchEnv,
+  commandTimes,
   deletePrefix,
   flagArg,
   fmtInt,
@@ -123,15 +124,7 @@ function planAll(
   return { cpuMs: cpuMs(c0), wallMs: performance.now() - t0, bytes };
 }
 
-/** `INFO commandstats` as command → [calls, µs spent in it] (inside scripts too). */
-async function commandTimes(redis: Redis): Promise<Map<string, [number, number]>> {
-  const text = await redis.info('commandstats');
-  const stats = new Map<string, [number, number]>();
-  for (const m of text.matchAll(/^cmdstat_([^:]+):calls=(\d+),usec=(\d+)/gm))
-    stats.set(m[1] as string, [Number(m[2]), Number(m[3])]);
-  return stats;
-}
-
+/** The Redis server process's CPU time (INFO cpu: user + system), s. */
 async function redisCpuSeconds(redis: Redis): Promise<number> {
   const text = await redis.info('cpu');
   const field = (name: string) => Number(new RegExp(`^${name}:([\\d.]+)`, 'm').exec(text)?.[1] ?? NaN);
@@ -165,9 +158,9 @@ async function applyAll(batches: readonly Batch[], asOfMs: number): Promise<void
     const redisMs = ((await redisCpuSeconds(admin)) - redisBefore) * 1000;
     const statsAfter = await commandTimes(admin);
     const commands = [...statsAfter]
-      .map(([c, [calls, usec]]) => {
-        const [calls0, usec0] = statsBefore.get(c) ?? [0, 0];
-        return [c, calls - calls0, usec - usec0] as const;
+      .map(([c, { calls, usec }]) => {
+        const before = statsBefore.get(c) ?? { calls: 0, usec: 0 };
+        return [c, calls - before.calls, usec - before.usec] as const;
       })
       .filter(([, calls]) => calls > 0)
       .sort((a, b) => b[2] - a[2]);
