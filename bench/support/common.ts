@@ -72,15 +72,18 @@ export function newStamp(): string {
   return `${Date.now().toString(36)}${Math.floor(Math.random() * 1296).toString(36)}`;
 }
 
+/** `INFO commandstats` as command → calls and µs spent in it (commands called by scripts included). */
+export async function commandTimes(redis: Redis): Promise<Map<string, { calls: number; usec: number }>> {
+  const text = await redis.info('commandstats');
+  const stats = new Map<string, { calls: number; usec: number }>();
+  for (const m of text.matchAll(/^cmdstat_([^:]+):calls=(\d+),usec=(\d+)/gm))
+    stats.set(m[1] as string, { calls: Number(m[2]), usec: Number(m[3]) });
+  return stats;
+}
+
 /** `INFO commandstats` as command → calls. */
 export async function commandStats(redis: Redis): Promise<Map<string, number>> {
-  const text = await redis.info('commandstats');
-  const stats = new Map<string, number>();
-  for (const line of text.split(/\r?\n/)) {
-    const m = /^cmdstat_([^:]+):calls=(\d+)/.exec(line);
-    if (m) stats.set(m[1] as string, Number(m[2]));
-  }
-  return stats;
+  return new Map([...(await commandTimes(redis))].map(([cmd, { calls }]) => [cmd, calls]));
 }
 
 export function diffStats(before: Map<string, number>, after: Map<string, number>): Map<string, number> {

@@ -15,9 +15,10 @@ ARGV[1]  JSON payload (built by planDomainBatch in domain-batch-plan.ts):
   p       "<topic>:<partition>"
   e       fencing epoch of the caller's assignment of that partition
   v       the domain's version the caller's values were computed from
-  ev      [[offset, dedupKey, own, previous, next], ...]  the events of the batch, with the key indexes
-          of the seen hashes of their record's period and its two neighbours (looked up in all three,
-          recorded in own: record timestamps of copies may go backwards)
+  ev      [offset, dedupKey, own, previous, next, offset, ...]  the events of the batch, five values
+          each, in one flat list (no table per event to decode): own, previous and next are the key
+          indexes of the seen hashes of the record's period and its two neighbours (looked up in all
+          three, recorded in own: record timestamps of copies may go backwards)
   seenEnd [[keyIndex, periodEndMs], ...]        the seen hashes recorded in, with the end of their period
   window  the de-duplication period, ms. A seen hash expires two periods after its own ends (the next
           period's records look in it, and may be processed up to a period late), or a day after now
@@ -32,11 +33,16 @@ ARGV[1]  JSON payload (built by planDomainBatch in domain-batch-plan.ts):
   score   [[keyIndex, [value, ...], scopeId], ...]  score hashes, replaced whole (stalledSinceMs is
           filled in here: the held value while the scope stays stalled, the write's asOfMs when it
           becomes stalled, empty when not stalled)
-  rank    [[momentum, value, productId], ...]   product rankings
+  rankM   [score, productId, ...]               product ranking by momentum, ZADD's arguments as they are
+  rankV   [score, productId, ...]               product ranking by value, the same
   stall   [[productId, 1|0], ...]               product stall flags (stalled products set)
   movers  [[keyIndex, [weight, member, ...], keep], ...]  largest contributions (only those that may
-          enter the set); keep > 0: the set may now exceed `keep` members, cut it back to them
+          enter the set), ZADD's arguments as they are; keep > 0: the set may now exceed `keep`
+          members, cut it back to them
   products [productId, ...]
+  Scores of sorted sets (rankM, rankV, movers weights) are strings, the shortest decimal that reads
+  back as the same double: ZADD parses them once and stores that double (no decoding and formatting
+  of a number here).
 ARGV[2]  pub/sub channel announcing the changed scopes
 
 Notifications (ARGV[2], after every successful call, with events or without: the periodic refresh
@@ -81,8 +87,6 @@ local function sliced(command, key, list, size)
   end
   return replies
 end
--- '%.17g' keeps every bit of a double (Lua's own number-to-string conversion keeps 14 digits).
-local function fmt(x) return string.format('%.17g', x) end
 
 local fenceField = 'fence:' .. partition
 local currentEpoch = tonumber(redis.call('HGET', KEYS[1], fenceField) or '-1')
@@ -98,37 +102,45 @@ end
 -- webhook retries) at different offsets. (Re-sent or stale batches are refused by the version check.)
 local lastOffset = tonumber(redis.call('HGET', KEYS[1], partition) or '-1')
 local maxOffset = lastOffset
-local lookups, lookupOrder, records = {}, {}, {}
-local function lookIn(k, i, dedupKey)
-  local l = lookups[k]
-  if not l then
-    l = {keys = {}, events = {}}
-    lookups[k] = l
-    lookupOrder[#lookupOrder + 1] = k
+-- Events come in runs that share their three periods (usually the whole batch): each run's keys are
+-- collected once and looked up in its three hashes, with counters rather than `#` (a search per append).
+local runs, records, recordCounts = {}, {}, {}
+local run
+local ev = payload.ev
+local eventCount = #ev / 5
+for i = 1, eventCount do
+  local b = 5 * (i - 1)
+  local dedupKey, own, previous, following = ev[b + 2], ev[b + 3], ev[b + 4], ev[b + 5]
+  if not run or run.own ~= own or run.previous ~= previous or run.following ~= following then
+    run = {own = own, previous = previous, following = following, first = i, keys = {}, n = 0}
+    runs[#runs + 1] = run
   end
-  l.keys[#l.keys + 1] = dedupKey
-  l.events[#l.events + 1] = i
-end
-for i, ev in ipairs(payload.ev) do
-  lookIn(ev[3], i, ev[2])
-  lookIn(ev[4], i, ev[2])
-  lookIn(ev[5], i, ev[2])
-  local r = records[ev[3]]
-  if not r then r = {}; records[ev[3]] = r end
-  r[#r + 1] = ev[2]
-  r[#r + 1] = ev[1]
-  local offset = tonumber(ev[1])
+  run.n = run.n + 1
+  run.keys[run.n] = dedupKey
+  local r, n = records[own], recordCounts[own]
+  if not r then r = {}; records[own] = r; n = 0 end
+  r[n + 1] = dedupKey
+  r[n + 2] = ev[b + 1]
+  recordCounts[own] = n + 2
+  local offset = tonumber(ev[b + 1])
   if offset > maxOffset then maxOffset = offset end
 end
-local seen = {}
-for _, k in ipairs(lookupOrder) do
-  local got = sliced('HMGET', KEYS[k], lookups[k].keys, SLICE)
-  for j, i in ipairs(lookups[k].events) do
-    if got[j] then seen[i] = true end
+local seen, exists = {}, {}
+for _, r in ipairs(runs) do
+  for _, k in ipairs({r.own, r.previous, r.following}) do
+    -- The next period's hash rarely exists yet (nor, early in a period, the previous one's): one
+    -- EXISTS spares passing every key of the batch to a HMGET that can only answer nil.
+    if exists[k] == nil then exists[k] = redis.call('EXISTS', KEYS[k]) == 1 end
+    if exists[k] then
+      local got = sliced('HMGET', KEYS[k], r.keys, SLICE)
+      for j = 1, r.n do
+        if got[j] then seen[r.first + j - 1] = true end
+      end
+    end
   end
 end
 local duplicates = {2}
-for i = 1, #payload.ev do
+for i = 1, eventCount do
   if seen[i] then duplicates[#duplicates + 1] = i - 1 end
 end
 if #duplicates > 1 then
@@ -151,7 +163,7 @@ end
 for _, x in ipairs(payload.agg) do sliced('HSET', KEYS[x[1]], x[2], SLICE) end
 for _, x in ipairs(payload.del) do sliced('HDEL', KEYS[x[1]], x[2], SLICE) end
 for _, x in ipairs(payload.st) do sliced('HSET', KEYS[x[1]], x[2], SLICE) end
-if #payload.ev > 0 then
+if eventCount > 0 then
   redis.call('HSET', KEYS[1], 'version', version + 1)
 end
 
@@ -165,6 +177,8 @@ for i, field in ipairs(payload.sf) do
 end
 local MAX_LISTED = 100
 local scoreArgs, changed, transitions = {}, {}, {}
+local fieldCount = #payload.sf
+for i = 1, fieldCount do scoreArgs[2 * i - 1] = payload.sf[i] end
 local asOfMs
 for _, x in ipairs(payload.score) do
   local values = x[2]
@@ -181,42 +195,28 @@ for _, x in ipairs(payload.score) do
     }
   end
   changed[#changed + 1] = x[3]
-  for i, field in ipairs(payload.sf) do
-    scoreArgs[2 * i - 1] = field
-    scoreArgs[2 * i] = values[i]
-  end
+  for i = 1, fieldCount do scoreArgs[2 * i] = values[i] end
   redis.call('HSET', KEYS[x[1]], unpack(scoreArgs))
 end
-local byMomentum, byValue, stalled, flowing = {}, {}, {}, {}
-for _, x in ipairs(payload.rank) do
-  byMomentum[#byMomentum + 1] = fmt(x[1])
-  byMomentum[#byMomentum + 1] = x[3]
-  byValue[#byValue + 1] = fmt(x[2])
-  byValue[#byValue + 1] = x[3]
-end
-sliced('ZADD', KEYS[3], byMomentum, SLICE)
-sliced('ZADD', KEYS[4], byValue, SLICE)
+local stalled, flowing = {}, {}
+sliced('ZADD', KEYS[3], payload.rankM, SLICE)
+sliced('ZADD', KEYS[4], payload.rankV, SLICE)
 for _, x in ipairs(payload.stall) do
   if x[2] == 1 then stalled[#stalled + 1] = x[1] else flowing[#flowing + 1] = x[1] end
 end
 sliced('SADD', KEYS[5], stalled, SLICE)
 sliced('SREM', KEYS[5], flowing, SLICE)
 for _, x in ipairs(payload.movers) do
-  local members = {}
-  for i = 1, #x[2], 2 do
-    members[i] = fmt(x[2][i])
-    members[i + 1] = x[2][i + 1]
-  end
-  sliced('ZADD', KEYS[x[1]], members, SLICE)
+  sliced('ZADD', KEYS[x[1]], x[2], SLICE)
   if x[3] > 0 then redis.call('ZREMRANGEBYRANK', KEYS[x[1]], 0, -(x[3] + 1)) end
 end
 sliced('SADD', KEYS[2], payload.products, SLICE)
 local seq = redis.call('HINCRBY', KEYS[1], 'seq', 1)
-local message = {t = 'scores', d = payload.d, seq = seq, asOfMs = asOfMs, p = partition, n = #payload.ev}
+local message = {t = 'scores', d = payload.d, seq = seq, asOfMs = asOfMs, p = partition, n = eventCount}
 if #changed <= MAX_LISTED then message.s = changed else message.all = true end
 redis.call('PUBLISH', ARGV[2], cjson.encode(message))
 for _, transition in ipairs(transitions) do
   transition.seq = seq
   redis.call('PUBLISH', ARGV[2], cjson.encode(transition))
 end
-return {1, #payload.ev}
+return {1, eventCount}

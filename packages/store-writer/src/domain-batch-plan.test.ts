@@ -1,8 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import {
+  anchoredWeight,
   applyEvent,
+  contributionOf,
   DEFAULT_SCORING_CONFIG,
   emptyAggregate,
+  halfLifeMsOf,
   scoreOf,
   type ScopeAggregate,
   type ScoringEvent,
@@ -96,6 +99,35 @@ describe('planDomainBatch', () => {
     expect(p.keys.every((k) => k.startsWith('mm:v1:{payments}:'))).toBe(true);
   });
 
+  it('sends movers and rankings as ZADD arguments: the exact double as a string, then the member', () => {
+    const p = plan(EVENTS);
+    const payload = JSON.parse(p.payload) as {
+      movers: [number, string[], number][];
+      rankM: string[];
+      rankV: string[];
+    };
+    const domainMomentum = p.keys.indexOf('mm:v1:{payments}:movers:momentum:domain') + 1;
+    const args = payload.movers.find(([k]) => k === domainMomentum)?.[1] ?? [];
+    const sent = EVENTS.filter((e) => contributionOf(e, DEFAULT_SCORING_CONFIG).momentum !== 0);
+    expect(args).toHaveLength(2 * sent.length);
+    for (let i = 0; i < args.length; i += 2) {
+      const member = JSON.parse(args[i + 1]!) as { id: string; weight: number };
+      const event = sent.find((e) => e.id === member.id)!;
+      const { id, source, type, timeMs } = event;
+      expect(args[i + 1]).toBe(JSON.stringify({ id, source, type, timeMs, weight: member.weight }));
+      expect(member.weight).toBe(contributionOf(event, DEFAULT_SCORING_CONFIG).momentum);
+      const { anchorEpochMs, momentum } = DEFAULT_SCORING_CONFIG;
+      const anchored = anchoredWeight(member.weight, timeMs, anchorEpochMs, halfLifeMsOf(momentum));
+      expect(Number(args[i])).toBe(Math.abs(anchored));
+    }
+    const productA = p.scores.get('product:p.a')!.score;
+    const at = payload.rankM.indexOf('p.a');
+    expect([Number(payload.rankM[at - 1]), Number(payload.rankV[at - 1])]).toEqual([
+      productA.momentum.score,
+      productA.value.score,
+    ]);
+  });
+
   it('writes values that, read back, give the scoring package aggregate of the same events', () => {
     const p = plan(EVENTS);
     const hashes = new Map<string, Map<string, string>>();
@@ -174,13 +206,18 @@ describe('planDomainBatch', () => {
       mirror: new Map(),
       version: 0,
     });
-    const payload = JSON.parse(planned.payload) as {
-      ev: [string, string, number, number, number][];
-      seenEnd: [number, number][];
-    };
+    const payload = JSON.parse(planned.payload) as { ev: (string | number)[]; seenEnd: [number, number][] };
     const seen = (i: number) => planned.keys[i - 1];
     const key = (period: number) => `mm:v1:{payments}:seen:7d:${period}`;
-    expect(payload.ev.map(([, , own, previous, next]) => [seen(own), seen(previous), seen(next)])).toEqual([
+    // Five values per event: offset, dedupKey and the key indexes of its own, previous and next period.
+    const perEvent = [0, 5].map(
+      (b) => payload.ev.slice(b, b + 5) as [string, string, number, number, number],
+    );
+    expect(payload.ev).toHaveLength(10);
+    expect(perEvent.map(([offset, dedupKey]) => [offset, dedupKey])).toEqual(
+      events.map((e) => [e.offset, e.dedupKey]),
+    );
+    expect(perEvent.map(([, , own, previous, next]) => [seen(own), seen(previous), seen(next)])).toEqual([
       [key(p), key(p - 1), key(p + 1)],
       [key(p + 1), key(p), key(p + 2)],
     ]);

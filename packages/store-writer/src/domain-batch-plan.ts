@@ -106,11 +106,17 @@ export interface DomainBatchPlan {
   readonly scores: ReadonlyMap<string, { scope: DomainScope; score: ScopeScore }>;
 }
 
-/** The batch's effect on one scope, and its contributions per metric as (|anchored weight|, event index). */
+/** The batch's contributions to one scope's movers set: |anchored weight| and event index, side by side. */
+interface MoverCandidates {
+  readonly weights: number[];
+  readonly events: number[];
+}
+
+/** The batch's effect on one scope, and its movers candidates per metric. */
 interface ScopeDelta {
   readonly scope: DomainScope;
   readonly delta: ScopeState;
-  readonly movers: Record<Metric, [number, number][]>;
+  readonly movers: Record<Metric, MoverCandidates>;
 }
 
 /**
@@ -127,7 +133,13 @@ export function planDomainBatch(input: DomainBatchInput): DomainBatchPlan {
   const deltaFor = (scope: DomainScope) => {
     const id = scopeId(scope);
     let d = deltas.get(id);
-    if (!d) deltas.set(id, (d = { scope, delta: new ScopeState(), movers: { momentum: [], value: [] } }));
+    if (!d) {
+      const movers = {
+        momentum: { weights: [], events: [] },
+        value: { weights: [], events: [] },
+      };
+      deltas.set(id, (d = { scope, delta: new ScopeState(), movers }));
+    }
     return d;
   };
   for (const scope of input.refreshScopes ?? []) deltaFor(scope);
@@ -137,7 +149,10 @@ export function planDomainBatch(input: DomainBatchInput): DomainBatchPlan {
     d.delta.addPrepared(p, withStanding);
     for (const metric of METRICS) {
       const a = p.anchored[metric];
-      if (a !== 0) d.movers[metric].push([Math.abs(a), index]);
+      if (a === 0) continue;
+      const candidates = d.movers[metric];
+      candidates.weights.push(Math.abs(a));
+      candidates.events.push(index);
     }
   };
   // Created with the first event: a refresh of some products only must not rewrite the domain.
@@ -154,16 +169,17 @@ export function planDomainBatch(input: DomainBatchInput): DomainBatchPlan {
       addTo(d, p, index, entity === 'consumer' || entity === 'owner');
     }
   }
-  // Member JSON is built only for the contributions sent, not for every candidate.
+  // Member JSON is built only for the contributions sent, not for every candidate; an event's member
+  // differs between metrics by its weight only, so the rest is built once.
+  const memberHeads: (string | undefined)[] = [];
   const moverMember = (metric: Metric, index: number) => {
-    const { event } = input.events[index] as BatchEvent;
-    return JSON.stringify({
-      id: event.id,
-      source: event.source,
-      type: event.type,
-      timeMs: event.timeMs,
-      weight: (prepared[index] as PreparedEvent).weights[metric],
-    });
+    let head = memberHeads[index];
+    if (head === undefined) {
+      const { id, source, type, timeMs } = (input.events[index] as BatchEvent).event;
+      head = JSON.stringify({ id, source, type, timeMs }).slice(0, -1);
+      memberHeads[index] = head;
+    }
+    return `${head},"weight":${JSON.stringify((prepared[index] as PreparedEvent).weights[metric])}}`;
   };
 
   const scriptKeys = [
@@ -185,12 +201,14 @@ export function planDomainBatch(input: DomainBatchInput): DomainBatchPlan {
   };
   const window = input.dedupWindowMs;
   const recorded = new Map<number, number>(); // key index → end of its period
-  const ev = input.events.map((e) => {
+  // Five values per event in one flat list (the script's header): no array per event, on either side.
+  const ev: (string | number)[] = [];
+  for (const e of input.events) {
     const period = Math.floor(e.recordTimeMs / window);
     const own = periodKey(period);
     recorded.set(own, (period + 1) * window);
-    return [e.offset, e.dedupKey, own, periodKey(period - 1), periodKey(period + 1)];
-  });
+    ev.push(e.offset, e.dedupKey, own, periodKey(period - 1), periodKey(period + 1));
+  }
   const payload = {
     p: PROGRESS_FIELDS.partition(input.topic, input.partition),
     e: input.epoch,
@@ -204,9 +222,12 @@ export function planDomainBatch(input: DomainBatchInput): DomainBatchPlan {
     st: [] as [number, string[]][],
     sf: SCORE_FIELDS,
     score: [] as [number, string[], string][],
-    rank: [] as [number, number, string][],
+    // Sorted-set scores as strings (the script passes them to ZADD as they are): String(x) is the
+    // shortest decimal that reads back as the same double.
+    rankM: [] as string[],
+    rankV: [] as string[],
     stall: [] as [string, number][],
-    movers: [] as [number, (string | number)[], number][],
+    movers: [] as [number, string[], number][],
     products: [] as string[],
   };
   const scores = new Map<string, { scope: DomainScope; score: ScopeScore }>();
@@ -227,13 +248,14 @@ export function planDomainBatch(input: DomainBatchInput): DomainBatchPlan {
       if (standing.length > 0) payload.st.push([keyIndex(mirrored.keys.standing), standing]);
       for (const metric of METRICS) {
         const kept = moversKept(scope);
-        const { sent, trim } = selectMovers(mirrored.movers[metric], movers[metric], kept);
+        const candidates = movers[metric];
+        const { sent, trim } = selectMovers(mirrored.movers[metric], candidates.weights, kept);
         if (sent.length === 0) continue;
-        payload.movers.push([
-          keyIndex(mirrored.keys.movers[metric]),
-          sent.flatMap(([weight, index]) => [weight, moverMember(metric, index)]),
-          trim ? kept : 0,
-        ]);
+        const members: string[] = [];
+        for (const at of sent) {
+          members.push(String(candidates.weights[at]), moverMember(metric, candidates.events[at] as number));
+        }
+        payload.movers.push([keyIndex(mirrored.keys.movers[metric]), members, trim ? kept : 0]);
       }
       if (scope.kind === 'product') payload.products.push(scope.productId);
     }
@@ -249,7 +271,8 @@ export function planDomainBatch(input: DomainBatchInput): DomainBatchPlan {
     const fields = scoreToFields(score);
     payload.score.push([scoreKey, SCORE_FIELDS.map((f) => fields[f]), id]);
     if (scope.kind === 'product') {
-      payload.rank.push([score.momentum.score, score.value.score, scope.productId]);
+      payload.rankM.push(String(score.momentum.score), scope.productId);
+      payload.rankV.push(String(score.value.score), scope.productId);
       payload.stall.push([scope.productId, score.stall.stalled ? 1 : 0]);
     }
   }

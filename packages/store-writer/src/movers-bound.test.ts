@@ -20,12 +20,8 @@ describe('selectMovers', () => {
         let redis: number[] = [];
         let all: number[] = [];
         for (const batch of batches) {
-          const { sent } = selectMovers(
-            bound,
-            batch.map((w, i) => [w, i] as const),
-            KEPT,
-          );
-          redis = topOf([...redis, ...sent.map(([w]) => w)]);
+          const { sent } = selectMovers(bound, batch, KEPT);
+          redis = topOf([...redis, ...sent.map((at) => batch[at]!)]);
           all = [...all, ...batch];
           expect(redis).toEqual(topOf(all));
           // The bound stays a lower bound of what the set holds.
@@ -35,12 +31,25 @@ describe('selectMovers', () => {
     );
   });
 
+  it('sends the largest candidates in the order a stable sort of all of them gives, ties included', () => {
+    fc.assert(
+      fc.property(fc.array(fc.integer({ min: 0, max: 6 }), { maxLength: 60 }), (weights) => {
+        const expected = weights
+          .map((w, i) => [w, i] as const)
+          .sort((a, b) => b[0] - a[0])
+          .slice(0, KEPT)
+          .map(([, i]) => i);
+        expect(selectMovers(boundOf(0, undefined, KEPT), weights, KEPT).sent).toEqual(expected);
+      }),
+    );
+  });
+
   it('leaves out what cannot enter a full set, and asks for a trim only when the set may overflow', () => {
     const bound = boundOf(KEPT, 10, KEPT);
-    expect(selectMovers(bound, [[3, 'small'] as const], KEPT)).toEqual({ sent: [], trim: false });
-    const { sent, trim } = selectMovers(bound, [[3, 'small'] as const, [12, 'big'] as const], KEPT);
-    expect(sent).toEqual([[12, 'big']]);
+    expect(selectMovers(bound, [3], KEPT)).toEqual({ sent: [], trim: false });
+    const { sent, trim } = selectMovers(bound, [3, 12], KEPT);
+    expect(sent).toEqual([1]);
     expect(trim).toBe(true);
-    expect(selectMovers(boundOf(1, undefined, KEPT), [[1, 'a'] as const], KEPT).trim).toBe(false);
+    expect(selectMovers(boundOf(1, undefined, KEPT), [1], KEPT).trim).toBe(false);
   });
 });

@@ -17,28 +17,46 @@ export function boundOf(size: number, floor: number | undefined, kept: number): 
   return { weights: new Array<number>(Math.min(size, kept)).fill(floor ?? 0) };
 }
 
-export interface MoversSelection<T> {
-  /** The candidates to send, largest first. */
-  readonly sent: readonly (readonly [number, T])[];
+export interface MoversSelection {
+  /** Positions in the candidates' weights of those to send, largest weight first (ties: earlier first). */
+  readonly sent: readonly number[];
   /** Whether the set may now exceed `kept` members (the script must trim it). */
   readonly trim: boolean;
 }
 
 /**
- * Chooses which of a batch's candidates (weight, payload) to send and updates `bound` in place to what
- * the set holds once they are added.
+ * Chooses which of a batch's candidates (by weight) to send and updates `bound` in place to what the
+ * set holds once they are added. Weights come as one array, not (weight, payload) pairs: a domain's
+ * batch has a candidate per event and metric.
  */
-export function selectMovers<T>(
-  bound: MoversBound,
-  candidates: (readonly [number, T])[],
-  kept: number,
-): MoversSelection<T> {
-  const top = candidates.sort((a, b) => b[0] - a[0]).slice(0, kept);
+export function selectMovers(bound: MoversBound, weights: readonly number[], kept: number): MoversSelection {
+  const top = largestFirst(weights, kept);
   const full = bound.weights.length >= kept;
   const floor = full ? (bound.weights[kept - 1] as number) : -Infinity;
-  const sent = top.filter(([weight]) => weight >= floor);
-  if (sent.length === 0) return { sent, trim: false };
-  const trim = bound.weights.length + sent.length > kept;
-  bound.weights = [...bound.weights, ...sent.map(([weight]) => weight)].sort((a, b) => b - a).slice(0, kept);
-  return { sent, trim };
+  // Largest first: those that cannot enter the set are the tail.
+  let n = top.length;
+  while (n > 0 && (weights[top[n - 1] as number] as number) < floor) n -= 1;
+  top.length = n;
+  if (n === 0) return { sent: top, trim: false };
+  const trim = bound.weights.length + n > kept;
+  bound.weights = [...bound.weights, ...top.map((at) => weights[at] as number)]
+    .sort((a, b) => b - a)
+    .slice(0, kept);
+  return { sent: top, trim };
+}
+
+/**
+ * Positions of the `kept` largest weights, largest first, ties in their given order: what a stable sort
+ * of all of them, cut to `kept`, gives. A domain's batch has thousands of candidates for a set of 50,
+ * so those below the kept-th largest weight (found by a numeric sort of a typed copy, no comparator)
+ * are left out before the rest are sorted.
+ */
+function largestFirst(weights: readonly number[], kept: number): number[] {
+  let threshold = -Infinity;
+  if (weights.length > kept) threshold = Float64Array.from(weights).sort()[weights.length - kept] as number;
+  const pool: number[] = [];
+  for (let i = 0; i < weights.length; i++) if ((weights[i] as number) >= threshold) pool.push(i);
+  pool.sort((a, b) => (weights[b] as number) - (weights[a] as number) || a - b);
+  if (pool.length > kept) pool.length = kept;
+  return pool;
 }

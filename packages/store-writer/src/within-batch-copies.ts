@@ -7,13 +7,19 @@ import type { BatchEvent } from './domain-batch-plan.ts';
  * batched.) `windowMs` is the de-duplication window, ms.
  */
 export function withinBatchUnique(events: readonly BatchEvent[], windowMs: number): BatchEvent[] {
-  const recorded = new Map<string, number[]>();
+  // Periods recorded per key: a number for the one most keys have, a list once a key has several.
+  const recorded = new Map<string, number | number[]>();
   return events.filter((e) => {
     const period = Math.floor(e.recordTimeMs / windowMs);
     const periods = recorded.get(e.dedupKey);
-    if (periods?.some((p) => Math.abs(p - period) <= 1)) return false;
-    if (periods) periods.push(period);
-    else recorded.set(e.dedupKey, [period]);
+    if (periods === undefined) {
+      recorded.set(e.dedupKey, period);
+      return true;
+    }
+    const list = typeof periods === 'number' ? [periods] : periods;
+    if (list.some((p) => Math.abs(p - period) <= 1)) return false;
+    list.push(period);
+    recorded.set(e.dedupKey, list);
     return true;
   });
 }
