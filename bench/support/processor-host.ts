@@ -1,4 +1,4 @@
-import { hasHeapLimit, heapFlags, loadProcessorConfig } from '@mesh-momentum/processor';
+import { hasHeapLimit, heapFlags, loadProcessorConfig, nativeMemoryEnv } from '@mesh-momentum/processor';
 import type { MirrorStats } from '@mesh-momentum/store-writer';
 import { fork, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
@@ -83,13 +83,14 @@ export class ProcessorHost {
     }
     this.#child = fork(CHILD, [], {
       execArgv,
-      env: {
+      // Started as the processor's entry point starts it: with its malloc settings.
+      env: nativeMemoryEnv({
         ...process.env,
         ...options.env,
         BENCH_MODE: options.mode,
         BENCH_TARGET: String(options.target ?? 0),
         BENCH_EXPERIMENTS: options.experiments ?? '',
-      },
+      }),
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     });
     this.#exited = new Promise((resolve) => this.#child.once('exit', (code) => resolve(code)));

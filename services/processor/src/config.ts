@@ -56,7 +56,7 @@ export const PROCESSOR_SECTION = defineConfigSection({
     MM_PROCESSOR_MEMORY_MB: variable(
       integer(MIN_MEMORY_BUDGET_MIB, 65_536),
       '512',
-      "The processor's memory budget, MiB: its resident set stays about within it. It sets V8's old-space limit to three quarters of it and its semi-spaces to 1/32 (the entry point starts Node with --max-old-space-size and --max-semi-space-size, unless NODE_OPTIONS sets the heap limit), the mirrors' budget to half and the fetch sizes to 1/32 in all and 1/128 per partition (each overridable below); fetching pauses while the heap is above 85% of its limit.",
+      "The processor's memory budget, MiB: its resident set stays about within it. It sets V8's old-space limit to three quarters of it and its semi-spaces to 1/32 (the entry point starts Node with --max-old-space-size and --max-semi-space-size, and with glibc malloc's MALLOC_MMAP_THRESHOLD_=131072 and MALLOC_ARENA_MAX=2 where unset, so freed fetch buffers leave the resident set; unless NODE_OPTIONS sets the heap limit), the mirrors' budget to half and the fetch sizes to 1/32 in all and 1/128 per partition (each overridable below); fetching pauses while the heap is above 85% of its limit or the resident set above 90% of the budget.",
     ),
     MM_PROCESSOR_FETCH_PARTITION_MB: variable(
       optionalInteger(1, 64),

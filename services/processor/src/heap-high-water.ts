@@ -7,6 +7,14 @@ export interface HeapReading {
   readonly limit: number;
 }
 
+/** The resident set to keep within, and how to read it, bytes. */
+export interface ResidentBudget {
+  /** The memory budget (MM_PROCESSOR_MEMORY_MB), bytes. */
+  readonly bytes: number;
+  /** @defaultValue process.memoryUsage.rss */
+  readonly rss?: () => number;
+}
+
 export interface HeapHighWaterOptions {
   /** Stops fetching (kafkajs `consumer.pause` of the events topic); batches already fetched finish. */
   readonly pause: () => void;
@@ -14,6 +22,8 @@ export interface HeapHighWaterOptions {
   readonly logger: Logger;
   /** @defaultValue V8's heap statistics */
   readonly heap?: () => HeapReading;
+  /** When set, fetching also pauses while the resident set is near this budget. */
+  readonly resident?: ResidentBudget;
   /** @defaultValue Date.now */
   readonly clock?: () => number;
 }
@@ -22,6 +32,12 @@ export interface HeapHighWaterOptions {
 export const HIGH_WATER_SHARE = 0.85;
 /** …and resumes once it is back under this share (a collection freed the applied batches' records). */
 export const LOW_WATER_SHARE = 0.7;
+/**
+ * The resident set's marks, as shares of the memory budget: most of it is the heap's own pages, the
+ * mirrors and code, which pausing does not free, so it pauses later and resumes sooner than the heap.
+ */
+export const RSS_HIGH_WATER_SHARE = 0.9;
+export const RSS_LOW_WATER_SHARE = 0.85;
 /**
  * …or after this long paused, ms: with nothing fetched, little is allocated and V8 may not collect, so
  * the heap can read high long after the records are garbage. Resuming costs one more fetch at most.
@@ -36,9 +52,10 @@ function v8Heap(): HeapReading {
 }
 
 /**
- * Pauses the consumer's fetching while the heap is near its limit: the records fetched and not yet
- * applied are most of what grows with load, so not fetching more lets the batches in flight finish and
- * their records be collected, instead of V8 running out of heap.
+ * Pauses the consumer's fetching while the heap is near its limit, or the resident set near the memory
+ * budget: the records fetched and not yet applied are most of what grows with load, so not fetching
+ * more lets the batches in flight finish and their records and fetch buffers be freed, instead of V8
+ * running out of heap or the process out of its budget.
  */
 export class HeapHighWater {
   readonly #options: HeapHighWaterOptions;
@@ -60,18 +77,26 @@ export class HeapHighWater {
   /** Reads the heap and pauses or resumes fetching accordingly. */
   check(): void {
     const { used, limit } = this.#heap();
+    const { resident } = this.#options;
+    const rss = resident ? (resident.rss ?? process.memoryUsage.rss)() : 0;
+    const budget = resident?.bytes ?? Number.POSITIVE_INFINITY;
     const now = this.#clock();
     if (this.#pausedAtMs === undefined) {
-      if (used < HIGH_WATER_SHARE * limit) return;
+      if (used < HIGH_WATER_SHARE * limit && rss < RSS_HIGH_WATER_SHARE * budget) return;
       this.#options.pause();
       this.#pausedAtMs = now;
       this.#options.logger.warn(
-        { heapUsedMiB: Math.round(used / 2 ** 20), heapLimitMiB: Math.round(limit / 2 ** 20) },
-        'heap above its high-water mark: fetching paused',
+        {
+          heapUsedMiB: Math.round(used / 2 ** 20),
+          heapLimitMiB: Math.round(limit / 2 ** 20),
+          ...(resident && { rssMiB: Math.round(rss / 2 ** 20), budgetMiB: Math.round(budget / 2 ** 20) }),
+        },
+        'memory above its high-water mark: fetching paused',
       );
       return;
     }
-    if (used >= LOW_WATER_SHARE * limit && now - this.#pausedAtMs < MAX_PAUSE_MS) return;
+    const high = used >= LOW_WATER_SHARE * limit || rss >= RSS_LOW_WATER_SHARE * budget;
+    if (high && now - this.#pausedAtMs < MAX_PAUSE_MS) return;
     this.#resume();
   }
 

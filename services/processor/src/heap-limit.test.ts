@@ -1,7 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { hasHeapLimit, heapFlags } from './heap-limit.ts';
+import { hasHeapLimit, heapFlags, NATIVE_MEMORY_ENV, nativeMemoryEnv } from './heap-limit.ts';
 
 const MAIN = fileURLToPath(new URL('./main.ts', import.meta.url));
 
@@ -11,6 +11,12 @@ describe('the heap limit of the entry point', () => {
       '--max-old-space-size=256',
       '--max-semi-space-size=16',
     ]);
+  });
+
+  it("adds malloc's settings to the child's environment unless it sets them itself", () => {
+    expect(nativeMemoryEnv({ PATH: '/bin' })).toEqual({ ...NATIVE_MEMORY_ENV, PATH: '/bin' });
+    expect(nativeMemoryEnv({ MALLOC_ARENA_MAX: '8' })['MALLOC_ARENA_MAX']).toBe('8');
+    expect(Number(nativeMemoryEnv({})['MALLOC_MMAP_THRESHOLD_'])).toBe(128 * 1024);
   });
 
   it('leaves a limit set on the command line or in NODE_OPTIONS alone', () => {

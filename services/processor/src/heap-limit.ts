@@ -14,6 +14,26 @@ export function heapFlags(sizes: { heapLimitMiB: number; semiSpaceMiB: number })
 }
 
 /**
+ * glibc malloc settings for the child, where its environment does not set them. The fetch responses
+ * (buffers of up to the fetch size, MiB) live outside V8's heap, in malloc's memory: with glibc's
+ * defaults its mmap threshold grows to the largest buffer freed (up to 32 MiB), so later responses
+ * are carved from the heap arenas, whose freed memory mostly stays resident (fragmented), and each
+ * thread that allocates may get an arena of its own. A fixed threshold of 128 KiB keeps every large
+ * buffer in its own mapping, handed back to the kernel when freed; two arenas bound the rest.
+ * bench:processor (200k events, 512 MiB budget): peak RSS 493 MB without these, 409 MB with them.
+ * Ignored by other C libraries (musl).
+ */
+export const NATIVE_MEMORY_ENV: Readonly<Record<string, string>> = {
+  MALLOC_ARENA_MAX: '2',
+  MALLOC_MMAP_THRESHOLD_: String(128 * 1024),
+};
+
+/** The environment to start the processor's Node with: `env`, plus NATIVE_MEMORY_ENV where unset. */
+export function nativeMemoryEnv(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  return { ...NATIVE_MEMORY_ENV, ...env };
+}
+
+/**
  * Signals passed on to the child. Not SIGINT: a terminal's Ctrl-C reaches the whole foreground process
  * group, the child included, and a second SIGINT would make the service exit without its graceful stop.
  */
@@ -22,7 +42,7 @@ const FORWARDED_SIGNALS = ['SIGTERM', 'SIGHUP'] as const;
 /**
  * V8 sizes its heap when Node starts, so the limit the memory budget derives cannot be set from inside:
  * unless Node already has one (NODE_OPTIONS or the command line win), this runs the same script again
- * in a child Node with the budget's `heapFlags`, passes SIGTERM and SIGHUP on, and exits as the child
+ * in a child Node with the budget's `heapFlags` and malloc's NATIVE_MEMORY_ENV, passes SIGTERM and SIGHUP on, and exits as the child
  * does. Answers false when this process is the one to run the service.
  */
 export function relaunchWithHeapLimit(flags: readonly string[] | undefined): boolean {
@@ -33,7 +53,7 @@ export function relaunchWithHeapLimit(flags: readonly string[] | undefined): boo
     process.execPath,
     [...process.execArgv, ...flags, script, ...args],
     // The IPC channel only tells the child when this process is gone (see stopWithLauncher).
-    { stdio: ['inherit', 'inherit', 'inherit', 'ipc'] },
+    { stdio: ['inherit', 'inherit', 'inherit', 'ipc'], env: nativeMemoryEnv(process.env) },
   );
   for (const signal of FORWARDED_SIGNALS) process.on(signal, () => child.kill(signal));
   // Ctrl-C reaches the child directly; this process waits for it to stop instead of dying first.

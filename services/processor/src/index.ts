@@ -7,4 +7,4 @@ export * from './rebuild.ts';
 export * from './event-time-range.ts';
 export * from './config.ts';
 export * from './service.ts';
-export { hasHeapLimit, heapFlags } from './heap-limit.ts';
+export { hasHeapLimit, heapFlags, nativeMemoryEnv } from './heap-limit.ts';

@@ -148,6 +148,7 @@ export class Processor {
       pause: () => this.#consumer.pause(events),
       resume: () => this.#consumer.resume(events),
       logger: this.#log,
+      resident: { bytes: deps.config.processor.memoryBudgetBytes },
     });
     this.#committer = new OffsetCommitter(this.#consumer, this.#log, KAFKA_COMMIT_INTERVAL_MS);
     this.#positions = new PartitionPositions({

@@ -1,9 +1,9 @@
 import { EventValidationError, FutureDatedEventError, type FieldIssue } from '@mesh-momentum/common';
 import { EVENT_TYPES, type DomainEvent, type EventType } from '../generated/event-types.ts';
-import { coerceDecimal, coerceTimestamp, typeName, type Coerced } from './coerce.ts';
+import { coerceDecimal, coerceTimestamp, typeName } from './coerce.ts';
 import { EVENT_SPECS, type EventSpec, type FieldKind, type FieldSpec } from './fields.ts';
 import { EARLIEST_EVENT_TIME_MS, stringProblem, timestampProblem } from './limits.ts';
-import { EVENT_RULES, FIELD_RULES, type EventRule, type FieldRule } from './rules.ts';
+import { EVENT_RULES, FIELD_RULES, type EventRule, type FieldRule, type IssueSink } from './rules.ts';
 
 export interface ValidateEventOptions {
   /** The current time, ms since the epoch (injected so tests and replays are deterministic). */
@@ -30,9 +30,16 @@ const INT_MAX = 2 ** 31 - 1;
 /** avsc encodes JS numbers as Avro longs up to ±(2^53 − 2): one less than Number.MAX_SAFE_INTEGER. */
 const LONG_LIMIT = 9_007_199_254_740_990;
 
-function refuse(issues: FieldIssue[], path: string, reason: string): Coerced<never> {
+/**
+ * What `coerce` answers for a value it refused, after recording why: a sentinel rather than a
+ * `{ ok, value }` wrapper, so checking a valid field (every field of almost every event) allocates
+ * nothing.
+ */
+const REFUSED: unique symbol = Symbol('refused');
+
+function refuse(issues: FieldIssue[], path: string, reason: string): typeof REFUSED {
   issues.push({ field: path, reason });
-  return { ok: false, reason };
+  return REFUSED;
 }
 
 function got(value: unknown): string {
@@ -41,8 +48,8 @@ function got(value: unknown): string {
 
 /**
  * Checks one value against its Avro kind and the accepted ranges (limits.ts); returns the canonical
- * value or reports why not. `field` is the schema field the value belongs to (limits are per field),
- * `path` where it sits (`productIds.3`).
+ * value, or REFUSED after recording why not in `issues`. `field` is the schema field the value belongs
+ * to (limits are per field), `path` where it sits (`productIds.3`).
  */
 function coerce(
   kind: FieldKind,
@@ -51,55 +58,60 @@ function coerce(
   issues: FieldIssue[],
   earliestTimeMs: number,
   field = path,
-): Coerced<unknown> {
+): unknown {
   switch (kind.kind) {
     case 'string': {
       if (typeof value !== 'string') return refuse(issues, path, `must be a string${got(value)}`);
       const problem = stringProblem(field, value);
-      return problem === undefined ? { ok: true, value } : refuse(issues, path, problem);
+      return problem === undefined ? value : refuse(issues, path, problem);
     }
     case 'boolean':
-      return typeof value === 'boolean'
-        ? { ok: true, value }
-        : refuse(issues, path, `must be true or false${got(value)}`);
+      return typeof value === 'boolean' ? value : refuse(issues, path, `must be true or false${got(value)}`);
     case 'double':
       return typeof value === 'number' && Number.isFinite(value)
-        ? { ok: true, value }
+        ? value
         : refuse(issues, path, `must be a number${got(value)}`);
     case 'int':
       return Number.isInteger(value) && (value as number) >= INT_MIN && (value as number) <= INT_MAX
-        ? { ok: true, value }
+        ? value
         : refuse(issues, path, `must be an integer (32-bit)${got(value)}`);
     case 'long':
       return Number.isInteger(value) && Math.abs(value as number) <= LONG_LIMIT
-        ? { ok: true, value }
+        ? value
         : refuse(issues, path, `must be an integer of at most ${LONG_LIMIT}${got(value)}`);
     case 'timestamp': {
-      const result = coerceTimestamp(value);
-      if (!result.ok) return refuse(issues, path, result.reason);
-      const problem = timestampProblem(result.value, earliestTimeMs);
-      return problem === undefined ? result : refuse(issues, path, problem);
+      // Epoch milliseconds (every decoded record) need no parsing: coerceTimestamp's result object
+      // is only built for text and for the reasons of a refusal.
+      let timeMs: number;
+      if (typeof value === 'number' && Number.isSafeInteger(value)) timeMs = value;
+      else {
+        const result = coerceTimestamp(value);
+        if (!result.ok) return refuse(issues, path, result.reason);
+        timeMs = result.value;
+      }
+      const problem = timestampProblem(timeMs, earliestTimeMs);
+      return problem === undefined ? timeMs : refuse(issues, path, problem);
     }
     case 'decimal': {
       const result = coerceDecimal(value, kind.scale, kind.precision);
-      return result.ok ? result : refuse(issues, path, result.reason);
+      return result.ok ? result.value : refuse(issues, path, result.reason);
     }
     case 'enum':
       return typeof value === 'string' && kind.symbols.includes(value)
-        ? { ok: true, value }
+        ? value
         : refuse(issues, path, `must be one of ${kind.symbols.join(', ')}${got(value)}`);
     case 'nullable':
       return value === null || value === undefined
-        ? { ok: true, value: null }
+        ? null
         : coerce(kind.inner, value, path, issues, earliestTimeMs, field);
     case 'array': {
       if (!Array.isArray(value)) return refuse(issues, path, `must be an array${got(value)}`);
       const before = issues.length;
-      const items = value.map((item: unknown, i) =>
-        coerce(kind.items, item, `${path}.${i}`, issues, earliestTimeMs, field),
-      );
-      if (issues.length > before) return { ok: false, reason: 'invalid items' };
-      return { ok: true, value: items.map((item) => (item.ok ? item.value : undefined)) };
+      const items: unknown[] = new Array(value.length);
+      for (let i = 0; i < value.length; i++) {
+        items[i] = coerce(kind.items, value[i], `${path}.${i}`, issues, earliestTimeMs, field);
+      }
+      return issues.length > before ? REFUSED : items;
     }
   }
 }
@@ -165,6 +177,10 @@ export function validateEvent(input: unknown, options: ValidateEventOptions): Do
   const issues: FieldIssue[] = [];
   const event: Record<string, unknown> = {};
   const earliestTimeMs = options.earliestTimeMs ?? EARLIEST_EVENT_TIME_MS;
+  // One sink for the rules of every field (the field they judge in `ruleField`), not one per field.
+  let ruleField = '';
+  const fieldIssue: IssueSink = (reason, at) =>
+    issues.push({ field: at === undefined ? ruleField : `${ruleField}.${at}`, reason });
   for (const field of plan.fields) {
     const raw = input[field.name];
     if (raw === undefined) {
@@ -173,14 +189,11 @@ export function validateEvent(input: unknown, options: ValidateEventOptions): Do
       else issues.push({ field: field.name, reason: 'is required' });
       continue;
     }
-    const result = coerce(field.type, raw, field.name, issues, earliestTimeMs);
-    if (!result.ok) continue;
-    event[field.name] = result.value;
-    for (const rule of field.rules) {
-      rule(result.value, (reason, at) =>
-        issues.push({ field: at === undefined ? field.name : `${field.name}.${at}`, reason }),
-      );
-    }
+    const value = coerce(field.type, raw, field.name, issues, earliestTimeMs);
+    if (value === REFUSED) continue;
+    event[field.name] = value;
+    ruleField = field.name;
+    for (const rule of field.rules) rule(value, fieldIssue);
   }
   // Own keys only (an avsc record's prototype has enumerable methods, which `for...in` would walk too).
   for (const key of Object.keys(input)) {
@@ -188,9 +201,8 @@ export function validateEvent(input: unknown, options: ValidateEventOptions): Do
       issues.push({ field: key, reason: `is not a field of ${spec.type}` });
     }
   }
-  for (const rule of plan.eventRules) {
-    rule(event, (field, reason) => issues.push({ field, reason }));
-  }
+  const eventIssue = (field: string, reason: string) => issues.push({ field, reason });
+  for (const rule of plan.eventRules) rule(event, eventIssue);
   if (issues.length > 0) throw new EventValidationError(spec.type, issues);
 
   const maxAllowedMs = options.nowMs + options.maxFutureSkewMs;
