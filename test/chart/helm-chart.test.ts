@@ -233,32 +233,32 @@ describe.each(Object.keys(RENDERS) as (keyof typeof RENDERS)[])('the chart rende
 const matches = (selector: Record<string, string>, labels: Record<string, string>): boolean =>
   Object.entries(selector).every(([k, v]) => labels[k] === v);
 
-describe("the processor's heap and mirror budget", () => {
-  /** heap = limit × 60 % (values.yaml processor.memory.heapPercent), mirrors = heap − 256 MiB (heapReserveMiB). */
+describe("the processor's memory budget", () => {
+  /** budget = limit × 80 % (values.yaml processor.memory.budgetPercent); the processor derives the rest. */
   it.each([
-    ['640Mi', 384, 128],
-    ['2Gi', 1228, 972],
-    ['3000Mi', 1800, 1544],
-  ])('are derived from a memory limit of %s: heap %d MiB, mirrors %d MiB', (limit, heap, mirror) => {
+    ['640Mi', 512],
+    ['2Gi', 1638],
+    ['3000Mi', 2400],
+  ])('is derived from a memory limit of %s: %d MiB', (limit, budget) => {
     const env = new Rendered({ set: [`processor.resources.limits.memory=${limit}`] }).configEnv('processor');
-    expect(env['NODE_OPTIONS']).toBe(`--max-old-space-size=${heap}`);
-    expect(env['MM_PROCESSOR_MIRROR_MB']).toBe(String(mirror));
-    expect(loadProcessorMirrorBytes(env)).toBe(mirror * 1024 * 1024);
+    expect(env['MM_PROCESSOR_MEMORY_MB']).toBe(String(budget));
+    // The entry point sets the heap limit from the budget: a NODE_OPTIONS heap flag would override it.
+    expect(env['NODE_OPTIONS']).toBeUndefined();
+    expect(env['MM_PROCESSOR_MIRROR_MB']).toBeUndefined();
+    const loaded = LOADERS.processor(env).processor;
+    expect(loaded.memoryBudgetBytes).toBe(budget * 1024 * 1024);
+    expect(loaded.mirrorMaxBytes).toBe(Math.floor(budget / 2) * 1024 * 1024);
   });
 
-  it('refuses a limit it cannot read, or one leaving no room for the mirrors', () => {
+  it('refuses a limit it cannot read, or one leaving a budget below the least the processor takes', () => {
     expect(renderRefusal({ set: ['processor.resources.limits.memory=1.5G'] })).toMatch(
       /processor\.resources\.limits\.memory must be a whole number of Mi or Gi \(got "1.5G"\)/,
     );
-    expect(renderRefusal({ set: ['processor.resources.limits.memory=400Mi'] })).toMatch(
-      /leaves a heap of 240 MiB/,
+    expect(renderRefusal({ set: ['processor.resources.limits.memory=150Mi'] })).toMatch(
+      /leaves a memory budget of 120 MiB \(processor\.memory\.budgetPercent 80%\), below the processor's least of 128 MiB/,
     );
   });
 });
-
-function loadProcessorMirrorBytes(env: Record<string, string>): number {
-  return LOADERS.processor(env).processor.mirrorMaxBytes;
-}
 
 describe('values the chart refuses, naming the value and the reason', () => {
   it.each([
@@ -274,7 +274,7 @@ describe('values the chart refuses, naming the value and the reason', () => {
       ['alerter.extraEnv.MM_ALERTER_WEBHOOK_SECRET=whsec_x'],
       /looks secret: give it through alerter\.secretEnv/,
     ],
-    [['processor.extraEnv.MM_PROCESSOR_MIRROR_MB=9'], /the chart sets this variable from its values/],
+    [['processor.extraEnv.MM_PROCESSOR_MEMORY_MB=900'], /the chart sets this variable from its values/],
     [
       ['dashboard.secretEnv.MM_REDIS_URL.name=s', 'dashboard.secretEnv.MM_REDIS_URL.key=k'],
       /both as a value and as a Secret reference/,

@@ -9,7 +9,12 @@ import {
   type Config,
   type Env,
 } from '@mesh-momentum/common';
-import { memorySharesOf, MIN_MEMORY_BUDGET_MIB } from './memory-budget.ts';
+import {
+  DEFAULT_MEMORY_BUDGET_MIB,
+  MAX_MEMORY_BUDGET_MIB,
+  memorySharesOf,
+  MIN_MEMORY_BUDGET_MIB,
+} from './memory-budget.ts';
 
 const MIB = 1024 * 1024;
 
@@ -54,8 +59,8 @@ export const PROCESSOR_SECTION = defineConfigSection({
       'Copies of an event (same source, id) reaching Kafka within this many days count once; bounds dedup memory.',
     ),
     MM_PROCESSOR_MEMORY_MB: variable(
-      integer(MIN_MEMORY_BUDGET_MIB, 65_536),
-      '512',
+      integer(MIN_MEMORY_BUDGET_MIB, MAX_MEMORY_BUDGET_MIB),
+      String(DEFAULT_MEMORY_BUDGET_MIB),
       "The processor's memory budget, MiB: its resident set stays about within it. It sets V8's old-space limit to three quarters of it and its semi-spaces to 1/32 (the entry point starts Node with --max-old-space-size and --max-semi-space-size, and with glibc malloc's MALLOC_MMAP_THRESHOLD_=131072 and MALLOC_ARENA_MAX=2 where unset, so freed fetch buffers leave the resident set; unless NODE_OPTIONS sets the heap limit), the mirrors' budget to half and the fetch sizes to 1/32 in all and 1/128 per partition (each overridable below); fetching pauses while the heap is above 85% of its limit or the resident set above 90% of the budget.",
     ),
     MM_PROCESSOR_FETCH_PARTITION_MB: variable(

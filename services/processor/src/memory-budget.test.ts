@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { loadProcessorConfig } from './config.ts';
-import { memorySharesOf } from './memory-budget.ts';
+import { memoryBudgetFromEnv, memorySharesOf } from './memory-budget.ts';
 
 const MIB = 1024 * 1024;
 
@@ -48,5 +48,32 @@ describe('the memory budget', () => {
 
   it('refuses a budget too small to share out, naming the variable', () => {
     expect(() => loadProcessorConfig({ MM_PROCESSOR_MEMORY_MB: '64' })).toThrow(/MM_PROCESSOR_MEMORY_MB/);
+  });
+
+  it("reads the budget in the launcher as the configuration does, or leaves it to the service's own report", () => {
+    for (const value of [
+      undefined,
+      '',
+      '512',
+      ' 700 ',
+      '128',
+      '127',
+      '65536',
+      '65537',
+      '1e3',
+      '512.5',
+      '-5',
+      'abc',
+    ]) {
+      let configured: number | undefined;
+      try {
+        configured =
+          loadProcessorConfig(value === undefined ? {} : { MM_PROCESSOR_MEMORY_MB: value }).processor
+            .memoryBudgetBytes / MIB;
+      } catch {
+        configured = undefined;
+      }
+      expect(memoryBudgetFromEnv(value), String(value)).toBe(configured);
+    }
   });
 });

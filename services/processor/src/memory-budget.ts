@@ -28,6 +28,23 @@ export interface MemoryShares {
 
 /** The smallest budget the shares below make sense for, MiB. */
 export const MIN_MEMORY_BUDGET_MIB = 128;
+/** The largest budget MM_PROCESSOR_MEMORY_MB accepts, MiB. */
+export const MAX_MEMORY_BUDGET_MIB = 65_536;
+/** The budget when MM_PROCESSOR_MEMORY_MB is not set, MiB. */
+export const DEFAULT_MEMORY_BUDGET_MIB = 512;
+
+/**
+ * The budget MM_PROCESSOR_MEMORY_MB gives, MiB, read without the configuration loader, for the entry
+ * point's launcher (which must stay small: it is resident beside the service); undefined when the value
+ * is not one the configuration accepts, which the service then reports itself.
+ */
+export function memoryBudgetFromEnv(value: string | undefined): number | undefined {
+  if (value === undefined) return DEFAULT_MEMORY_BUDGET_MIB;
+  const text = value.trim();
+  if (!/^\d+$/.test(text)) return undefined;
+  const budget = Number(text);
+  return budget >= MIN_MEMORY_BUDGET_MIB && budget <= MAX_MEMORY_BUDGET_MIB ? budget : undefined;
+}
 /** The largest fetch response kafkajs and the variable allow, MiB. */
 const MAX_FETCH_MIB = 50;
 /** The largest per-partition fetch the variable allows, MiB. */

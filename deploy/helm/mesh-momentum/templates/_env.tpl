@@ -62,8 +62,7 @@ existing Secrets. Argument of both: (dict "root" $ "component" name).
 {{- $_ := set $env "MM_PROCESSOR_GROUP_ID" $own.groupId }}
 {{- $_ := set $env "MM_PROCESSOR_HTTP_HOST" "0.0.0.0" }}
 {{- $_ := set $env "MM_PROCESSOR_HTTP_PORT" (toString (int $own.opsPort)) }}
-{{- $_ := set $env "MM_PROCESSOR_MIRROR_MB" (toString (int $memory.mirrorMiB)) }}
-{{- $_ := set $env "NODE_OPTIONS" (printf "--max-old-space-size=%d" (int $memory.heapMiB)) }}
+{{- $_ := set $env "MM_PROCESSOR_MEMORY_MB" (toString (int $memory.budgetMiB)) }}
 {{- else if eq $c "ingest" }}
 {{- $_ := set $env "MM_INGEST_HTTP_HOST" "0.0.0.0" }}
 {{- $_ := set $env "MM_INGEST_HTTP_PORT" (toString (int $own.httpPort)) }}

@@ -84,23 +84,23 @@ The ports a component listens on, as a JSON list of {name, port}. `ops` carries 
 {{- else if regexMatch "^[0-9]+Mi$" $q }}
 {{- trimSuffix "Mi" $q | atoi }}
 {{- else }}
-{{- fail (printf "processor.resources.limits.memory must be a whole number of Mi or Gi (got %q): the heap and the mirror budget are derived from it" $q) }}
+{{- fail (printf "processor.resources.limits.memory must be a whole number of Mi or Gi (got %q): the processor's memory budget is derived from it" $q) }}
 {{- end }}
 {{- end }}
 
 {{/*
-The processor's V8 heap limit and mirror budget, MiB, derived from its memory limit:
-heap = limit × heapPercent / 100, mirrors = heap − heapReserveMiB. JSON {heapMiB, mirrorMiB}.
+The processor's memory budget (MM_PROCESSOR_MEMORY_MB), MiB, derived from its memory limit:
+budget = limit × budgetPercent / 100. The processor derives its heap limit, mirror budget and fetch
+sizes from the budget itself (services/processor/src/memory-budget.ts). JSON {budgetMiB}.
 */}}
 {{- define "mm.processorMemory" -}}
 {{- $p := .Values.processor }}
-{{- $limit := include "mm.mebibytes" (required "processor.resources.limits.memory is required: the heap and the mirror budget are derived from it" $p.resources.limits.memory) | atoi }}
-{{- $heap := div (mul $limit (int $p.memory.heapPercent)) 100 }}
-{{- $mirror := sub $heap (int $p.memory.heapReserveMiB) }}
-{{- if lt $mirror 32 }}
-{{- fail (printf "processor.resources.limits.memory %s leaves a heap of %d MiB, too little for processor.memory.heapReserveMiB (%d) plus 32 MiB of mirrors: raise the limit" $p.resources.limits.memory $heap (int $p.memory.heapReserveMiB)) }}
+{{- $limit := include "mm.mebibytes" (required "processor.resources.limits.memory is required: the processor's memory budget is derived from it" $p.resources.limits.memory) | atoi }}
+{{- $budget := div (mul $limit (int $p.memory.budgetPercent)) 100 }}
+{{- if lt $budget 128 }}
+{{- fail (printf "processor.resources.limits.memory %s leaves a memory budget of %d MiB (processor.memory.budgetPercent %d%%), below the processor's least of 128 MiB: raise the limit" $p.resources.limits.memory $budget (int $p.memory.budgetPercent)) }}
 {{- end }}
-{{- dict "heapMiB" $heap "mirrorMiB" $mirror | toJson }}
+{{- dict "budgetMiB" $budget | toJson }}
 {{- end }}
 
 {{/* The one image every component runs. */}}
