@@ -10,7 +10,7 @@ import {
   type ScopeAggregate,
   type ScoringEvent,
 } from '@mesh-momentum/scoring';
-import { aggregateFromHashes, scoreFromFields } from '@mesh-momentum/store';
+import { aggregateFromHashes, SCORE_FIELDS, scoreFromFields } from '@mesh-momentum/store';
 import { planDomainBatch, type BatchEvent, type ScopeMirror } from './domain-batch-plan.ts';
 
 const T = Date.parse('2026-05-01T12:00:00Z');
@@ -80,6 +80,7 @@ function plan(events: readonly ScoringEvent[], mirror = new Map<string, ScopeMir
     events: batch,
     mirror,
     version: 0,
+    seq: 0,
   });
 }
 
@@ -205,6 +206,7 @@ describe('planDomainBatch', () => {
       events,
       mirror: new Map(),
       version: 0,
+      seq: 0,
     });
     const payload = JSON.parse(planned.payload) as { ev: (string | number)[]; seenEnd: [number, number][] };
     const seen = (i: number) => planned.keys[i - 1];
@@ -229,10 +231,13 @@ describe('planDomainBatch', () => {
 
   it('puts the score hash in the payload, readable by scoreFromFields', () => {
     const p = plan(EVENTS);
-    const payload = JSON.parse(p.payload) as { sf: string[]; score: [number, string[]][] };
+    const payload = JSON.parse(p.payload) as { score: [number, string[]][] };
     const domainScoreKey = p.keys.indexOf('mm:v1:{payments}:score:domain') + 1;
-    const values = payload.score.find(([k]) => k === domainScoreKey)?.[1] ?? [];
-    const hash = Object.fromEntries(payload.sf.map((field, i) => [field, values[i]!]));
+    const flat = payload.score.find(([k]) => k === domainScoreKey)?.[1] ?? [];
+    const hash: Record<string, string> = {};
+    for (let i = 0; i < flat.length; i += 2) hash[flat[i]!] = flat[i + 1]!;
+    // A scope whose written score the mirror does not know gets every field.
+    expect(Object.keys(hash)).toEqual([...SCORE_FIELDS]);
     const stored = scoreFromFields(hash);
     const expected = p.scores.get('domain')!.score;
     expect(stored?.momentum.score).toBe(expected.momentum.score);
@@ -241,6 +246,47 @@ describe('planDomainBatch', () => {
     // Zero counts are left out of the stored JSON and read back as 0.
     expect(stored?.counts).toEqual(expected.counts);
     expect(hash['counts']).not.toContain(':0');
+  });
+
+  it('sends only the score fields, rankings and stall flags that differ from the last write', () => {
+    const mirror = new Map<string, ScopeMirror>();
+    plan(EVENTS.slice(0, 3), mirror);
+    const written = mirror.get('product:p.a')!.written!;
+    const next = planDomainBatch({
+      keySpace: { prefix: 'mm', namespace: 'v1' },
+      domain: 'payments',
+      topic: 'events',
+      partition: 0,
+      epoch: 1,
+      dedupWindowMs: 7 * DAY,
+      asOfMs: T + DAY,
+      config: DEFAULT_SCORING_CONFIG,
+      events: [{ offset: '3', recordTimeMs: T, dedupKey: 'urn:test|e5', event: EVENTS[4]! }],
+      mirror,
+      version: 1,
+      seq: 1,
+    });
+    const payload = JSON.parse(next.payload) as {
+      q: number;
+      score: [number, string[], string, number][];
+      rankM: string[];
+      stall: unknown[];
+    };
+    expect(payload.q).toBe(1);
+    const pa = payload.score.find(([, , id]) => id === 'product:p.a')!;
+    const now = mirror.get('product:p.a')!.written!;
+    const differing = SCORE_FIELDS.filter((f, i) => f !== 'stalledSinceMs' && now[i] !== written[i]);
+    expect(pa[1].filter((_, i) => i % 2 === 0)).toEqual(differing);
+    expect(differing).toContain('eventCount');
+    expect(differing).not.toContain('ownerTeam');
+    // The stall flag did not flip: no stall fields for the script to fill in, no stall flag re-sent.
+    expect(pa[3]).toBe(0);
+    expect(payload.stall).not.toContainEqual(['p.a', expect.anything()]);
+    // p.b is new to the mirror: all of it, with the stall's start for the script to fill in.
+    const pb = payload.score.find(([, , id]) => id === 'product:p.b')!;
+    expect(pb[1].filter((_, i) => i % 2 === 0)).toEqual([...SCORE_FIELDS]);
+    expect(pb[1][pb[3] - 2]).toBe('stalledSinceMs');
+    expect(payload.rankM).toContain('p.b');
   });
 
   it('refreshes scores without events when asked (the tick), writing no aggregate fields', () => {
@@ -258,6 +304,7 @@ describe('planDomainBatch', () => {
       events: [],
       mirror,
       version: 1,
+      seq: 1,
       refreshScopes: [{ kind: 'domain' }],
     });
     const payload = JSON.parse(refreshed.payload) as { agg: unknown[]; ev: unknown[] };
@@ -283,6 +330,7 @@ describe('planDomainBatch', () => {
       events: [],
       mirror,
       version: 1,
+      seq: 1,
       refreshScopes: [{ kind: 'product', productId: 'p.b' }],
     });
     expect([...refreshed.scores.keys()]).toEqual(['product:p.b']);

@@ -15,7 +15,7 @@ import {
   PROGRESS_FIELDS,
   SCORE_FIELDS,
   scopeId,
-  scoreToFields,
+  scoreFieldValues,
   type DomainScope,
   type KeySpace,
 } from '@mesh-momentum/store';
@@ -45,6 +45,12 @@ export interface DomainBatchInput {
    * the batch unless Redis holds exactly this version, since it writes values computed from the mirror.
    */
   readonly version: number;
+  /**
+   * The domain's `seq` progress field the mirror's written scores (`ScopeMirror.written`) were read or
+   * written at (plus one per call applied since): the script refuses the call unless Redis holds it,
+   * since it writes only the score fields that differ from them.
+   */
+  readonly seq: number;
   /** The instant the written scores are computed for (normally now). */
   readonly asOfMs: number;
   readonly config: ScoringConfig;
@@ -67,6 +73,11 @@ export interface ScopeMirror {
   readonly movers: Record<Metric, MoversBound>;
   /** The scope's keys, built once (a batch touches hundreds of scopes). */
   readonly keys: ScopeKeys;
+  /**
+   * The score hash's values as last written, SCORE_FIELDS order (`stalledSinceMs` not kept: only its
+   * flag's changes matter); undefined while unknown (read from Redis, not yet written): all are sent.
+   */
+  written?: string[];
 }
 
 export interface ScopeKeys {
@@ -104,6 +115,39 @@ export interface DomainBatchPlan {
   readonly payload: string;
   /** Scores written for every touched scope. */
   readonly scores: ReadonlyMap<string, { scope: DomainScope; score: ScopeScore }>;
+}
+
+const MOMENTUM = SCORE_FIELDS.indexOf('momentum');
+const VALUE = SCORE_FIELDS.indexOf('value');
+const STALLED = SCORE_FIELDS.indexOf('stalled');
+const STALLED_SINCE = SCORE_FIELDS.indexOf('stalledSinceMs');
+// The script finds the stall's flag and reason two and four places before `stalledSinceMs`.
+if (SCORE_FIELDS[STALLED_SINCE - 1] !== 'stallReason' || STALLED_SINCE - 2 !== STALLED)
+  throw new Error('SCORE_FIELDS must hold stalled, stallReason, stalledSinceMs in a row');
+
+/**
+ * A score hash's write: flat `[field, value, ...]` of the fields whose value differs from the one
+ * written last (all when that is unknown), and the 1-based place of `stalledSinceMs`'s value in it, or
+ * 0. The stall's flag, reason and start go together whenever the flag may flip (the script fills the
+ * start in from what it held); while the flag stays, the start Redis holds stays right.
+ */
+function changedScoreFields(
+  values: readonly string[],
+  written: readonly string[] | undefined,
+): [string[], number] {
+  const out: string[] = [];
+  let since = 0;
+  const stallFlips = written === undefined || written[STALLED] !== values[STALLED];
+  for (let i = 0; i < values.length; i++) {
+    const value = values[i] as string;
+    if (stallFlips && i >= STALLED && i <= STALLED_SINCE) {
+      out.push(SCORE_FIELDS[i] as string, value);
+      if (i === STALLED_SINCE) since = out.length;
+    } else if (i !== STALLED_SINCE && value !== written?.[i]) {
+      out.push(SCORE_FIELDS[i] as string, value);
+    }
+  }
+  return [out, since];
 }
 
 /** The batch's contributions to one scope's movers set: |anchored weight| and event index, side by side. */
@@ -220,8 +264,9 @@ export function planDomainBatch(input: DomainBatchInput): DomainBatchPlan {
     agg: [] as [number, string[]][],
     del: [] as [number, string[]][],
     st: [] as [number, string[]][],
-    sf: SCORE_FIELDS,
-    score: [] as [number, string[], string][],
+    q: input.seq,
+    at: String(input.asOfMs),
+    score: [] as [number, string[], string, number][],
     // Sorted-set scores as strings (the script passes them to ZADD as they are): String(x) is the
     // shortest decimal that reads back as the same double.
     rankM: [] as string[],
@@ -268,12 +313,17 @@ export function planDomainBatch(input: DomainBatchInput): DomainBatchPlan {
     }
     const score = mirrored.state.score(input.asOfMs, config, { kind: scope.kind });
     scores.set(id, { scope, score });
-    const fields = scoreToFields(score);
-    payload.score.push([scoreKey, SCORE_FIELDS.map((f) => fields[f]), id]);
+    const values = scoreFieldValues(score);
+    const written = mirrored.written;
+    mirrored.written = values;
+    const [fields, since] = changedScoreFields(values, written);
+    payload.score.push([scoreKey, fields, id, since]);
     if (scope.kind === 'product') {
-      payload.rankM.push(String(score.momentum.score), scope.productId);
-      payload.rankV.push(String(score.value.score), scope.productId);
-      payload.stall.push([scope.productId, score.stall.stalled ? 1 : 0]);
+      if (values[MOMENTUM] !== written?.[MOMENTUM])
+        payload.rankM.push(values[MOMENTUM] as string, scope.productId);
+      if (values[VALUE] !== written?.[VALUE]) payload.rankV.push(values[VALUE] as string, scope.productId);
+      if (values[STALLED] !== written?.[STALLED])
+        payload.stall.push([scope.productId, score.stall.stalled ? 1 : 0]);
     }
   }
   return { keys: scriptKeys, payload: JSON.stringify(payload), scores };
