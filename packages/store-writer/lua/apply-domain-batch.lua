@@ -31,13 +31,14 @@ ARGV[1]  JSON payload (built by planDomainBatch in domain-batch-plan.ts):
   d       the domain (named in the change notifications)
   q       the domain's `seq` the caller's last score writes were made at (score writes are differences)
   at      the scores' asOfMs (a string, as the score hash's `asOfMs` holds it)
-  score   [[keyIndex, [field, value, ...], scopeId, since], ...]  per touched scope, the score hash's
-          fields whose value differs from the caller's last write of it (all of them when it does not
-          know it: the hash then ends as if replaced whole). since > 0: the stall's flag may have
-          flipped, and the list holds `stalled`, `stallReason`, `stalledSinceMs` in a row, the last's
-          value (at place `since`) filled in here: the held value while the scope stays stalled, asOfMs
-          when it becomes stalled, empty when not stalled. since = 0: the flag is as held, and so is the
-          start
+  sf      [field, ...]                          the score hash's field names (bit i - 1 of a mask: field i)
+  score   [[keyIndex, scopeId, mask, since, value, ...], ...]  per touched scope, the values of the
+          score hash's fields that differ from the caller's last write of it (all of them when it
+          does not know it: the hash then ends as if replaced whole), in `sf` order, `mask` naming them.
+          since > 0: the stall's flag may have flipped, and the values hold `stalled`, `stallReason`,
+          `stalledSinceMs` in a row, the last one's (at place `since` of the entry) filled in here: the
+          held value while the scope stays stalled, asOfMs when it becomes stalled, empty when not
+          stalled. since = 0: the flag is as held, and so is the start
   rankM   [score, productId, ...]               product ranking by momentum, ZADD's arguments as they
           are, for the products whose momentum score differs from the caller's last write
   rankV   [score, productId, ...]               product ranking by value, the same
@@ -180,24 +181,41 @@ local MAX_LISTED = 100
 local changed, transitions = {}, {}
 local asOfMs
 if #payload.score > 0 then asOfMs = tonumber(payload.at) end
+local sf = payload.sf
+local fieldCount = #sf
+-- One table of HSET arguments for every scope (unpack takes its first n).
+local args = {}
 for _, x in ipairs(payload.score) do
-  local fields, since = x[2], x[4]
+  local since = x[4]
   -- The stall's flag may flip (its flag, reason and start are sent, the start as a placeholder): the
   -- previous flag decides the transition and whether the stall's start carries over.
   if since > 0 then
     local held = redis.call('HMGET', KEYS[x[1]], 'stalled', 'stalledSinceMs', 'stallReason')
-    local was, now = held[1] == '1', fields[since - 4] == '1'
-    if now then fields[since] = (was and held[2]) or payload.at else fields[since] = '' end
+    local was, now = held[1] == '1', x[since - 2] == '1'
+    if now then x[since] = (was and held[2]) or payload.at else x[since] = '' end
     if was ~= now then
       transitions[#transitions + 1] = {
-        t = 'stall', d = payload.d, scope = x[3], stalled = now, atMs = asOfMs,
-        reason = now and fields[since - 2] or (held[3] or ''),
-        sinceMs = tonumber(now and fields[since] or held[2]) or asOfMs,
+        t = 'stall', d = payload.d, scope = x[2], stalled = now, atMs = asOfMs,
+        reason = now and x[since - 1] or (held[3] or ''),
+        sinceMs = tonumber(now and x[since] or held[2]) or asOfMs,
       }
     end
   end
-  changed[#changed + 1] = x[3]
-  if #fields > 0 then redis.call('HSET', KEYS[x[1]], unpack(fields)) end
+  changed[#changed + 1] = x[2]
+  -- Bit i - 1 of the mask: field i is sent, its value next in the entry.
+  local mask, n, at = x[3], 0, 5
+  for i = 1, fieldCount do
+    if mask == 0 then break end
+    local bit = mask % 2
+    if bit == 1 then
+      args[n + 1] = sf[i]
+      args[n + 2] = x[at]
+      n = n + 2
+      at = at + 1
+    end
+    mask = (mask - bit) / 2
+  end
+  if n > 0 then redis.call('HSET', KEYS[x[1]], unpack(args, 1, n)) end
 end
 local stalled, flowing = {}, {}
 sliced('ZADD', KEYS[3], payload.rankM, SLICE)

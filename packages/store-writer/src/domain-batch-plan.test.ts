@@ -48,6 +48,18 @@ const EVENTS: ScoringEvent[] = [
   },
 ] as ScoringEvent[];
 
+/** A `score` entry of the payload: key index, scope id, field mask, stall start's place, values. */
+type ScoreEntry = [number, string, number, number, ...string[]];
+
+/** The score fields an entry writes, by name (as the script reads the mask). */
+function scoreFieldsOf(sf: readonly string[], entry: ScoreEntry): Record<string, string> {
+  const [, , mask, , ...values] = entry;
+  const out: Record<string, string> = {};
+  let at = 0;
+  for (const [i, field] of sf.entries()) if (Math.floor(mask / 2 ** i) % 2 === 1) out[field] = values[at++]!;
+  return out;
+}
+
 /** What the apply script does with a payload, on plain maps: the contract between plan and Lua. */
 function applyPayload(hashes: Map<string, Map<string, string>>, keys: string[], payloadJson: string): void {
   const payload = JSON.parse(payloadJson) as { agg: [number, string[]][]; st: [number, string[]][] };
@@ -231,11 +243,12 @@ describe('planDomainBatch', () => {
 
   it('puts the score hash in the payload, readable by scoreFromFields', () => {
     const p = plan(EVENTS);
-    const payload = JSON.parse(p.payload) as { score: [number, string[]][] };
+    const payload = JSON.parse(p.payload) as { sf: string[]; score: ScoreEntry[] };
     const domainScoreKey = p.keys.indexOf('mm:v1:{payments}:score:domain') + 1;
-    const flat = payload.score.find(([k]) => k === domainScoreKey)?.[1] ?? [];
-    const hash: Record<string, string> = {};
-    for (let i = 0; i < flat.length; i += 2) hash[flat[i]!] = flat[i + 1]!;
+    const hash = scoreFieldsOf(
+      payload.sf,
+      payload.score.find(([k]) => k === domainScoreKey)!,
+    );
     // A scope whose written score the mirror does not know gets every field.
     expect(Object.keys(hash)).toEqual([...SCORE_FIELDS]);
     const stored = scoreFromFields(hash);
@@ -268,24 +281,27 @@ describe('planDomainBatch', () => {
     });
     const payload = JSON.parse(next.payload) as {
       q: number;
-      score: [number, string[], string, number][];
+      sf: string[];
+      score: ScoreEntry[];
       rankM: string[];
       stall: unknown[];
     };
     expect(payload.q).toBe(1);
-    const pa = payload.score.find(([, , id]) => id === 'product:p.a')!;
+    const pa = payload.score.find(([, id]) => id === 'product:p.a')!;
     const now = mirror.get('product:p.a')!.written!;
     const differing = SCORE_FIELDS.filter((f, i) => f !== 'stalledSinceMs' && now[i] !== written[i]);
-    expect(pa[1].filter((_, i) => i % 2 === 0)).toEqual(differing);
+    expect(Object.keys(scoreFieldsOf(payload.sf, pa))).toEqual(differing);
     expect(differing).toContain('eventCount');
     expect(differing).not.toContain('ownerTeam');
     // The stall flag did not flip: no stall fields for the script to fill in, no stall flag re-sent.
     expect(pa[3]).toBe(0);
     expect(payload.stall).not.toContainEqual(['p.a', expect.anything()]);
     // p.b is new to the mirror: all of it, with the stall's start for the script to fill in.
-    const pb = payload.score.find(([, , id]) => id === 'product:p.b')!;
-    expect(pb[1].filter((_, i) => i % 2 === 0)).toEqual([...SCORE_FIELDS]);
-    expect(pb[1][pb[3] - 2]).toBe('stalledSinceMs');
+    const pb = payload.score.find(([, id]) => id === 'product:p.b')!;
+    expect(Object.keys(scoreFieldsOf(payload.sf, pb))).toEqual([...SCORE_FIELDS]);
+    // `since` is 1-based (Lua's); the stall flag's value is two places before the start's.
+    expect(pb[pb[3] - 1]).toBe('');
+    expect(pb[pb[3] - 3]).toBe(mirror.get('product:p.b')!.written![SCORE_FIELDS.indexOf('stalled')]);
     expect(payload.rankM).toContain('p.b');
   });
 

@@ -126,28 +126,33 @@ if (SCORE_FIELDS[STALLED_SINCE - 1] !== 'stallReason' || STALLED_SINCE - 2 !== S
   throw new Error('SCORE_FIELDS must hold stalled, stallReason, stalledSinceMs in a row');
 
 /**
- * A score hash's write: flat `[field, value, ...]` of the fields whose value differs from the one
- * written last (all when that is unknown), and the 1-based place of `stalledSinceMs`'s value in it, or
- * 0. The stall's flag, reason and start go together whenever the flag may flip (the script fills the
- * start in from what it held); while the flag stays, the start Redis holds stays right.
+ * A score hash's write as the script's `score` entry takes it: `[keyIndex, scopeId, mask, since,
+ * value, ...]`, the values of the fields that differ from the ones written last (all when those are
+ * unknown) in SCORE_FIELDS order, bit i of `mask` set for each field i sent, and `since` the entry's
+ * 1-based place of `stalledSinceMs`'s value, or 0. The stall's flag, reason and start go together
+ * whenever the flag may flip (the script fills the start in from what it held); while the flag stays,
+ * the start Redis holds stays right.
  */
-function changedScoreFields(
+function scoreEntry(
+  keyIndex: number,
+  id: string,
   values: readonly string[],
   written: readonly string[] | undefined,
-): [string[], number] {
-  const out: string[] = [];
-  let since = 0;
+): (string | number)[] {
+  const entry: (string | number)[] = [keyIndex, id, 0, 0];
+  let mask = 0;
   const stallFlips = written === undefined || written[STALLED] !== values[STALLED];
-  for (let i = 0; i < values.length; i++) {
+  for (let i = 0, bit = 1; i < values.length; i++, bit *= 2) {
     const value = values[i] as string;
-    if (stallFlips && i >= STALLED && i <= STALLED_SINCE) {
-      out.push(SCORE_FIELDS[i] as string, value);
-      if (i === STALLED_SINCE) since = out.length;
-    } else if (i !== STALLED_SINCE && value !== written?.[i]) {
-      out.push(SCORE_FIELDS[i] as string, value);
-    }
+    const send =
+      stallFlips && i >= STALLED && i <= STALLED_SINCE ? true : i !== STALLED_SINCE && value !== written?.[i];
+    if (!send) continue;
+    mask += bit;
+    entry.push(value);
+    if (i === STALLED_SINCE) entry[3] = entry.length;
   }
-  return [out, since];
+  entry[2] = mask;
+  return entry;
 }
 
 /** The batch's contributions to one scope's movers set: |anchored weight| and event index, side by side. */
@@ -266,7 +271,8 @@ export function planDomainBatch(input: DomainBatchInput): DomainBatchPlan {
     st: [] as [number, string[]][],
     q: input.seq,
     at: String(input.asOfMs),
-    score: [] as [number, string[], string, number][],
+    sf: SCORE_FIELDS,
+    score: [] as (string | number)[][],
     // Sorted-set scores as strings (the script passes them to ZADD as they are): String(x) is the
     // shortest decimal that reads back as the same double.
     rankM: [] as string[],
@@ -316,8 +322,7 @@ export function planDomainBatch(input: DomainBatchInput): DomainBatchPlan {
     const values = scoreFieldValues(score);
     const written = mirrored.written;
     mirrored.written = values;
-    const [fields, since] = changedScoreFields(values, written);
-    payload.score.push([scoreKey, fields, id, since]);
+    payload.score.push(scoreEntry(scoreKey, id, values, written));
     if (scope.kind === 'product') {
       if (values[MOMENTUM] !== written?.[MOMENTUM])
         payload.rankM.push(values[MOMENTUM] as string, scope.productId);
