@@ -11,7 +11,12 @@ import {
   type ScoringEvent,
 } from '@mesh-momentum/scoring';
 import { aggregateFromHashes, SCORE_FIELDS, scoreFromFields } from '@mesh-momentum/store';
-import { planDomainBatch, type BatchEvent, type ScopeMirror } from './domain-batch-plan.ts';
+import {
+  planDomainBatch,
+  type BatchEvent,
+  type DomainBatchInput,
+  type ScopeMirror,
+} from './domain-batch-plan.ts';
 
 const T = Date.parse('2026-05-01T12:00:00Z');
 const DAY = 86_400_000;
@@ -73,7 +78,11 @@ function applyPayload(hashes: Map<string, Map<string, string>>, keys: string[], 
   }
 }
 
-function plan(events: readonly ScoringEvent[], mirror = new Map<string, ScopeMirror>()) {
+function plan(
+  events: readonly ScoringEvent[],
+  mirror = new Map<string, ScopeMirror>(),
+  overrides: Partial<DomainBatchInput> = {},
+) {
   const batch: BatchEvent[] = events.map((event, i) => ({
     offset: String(i),
     recordTimeMs: T,
@@ -93,6 +102,7 @@ function plan(events: readonly ScoringEvent[], mirror = new Map<string, ScopeMir
     mirror,
     version: 0,
     seq: 0,
+    ...overrides,
   });
 }
 
@@ -265,20 +275,7 @@ describe('planDomainBatch', () => {
     const mirror = new Map<string, ScopeMirror>();
     plan(EVENTS.slice(0, 3), mirror);
     const written = mirror.get('product:p.a')!.written!;
-    const next = planDomainBatch({
-      keySpace: { prefix: 'mm', namespace: 'v1' },
-      domain: 'payments',
-      topic: 'events',
-      partition: 0,
-      epoch: 1,
-      dedupWindowMs: 7 * DAY,
-      asOfMs: T + DAY,
-      config: DEFAULT_SCORING_CONFIG,
-      events: [{ offset: '3', recordTimeMs: T, dedupKey: 'urn:test|e5', event: EVENTS[4]! }],
-      mirror,
-      version: 1,
-      seq: 1,
-    });
+    const next = plan([EVENTS[4]!], mirror, { asOfMs: T + DAY, version: 1, seq: 1 });
     const payload = JSON.parse(next.payload) as {
       q: number;
       sf: string[];
