@@ -121,7 +121,7 @@ const MOMENTUM = SCORE_FIELDS.indexOf('momentum');
 const VALUE = SCORE_FIELDS.indexOf('value');
 const STALLED = SCORE_FIELDS.indexOf('stalled');
 const STALLED_SINCE = SCORE_FIELDS.indexOf('stalledSinceMs');
-// The script finds the stall's flag and reason two and four places before `stalledSinceMs`.
+// The script finds the stall's flag and reason two places and one place before `stalledSinceMs`.
 if (SCORE_FIELDS[STALLED_SINCE - 1] !== 'stallReason' || STALLED_SINCE - 2 !== STALLED)
   throw new Error('SCORE_FIELDS must hold stalled, stallReason, stalledSinceMs in a row');
 
