@@ -31,7 +31,11 @@ import { simulateEvents } from './support/events.ts';
  *       event and the commands per event.
  *
  * Options: --events N (200000), --batch N (9091), --partitions N (6), --rounds N (plan only: repeat the
- * whole stream into fresh mirrors N times and keep the fastest, 3). The Redis server's CPU is its own
+ * whole stream into fresh mirrors N times and keep the fastest, 3), --interval-ms N (0): how far each
+ * partition batch's asOfMs is after the previous one's, as in a live stream (0: all scored as of one
+ * instant, so scores that no event moved stay the same). `--batch 958 --interval-ms 16` is the latency
+ * benchmark's 10k events/s: ~958-event partition batches (~240 events per domain), one every ~16 ms
+ * across the 6 partitions. The Redis server's CPU is its own
  * process's (INFO cpu): other clients of the same Redis inflate it, and its background saves are not in it.
  */
 
@@ -39,6 +43,7 @@ const EVENTS = numberArg('events', 'BENCH_EVENTS', 200_000);
 const BATCH = numberArg('batch', 'BENCH_BATCH', 9_091);
 const PARTITIONS = numberArg('partitions', 'BENCH_PARTITIONS', 6);
 const ROUNDS = numberArg('rounds', 'BENCH_ROUNDS', 3);
+const INTERVAL_MS = numberArg('interval-ms', 'BENCH_INTERVAL_MS', 0);
 const WITH_REDIS = flagArg('redis', 'BENCH_REDIS');
 const DEDUP_WINDOW_MS = 7 * 86_400_000;
 const config = DEFAULT_SCORING_CONFIG;
@@ -95,15 +100,15 @@ function planAll(
   batches: readonly Batch[],
   asOfMs: number,
 ): { cpuMs: number; wallMs: number; bytes: number } {
-  const mirrors = new Map<string, { scopes: Map<string, ScopeMirror>; version: number }>();
+  const mirrors = new Map<string, { scopes: Map<string, ScopeMirror>; version: number; seq: number }>();
   const keySpace = { prefix: 'bench-apply-micro', namespace: 'v1' };
   let bytes = 0;
   const t0 = performance.now();
   const c0 = process.cpuUsage();
-  for (const batch of batches) {
+  for (const [at, batch] of batches.entries()) {
     for (const [domain, events] of batch.byDomain) {
       let mirror = mirrors.get(domain);
-      if (!mirror) mirrors.set(domain, (mirror = { scopes: new Map(), version: 0 }));
+      if (!mirror) mirrors.set(domain, (mirror = { scopes: new Map(), version: 0, seq: 0 }));
       const plan = planDomainBatch({
         keySpace,
         domain,
@@ -112,12 +117,14 @@ function planAll(
         epoch: 1,
         dedupWindowMs: DEDUP_WINDOW_MS,
         version: mirror.version,
-        asOfMs,
+        seq: mirror.seq,
+        asOfMs: asOfMs + at * INTERVAL_MS,
         config,
         events,
         mirror: mirror.scopes,
       });
       mirror.version += 1;
+      mirror.seq += 1;
       bytes += plan.payload.length;
     }
   }
@@ -144,12 +151,12 @@ async function applyAll(batches: readonly Batch[], asOfMs: number): Promise<void
     const redisBefore = await redisCpuSeconds(admin);
     const t0 = performance.now();
     const c0 = process.cpuUsage();
-    for (const batch of batches) {
+    for (const [at, batch] of batches.entries()) {
       await store.applyPartitionBatch({
         topic,
         partition: batch.partition,
         epoch: epochs.get(batch.partition) as number,
-        asOfMs,
+        asOfMs: asOfMs + at * INTERVAL_MS,
         byDomain: batch.byDomain,
       });
     }

@@ -29,13 +29,20 @@ ARGV[1]  JSON payload (built by planDomainBatch in domain-batch-plan.ts):
           counts; docs/redis-contract.md, "Memory"), deleted after `agg` is written
   st      [[keyIndex, [entity, json, ...]], ...]    standing entries the batch made the latest
   d       the domain (named in the change notifications)
-  sf      [field, ...]                          the score hash's field names, in the order of `score` values
-  score   [[keyIndex, [value, ...], scopeId], ...]  score hashes, replaced whole (stalledSinceMs is
-          filled in here: the held value while the scope stays stalled, the write's asOfMs when it
-          becomes stalled, empty when not stalled)
-  rankM   [score, productId, ...]               product ranking by momentum, ZADD's arguments as they are
+  q       the domain's `seq` the caller's last score writes were made at (score writes are differences)
+  at      the scores' asOfMs (a string, as the score hash's `asOfMs` holds it)
+  sf      [field, ...]                          the score hash's field names (bit i - 1 of a mask: field i)
+  score   [[keyIndex, scopeId, mask, since, value, ...], ...]  per touched scope, the values of the
+          score hash's fields that differ from the caller's last write of it (all of them when it
+          does not know it: the hash then ends as if replaced whole), in `sf` order, `mask` naming them.
+          since > 0: the stall's flag may have flipped, and the values hold `stalled`, `stallReason`,
+          `stalledSinceMs` in a row, the last one's (at place `since` of the entry) filled in here: the
+          held value while the scope stays stalled, asOfMs when it becomes stalled, empty when not
+          stalled. since = 0: the flag is as held, and so is the start
+  rankM   [score, productId, ...]               product ranking by momentum, ZADD's arguments as they
+          are, for the products whose momentum score differs from the caller's last write
   rankV   [score, productId, ...]               product ranking by value, the same
-  stall   [[productId, 1|0], ...]               product stall flags (stalled products set)
+  stall   [[productId, 1|0], ...]               product stall flags (stalled products set) that changed
   movers  [[keyIndex, [weight, member, ...], keep], ...]  largest contributions (only those that may
           enter the set), ZADD's arguments as they are; keep > 0: the set may now exceed `keep`
           members, cut it back to them
@@ -55,8 +62,8 @@ docs/redis-contract.md ("Change notifications") documents the JSON.
 Returns
   {1, applied}          applied: the effects of all events and the scores are written; version + 1
   {-1}                  fenced: a newer assignment owns the partition; nothing written
-  {3, version}          stale: Redis holds another version of the domain than the caller's values were
-                        computed from (a write the caller did not see, or one Redis lost); nothing
+  {3, version}          stale: Redis holds another version or seq of the domain than the caller's values
+                        were computed from (a write the caller did not see, or one Redis lost); nothing
                         written. The caller reads the domain again and re-plans.
   {2, i1, i2, ...}      duplicates: these 0-based event indexes were applied before (their dedup key
                         is known); nothing written. The caller re-plans without them from fresh
@@ -94,7 +101,10 @@ if epoch < currentEpoch then
   return {-1}
 end
 local version = tonumber(redis.call('HGET', KEYS[1], 'version') or '0')
-if version ~= tonumber(payload.v) then
+-- The score writes carry only the fields that differ from the caller's last write, so the calls since
+-- (seq) must be the ones the caller knows of, as well as the batches (version).
+local seqHeld = tonumber(redis.call('HGET', KEYS[1], 'seq') or '0')
+if version ~= tonumber(payload.v) or seqHeld ~= tonumber(payload.q) then
   return {3, version}
 end
 
@@ -167,36 +177,45 @@ if eventCount > 0 then
   redis.call('HSET', KEYS[1], 'version', version + 1)
 end
 
--- Every score field is written every time, so HSET replaces the whole hash without a DEL.
-local iAsOf, iStalled, iReason, iSince
-for i, field in ipairs(payload.sf) do
-  if field == 'asOfMs' then iAsOf = i
-  elseif field == 'stalled' then iStalled = i
-  elseif field == 'stallReason' then iReason = i
-  elseif field == 'stalledSinceMs' then iSince = i end
-end
 local MAX_LISTED = 100
-local scoreArgs, changed, transitions = {}, {}, {}
-local fieldCount = #payload.sf
-for i = 1, fieldCount do scoreArgs[2 * i - 1] = payload.sf[i] end
+local changed, transitions = {}, {}
 local asOfMs
+if #payload.score > 0 then asOfMs = tonumber(payload.at) end
+local sf = payload.sf
+local fieldCount = #sf
+-- One table of HSET arguments for every scope (unpack takes its first n).
+local args = {}
 for _, x in ipairs(payload.score) do
-  local values = x[2]
-  asOfMs = tonumber(values[iAsOf])
-  -- The previous flag decides the transition and whether the stall's start carries over.
-  local held = redis.call('HMGET', KEYS[x[1]], 'stalled', 'stalledSinceMs', 'stallReason')
-  local was, now = held[1] == '1', values[iStalled] == '1'
-  if now then values[iSince] = (was and held[2]) or values[iAsOf] else values[iSince] = '' end
-  if was ~= now then
-    transitions[#transitions + 1] = {
-      t = 'stall', d = payload.d, scope = x[3], stalled = now, atMs = asOfMs,
-      reason = now and values[iReason] or (held[3] or ''),
-      sinceMs = tonumber(now and values[iSince] or held[2]) or asOfMs,
-    }
+  local since = x[4]
+  -- The stall's flag may flip (its flag, reason and start are sent, the start as a placeholder): the
+  -- previous flag decides the transition and whether the stall's start carries over.
+  if since > 0 then
+    local held = redis.call('HMGET', KEYS[x[1]], 'stalled', 'stalledSinceMs', 'stallReason')
+    local was, now = held[1] == '1', x[since - 2] == '1'
+    if now then x[since] = (was and held[2]) or payload.at else x[since] = '' end
+    if was ~= now then
+      transitions[#transitions + 1] = {
+        t = 'stall', d = payload.d, scope = x[2], stalled = now, atMs = asOfMs,
+        reason = now and x[since - 1] or (held[3] or ''),
+        sinceMs = tonumber(now and x[since] or held[2]) or asOfMs,
+      }
+    end
   end
-  changed[#changed + 1] = x[3]
-  for i = 1, fieldCount do scoreArgs[2 * i] = values[i] end
-  redis.call('HSET', KEYS[x[1]], unpack(scoreArgs))
+  changed[#changed + 1] = x[2]
+  -- Bit i - 1 of the mask: field i is sent, its value next in the entry.
+  local mask, n, at = x[3], 0, 5
+  for i = 1, fieldCount do
+    if mask == 0 then break end
+    local bit = mask % 2
+    if bit == 1 then
+      args[n + 1] = sf[i]
+      args[n + 2] = x[at]
+      n = n + 2
+      at = at + 1
+    end
+    mask = (mask - bit) / 2
+  end
+  if n > 0 then redis.call('HSET', KEYS[x[1]], unpack(args, 1, n)) end
 end
 local stalled, flowing = {}, {}
 sliced('ZADD', KEYS[3], payload.rankM, SLICE)

@@ -10,8 +10,13 @@ import {
   type ScopeAggregate,
   type ScoringEvent,
 } from '@mesh-momentum/scoring';
-import { aggregateFromHashes, scoreFromFields } from '@mesh-momentum/store';
-import { planDomainBatch, type BatchEvent, type ScopeMirror } from './domain-batch-plan.ts';
+import { aggregateFromHashes, SCORE_FIELDS, scoreFromFields } from '@mesh-momentum/store';
+import {
+  planDomainBatch,
+  type BatchEvent,
+  type DomainBatchInput,
+  type ScopeMirror,
+} from './domain-batch-plan.ts';
 
 const T = Date.parse('2026-05-01T12:00:00Z');
 const DAY = 86_400_000;
@@ -48,6 +53,18 @@ const EVENTS: ScoringEvent[] = [
   },
 ] as ScoringEvent[];
 
+/** A `score` entry of the payload: key index, scope id, field mask, stall start's place, values. */
+type ScoreEntry = [number, string, number, number, ...string[]];
+
+/** The score fields an entry writes, by name (as the script reads the mask). */
+function scoreFieldsOf(sf: readonly string[], entry: ScoreEntry): Record<string, string> {
+  const [, , mask, , ...values] = entry;
+  const out: Record<string, string> = {};
+  let at = 0;
+  for (const [i, field] of sf.entries()) if (Math.floor(mask / 2 ** i) % 2 === 1) out[field] = values[at++]!;
+  return out;
+}
+
 /** What the apply script does with a payload, on plain maps: the contract between plan and Lua. */
 function applyPayload(hashes: Map<string, Map<string, string>>, keys: string[], payloadJson: string): void {
   const payload = JSON.parse(payloadJson) as { agg: [number, string[]][]; st: [number, string[]][] };
@@ -61,7 +78,11 @@ function applyPayload(hashes: Map<string, Map<string, string>>, keys: string[], 
   }
 }
 
-function plan(events: readonly ScoringEvent[], mirror = new Map<string, ScopeMirror>()) {
+function plan(
+  events: readonly ScoringEvent[],
+  mirror = new Map<string, ScopeMirror>(),
+  overrides: Partial<DomainBatchInput> = {},
+) {
   const batch: BatchEvent[] = events.map((event, i) => ({
     offset: String(i),
     recordTimeMs: T,
@@ -80,6 +101,8 @@ function plan(events: readonly ScoringEvent[], mirror = new Map<string, ScopeMir
     events: batch,
     mirror,
     version: 0,
+    seq: 0,
+    ...overrides,
   });
 }
 
@@ -205,6 +228,7 @@ describe('planDomainBatch', () => {
       events,
       mirror: new Map(),
       version: 0,
+      seq: 0,
     });
     const payload = JSON.parse(planned.payload) as { ev: (string | number)[]; seenEnd: [number, number][] };
     const seen = (i: number) => planned.keys[i - 1];
@@ -229,10 +253,14 @@ describe('planDomainBatch', () => {
 
   it('puts the score hash in the payload, readable by scoreFromFields', () => {
     const p = plan(EVENTS);
-    const payload = JSON.parse(p.payload) as { sf: string[]; score: [number, string[]][] };
+    const payload = JSON.parse(p.payload) as { sf: string[]; score: ScoreEntry[] };
     const domainScoreKey = p.keys.indexOf('mm:v1:{payments}:score:domain') + 1;
-    const values = payload.score.find(([k]) => k === domainScoreKey)?.[1] ?? [];
-    const hash = Object.fromEntries(payload.sf.map((field, i) => [field, values[i]!]));
+    const hash = scoreFieldsOf(
+      payload.sf,
+      payload.score.find(([k]) => k === domainScoreKey)!,
+    );
+    // A scope whose written score the mirror does not know gets every field.
+    expect(Object.keys(hash)).toEqual([...SCORE_FIELDS]);
     const stored = scoreFromFields(hash);
     const expected = p.scores.get('domain')!.score;
     expect(stored?.momentum.score).toBe(expected.momentum.score);
@@ -241,6 +269,37 @@ describe('planDomainBatch', () => {
     // Zero counts are left out of the stored JSON and read back as 0.
     expect(stored?.counts).toEqual(expected.counts);
     expect(hash['counts']).not.toContain(':0');
+  });
+
+  it('sends only the score fields, rankings and stall flags that differ from the last write', () => {
+    const mirror = new Map<string, ScopeMirror>();
+    plan(EVENTS.slice(0, 3), mirror);
+    const written = mirror.get('product:p.a')!.written!;
+    const next = plan([EVENTS[4]!], mirror, { asOfMs: T + DAY, version: 1, seq: 1 });
+    const payload = JSON.parse(next.payload) as {
+      q: number;
+      sf: string[];
+      score: ScoreEntry[];
+      rankM: string[];
+      stall: unknown[];
+    };
+    expect(payload.q).toBe(1);
+    const pa = payload.score.find(([, id]) => id === 'product:p.a')!;
+    const now = mirror.get('product:p.a')!.written!;
+    const differing = SCORE_FIELDS.filter((f, i) => f !== 'stalledSinceMs' && now[i] !== written[i]);
+    expect(Object.keys(scoreFieldsOf(payload.sf, pa))).toEqual(differing);
+    expect(differing).toContain('eventCount');
+    expect(differing).not.toContain('ownerTeam');
+    // The stall flag did not flip: no stall fields for the script to fill in, no stall flag re-sent.
+    expect(pa[3]).toBe(0);
+    expect(payload.stall).not.toContainEqual(['p.a', expect.anything()]);
+    // p.b is new to the mirror: all of it, with the stall's start for the script to fill in.
+    const pb = payload.score.find(([, id]) => id === 'product:p.b')!;
+    expect(Object.keys(scoreFieldsOf(payload.sf, pb))).toEqual([...SCORE_FIELDS]);
+    // `since` is 1-based (Lua's); the stall flag's value is two places before the start's.
+    expect(pb[pb[3] - 1]).toBe('');
+    expect(pb[pb[3] - 3]).toBe(mirror.get('product:p.b')!.written![SCORE_FIELDS.indexOf('stalled')]);
+    expect(payload.rankM).toContain('p.b');
   });
 
   it('refreshes scores without events when asked (the tick), writing no aggregate fields', () => {
@@ -258,6 +317,7 @@ describe('planDomainBatch', () => {
       events: [],
       mirror,
       version: 1,
+      seq: 1,
       refreshScopes: [{ kind: 'domain' }],
     });
     const payload = JSON.parse(refreshed.payload) as { agg: unknown[]; ev: unknown[] };
@@ -283,6 +343,7 @@ describe('planDomainBatch', () => {
       events: [],
       mirror,
       version: 1,
+      seq: 1,
       refreshScopes: [{ kind: 'product', productId: 'p.b' }],
     });
     expect([...refreshed.scores.keys()]).toEqual(['product:p.b']);

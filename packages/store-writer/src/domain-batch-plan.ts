@@ -15,7 +15,7 @@ import {
   PROGRESS_FIELDS,
   SCORE_FIELDS,
   scopeId,
-  scoreToFields,
+  scoreFieldValues,
   type DomainScope,
   type KeySpace,
 } from '@mesh-momentum/store';
@@ -45,6 +45,12 @@ export interface DomainBatchInput {
    * the batch unless Redis holds exactly this version, since it writes values computed from the mirror.
    */
   readonly version: number;
+  /**
+   * The domain's `seq` progress field the mirror's written scores (`ScopeMirror.written`) were read or
+   * written at (plus one per call applied since): the script refuses the call unless Redis holds it,
+   * since it writes only the score fields that differ from them.
+   */
+  readonly seq: number;
   /** The instant the written scores are computed for (normally now). */
   readonly asOfMs: number;
   readonly config: ScoringConfig;
@@ -67,6 +73,11 @@ export interface ScopeMirror {
   readonly movers: Record<Metric, MoversBound>;
   /** The scope's keys, built once (a batch touches hundreds of scopes). */
   readonly keys: ScopeKeys;
+  /**
+   * The score hash's values as last written, SCORE_FIELDS order (`stalledSinceMs` not kept: only its
+   * flag's changes matter); undefined while unknown (read from Redis, not yet written): all are sent.
+   */
+  written?: string[];
 }
 
 export interface ScopeKeys {
@@ -104,6 +115,44 @@ export interface DomainBatchPlan {
   readonly payload: string;
   /** Scores written for every touched scope. */
   readonly scores: ReadonlyMap<string, { scope: DomainScope; score: ScopeScore }>;
+}
+
+const MOMENTUM = SCORE_FIELDS.indexOf('momentum');
+const VALUE = SCORE_FIELDS.indexOf('value');
+const STALLED = SCORE_FIELDS.indexOf('stalled');
+const STALLED_SINCE = SCORE_FIELDS.indexOf('stalledSinceMs');
+// The script finds the stall's flag and reason two places and one place before `stalledSinceMs`.
+if (SCORE_FIELDS[STALLED_SINCE - 1] !== 'stallReason' || STALLED_SINCE - 2 !== STALLED)
+  throw new Error('SCORE_FIELDS must hold stalled, stallReason, stalledSinceMs in a row');
+
+/**
+ * A score hash's write as the script's `score` entry takes it: `[keyIndex, scopeId, mask, since,
+ * value, ...]`, the values of the fields that differ from the ones written last (all when those are
+ * unknown) in SCORE_FIELDS order, bit i of `mask` set for each field i sent, and `since` the entry's
+ * 1-based place of `stalledSinceMs`'s value, or 0. The stall's flag, reason and start go together
+ * whenever the flag may flip (the script fills the start in from what it held); while the flag stays,
+ * the start Redis holds stays right.
+ */
+function scoreEntry(
+  keyIndex: number,
+  id: string,
+  values: readonly string[],
+  written: readonly string[] | undefined,
+): (string | number)[] {
+  const entry: (string | number)[] = [keyIndex, id, 0, 0];
+  let mask = 0;
+  const stallFlips = written === undefined || written[STALLED] !== values[STALLED];
+  for (let i = 0, bit = 1; i < values.length; i++, bit *= 2) {
+    const value = values[i] as string;
+    const send =
+      stallFlips && i >= STALLED && i <= STALLED_SINCE ? true : i !== STALLED_SINCE && value !== written?.[i];
+    if (!send) continue;
+    mask += bit;
+    entry.push(value);
+    if (i === STALLED_SINCE) entry[3] = entry.length;
+  }
+  entry[2] = mask;
+  return entry;
 }
 
 /** The batch's contributions to one scope's movers set: |anchored weight| and event index, side by side. */
@@ -220,8 +269,10 @@ export function planDomainBatch(input: DomainBatchInput): DomainBatchPlan {
     agg: [] as [number, string[]][],
     del: [] as [number, string[]][],
     st: [] as [number, string[]][],
+    q: input.seq,
+    at: String(input.asOfMs),
     sf: SCORE_FIELDS,
-    score: [] as [number, string[], string][],
+    score: [] as (string | number)[][],
     // Sorted-set scores as strings (the script passes them to ZADD as they are): String(x) is the
     // shortest decimal that reads back as the same double.
     rankM: [] as string[],
@@ -268,12 +319,16 @@ export function planDomainBatch(input: DomainBatchInput): DomainBatchPlan {
     }
     const score = mirrored.state.score(input.asOfMs, config, { kind: scope.kind });
     scores.set(id, { scope, score });
-    const fields = scoreToFields(score);
-    payload.score.push([scoreKey, SCORE_FIELDS.map((f) => fields[f]), id]);
+    const values = scoreFieldValues(score);
+    const written = mirrored.written;
+    mirrored.written = values;
+    payload.score.push(scoreEntry(scoreKey, id, values, written));
     if (scope.kind === 'product') {
-      payload.rankM.push(String(score.momentum.score), scope.productId);
-      payload.rankV.push(String(score.value.score), scope.productId);
-      payload.stall.push([scope.productId, score.stall.stalled ? 1 : 0]);
+      if (values[MOMENTUM] !== written?.[MOMENTUM])
+        payload.rankM.push(values[MOMENTUM] as string, scope.productId);
+      if (values[VALUE] !== written?.[VALUE]) payload.rankV.push(values[VALUE] as string, scope.productId);
+      if (values[STALLED] !== written?.[STALLED])
+        payload.stall.push([scope.productId, score.stall.stalled ? 1 : 0]);
     }
   }
   return { keys: scriptKeys, payload: JSON.stringify(payload), scores };

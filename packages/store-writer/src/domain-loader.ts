@@ -20,20 +20,28 @@ import { execRouted, replyAt } from './redis-replies.ts';
  * function here costs one round trip per Redis node, for any number of domains.
  */
 
-/** Each domain's write version (bumped by every applied batch; a mirror carries the one it was read at). */
+/**
+ * Each domain's write version (bumped by every applied batch) and seq (bumped by every applied call):
+ * a mirror carries the ones it was read at.
+ */
 export async function versionsOf(
   redis: RedisClient,
   ks: KeySpace,
   domains: readonly string[],
-): Promise<Map<string, number>> {
+): Promise<Map<string, { version: number; seq: number }>> {
   const replies = await execRouted(
     redis,
     domains.map((d) => {
       const key = keys.domainProgress(ks, d);
-      return { key, queue: (p) => p.hget(key, PROGRESS_FIELDS.version) };
+      return { key, queue: (p) => p.hmget(key, PROGRESS_FIELDS.version, PROGRESS_FIELDS.seq) };
     }),
   );
-  return new Map(domains.map((d, i) => [d, Number(replyAt(replies, i, 'reading versions failed') ?? 0)]));
+  return new Map(
+    domains.map((d, i) => {
+      const [version, seq] = replyAt(replies, i, 'reading versions failed') as (string | null)[];
+      return [d, { version: Number(version ?? 0), seq: Number(seq ?? 0) }];
+    }),
+  );
 }
 
 async function productsOf(redis: RedisClient, ks: KeySpace, domains: readonly string[]): Promise<string[][]> {
@@ -126,7 +134,8 @@ export async function ensureMirrors(
     // its version, which the script refuses (stale) rather than overwrite.
     const versions = await versionsOf(redis, ks, missing);
     for (const [domain, scopes] of await loadDomains(redis, ks, missing, true)) {
-      mirrors.set(domain, { scopes, topic, partition, version: versions.get(domain) ?? 0 });
+      const { version, seq } = versions.get(domain) ?? { version: 0, seq: 0 };
+      mirrors.set(domain, { scopes, topic, partition, version, seq });
     }
   }
   for (const d of domains) mirrors.touch(d, topic, partition);

@@ -12,7 +12,7 @@ function mirrorWith(domain: string, days: number): DomainMirror {
     scope.state.anchoredByDay.value.add(20_000 + day, 1);
     scope.state.countsByDay.add(20_000 + day, 0, 1);
   }
-  return { scopes: new Map([['domain', scope]]), topic: 'events', partition: 0, version: 1 };
+  return { scopes: new Map([['domain', scope]]), topic: 'events', partition: 0, version: 1, seq: 1 };
 }
 
 describe('MirrorCache', () => {

@@ -12,6 +12,11 @@ export interface DomainMirror {
   partition: number;
   /** The domain's version in Redis that the mirror reflects (see the apply script). */
   version: number;
+  /**
+   * The domain's `seq` (apply-script calls applied, with events or refresh only) the mirror's written
+   * scores reflect: score writes send only the fields that differ from those (see the apply script).
+   */
+  seq: number;
 }
 
 export interface MirrorStats {

@@ -67,23 +67,31 @@ async function refreshDomain(
       events: [],
       mirror: mirror.scopes,
       version: mirror.version,
+      // Each call before this one in the pipeline moves the domain's seq by one.
+      seq: mirror.seq + commands.length,
       refreshScopes: scopes.slice(from, from + REFRESH_SCOPES_PER_CALL),
     });
     commands.push(applyCommand(keySpace, plan));
   }
-  for (const [error, reply] of await execRouted(redis, commands)) {
-    if (error) throw replyError(error, 'score refresh failed');
-    // Fenced: another instance owns the domain now; stop refreshing it from a mirror that ages.
-    // Stale: the mirror is not what Redis holds; the next batch reads it again.
-    const { status } = applyOutcomeOf(reply);
-    if (status === 'fenced') {
-      mirrors.disown(domain);
-      return false;
+  // Planning recorded the scores as written: unless every call is confirmed applied, the mirror may
+  // be ahead of Redis and is read again when next needed.
+  let confirmed = 0;
+  try {
+    for (const [error, reply] of await execRouted(redis, commands)) {
+      if (error) throw replyError(error, 'score refresh failed');
+      // Fenced: another instance owns the domain now; stop refreshing it from a mirror that ages.
+      // Stale: the mirror is not what Redis holds; the next batch reads it again.
+      const { status } = applyOutcomeOf(reply);
+      if (status === 'fenced') {
+        mirrors.disown(domain);
+        return false;
+      }
+      if (status === 'stale') return false;
+      confirmed++;
     }
-    if (status === 'stale') {
-      mirrors.delete(domain);
-      return false;
-    }
+  } finally {
+    if (confirmed === commands.length) mirror.seq += confirmed;
+    else mirrors.delete(domain);
   }
   return true;
 }

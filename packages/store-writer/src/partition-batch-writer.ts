@@ -85,6 +85,7 @@ export class PartitionBatchWriter {
           events,
           mirror: this.#mirrorOf(domain).scopes,
           version: this.#mirrorOf(domain).version,
+          seq: this.#mirrorOf(domain).seq,
         }),
       }));
       // One pipeline per Redis (per cluster node): every script call stays in its domain's slot.
@@ -127,7 +128,10 @@ export class PartitionBatchWriter {
           }
           unconfirmed.delete(domain);
           const mirror = mirrors.get(domain);
-          if (mirror && events.length > 0) mirror.version += 1;
+          if (mirror) {
+            if (events.length > 0) mirror.version += 1;
+            mirror.seq += 1;
+          }
           mirrors.recount(domain);
           applied += events.length;
           for (const { event } of events)

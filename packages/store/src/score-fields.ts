@@ -43,35 +43,41 @@ export const SCORE_FIELDS = [
 export type ScoreField = (typeof SCORE_FIELDS)[number];
 
 /**
- * The score's fields as the writer sends them. `stalledSinceMs` is left empty: it depends on the
- * scope's previous score, which only the writing script sees (it keeps the held value while the scope
- * stays stalled and sets the write's `asOfMs` when it becomes stalled).
+ * The score's field values as the writer sends them, in SCORE_FIELDS order (one array, no object per
+ * score). `stalledSinceMs` is left empty: it depends on the scope's previous score, which only the
+ * writing script sees (it keeps the held value while the scope stays stalled and sets the write's
+ * `asOfMs` when it becomes stalled).
  */
+export function scoreFieldValues(score: ScopeScore): string[] {
+  return [
+    String(score.asOfMs),
+    String(score.momentum.score),
+    String(score.value.score),
+    String(score.momentum.raw),
+    String(score.value.raw),
+    String(score.momentum.trend7),
+    String(score.momentum.trend30),
+    String(score.value.trend7),
+    String(score.value.trend30),
+    score.quadrant,
+    score.stall.stalled ? '1' : '0',
+    score.stall.reason ?? '',
+    '',
+    findingsToJson(score.stall.findings),
+    score.stall.exemption ?? '',
+    score.stall.lastMomentumEventMs === undefined ? '' : String(score.stall.lastMomentumEventMs),
+    score.lastEventMs === null ? '' : String(score.lastEventMs),
+    String(score.eventCount),
+    countsToJson(score.counts),
+    JSON.stringify(score.standing),
+    score.ownerTeam ?? '',
+  ];
+}
+
+/** The score's fields by name (scoreFieldValues, keyed), `stalledSinceMs` empty. */
 export function scoreToFields(score: ScopeScore): Record<ScoreField, string> {
-  return {
-    asOfMs: String(score.asOfMs),
-    momentum: String(score.momentum.score),
-    value: String(score.value.score),
-    momentumRaw: String(score.momentum.raw),
-    valueRaw: String(score.value.raw),
-    momentumTrend7: String(score.momentum.trend7),
-    momentumTrend30: String(score.momentum.trend30),
-    valueTrend7: String(score.value.trend7),
-    valueTrend30: String(score.value.trend30),
-    quadrant: score.quadrant,
-    stalled: score.stall.stalled ? '1' : '0',
-    stallReason: score.stall.reason ?? '',
-    stalledSinceMs: '',
-    stallFindings: findingsToJson(score.stall.findings),
-    stallExemption: score.stall.exemption ?? '',
-    lastPositiveEventMs:
-      score.stall.lastMomentumEventMs === undefined ? '' : String(score.stall.lastMomentumEventMs),
-    lastEventMs: score.lastEventMs === null ? '' : String(score.lastEventMs),
-    eventCount: String(score.eventCount),
-    counts: countsToJson(score.counts),
-    standing: JSON.stringify(score.standing),
-    ownerTeam: score.ownerTeam ?? '',
-  };
+  const values = scoreFieldValues(score);
+  return Object.fromEntries(SCORE_FIELDS.map((f, i) => [f, values[i]])) as Record<ScoreField, string>;
 }
 
 /** `[]` for the many scopes that are not stalled: no JSON.stringify on the hot path. */
