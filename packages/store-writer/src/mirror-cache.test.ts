@@ -30,6 +30,17 @@ describe('MirrorCache', () => {
     expect(cache.owned().map(([d]) => d)).toEqual(['a', 'b', 'c']);
   });
 
+  it('counts the score values a scope keeps as last written against the budget, not as day buckets', () => {
+    const cache = new MirrorCache(34);
+    const a = mirrorWith('a', 10); // 30 buckets
+    cache.set('a', a);
+    expect(cache.overBudget()).toBe(false);
+    for (const scope of a.scopes.values()) scope.written = new Array<string>(21).fill('0');
+    cache.recount('a');
+    expect(cache.overBudget()).toBe(true); // 30 buckets + 5 for the written values > 34
+    expect(cache.stats().dayBuckets).toBe(30);
+  });
+
   it('never drops a mirror in use, nor the last one, even over the budget', () => {
     const cache = new MirrorCache(10);
     cache.set('a', mirrorWith('a', 10));
