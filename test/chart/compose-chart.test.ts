@@ -30,6 +30,10 @@ const CHART_ONLY: Readonly<Record<Component, Readonly<Record<string, string>>>> 
 };
 
 const VALUES_DIFFER: Readonly<Partial<Record<Component, Readonly<Record<string, string>>>>> = {
+  processor: {
+    MM_PROCESSOR_MEMORY_MB:
+      "compose's container has no memory limit; the chart derives the budget from its limit, with headroom",
+  },
   alerter: {
     MM_ALERTER_ALERTMANAGER_URL:
       'compose runs an Alertmanager beside the alerter; the chart has none to point at',

@@ -234,11 +234,11 @@ const matches = (selector: Record<string, string>, labels: Record<string, string
   Object.entries(selector).every(([k, v]) => labels[k] === v);
 
 describe("the processor's memory budget", () => {
-  /** budget = limit × 80 % (values.yaml processor.memory.budgetPercent); the processor derives the rest. */
+  /** budget = limit × 70 % (values.yaml processor.memory.budgetPercent); the processor derives the rest. */
   it.each([
-    ['640Mi', 512],
-    ['2Gi', 1638],
-    ['3000Mi', 2400],
+    ['640Mi', 448],
+    ['2Gi', 1433],
+    ['3000Mi', 2100],
   ])('is derived from a memory limit of %s: %d MiB', (limit, budget) => {
     const env = new Rendered({ set: [`processor.resources.limits.memory=${limit}`] }).configEnv('processor');
     expect(env['MM_PROCESSOR_MEMORY_MB']).toBe(String(budget));
@@ -254,8 +254,8 @@ describe("the processor's memory budget", () => {
     expect(renderRefusal({ set: ['processor.resources.limits.memory=1.5G'] })).toMatch(
       /processor\.resources\.limits\.memory must be a whole number of Mi or Gi \(got "1.5G"\)/,
     );
-    expect(renderRefusal({ set: ['processor.resources.limits.memory=150Mi'] })).toMatch(
-      /leaves a memory budget of 120 MiB \(processor\.memory\.budgetPercent 80%\), below the processor's least of 128 MiB/,
+    expect(renderRefusal({ set: ['processor.resources.limits.memory=180Mi'] })).toMatch(
+      /leaves a memory budget of 126 MiB \(processor\.memory\.budgetPercent 70%\), below the processor's least of 128 MiB/,
     );
   });
 });
