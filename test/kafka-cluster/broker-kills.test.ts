@@ -53,9 +53,7 @@ let child: ProcessorProcess | undefined;
 let sdk: MeshMomentumProducer | undefined;
 let cluster: LocalKafkaCluster | undefined;
 afterEach(async (context) => {
-  if (context.task.result?.state === 'fail' && child) {
-    console.error(`processor output (last 6000 chars):\n${child.output.slice(-6_000)}`);
-  }
+  child?.reportOutputIfFailed(context);
   await sdk?.close().catch(() => undefined);
   await child?.stop(5_000);
   await pipeline?.close();

@@ -51,9 +51,7 @@ let cluster: LocalKafkaCluster | undefined;
 let producer: Producer | undefined;
 let admin: Admin | undefined;
 afterEach(async (context) => {
-  if (context.task.result?.state === 'fail' && child) {
-    console.error(`processor output (last 6000 chars):\n${child.output.slice(-6_000)}`);
-  }
+  child?.reportOutputIfFailed(context);
   await producer?.disconnect().catch(() => undefined);
   await admin?.disconnect().catch(() => undefined);
   await child?.stop(5_000);

@@ -17,9 +17,7 @@ let pipeline: TestPipeline | undefined;
 let redis: PrivateRedis | undefined;
 let child: ProcessorProcess | undefined;
 afterEach(async (context) => {
-  if (context.task.result?.state === 'fail' && child) {
-    console.error(`processor output (last 6000 chars):\n${child.output.slice(-6_000)}`);
-  }
+  child?.reportOutputIfFailed(context);
   await child?.stop(5_000);
   await pipeline?.close();
   await redis?.stop();

@@ -13,6 +13,12 @@ export class ServiceProcess {
   readonly #exit: Promise<ProcessExit>;
   output = '';
 
+  /** Prints the end of what the service wrote, for a test that failed while it ran. */
+  reportOutputIfFailed(context: { task: { result?: { state?: string } } }): void {
+    if (context.task.result?.state !== 'fail') return;
+    console.error(`service output (last 6000 chars):\n${this.output.slice(-6_000)}`);
+  }
+
   /**
    * `entry`: the service's (or CLI's) main module, relative to the repository root; `args` follow it;
    * `nodeArgs` go to Node before it.
