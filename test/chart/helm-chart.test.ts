@@ -250,13 +250,22 @@ describe("the processor's memory budget", () => {
     expect(loaded.mirrorMaxBytes).toBe(Math.floor(budget / 2) * 1024 * 1024);
   });
 
-  it('refuses a limit it cannot read, or one leaving a budget below the least the processor takes', () => {
+  it('refuses a limit it cannot read, or one leaving too small a budget or too little headroom above it', () => {
     expect(renderRefusal({ set: ['processor.resources.limits.memory=1.5G'] })).toMatch(
       /processor\.resources\.limits\.memory must be a whole number of Mi or Gi \(got "1.5G"\)/,
     );
     expect(renderRefusal({ set: ['processor.resources.limits.memory=180Mi'] })).toMatch(
       /leaves a memory budget of 126 MiB \(processor\.memory\.budgetPercent 70%\), below the processor's least of 128 MiB/,
     );
+    // 256Mi: a 179 MiB budget leaves 77 MiB, less than the launcher and an overload's excursion take.
+    expect(renderRefusal({ set: ['processor.resources.limits.memory=256Mi'] })).toMatch(
+      /leaves 77 MiB above the memory budget of 179 MiB, less than the 85 MiB/,
+    );
+    expect(
+      renderRefusal({
+        set: ['processor.resources.limits.memory=640Mi', 'processor.memory.budgetPercent=90'],
+      }),
+    ).toMatch(/leaves 64 MiB above the memory budget of 576 MiB/);
   });
 });
 

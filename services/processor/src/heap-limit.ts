@@ -29,7 +29,7 @@ export const NATIVE_MEMORY_ENV: Readonly<Record<string, string>> = {
 };
 
 /** The environment to start the processor's Node with: `env`, plus NATIVE_MEMORY_ENV where unset. */
-export function nativeMemoryEnv(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+export function nativeMemoryEnv<E extends NodeJS.ProcessEnv>(env: E): E & Readonly<Record<string, string>> {
   return { ...NATIVE_MEMORY_ENV, ...env };
 }
 

@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { heapFlags, loadProcessorConfig } from '@mesh-momentum/processor';
+import { heapFlags, loadProcessorConfig, nativeMemoryEnv } from '@mesh-momentum/processor';
 import { REPO_ROOT, waitFor } from '@mesh-momentum/testing';
 
 export interface ProcessExit {
@@ -81,13 +81,14 @@ export class ServiceProcess {
 }
 
 /**
- * The processor in its own process, started with its memory budget's heap flags as the image and the
- * chart start it (NODE_OPTIONS), so that it runs the service itself rather than relaunching it in a
- * child: a signal a test sends (SIGKILL above all) reaches the process that holds the partitions.
+ * The processor in its own process, started as its entry point's launcher starts its child (the memory
+ * budget's heap flags and malloc settings), so that it runs the service itself rather than relaunching
+ * it: a signal a test sends (SIGKILL above all) reaches the process that holds the partitions. The
+ * launcher itself is covered by heap-limit.test.ts and the image's smoke test.
  */
 export class ProcessorProcess extends ServiceProcess {
   constructor(env: Record<string, string>) {
-    super('services/processor/src/main.ts', env, [], budgetHeapFlags(env));
+    super('services/processor/src/main.ts', nativeMemoryEnv(env), [], budgetHeapFlags(env));
   }
 
   /** Base URL of its health and metrics server. */

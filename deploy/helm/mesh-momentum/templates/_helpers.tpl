@@ -100,6 +100,15 @@ sizes from the budget itself (services/processor/src/memory-budget.ts). JSON {bu
 {{- if lt $budget 128 }}
 {{- fail (printf "processor.resources.limits.memory %s leaves a memory budget of %d MiB (processor.memory.budgetPercent %d%%), below the processor's least of 128 MiB: raise the limit" $p.resources.limits.memory $budget (int $p.memory.budgetPercent)) }}
 {{- end }}
+{{- if gt $budget 65536 }}
+{{- fail (printf "processor.resources.limits.memory %s gives a memory budget of %d MiB, above the processor's most of 65536 MiB: lower processor.memory.budgetPercent" $p.resources.limits.memory $budget) }}
+{{- end }}
+{{- /* Headroom under the limit: the launcher (~50 MiB) and the excursion above the budget seen while a
+processor falls behind a sustained rate (~20 %, docs/processor.md "Memory"); less would be OOM-killed. */}}
+{{- $headroom := add 50 (div $budget 5) }}
+{{- if lt (sub $limit $budget) $headroom }}
+{{- fail (printf "processor.resources.limits.memory %s leaves %d MiB above the memory budget of %d MiB, less than the %d MiB the launcher and an overload take (50 MiB + 20%% of the budget): raise the limit or lower processor.memory.budgetPercent" $p.resources.limits.memory (sub $limit $budget) $budget $headroom) }}
+{{- end }}
 {{- dict "budgetMiB" $budget | toJson }}
 {{- end }}
 
