@@ -40,11 +40,16 @@ describe('isRetriableSendError', () => {
 class ScriptedKafka {
   producersCreated = 0;
   readonly failures: Error[] = [];
+  /** Errors the next producers' connect() fails with, one each. */
+  readonly connectFailures: Error[] = [];
 
   producer(): Producer {
     this.producersCreated++;
+    const connectFailure = this.connectFailures.shift();
     return {
-      connect: async () => undefined,
+      connect: async () => {
+        if (connectFailure) throw connectFailure;
+      },
       disconnect: async () => undefined,
       send: async () => {
         const failure = this.failures.shift();
@@ -100,6 +105,18 @@ describe('KafkaTransport producer renewal', () => {
     await transport.send('unit.events', [record]);
     await transport.send('unit.events', [record]);
     expect(kafka.producersCreated).toBe(2);
+  });
+
+  it("renews again when the renewal's connect failed, whatever the reason", async () => {
+    const kafka = new ScriptedKafka();
+    const transport = transportOver(kafka);
+    kafka.failures.push(new KafkaJSConnectionError('connection closed'));
+    await expect(transport.send('unit.events', [record])).rejects.toBeDefined();
+    // The renewed producer cannot connect for a reason that alone needs no new producer (an ACL).
+    kafka.connectFailures.push(wrapped(protocolError('CLUSTER_AUTHORIZATION_FAILED', false)));
+    await expect(transport.send('unit.events', [record])).rejects.toBeDefined();
+    await transport.send('unit.events', [record]);
+    expect(kafka.producersCreated).toBe(3);
   });
 });
 

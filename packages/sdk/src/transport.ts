@@ -110,7 +110,9 @@ export class KafkaTransport implements RecordTransport {
         messages: records as Message[],
       });
     } catch (error) {
-      this.#renew = needsNewProducer(error);
+      // Set, never cleared, here: a renewal whose connect failed (credentials, an ACL) is tried again by
+      // the next send rather than sending through a producer that never connected.
+      if (needsNewProducer(error)) this.#renew = true;
       throw kafkaAccessError(error, this.#options.kafkaConfig, `writing topic ${topic}`) ?? error;
     }
   }
