@@ -90,8 +90,11 @@ async function refreshDomain(
       confirmed++;
     }
   } finally {
-    if (confirmed === commands.length) mirror.seq += confirmed;
-    else mirrors.delete(domain);
+    if (confirmed === commands.length) {
+      mirror.seq += confirmed;
+      // The refreshed scopes now keep their written values, which count against the mirror budget.
+      mirrors.recount(domain);
+    } else mirrors.delete(domain);
   }
   return true;
 }
