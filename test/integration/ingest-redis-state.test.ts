@@ -8,7 +8,7 @@ import {
   RetirementHolds,
   UnmappedRegistry,
 } from '@mesh-momentum/ingest';
-import { uniqueSuffix } from '@mesh-momentum/testing';
+import { startSilentServer, uniqueSuffix } from '@mesh-momentum/testing';
 
 /** The gateway's state in real Redis: the delivery ledger's life cycle and the bounded unmapped list. */
 describe('ingest state in Redis', () => {
@@ -140,5 +140,33 @@ describe('ingest state in Redis', () => {
     expect(Number(await redis.get(keys.rateBudget('token', 'shared')))).toBeLessThanOrEqual(1_000);
     expect(admitted).toBeLessThanOrEqual(1_000);
     expect(admitted).toBeGreaterThanOrEqual(1_000 - 2 * 10);
+  });
+
+  it('fails open at once for the requests waiting on a refill that a hung Redis failed', async () => {
+    const silent = await startSilentServer();
+    // A Redis that accepts and never answers: each command fails after COMMAND_TIMEOUT_MS.
+    const COMMAND_TIMEOUT_MS = 300;
+    const hung = new Redis({
+      port: silent.port,
+      host: '127.0.0.1',
+      commandTimeout: COMMAND_TIMEOUT_MS,
+      enableReadyCheck: false,
+      maxRetriesPerRequest: 0,
+    });
+    hung.on('error', () => undefined);
+    try {
+      const logger = createLogger({ name: 'rate-budget-test', level: 'silent' });
+      const budget = new RateBudget(hung, { max: 1_000, windowMs: 60_000, key: keys.rateBudget }, logger);
+      const started = performance.now();
+      const burst = await takeMany(budget, 'hung', 20);
+      const elapsedMs = performance.now() - started;
+      // All admitted (an outage must not refuse), within about one timeout: the 19 requests that waited
+      // on the first refill do not each wait out a timeout of their own (that took 20 x 300 ms).
+      expect(burst.admitted).toBe(20);
+      expect(elapsedMs).toBeLessThan(4 * COMMAND_TIMEOUT_MS);
+    } finally {
+      hung.disconnect();
+      await silent.close();
+    }
   });
 });

@@ -1,4 +1,4 @@
-import { redisFailure, redisFailureKind, type Logger } from '@mesh-momentum/common';
+import { redisFailure, StoreUnavailableError, type Logger } from '@mesh-momentum/common';
 import { SCRIPT_STATUS } from '@mesh-momentum/redis-scripts';
 import type { RedisClient } from '@mesh-momentum/service-kit';
 import { BudgetLeases, type HeldUnits } from './budget-leases.ts';
@@ -65,8 +65,11 @@ export class RateBudget {
   readonly #logger: Logger;
   readonly #leaseUnits: number;
   readonly #leases = new BudgetLeases();
-  /** Per budget key, the refill in flight (never rejects): requests short of units wait for it. */
-  readonly #refills = new Map<string, Promise<void>>();
+  /**
+   * Per budget key, the refill in flight (never rejects; false when Redis failed and nothing was counted):
+   * requests short of units wait for it.
+   */
+  readonly #refills = new Map<string, Promise<boolean>>();
   #lastWarningMs = Number.NEGATIVE_INFINITY;
 
   constructor(redis: RedisClient, options: RateBudgetOptions, logger: Logger) {
@@ -93,13 +96,16 @@ export class RateBudget {
     if (this.#leases.spend(key, units, this.#now())) return;
     // One refill in flight per budget: the requests it leaves short start the next one.
     for (let pending = this.#refills.get(key); pending !== undefined; pending = this.#refills.get(key)) {
-      await pending;
+      // Redis failed the refill (an outage): the budget fails open for the requests that waited on it
+      // too, rather than each of them waiting out a Redis timeout of its own, one after another.
+      if (!(await pending)) return;
       if (this.#leases.spend(key, units, this.#now())) return;
     }
     const refill = this.#refill(bucket, key, units);
+    // Refused or failed for good: the waiters go on to refills of their own (which answer them).
     const settled = refill.then(
-      () => undefined,
-      () => undefined,
+      (counted) => counted,
+      () => true,
     );
     this.#refills.set(key, settled);
     try {
@@ -112,8 +118,9 @@ export class RateBudget {
   /**
    * Takes what the lease of `key` lacks for `units` from Redis, with a new lease on top when it fits the
    * window, else exactly what it lacks; the units the lease held go back to it when nothing fits.
+   * Answers false when Redis failed for a time and nothing was counted (the request fails open).
    */
-  async #refill(bucket: BudgetBucket, key: string, units: number): Promise<void> {
+  async #refill(bucket: BudgetBucket, key: string, units: number): Promise<boolean> {
     const startedMs = this.#now();
     const held = this.#leases.takeAll(key, startedMs);
     const lacking = units - held.units;
@@ -130,15 +137,13 @@ export class RateBudget {
       this.#giveBack(key, held);
       throw error;
     }
-    if (reply === undefined) return this.#giveBack(key, held);
-    if (reply[0] !== SCRIPT_STATUS.OK) {
-      this.#giveBack(key, held);
-      // A refill that ran beside this one (its waiters went on) may have left enough.
-      if (this.#leases.spend(key, units, this.#now())) return;
-      throw this.#refusal(bucket, reply, units);
-    }
+    // Unless the request took them (the script counted what it lacked), the lease's units go back.
+    if (reply === undefined || reply[0] !== SCRIPT_STATUS.OK) this.#giveBack(key, held);
+    if (reply === undefined) return false;
+    if (reply[0] !== SCRIPT_STATUS.OK) throw this.#refusal(bucket, reply, units);
     // The window ends `ttlMs` after Redis ran the script, which was after `startedMs`: never later locally.
     this.#leases.add(key, asked - lacking, startedMs + reply[2], this.#now());
+    return true;
   }
 
   /** Lease windows are kept on the monotonic clock (ms), so a wall-clock step cannot stretch one. */
@@ -161,8 +166,9 @@ export class RateBudget {
       return await this.#redis.mmIngestTakeBudget(key, units, max, windowMs);
     } catch (error) {
       // A refusal retrying cannot change (the budget key of another type, a script error) is a fault to
-      // see, not an outage: it fails the request (MM_ERR_STORE_REPLY).
-      if (redisFailureKind(error) === 'permanent') throw redisFailure(error, 'taking a rate budget');
+      // see, not an outage: it fails the request (MM_ERR_STORE_REPLY); so does an error of our own code.
+      const failure = redisFailure(error, 'taking a rate budget');
+      if (!(failure instanceof StoreUnavailableError)) throw failure;
       // An outage fails open (it must not refuse requests for it), but visibly: a warning at most once
       // per BUDGET_WARNING_INTERVAL_MS, so an outage under load does not flood the log.
       const now = Date.now();
