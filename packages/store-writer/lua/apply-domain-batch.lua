@@ -112,21 +112,33 @@ end
 -- webhook retries) at different offsets. (Re-sent or stale batches are refused by the version check.)
 local lastOffset = tonumber(redis.call('HGET', KEYS[1], partition) or '-1')
 local maxOffset = lastOffset
--- Events come in runs that share their three periods (usually the whole batch): each run's keys are
--- collected once and looked up in its three hashes, with counters rather than `#` (a search per append).
-local runs, records, recordCounts = {}, {}, {}
-local run
+-- Each event is looked up in the seen hashes of its record's period and both neighbours: the keys are
+-- collected per hash (one HMGET per hash however the batch's periods interleave), with counters rather
+-- than `#` (a search per append). The next period's hash rarely exists yet (nor, early in a period, the
+-- previous one's): one EXISTS per hash spares collecting keys for a HMGET that can only answer nil.
+local lookups, lookupOrder, records, recordCounts = {}, {}, {}, {}
+local function lookIn(k, i, dedupKey)
+  local l = lookups[k]
+  if l == nil then
+    l = redis.call('EXISTS', KEYS[k]) == 1 and {keys = {}, events = {}, n = 0} or false
+    lookups[k] = l
+    if l then lookupOrder[#lookupOrder + 1] = k end
+  end
+  if l then
+    local n = l.n + 1
+    l.n = n
+    l.keys[n] = dedupKey
+    l.events[n] = i
+  end
+end
 local ev = payload.ev
 local eventCount = #ev / 5
 for i = 1, eventCount do
   local b = 5 * (i - 1)
-  local dedupKey, own, previous, following = ev[b + 2], ev[b + 3], ev[b + 4], ev[b + 5]
-  if not run or run.own ~= own or run.previous ~= previous or run.following ~= following then
-    run = {own = own, previous = previous, following = following, first = i, keys = {}, n = 0}
-    runs[#runs + 1] = run
-  end
-  run.n = run.n + 1
-  run.keys[run.n] = dedupKey
+  local dedupKey, own = ev[b + 2], ev[b + 3]
+  lookIn(own, i, dedupKey)
+  lookIn(ev[b + 4], i, dedupKey)
+  lookIn(ev[b + 5], i, dedupKey)
   local r, n = records[own], recordCounts[own]
   if not r then r = {}; records[own] = r; n = 0 end
   r[n + 1] = dedupKey
@@ -135,18 +147,12 @@ for i = 1, eventCount do
   local offset = tonumber(ev[b + 1])
   if offset > maxOffset then maxOffset = offset end
 end
-local seen, exists = {}, {}
-for _, r in ipairs(runs) do
-  for _, k in ipairs({r.own, r.previous, r.following}) do
-    -- The next period's hash rarely exists yet (nor, early in a period, the previous one's): one
-    -- EXISTS spares passing every key of the batch to a HMGET that can only answer nil.
-    if exists[k] == nil then exists[k] = redis.call('EXISTS', KEYS[k]) == 1 end
-    if exists[k] then
-      local got = sliced('HMGET', KEYS[k], r.keys, SLICE)
-      for j = 1, r.n do
-        if got[j] then seen[r.first + j - 1] = true end
-      end
-    end
+local seen = {}
+for _, k in ipairs(lookupOrder) do
+  local l = lookups[k]
+  local got = sliced('HMGET', KEYS[k], l.keys, SLICE)
+  for j = 1, l.n do
+    if got[j] then seen[l.events[j]] = true end
   end
 end
 local duplicates = {2}
