@@ -1,9 +1,10 @@
+import { redisFailure } from '@mesh-momentum/common';
 import { ScopeState } from '@mesh-momentum/scoring';
 import { keys, scopeId, scoreToFields } from '@mesh-momentum/store';
 import { queueMeshNotices } from './change-notices.ts';
 import { loadDomains } from './domain-loader.ts';
 import { meshStallAfter } from './mesh-stall.ts';
-import { execPipeline, replyError } from './redis-replies.ts';
+import { execPipeline } from './redis-replies.ts';
 import type { WriteContext } from './write-context.ts';
 
 /**
@@ -14,13 +15,13 @@ import type { WriteContext } from './write-context.ts';
 export async function refreshMesh(context: WriteContext, asOfMs: number): Promise<void> {
   const { redis, keySpace: ks, config, mirrors, locks } = context;
   const domains = await redis.smembers(keys.domains(ks)).catch((error: unknown) => {
-    throw replyError(error, 'reading domains failed');
+    throw redisFailure(error, 'reading domains failed');
   });
   if (domains.length === 0) return;
   const held = await redis
     .hmget(keys.meshScore(ks), 'stalled', 'stalledSinceMs', 'stallReason')
     .catch((error: unknown) => {
-      throw replyError(error, 'reading the mesh score failed');
+      throw redisFailure(error, 'reading the mesh score failed');
     });
   // Domain aggregates only: decayed sums add up, so the mesh needs nothing finer, and products keep
   // their own rankings and stall flags in their domain's slot. A domain this instance holds a mirror
@@ -60,6 +61,6 @@ export async function refreshMesh(context: WriteContext, asOfMs: number): Promis
   queueMeshNotices(pipeline, ks, asOfMs, transition);
   const replies = await execPipeline(pipeline);
   for (const [error] of replies) {
-    if (error) throw replyError(error, 'mesh refresh failed');
+    if (error) throw redisFailure(error, 'mesh refresh failed');
   }
 }

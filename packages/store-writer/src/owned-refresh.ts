@@ -1,8 +1,9 @@
+import { redisFailure } from '@mesh-momentum/common';
 import type { RoutedCommand } from '@mesh-momentum/store';
 import { applyCommand, applyOutcomeOf } from './apply-script.ts';
 import { planDomainBatch } from './domain-batch-plan.ts';
 import { ensureMirrors } from './domain-loader.ts';
-import { execRouted, replyError } from './redis-replies.ts';
+import { execRouted } from './redis-replies.ts';
 import { evictIdleOverBudget, type WriteContext } from './write-context.ts';
 
 /** The fencing epoch this instance holds for a partition, or undefined when it is not assigned it. */
@@ -78,7 +79,7 @@ async function refreshDomain(
   let confirmed = 0;
   try {
     for (const [error, reply] of await execRouted(redis, commands)) {
-      if (error) throw replyError(error, 'score refresh failed');
+      if (error) throw redisFailure(error, 'score refresh failed');
       // Fenced: another instance owns the domain now; stop refreshing it from a mirror that ages.
       // Stale: the mirror is not what Redis holds; the next batch reads it again.
       const { status } = applyOutcomeOf(reply);

@@ -1,11 +1,11 @@
-import { FencedWriteError, StoreUnavailableError } from '@mesh-momentum/common';
+import { FencedWriteError, redisFailure, StoreUnavailableError } from '@mesh-momentum/common';
 import type { EventType } from '@mesh-momentum/scoring';
 import { keys, type RoutedCommand } from '@mesh-momentum/store';
 import { applyCommand, applyOutcomeOf } from './apply-script.ts';
 import { planDomainBatch, type BatchEvent } from './domain-batch-plan.ts';
 import { ensureMirrors } from './domain-loader.ts';
 import type { DomainMirror } from './mirror-cache.ts';
-import { execRouted, replyAt, replyError } from './redis-replies.ts';
+import { execRouted, replyAt } from './redis-replies.ts';
 import { withinBatchUnique } from './within-batch-copies.ts';
 import { evictIdleOverBudget, type WriteContext } from './write-context.ts';
 
@@ -102,7 +102,7 @@ export class PartitionBatchWriter {
       try {
         const replies = await execRouted(redis, commands);
         const [listError] = fresh.length > 0 ? (replies[plans.length] ?? [null]) : [null];
-        if (listError) throw replyError(listError, 'recording the domains failed');
+        if (listError) throw redisFailure(listError, 'recording the domains failed');
         for (const d of fresh) this.#listed.add(d);
         for (const [i, { domain, events }] of plans.entries()) {
           const outcome = applyOutcomeOf(replyAt(replies, i, 'apply script failed'));

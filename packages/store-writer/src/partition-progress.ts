@@ -1,5 +1,5 @@
+import { redisCall } from '@mesh-momentum/common';
 import { keys, PROGRESS_FIELDS, type KeySpace, type RedisClient } from '@mesh-momentum/store';
-import { replyError } from './redis-replies.ts';
 
 /**
  * A partition's fencing epoch and the offset it is applied up to, in the namespace's progress keys
@@ -17,14 +17,14 @@ export class PartitionProgress {
 
   /** A new fencing epoch for a partition, taken when this instance is assigned it. */
   takeEpoch(topic: string, partition: number): Promise<number> {
-    return classified('taking an epoch', () =>
+    return redisCall('taking an epoch failed', () =>
       this.#redis.incr(keys.partitionEpoch(this.#keySpace, topic, partition)),
     );
   }
 
   /** Records that everything before `nextOffset` of the partition is applied (or dead-lettered). */
   async record(topic: string, partition: number, nextOffset: string): Promise<void> {
-    await classified('recording progress', () =>
+    await redisCall('recording progress failed', () =>
       this.#redis.hset(
         keys.partitionProgress(this.#keySpace),
         PROGRESS_FIELDS.partition(topic, partition),
@@ -35,18 +35,9 @@ export class PartitionProgress {
 
   /** The next offset to process for a partition in this namespace, or undefined if none was recorded. */
   async read(topic: string, partition: number): Promise<string | undefined> {
-    const offset = await classified('reading progress', () =>
+    const offset = await redisCall('reading progress failed', () =>
       this.#redis.hget(keys.partitionProgress(this.#keySpace), PROGRESS_FIELDS.partition(topic, partition)),
     );
     return offset ?? undefined;
-  }
-}
-
-/** Runs one Redis command, its failure classified (redis-replies.ts) and saying what failed. */
-async function classified<T>(what: string, command: () => Promise<T>): Promise<T> {
-  try {
-    return await command();
-  } catch (error) {
-    throw replyError(error, `${what} failed`);
   }
 }
