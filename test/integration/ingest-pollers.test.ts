@@ -10,8 +10,8 @@ import {
   DmmPoller,
   ingestKeys,
   Publisher,
+  type PollerDeps,
   UnmappedRegistry,
-  type DmmPollerDeps,
 } from '@mesh-momentum/ingest';
 import { createMeshMomentumProducer, type MeshMomentumProducer } from '@mesh-momentum/sdk';
 import { startSilentServer, waitFor } from '@mesh-momentum/testing';
@@ -45,7 +45,7 @@ function json(response: ServerResponse, status: number, body: unknown): void {
 describe('pollers on recorded tool responses', () => {
   let pipeline: TestPipeline;
   let producer: MeshMomentumProducer;
-  let deps: DmmPollerDeps;
+  let deps: PollerDeps;
   const servers: Server[] = [];
 
   beforeAll(async () => {

@@ -8,6 +8,7 @@ export * from './auth/tokens.ts';
 export * from './publisher.ts';
 export * from './unmapped.ts';
 export * from './deliveries.ts';
+export type { PollerDeps } from './workers/poller-deps.ts';
 export * from './workers/dmm.ts';
 export * from './workers/backstage.ts';
 export * from './workers/backstage-hold.ts';

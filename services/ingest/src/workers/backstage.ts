@@ -28,8 +28,6 @@ export interface BackstagePollerOptions {
   readonly maxRetireShare?: number;
 }
 
-export type BackstagePollerDeps = PollerDeps;
-
 /** Entities per catalog page. */
 const PAGE_LIMIT = 500;
 /** Most pages one round reads (500 × 200 = 100k entities); beyond, the round fails rather than loop. */
@@ -53,10 +51,10 @@ export interface BackstageRound {
  */
 export class BackstagePoller {
   readonly #options: BackstagePollerOptions;
-  readonly #deps: BackstagePollerDeps;
+  readonly #deps: PollerDeps;
   readonly #holds: RetirementHolds;
 
-  constructor(options: BackstagePollerOptions, deps: BackstagePollerDeps) {
+  constructor(options: BackstagePollerOptions, deps: PollerDeps) {
     this.#options = options;
     this.#deps = deps;
     this.#holds = new RetirementHolds(deps.redis, deps.keys);

@@ -20,8 +20,6 @@ export interface DmmPollerOptions {
   readonly apiKey: string | undefined;
 }
 
-export type DmmPollerDeps = PollerDeps;
-
 export interface DmmRound {
   /** Feed events read in this round. */
   readonly read: number;
@@ -42,9 +40,9 @@ const MAX_PAGES_PER_ROUND = 20;
  */
 export class DmmPoller {
   readonly #options: DmmPollerOptions;
-  readonly #deps: DmmPollerDeps;
+  readonly #deps: PollerDeps;
 
-  constructor(options: DmmPollerOptions, deps: DmmPollerDeps) {
+  constructor(options: DmmPollerOptions, deps: PollerDeps) {
     this.#options = options;
     this.#deps = deps;
   }
