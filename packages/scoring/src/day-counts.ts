@@ -1,7 +1,7 @@
 import { EVENT_TYPE_INDEX, typeIndexes } from './event-type-index.ts';
 import { EVENT_TYPES, type EventType } from './events.ts';
 import { zeroCounts, type EventCounts } from './score.ts';
-import { lowerBound } from './sorted-days.ts';
+import { lowerBound, placeOf } from './sorted-days.ts';
 
 /**
  * Event counts per day, one slot per event type (EVENT_TYPES order), in ONE flat array for all days:
@@ -20,10 +20,9 @@ export class DayCounts {
   /** Index of `day`, inserted (with zero counts) when absent. */
   #slot(day: number): number {
     const days = this.#days;
-    const n = days.length;
-    if (n > 0 && days[n - 1] === day) return n - 1;
-    const i = n === 0 || (days[n - 1] as number) < day ? n : lowerBound(days, day);
+    const i = placeOf(days, day);
     if (days[i] === day) return i;
+    const n = days.length;
     const stride = DayCounts.#STRIDE;
     if ((n + 1) * stride > this.#counts.length) {
       const grown = new Float64Array(Math.max(2 * this.#counts.length, (n + 1) * stride));

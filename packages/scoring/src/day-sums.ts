@@ -1,4 +1,4 @@
-import { lowerBound } from './sorted-days.ts';
+import { lowerBound, placeOf } from './sorted-days.ts';
 
 /**
  * Anchored sums per UTC day index of one metric, kept in ascending day order, with prefix sums (added
@@ -29,9 +29,7 @@ export class DaySums {
 
   /** Index of `day`'s bucket, inserted (empty) when absent. */
   #slot(day: number): number {
-    const n = this.#days.length;
-    if (n > 0 && this.#days[n - 1] === day) return n - 1;
-    const i = n === 0 || (this.#days[n - 1] as number) < day ? n : lowerBound(this.#days, day);
+    const i = placeOf(this.#days, day);
     if (this.#days[i] !== day) {
       this.#days.splice(i, 0, day);
       this.#values.splice(i, 0, 0);
