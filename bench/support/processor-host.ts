@@ -70,16 +70,19 @@ export class ProcessorHost {
   }) {
     const execArgv = ['--conditions=@mesh-momentum/source', '--expose-gc'];
     if (options.cpuProfDir) execArgv.push('--cpu-prof', `--cpu-prof-dir=${options.cpuProfDir}`);
-    // heap-mib=N: the processor under a V8 old-space limit of N MiB. Otherwise the heap sizes the
-    // processor's entry point starts it with (its memory budget, MM_PROCESSOR_MEMORY_MB), unless
-    // NODE_OPTIONS sets a limit.
-    // semi-mib=N: V8's semi-spaces at N MiB instead of the budget's share.
+    // The heap sizes the processor's entry point starts it with (its memory budget,
+    // MM_PROCESSOR_MEMORY_MB), unless NODE_OPTIONS sets a limit; each experiment replaces one of them:
+    // heap-mib=N: a V8 old-space limit of N MiB; semi-mib=N: semi-spaces of N MiB.
     const heapMib = /(?:^|,)heap-mib=(\d+)/.exec(options.experiments ?? '')?.[1];
     const semiMib = /(?:^|,)semi-mib=(\d+)/.exec(options.experiments ?? '')?.[1];
-    if (heapMib) execArgv.push(`--max-old-space-size=${heapMib}`);
-    else if (!hasHeapLimit([], process.env['NODE_OPTIONS'])) {
+    if (!hasHeapLimit([], process.env['NODE_OPTIONS']) || heapMib || semiMib) {
       const { processor } = loadProcessorConfig({ ...process.env, ...options.env });
-      execArgv.push(...heapFlags(semiMib ? { ...processor, semiSpaceMiB: Number(semiMib) } : processor));
+      execArgv.push(
+        ...heapFlags({
+          heapLimitMiB: heapMib ? Number(heapMib) : processor.heapLimitMiB,
+          semiSpaceMiB: semiMib ? Number(semiMib) : processor.semiSpaceMiB,
+        }),
+      );
     }
     this.#child = fork(CHILD, [], {
       execArgv,
