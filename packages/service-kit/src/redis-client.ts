@@ -7,6 +7,8 @@ const ERROR_LOG_INTERVAL_MS = 10_000;
 /** Reconnect back-off: attempt n waits min(n × step, max), ms. */
 const RECONNECT_STEP_MS = 100;
 const RECONNECT_MAX_MS = 2_000;
+/** How often a connection to a Redis still loading its data asks whether it has finished, ms. */
+const LOADING_POLL_MS = 200;
 
 /** A single Redis or a Redis Cluster: the same commands (see `@mesh-momentum/store`'s `execPerNode`). */
 export type RedisClient = Redis | Cluster;
@@ -30,7 +32,10 @@ export interface RedisClientOptions {
  *   (with ioredis patched to reject it, see pnpm-workspace.yaml) and the caller decides what to apply again,
  *   since Redis may have come back without it;
  * - `maxRetriesPerRequest`: commands queued while disconnected fail after a few reconnect attempts
- *   instead of waiting for Redis forever.
+ *   instead of waiting for Redis forever;
+ * - `maxLoadingRetryTime`: a Redis that restarted and is still loading its data is asked again every
+ *   LOADING_POLL_MS ms (ioredis waits for Redis's own loading estimate, up to 10 s by default, which kept a
+ *   Redis back after a crash unused for seconds after it had finished loading).
  * With `MM_REDIS_CLUSTER_NODES`, an ioredis `Cluster` over those seed nodes, with the same bounds on
  * every node connection (and the credentials and TLS of `MM_REDIS_URL`); see `createCluster`.
  */
@@ -66,6 +71,7 @@ function boundedOptions(config: Config['redis']): RedisOptions {
     commandTimeout: config.commandTimeoutMs,
     autoResendUnfulfilledCommands: false,
     maxRetriesPerRequest: 3,
+    maxLoadingRetryTime: LOADING_POLL_MS,
   };
 }
 

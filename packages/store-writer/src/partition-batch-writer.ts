@@ -70,36 +70,37 @@ export class PartitionBatchWriter {
         throw new StoreUnavailableError(
           'apply kept meeting new duplicates or a moving domain version; retrying the batch',
         );
-      const plans = [...pending].map(([domain, events]) => ({
-        domain,
-        events,
-        plan: planDomainBatch({
-          keySpace,
-          domain,
-          topic: batch.topic,
-          partition: batch.partition,
-          epoch: batch.epoch,
-          dedupWindowMs,
-          asOfMs: batch.asOfMs,
-          config,
-          events,
-          mirror: this.#mirrorOf(domain).scopes,
-          version: this.#mirrorOf(domain).version,
-          seq: this.#mirrorOf(domain).seq,
-        }),
-      }));
-      // One pipeline per Redis (per cluster node): every script call stays in its domain's slot.
-      const commands: RoutedCommand[] = plans.map(({ plan }) => applyCommand(keySpace, plan));
-      // The mesh's domain list: a domain this instance mirrors is in it already.
-      const fresh = [...pending.keys()].filter((d) => !this.#listed.has(d));
-      const domainsKey = keys.domains(keySpace);
-      if (fresh.length > 0) commands.push({ key: domainsKey, queue: (p) => p.sadd(domainsKey, ...fresh) });
-
       const stale: string[] = [];
-      // Planning merged every domain's batch into its mirror: until a domain's reply says "applied",
-      // its mirror may be ahead of Redis and must not be used again.
-      const unconfirmed = new Set(plans.map((p) => p.domain));
+      // Planning merges each domain's batch into its mirror: until a domain's reply says "applied", its
+      // mirror may be ahead of Redis and must not be used again. That holds for a planning that stops
+      // part-way too (a reconnect dropped another domain's mirror while this batch was loading): the
+      // domains planned before it are ahead, and a retry planned on them would count their events twice.
+      const unconfirmed = new Set(pending.keys());
       try {
+        const plans = [...pending].map(([domain, events]) => ({
+          domain,
+          events,
+          plan: planDomainBatch({
+            keySpace,
+            domain,
+            topic: batch.topic,
+            partition: batch.partition,
+            epoch: batch.epoch,
+            dedupWindowMs,
+            asOfMs: batch.asOfMs,
+            config,
+            events,
+            mirror: this.#mirrorOf(domain).scopes,
+            version: this.#mirrorOf(domain).version,
+            seq: this.#mirrorOf(domain).seq,
+          }),
+        }));
+        // One pipeline per Redis (per cluster node): every script call stays in its domain's slot.
+        const commands: RoutedCommand[] = plans.map(({ plan }) => applyCommand(keySpace, plan));
+        // The mesh's domain list: a domain this instance mirrors is in it already.
+        const fresh = [...pending.keys()].filter((d) => !this.#listed.has(d));
+        const domainsKey = keys.domains(keySpace);
+        if (fresh.length > 0) commands.push({ key: domainsKey, queue: (p) => p.sadd(domainsKey, ...fresh) });
         const replies = await execRouted(redis, commands);
         const [listError] = fresh.length > 0 ? (replies[plans.length] ?? [null]) : [null];
         if (listError) throw redisFailure(listError, 'recording the domains failed');
