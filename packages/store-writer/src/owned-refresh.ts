@@ -54,30 +54,32 @@ async function refreshDomain(
   const epoch = mirror && epochOf(mirror.topic, mirror.partition);
   if (!mirror || epoch === undefined) return false;
   const scopes = [...mirror.scopes.values()].map((s) => s.scope);
-  const commands: RoutedCommand[] = [];
-  for (let from = 0; from < scopes.length; from += REFRESH_SCOPES_PER_CALL) {
-    const plan = planDomainBatch({
-      keySpace,
-      domain,
-      topic: mirror.topic,
-      partition: mirror.partition,
-      epoch,
-      dedupWindowMs,
-      asOfMs,
-      config,
-      events: [],
-      mirror: mirror.scopes,
-      version: mirror.version,
-      // Each call before this one in the pipeline moves the domain's seq by one.
-      seq: mirror.seq + commands.length,
-      refreshScopes: scopes.slice(from, from + REFRESH_SCOPES_PER_CALL),
-    });
-    commands.push(applyCommand(keySpace, plan));
-  }
-  // Planning recorded the scores as written: unless every call is confirmed applied, the mirror may
-  // be ahead of Redis and is read again when next needed.
+  // Planning records the scores as written: unless every call is confirmed applied (a planning that
+  // throws part-way included), the mirror may be ahead of Redis and is read again when next needed.
   let confirmed = 0;
+  let calls: number | undefined;
   try {
+    const commands: RoutedCommand[] = [];
+    for (let from = 0; from < scopes.length; from += REFRESH_SCOPES_PER_CALL) {
+      const plan = planDomainBatch({
+        keySpace,
+        domain,
+        topic: mirror.topic,
+        partition: mirror.partition,
+        epoch,
+        dedupWindowMs,
+        asOfMs,
+        config,
+        events: [],
+        mirror: mirror.scopes,
+        version: mirror.version,
+        // Each call before this one in the pipeline moves the domain's seq by one.
+        seq: mirror.seq + commands.length,
+        refreshScopes: scopes.slice(from, from + REFRESH_SCOPES_PER_CALL),
+      });
+      commands.push(applyCommand(keySpace, plan));
+    }
+    calls = commands.length;
     for (const [error, reply] of await execRouted(redis, commands)) {
       if (error) throw redisFailure(error, 'score refresh failed');
       // Fenced: another instance owns the domain now; stop refreshing it from a mirror that ages.
@@ -91,7 +93,7 @@ async function refreshDomain(
       confirmed++;
     }
   } finally {
-    if (confirmed === commands.length) {
+    if (confirmed === calls) {
       mirror.seq += confirmed;
       // The refreshed scopes now keep their written values, which count against the mirror budget.
       mirrors.recount(domain);
