@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, inject, it } from 'vitest';
 import { simulateProgramme } from '@mesh-momentum/simulator';
-import { domainRef, isCluster, keys, type KeySpace, MomentumReader, slotOf } from '@mesh-momentum/store';
+import { isCluster, keys, type KeySpace, MomentumReader, slotOf } from '@mesh-momentum/store';
 import {
   startPrivateRedisCluster,
   waitFor,
@@ -9,7 +9,7 @@ import {
 } from '@mesh-momentum/testing';
 import { processorConfig, TestPipeline } from '../integration/support/pipeline.ts';
 import { expectRedisMatchesReference, toScoring } from '../integration/support/reference.ts';
-import { domainsOf, scoreOf } from '../integration/support/scores.ts';
+import { appliedEvents } from '../integration/support/scores.ts';
 
 let pipeline: TestPipeline | undefined;
 let cluster: PrivateRedisCluster | undefined;
@@ -23,9 +23,7 @@ afterEach(async () => {
 /** Events applied so far (sum of the domains' counts); undefined while a master is down. */
 async function applied(reader: MomentumReader): Promise<number | undefined> {
   try {
-    const domains = await domainsOf(reader);
-    const scores = await Promise.all(domains.map((d) => scoreOf(reader, domainRef(d))));
-    return scores.reduce((sum, s) => sum + (s?.eventCount ?? 0), 0);
+    return await appliedEvents(reader);
   } catch {
     return undefined;
   }

@@ -11,7 +11,7 @@ import { TestPipeline, processorConfig } from './support/pipeline.ts';
 import { ProcessorProcess } from './support/service-process.ts';
 import { expectRedisMatchesReference, toScoring } from './support/reference.ts';
 import { byDomain } from './support/store-harness.ts';
-import { domainsOf, scoreOf } from './support/scores.ts';
+import { appliedEvents, scoreOf } from './support/scores.ts';
 
 let pipeline: TestPipeline | undefined;
 const processes: ProcessorProcess[] = [];
@@ -20,12 +20,6 @@ afterEach(async () => {
   await pipeline?.close();
   pipeline = undefined;
 });
-
-async function appliedEvents(reader: MomentumReader): Promise<number> {
-  const domains = await domainsOf(reader);
-  const scores = await Promise.all(domains.map((d) => scoreOf(reader, domainRef(d))));
-  return scores.reduce((sum, s) => sum + (s?.eventCount ?? 0), 0);
-}
 
 describe('processor under failure', () => {
   it('dead-letters poison pills with the reason and applies the rest of the stream', async () => {

@@ -2,11 +2,11 @@ import { afterEach, describe, expect, inject, it } from 'vitest';
 import { rebuildScores } from '@mesh-momentum/processor';
 import { DEFAULT_SCORING_CONFIG } from '@mesh-momentum/scoring';
 import { simulateProgramme } from '@mesh-momentum/simulator';
-import { domainRef, MomentumReader } from '@mesh-momentum/store';
+import { MomentumReader } from '@mesh-momentum/store';
 import { waitFor } from '@mesh-momentum/testing';
 import { TestPipeline, processorConfig } from './support/pipeline.ts';
 import { expectRedisMatchesReference, toScoring } from './support/reference.ts';
-import { domainsOf, scoreOf } from './support/scores.ts';
+import { appliedEvents } from './support/scores.ts';
 
 let pipeline: TestPipeline | undefined;
 afterEach(async () => {
@@ -20,10 +20,7 @@ describe('rebuild', () => {
     await pipeline.createTopics();
     const live = await pipeline.startProcessor();
     const reader = new MomentumReader(pipeline.redis, { prefix: pipeline.config.redis.keyPrefix });
-    const applied = async () => {
-      const scores = await Promise.all((await domainsOf(reader)).map((d) => scoreOf(reader, domainRef(d))));
-      return scores.reduce((sum, s) => sum + (s?.eventCount ?? 0), 0);
-    };
+    const applied = () => appliedEvents(reader);
     const endMs = Date.now() - 3_600_000;
     const before = simulateProgramme({ seed: 31, endMs });
     const during = simulateProgramme({ seed: 32, endMs, scale: 0.3 });

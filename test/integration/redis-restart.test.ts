@@ -1,10 +1,10 @@
 import { afterEach, describe, expect, inject, it } from 'vitest';
 import { simulateProgramme } from '@mesh-momentum/simulator';
-import { domainRef, MomentumReader } from '@mesh-momentum/store';
+import { MomentumReader } from '@mesh-momentum/store';
 import { startPrivateRedis, waitFor, type PrivateRedis } from '@mesh-momentum/testing';
 import { TestPipeline, processorConfig } from './support/pipeline.ts';
 import { expectRedisMatchesReference, toScoring } from './support/reference.ts';
-import { domainsOf, scoreOf } from './support/scores.ts';
+import { appliedEvents } from './support/scores.ts';
 
 let pipeline: TestPipeline | undefined;
 let redis: PrivateRedis | undefined;
@@ -37,11 +37,7 @@ describe('Redis restarted mid-stream', () => {
       },
     });
     const reader = new MomentumReader(pipeline.redis, { prefix: pipeline.config.redis.keyPrefix });
-    const applied = async () => {
-      const domains = await domainsOf(reader);
-      const scores = await Promise.all(domains.map((d) => scoreOf(reader, domainRef(d))));
-      return scores.reduce((sum, s) => sum + (s?.eventCount ?? 0), 0);
-    };
+    const applied = () => appliedEvents(reader);
 
     await pipeline.produce(first);
     await waitFor(async () => ((await applied()) > 0 ? true : undefined), {

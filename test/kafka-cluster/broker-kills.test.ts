@@ -4,7 +4,7 @@ import { ErrorCodes, MeshMomentumError } from '@mesh-momentum/common';
 import { loadProcessorConfig } from '@mesh-momentum/processor';
 import { createMeshMomentumProducer, type MeshMomentumProducer } from '@mesh-momentum/sdk';
 import { simulateProgramme, type SimulatedEvent } from '@mesh-momentum/simulator';
-import { domainRef, MomentumReader } from '@mesh-momentum/store';
+import { MomentumReader } from '@mesh-momentum/store';
 import {
   ensureLocalKafkaCluster,
   isolatedEnv,
@@ -14,7 +14,7 @@ import {
 import { TestPipeline } from '../integration/support/pipeline.ts';
 import { ProcessorProcess } from '../integration/support/service-process.ts';
 import { expectRedisMatchesReference, toScoring } from '../integration/support/reference.ts';
-import { domainsOf, scoreOf } from '../integration/support/scores.ts';
+import { appliedEvents } from '../integration/support/scores.ts';
 import { groupCoordinatorOf } from './group-coordinator.ts';
 import { longestStall } from './stalls.ts';
 
@@ -149,11 +149,7 @@ describe('Kafka brokers killed mid-stream (three brokers, RF 3, min.insync.repli
     const reader = new MomentumReader(pipeline.redis, { prefix: pipeline.config.redis.keyPrefix });
     // Events applied, each id once: the domains' event counts in Redis (the processor's applied counter
     // skips an event a retried batch finds already written).
-    const appliedInRedis = async () => {
-      const domains = await domainsOf(reader);
-      const scores = await Promise.all(domains.map((d) => scoreOf(reader, domainRef(d))));
-      return scores.reduce((sum, s) => sum + (s?.eventCount ?? 0), 0);
-    };
+    const appliedInRedis = () => appliedEvents(reader);
     // Every 250 ms: what the SDK got acknowledged, and what the processor says of itself.
     const samples: Sample[] = [];
     let sampling = true;

@@ -3,7 +3,7 @@ import { Partitioners, type Admin, type Producer } from 'kafkajs';
 import { toKafkaMessage, validateEvent } from '@mesh-momentum/events';
 import { loadProcessorConfig } from '@mesh-momentum/processor';
 import { simulateProgramme, type SimulatedEvent } from '@mesh-momentum/simulator';
-import { domainRef, MomentumReader } from '@mesh-momentum/store';
+import { MomentumReader } from '@mesh-momentum/store';
 import {
   ensureLocalKafkaCluster,
   isolatedEnv,
@@ -12,7 +12,7 @@ import {
 } from '@mesh-momentum/testing';
 import { TestPipeline } from '../integration/support/pipeline.ts';
 import { ProcessorProcess } from '../integration/support/service-process.ts';
-import { domainsOf, scoreOf } from '../integration/support/scores.ts';
+import { appliedEvents } from '../integration/support/scores.ts';
 import { groupCoordinatorOf } from './group-coordinator.ts';
 import { longestStall } from './stalls.ts';
 
@@ -112,11 +112,7 @@ describe('the group coordinator moves (three brokers)', () => {
     admin = pipeline.kafka.admin();
     await admin.connect();
     const reader = new MomentumReader(pipeline.redis, { prefix: config.redis.keyPrefix });
-    const applied = async () => {
-      const domains = await domainsOf(reader);
-      const scores = await Promise.all(domains.map((d) => scoreOf(reader, domainRef(d))));
-      return scores.reduce((sum, s) => sum + (s?.eventCount ?? 0), 0);
-    };
+    const applied = () => appliedEvents(reader);
     // Every 250 ms: events acknowledged by Kafka and events in Redis.
     const samples: { at: number; sent: number; applied: number }[] = [];
     let sampling = true;

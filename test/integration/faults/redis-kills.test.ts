@@ -1,12 +1,12 @@
 import { afterEach, describe, expect, inject, it } from 'vitest';
 import { mulberry32, simulateProgramme } from '@mesh-momentum/simulator';
-import { domainRef, MomentumReader } from '@mesh-momentum/store';
+import { MomentumReader } from '@mesh-momentum/store';
 import { isolatedEnv, startPrivateRedis, waitFor, type PrivateRedis } from '@mesh-momentum/testing';
 import { loadProcessorConfig } from '@mesh-momentum/processor';
 import { TestPipeline } from '../support/pipeline.ts';
 import { ProcessorProcess } from '../support/service-process.ts';
 import { expectRedisMatchesReference, toScoring } from '../support/reference.ts';
-import { domainsOf, scoreOf } from '../support/scores.ts';
+import { appliedEvents } from '../support/scores.ts';
 
 /** Redis SIGKILLs during the stream; each restarts from its own AOF (up to a second of writes lost). */
 const KILLS = 12;
@@ -46,11 +46,7 @@ describe('Redis killed again and again mid-stream', () => {
     child = new ProcessorProcess(env);
     const ops = await child.opsUrl();
     const reader = new MomentumReader(pipeline.redis, { prefix: pipeline.config.redis.keyPrefix });
-    const applied = async (): Promise<number> => {
-      const domains = await domainsOf(reader);
-      const scores = await Promise.all(domains.map((d) => scoreOf(reader, domainRef(d))));
-      return scores.reduce((sum, s) => sum + (s?.eventCount ?? 0), 0);
-    };
+    const applied = () => appliedEvents(reader);
 
     const events = simulateProgramme({ seed: 51, endMs: Date.now() - 3_600_000, scale: 8 });
     // A steady stream in the background, so every kill lands while records are flowing.

@@ -3,7 +3,7 @@ import { simulateProgramme } from '@mesh-momentum/simulator';
 import { domainRef, MomentumReader } from '@mesh-momentum/store';
 import { waitFor } from '@mesh-momentum/testing';
 import { TestPipeline, processorConfig } from '../support/pipeline.ts';
-import { domainsOf, scoreOf } from '../support/scores.ts';
+import { appliedEvents, domainsOf, scoreOf } from '../support/scores.ts';
 
 const DAY_MS = 86_400_000;
 const END_MS = Date.parse('2026-06-01T00:00:00Z');
@@ -23,14 +23,10 @@ describe('quiet domains after Redis reconnects', () => {
     const events = simulateProgramme({ seed: 5, endMs: END_MS, scale: 1 });
     await pipeline.produce(events);
     const reader = new MomentumReader(pipeline.redis, { prefix: pipeline.config.redis.keyPrefix });
-    await waitFor(
-      async () => {
-        const domains = await domainsOf(reader);
-        const scores = await Promise.all(domains.map((d) => scoreOf(reader, domainRef(d))));
-        return scores.reduce((sum, s) => sum + (s?.eventCount ?? 0), 0) === events.length ? true : undefined;
-      },
-      { what: `all ${events.length} events applied`, timeoutMs: 60_000 },
-    );
+    await waitFor(async () => ((await appliedEvents(reader)) === events.length ? true : undefined), {
+      what: `all ${events.length} events applied`,
+      timeoutMs: 60_000,
+    });
     const [domain] = await domainsOf(reader);
     const before = await scoreOf(reader, domainRef(domain!));
 

@@ -1,9 +1,9 @@
 import { afterEach, describe, expect, inject, it } from 'vitest';
 import { simulateProgramme } from '@mesh-momentum/simulator';
-import { domainRef, MomentumReader } from '@mesh-momentum/store';
+import { MomentumReader } from '@mesh-momentum/store';
 import { waitFor } from '@mesh-momentum/testing';
 import { TestPipeline, processorConfig } from '../support/pipeline.ts';
-import { domainsOf, scoreOf } from '../support/scores.ts';
+import { appliedEvents } from '../support/scores.ts';
 
 let pipeline: TestPipeline | undefined;
 afterEach(async () => {
@@ -55,14 +55,10 @@ describe('a batch that makes no progress', () => {
 
     hung = false;
     const reader = new MomentumReader(pipeline.redis, { prefix: pipeline.config.redis.keyPrefix });
-    await waitFor(
-      async () => {
-        const domains = await domainsOf(reader);
-        const scores = await Promise.all(domains.map((d) => scoreOf(reader, domainRef(d))));
-        return scores.reduce((sum, s) => sum + (s?.eventCount ?? 0), 0) === events.length ? true : undefined;
-      },
-      { what: `all ${events.length} events applied after the hang cleared`, timeoutMs: 60_000 },
-    );
+    await waitFor(async () => ((await appliedEvents(reader)) === events.length ? true : undefined), {
+      what: `all ${events.length} events applied after the hang cleared`,
+      timeoutMs: 60_000,
+    });
     await waitFor(
       async () =>
         (await processor.health.ready()).ready && (await lagOf(processor.metrics.registry)) === 0

@@ -1,4 +1,4 @@
-import type { MomentumReader, ScopeRef, StoredScore } from '@mesh-momentum/store';
+import { domainRef, type MomentumReader, type ScopeRef, type StoredScore } from '@mesh-momentum/store';
 
 /**
  * The reads the scenario tests make of the scores, through `MomentumReader`, the reader every reader of
@@ -20,4 +20,13 @@ export async function domainsOf(reader: MomentumReader): Promise<string[]> {
 export async function productsOf(reader: MomentumReader, domain: string): Promise<string[]> {
   const snapshot = await reader.snapshot();
   return snapshot ? ((await snapshot.products([domain])).get(domain) ?? []) : [];
+}
+
+/**
+ * Events applied so far, each once: the sum of the domains' event counts (an event a retried or
+ * replayed batch finds already applied is not counted again, unlike the processor's own counters).
+ */
+export async function appliedEvents(reader: MomentumReader): Promise<number> {
+  const scores = await Promise.all((await domainsOf(reader)).map((d) => scoreOf(reader, domainRef(d))));
+  return scores.reduce((sum, s) => sum + (s?.eventCount ?? 0), 0);
 }
