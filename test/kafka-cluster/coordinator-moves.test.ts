@@ -142,6 +142,11 @@ describe('the group coordinator moves (three brokers)', () => {
         (s) => s.applied,
         (s) => s.sent > s.applied,
       );
+      // The premise of the measurement: the group is coordinated by another broker now.
+      expect(
+        await groupCoordinatorOf(admin, groupId),
+        `the coordinator after ${signal} of broker ${coordinator}`,
+      ).not.toBe(coordinator);
       await cluster.up();
     }
     // The stream stops; the group's offsets reach the end of every partition (everything consumed).
