@@ -14,6 +14,7 @@ import {
   fmtNum,
   newStamp,
   numberArg,
+  redisCpuSeconds,
 } from './support/common.ts';
 import { simulateEvents } from './support/events.ts';
 
@@ -129,13 +130,6 @@ function planAll(
     }
   }
   return { cpuMs: cpuMs(c0), wallMs: performance.now() - t0, bytes };
-}
-
-/** The Redis server process's CPU time (INFO cpu: user + system), s. */
-async function redisCpuSeconds(redis: Redis): Promise<number> {
-  const text = await redis.info('cpu');
-  const field = (name: string) => Number(new RegExp(`^${name}:([\\d.]+)`, 'm').exec(text)?.[1] ?? NaN);
-  return field('used_cpu_user') + field('used_cpu_sys');
 }
 
 async function applyAll(batches: readonly Batch[], asOfMs: number): Promise<void> {

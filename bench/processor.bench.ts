@@ -19,6 +19,7 @@ import {
   newStamp,
   numberArg,
   printTable,
+  redisCpuSeconds,
   stringArg,
 } from './support/common.ts';
 import { BENCH_DOMAINS, preload, replicateEvents, simulateEvents } from './support/events.ts';
@@ -88,13 +89,6 @@ interface Run {
   readonly rssSamples: readonly number[];
 }
 
-/** Redis server CPU seconds (user + sys) so far. */
-async function redisCpuSeconds(): Promise<number> {
-  const info = await redis.info('cpu');
-  const num = (k: string) => Number(new RegExp(`${k}:([\\d.]+)`).exec(info)?.[1] ?? Number.NaN);
-  return num('used_cpu_user') + num('used_cpu_sys');
-}
-
 async function usedMemory(): Promise<number> {
   const info = await redis.info('memory');
   return Number(/used_memory:(\d+)/.exec(info)?.[1] ?? Number.NaN);
@@ -108,7 +102,7 @@ async function measure(
   cpuProfDir?: string,
 ): Promise<Run> {
   const memBefore = await usedMemory();
-  const cpuBefore = await redisCpuSeconds();
+  const cpuBefore = await redisCpuSeconds(redis);
   const before = await commandStats(redis);
   const host = new ProcessorHost({ env, mode, target: events, cpuProfDir, experiments: EXPERIMENTS });
   try {
@@ -126,7 +120,7 @@ async function measure(
     const done = await host.next('done', 1_800_000).finally(() => clearInterval(progress));
     const after = await commandStats(redis);
     const memAfter = await usedMemory();
-    const cpuAfter = await redisCpuSeconds();
+    const cpuAfter = await redisCpuSeconds(redis);
     process.stdout.write('\n');
     const serverCommands = diffStats(before, after);
     serverCommands.delete('info'); // this driver's own INFO calls

@@ -81,6 +81,16 @@ export async function commandTimes(redis: Redis): Promise<Map<string, { calls: n
   return stats;
 }
 
+/**
+ * The Redis server process's CPU time so far (INFO cpu: user + system), s. Its own process only: other
+ * clients of the same Redis count in it, its background saves (forked children) do not.
+ */
+export async function redisCpuSeconds(redis: Redis): Promise<number> {
+  const text = await redis.info('cpu');
+  const field = (name: string) => Number(new RegExp(`^${name}:([\\d.]+)`, 'm').exec(text)?.[1] ?? Number.NaN);
+  return field('used_cpu_user') + field('used_cpu_sys');
+}
+
 /** `INFO commandstats` as command → calls. */
 export async function commandStats(redis: Redis): Promise<Map<string, number>> {
   return new Map([...(await commandTimes(redis))].map(([cmd, { calls }]) => [cmd, calls]));
