@@ -26,26 +26,33 @@ function watched() {
 }
 
 describe('HeapHighWater', () => {
-  it('pauses fetching once at the high-water mark and resumes under the low-water mark', () => {
-    const { state, guard } = watched();
-    state.used = HIGH_WATER_SHARE * LIMIT - 1;
-    guard.check();
-    expect(state.calls).toEqual([]);
-    state.used = HIGH_WATER_SHARE * LIMIT;
-    guard.check();
-    guard.check();
-    expect(state.calls).toEqual(['pause']);
-    expect(guard.paused).toBe(true);
-    // Between the marks: stays paused.
-    state.used = LOW_WATER_SHARE * LIMIT;
-    state.nowMs += 10;
-    guard.check();
-    expect(state.calls).toEqual(['pause']);
-    state.used = LOW_WATER_SHARE * LIMIT - 1;
-    guard.check();
-    expect(state.calls).toEqual(['pause', 'resume']);
-    expect(guard.paused).toBe(false);
-  });
+  // The JS heap against its limit, and the resident set against the budget (however small the heap).
+  it.each([
+    { reading: 'used', of: LIMIT, high: HIGH_WATER_SHARE, low: LOW_WATER_SHARE },
+    { reading: 'rss', of: BUDGET, high: RSS_HIGH_WATER_SHARE, low: RSS_LOW_WATER_SHARE },
+  ] as const)(
+    'pauses fetching once $reading reaches its high-water mark and resumes under its low-water mark',
+    ({ reading, of, high, low }) => {
+      const { state, guard } = watched();
+      state[reading] = high * of - 1;
+      guard.check();
+      expect(state.calls).toEqual([]);
+      state[reading] = high * of;
+      guard.check();
+      guard.check();
+      expect(state.calls).toEqual(['pause']);
+      expect(guard.paused).toBe(true);
+      // Between the marks: stays paused.
+      state[reading] = low * of;
+      state.nowMs += 10;
+      guard.check();
+      expect(state.calls).toEqual(['pause']);
+      state[reading] = low * of - 1;
+      guard.check();
+      expect(state.calls).toEqual(['pause', 'resume']);
+      expect(guard.paused).toBe(false);
+    },
+  );
 
   it('resumes after the longest pause even if the heap still reads high', () => {
     const { state, guard } = watched();
@@ -69,23 +76,6 @@ describe('HeapHighWater', () => {
     state.used = LIMIT;
     guard.check();
     guard.stop();
-    expect(state.calls).toEqual(['pause', 'resume']);
-  });
-
-  it('pauses fetching while the resident set is near the budget, however small the heap', () => {
-    const { state, guard } = watched();
-    state.rss = RSS_HIGH_WATER_SHARE * BUDGET - 1;
-    guard.check();
-    expect(state.calls).toEqual([]);
-    state.rss = RSS_HIGH_WATER_SHARE * BUDGET;
-    guard.check();
-    expect(state.calls).toEqual(['pause']);
-    state.rss = RSS_LOW_WATER_SHARE * BUDGET;
-    state.nowMs += 10;
-    guard.check();
-    expect(state.calls).toEqual(['pause']);
-    state.rss = RSS_LOW_WATER_SHARE * BUDGET - 1;
-    guard.check();
     expect(state.calls).toEqual(['pause', 'resume']);
   });
 });
