@@ -4,7 +4,7 @@ import { simulateProgramme } from '@mesh-momentum/simulator';
 import { MomentumReader } from '@mesh-momentum/store';
 import { ScoreStore } from '@mesh-momentum/store-writer';
 import { expectRedisMatchesReference, toScoring } from './support/reference.ts';
-import { byDomain, storeHarness } from './support/store-harness.ts';
+import { partitionApplier, storeHarness } from './support/store-harness.ts';
 
 /**
  * The store writes values computed from its in-memory mirror, guarded by the domain's version. Here
@@ -47,16 +47,8 @@ describe('a store whose Redis lost its last writes', () => {
     ];
     const redis = harness.redis();
     const store = new ScoreStore(redis, ks, DEFAULT_SCORING_CONFIG);
-    const epoch = await store.takeEpoch('lost', 0);
     const asOfMs = Date.now();
-    const apply = (batch: readonly ScoringEvent[], offset: number) =>
-      store.applyPartitionBatch({
-        topic: 'lost',
-        partition: 0,
-        epoch,
-        asOfMs,
-        byDomain: byDomain(batch, offset),
-      });
+    const apply = await partitionApplier(store, 'lost', asOfMs);
 
     await apply(first, 0);
     const afterFirst = await snapshot();

@@ -5,7 +5,7 @@ import { simulateProgramme } from '@mesh-momentum/simulator';
 import { MomentumReader, type RedisClient } from '@mesh-momentum/store';
 import { ScoreStore } from '@mesh-momentum/store-writer';
 import { expectRedisMatchesReference, toScoring } from './support/reference.ts';
-import { byDomain, storeHarness } from './support/store-harness.ts';
+import { partitionApplier, storeHarness } from './support/store-harness.ts';
 
 /** The client, with `afterExec` called once after the next pipeline's replies arrive. */
 function withHookAfterNextPipeline(redis: RedisClient): {
@@ -63,16 +63,8 @@ describe('a store whose mirrors are dropped while a batch loads them', () => {
 
     const { client, afterExec } = withHookAfterNextPipeline(harness.redis());
     const store = new ScoreStore(client, ks, DEFAULT_SCORING_CONFIG);
-    const epoch = await store.takeEpoch('dropped', 0);
     const asOfMs = Date.now();
-    const apply = (batch: readonly ScoringEvent[], offset: number) =>
-      store.applyPartitionBatch({
-        topic: 'dropped',
-        partition: 0,
-        epoch,
-        asOfMs,
-        byDomain: byDomain(batch, offset),
-      });
+    const apply = await partitionApplier(store, 'dropped', asOfMs);
 
     await apply(first, 0);
     // The next pipeline is the batch reading `fresh`'s version: the reconnect lands right after it.

@@ -9,7 +9,7 @@ import {
   type KeySpace,
   type RedisClient,
 } from '@mesh-momentum/store';
-import type { BatchEvent } from '@mesh-momentum/store-writer';
+import type { BatchEvent, ScoreStore } from '@mesh-momentum/store-writer';
 import { processorConfig } from './pipeline.ts';
 
 /**
@@ -55,4 +55,26 @@ export function byDomain(events: readonly ScoringEvent[], firstOffset: number): 
     result.set(event.domain, list);
   });
   return result;
+}
+
+/**
+ * Applies events to partition 0 of `topic` as the processor would, one call per batch: the partition's
+ * epoch taken once, every batch scored as of `asOfMs`, offsets from `firstOffset` on.
+ */
+export async function partitionApplier(
+  store: ScoreStore,
+  topic: string,
+  asOfMs = Date.now(),
+): Promise<
+  (events: readonly ScoringEvent[], firstOffset: number) => ReturnType<ScoreStore['applyPartitionBatch']>
+> {
+  const epoch = await store.takeEpoch(topic, 0);
+  return (events, firstOffset) =>
+    store.applyPartitionBatch({
+      topic,
+      partition: 0,
+      epoch,
+      asOfMs,
+      byDomain: byDomain(events, firstOffset),
+    });
 }
