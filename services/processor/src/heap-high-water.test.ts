@@ -78,4 +78,29 @@ describe('HeapHighWater', () => {
     guard.stop();
     expect(state.calls).toEqual(['pause', 'resume']);
   });
+
+  it('stops pausing on a resident set that pausing does not bring down, until it falls back', () => {
+    const { state, guard } = watched();
+    state.rss = RSS_HIGH_WATER_SHARE * BUDGET;
+    guard.check();
+    state.nowMs += MAX_PAUSE_MS;
+    guard.check();
+    expect(state.calls).toEqual(['pause', 'resume']);
+    // Still high, but fetching was not what held it: no pause every other second.
+    state.nowMs += 100;
+    guard.check();
+    expect(state.calls).toEqual(['pause', 'resume']);
+    // The heap still pauses on its own mark.
+    state.used = HIGH_WATER_SHARE * LIMIT;
+    guard.check();
+    expect(state.calls).toEqual(['pause', 'resume', 'pause']);
+    state.used = 0;
+    state.rss = RSS_LOW_WATER_SHARE * BUDGET - 1;
+    guard.check();
+    expect(state.calls).toEqual(['pause', 'resume', 'pause', 'resume']);
+    // Back under its low mark once: the resident set pauses again.
+    state.rss = RSS_HIGH_WATER_SHARE * BUDGET;
+    guard.check();
+    expect(state.calls).toEqual(['pause', 'resume', 'pause', 'resume', 'pause']);
+  });
 });

@@ -62,6 +62,13 @@ export class HeapHighWater {
   readonly #heap: () => HeapReading;
   readonly #clock: () => number;
   #pausedAtMs: number | undefined;
+  /**
+   * Whether the resident set may pause fetching. A pause that ran out with the resident set still above
+   * its low mark shows fetching is not what holds it (a larger heap from NODE_OPTIONS, bigger mirrors):
+   * pausing on it again would only throttle fetching to a tenth, so it waits until the set falls under
+   * the low mark once.
+   */
+  #residentArmed = true;
   #timer: NodeJS.Timeout | undefined;
 
   constructor(options: HeapHighWaterOptions) {
@@ -81,8 +88,11 @@ export class HeapHighWater {
     const rss = resident ? (resident.rss ?? process.memoryUsage.rss)() : 0;
     const budget = resident?.bytes ?? Number.POSITIVE_INFINITY;
     const now = this.#clock();
+    const residentLow = rss < RSS_LOW_WATER_SHARE * budget;
+    if (residentLow) this.#residentArmed = true;
     if (this.#pausedAtMs === undefined) {
-      if (used < HIGH_WATER_SHARE * limit && rss < RSS_HIGH_WATER_SHARE * budget) return;
+      const residentHigh = this.#residentArmed && rss >= RSS_HIGH_WATER_SHARE * budget;
+      if (used < HIGH_WATER_SHARE * limit && !residentHigh) return;
       this.#options.pause();
       this.#pausedAtMs = now;
       this.#options.logger.warn(
@@ -95,8 +105,15 @@ export class HeapHighWater {
       );
       return;
     }
-    const high = used >= LOW_WATER_SHARE * limit || rss >= RSS_LOW_WATER_SHARE * budget;
+    const high = used >= LOW_WATER_SHARE * limit || !residentLow;
     if (high && now - this.#pausedAtMs < MAX_PAUSE_MS) return;
+    if (!residentLow && this.#residentArmed) {
+      this.#residentArmed = false;
+      this.#options.logger.warn(
+        { rssMiB: Math.round(rss / 2 ** 20), budgetMiB: Math.round(budget / 2 ** 20) },
+        'resident set stays near the memory budget with fetching paused: no longer pausing on it until it falls back',
+      );
+    }
     this.#resume();
   }
 
