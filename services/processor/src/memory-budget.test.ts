@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { ConfigError } from '@mesh-momentum/common';
 import { loadProcessorConfig } from './config.ts';
 import { memoryBudgetFromEnv, memorySharesOf } from './memory-budget.ts';
 
@@ -55,6 +56,7 @@ describe('the memory budget', () => {
       undefined,
       '',
       '512',
+      '+1024',
       ' 700 ',
       '128',
       '127',
@@ -70,7 +72,8 @@ describe('the memory budget', () => {
         configured =
           loadProcessorConfig(value === undefined ? {} : { MM_PROCESSOR_MEMORY_MB: value }).processor
             .memoryBudgetBytes / MIB;
-      } catch {
+      } catch (error) {
+        if (!(error instanceof ConfigError)) throw error;
         configured = undefined;
       }
       expect(memoryBudgetFromEnv(value), String(value)).toBe(configured);

@@ -41,7 +41,8 @@ export const DEFAULT_MEMORY_BUDGET_MIB = 512;
 export function memoryBudgetFromEnv(value: string | undefined): number | undefined {
   if (value === undefined) return DEFAULT_MEMORY_BUDGET_MIB;
   const text = value.trim();
-  if (!/^\d+$/.test(text)) return undefined;
+  // The configuration's `integer` reading: decimal digits, a sign allowed.
+  if (!/^[+-]?\d+$/.test(text)) return undefined;
   const budget = Number(text);
   return budget >= MIN_MEMORY_BUDGET_MIB && budget <= MAX_MEMORY_BUDGET_MIB ? budget : undefined;
 }
