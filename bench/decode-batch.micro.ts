@@ -2,7 +2,7 @@ import { PerformanceObserver } from 'node:perf_hooks';
 import type { KafkaMessage } from 'kafkajs';
 import { CATALOGUE, EventCodec, type RegistryClient } from '@mesh-momentum/events';
 import { decodeBatch } from '@mesh-momentum/processor';
-import { fmtInt, fmtNum, numberArg } from './support/common.ts';
+import { cpuMicrosSince, fmtInt, fmtNum, numberArg } from './support/common.ts';
 import { encodeEvent, schemaIds, simulateEvents } from './support/events.ts';
 
 /**
@@ -70,8 +70,7 @@ for (let round = 0; round < ROUNDS; round++) {
   }
   // The GC observer's entries arrive on a later turn of the event loop.
   await new Promise((resolve) => setImmediate(resolve));
-  const used = process.cpuUsage(c0);
-  const cpuUs = (used.user + used.system) / decoded;
+  const cpuUs = cpuMicrosSince(c0) / decoded;
   console.log(
     `round ${round + 1}: ${fmtInt(decoded)} events, CPU ${fmtNum(cpuUs, 2)} µs/event, GC pauses ${fmtNum((gcMs * 1000) / decoded, 2)} µs/event`,
   );

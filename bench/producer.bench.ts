@@ -10,7 +10,7 @@ import { createKafka, ensureTopics } from '@mesh-momentum/kafka';
 import { createMeshMomentumProducer, type EmitInput, type OutgoingRecord } from '@mesh-momentum/sdk';
 import { sampleInputs } from '../test/fixtures/sample-events.ts';
 import { recordBenchmark } from './record.ts';
-import { flagArg, numberArg } from './support/common.ts';
+import { cpuMicrosSince, flagArg, numberArg } from './support/common.ts';
 import { summarise } from './support/summarise-profile.ts';
 
 /**
@@ -103,8 +103,7 @@ interface Row {
 
 /** CPU time of this process since `since` (from process.cpuUsage()), µs per event. */
 function cpuPerEvent(since: NodeJS.CpuUsage, events: number): number {
-  const used = process.cpuUsage(since);
-  return (used.user + used.system) / events;
+  return cpuMicrosSince(since) / events;
 }
 
 /** A CPU profile of the SDK rows when --profile is given: one inspector session around all of them. */

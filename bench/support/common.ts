@@ -81,6 +81,12 @@ export async function commandTimes(redis: Redis): Promise<Map<string, { calls: n
   return stats;
 }
 
+/** CPU time of this process (user + system, all threads) since `since` (from process.cpuUsage()), µs. */
+export function cpuMicrosSince(since: NodeJS.CpuUsage): number {
+  const used = process.cpuUsage(since);
+  return used.user + used.system;
+}
+
 /**
  * The Redis server process's CPU time so far (INFO cpu: user + system), s. Its own process only: other
  * clients of the same Redis count in it, its background saves (forked children) do not.
