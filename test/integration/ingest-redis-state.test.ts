@@ -142,10 +142,13 @@ describe('ingest state in Redis', () => {
     expect(admitted).toBeGreaterThanOrEqual(1_000 - 2 * 10);
   });
 
-  it('fails open at once for the requests waiting on a refill that a hung Redis failed', async () => {
+  /**
+   * A RateBudget (max 1000: leases of 10 units) on a Redis that accepts and never answers: each command
+   * fails after COMMAND_TIMEOUT_MS. `scripts()` lists the budget scripts sent so far.
+   */
+  const COMMAND_TIMEOUT_MS = 300;
+  async function onHungRedis(test: (budget: RateBudget, scripts: () => string[]) => Promise<void>) {
     const silent = await startSilentServer();
-    // A Redis that accepts and never answers: each command fails after COMMAND_TIMEOUT_MS.
-    const COMMAND_TIMEOUT_MS = 300;
     const hung = new Redis({
       port: silent.port,
       host: '127.0.0.1',
@@ -158,21 +161,38 @@ describe('ingest state in Redis', () => {
       const logger = createLogger({ name: 'rate-budget-test', level: 'silent' });
       const budget = new RateBudget(hung, { max: 1_000, windowMs: 60_000, key: keys.rateBudget }, logger);
       // Every command goes through sendCommand (the budget's script as EVALSHA; CLIENT SETINFO on connect).
-      const scriptCalls = vi.spyOn(hung, 'sendCommand');
+      const sent = vi.spyOn(hung, 'sendCommand');
+      await test(budget, () =>
+        sent.mock.calls.map(([command]) => command.name).filter((name) => name.startsWith('eval')),
+      );
+    } finally {
+      hung.disconnect();
+      await silent.close();
+    }
+  }
+
+  it('fails open at once for the requests waiting on a refill that a hung Redis failed', async () => {
+    await onHungRedis(async (budget, scripts) => {
       const started = performance.now();
       const burst = await takeMany(budget, 'hung', 20);
       const elapsedMs = performance.now() - started;
       // All admitted (an outage must not refuse), and one refill for all of them: the 19 requests that
       // waited on the first refill do not each try (and wait out a timeout) of their own.
       expect(burst.admitted).toBe(20);
-      expect(
-        scriptCalls.mock.calls.map(([command]) => command.name).filter((name) => name.startsWith('eval')),
-      ).toEqual(['evalsha']);
+      expect(scripts()).toEqual(['evalsha']);
       // A loose bound on the same fact (one after another, 20 refills took 20 x 300 ms).
       expect(elapsedMs).toBeLessThan(10 * COMMAND_TIMEOUT_MS);
-    } finally {
-      hung.disconnect();
-      await silent.close();
-    }
+    });
+  });
+
+  it('sends requests larger than a lease to Redis at once, side by side, not through the lease line', async () => {
+    await onHungRedis(async (budget, scripts) => {
+      // Five batches of 50 events, each larger than a lease (10): their takes are all in flight together.
+      const takes = Array.from({ length: 5 }, () => budget.take({ kind: 'token', id: 'batches' }, 50));
+      await new Promise((resolve) => setTimeout(resolve, COMMAND_TIMEOUT_MS / 3));
+      expect(scripts()).toHaveLength(5);
+      // Redis hung: all fail open.
+      await Promise.all(takes);
+    });
   });
 });

@@ -55,7 +55,9 @@ const BUDGET_WARNING_INTERVAL_MS = 10_000;
  *
  * A token takes its units from Redis a lease at a time (LEASE_SHARE of `max`) and spends the lease
  * locally (budget-leases.ts), one refill in flight per token; when a lease no longer fits the window, a
- * request asks Redis for exactly what it lacks, so one instance admits exactly `max` per window. Across
+ * request asks Redis for exactly what it lacks, so one instance admits exactly `max` per window. A
+ * request larger than a lease asks Redis for its own units directly (it may be refused up to one unspent
+ * lease early). Across
  * instances nothing is ever admitted beyond the budget; each may hold up to one lease unspent when the
  * window ends, which its token loses (refused that much early).
  */
@@ -88,7 +90,9 @@ export class RateBudget {
   async take(bucket: BudgetBucket, amount: number): Promise<void> {
     const units = Math.max(1, amount);
     const key = this.#options.key(bucket.kind, bucketId(bucket));
-    if (bucket.kind !== 'token' || this.#leaseUnits < 2) {
+    // A request larger than a lease (a batch) asks Redis for its own units, side by side with the others:
+    // a lease could not cover it, and waiting in the lease line would put every batch of a token in a row.
+    if (bucket.kind !== 'token' || this.#leaseUnits < 2 || units > this.#leaseUnits) {
       const reply = await this.#ask(bucket, key, units);
       if (reply !== undefined && reply[0] !== SCRIPT_STATUS.OK) throw this.#refusal(bucket, reply, units);
       return;
