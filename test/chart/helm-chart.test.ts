@@ -263,9 +263,11 @@ describe("the processor's memory budget", () => {
     );
     expect(
       renderRefusal({
-        set: ['processor.resources.limits.memory=640Mi', 'processor.memory.budgetPercent=90'],
+        set: ['processor.resources.limits.memory=640Mi', 'processor.memory.budgetPercent=80'],
       }),
-    ).toMatch(/leaves 64 MiB above the memory budget of 576 MiB/);
+    ).toMatch(/leaves 128 MiB above the memory budget of 512 MiB/);
+    // Above 80 % no limit leaves the headroom (50 MiB + 20 % of the budget): the schema refuses it.
+    expect(renderRefusal({ set: ['processor.memory.budgetPercent=85'] })).toMatch(/budgetPercent/);
   });
 });
 
