@@ -68,3 +68,31 @@ describe('score hash fields', () => {
     expect(() => scoreFromFields(fields)).toThrow(/stallFindings\[\]\.rule holds "vibes"/);
   });
 });
+
+describe('score field order', () => {
+  it('writes each value under its own name: every number of a score, all different, reads back in place', () => {
+    const base = computeScores([published(T0, 'orders', 'checkout')], T0 + DAY_MS, DEFAULT_SCORING_CONFIG)
+      .products['orders']!;
+    // Distinct values everywhere a swapped pair of fields would go unnoticed with equal ones.
+    const score = {
+      ...base,
+      asOfMs: T0 + 11,
+      momentum: { ...base.momentum, score: 12, raw: 13, trend7: 14, trend30: 15 },
+      value: { ...base.value, score: 16, raw: 17, trend7: 18, trend30: 19 },
+      stall: { ...base.stall, lastMomentumEventMs: T0 + 20 },
+      lastEventMs: T0 + 21,
+      eventCount: 22,
+    };
+    expect(scoreFromFields(scoreToFields(score))).toMatchObject({
+      asOfMs: T0 + 11,
+      momentum: { score: 12, raw: 13, trend7: 14, trend30: 15 },
+      value: { score: 16, raw: 17, trend7: 18, trend30: 19 },
+      lastPositiveEventMs: T0 + 20,
+      lastEventMs: T0 + 21,
+      eventCount: 22,
+      quadrant: base.quadrant,
+      ownerTeam: 'checkout',
+      standing: base.standing,
+    });
+  });
+});
