@@ -111,10 +111,12 @@ describe('KafkaTransport producer renewal', () => {
     const kafka = new ScriptedKafka();
     const transport = transportOver(kafka);
     kafka.failures.push(new KafkaJSConnectionError('connection closed'));
-    await expect(transport.send('unit.events', [record])).rejects.toBeDefined();
+    await expect(transport.send('unit.events', [record])).rejects.toThrow('connection closed');
     // The renewed producer cannot connect for a reason that alone needs no new producer (an ACL).
     kafka.connectFailures.push(wrapped(protocolError('CLUSTER_AUTHORIZATION_FAILED', false)));
-    await expect(transport.send('unit.events', [record])).rejects.toBeDefined();
+    await expect(transport.send('unit.events', [record])).rejects.toMatchObject({
+      code: 'MM_ERR_KAFKA_NOT_AUTHORIZED',
+    });
     await transport.send('unit.events', [record]);
     expect(kafka.producersCreated).toBe(3);
   });
