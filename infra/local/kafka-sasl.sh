@@ -198,14 +198,13 @@ cmd_up() {
   make_certificates
   write_properties
   format_storage
-  printf '\n===== %s: starting kafka-sasl =====\n' "$(date -Is)" >>"$(sasl_log)"
-  # shellcheck disable=SC2016 # $$ and $@ belong to the inner shell
-  setsid bash -c 'echo $$ >"$0"; exec "$@"' "$(sasl_pid_file)" \
+  rm -f "$(sasl_pid_file)"
+  launch_as kafka-sasl "$(sasl_log)" "$(sasl_pid_file)" \
     "$JAVA" -Xms128m -Xmx512m -XX:+UseG1GC -Djava.awt.headless=true "$(log_options)" \
-    -cp "$KAFKA_HOME/libs/*" kafka.Kafka "$(sasl_properties)" >>"$(sasl_log)" 2>&1 </dev/null &
+    -cp "$KAFKA_HOME/libs/*" kafka.Kafka "$(sasl_properties)"
   local deadline=$(($(date +%s) + READY_TIMEOUT))
   until sasl_ready; do
-    if ! sasl_pid >/dev/null && [ -s "$(sasl_pid_file)" ]; then
+    if ! sasl_pid >/dev/null; then
       tail -n 20 "$(sasl_log)" >&2
       die "the broker exited during start-up; log: $(sasl_log)"
     fi

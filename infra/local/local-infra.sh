@@ -272,22 +272,29 @@ ready_alertmanager() {
 # Starting
 # ---------------------------------------------------------------------------------------------
 # Launches "$@" detached (own session, no terminal), logging to the service's log file, and records
-# its pid. `exec` keeps the pid that was written.
+# its pid.
 launch() {
   local svc="$1"
   shift
-  local log
-  log="$(log_file "$svc")"
-  printf '\n===== %s: starting %s =====\n' "$(date -Is)" "$svc" >>"$log"
+  launch_as "$svc" "$(log_file "$svc")" "$(pid_file "$svc")" "$@"
+}
+
+# launch_as NAME LOG PID_FILE COMMAND...: launch with the log and pid file given (kafka-sasl.sh keeps
+# them in its own directory). `exec` keeps the pid that was written. Returns only once the pid file
+# holds the pid: until then a "has it exited?" check would read no pid and wrongly answer yes, and
+# status/down could race with the start.
+launch_as() {
+  local name="$1" log="$2" pid_file="$3"
+  shift 3
+  printf '\n===== %s: starting %s =====\n' "$(date -Is)" "$name" >>"$log"
   # shellcheck disable=SC2016 # $$ and $@ belong to the inner shell
-  setsid bash -c 'echo $$ >"$0"; exec "$@"' "$(pid_file "$svc")" "$@" >>"$log" 2>&1 </dev/null &
-  # Wait (briefly) for the pid file so that status/down never race with a start.
+  setsid bash -c 'echo $$ >"$0"; exec "$@"' "$pid_file" "$@" >>"$log" 2>&1 </dev/null &
   local i
   for i in $(seq 1 50); do
-    [ -s "$(pid_file "$svc")" ] && return 0
+    [ -s "$pid_file" ] && return 0
     sleep 0.1
   done
-  die "$svc did not start (no pid file after 5 s); see $log"
+  die "$name did not start (no pid file after 5 s); see $log"
 }
 
 start_kafka() {
