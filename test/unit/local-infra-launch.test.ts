@@ -43,7 +43,7 @@ describe('local infrastructure: starting processes', () => {
     expect(lines).toHaveLength(20);
     for (const line of lines) expect(line).toMatch(/^alive \d+$/);
     expect(readFileSync(join(stateDir, 'sleeper.log'), 'utf8')).toContain('starting sleeper-20');
-  });
+  }, 60_000);
 
   it('no script starts a process another way (setsid outside launch_as)', () => {
     const offenders: string[] = [];

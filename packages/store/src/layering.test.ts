@@ -54,5 +54,5 @@ describe('the write engine (@mesh-momentum/store-writer)', () => {
   it('builds its keys and fields with the contract package', () => {
     const loaded = ours(modulesLoadedBy('@mesh-momentum/store-writer'));
     expect(loaded.some((path) => path.endsWith('/packages/store/src/keys.ts'))).toBe(true);
-  });
+  }, 30_000);
 });

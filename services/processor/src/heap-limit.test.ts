@@ -42,7 +42,7 @@ describe('the heap limit of the entry point', () => {
     });
     expect(run.status).toBe(1);
     expect(run.stderr).toMatch(/^processor: cannot connect to Redis: .*\[MM_ERR_STORE_UNAVAILABLE\]$/m);
-  });
+  }, 60_000);
 
   it('reports an invalid budget itself, without starting a child', () => {
     const run = spawnSync(process.execPath, ['--conditions=@mesh-momentum/source', MAIN], {
@@ -52,5 +52,5 @@ describe('the heap limit of the entry point', () => {
     });
     expect(run.status).toBe(1);
     expect(run.stderr).toContain('MM_PROCESSOR_MEMORY_MB: must be >= 128 (got "64")');
-  });
+  }, 60_000);
 });
