@@ -143,3 +143,28 @@ describe('normalisation calibration on the demo programme (seed 42)', () => {
     expect(quadrants).toEqual({ payments: 'thriving', marketing: 'hype', logistics: 'grind', hr: 'grind' });
   });
 });
+
+describe("the demo's story, whenever its year ends", () => {
+  // `pnpm demo` and the dashboard's tests end the programme now, so its story must not depend on the
+  // hour, weekday or month it ends at: 120 end times 73 hours apart (every hour of the day, every
+  // weekday, a year of months). The hype domain's value once sat at the threshold and showed
+  // `thriving` for about one end hour in sixty.
+  it('seed 42: payments thriving and not stalled, marketing hype, hr stalled, at every end time', () => {
+    const HOUR_MS = 3_600_000;
+    const offStory: string[] = [];
+    for (let i = 0; i < 120; i++) {
+      const endMs = END_MS + i * 73 * HOUR_MS;
+      const events = simulateProgramme({ seed: 42, endMs }).map(toScoringEvent);
+      const { domains } = computeScores(events, endMs + HOUR_MS, DEFAULT_SCORING_CONFIG);
+      const story = [
+        domains['payments']?.quadrant,
+        domains['payments']?.stall.stalled,
+        domains['marketing']?.quadrant,
+        domains['hr']?.stall.stalled,
+      ];
+      if (story.join() !== 'thriving,false,hype,true')
+        offStory.push(`${new Date(endMs).toISOString()}: ${story.join()}`);
+    }
+    expect(offStory).toEqual([]);
+  }, 60_000);
+});

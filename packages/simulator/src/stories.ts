@@ -181,8 +181,8 @@ const hype: StoryParameters = {
   // Sign-ups rarely turn into use: few consumers query, and only a monthly catalog export reports it.
   usage: {
     period: 'month',
-    activeShare: flat(0.15),
-    queriesPerConsumerWeek: [2, 20],
+    activeShare: flat(0.08),
+    queriesPerConsumerWeek: [1, 10],
     trend: flat(1),
   },
 };
