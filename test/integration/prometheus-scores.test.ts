@@ -65,10 +65,15 @@ describe('scores scraped by Prometheus', () => {
     const top = await api<{ items: ScopeView[] }>(
       `/api/scopes?kind=product&sort=momentum&order=desc&limit=${PRODUCTS_EXPORTED}`,
     );
-    const expected = top.items.map((v) => [v.domain, v.productId, v.ownerTeam ?? '', v.momentum]);
+    // Highest momentum first; equal momenta (rounded figures tie) by domain and product on both sides.
+    const byMomentum = (a: readonly unknown[], b: readonly unknown[]) =>
+      Number(b[3]) - Number(a[3]) || `${a[0]} ${a[1]}`.localeCompare(`${b[0]} ${b[1]}`);
+    const expected = top.items
+      .map((v) => [v.domain, v.productId, v.ownerTeam ?? '', v.momentum])
+      .sort(byMomentum);
     const got = products
       .map((s) => [s.metric['domain'], s.metric['product'], s.metric['owner_team'] ?? '', s.value])
-      .sort((a, b) => Number(b[3]) - Number(a[3]));
+      .sort(byMomentum);
     expect(got).toEqual(expected);
     const [omitted] = await prometheus.query('mm_score_products_omitted');
     const [all] = await prometheus.query('mm_score_scopes{scope_kind="product"}');
