@@ -56,8 +56,8 @@ async function refreshDomain(
   const scopes = [...mirror.scopes.values()].map((s) => s.scope);
   // Planning records the scores as written: unless every call is confirmed applied (a planning that
   // throws part-way included), the mirror may be ahead of Redis and is read again when next needed.
+  const calls = Math.ceil(scopes.length / REFRESH_SCOPES_PER_CALL);
   let confirmed = 0;
-  let calls: number | undefined;
   try {
     const commands: RoutedCommand[] = [];
     for (let from = 0; from < scopes.length; from += REFRESH_SCOPES_PER_CALL) {
@@ -79,7 +79,6 @@ async function refreshDomain(
       });
       commands.push(applyCommand(keySpace, plan));
     }
-    calls = commands.length;
     for (const [error, reply] of await execRouted(redis, commands)) {
       if (error) throw redisFailure(error, 'score refresh failed');
       // Fenced: another instance owns the domain now; stop refreshing it from a mirror that ages.
