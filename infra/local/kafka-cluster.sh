@@ -136,7 +136,6 @@ kcluster_up() {
   t0="$(now)"
   for node in controller $(kcluster_ids); do
     if pid="$(kcluster_pid "$node")"; then continue; fi
-    rm -f "$(pid_file "$(kcluster_svc "$node")")"
     if [ "$node" = controller ]; then port="$KCLUSTER_CONTROLLER_PORT"; else port="$(kcluster_port "$node")"; fi
     port_open "$port" && die "port $port (kafka cluster $node) is already in use by another process; set MM_LOCAL_KAFKA_CLUSTER_PORT"
     started+=("$node")

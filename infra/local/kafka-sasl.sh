@@ -198,7 +198,6 @@ cmd_up() {
   make_certificates
   write_properties
   format_storage
-  rm -f "$(sasl_pid_file)"
   launch_as kafka-sasl "$(sasl_log)" "$(sasl_pid_file)" \
     "$JAVA" -Xms128m -Xmx512m -XX:+UseG1GC -Djava.awt.headless=true "$(log_options)" \
     -cp "$KAFKA_HOME/libs/*" kafka.Kafka "$(sasl_properties)"

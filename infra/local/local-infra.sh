@@ -281,11 +281,12 @@ launch() {
 
 # launch_as NAME LOG PID_FILE COMMAND...: launch with the log and pid file given (kafka-sasl.sh keeps
 # them in its own directory). `exec` keeps the pid that was written. Returns only once the pid file
-# holds the pid: until then a "has it exited?" check would read no pid and wrongly answer yes, and
-# status/down could race with the start.
+# holds the new pid (a stale one, from a process that died, is removed first): until then a "has it
+# exited?" check would read no pid and wrongly answer yes, and status/down could race with the start.
 launch_as() {
   local name="$1" log="$2" pid_file="$3"
   shift 3
+  rm -f "$pid_file"
   printf '\n===== %s: starting %s =====\n' "$(date -Is)" "$name" >>"$log"
   # shellcheck disable=SC2016 # $$ and $@ belong to the inner shell
   setsid bash -c 'echo $$ >"$0"; exec "$@"' "$pid_file" "$@" >>"$log" 2>&1 </dev/null &
@@ -406,7 +407,6 @@ cmd_up() {
       say "$svc already running (pid $pid, port $(port_of "$svc"))"
       continue
     fi
-    rm -f "$(pid_file "$svc")"
     port="$(port_of "$svc")"
     if port_open "$port"; then
       die "port $port (needed by $svc) is already in use by another process; stop it (ss -ltnp 'sport = :$port') or set MM_LOCAL_$(echo "$svc" | tr '[:lower:]' '[:upper:]')_PORT"

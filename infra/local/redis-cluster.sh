@@ -46,7 +46,6 @@ cluster_up() {
       say "redis cluster node $port already running (pid $pid)"
       continue
     fi
-    rm -f "$(pid_file "$(cluster_svc "$port")")"
     port_open "$port" && die "port $port (redis cluster) is already in use by another process; set MM_LOCAL_REDIS_CLUSTER_PORT"
     mkdir -p "$(cluster_dir "$port")"
     # --cluster-node-timeout 2000: a killed master is noticed within 2 s; full coverage off: the

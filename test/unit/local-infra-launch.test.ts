@@ -24,15 +24,18 @@ afterEach(() => {
 describe('local infrastructure: starting processes', () => {
   it('launch_as returns with the pid of a live process in the pid file, every time', () => {
     stateDir = mkdtempSync(join(tmpdir(), 'mm-launch-'));
-    // Each round: launch, then at once the check the start-up loops make; print what it saw.
+    // Each round: launch, then at once the check the start-up loops make; print what it saw. Every
+    // pid file starts out stale, naming a live process that is not the one launched (this shell).
     const script = `
       . "${infra}/local-infra.sh"
       set +e
       for i in $(seq 1 20); do
+        echo $$ >"$STATE_DIR/sleeper-$i.pid"
         launch_as "sleeper-$i" "$STATE_DIR/sleeper.log" "$STATE_DIR/sleeper-$i.pid" sleep 30
         pid="$(cat "$STATE_DIR/sleeper-$i.pid" 2>/dev/null)"
-        if [[ "$pid" =~ ^[0-9]+$ ]] && alive "$pid"; then echo "alive $pid"; else echo "missing [$pid]"; fi
-        kill "$pid" 2>/dev/null
+        if [ "$pid" = $$ ]; then echo "stale $pid";
+        elif [[ "$pid" =~ ^[0-9]+$ ]] && alive "$pid"; then echo "alive $pid"; else echo "missing [$pid]"; fi
+        [ "$pid" = $$ ] || kill "$pid" 2>/dev/null
       done
     `;
     const out = execFileSync('bash', ['-c', script], {
