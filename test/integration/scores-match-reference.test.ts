@@ -6,7 +6,7 @@ import { domainRef, MESH_REF, MomentumReader, productRef } from '@mesh-momentum/
 import { waitFor } from '@mesh-momentum/testing';
 import { TestPipeline, processorConfig } from './support/pipeline.ts';
 import { expectSameScore } from './support/compare-scores.ts';
-import { domainsOf, productsOf, scoreOf } from './support/scores.ts';
+import { appliedEvents, domainsOf, productsOf, scoreOf } from './support/scores.ts';
 
 /**
  * The contract of the SPEC's "Scores" section, end to end: after a simulated year of a programme goes
@@ -70,14 +70,11 @@ async function runScenario(
 
   const reader = new MomentumReader(pipeline.redis, { prefix: pipeline.config.redis.keyPrefix });
   const domains = Object.keys(reference.domains).sort();
-  await waitFor(
-    async () => {
-      const scores = await Promise.all(domains.map((d) => scoreOf(reader, domainRef(d))));
-      const applied = scores.reduce((sum, s) => sum + (s?.eventCount ?? 0), 0);
-      return applied === events.length ? true : undefined;
-    },
-    { what: `all ${events.length} distinct events applied`, timeoutMs: 150_000, intervalMs: 250 },
-  );
+  await waitFor(async () => ((await appliedEvents(reader)) === events.length ? true : undefined), {
+    what: `all ${events.length} distinct events applied`,
+    timeoutMs: 150_000,
+    intervalMs: 250,
+  });
   // The mesh-wide figures are derived on the tick; run one now instead of waiting for it.
   await running[0]!.refresh();
 

@@ -5,7 +5,7 @@ import { simulateProgramme } from '@mesh-momentum/simulator';
 import { MomentumReader, type RedisClient } from '@mesh-momentum/store';
 import { ScoreStore } from '@mesh-momentum/store-writer';
 import { expectRedisMatchesReference, toScoring } from './support/reference.ts';
-import { partitionApplier, storeHarness } from './support/store-harness.ts';
+import { byDomain, partitionApplier, storeHarness } from './support/store-harness.ts';
 
 /** The client, with `afterExec` called once after the next pipeline's replies arrive. */
 function withHookAfterNextPipeline(redis: RedisClient): {
@@ -51,10 +51,10 @@ describe('a store whose mirrors are dropped while a batch loads them', () => {
     const events: ScoringEvent[] = toScoring(
       simulateProgramme({ seed: 71, endMs: Date.now() - 3_600_000, scale: 0.3 }),
     );
-    const perDomain = new Map<string, ScoringEvent[]>();
-    for (const event of events) perDomain.set(event.domain, [...(perDomain.get(event.domain) ?? []), event]);
     // Two domains of one partition: `loaded` is mirrored before the batch, `fresh` is loaded by it.
-    const [fresh, loaded] = [...perDomain.values()].sort((a, b) => b.length - a.length);
+    const [fresh, loaded] = [...byDomain(events, 0).values()]
+      .map((batch) => batch.map(({ event }) => event))
+      .sort((a, b) => b.length - a.length);
     if (!fresh || !loaded) throw new Error('the programme has fewer than two domains');
     const half = Math.floor(loaded.length / 2);
     const first = loaded.slice(0, half);

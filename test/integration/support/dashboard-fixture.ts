@@ -2,11 +2,11 @@ import { inject } from 'vitest';
 import { DashboardService, loadDashboardConfig } from '@mesh-momentum/dashboard';
 import { DEFAULT_SCORING_CONFIG } from '@mesh-momentum/scoring';
 import { describeProgramme, simulateProgramme, type SimulatedEvent } from '@mesh-momentum/simulator';
-import { domainRef, MESH_REF, MomentumReader } from '@mesh-momentum/store';
+import { MESH_REF, MomentumReader } from '@mesh-momentum/store';
 import { isolatedEnv, waitFor } from '@mesh-momentum/testing';
 import { processorConfig, TestPipeline } from './pipeline.ts';
 import { AlerterProcess } from './service-process.ts';
-import { scoreOf } from './scores.ts';
+import { appliedEvents, scoreOf } from './scores.ts';
 
 /**
  * The demo's programme (seed 42, a year ending an hour ago) through the real pipeline: Avro, Kafka,
@@ -41,8 +41,7 @@ export async function startDashboardFixture(
   // Every event applied: the domains' event counts add up to the programme's distinct events.
   await waitFor(
     async () => {
-      let applied = 0;
-      for (const d of domains) applied += (await scoreOf(reader, domainRef(d)))?.eventCount ?? 0;
+      const applied = await appliedEvents(reader);
       // The mesh figures follow the batches within about a second.
       return applied >= events.length && (await scoreOf(reader, MESH_REF))?.eventCount === applied
         ? true
